@@ -1,0 +1,3 @@
+from casecli.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""The case: registration, lookup and listing. Plain functions over an open store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import unicodedata
+
+from casecli import casenumber
+from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
+from casecli.forms import Form
+from casecli.history import GENESIS, build_event, insert_events
+from casecli.store.db import Store, utc_now
+
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+LIST_COLUMNS = (
+    "case_number, child_name, date_of_birth, age_estimate, registered_on, status, risk,"
+    " case_worker, incomplete, demo"
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'Hernández' and 'hernandez' find each other."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def child_name(answers: dict) -> str:
+    return " ".join(p for p in (answers.get("name_first"), answers.get("name_last")) if p)
+
+
+def age_on(date_of_birth: str | None, age_estimate: int | None, registered_on: str, today: dt.date) -> tuple[int | None, bool]:
+    """The child's age today and whether it is an estimate (grown by the years since registration)."""
+    if date_of_birth:
+        born = dt.date.fromisoformat(date_of_birth)
+        years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return max(years, 0), False
+    if age_estimate is None:
+        return None, True
+    registered = dt.date.fromisoformat(registered_on)
+    elapsed = today.year - registered.year - ((today.month, today.day) < (registered.month, registered.day))
+    return age_estimate + max(elapsed, 0), True
+
+
+def stage(row: dict) -> str:
+    """The case's stage, derived from its records; later steps add assessed, planned, closed…"""
+    if row["status"] != "open":
+        return row["status"]
+    return "registered"
+
+
+def derived_columns(answers: dict) -> dict:
+    name = child_name(answers)
+    searchable = " ".join(answers.get(k) or "" for k in ("name_first", "name_last", "name_other"))
+    return {
+        "child_name": name,
+        "search_text": fold(searchable),
+        "sex": answers.get("sex"),
+        "date_of_birth": answers.get("date_of_birth"),
+        "age_estimate": answers.get("age_estimate"),
+        "risk": answers["risk_level"],
+    }
+
+
+def next_case_number(store: Store, prefix: str) -> str:
+    """Take the next number for this device's prefix; call inside a write transaction."""
+    conn = store.conn
+    conn.execute("INSERT OR IGNORE INTO counters (prefix, next_seq) VALUES (?, 1)", (prefix,))
+    (seq,) = conn.execute("SELECT next_seq FROM counters WHERE prefix = ?", (prefix,)).fetchone()
+    while True:
+        number = casenumber.format_number(prefix, seq)
+        seq += 1
+        if not conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (number,)).fetchone():
+            break
+    conn.execute("UPDATE counters SET next_seq = ? WHERE prefix = ?", (seq, prefix))
+    return number
+
+
+def insert_case(store: Store, answers: dict, form: Form, today: dt.date, actor: str, prefix: str, demo: bool = False) -> str:
+    """Insert one registered case and its first event; call inside a write transaction."""
+    from casecli.store.records import CaseRow
+
+    number = next_case_number(store, prefix)
+    now = utc_now()
+    row = CaseRow.model_validate(
+        {
+            "case_number": number,
+            "form_id": form.id,
+            "form_version": form.version,
+            "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+            "case_worker": actor,
+            "registered_on": today.isoformat(),
+            "created_at": now,
+            "updated_at": now,
+            "demo": demo,
+            **derived_columns(answers),
+        }
+    ).model_dump()
+    store.conn.execute(
+        f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
+    )
+    insert_events(
+        store,
+        [build_event(number, 1, GENESIS, actor, "registered", "Case registered",
+                     {"form": form.id, "version": form.version, "fields": sorted(answers)}, at=now)],
+    )
+    return number
+
+
+def register_case(store: Store, answers: dict, form: Form, today: dt.date, demo: bool = False) -> str:
+    """Register a child from validated answers; returns the new case number."""
+    profile = store.profile()
+    with store.transaction():
+        return insert_case(store, answers, form, today, profile["name"], profile["case_number_prefix"], demo)
+
+
+def _summary(row: dict, today: dt.date) -> dict:
+    age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
+    return {
+        "case_number": row["case_number"],
+        "child_name": row["child_name"],
+        "age": age,
+        "age_estimated": estimated,
+        "stage": stage(row),
+        "status": row["status"],
+        "risk": row["risk"],
+        "case_worker": row["case_worker"],
+        "registered_on": row["registered_on"],
+        "next_due": None,
+        "incomplete": bool(row["incomplete"]),
+        "demo": bool(row["demo"]),
+    }
+
+
+def list_cases(store: Store, today: dt.date, status: str | None = None, risk: str | None = None, search: str | None = None) -> list[dict]:
+    """Cases matching every filter given, highest risk and newest first."""
+    where, params = [], []
+    if risk:
+        if risk not in RISK_ORDER:
+            raise InvalidInput(f"--risk: expected one of: {', '.join(RISK_ORDER)}")
+        where.append("risk = ?")
+        params.append(risk)
+    if search:
+        where.append("(search_text LIKE ? ESCAPE '\\' OR case_number LIKE ? ESCAPE '\\')")
+        needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
+    sql = f"SELECT {LIST_COLUMNS} FROM cases"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    cursor = store.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    rows = [_summary(dict(zip(names, values)), today) for values in cursor]
+    if status:
+        rows = [r for r in rows if status in (r["stage"], r["status"])]
+    rows.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), _negated(r["registered_on"]), r["case_number"]))
+    return rows
+
+
+def _negated(iso_date: str) -> int:
+    return -dt.date.fromisoformat(iso_date).toordinal()
+
+
+def resolve(store: Store, text: str) -> str:
+    """The stored case number for what the worker typed, or CaseNotFound naming the closest."""
+    try:
+        number = casenumber.parse(text)
+    except InvalidCaseNumber as exc:
+        raise CaseNotFound(exc.message + _closest_hint(store, casenumber.canonical(text))) from None
+    if store.conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (number,)).fetchone():
+        return number
+    raise CaseNotFound(f"no case {number} in this store" + _closest_hint(store, number))
+
+
+def _closest_hint(store: Store, number: str) -> str:
+    numbers = [r[0] for r in store.conn.execute("SELECT case_number FROM cases")]
+    close = difflib.get_close_matches(number, numbers, n=3, cutoff=0.6)
+    return f"; closest: {', '.join(close)}" if close else ""
+
+
+def get_case(store: Store, text: str, today: dt.date) -> dict:
+    number = resolve(store, text)
+    cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
+    names = [d[0] for d in cursor.description]
+    row = dict(zip(names, cursor.fetchone()))
+    case = _summary(row, today)
+    case["form"] = {"id": row["form_id"], "version": row["form_version"]}
+    case["registration"] = json.loads(row["answers"])
+    case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
+    return case
+

@@ -1,0 +1,60 @@
+"""The casecli command line: wiring only. Each command group lives in casecli/commands/.
+
+Nothing heavy is imported here or at the top of a command module (no SQLModel, cryptography or
+questionary), so `casecli --help` stays instant; commands import what they need when they run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli import __version__
+from casecli.commands import cases, demo, forms, init
+from casecli.commands.errors import CaseCliGroup
+
+app = typer.Typer(
+    name="casecli",
+    cls=CaseCliGroup,
+    help=(
+        "Offline, encrypted case management for unaccompanied and separated children.\n\n"
+        "Start with `casecli init`, then register a child with `casecli new-case`.\n\n"
+        "Example: casecli list --risk high --search hernandez"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"casecli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    store: Optional[Path] = typer.Option(
+        None, "--store", help="The case store file (default: $CASECLI_STORE, else your user data folder).",
+        dir_okay=False, show_default=False,
+    ),
+    no_input: bool = typer.Option(False, "--no-input", help="Never prompt (also when CI=true or with no terminal)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of prompts and documents: en or es."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    ctx.obj = {"store": store, "no_input": no_input, "lang": lang}
+
+
+init.register(app)
+cases.register(app)
+forms.register(app)
+demo.register(app)
+
+
+def main() -> None:
+    app(prog_name="casecli")

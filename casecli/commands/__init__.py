@@ -1,0 +1,1 @@
+"""The CLI layer: each module parses, prompts and prints for one command group."""

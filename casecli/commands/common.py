@@ -1,0 +1,69 @@
+"""What every command shares: the environment, the console, opening the store, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from casecli.context import Env
+from casecli.errors import StoreMissing
+
+AnswersOption = typer.Option(
+    None, "--answers", help="JSON file of answers keyed by field id (see `casecli forms show`).",
+    exists=False, dir_okay=False,
+)
+NoInputOption = typer.Option(
+    False, "--no-input", help="Never prompt: fail with the list of missing or invalid answers instead.",
+)
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
+
+
+def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
+    options = ctx.find_root().obj or {}
+    env = Env.from_process(store=options.get("store"), no_input=no_input or options.get("no_input", False), lang=options.get("lang"))
+    return env
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def open_store(env: Env, offer_create: bool = True):
+    """Open the worker's store; offer to create it (interactive) when there is none."""
+    from casecli.passphrase import read_passphrase
+    from casecli.store.db import open_store as open_db
+
+    if not env.store_path.exists() and offer_create and env.interactive:
+        from casecli import prompts
+
+        if prompts.confirm(f"There is no case store at {env.store_path}. Create it now?", default=True):
+            from casecli.commands.init import create_interactively
+
+            return create_interactively(env)
+        raise StoreMissing(f"no store at {env.store_path}: create one with `casecli init`")
+    store = open_db(env.store_path, lambda: read_passphrase(env))
+    adopt_profile_language(env, store)
+    return store
+
+
+def adopt_profile_language(env: Env, store) -> None:
+    from casecli.context import LANG_ENV
+
+    if not env.environ.get(LANG_ENV) and not getattr(env, "lang_explicit", False):
+        env.lang = store.profile().get("language", env.lang)
+
+
+def answers_from(path: Path | None) -> dict:
+    from casecli.forms import load_answers_file
+
+    return load_answers_file(path) if path else {}

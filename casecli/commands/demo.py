@@ -1,0 +1,62 @@
+"""`casecli demo`: a store of fictional cases for training and benchmarks."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import console, env_of
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo_cmd(
+        ctx: typer.Context,
+        cases: int = typer.Option(20, "--cases", min=1, max=100000, help="How many fictional cases to add."),
+        seed: Optional[int] = typer.Option(None, "--seed", help="Make the fictional cases repeatable."),
+        into_real_store: bool = typer.Option(
+            False, "--into-real-store", help="Allow adding training cases to a store that holds real cases."
+        ),
+    ) -> None:
+        """Fill a training store with fictional, clearly marked cases.
+
+        By default the training store sits beside your real one (training.db) and never touches
+        it; name another with the global --store.
+
+        Example: casecli demo --cases 50
+        Example: casecli --store /tmp/training.db demo --cases 10000
+        """
+        from rich.progress import Progress
+
+        from casecli import demo
+        from casecli.context import TRAINING_STORE_FILE_NAME, data_dir
+        from casecli.errors import InvalidInput
+        from casecli.forms import load_form
+        from casecli.passphrase import kdf_memory, new_passphrase, read_passphrase
+        from casecli.store.db import create_store, open_store
+
+        env = env_of(ctx)
+        if not env.store_from_flag:
+            env.store_path = data_dir() / TRAINING_STORE_FILE_NAME
+        out = console()
+        form = load_form("registration")
+        if env.store_path.exists():
+            store = open_store(env.store_path, lambda: read_passphrase(env, "Training store passphrase"))
+            real = store.conn.execute("SELECT count(*) FROM cases WHERE demo = 0").fetchone()[0]
+            if real and not into_real_store:
+                store.close()
+                raise InvalidInput(
+                    f"{env.store_path} holds {real} real case(s): training cases go into a training "
+                    "store (add --into-real-store if you really mean this one)"
+                )
+        else:
+            profile_form = load_form("profile")
+            store = create_store(
+                env.store_path, new_passphrase(env), dict(demo.TRAINING_PROFILE), profile_form.version,
+                kdf_memory_kib=kdf_memory(env),
+            )
+        with store, Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+            task = progress.add_task("Adding fictional cases", total=cases)
+            numbers = demo.fill(store, form, cases, env.today, seed, lambda: progress.advance(task))
+        out.print(f"Added {len(numbers)} fictional case(s) to {env.store_path}.")

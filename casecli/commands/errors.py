@@ -1,0 +1,77 @@
+"""Turning every failure into one line on stderr and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import typer
+from typer.core import TyperGroup
+
+try:  # typer >= 0.26 carries its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException
+
+from casecli.errors import Cancelled, CaseCliError, ExitCode
+
+STORAGE_MESSAGES = (
+    ("full", "the disk is full: nothing was saved; free some space and try again"),
+    ("locked", "the store is busy in another casecli window; try again"),
+    ("busy", "the store is busy in another casecli window; try again"),
+    ("readonly", "the store's folder is read-only: nothing was saved"),
+    ("read-only", "the store's folder is read-only: nothing was saved"),
+    ("disk i/o", "the store could not be written (disk error): nothing was saved"),
+    ("not a database", "the store is damaged or is not a casecli store"),
+    ("malformed", "the store is damaged: run `casecli verify`"),
+)
+
+
+def report(message: str, code: int) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    raise typer.Exit(code)
+
+
+def storage_message(exc: BaseException) -> str | None:
+    text = str(exc).lower()
+    for needle, message in STORAGE_MESSAGES:
+        if needle in text:
+            return message
+    return None
+
+
+def print_frames(exc: BaseException) -> None:
+    """Where the error happened (file, line, function), never its message or values: those may hold child data."""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        sys.stderr.write(f"  at {frame.filename}:{frame.lineno} in {frame.name}\n")
+
+
+class CaseCliGroup(TyperGroup):
+    """Catches errors once, at the top, for every command (CliRunner included)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CaseCliError as exc:
+            report(exc.message, exc.exit_code)
+        except KeyboardInterrupt:
+            report(Cancelled().message, ExitCode.CANCELLED)
+        except OSError as exc:
+            # File names are ours (store, answers file); the OS text names no child data.
+            report(storage_message(exc) or f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), ExitCode.ERROR)
+        except (typer.Exit, ClickException):
+            raise
+        except typer.Abort:
+            report(Cancelled().message, ExitCode.CANCELLED)
+        except Exception as exc:  # a bug or a storage failure: one line, no data, no traceback
+            module = type(exc).__module__ or ""
+            if module.startswith("sqlcipher3"):
+                report(storage_message(exc) or "the store could not be read or written: nothing was saved", ExitCode.STORE)
+            if os.environ.get("CASECLI_DEBUG"):
+                print_frames(exc)
+            report(
+                f"internal error ({type(exc).__name__}); nothing unsaved was written. "
+                "Please report it with the command you ran (not its data).",
+                ExitCode.ERROR,
+            )

@@ -1,0 +1,66 @@
+"""`casecli forms list|show`: the form definitions, for preparing answers files."""
+
+from __future__ import annotations
+
+import typer
+
+from casecli.commands.common import JsonOption, console, print_json
+
+forms_app = typer.Typer(help="Show the forms casecli asks (fields, types, choices, labels).", no_args_is_help=True)
+
+
+@forms_app.command("list")
+def list_forms(as_json: bool = JsonOption) -> None:
+    """List the forms and their versions.
+
+    Example: casecli forms list
+    """
+    from casecli.forms import form_names, load_form
+
+    forms = [load_form(name) for name in form_names()]
+    rows = [{"form": f.id, "version": f.version, "title": f.doc.get("title", {}), "fields": len(f.fields)} for f in forms]
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table()
+    for column in ("Form", "Version", "Fields", "Title"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["form"], str(row["version"]), str(row["fields"]), row["title"].get("en", ""))
+    console().print(table)
+
+
+@forms_app.command("show")
+def show_form(
+    name: str = typer.Argument(..., help="Form name, e.g. registration."),
+    as_json: bool = JsonOption,
+    lang: str = typer.Option("en", "--lang", help="Language of the labels in the table view."),
+) -> None:
+    """Show one form: each field's id, type, whether required, choices, limits and labels.
+
+    Example: casecli forms show registration --json > registration-form.json
+    """
+    from casecli.forms import load_form
+
+    form = load_form(name)
+    if as_json:
+        print_json(form.describe())
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{form.id} v{form.version}: {form.title(lang)}", title_justify="left")
+    for column in ("Field id", "Type", "Required", "Label", "Choices / limits"):
+        table.add_column(column)
+    for field in form.fields:
+        d = field.describe()
+        limits = ", ".join(field.choice_values) or field.expected()
+        if "when" in d:
+            limits += f"  (only when {d['when']['field']} {'= ' + str(d['when'].get('equals')) if 'equals' in d['when'] else 'in ' + str(d['when'].get('in'))})"
+        table.add_row(field.id, field.type, "yes" if field.required else "", field.label(lang), limits)
+    console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(forms_app, name="forms")

@@ -1,0 +1,76 @@
+"""`casecli init`: create the encrypted store and the worker's profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import AnswersOption, NoInputOption, answers_from, console, env_of
+from casecli.context import Env
+
+RECOVERY_WARNING = (
+    "This recovery code opens the store if you forget your passphrase. Write it on paper now and "
+    "keep it apart from this laptop: it is shown only this once. If both the passphrase and this "
+    "code are lost, every case in this store is lost with them."
+)
+
+
+def create(env: Env, given: dict):
+    """Collect the profile and a passphrase, then create the store; returns (store, recovery code)."""
+    from casecli import recovery, wizard
+    from casecli.errors import StoreExists
+    from casecli.forms import load_form
+    from casecli.passphrase import kdf_memory, new_passphrase
+    from casecli.store.db import create_store
+
+    if env.store_path.exists():
+        raise StoreExists(f"a store already exists at {env.store_path}")
+    form = load_form("profile")
+    out = console()
+    if env.interactive:
+        out.print(f"[bold]Creating a new case store[/bold] at {env.store_path}")
+    profile = wizard.collect(form, env, given, console=out)
+    passphrase = new_passphrase(env)
+    code = recovery.generate()
+    store = create_store(env.store_path, passphrase, profile, form.version, recovery_code=code, kdf_memory_kib=kdf_memory(env))
+    env.lang = profile.get("language", env.lang)
+    show_recovery_code(env, code)
+    return store
+
+
+def show_recovery_code(env: Env, code: str) -> None:
+    from rich.panel import Panel
+
+    out = console()
+    out.print(Panel(f"[bold]{code}[/bold]\n\n{RECOVERY_WARNING}", title="Recovery code", expand=False))
+    if env.interactive:
+        from casecli import prompts
+
+        while not prompts.confirm("I have written the recovery code down", default=False):
+            out.print("Please write it down before going on: it will not be shown again.")
+
+
+def create_interactively(env: Env):
+    return create(env, {})
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("init")
+    def init_cmd(
+        ctx: typer.Context,
+        answers: Optional[Path] = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """Create the encrypted case store and your case worker profile.
+
+        The passphrase is asked twice (or read from CASECLI_PASSPHRASE_FILE / CASECLI_PASSPHRASE).
+        A recovery code is shown once: write it down.
+
+        Example: casecli init --answers profile.json --no-input
+        """
+        env = env_of(ctx, no_input)
+        store = create(env, answers_from(answers))
+        store.close()
+        console().print(f"Store created at {env.store_path}. Register a child with `casecli new-case`.")

@@ -1,0 +1,86 @@
+"""The environment a command runs in, gathered in one object that tests can replace.
+
+Store location, passphrase sources, today's date, whether a person is at the terminal, and the
+language all come from here, never from scattered `os.environ` reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+STORE_ENV = "CASECLI_STORE"
+PASSPHRASE_ENV = "CASECLI_PASSPHRASE"
+PASSPHRASE_FILE_ENV = "CASECLI_PASSPHRASE_FILE"
+TODAY_ENV = "CASECLI_TODAY"
+LANG_ENV = "CASECLI_LANG"
+KDF_MEMORY_ENV = "CASECLI_KDF_MEMORY_KIB"  # lowers Argon2id cost for tests; never the default
+STORE_FILE_NAME = "casecli.db"
+TRAINING_STORE_FILE_NAME = "training.db"
+
+
+def env_flag(name: str, environ: dict[str, str] | None = None) -> bool:
+    value = (environ if environ is not None else os.environ).get(name, "")
+    return value.strip().lower() in TRUE_WORDS
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("casecli", appauthor=False)
+
+
+@dataclass
+class Env:
+    store_path: Path
+    store_explicit: bool = False  # the worker named the store (--store or CASECLI_STORE)
+    store_from_flag: bool = False  # named on this command line with --store
+    interactive: bool = False
+    no_input: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    lang: str = "en"
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    @classmethod
+    def from_process(
+        cls, store: Path | None = None, no_input: bool = False, lang: str | None = None
+    ) -> "Env":
+        from casecli.errors import InvalidInput
+
+        environ = dict(os.environ)
+        from_flag = store is not None
+        if store is None and environ.get(STORE_ENV):
+            store = Path(environ[STORE_ENV])
+        explicit = store is not None
+        path = store if store is not None else data_dir() / STORE_FILE_NAME
+        today = dt.date.today()
+        if environ.get(TODAY_ENV):
+            try:
+                today = dt.date.fromisoformat(environ[TODAY_ENV])
+            except ValueError:
+                raise InvalidInput(f"{TODAY_ENV}: expected a date as YYYY-MM-DD") from None
+        tty = sys.stdin.isatty() and sys.stdout.isatty()
+        interactive = tty and not no_input and not env_flag("CI", environ)
+        return cls(
+            store_path=path.expanduser(),
+            store_explicit=explicit,
+            store_from_flag=from_flag,
+            interactive=interactive,
+            no_input=no_input or not interactive,
+            today=today,
+            lang=(lang or environ.get(LANG_ENV) or "en").split("_")[0].lower(),
+            environ=environ,
+        )
+
+    @property
+    def keys_path(self) -> Path:
+        return keys_path_for(self.store_path)
+
+
+def keys_path_for(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".keys")

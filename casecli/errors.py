@@ -1,0 +1,93 @@
+"""Domain errors: each carries a one-line message for the worker and an exit code.
+
+The CLI catches `CaseCliError` once, at the top, and prints only the message. Messages never
+contain child data: they name fields, case numbers and files, never answers.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    STORE = 2  # wrong passphrase, not a store, store too new, store missing
+    INPUT = 3  # invalid or missing answers, bad arguments
+    NOT_FOUND = 4
+    CANCELLED = 130
+
+
+class CaseCliError(Exception):
+    exit_code: int = ExitCode.ERROR
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StoreError(CaseCliError):
+    exit_code = ExitCode.STORE
+
+
+class StoreMissing(StoreError):
+    pass
+
+
+class StoreExists(CaseCliError):
+    pass
+
+
+class NotAStore(StoreError):
+    pass
+
+
+class WrongPassphrase(StoreError):
+    pass
+
+
+class StoreTooNew(StoreError):
+    pass
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class PassphraseUnavailable(StoreError):
+    pass
+
+
+class InvalidInput(CaseCliError):
+    exit_code = ExitCode.INPUT
+
+
+class InvalidAnswers(InvalidInput):
+    """Answers that do not satisfy a form; `problems` maps field id to what is expected."""
+
+    def __init__(self, form_id: str, problems: dict[str, str]):
+        self.form_id = form_id
+        self.problems = problems
+        missing = [field for field, why in problems.items() if why == "missing"]
+        invalid = [f"{field} ({why})" for field, why in problems.items() if why != "missing"]
+        parts = []
+        if missing:
+            parts.append("missing: " + ", ".join(missing))
+        if invalid:
+            parts.append("invalid: " + "; ".join(invalid))
+        super().__init__(f"{form_id} answers: " + "; ".join(parts))
+
+
+class InvalidCaseNumber(InvalidInput):
+    pass
+
+
+class CaseNotFound(CaseCliError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class Cancelled(CaseCliError):
+    exit_code = ExitCode.CANCELLED
+
+    def __init__(self, message: str = "Cancelled: nothing was saved."):
+        super().__init__(message)

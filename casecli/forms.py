@@ -1,0 +1,320 @@
+"""Forms as data: loading the versioned definitions under templates/forms, and checking answers.
+
+A form is a list of sections of fields. Each field has an id, a type, whether it is required,
+labels in every supported language, and the limits its answers must meet; `when` makes a field
+apply only when another answer has a given value. Code never lists questions: the wizard, the
+answers-file loader and `casecli forms show` all read these definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from casecli.errors import InvalidAnswers, InvalidInput
+
+LANGUAGES = ("en", "es")
+FIELD_TYPES = ("text", "longtext", "date", "integer", "boolean", "choice", "multichoice")
+MISSING = "missing"
+YES = {"yes", "y", "true", "1", "si", "sí", "s"}
+NO = {"no", "n", "false", "0"}
+
+
+def _text(labels: dict[str, str] | None, lang: str) -> str:
+    if not labels:
+        return ""
+    return labels.get(lang) or labels.get("en") or next(iter(labels.values()))
+
+
+@dataclass(frozen=True)
+class Field:
+    spec: dict
+    section: str
+
+    @property
+    def id(self) -> str:
+        return self.spec["id"]
+
+    @property
+    def type(self) -> str:
+        return self.spec["type"]
+
+    @property
+    def required(self) -> bool:
+        return bool(self.spec.get("required", False))
+
+    @property
+    def choices(self) -> list[dict]:
+        return self.spec.get("choices", [])
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [c["value"] for c in self.choices]
+
+    def label(self, lang: str = "en") -> str:
+        return _text(self.spec.get("label"), lang)
+
+    def help(self, lang: str = "en") -> str:
+        return _text(self.spec.get("help"), lang)
+
+    def choice_label(self, value: Any, lang: str = "en") -> str:
+        for choice in self.choices:
+            if choice["value"] == value:
+                return _text(choice.get("label"), lang)
+        return str(value)
+
+    def applies(self, answers: dict) -> bool:
+        """Whether this field is asked, given the answers so far (see `when`)."""
+        when = self.spec.get("when")
+        if not when:
+            return True
+        value = answers.get(when["field"])
+        if "equals" in when:
+            return value == when["equals"]
+        if "in" in when:
+            return value in when["in"]
+        if "contains" in when:
+            return isinstance(value, list) and when["contains"] in value
+        return True
+
+    def expected(self) -> str:
+        """What a valid answer looks like, for error messages."""
+        t = self.type
+        if t == "date":
+            return "a date as YYYY-MM-DD" + (", not in the future" if self.spec.get("not_future") else "")
+        if t == "integer":
+            lo, hi = self.spec.get("min"), self.spec.get("max")
+            if lo is not None and hi is not None:
+                return f"a whole number from {lo} to {hi}"
+            return "a whole number"
+        if t == "boolean":
+            return "yes or no"
+        if t == "choice":
+            return "one of: " + ", ".join(self.choice_values)
+        if t == "multichoice":
+            return "a list of: " + ", ".join(self.choice_values)
+        limit = self.spec.get("max_length")
+        return f"text of at most {limit} characters" if limit else "text"
+
+    def default(self, today: dt.date) -> Any:
+        default = self.spec.get("default")
+        if default == "today":
+            return today.isoformat()
+        return default
+
+    def coerce(self, raw: Any, today: dt.date) -> Any:
+        """Turn an answer (typed, or from an answers file) into its stored value.
+
+        Returns None for an empty answer; raises ValueError with what is expected otherwise.
+        """
+        if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
+            return None
+        t = self.type
+        if t in ("text", "longtext"):
+            if not isinstance(raw, str):
+                raise ValueError(f"expected {self.expected()}")
+            value = raw.strip()
+            limit = self.spec.get("max_length")
+            if limit and len(value) > limit:
+                raise ValueError(f"expected {self.expected()}")
+            pattern = self.spec.get("validator")
+            if pattern:
+                value = VALIDATORS[pattern](value)
+            return value
+        if t == "date":
+            try:
+                value = dt.date.fromisoformat(str(raw).strip())
+            except ValueError:
+                raise ValueError(f"expected {self.expected()}") from None
+            if self.spec.get("not_future") and value > today:
+                raise ValueError(f"expected {self.expected()} (got a future date)")
+            if value.year < 1900:
+                raise ValueError(f"expected {self.expected()}")
+            return value.isoformat()
+        if t == "integer":
+            if isinstance(raw, bool):
+                raise ValueError(f"expected {self.expected()}")
+            try:
+                value = int(str(raw).strip())
+            except ValueError:
+                raise ValueError(f"expected {self.expected()}") from None
+            lo, hi = self.spec.get("min"), self.spec.get("max")
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                raise ValueError(f"expected {self.expected()}")
+            return value
+        if t == "boolean":
+            if isinstance(raw, bool):
+                return raw
+            word = str(raw).strip().lower()
+            if word in YES:
+                return True
+            if word in NO:
+                return False
+            raise ValueError(f"expected {self.expected()}")
+        if t == "choice":
+            value = str(raw).strip()
+            if value not in self.choice_values:
+                raise ValueError(f"expected {self.expected()}")
+            return value
+        if t == "multichoice":
+            items = raw.split(",") if isinstance(raw, str) else raw
+            if not isinstance(items, list):
+                raise ValueError(f"expected {self.expected()}")
+            values = [str(item).strip() for item in items if str(item).strip()]
+            bad = [v for v in values if v not in self.choice_values]
+            if bad:
+                raise ValueError(f"expected {self.expected()}")
+            exclusive = self.spec.get("exclusive")
+            if exclusive and exclusive in values and len(values) > 1:
+                raise ValueError(f"'{exclusive}' cannot be chosen with other answers")
+            return list(dict.fromkeys(values)) or None
+        raise ValueError(f"unknown field type {t}")
+
+    def describe(self) -> dict:
+        out = {
+            "id": self.id,
+            "section": self.section,
+            "type": self.type,
+            "required": self.required,
+            "label": self.spec.get("label", {}),
+        }
+        for key in ("help", "min", "max", "max_length", "not_future", "default", "when", "validator", "exclusive"):
+            if key in self.spec:
+                out[key] = self.spec[key]
+        if self.choices:
+            out["choices"] = [{"value": c["value"], "label": c.get("label", {})} for c in self.choices]
+        return out
+
+
+@dataclass(frozen=True)
+class Form:
+    doc: dict
+
+    @property
+    def id(self) -> str:
+        return self.doc["form"]
+
+    @property
+    def version(self) -> int:
+        return int(self.doc["version"])
+
+    def title(self, lang: str = "en") -> str:
+        return _text(self.doc.get("title"), lang)
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.doc["sections"]
+
+    def section_title(self, section_id: str, lang: str = "en") -> str:
+        for section in self.sections:
+            if section["id"] == section_id:
+                return _text(section.get("title"), lang)
+        return section_id
+
+    @property
+    def fields(self) -> list[Field]:
+        return [Field(spec, section["id"]) for section in self.sections for spec in section["fields"]]
+
+    def field(self, field_id: str) -> Field:
+        for field in self.fields:
+            if field.id == field_id:
+                return field
+        raise KeyError(field_id)
+
+    def applicable(self, answers: dict) -> list[Field]:
+        return [f for f in self.fields if f.applies(answers)]
+
+    def check(self, answers: dict, today: dt.date, only: set[str] | None = None) -> tuple[dict, dict[str, str]]:
+        """Validate a whole set of answers: return (clean answers, problems by field id).
+
+        Answers to fields that do not apply (their `when` is not met) are dropped, so a changed
+        answer never leaves a stale dependent answer behind.
+        """
+        known = {f.id for f in self.fields}
+        problems: dict[str, str] = {}
+        for key in answers:
+            if key not in known:
+                problems[key] = f"unknown field (not in form {self.id} v{self.version})"
+        clean: dict[str, Any] = {}
+        for field in self.fields:
+            if not field.applies(clean):
+                continue
+            raw = answers.get(field.id)
+            if raw is None:
+                raw = field.default(today)
+            try:
+                value = field.coerce(raw, today)
+            except ValueError as exc:
+                problems[field.id] = str(exc)
+                continue
+            if value is None:
+                if field.required and (only is None or field.id in only):
+                    problems[field.id] = MISSING
+                continue
+            clean[field.id] = value
+        return clean, problems
+
+    def validate(self, answers: dict, today: dt.date) -> dict:
+        clean, problems = self.check(answers, today)
+        if problems:
+            raise InvalidAnswers(self.id, problems)
+        return clean
+
+    def describe(self) -> dict:
+        return {
+            "form": self.id,
+            "version": self.version,
+            "title": self.doc.get("title", {}),
+            "languages": list(self.doc.get("languages", LANGUAGES)),
+            "sections": [
+                {"id": s["id"], "title": s.get("title", {})} for s in self.sections
+            ],
+            "fields": [f.describe() for f in self.fields],
+        }
+
+
+def _case_number_prefix(value: str) -> str:
+    from casecli.casenumber import normalize_prefix
+    from casecli.errors import InvalidCaseNumber
+
+    try:
+        return normalize_prefix(value)
+    except InvalidCaseNumber:
+        raise ValueError("expected 2 to 8 letters or digits (not U or Z), e.g. MX7") from None
+
+
+VALIDATORS = {"case_number_prefix": _case_number_prefix}
+
+
+def form_names() -> list[str]:
+    folder = resources.files("casecli") / "templates" / "forms"
+    return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def load_form(name: str) -> Form:
+    folder = resources.files("casecli") / "templates" / "forms"
+    path = folder / f"{name}.json"
+    if not path.is_file():
+        raise InvalidInput(f"form {name!r}: no such form; known forms: {', '.join(form_names())}")
+    return Form(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_answers_file(path) -> dict:
+    """Read an answers file (JSON object, keys are field ids) with a one-line error if it is bad."""
+    from pathlib import Path
+
+    file = Path(path)
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"--answers: no such file: {file}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"--answers: cannot read {file}: {exc.__class__.__name__}") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"--answers: {file} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"--answers: {file} must hold a JSON object whose keys are field ids")
+    return doc

@@ -1,0 +1,43 @@
+"""File-system helpers that keep files private on any platform."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and parents) readable by the owner only; POSIX modes are ignored on Windows."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    _chmod(path, PRIVATE_DIR)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file with owner-only permissions before anything writes to it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    os.close(fd)
+    _chmod(path, PRIVATE_FILE)
+
+
+def write_private_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` all at once: a crash leaves either the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _chmod(Path(tmp), PRIVATE_FILE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _chmod(path: Path, mode: int) -> None:
+    if os.name == "posix":
+        os.chmod(path, mode)

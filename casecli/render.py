@@ -1,0 +1,70 @@
+"""Rich views of the values the core returns; `--json` prints the same values unchanged."""
+
+from __future__ import annotations
+
+RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
+
+
+def age_text(row: dict) -> str:
+    if row.get("age") is None:
+        return "?"
+    return f"~{row['age']}" if row.get("age_estimated") else str(row["age"])
+
+
+def case_table(rows: list[dict]):
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} case{'s' if len(rows) != 1 else ''}", title_justify="left")
+    for column in ("Case number", "Child", "Age", "Stage", "Risk", "Case worker", "Registered", "Next due"):
+        table.add_column(column, no_wrap=column in ("Case number", "Registered", "Next due"))
+    for row in rows:
+        marks = (" [dim](demo)[/dim]" if row["demo"] else "") + (" [dim](incomplete)[/dim]" if row["incomplete"] else "")
+        risk = row["risk"]
+        table.add_row(
+            row["case_number"],
+            row["child_name"] + marks,
+            age_text(row),
+            row["stage"],
+            f"[{RISK_STYLE.get(risk, '')}]{risk}[/]",
+            row["case_worker"],
+            row["registered_on"],
+            row["next_due"] or "—",
+        )
+    return table
+
+
+def case_view(record: dict, console, lang: str = "en") -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from casecli.forms import load_form
+    from casecli.prompts import display_value
+
+    header = (
+        f"[bold]{record['case_number']}[/bold]  {record['child_name']}  age {age_text(record)}\n"
+        f"stage: {record['stage']}   risk: [{RISK_STYLE.get(record['risk'], '')}]{record['risk']}[/]   "
+        f"case worker: {record['case_worker']}   registered: {record['registered_on']}"
+        + ("\n[yellow]training case (fictional)[/yellow]" if record.get("demo") else "")
+    )
+    console.print(Panel(header, expand=False))
+    form = load_form(record["form"]["id"])
+    answers = record["registration"]
+    table = Table(title="1. Registration", show_header=False, title_justify="left")
+    table.add_column("Question", style="dim")
+    table.add_column("Answer")
+    section = None
+    for field in form.applicable(answers):
+        if field.id not in answers:
+            continue
+        if field.section != section:
+            section = field.section
+            table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
+        table.add_row(field.label(lang), display_value(field, answers[field.id], lang))
+    console.print(table)
+    if "history" in record:
+        history = Table(title="History", title_justify="left")
+        for column in ("#", "When (UTC)", "Who", "What"):
+            history.add_column(column)
+        for event in record["history"]:
+            history.add_row(str(event["seq"]), event["at"], event["actor"], event["summary"])
+        console.print(history)

@@ -1,0 +1,1 @@
+"""Encrypted storage: key slots, the SQLCipher store, its schema and migrations."""

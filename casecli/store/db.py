@@ -1,0 +1,177 @@
+"""Opening, creating and writing the SQLCipher store.
+
+The store is one SQLCipher 4 file keyed with a random 32-byte data key (a raw key: no second key
+derivation on every open); the key comes from a slot in `<store>.keys` (see keyslots). Hardening
+on every connection: memory security, temp store in memory, secure delete, and HMAC left on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from casecli.errors import NotAStore, StoreBusy, StoreExists, StoreMissing, StoreTooNew
+from casecli.fsutil import create_private_file, make_private_dir
+from casecli.store.keyslots import KeyFile, kdf_params, secret_bytes
+from casecli.store.migrations import LATEST_VERSION, apply_migrations
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: Path, data_key: bytes):
+    """Open `path` with the raw data key and prove the key is right by reading the schema."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusy("the store is busy in another casecli window; try again") from None
+        raise NotAStore(
+            f"{path} is not a casecli store, is damaged, or does not match its key file"
+        ) from None
+    return conn
+
+
+class Store:
+    """An open store: one keyed connection and the helpers every domain module writes through."""
+
+    def __init__(self, conn, path: Path, store_id: str):
+        self.conn = conn
+        self.path = path
+        self.store_id = store_id
+
+    @contextmanager
+    def transaction(self) -> Iterator[object]:
+        """All or nothing: on any error (a full disk included) the store is left as it was."""
+        import sqlcipher3
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusy("the store is busy in another casecli window; try again") from None
+            raise
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def profile(self) -> dict:
+        row = self.conn.execute("SELECT data FROM profile WHERE id = 1").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_store(path: Path, passphrase: Callable[[], str]) -> Store:
+    """Unlock and open an existing store, upgrading its schema if it is older than this casecli."""
+    if not path.exists():
+        raise StoreMissing(f"no store at {path}: create one with `casecli init`")
+    if path.is_dir():
+        raise NotAStore(f"{path} is a folder, not a casecli store")
+    keys = KeyFile.load(path.with_name(path.name + ".keys"), path)
+    data_key = keys.unlock("passphrase", secret_bytes(passphrase()))
+    return _open_with_key(path, keys, data_key)
+
+
+def open_store_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
+    return _open_with_key(path, keys, data_key)
+
+
+def _open_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
+    conn = connect(path, data_key)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST_VERSION:
+            raise StoreTooNew(
+                f"{path} was written by a newer casecli (schema {version}; this one reads up to "
+                f"{LATEST_VERSION}): update casecli to open it"
+            )
+        if version == 0:
+            raise NotAStore(f"{path} is not a casecli store (it has no casecli schema)")
+        stored_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+        if not stored_id or stored_id[0] != keys.store_id:
+            raise NotAStore(f"{path} does not belong to the key file beside it")
+        apply_migrations(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return Store(conn, path, keys.store_id)
+
+
+def create_store(
+    path: Path,
+    passphrase: str,
+    profile: dict,
+    profile_form_version: int,
+    recovery_code: str | None = None,
+    kdf_memory_kib: int | None = None,
+) -> Store:
+    """Create a new store and its key file; on any failure nothing is left behind.
+
+    The key file is moved into place before the database, so that a crash in between leaves a
+    lone key file that the next `init` replaces, never a database that no slot can open.
+    """
+    if path.exists():
+        raise StoreExists(f"a store already exists at {path}")
+    make_private_dir(path.parent)
+    keys, data_key = KeyFile.new()
+    keys.add("passphrase", secret_bytes(passphrase), data_key, kdf_params(kdf_memory_kib))
+    if recovery_code is not None:
+        keys.add("recovery", secret_bytes(recovery_code), data_key, kdf_params(kdf_memory_kib))
+    staging = path.with_name(f".{path.name}.new")
+    staging.unlink(missing_ok=True)
+    create_private_file(staging)
+    try:
+        conn = connect(staging, data_key)
+        try:
+            apply_migrations(conn)
+            now = utc_now()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("store_id", keys.store_id), ("created_at", now)],
+            )
+            conn.execute(
+                "INSERT INTO profile (id, form_version, data, updated_at) VALUES (1, ?, ?, ?)",
+                (profile_form_version, json.dumps(profile, ensure_ascii=False), now),
+            )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        keys.save(path.with_name(path.name + ".keys"))
+        staging.replace(path)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    return _open_with_key(path, keys, data_key)

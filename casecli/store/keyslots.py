@@ -1,0 +1,163 @@
+"""Key slots: the store's random data key, wrapped once per secret that may unlock it.
+
+As LUKS does, the data is encrypted with a random key that never changes when a passphrase
+does; each slot wraps that key under a key derived from one secret (the worker's passphrase, a
+recovery code). Slots live in a small file beside the store (`<store>.keys`): it holds no child
+data, only wrapped keys and their parameters. Every slot is authenticated (AES-256-GCM with the
+slot's parameters and the store id as associated data), so an edited slot fails to unlock
+instead of yielding a wrong key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casecli.errors import NotAStore, WrongPassphrase
+from casecli.fsutil import write_private_atomic
+
+FORMAT = "casecli-keyslots"
+VERSION = 1
+DATA_KEY_BYTES = 32
+
+# RFC 9106's second recommended option (64 MiB, 3 passes, 4 lanes): about 0.1 s here, and
+# well within an old laptop's memory.
+DEFAULT_KDF = {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4}
+MIN_MEMORY_KIB = 64  # allowed only for tests through CASECLI_KDF_MEMORY_KIB
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def kdf_params(memory_kib: int | None = None) -> dict:
+    params = dict(DEFAULT_KDF)
+    if memory_kib is not None:
+        params["memory_kib"] = max(MIN_MEMORY_KIB, memory_kib)
+        params["iterations"] = 1
+        params["lanes"] = 1
+    params["salt"] = _b64(secrets.token_bytes(16))
+    return params
+
+
+def derive(secret: bytes, params: dict) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    if params.get("name") != "argon2id":
+        raise NotAStore(f"key slot uses an unknown key derivation ({params.get('name')!r})")
+    return Argon2id(
+        salt=_unb64(params["salt"]),
+        length=32,
+        iterations=int(params["iterations"]),
+        lanes=int(params["lanes"]),
+        memory_cost=int(params["memory_kib"]),
+    ).derive(secret)
+
+
+@dataclass
+class Slot:
+    kind: str  # "passphrase" | "recovery"
+    kdf: dict
+    nonce: str
+    wrapped: str
+
+    def associated_data(self, store_id: str) -> bytes:
+        described = {"kind": self.kind, "kdf": self.kdf}
+        text = json.dumps(described, sort_keys=True, separators=(",", ":"))
+        return f"{FORMAT}/{VERSION}\n{store_id}\n{text}".encode()
+
+    @classmethod
+    def wrap(cls, kind: str, secret: bytes, data_key: bytes, store_id: str, params: dict) -> "Slot":
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        slot = cls(kind=kind, kdf=params, nonce="", wrapped="")
+        nonce = secrets.token_bytes(12)
+        sealed = AESGCM(derive(secret, params)).encrypt(
+            nonce, data_key, slot.associated_data(store_id)
+        )
+        slot.nonce, slot.wrapped = _b64(nonce), _b64(sealed)
+        return slot
+
+    def unwrap(self, secret: bytes, store_id: str) -> bytes | None:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        try:
+            key = AESGCM(derive(secret, self.kdf)).decrypt(
+                _unb64(self.nonce), _unb64(self.wrapped), self.associated_data(store_id)
+            )
+        except (InvalidTag, ValueError, KeyError, TypeError):
+            return None
+        return key if len(key) == DATA_KEY_BYTES else None
+
+
+@dataclass
+class KeyFile:
+    store_id: str
+    slots: list[Slot] = field(default_factory=list)
+
+    @classmethod
+    def new(cls) -> tuple["KeyFile", bytes]:
+        return cls(store_id=secrets.token_hex(16)), secrets.token_bytes(DATA_KEY_BYTES)
+
+    def add(self, kind: str, secret: bytes, data_key: bytes, params: dict) -> None:
+        self.slots = [s for s in self.slots if s.kind != kind]
+        self.slots.append(Slot.wrap(kind, secret, data_key, self.store_id, params))
+
+    def unlock(self, kind: str, secret: bytes) -> bytes:
+        """Return the data key, or raise WrongPassphrase if no slot of `kind` opens with `secret`."""
+        for slot in self.slots:
+            if slot.kind == kind:
+                key = slot.unwrap(secret, self.store_id)
+                if key is not None:
+                    return key
+        if not any(s.kind == kind for s in self.slots):
+            raise WrongPassphrase(f"this store has no {kind} key slot")
+        what = "passphrase" if kind == "passphrase" else f"{kind} code"
+        raise WrongPassphrase(f"wrong {what} (or the key file was altered): nothing was changed")
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "format": FORMAT,
+            "version": VERSION,
+            "store_id": self.store_id,
+            "slots": [slot.__dict__ for slot in self.slots],
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+
+    def save(self, path: Path) -> None:
+        write_private_atomic(path, self.to_bytes())
+
+    @classmethod
+    def load(cls, path: Path, store_path: Path) -> "KeyFile":
+        try:
+            doc = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            raise NotAStore(
+                f"{store_path} is not a casecli store (its key file {path.name} is missing)"
+            ) from None
+        except (OSError, ValueError):
+            raise NotAStore(f"{path} is not a casecli key file") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise NotAStore(f"{path} is not a casecli key file")
+        if doc.get("version") != VERSION:
+            raise NotAStore(f"{path} has key-file version {doc.get('version')!r}; this casecli reads {VERSION}")
+        try:
+            slots = [Slot(**{k: s[k] for k in ("kind", "kdf", "nonce", "wrapped")}) for s in doc["slots"]]
+            return cls(store_id=str(doc["store_id"]), slots=slots)
+        except (KeyError, TypeError):
+            raise NotAStore(f"{path} is a damaged casecli key file") from None
+
+
+def secret_bytes(text: str) -> bytes:
+    """Passphrases are compared as typed, after Unicode normalisation (an é typed two ways is one é)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text).encode("utf-8")

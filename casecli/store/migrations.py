@@ -1,0 +1,77 @@
+"""Ordered schema migrations. The schema version is SQLite's `user_version`.
+
+Each migration runs with the version bump inside one transaction, so a store is always at one
+exact version. Never edit a migration that has shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """CREATE TABLE profile (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                form_version INTEGER NOT NULL,
+                data TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE TABLE counters (prefix TEXT PRIMARY KEY, next_seq INTEGER NOT NULL)",
+            """CREATE TABLE cases (
+                case_number TEXT PRIMARY KEY,
+                form_id TEXT NOT NULL,
+                form_version INTEGER NOT NULL,
+                answers TEXT NOT NULL,
+                child_name TEXT NOT NULL,
+                search_text TEXT NOT NULL,
+                sex TEXT,
+                date_of_birth TEXT,
+                age_estimate INTEGER,
+                risk TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'open',
+                case_worker TEXT NOT NULL,
+                registered_on TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                incomplete INTEGER NOT NULL DEFAULT 0,
+                demo INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX cases_registered ON cases (registered_on)",
+            """CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                changes TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                UNIQUE (case_number, seq)
+            )""",
+        ],
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:
+    """Bring the store up to the latest version; return the version it was at before."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    before = conn.execute("PRAGMA user_version").fetchone()[0]
+    for version, statements in migrations:
+        if version <= before:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return before

@@ -1,0 +1,44 @@
+"""The typed shape of every stored row.
+
+Writes validate rows against these models before they reach SQL, and bundle imports will
+validate every received record the same way, so a malformed record is refused at the door.
+Importing this module loads SQLModel (and pydantic): only write paths do, never `list`/`show`.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+
+class CaseRow(SQLModel):
+    case_number: str = Field(min_length=8, max_length=24)
+    form_id: str
+    form_version: int = Field(ge=1)
+    answers: str
+    child_name: str = Field(min_length=1)
+    search_text: str
+    sex: Optional[str] = None
+    date_of_birth: Optional[str] = None
+    age_estimate: Optional[int] = Field(default=None, ge=0, le=17)
+    risk: str = Field(regex="^(high|medium|low)$")
+    status: str = Field(default="open", regex="^(open|closed|transferred)$")
+    case_worker: str = Field(min_length=1)
+    registered_on: str
+    created_at: str
+    updated_at: str
+    incomplete: bool = False
+    demo: bool = False
+
+
+class EventRow(SQLModel):
+    case_number: str
+    seq: int = Field(ge=1)
+    at: str
+    actor: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    summary: str
+    changes: str
+    prev_hash: str = Field(min_length=64, max_length=64)
+    hash: str = Field(min_length=64, max_length=64)

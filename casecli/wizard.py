@@ -1,0 +1,103 @@
+"""A wizard: from a form and an answer source to validated answers.
+
+The same function serves every form. Answers given up front (an answers file) are checked
+first; without a person at the terminal, anything missing or invalid is an error listing every
+field. With one, the wizard asks what is missing, shows a summary, lets the worker correct any
+answer, and returns only when the worker chooses to save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casecli.context import Env
+from casecli.errors import Cancelled, InvalidAnswers
+from casecli.forms import Form
+
+
+def collect(form: Form, env: Env, given: dict | None = None, console=None, confirm_save: bool = True) -> dict:
+    given = dict(given or {})
+    clean, problems = form.check(given, env.today)
+    unknown = {k: v for k, v in problems.items() if k not in {f.id for f in form.fields}}
+    if unknown:
+        raise InvalidAnswers(form.id, unknown)
+    if not env.interactive:
+        if problems:
+            raise InvalidAnswers(form.id, problems)
+        return clean
+    return _interactive(form, env, clean, console, confirm_save)
+
+
+def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str) -> None:
+    from casecli import prompts
+
+    section = None
+    for field in form.fields:
+        if not field.applies(answers) or field.id in answers:
+            continue
+        if field.section != section:
+            section = field.section
+            if console is not None:
+                console.print(f"\n[bold]{form.section_title(section, lang)}[/bold]")
+        value = prompts.ask_field(field, None, env.today, lang)
+        if value is not None:
+            answers[field.id] = value
+        else:
+            answers.setdefault(field.id, None)
+
+
+def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: bool) -> dict:
+    from casecli import prompts
+
+    lang = env.lang
+    answers: dict[str, Any] = dict(answers)
+    _ask_missing(form, env, answers, console, lang)
+    while True:
+        clean, problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today)
+        if not confirm_save and not problems:
+            return clean
+        if console is not None:
+            show_summary(form, clean, console, lang)
+        choices = [("Save" if lang == "en" else "Guardar", "save")] if not problems else []
+        choices += [
+            ("Correct an answer" if lang == "en" else "Corregir una respuesta", "correct"),
+            ("Cancel (save nothing)" if lang == "en" else "Cancelar (no guardar nada)", "cancel"),
+        ]
+        action = prompts.select("What now?" if lang == "en" else "¿Y ahora?", choices)
+        if action == "save":
+            return clean
+        if action == "cancel":
+            raise Cancelled()
+        applicable = form.applicable(clean)
+        field_id = prompts.select(
+            "Which answer?" if lang == "en" else "¿Qué respuesta?",
+            [(f"{f.label(lang)}: {prompts.display_value(f, clean.get(f.id), lang)}", f.id) for f in applicable],
+        )
+        field = form.field(field_id)
+        answers = dict(clean)
+        value = prompts.ask_field(field, clean.get(field_id), env.today, lang)
+        if value is None:
+            answers.pop(field_id, None)
+        else:
+            answers[field_id] = value
+        # A changed answer may open questions that were skipped before: ask them now.
+        for follow in form.fields:
+            if follow.applies(answers) and follow.id not in answers and follow.required:
+                answers[follow.id] = prompts.ask_field(follow, None, env.today, lang)
+
+
+def show_summary(form: Form, answers: dict, console, lang: str) -> None:
+    from rich.table import Table
+
+    from casecli.prompts import display_value
+
+    table = Table(title=form.title(lang), show_header=False, expand=False)
+    table.add_column("Question")
+    table.add_column("Answer")
+    section = None
+    for field in form.applicable(answers):
+        if field.section != section:
+            section = field.section
+            table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
+        table.add_row(field.label(lang), display_value(field, answers.get(field.id), lang))
+    console.print(table)
