@@ -9,7 +9,8 @@ Shape: ``PREFIX-SEQUENCE-CHECK``, e.g. ``MX7-0042-R``.
 - CHECK: one character over prefix and sequence, weighted sum modulo 31 with distinct weights.
   Because 31 is prime and every weight is non-zero and below 31, changing any one character
   always changes the sum (every single-character typo is caught), and so does swapping two
-  neighbouring characters.
+  neighbouring characters; the prefix's length is added so that a dash moved by one place
+  (MX7-0042 read as MX-70042) is caught too.
 
 The alphabet leaves out I, L, O, U and Z, which are easy to misread (1, 1, 0, V, 2); on input
 I and L are read as 1 and O as 0, and case does not matter. No personal data goes into it.
@@ -30,8 +31,9 @@ PREFIX_RE = re.compile(rf"^[{ALPHABET}]{{2,8}}$")
 NUMBER_RE = re.compile(rf"^([{ALPHABET}]{{2,8}})-([0-9]{{{MIN_SEQUENCE_DIGITS},12}})-([{ALPHABET}])$")
 
 
-def check_character(body: str) -> str:
-    total = sum((position + 1) * VALUE[ch] for position, ch in enumerate(body))
+def check_character(body: str, prefix_length: int = 0) -> str:
+    """The check over `body`; counting the prefix length too catches a dash moved by one place."""
+    total = sum((position + 1) * VALUE[ch] for position, ch in enumerate(body)) + prefix_length
     return ALPHABET[total % 31]
 
 
@@ -48,7 +50,7 @@ def format_number(prefix: str, sequence: int) -> str:
     if sequence < 1:
         raise ValueError("sequence starts at 1")
     digits = str(sequence).zfill(MIN_SEQUENCE_DIGITS)
-    return f"{prefix}-{digits}-{check_character(prefix + digits)}"
+    return f"{prefix}-{digits}-{check_character(prefix + digits, len(prefix))}"
 
 
 def canonical(text: str) -> str:
@@ -65,7 +67,7 @@ def parse(text: str) -> str:
             f"case number {text.strip()!r}: expected PREFIX-NNNN-C, e.g. MX7-0042-R"
         )
     prefix, digits, check = match.groups()
-    if check_character(prefix + digits) != check:
+    if check_character(prefix + digits, len(prefix)) != check:
         raise InvalidCaseNumber(
             f"case number {number}: the check character does not match (a typo?)"
         )

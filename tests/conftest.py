@@ -1,0 +1,106 @@
+"""Shared fixtures: a real encrypted store in tmp_path, driven through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from casecli.cli import app
+
+PASSPHRASE = "correct horse battery staple"
+PROFILE = {
+    "name": "Ana Ruiz",
+    "agency": "Casa Refugio",
+    "role": "social_worker",
+    "case_number_prefix": "MX7",
+    "language": "en",
+}
+CHILD_NAMES = ("Yulissa", "Quetzalcoatl-Marker")
+
+
+def registration_answers(**changes) -> dict:
+    answers = {
+        "identified_on": "2026-11-20",
+        "identified_how": "outreach",
+        "identified_where": "Tapachula bus station",
+        "name_first": CHILD_NAMES[0],
+        "name_last": CHILD_NAMES[1],
+        "sex": "female",
+        "dob_known": False,
+        "age_estimate": 15,
+        "nationality": "honduras",
+        "languages": "Spanish",
+        "protection_status": "unaccompanied",
+        "current_location": "Casa Refugio",
+        "care_arrangement": "small_group_home",
+        "urgent_needs": ["health", "shelter"],
+        "risk_level": "high",
+        "child_informed": True,
+        "consent": "child_consent",
+        "share_with": ["agency_team"],
+    }
+    answers.update(changes)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A scratch home: store path, passphrase, cheap key derivation, a fixed date, no TTY."""
+    store = tmp_path / "data" / "casecli.db"
+    monkeypatch.setenv("CASECLI_STORE", str(store))
+    monkeypatch.setenv("CASECLI_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CASECLI_KDF_MEMORY_KIB", "64")
+    monkeypatch.setenv("CASECLI_TODAY", "2026-11-23")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.delenv("CASECLI_PASSPHRASE_FILE", raising=False)
+    monkeypatch.delenv("CASECLI_LANG", raising=False)
+    return tmp_path
+
+
+class Cli:
+    def __init__(self, home: Path):
+        self.home = home
+        self.runner = CliRunner()
+
+    @property
+    def store(self) -> Path:
+        return self.home / "data" / "casecli.db"
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(app, list(args), input=input)
+
+    def ok(self, *args: str):
+        result = self(*args)
+        assert result.exit_code == 0, (result.exit_code, result.output, result.stderr)
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def write(self, name: str, doc) -> str:
+        path = self.home / name
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        return str(path)
+
+    def init(self, **profile):
+        return self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
+
+    def register(self, **changes) -> str:
+        result = self.ok("new-case", "--answers", self.write("child.json", registration_answers(**changes)))
+        return result.stdout.split("Registered case ")[1].split(".")[0]
+
+
+@pytest.fixture
+def cli(home) -> Cli:
+    return Cli(home)
+
+
+@pytest.fixture
+def ready(cli) -> Cli:
+    """A store with a profile, ready for registration."""
+    cli.init()
+    return cli

@@ -1,0 +1,165 @@
+"""The encrypted store: nothing readable on disk, clean refusals that change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+
+import pytest
+
+from casecli.errors import NotAStore, WrongPassphrase
+from casecli.store import migrations
+from casecli.store.db import connect
+from casecli.store.keyslots import KeyFile, secret_bytes
+
+from .conftest import CHILD_NAMES, PASSPHRASE
+
+
+def fingerprint(folder) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def raw_connection(store_path, passphrase=PASSPHRASE):
+    keys = KeyFile.load(store_path.with_name(store_path.name + ".keys"), store_path)
+    return connect(store_path, keys.unlock("passphrase", secret_bytes(passphrase)))
+
+
+def assert_one_line_error(result, code=2):
+    assert result.exit_code == code, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_no_child_name_in_any_file_beside_the_store(ready):
+    ready.register()
+    ready.register(name_first="Dayana", name_last="Marker-Two")
+    for path in ready.store.parent.iterdir():
+        data = path.read_bytes()
+        for name in CHILD_NAMES + ("Dayana", "Marker-Two", "Tapachula"):
+            assert name.encode() not in data, f"{name} readable in {path.name}"
+            assert name.encode("utf-16-le") not in data
+    assert ready.store.read_bytes()[:16] != b"SQLite format 3\x00"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_store_is_private_to_the_worker(ready):
+    assert ready.store.stat().st_mode & 0o777 == 0o600
+    assert ready.store.with_name("casecli.db.keys").stat().st_mode & 0o777 == 0o600
+    assert ready.store.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_wrong_passphrase_is_exit_2_one_line_and_changes_nothing(ready, monkeypatch):
+    ready.register()
+    before = fingerprint(ready.store.parent)
+    monkeypatch.setenv("CASECLI_PASSPHRASE", "not the passphrase at all")
+    for args in (["list"], ["new-case", "--answers", ready.write("c.json", {})]):
+        result = ready(*args)
+        assert_one_line_error(result)
+        assert "wrong passphrase" in result.stderr
+    assert fingerprint(ready.store.parent) == before
+
+
+def test_passphrase_from_a_file(ready, monkeypatch):
+    secret = ready.home / "secret.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    monkeypatch.delenv("CASECLI_PASSPHRASE")
+    monkeypatch.setenv("CASECLI_PASSPHRASE_FILE", str(secret))
+    ready.ok("list")
+
+
+def test_no_passphrase_and_no_terminal_fails_instead_of_waiting(ready, monkeypatch):
+    monkeypatch.delenv("CASECLI_PASSPHRASE")
+    result = ready("list")
+    assert_one_line_error(result)
+    assert "CASECLI_PASSPHRASE_FILE" in result.stderr
+
+
+def test_a_file_that_is_not_a_store(cli, home):
+    other = home / "notes.txt"
+    other.write_text("not a database")
+    before = other.read_bytes()
+    result = cli("--store", str(other), "list")
+    assert_one_line_error(result)
+    assert "not a casecli store" in result.stderr
+    assert other.read_bytes() == before
+    # a key file beside a file that is not SQLCipher
+    ready_keys = home / "notes.txt.keys"
+    keys, _ = KeyFile.new()
+    keys.add("passphrase", secret_bytes(PASSPHRASE), b"k" * 32, {"name": "argon2id", "memory_kib": 64, "iterations": 1, "lanes": 1, "salt": "AAAAAAAAAAAAAAAAAAAAAA=="})
+    keys.save(ready_keys)
+    result = cli("--store", str(other), "list")
+    assert_one_line_error(result)
+    assert other.read_bytes() == before
+
+
+def test_missing_store_says_how_to_create_one(cli):
+    result = cli("list")
+    assert_one_line_error(result)
+    assert "casecli init" in result.stderr
+
+
+def test_store_made_by_a_newer_casecli_is_refused_unchanged(ready):
+    conn = raw_connection(ready.store)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION + 1}")
+    conn.close()
+    before = fingerprint(ready.store.parent)
+    result = ready("list")
+    assert_one_line_error(result)
+    assert "newer casecli" in result.stderr
+    assert fingerprint(ready.store.parent) == before
+
+
+def test_an_altered_key_slot_refuses_to_unlock(ready):
+    keys_path = ready.store.with_name("casecli.db.keys")
+    doc = json.loads(keys_path.read_text())
+    doc["slots"][0]["kdf"]["iterations"] = 2  # parameters are authenticated too
+    keys_path.write_text(json.dumps(doc))
+    with pytest.raises(WrongPassphrase):
+        KeyFile.load(keys_path, ready.store).unlock("passphrase", secret_bytes(PASSPHRASE))
+    assert_one_line_error(ready("list"))
+
+
+def test_init_refuses_to_overwrite_a_store(ready):
+    before = fingerprint(ready.store.parent)
+    result = ready("init", "--answers", ready.write("p.json", {}))
+    assert result.exit_code != 0 and "already exists" in result.stderr
+    assert fingerprint(ready.store.parent) == before
+
+
+def test_a_failing_migration_leaves_the_store_at_its_version(ready):
+    conn = raw_connection(ready.store)
+    broken = migrations.MIGRATIONS + [
+        (migrations.LATEST_VERSION + 1, ["CREATE TABLE extra (x)", "THIS IS NOT SQL"]),
+    ]
+    with pytest.raises(Exception):
+        migrations.apply_migrations(conn, broken)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
+    assert not conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'extra'").fetchone()
+    good = migrations.MIGRATIONS + [(migrations.LATEST_VERSION + 1, ["CREATE TABLE extra (x)"])]
+    assert migrations.apply_migrations(conn, good) == migrations.LATEST_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION + 1
+    conn.close()
+
+
+def test_hardening_pragmas_are_on(ready):
+    conn = raw_connection(ready.store)
+    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+    assert conn.execute("PRAGMA cipher_memory_security").fetchone()[0] == "1"
+    conn.close()
+
+
+def test_wrong_key_is_not_a_store(ready):
+    with pytest.raises(NotAStore):
+        connect(ready.store, b"\x01" * 32)
+
+
+def test_importing_the_cli_loads_nothing_heavy():
+    import subprocess
+
+    code = "import sys, casecli.cli; print(','.join(m for m in ('sqlalchemy','sqlmodel','cryptography','questionary','sqlcipher3') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
