@@ -227,10 +227,11 @@ class Form:
     def applicable(self, answers: dict) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]
 
-    def check(self, answers: dict, today: dt.date, only: set[str] | None = None) -> tuple[dict, dict[str, str]]:
+    def check(self, answers: dict, today: dt.date, use_defaults: bool = True) -> tuple[dict, dict[str, str]]:
         """Validate a whole set of answers: return (clean answers, problems by field id).
 
-        Answers to fields that do not apply (their `when` is not met) are dropped, so a changed
+        Without `use_defaults`, a field left out stays out (a wizard then asks it, default
+        pre-filled). Answers to fields that do not apply (their `when` is not met) are dropped, so a changed
         answer never leaves a stale dependent answer behind.
         """
         known = {f.id for f in self.fields}
@@ -243,7 +244,7 @@ class Form:
             if not field.applies(clean):
                 continue
             raw = answers.get(field.id)
-            if raw is None:
+            if raw is None and use_defaults:
                 raw = field.default(today)
             try:
                 value = field.coerce(raw, today)
@@ -251,7 +252,7 @@ class Form:
                 problems[field.id] = str(exc)
                 continue
             if value is None:
-                if field.required and (only is None or field.id in only):
+                if field.required:
                     problems[field.id] = MISSING
                 continue
             clean[field.id] = value

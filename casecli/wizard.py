@@ -17,7 +17,7 @@ from casecli.forms import Form
 
 def collect(form: Form, env: Env, given: dict | None = None, console=None, confirm_save: bool = True) -> dict:
     given = dict(given or {})
-    clean, problems = form.check(given, env.today)
+    clean, problems = form.check(given, env.today, use_defaults=not env.interactive)
     unknown = {k: v for k, v in problems.items() if k not in {f.id for f in form.fields}}
     if unknown:
         raise InvalidAnswers(form.id, unknown)

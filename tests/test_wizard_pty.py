@@ -1,0 +1,185 @@
+"""The interactive wizards, driven end to end through a pseudo-terminal (pexpect)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+if os.name != "posix":  # pragma: no cover
+    pytest.skip("pseudo-terminals need POSIX", allow_module_level=True)
+
+from casecli.forms import load_form
+
+from .conftest import PASSPHRASE
+
+DOWN, ENTER, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"
+
+
+def spawn(home, *args, passphrase=True):
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "CASECLI_PASSPHRASE", "CASECLI_PASSPHRASE_FILE")}
+    env.update(
+        CASECLI_STORE=str(home / "data" / "casecli.db"),
+        CASECLI_KDF_MEMORY_KIB="64",
+        CASECLI_TODAY="2026-11-23",
+        TERM="xterm",
+        PROMPT_TOOLKIT_NO_CPR="1",
+        COLUMNS="120",
+        LINES="50",
+        NO_COLOR="1",
+    )
+    if passphrase:
+        env["CASECLI_PASSPHRASE"] = PASSPHRASE
+    child = pexpect.spawn(sys.executable, ["-m", "casecli", *args], env=env, encoding="utf-8", timeout=20, dimensions=(50, 120))
+    return child
+
+
+class Wizard:
+    def __init__(self, child, form_name):
+        self.child = child
+        self.form = load_form(form_name)
+
+    def answer(self, field_id: str, keys: str) -> None:
+        self.child.expect_exact(self.form.field(field_id).label("en"))
+        self.child.send(keys)
+
+
+def fill_registration(w: Wizard) -> None:
+    w.answer("identified_on", ENTER)  # default: today
+    w.answer("identified_how", ENTER)  # outreach
+    w.answer("identified_where", "Tapachula" + ENTER)
+    w.answer("identified_by", ENTER)
+    w.answer("name_first", "Yulissa" + ENTER)
+    w.answer("name_last", "Pty-Marker" + ENTER)
+    w.answer("name_other", ENTER)
+    w.answer("sex", ENTER)  # female
+    w.answer("dob_known", DOWN + ENTER)  # No
+    w.answer("age_estimate", "15" + ENTER)
+    w.answer("nationality", DOWN + DOWN + ENTER)  # honduras
+    w.answer("languages", "Spanish" + ENTER)
+    w.answer("place_of_origin", ENTER)
+    w.answer("id_documents", ENTER)
+    w.answer("protection_status", ENTER)  # unaccompanied
+    w.answer("separation_date", ENTER)
+    w.answer("separation_cause", ENTER)  # migration
+    w.answer("family_known", ENTER)
+    w.answer("migration_situation", ENTER)  # in transit
+    w.answer("intended_destination", ENTER)
+    w.answer("current_location", "Casa" + ENTER)
+    w.answer("care_arrangement", ENTER)
+    w.answer("caregiver", ENTER)
+    w.answer("urgent_needs", DOWN + SPACE + ENTER)  # health
+    w.answer("urgent_needs_notes", ENTER)
+    w.answer("risk_level", ENTER)  # high
+    w.answer("risk_reason", ENTER)
+    w.answer("child_informed", ENTER)  # yes
+    w.answer("consent", ENTER)  # child consent
+    w.answer("share_with", SPACE + ENTER)  # agency team
+    w.answer("withhold_notes", ENTER)
+
+
+def test_registration_wizard_with_a_correction_at_the_summary(ready):
+    child = spawn(ready.home, "new-case")
+    w = Wizard(child, "registration")
+    fill_registration(w)
+    child.expect_exact("What now?")
+    child.send(DOWN + ENTER)  # correct an answer
+    child.expect_exact("Which answer?")
+    answers = {"dob_known": False, "nationality": "honduras", "protection_status": "unaccompanied",
+               "migration_situation": "in_transit", "consent": "child_consent"}
+    position = [f.id for f in w.form.applicable(answers)].index("risk_level")
+    child.send(DOWN * position + ENTER)
+    w.answer("risk_level", DOWN + ENTER)  # high -> medium
+    child.expect_exact("What now?")
+    child.send(ENTER)  # save
+    child.expect(r"Registered case \S*?(MX7-\d{4}-\w)")
+    number = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    case = ready.json("show", number)
+    reg = case["registration"]
+    assert reg["risk_level"] == "medium" and case["risk"] == "medium"
+    assert reg["name_first"] == "Yulissa" and reg["age_estimate"] == 15
+    assert reg["nationality"] == "honduras" and reg["urgent_needs"] == ["health"]
+    assert reg["identified_on"] == "2026-11-23" and reg["share_with"] == ["agency_team"]
+    assert "id_documents" not in reg and "identified_by" not in reg
+
+
+def test_ctrl_c_saves_nothing_and_says_so(ready):
+    child = spawn(ready.home, "new-case")
+    w = Wizard(child, "registration")
+    w.answer("identified_on", ENTER)
+    w.answer("identified_how", ENTER)
+    w.answer("identified_where", "Tapachula" + ENTER)
+    w.answer("identified_by", ENTER)
+    w.answer("name_first", "Yulissa" + CTRL_C)
+    child.expect_exact("nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert ready.json("list") == []
+
+
+def test_cancel_at_the_summary_saves_nothing(ready):
+    child = spawn(ready.home, "new-case")
+    fill_registration(Wizard(child, "registration"))
+    child.expect_exact("What now?")
+    child.send(DOWN + DOWN + ENTER)
+    child.expect_exact("nothing was saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert ready.json("list") == []
+
+
+def test_interactive_init_asks_the_passphrase_twice_and_shows_the_recovery_code(cli):
+    child = spawn(cli.home, "init", passphrase=False)
+    w = Wizard(child, "profile")
+    w.answer("name", "Ana Ruiz" + ENTER)
+    w.answer("agency", "Casa Refugio" + ENTER)
+    w.answer("role", DOWN + ENTER)  # psychologist
+    w.answer("case_number_prefix", "zz" + ENTER)  # refused: Z is not in the alphabet
+    child.expect_exact("expected 2 to 8 letters")
+    child.send("\x7f\x7f" + "mx7" + ENTER)
+    w.answer("language", ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Choose a passphrase")
+    child.sendline("short")
+    child.expect_exact("at least 10 characters")
+    child.expect_exact("Choose a passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect_exact("Type it again")
+    child.sendline(PASSPHRASE + "x")
+    child.expect_exact("differ")
+    child.expect_exact("Choose a passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect_exact("Type it again")
+    child.sendline(PASSPHRASE)
+    child.expect_exact("Recovery code")
+    child.expect_exact("I have written the recovery code down")
+    child.send("y")
+    child.expect_exact("Store created")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert cli.store.exists()
+    # the passphrase typed at the prompt opens it
+    profile_check = cli.json("list")
+    assert profile_check == []
+
+
+def test_interactive_passphrase_prompt_unlocks(ready):
+    number = ready.register()
+    child = spawn(ready.home, "show", number, "--json", passphrase=False)
+    child.expect_exact("Store passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert json.loads(output[output.index("{"):])["case_number"] == number
