@@ -1,0 +1,120 @@
+"""casecli benchmarks: ratios against floors measured in the same run.
+
+    python benchmarks/bench.py [--cases 10000] [--runs 7]
+
+Floors:
+- `--help` against a minimal typer app's `--help` (and bare interpreter start-up, for reference);
+- `list --json` and `show --json` against a raw sqlcipher3 script that unlocks the same store
+  with the same key derivation (Argon2id from the key slot) and reads the same rows.
+Targets (issue 2): --help within 1.5x; list and show within 2x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase"
+
+MINIMAL_TYPER = textwrap.dedent(
+    """
+    import typer
+    app = typer.Typer()
+    @app.command()
+    def hello(name: str = "x"):
+        "Say hello."
+    @app.command()
+    def bye():
+        "Say bye."
+    app()
+    """
+)
+
+RAW_READ = textwrap.dedent(
+    """
+    import base64, json, sys
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    import sqlcipher3
+    store, passphrase, mode, number = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    doc = json.load(open(store + ".keys"))
+    slot = next(s for s in doc["slots"] if s["kind"] == "passphrase")
+    k = slot["kdf"]
+    kek = Argon2id(salt=base64.b64decode(k["salt"]), length=32, iterations=k["iterations"],
+                   lanes=k["lanes"], memory_cost=k["memory_kib"]).derive(passphrase.encode())
+    described = json.dumps({"kind": slot["kind"], "kdf": slot["kdf"]}, sort_keys=True, separators=(",", ":"))
+    aad = f"casecli-keyslots/1\\n{doc['store_id']}\\n{described}".encode()
+    key = AESGCM(kek).decrypt(base64.b64decode(slot["nonce"]), base64.b64decode(slot["wrapped"]), aad)
+    conn = sqlcipher3.connect(store)
+    conn.execute(f"PRAGMA key = \\"x'{key.hex()}'\\"")
+    if mode == "list":
+        cur = conn.execute("SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, risk, case_worker, incomplete, demo FROM cases")
+        names = [d[0] for d in cur.description]
+        print(json.dumps([dict(zip(names, r)) for r in cur], ensure_ascii=False))
+    else:
+        cur = conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
+        names = [d[0] for d in cur.description]
+        row = dict(zip(names, cur.fetchone()))
+        row["answers"] = json.loads(row["answers"])
+        print(json.dumps(row, ensure_ascii=False))
+    """
+)
+
+
+def timed(cmd: list[str], env: dict, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = folder / "bench.db"
+        env = dict(os.environ, CASECLI_PASSPHRASE=PASSPHRASE, CASECLI_STORE=str(store), CI="true", NO_COLOR="1")
+        env.pop("CASECLI_KDF_MEMORY_KIB", None)  # the real key derivation cost, as a worker has it
+        start = time.perf_counter()
+        subprocess.run([py, "-m", "casecli", "--store", str(store), "demo", "--cases", str(args.cases), "--seed", "1"],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        print(f"built a store of {args.cases} fictional cases in {time.perf_counter() - start:.1f} s")
+        listing = json.loads(subprocess.run([py, "-m", "casecli", "list", "--json"], env=env, check=True,
+                                            capture_output=True, text=True).stdout)
+        number = listing[len(listing) // 2]["case_number"]
+        (folder / "minimal_typer.py").write_text(MINIMAL_TYPER)
+        (folder / "raw_read.py").write_text(RAW_READ)
+        raw = [py, str(folder / "raw_read.py"), str(store), PASSPHRASE]
+
+        interpreter = timed([py, "-c", "pass"], env, args.runs)
+        rows = [
+            ("casecli --help", [py, "-m", "casecli", "--help"], "minimal typer --help", [py, str(folder / "minimal_typer.py"), "--help"], 1.5),
+            ("casecli list --json", [py, "-m", "casecli", "list", "--json"], "raw sqlcipher3 list", raw + ["list", "-"], 2.0),
+            ("casecli show --json", [py, "-m", "casecli", "show", number, "--json"], "raw sqlcipher3 show", raw + ["show", number], 2.0),
+        ]
+        print(f"bare interpreter start-up: {interpreter * 1000:.0f} ms (median of {args.runs})")
+        print(f"{'measured':24} {'ms':>7}   {'floor':24} {'ms':>7}   {'ratio':>6}  target")
+        for name, cmd, floor_name, floor_cmd, target in rows:
+            value, floor = timed(cmd, env, args.runs), timed(floor_cmd, env, args.runs)
+            ratio = value / floor
+            verdict = "ok" if ratio <= target else "OVER"
+            print(f"{name:24} {value * 1000:7.0f}   {floor_name:24} {floor * 1000:7.0f}   {ratio:6.2f}  <= {target} {verdict}")
+
+
+if __name__ == "__main__":
+    main()
