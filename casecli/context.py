@@ -44,6 +44,7 @@ class Env:
     no_input: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     lang: str = "en"
+    lang_explicit: bool = False  # --lang or CASECLI_LANG given: the profile's language does not override it
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
     @classmethod
@@ -74,6 +75,7 @@ class Env:
             no_input=no_input or not interactive,
             today=today,
             lang=(lang or environ.get(LANG_ENV) or "en").split("_")[0].lower(),
+            lang_explicit=bool(lang or environ.get(LANG_ENV)),
             environ=environ,
         )
 

@@ -183,3 +183,14 @@ def test_interactive_passphrase_prompt_unlocks(ready):
     child.close()
     assert child.exitstatus == 0
     assert json.loads(output[output.index("{"):])["case_number"] == number
+
+
+def test_a_command_that_finds_no_store_offers_to_create_it(cli):
+    child = spawn(cli.home, "list")
+    child.expect_exact("(Y/n)")  # "…Create it now?" (the long path may wrap the line)
+    child.send("n")
+    child.expect_exact("casecli init")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert not cli.store.exists()

@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         from casecli.render import case_table
 
         env = env_of(ctx)
-        with open_store(env, offer_create=False) as store:
+        with open_store(env) as store:
             rows = list_cases(store, env.today, status=status, risk=risk, search=search)
         if as_json:
             print_json(rows)
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         from casecli.render import case_view
 
         env = env_of(ctx)
-        with open_store(env, offer_create=False) as store:
+        with open_store(env) as store:
             record = get_case(store, case, env.today)
             if history:
                 record["history"] = case_history(store, record["case_number"])

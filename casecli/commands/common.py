@@ -24,8 +24,9 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON ins
 
 def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
     options = ctx.find_root().obj or {}
-    env = Env.from_process(store=options.get("store"), no_input=no_input or options.get("no_input", False), lang=options.get("lang"))
-    return env
+    return Env.from_process(
+        store=options.get("store"), no_input=no_input or options.get("no_input", False), lang=options.get("lang")
+    )
 
 
 def console(stderr: bool = False):
@@ -40,12 +41,12 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
-def open_store(env: Env, offer_create: bool = True):
+def open_store(env: Env):
     """Open the worker's store; offer to create it (interactive) when there is none."""
     from casecli.passphrase import read_passphrase
     from casecli.store.db import open_store as open_db
 
-    if not env.store_path.exists() and offer_create and env.interactive:
+    if not env.store_path.exists() and env.interactive:
         from casecli import prompts
 
         if prompts.confirm(f"There is no case store at {env.store_path}. Create it now?", default=True):
@@ -59,9 +60,7 @@ def open_store(env: Env, offer_create: bool = True):
 
 
 def adopt_profile_language(env: Env, store) -> None:
-    from casecli.context import LANG_ENV
-
-    if not env.environ.get(LANG_ENV) and not getattr(env, "lang_explicit", False):
+    if not env.lang_explicit:
         env.lang = store.profile().get("language", env.lang)
 
 
