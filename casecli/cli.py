@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from casecli import __version__
-from casecli.commands import cases, demo, forms, init
+from casecli.commands import cases, demo, forms, init, keys
 from casecli.commands.errors import CaseCliGroup
 
 app = typer.Typer(
@@ -54,6 +54,7 @@ init.register(app)
 cases.register(app)
 forms.register(app)
 demo.register(app)
+keys.register(app)
 
 
 def main() -> None:

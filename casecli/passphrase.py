@@ -1,4 +1,4 @@
-"""Where the passphrase comes from: a file or environment variable for scripts, else a hidden prompt.
+"""Where secrets come from: a file or environment variable for scripts, else a hidden prompt.
 
 Never from a command-line argument: arguments end up in shell history and process lists.
 """
@@ -12,34 +12,42 @@ from casecli.errors import InvalidInput, PassphraseUnavailable
 
 MIN_LENGTH = 10
 ATTEMPTS = 3
+NEW_PASSPHRASE_ENV = "CASECLI_NEW_PASSPHRASE"
+NEW_PASSPHRASE_FILE_ENV = "CASECLI_NEW_PASSPHRASE_FILE"
+AGENCY_PASSPHRASE_ENV = "CASECLI_AGENCY_PASSPHRASE"
+AGENCY_PASSPHRASE_FILE_ENV = "CASECLI_AGENCY_PASSPHRASE_FILE"
 
 
-def _from_environment(env: Env) -> str | None:
-    file_name = env.environ.get(PASSPHRASE_FILE_ENV)
-    if file_name:
-        try:
-            text = Path(file_name).expanduser().read_text(encoding="utf-8")
-        except OSError:
-            raise PassphraseUnavailable(f"{PASSPHRASE_FILE_ENV}: cannot read the file it names") from None
-        return text.rstrip("\r\n")
-    if env.environ.get(PASSPHRASE_ENV):
-        return env.environ[PASSPHRASE_ENV]
+def read_secret_file(path: str | Path, what: str) -> str:
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        raise PassphraseUnavailable(f"{what}: cannot read the file it names") from None
+
+
+def _from_environment(env: Env, file_var: str, value_var: str) -> str | None:
+    if env.environ.get(file_var):
+        return read_secret_file(env.environ[file_var], file_var)
+    if env.environ.get(value_var):
+        return env.environ[value_var]
     return None
 
 
-def _unavailable() -> PassphraseUnavailable:
+def _unavailable(file_var: str, value_var: str) -> PassphraseUnavailable:
     return PassphraseUnavailable(
-        f"a passphrase is needed and there is no terminal to ask at: set {PASSPHRASE_FILE_ENV} "
-        f"(a file holding it) or {PASSPHRASE_ENV}"
+        f"a passphrase is needed and there is no terminal to ask at: set {file_var} "
+        f"(a file holding it) or {value_var}"
     )
 
 
-def read_passphrase(env: Env, message: str = "Store passphrase") -> str:
-    given = _from_environment(env)
+def read_passphrase(
+    env: Env, message: str = "Store passphrase", file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV
+) -> str:
+    given = _from_environment(env, file_var, value_var)
     if given is not None:
         return given
     if not env.interactive:
-        raise _unavailable()
+        raise _unavailable(file_var, value_var)
     from casecli import prompts
 
     return prompts.password(f"{message}:")
@@ -51,20 +59,22 @@ def check_new(passphrase: str) -> str | None:
     return None
 
 
-def new_passphrase(env: Env) -> str:
-    """A passphrase for a new store: checked for length, and typed twice when prompted."""
-    given = _from_environment(env)
+def new_passphrase(
+    env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV, message: str = "Choose a passphrase"
+) -> str:
+    """A new passphrase: checked for length, and typed twice when prompted."""
+    given = _from_environment(env, file_var, value_var)
     if given is not None:
         problem = check_new(given)
         if problem:
             raise InvalidInput(problem)
         return given
     if not env.interactive:
-        raise _unavailable()
+        raise _unavailable(file_var, value_var)
     from casecli import prompts
 
     for _ in range(ATTEMPTS):
-        first = prompts.password(f"Choose a passphrase (at least {MIN_LENGTH} characters):")
+        first = prompts.password(f"{message} (at least {MIN_LENGTH} characters):")
         problem = check_new(first)
         if problem:
             print(problem)
@@ -73,6 +83,11 @@ def new_passphrase(env: Env) -> str:
             return first
         print("The two passphrases differ; try again.")
     raise InvalidInput(f"passphrase: not set after {ATTEMPTS} attempts")
+
+
+def replacement_passphrase(env: Env) -> str:
+    """The new passphrase of `passwd` and `recover` (scripts: CASECLI_NEW_PASSPHRASE[_FILE])."""
+    return new_passphrase(env, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV, "Choose a new passphrase")
 
 
 def kdf_memory(env: Env) -> int | None:

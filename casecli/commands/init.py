@@ -17,7 +17,7 @@ RECOVERY_WARNING = (
 )
 
 
-def create(env: Env, given: dict):
+def create(env: Env, given: dict, agency_key: str | None = None):
     """Collect the profile and a passphrase, then create the store; returns (store, recovery code)."""
     from casecli import recovery, wizard
     from casecli.errors import StoreExists
@@ -25,8 +25,11 @@ def create(env: Env, given: dict):
     from casecli.passphrase import kdf_memory, new_passphrase
     from casecli.store.db import create_store
 
+    from casecli.store import sealing
+
     if env.store_path.exists():
         raise StoreExists(f"a store already exists at {env.store_path}")
+    agency_public = sealing.parse_public(agency_key) if agency_key else None
     form = load_form("profile")
     out = console()
     if env.interactive:
@@ -34,7 +37,10 @@ def create(env: Env, given: dict):
     profile = wizard.collect(form, env, given, console=out)
     passphrase = new_passphrase(env)
     code = recovery.generate()
-    store = create_store(env.store_path, passphrase, profile, form.version, recovery_code=code, kdf_memory_kib=kdf_memory(env))
+    store = create_store(
+        env.store_path, passphrase, profile, form.version, recovery_code=code,
+        kdf_memory_kib=kdf_memory(env), agency_public=agency_public,
+    )
     env.lang = profile.get("language", env.lang)
     show_recovery_code(env, code)
     return store
@@ -62,6 +68,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,
+        agency_key: Optional[str] = typer.Option(
+            None, "--agency-key", help="Your agency's recovery public key (casecli-agency1:…), if it has one."
+        ),
     ) -> None:
         """Create the encrypted case store and your case worker profile.
 
@@ -71,6 +80,6 @@ def register(app: typer.Typer) -> None:
         Example: casecli init --answers profile.json --no-input
         """
         env = env_of(ctx, no_input)
-        store = create(env, answers_from(answers))
+        store = create(env, answers_from(answers), agency_key)
         store.close()
         console().print(f"Store created at {env.store_path}. Register a child with `casecli new-case`.")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from casecli.errors import NotAStore, StoreBusy, StoreExists, StoreMissing, StoreTooNew
 from casecli.fsutil import create_private_file, make_private_dir
-from casecli.store.keyslots import KeyFile, kdf_params, secret_bytes
+from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
 
 BUSY_TIMEOUT_MS = 5000
@@ -99,9 +99,24 @@ def open_store(path: Path, passphrase: Callable[[], str]) -> Store:
         raise StoreMissing(f"no store at {path}: create one with `casecli init`")
     if path.is_dir():
         raise NotAStore(f"{path} is a folder, not a casecli store")
-    keys = KeyFile.load(path.with_name(path.name + ".keys"), path)
-    data_key = keys.unlock("passphrase", secret_bytes(passphrase()))
-    return _open_with_key(path, keys, data_key)
+    keys_path = path.with_name(path.name + ".keys")
+    keys = KeyFile.load(keys_path, path)
+    secret = secret_bytes(passphrase())
+    data_key = keys.unlock("passphrase", secret)
+    staged = path.with_name(path.name + ".keys.new")
+    try:
+        store = _open_with_key(path, keys, data_key)
+    except NotAStore:
+        if not staged.exists():
+            raise
+        # A rekey re-encrypted the store but stopped before its new key file replaced the old.
+        fresh = KeyFile.load(staged, path)
+        store = _open_with_key(path, fresh, fresh.unlock("passphrase", secret))
+        staged.replace(keys_path)
+        return store
+    # A rekey that stopped before re-encrypting leaves a key file for a key never used.
+    staged.unlink(missing_ok=True)
+    return store
 
 
 def open_store_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
@@ -136,6 +151,7 @@ def create_store(
     profile_form_version: int,
     recovery_code: str | None = None,
     kdf_memory_kib: int | None = None,
+    agency_public: bytes | None = None,
 ) -> Store:
     """Create a new store and its key file; on any failure nothing is left behind.
 
@@ -149,6 +165,8 @@ def create_store(
     keys.add("passphrase", secret_bytes(passphrase), data_key, kdf_params(kdf_memory_kib))
     if recovery_code is not None:
         keys.add("recovery", secret_bytes(recovery_code), data_key, kdf_params(kdf_memory_kib))
+    if agency_public is not None:
+        keys.put(Slot.wrap_for_agency(agency_public, data_key, keys.store_id))
     staging = path.with_name(f".{path.name}.new")
     staging.unlink(missing_ok=True)
     create_private_file(staging)

@@ -27,6 +27,7 @@ DATA_KEY_BYTES = 32
 # well within an old laptop's memory.
 DEFAULT_KDF = {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4}
 MIN_MEMORY_KIB = 64  # allowed only for tests through CASECLI_KDF_MEMORY_KIB
+X25519_KDF = "x25519-hkdf-sha256"
 
 
 def _b64(data: bytes) -> str:
@@ -48,22 +49,28 @@ def kdf_params(memory_kib: int | None = None) -> dict:
 
 
 def derive(secret: bytes, params: dict) -> bytes:
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    """The key-encryption key for a slot, from its secret (a passphrase or code, or an agency private key)."""
+    name = params.get("name")
+    if name == "argon2id":
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-    if params.get("name") != "argon2id":
-        raise NotAStore(f"key slot uses an unknown key derivation ({params.get('name')!r})")
-    return Argon2id(
-        salt=_unb64(params["salt"]),
-        length=32,
-        iterations=int(params["iterations"]),
-        lanes=int(params["lanes"]),
-        memory_cost=int(params["memory_kib"]),
-    ).derive(secret)
+        return Argon2id(
+            salt=_unb64(params["salt"]),
+            length=32,
+            iterations=int(params["iterations"]),
+            lanes=int(params["lanes"]),
+            memory_cost=int(params["memory_kib"]),
+        ).derive(secret)
+    if name == X25519_KDF:
+        from casecli.store.sealing import agreed_key
+
+        return agreed_key(secret, _unb64(params["ephemeral"]), _unb64(params["recipient"]))
+    raise NotAStore(f"key slot uses an unknown key derivation ({name!r})")
 
 
 @dataclass
 class Slot:
-    kind: str  # "passphrase" | "recovery"
+    kind: str  # "passphrase" | "recovery" | "agency"
     kdf: dict
     nonce: str
     wrapped: str
@@ -74,25 +81,40 @@ class Slot:
         return f"{FORMAT}/{VERSION}\n{store_id}\n{text}".encode()
 
     @classmethod
-    def wrap(cls, kind: str, secret: bytes, data_key: bytes, store_id: str, params: dict) -> "Slot":
+    def seal(cls, kind: str, kek: bytes, data_key: bytes, store_id: str, params: dict) -> "Slot":
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         slot = cls(kind=kind, kdf=params, nonce="", wrapped="")
         nonce = secrets.token_bytes(12)
-        sealed = AESGCM(derive(secret, params)).encrypt(
-            nonce, data_key, slot.associated_data(store_id)
-        )
+        sealed = AESGCM(kek).encrypt(nonce, data_key, slot.associated_data(store_id))
         slot.nonce, slot.wrapped = _b64(nonce), _b64(sealed)
         return slot
 
+    @classmethod
+    def wrap(cls, kind: str, secret: bytes, data_key: bytes, store_id: str, params: dict) -> "Slot":
+        return cls.seal(kind, derive(secret, params), data_key, store_id, params)
+
+    @classmethod
+    def wrap_for_agency(cls, public_key: bytes, data_key: bytes, store_id: str) -> "Slot":
+        """A slot only the holder of the agency's private key can open (X25519, then HKDF)."""
+        from casecli.store.sealing import ephemeral_agreement
+
+        ephemeral, kek = ephemeral_agreement(public_key)
+        params = {"name": X25519_KDF, "ephemeral": _b64(ephemeral), "recipient": _b64(public_key)}
+        return cls.seal("agency", kek, data_key, store_id, params)
+
     def unwrap(self, secret: bytes, store_id: str) -> bytes | None:
+        try:
+            return self.open(derive(secret, self.kdf), store_id)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def open(self, kek: bytes, store_id: str) -> bytes | None:
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         try:
-            key = AESGCM(derive(secret, self.kdf)).decrypt(
-                _unb64(self.nonce), _unb64(self.wrapped), self.associated_data(store_id)
-            )
+            key = AESGCM(kek).decrypt(_unb64(self.nonce), _unb64(self.wrapped), self.associated_data(store_id))
         except (InvalidTag, ValueError, KeyError, TypeError):
             return None
         return key if len(key) == DATA_KEY_BYTES else None
@@ -108,8 +130,14 @@ class KeyFile:
         return cls(store_id=secrets.token_hex(16)), secrets.token_bytes(DATA_KEY_BYTES)
 
     def add(self, kind: str, secret: bytes, data_key: bytes, params: dict) -> None:
-        self.slots = [s for s in self.slots if s.kind != kind]
-        self.slots.append(Slot.wrap(kind, secret, data_key, self.store_id, params))
+        self.put(Slot.wrap(kind, secret, data_key, self.store_id, params))
+
+    def put(self, slot: Slot) -> None:
+        """Add a slot, replacing any slot of the same kind (one of each kind)."""
+        self.slots = [s for s in self.slots if s.kind != slot.kind] + [slot]
+
+    def slot(self, kind: str) -> Slot | None:
+        return next((s for s in self.slots if s.kind == kind), None)
 
     def unlock(self, kind: str, secret: bytes) -> bytes:
         """Return the data key, or raise WrongPassphrase if no slot of `kind` opens with `secret`."""

@@ -1,0 +1,191 @@
+"""`casecli passwd`, `recover`, `rekey` and `agency-key …`: keys without an administrator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import console, env_of
+
+agency_app = typer.Typer(
+    help="The agency recovery key: made and kept offline by the data protection officer.", no_args_is_help=True
+)
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    from casecli.fsutil import write_private_atomic
+
+    write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
+
+
+@agency_app.command("new")
+def agency_new(
+    ctx: typer.Context,
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the private key file (keep it offline).", dir_okay=False),
+) -> None:
+    """Make an agency recovery key pair (for the agency's data protection officer).
+
+    The private key file is protected by its own passphrase (CASECLI_AGENCY_PASSPHRASE_FILE for
+    scripts). The printed public key is what each worker adds to their store.
+
+    Example: casecli agency-key new --output agency-recovery.key
+    """
+    from casecli import keys
+    from casecli.errors import InvalidInput
+    from casecli.passphrase import AGENCY_PASSPHRASE_ENV, AGENCY_PASSPHRASE_FILE_ENV, kdf_memory, new_passphrase
+    from casecli.store import sealing
+
+    env = env_of(ctx)
+    if output.exists():
+        raise InvalidInput(f"--output: {output} already exists; choose another file")
+    passphrase = new_passphrase(env, AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV, "Choose a passphrase for the agency key")
+    doc, public = keys.new_agency_key(passphrase, kdf_memory(env))
+    _write_json(output, doc)
+    print(public)
+    fpr = sealing.fingerprint(sealing.parse_public(public))
+    console(stderr=True).print(f"Private key written to {output}. Fingerprint: {fpr}")
+
+
+@agency_app.command("add")
+def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help="The agency's public key (casecli-agency1:…).")) -> None:
+    """Let the agency's key holder recover this store if every other secret is lost.
+
+    Example: casecli agency-key add casecli-agency1:3q2+7w…
+    """
+    from casecli import keys
+    from casecli.passphrase import read_passphrase
+    from casecli.store import sealing
+
+    env = env_of(ctx)
+    public = sealing.parse_public(public_key)
+    keys.add_agency_slot(env.store_path, read_passphrase(env), public)
+    console().print(f"Agency recovery key added (fingerprint {sealing.fingerprint(public)}): compare it with your agency's.")
+
+
+@agency_app.command("answer")
+def agency_answer(
+    ctx: typer.Context,
+    request: Path = typer.Argument(..., help="The recovery request file a worker sent.", dir_okay=False),
+    key: Path = typer.Option(..., "--key", help="The agency private key file.", dir_okay=False),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the response for the worker.", dir_okay=False),
+) -> None:
+    """Answer a worker's recovery request with the agency private key (done offline by the key holder).
+
+    The response only opens on the laptop that made the request, with the new passphrase the
+    worker chose there.
+
+    Example: casecli agency-key answer request.json --key agency-recovery.key --output response.json
+    """
+    from casecli import keys
+    from casecli.passphrase import AGENCY_PASSPHRASE_ENV, AGENCY_PASSPHRASE_FILE_ENV, read_passphrase
+
+    env = env_of(ctx)
+    doc = keys.read_request(request)
+    private, public = keys.open_agency_key(
+        key, read_passphrase(env, "Agency key passphrase", AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV)
+    )
+    _write_json(output, keys.answer_request(doc, private, public))
+    console().print(f"Response written to {output}: give it to the worker.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(agency_app, name="agency-key")
+
+    @app.command("passwd")
+    def passwd_cmd(ctx: typer.Context) -> None:
+        """Change the store passphrase (instant, whatever the number of cases).
+
+        Scripts: the old passphrase from CASECLI_PASSPHRASE_FILE, the new from CASECLI_NEW_PASSPHRASE_FILE.
+
+        Example: casecli passwd
+        """
+        from casecli import keys
+        from casecli.passphrase import kdf_memory, read_passphrase, replacement_passphrase
+
+        env = env_of(ctx)
+        key_file, data_key = keys.unlock(env.store_path, "passphrase", read_passphrase(env, "Current passphrase"))
+        keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), kdf_memory(env))
+        console().print("Passphrase changed.")
+
+    @app.command("recover")
+    def recover_cmd(
+        ctx: typer.Context,
+        code_file: Optional[Path] = typer.Option(None, "--code-file", help="Read the recovery code from this file instead of asking.", dir_okay=False),
+        agency_request: Optional[Path] = typer.Option(None, "--agency-request", help="Start a recovery through the agency key: write a request file.", dir_okay=False),
+        agency_response: Optional[Path] = typer.Option(None, "--agency-response", help="Finish it with the response file from the agency's key holder.", dir_okay=False),
+    ) -> None:
+        """Open the store without the passphrase, and set a new one.
+
+        With the recovery code shown at `casecli init`; or, if that is lost too, through the
+        agency key: make a request, send it to the key holder, finish with their response.
+
+        Example: casecli recover
+        Example: casecli recover --agency-request request.json   (then)   casecli recover --agency-response response.json
+        """
+        from casecli import keys, prompts, recovery
+        from casecli.errors import InvalidInput
+        from casecli.passphrase import kdf_memory, read_secret_file, replacement_passphrase
+
+        env = env_of(ctx)
+        keys.load_keys(env.store_path)
+        memory = kdf_memory(env)
+        if agency_request and agency_response:
+            raise InvalidInput("--agency-request and --agency-response are two separate steps: give one")
+        if agency_request:
+            console().print("Choose the new passphrase now: you will need it to finish the recovery.")
+            _write_json(agency_request, keys.make_request(env.store_path, replacement_passphrase(env), memory))
+            console().print(f"Request written to {agency_request}: send it to your agency's key holder.")
+            return
+        if agency_response:
+            doc = keys.read_response(agency_response)
+            keys.complete_request(env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory)
+            console().print("Recovered: the store now opens with the new passphrase.")
+            return
+        if code_file:
+            code = read_secret_file(code_file, "--code-file")
+        elif env.interactive:
+            code = prompts.text("Recovery code:", validate=_code_checker(recovery))
+        else:
+            raise InvalidInput("recovery code: give --code-file FILE (there is no terminal to ask at)")
+        key_file, data_key = keys.unlock(env.store_path, "recovery", recovery.normalize(code))
+        keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), memory)
+        console().print("Recovered: the store now opens with the new passphrase. Your recovery code still works.")
+
+    @app.command("rekey")
+    def rekey_cmd(ctx: typer.Context) -> None:
+        """Re-encrypt the whole store under a new key (if the key itself may have leaked).
+
+        Issues a new recovery code; the old one stops working. For a forgotten or shared
+        passphrase, `casecli passwd` is enough.
+
+        Example: casecli rekey
+        """
+        from casecli import keys
+        from casecli.commands.init import show_recovery_code
+        from casecli.passphrase import kdf_memory, read_passphrase
+
+        env = env_of(ctx)
+        keys.load_keys(env.store_path)
+        code = keys.rekey(env.store_path, read_passphrase(env), kdf_memory(env))
+        console().print("The store is re-encrypted under a new key.")
+        show_recovery_code(env, code)
+
+
+def _ask_new(env, message: str) -> str:
+    from casecli.passphrase import NEW_PASSPHRASE_ENV, NEW_PASSPHRASE_FILE_ENV, read_passphrase
+
+    return read_passphrase(env, message, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV)
+
+
+def _code_checker(recovery):
+    def check(text: str) -> bool | str:
+        try:
+            recovery.normalize(text)
+        except Exception as exc:  # InvalidInput: say which group is wrong
+            return getattr(exc, "message", str(exc))
+        return True
+
+    return check

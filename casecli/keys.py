@@ -1,0 +1,217 @@
+"""Key management without an administrator: passphrase change, recovery, the agency key, rekey.
+
+All of it works on the key slots beside the store (see store/keyslots.py). Changing the
+passphrase re-wraps one 32-byte key, so it takes the same time for ten cases or ten thousand;
+only `rekey` re-encrypts the data, for when the data key itself may have leaked.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from casecli.context import keys_path_for
+from casecli.errors import InvalidInput, WrongPassphrase
+from casecli.fsutil import write_private_atomic
+from casecli.store import sealing
+from casecli.store.db import connect
+from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
+
+REQUEST_FORMAT = "casecli-recovery-request"
+RESPONSE_FORMAT = "casecli-recovery-response"
+PENDING_FORMAT = "casecli-recovery-pending"
+AGENCY_KEY_FORMAT = "casecli-agency-key"
+
+
+def load_keys(store_path: Path) -> KeyFile:
+    if not store_path.exists():
+        from casecli.errors import StoreMissing
+
+        raise StoreMissing(f"no store at {store_path}: create one with `casecli init`")
+    return KeyFile.load(keys_path_for(store_path), store_path)
+
+
+def _prove(store_path: Path, data_key: bytes) -> None:
+    """Open the store with the key before trusting it (a slot could belong to another store)."""
+    connect(store_path, data_key).close()
+
+
+def unlock(store_path: Path, kind: str, secret: str) -> tuple[KeyFile, bytes]:
+    keys = load_keys(store_path)
+    data_key = keys.unlock(kind, secret_bytes(secret))
+    _prove(store_path, data_key)
+    return keys, data_key
+
+
+def set_passphrase(store_path: Path, keys: KeyFile, data_key: bytes, new: str, kdf_memory_kib: int | None) -> None:
+    keys.add("passphrase", secret_bytes(new), data_key, kdf_params(kdf_memory_kib))
+    keys.save(keys_path_for(store_path))
+
+
+def add_agency_slot(store_path: Path, passphrase: str, agency_public: bytes) -> None:
+    keys, data_key = unlock(store_path, "passphrase", passphrase)
+    keys.put(Slot.wrap_for_agency(agency_public, data_key, keys.store_id))
+    keys.save(keys_path_for(store_path))
+
+
+def agency_fingerprint(keys: KeyFile) -> str | None:
+    slot = keys.slot("agency")
+    return sealing.fingerprint(sealing.unb64(slot.kdf["recipient"])) if slot else None
+
+
+# --- The agency key holder's side -------------------------------------------------------------
+
+
+def new_agency_key(passphrase: str, kdf_memory_kib: int | None = None) -> tuple[dict, str]:
+    """A new agency key pair: (the private key file's document, the public key line)."""
+    private, public = sealing.new_keypair()
+    public_text = sealing.format_public(public)
+    slot = Slot.wrap("agency-private", secret_bytes(passphrase), private, public_text, kdf_params(kdf_memory_kib))
+    doc = {"format": AGENCY_KEY_FORMAT, "version": 1, "public": public_text, "slot": slot.__dict__}
+    return doc, public_text
+
+
+def open_agency_key(path: Path, passphrase: str) -> tuple[bytes, bytes]:
+    doc = _read_doc(path, AGENCY_KEY_FORMAT, "agency key file")
+    public = sealing.parse_public(doc["public"])
+    private = Slot(**doc["slot"]).unwrap(secret_bytes(passphrase), doc["public"])
+    if private is None or sealing.public_of(private) != public:
+        raise WrongPassphrase("wrong passphrase for the agency key file (or the file was altered)")
+    return private, public
+
+
+def answer_request(request: dict, private: bytes, public: bytes) -> dict:
+    """Open the store's agency slot named in a recovery request and seal its key to the requester."""
+    slot = Slot(**request["agency_slot"])
+    recipient = sealing.unb64(slot.kdf.get("recipient", ""))
+    if recipient != public:
+        raise InvalidInput(
+            f"this recovery request is for another agency key (fingerprint {sealing.fingerprint(recipient)}); "
+            f"this key is {sealing.fingerprint(public)}"
+        )
+    data_key = slot.unwrap(private, request["store_id"])
+    if data_key is None:
+        raise WrongPassphrase("the request's agency slot does not open with this key (it was altered)")
+    reply_to = sealing.unb64(request["reply_to"])
+    return {
+        "format": RESPONSE_FORMAT,
+        "version": 1,
+        "store_id": request["store_id"],
+        "reply_to": request["reply_to"],
+        "sealed": sealing.seal(reply_to, data_key, _aad(request["store_id"])),
+    }
+
+
+# --- The worker's side of an agency recovery ----------------------------------------------------
+
+
+def pending_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".recovery-pending")
+
+
+def make_request(store_path: Path, new: str, kdf_memory_kib: int | None = None) -> dict:
+    """Start an agency recovery: a one-time key pair whose private half waits, under the new passphrase."""
+    keys = load_keys(store_path)
+    slot = keys.slot("agency")
+    if slot is None:
+        raise InvalidInput("this store has no agency recovery key (add one with `casecli agency-key add`)")
+    private, public = sealing.new_keypair()
+    pending = Slot.wrap("recovery-pending", secret_bytes(new), private, keys.store_id, kdf_params(kdf_memory_kib))
+    write_private_atomic(
+        pending_path(store_path),
+        json.dumps({"format": PENDING_FORMAT, "version": 1, "store_id": keys.store_id, "slot": pending.__dict__}).encode(),
+    )
+    return {
+        "format": REQUEST_FORMAT,
+        "version": 1,
+        "store_id": keys.store_id,
+        "agency_slot": slot.__dict__,
+        "reply_to": sealing.b64(public),
+        "nonce": secrets.token_hex(8),
+    }
+
+
+def complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib: int | None = None) -> None:
+    keys = load_keys(store_path)
+    pending_file = pending_path(store_path)
+    if not pending_file.exists():
+        raise InvalidInput("no agency recovery was started on this laptop: run `casecli recover --agency-request FILE` first")
+    pending = _read_doc(pending_file, PENDING_FORMAT, "pending recovery")
+    if response.get("store_id") != keys.store_id or pending.get("store_id") != keys.store_id:
+        raise InvalidInput("this recovery response is for another store")
+    private = Slot(**pending["slot"]).unwrap(secret_bytes(new), keys.store_id)
+    if private is None:
+        raise WrongPassphrase("that is not the new passphrase chosen when the recovery request was made")
+    data_key = sealing.open_sealed(private, response.get("sealed", {}), _aad(keys.store_id))
+    if data_key is None or len(data_key) != 32:
+        raise InvalidInput("the recovery response does not answer this laptop's request (or was altered)")
+    _prove(store_path, data_key)
+    set_passphrase(store_path, keys, data_key, new, kdf_memory_kib)
+    pending_file.unlink()
+
+
+# --- Rekey ---------------------------------------------------------------------------------------
+
+
+def staged_keys_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".keys.new")
+
+
+def rekey(store_path: Path, passphrase: str, kdf_memory_kib: int | None = None) -> str:
+    """Re-encrypt the store under a new data key; returns the new recovery code.
+
+    The new key file is written first beside the old one; the store is then re-encrypted in one
+    SQLCipher transaction; only then does the new key file replace the old. A crash at any point
+    leaves a store that one of the two key files opens (see db.open_store).
+    """
+    from casecli import recovery
+
+    keys, old_key = unlock(store_path, "passphrase", passphrase)
+    new_key = secrets.token_bytes(32)
+    fresh = KeyFile(store_id=keys.store_id)
+    fresh.add("passphrase", secret_bytes(passphrase), new_key, kdf_params(kdf_memory_kib))
+    code = recovery.generate()
+    fresh.add("recovery", secret_bytes(code), new_key, kdf_params(kdf_memory_kib))
+    agency = keys.slot("agency")
+    if agency is not None:
+        fresh.put(Slot.wrap_for_agency(sealing.unb64(agency.kdf["recipient"]), new_key, keys.store_id))
+    staged = staged_keys_path(store_path)
+    fresh.save(staged)
+    conn = connect(store_path, old_key)
+    try:
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+    finally:
+        conn.close()
+    _prove(store_path, new_key)
+    staged.replace(keys_path_for(store_path))
+    return code
+
+
+def _aad(store_id: str) -> bytes:
+    return f"casecli recovery response\n{store_id}".encode()
+
+
+def _read_doc(path: Path, fmt: str, what: str) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"{what}: no such file: {path}") from None
+    except (OSError, ValueError):
+        raise InvalidInput(f"{what}: {path} is not a {fmt} file") from None
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise InvalidInput(f"{what}: {path} is not a {fmt} file")
+    return doc
+
+
+def read_request(path: Path) -> dict:
+    doc = _read_doc(path, REQUEST_FORMAT, "recovery request")
+    if not all(k in doc for k in ("store_id", "agency_slot", "reply_to")):
+        raise InvalidInput(f"recovery request: {path} is incomplete")
+    return doc
+
+
+def read_response(path: Path) -> dict:
+    return _read_doc(path, RESPONSE_FORMAT, "recovery response")
+
+
