@@ -9,7 +9,7 @@ import unicodedata
 
 from casecli import casenumber
 from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
-from casecli.forms import Form
+from casecli.forms import MISSING, Form
 from casecli.history import GENESIS, build_event, insert_events
 from casecli.store.db import Store, utc_now
 
@@ -77,7 +77,10 @@ def next_case_number(store: Store, prefix: str) -> str:
     return number
 
 
-def insert_case(store: Store, answers: dict, form: Form, today: dt.date, actor: str, prefix: str, demo: bool = False) -> str:
+def insert_case(
+    store: Store, answers: dict, form: Form, today: dt.date, actor: str, prefix: str,
+    demo: bool = False, incomplete: bool = False,
+) -> str:
     """Insert one registered case and its first event; call inside a write transaction."""
     from casecli.store.records import CaseRow
 
@@ -94,25 +97,107 @@ def insert_case(store: Store, answers: dict, form: Form, today: dt.date, actor: 
             "created_at": now,
             "updated_at": now,
             "demo": demo,
+            "incomplete": incomplete,
             **derived_columns(answers),
         }
     ).model_dump()
     store.conn.execute(
         f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
     )
+    summary = "Case registered (quick: to be completed)" if incomplete else "Case registered"
     insert_events(
         store,
-        [build_event(number, 1, GENESIS, actor, "registered", "Case registered",
+        [build_event(number, 1, GENESIS, actor, "registered", summary,
                      {"form": form.id, "version": form.version, "fields": sorted(answers)}, at=now)],
     )
     return number
 
 
-def register_case(store: Store, answers: dict, form: Form, today: dt.date, demo: bool = False) -> str:
-    """Register a child from validated answers; returns the new case number."""
+def missing_for_registration(answers: dict, today: dt.date) -> list[str]:
+    """Required registration answers still missing (a quick registration leaves some)."""
+    from casecli.forms import load_form
+
+    _, problems = load_form("registration").check(answers, today, use_defaults=False)
+    return [field for field, why in problems.items() if why == MISSING]
+
+
+def register_case(
+    store: Store, answers: dict, form: Form, today: dt.date, not_same_as: tuple[str, ...] = ()
+) -> str:
+    """Register a child from answers valid for `form`; returns the new case number.
+
+    A quick registration (form `registration-quick`) is stored against the full registration
+    form and marked incomplete until `edit` supplies every required answer. `not_same_as`
+    records the worker's decision that possible duplicates shown to them are other children.
+    """
+    from casecli import links
+    from casecli.forms import load_form
+
+    profile = store.profile()
+    full = load_form(form.doc.get("completes", form.id))
+    if full.id != form.id:
+        answers = {"dob_known": False, **answers}
+    incomplete = bool(missing_for_registration(answers, today))
+    with store.transaction():
+        number = insert_case(
+            store, answers, full, today, profile["name"], profile["case_number_prefix"], incomplete=incomplete
+        )
+        for other in not_same_as:
+            links.record(store, number, other, "not_same", profile["name"], "checked at registration")
+        return number
+
+
+def edit_registration(store: Store, text: str, changes: dict, today: dt.date, replace: bool = False) -> dict:
+    """Change registration answers; returns {field: {"old", "new"}} for what changed.
+
+    With `replace`, `changes` is the whole new set of answers (a wizard's result); otherwise it
+    is merged over the stored answers, and None removes an answer. Every answer must be valid. A complete case must stay complete; an incomplete one
+    becomes complete once nothing required is missing. Old values stay in the history.
+    """
+    from casecli.errors import InvalidAnswers
+    from casecli.forms import load_form
+    from casecli.history import append_event
+
+    number = resolve(store, text)
+    answers_json, was_incomplete = store.conn.execute(
+        "SELECT answers, incomplete FROM cases WHERE case_number = ?", (number,)
+    ).fetchone()
+    existing = json.loads(answers_json)
+    base = {} if replace else existing
+    merged = {k: v for k, v in {**base, **changes}.items() if v is not None}
+    form = load_form("registration")
+    clean, problems = form.check(merged, today, use_defaults=False)
+    invalid = {k: v for k, v in problems.items() if v != MISSING}
+    missing = {k: v for k, v in problems.items() if v == MISSING}
+    if invalid or (missing and not was_incomplete):
+        raise InvalidAnswers(form.id, problems if not was_incomplete else invalid)
+    diff = {
+        key: {"old": existing.get(key), "new": clean.get(key)}
+        for key in sorted(set(existing) | set(clean))
+        if existing.get(key) != clean.get(key)
+    }
+    if not diff:
+        return {}
+    now_complete = bool(was_incomplete) and not missing
     profile = store.profile()
     with store.transaction():
-        return insert_case(store, answers, form, today, profile["name"], profile["case_number_prefix"], demo)
+        store.conn.execute(
+            "UPDATE cases SET answers = :answers, child_name = :child_name, search_text = :search_text,"
+            " sex = :sex, date_of_birth = :date_of_birth, age_estimate = :age_estimate, risk = :risk,"
+            " incomplete = :incomplete, updated_at = :now WHERE case_number = :number",
+            {
+                **derived_columns(clean),
+                "answers": json.dumps(clean, ensure_ascii=False, sort_keys=True),
+                "incomplete": int(bool(missing)),
+                "now": utc_now(),
+                "number": number,
+            },
+        )
+        summary = "Registration edited: " + ", ".join(diff)
+        if now_complete:
+            summary += " (registration now complete)"
+        append_event(store, number, profile["name"], "edited", summary, diff)
+    return diff
 
 
 def _summary(row: dict, today: dt.date) -> dict:
@@ -133,9 +218,14 @@ def _summary(row: dict, today: dt.date) -> dict:
     }
 
 
-def list_cases(store: Store, today: dt.date, status: str | None = None, risk: str | None = None, search: str | None = None) -> list[dict]:
+def list_cases(
+    store: Store, today: dt.date, status: str | None = None, risk: str | None = None,
+    search: str | None = None, incomplete: bool = False,
+) -> list[dict]:
     """Cases matching every filter given, highest risk and newest first."""
     where, params = [], []
+    if incomplete:
+        where.append("incomplete = 1")
     if risk:
         if risk not in RISK_ORDER:
             raise InvalidInput(f"--risk: expected one of: {', '.join(RISK_ORDER)}")
@@ -187,5 +277,10 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["form"] = {"id": row["form_id"], "version": row["form_version"]}
     case["registration"] = json.loads(row["answers"])
     case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
+    if case["incomplete"]:
+        case["missing"] = missing_for_registration(case["registration"], today)
+    from casecli.links import links_of
+
+    case["links"] = links_of(store, number)
     return case
 

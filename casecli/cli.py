@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from casecli import __version__
-from casecli.commands import cases, demo, forms, init, keys
+from casecli.commands import cases, demo, duplicates, forms, init, keys
 from casecli.commands.errors import CaseCliGroup
 
 app = typer.Typer(
@@ -55,6 +55,7 @@ cases.register(app)
 forms.register(app)
 demo.register(app)
 keys.register(app)
+duplicates.register(app)
 
 
 def main() -> None:

@@ -82,6 +82,10 @@ class InvalidCaseNumber(InvalidInput):
     pass
 
 
+class PossibleDuplicate(InvalidInput):
+    pass
+
+
 class CaseNotFound(CaseCliError):
     exit_code = ExitCode.NOT_FOUND
 

@@ -18,13 +18,14 @@ def case_table(rows: list[dict]):
     for column in ("Case number", "Child", "Age", "Stage", "Risk", "Case worker", "Registered", "Next due"):
         table.add_column(column, no_wrap=column in ("Case number", "Registered", "Next due"))
     for row in rows:
-        marks = (" [dim](demo)[/dim]" if row["demo"] else "") + (" [dim](incomplete)[/dim]" if row["incomplete"] else "")
+        marks = " [dim](demo)[/dim]" if row["demo"] else ""
+        stage = row["stage"] + (" [yellow](incomplete)[/yellow]" if row["incomplete"] else "")
         risk = row["risk"]
         table.add_row(
             row["case_number"],
             row["child_name"] + marks,
             age_text(row),
-            row["stage"],
+            stage,
             f"[{RISK_STYLE.get(risk, '')}]{risk}[/]",
             row["case_worker"],
             row["registered_on"],
@@ -46,6 +47,11 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         f"case worker: {record['case_worker']}   registered: {record['registered_on']}"
         + ("\n[yellow]training case (fictional)[/yellow]" if record.get("demo") else "")
     )
+    if record.get("incomplete"):
+        header += f"\n[yellow]quick registration, still to complete:[/yellow] {', '.join(record.get('missing', []))}"
+    words = {"same_child": "same child as", "sibling": "sibling of", "not_same": "checked, not the same child as"}
+    for link in record.get("links", []):
+        header += f"\n{words[link['kind']]} {link['case_number']}"
     console.print(Panel(header, expand=False))
     form = load_form(record["form"]["id"])
     answers = record["registration"]

@@ -56,6 +56,7 @@ def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("CASECLI_TODAY", "2026-11-23")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("COLUMNS", "200")  # tables are not wrapped in the tests' output
     monkeypatch.delenv("CASECLI_PASSPHRASE_FILE", raising=False)
     monkeypatch.delenv("CASECLI_LANG", raising=False)
     return tmp_path

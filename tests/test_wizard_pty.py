@@ -194,3 +194,26 @@ def test_a_command_that_finds_no_store_offers_to_create_it(cli):
     child.close()
     assert child.exitstatus == 2
     assert not cli.store.exists()
+
+
+def test_quick_registration_warns_of_a_likely_duplicate_before_saving(ready):
+    first = ready.register(name_first="José Luis", name_last="Hernández", sex="male", age_estimate=14)
+    child = spawn(ready.home, "new-case", "--quick")
+    w = Wizard(child, "registration-quick")
+    w.answer("name_first", "Luis Hernandes" + ENTER)
+    w.answer("sex", DOWN + ENTER)  # male
+    w.answer("age_estimate", "14" + ENTER)
+    w.answer("current_location", "Casa" + ENTER)
+    w.answer("urgent_needs", DOWN + SPACE + ENTER)
+    w.answer("risk_level", ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("may already be registered")
+    child.expect_exact(first)
+    child.expect_exact("Is this one of these children?")
+    child.send(DOWN + ENTER)  # yes, the same child
+    child.expect_exact("Not registered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [r["case_number"] for r in ready.json("list")] == [first]

@@ -16,23 +16,82 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,
+        quick: bool = typer.Option(False, "--quick", help="Only the minimum for today; complete it later with `casecli edit`."),
+        new_child: bool = typer.Option(
+            False, "--new-child", help="Register even if casecli finds possible duplicates (you checked: another child)."
+        ),
     ) -> None:
         """Register a child: a wizard in the order you meet the child, then a summary to check.
 
+        Before saving, casecli looks for cases that may be the same child and asks.
+
         Example: casecli new-case
+        Example: casecli new-case --quick
         Example: casecli new-case --answers child.json --no-input
         """
-        from casecli import wizard
+        from casecli import duplicates, wizard
         from casecli.cases import register_case
         from casecli.forms import load_form
 
         env = env_of(ctx, no_input)
         given = answers_from(answers)
+        out = console()
         with open_store(env) as store:
-            form = load_form("registration")
-            clean = wizard.collect(form, env, given, console=console())
-            number = register_case(store, clean, form, env.today)
-        console().print(f"Registered case [bold]{number}[/bold].")
+            form = load_form("registration-quick" if quick else "registration")
+            clean = wizard.collect(form, env, given, console=out)
+            matches = duplicates.matches_for(store, clean, env.today)
+            if matches and not new_child:
+                if not decide_new_child(env, store, matches, out):
+                    return
+            number = register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
+        note = " (quick: complete it with `casecli edit " + number + "`)" if quick else ""
+        out.print(f"Registered case [bold]{number}[/bold].{note}")
+
+    @app.command("edit")
+    def edit_cmd(
+        ctx: typer.Context,
+        case: str = typer.Argument(..., help="Case number, e.g. MX7-0042-R."),
+        answers: Optional[Path] = AnswersOption,
+        set_: Optional[list[str]] = typer.Option(None, "--set", help="One answer as field=value (repeatable; field=… empty removes it)."),
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """Change registration answers, or complete a quick registration. Old values stay in the history.
+
+        Example: casecli edit MX7-0042-R
+        Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
+        """
+        from casecli import wizard
+        from casecli.cases import edit_registration, get_case
+        from casecli.errors import InvalidInput
+        from casecli.forms import load_form
+
+        env = env_of(ctx, no_input)
+        changes = answers_from(answers)
+        for item in set_ or []:
+            field, sep, value = item.partition("=")
+            if not sep or not field.strip():
+                raise InvalidInput(f"--set: expected field=value, e.g. risk_level=medium (got {field.strip() or 'nothing'!r} without '=')")
+            changes[field.strip()] = value if value.strip() else None
+        out = console()
+        with open_store(env) as store:
+            record = get_case(store, case, env.today)
+            if changes:
+                diff = edit_registration(store, record["case_number"], changes, env.today)
+            elif env.interactive:
+                form = load_form("registration")
+                clean = wizard.collect(form, env, record["registration"], console=out)
+                diff = edit_registration(store, record["case_number"], clean, env.today, replace=True)
+            else:
+                raise InvalidInput("nothing to change: give --set field=value or --answers FILE")
+            after = get_case(store, record["case_number"], env.today)
+        if not diff:
+            out.print("Nothing changed.")
+            return
+        out.print(f"Updated {after['case_number']}: {', '.join(diff)}.")
+        if after["incomplete"]:
+            out.print(f"Still to complete: {', '.join(after['missing'])}.")
+        elif record["incomplete"]:
+            out.print("The registration is now complete.")
 
     @app.command("list")
     def list_cmd(
@@ -40,6 +99,7 @@ def register(app: typer.Typer) -> None:
         status: Optional[str] = typer.Option(None, "--status", help="Only cases at this stage or status (e.g. registered, open, closed)."),
         risk: Optional[str] = typer.Option(None, "--risk", help="Only cases at this risk level: high, medium or low."),
         search: Optional[str] = typer.Option(None, "--search", help="Text to find in names (accents ignored) or case numbers."),
+        incomplete: bool = typer.Option(False, "--incomplete", help="Only quick registrations still to complete."),
         as_json: bool = JsonOption,
     ) -> None:
         """List cases, highest risk first.
@@ -51,7 +111,7 @@ def register(app: typer.Typer) -> None:
 
         env = env_of(ctx)
         with open_store(env) as store:
-            rows = list_cases(store, env.today, status=status, risk=risk, search=search)
+            rows = list_cases(store, env.today, status=status, risk=risk, search=search, incomplete=incomplete)
         if as_json:
             print_json(rows)
         else:
@@ -81,3 +141,30 @@ def register(app: typer.Typer) -> None:
             print_json(record)
         else:
             case_view(record, console(), env.lang)
+
+
+def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
+    """Possible duplicates found: True to register anyway (the worker says: another child)."""
+    from casecli.cases import get_case
+    from casecli.errors import PossibleDuplicate
+    from casecli.render import case_table
+
+    numbers = [n for n, _ in matches]
+    if not env.interactive:
+        raise PossibleDuplicate(
+            f"possible duplicate of {', '.join(numbers)}: compare with `casecli show {numbers[0]}`; "
+            "if this is another child, run again with --new-child"
+        )
+    from casecli import prompts
+
+    rows = [get_case(store, n, env.today) for n in numbers]
+    out.print("[bold yellow]This child may already be registered:[/bold yellow]")
+    out.print(case_table(rows))
+    choice = prompts.select(
+        "Is this one of these children?",
+        [("No: it is a new child, register", "new"), ("Yes: the same child, do not register", "same")],
+    )
+    if choice == "same":
+        out.print(f"Not registered. The child's case: {numbers[0]} (`casecli show {numbers[0]}`, `casecli edit {numbers[0]}`).")
+        return False
+    return True

@@ -53,6 +53,22 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        2,
+        [
+            # Decisions about two cases: the same child, siblings, or checked and not the same.
+            """CREATE TABLE links (
+                case_a TEXT NOT NULL REFERENCES cases (case_number),
+                case_b TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind IN ('same_child', 'sibling', 'not_same')),
+                decided_by TEXT NOT NULL,
+                decided_at TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (case_a, case_b, kind),
+                CHECK (case_a < case_b)
+            )""",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

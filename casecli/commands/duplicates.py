@@ -1,0 +1,62 @@
+"""`casecli duplicates` and `casecli link`: children who may be registered twice, and siblings."""
+
+from __future__ import annotations
+
+import typer
+
+from casecli.commands.common import JsonOption, console, env_of, open_store, print_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("duplicates")
+    def duplicates_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+        """List pairs of cases that may be the same child, not yet decided.
+
+        Decide each with `casecli link A B --same-child` or `--not-same`.
+
+        Example: casecli duplicates
+        """
+        from casecli.duplicates import likely_pairs
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            pairs = likely_pairs(store, env.today)
+            names = dict(store.conn.execute("SELECT case_number, child_name FROM cases"))
+        rows = [{"case_a": a, "case_b": b, "score": s} for a, b, s in pairs]
+        if as_json:
+            print_json(rows)
+            return
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} possible duplicate pair(s)", title_justify="left")
+        for column in ("Case", "Child", "Case", "Child", "Likeness"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}")
+        console().print(table)
+
+    @app.command("link")
+    def link_cmd(
+        ctx: typer.Context,
+        case: str = typer.Argument(..., help="One case number."),
+        other: str = typer.Argument(..., help="The other case number."),
+        same_child: bool = typer.Option(False, "--same-child", help="Both cases are the same child (a duplicate registration)."),
+        sibling: bool = typer.Option(False, "--sibling", help="The two children are siblings."),
+        not_same: bool = typer.Option(False, "--not-same", help="Checked: two different children (stops listing them as duplicates)."),
+        note: str = typer.Option("", "--note", help="Why you decided so (kept in both histories)."),
+    ) -> None:
+        """Record a decision about two cases; it is shown on both.
+
+        Example: casecli link MX7-0042-R MX7-0051-C --same-child --note "same child, name misspelt"
+        Example: casecli link MX7-0042-R MX7-0043-J --sibling
+        """
+        from casecli.errors import InvalidInput
+        from casecli.links import link
+
+        chosen = [kind for kind, on in (("same_child", same_child), ("sibling", sibling), ("not_same", not_same)) if on]
+        if len(chosen) != 1:
+            raise InvalidInput("link: give exactly one of --same-child, --sibling, --not-same")
+        env = env_of(ctx)
+        with open_store(env) as store:
+            a, b = link(store, case, other, chosen[0], note)
+        console().print(f"Recorded: {a} and {b} ({chosen[0].replace('_', ' ')}).")
