@@ -7,17 +7,14 @@ import difflib
 import json
 import unicodedata
 
-from casecli import casenumber
+from casecli import casenumber, lifecycle
 from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
+from casecli.due import refresh_deadlines
 from casecli.forms import MISSING, Form
 from casecli.history import GENESIS, build_event, insert_events
 from casecli.store.db import Store, utc_now
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
-LIST_COLUMNS = (
-    "case_number, child_name, date_of_birth, age_estimate, registered_on, status, risk,"
-    " case_worker, incomplete, demo"
-)
 
 
 def fold(text: str) -> str:
@@ -41,13 +38,6 @@ def age_on(date_of_birth: str | None, age_estimate: int | None, registered_on: s
     registered = dt.date.fromisoformat(registered_on)
     elapsed = today.year - registered.year - ((today.month, today.day) < (registered.month, registered.day))
     return age_estimate + max(elapsed, 0), True
-
-
-def stage(row: dict) -> str:
-    """The case's stage, derived from its records; later steps add assessed, planned, closed…"""
-    if row["status"] != "open":
-        return row["status"]
-    return "registered"
 
 
 def derived_columns(answers: dict) -> dict:
@@ -104,6 +94,7 @@ def insert_case(
     store.conn.execute(
         f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
     )
+    refresh_deadlines(store, number)
     summary = "Case registered (quick: to be completed)" if incomplete else "Case registered"
     insert_events(
         store,
@@ -193,6 +184,8 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
                 "number": number,
             },
         )
+        if "risk_level" in diff:
+            refresh_deadlines(store, number)
         summary = "Registration edited: " + ", ".join(diff)
         if now_complete:
             summary += " (registration now complete)"
@@ -207,12 +200,12 @@ def _summary(row: dict, today: dt.date) -> dict:
         "child_name": row["child_name"],
         "age": age,
         "age_estimated": estimated,
-        "stage": stage(row),
+        "stage": lifecycle.stage(row),
         "status": row["status"],
         "risk": row["risk"],
         "case_worker": row["case_worker"],
         "registered_on": row["registered_on"],
-        "next_due": None,
+        "next_due": lifecycle.next_due(row),
         "incomplete": bool(row["incomplete"]),
         "demo": bool(row["demo"]),
     }
@@ -225,17 +218,17 @@ def list_cases(
     """Cases matching every filter given, highest risk and newest first."""
     where, params = [], []
     if incomplete:
-        where.append("incomplete = 1")
+        where.append("c.incomplete = 1")
     if risk:
         if risk not in RISK_ORDER:
             raise InvalidInput(f"--risk: expected one of: {', '.join(RISK_ORDER)}")
-        where.append("risk = ?")
+        where.append("c.risk = ?")
         params.append(risk)
     if search:
-        where.append("(search_text LIKE ? ESCAPE '\\' OR case_number LIKE ? ESCAPE '\\')")
+        where.append("(c.search_text LIKE ? ESCAPE '\\' OR c.case_number LIKE ? ESCAPE '\\')")
         needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
-    sql = f"SELECT {LIST_COLUMNS} FROM cases"
+    sql = lifecycle.SUMMARY_SQL
     if where:
         sql += " WHERE " + " AND ".join(where)
     cursor = store.conn.execute(sql, params)
@@ -270,17 +263,29 @@ def _closest_hint(store: Store, number: str) -> str:
 
 def get_case(store: Store, text: str, today: dt.date) -> dict:
     number = resolve(store, text)
+    cursor = store.conn.execute(lifecycle.SUMMARY_SQL + " WHERE c.case_number = ?", (number,))
+    names = [d[0] for d in cursor.description]
+    case = _summary(dict(zip(names, cursor.fetchone())), today)
     cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
     names = [d[0] for d in cursor.description]
     row = dict(zip(names, cursor.fetchone()))
-    case = _summary(row, today)
     case["form"] = {"id": row["form_id"], "version": row["form_version"]}
     case["registration"] = json.loads(row["answers"])
     case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
     if case["incomplete"]:
         case["missing"] = missing_for_registration(case["registration"], today)
+    from casecli import plans
+    from casecli.assessments import assessments_of
     from casecli.links import links_of
 
     case["links"] = links_of(store, number)
+    case["deadlines"] = {"initial_assessment": row["assessment_due"], "plan": row["plan_due"]}
+    case["assessments"] = assessments_of(store, number)
+    current = plans.load(store, number)
+    in_force = plans.active(store, number)
+    case["plan"] = None if current is None else {
+        "version": current["version"], "status": current["status"], "data": current["data"],
+        "active_version": in_force["version"] if in_force else None,
+    }
     return case
 

@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from casecli import __version__
-from casecli.commands import cases, demo, duplicates, forms, init, keys
+from casecli.commands import assess, cases, demo, duplicates, forms, init, keys, plan, settings
 from casecli.commands.errors import CaseCliGroup
 
 app = typer.Typer(
@@ -56,6 +56,9 @@ forms.register(app)
 demo.register(app)
 keys.register(app)
 duplicates.register(app)
+assess.register(app)
+plan.register(app)
+settings.register(app)
 
 
 def main() -> None:

@@ -67,6 +67,30 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
         table.add_row(field.label(lang), display_value(field, answers[field.id], lang))
     console.print(table)
+    assessments = record.get("assessments", [])
+    if assessments:
+        table = Table(title="2. Assessments (newest first)", title_justify="left")
+        for column in ("Date", "Kind", "Risk", "Needs found", "By"):
+            table.add_column(column)
+        for a in assessments:
+            needs = ", ".join(f"{n['domain']} ({n['judgement']})" for n in a["needs"]) or "—"
+            risk = a["risk_after"] if a["risk_before"] == a["risk_after"] else f"{a['risk_before']} → {a['risk_after']}"
+            table.add_row(a["assessed_on"], a["kind"], risk, needs, a["created_by"])
+        console.print(table)
+    plan = record.get("plan")
+    if plan:
+        data = plan["data"]
+        in_force = f"; version {plan['active_version']} is in force" if plan["active_version"] not in (None, plan["version"]) else ""
+        console.print(
+            f"[bold]3. Care and Protection Plan[/bold]: version {plan['version']} ({plan['status']}{in_force}) — "
+            f"{len(data['protection_needs'])} protection need(s), {len(data['services'])} service(s), "
+            f"{len(data['actions'])} other action(s); visits every {data['header'].get('visit_every_days', '?')} days. "
+            f"`casecli plan show {record['case_number']}`"
+        )
+    deadlines = record.get("deadlines") or {}
+    due = [f"{what.replace('_', ' ')} by {when}" for what, when in deadlines.items() if when]
+    if due and record.get("next_due"):
+        console.print(f"Deadlines: {', '.join(due)}; next due {record['next_due']}.")
     if "history" in record:
         history = Table(title="History", title_justify="left")
         for column in ("#", "When (UTC)", "Who", "What"):

@@ -101,3 +101,26 @@ def show_summary(form: Form, answers: dict, console, lang: str) -> None:
             table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
         table.add_row(field.label(lang), display_value(field, answers.get(field.id), lang))
     console.print(table)
+
+
+def ask_all(form: Form, env: Env, current: dict, console=None) -> dict:
+    """Ask every applicable field in order, each pre-filled with its current answer; returns clean answers."""
+    from casecli import prompts
+
+    lang = env.lang
+    answers = dict(current)
+    section = None
+    for field in form.fields:
+        if not field.applies(answers):
+            answers.pop(field.id, None)
+            continue
+        if field.section != section and console is not None and len(form.sections) > 1:
+            section = field.section
+            console.print(f"\n[bold]{form.section_title(section, lang)}[/bold]")
+        value = prompts.ask_field(field, answers.get(field.id), env.today, lang)
+        if value is None:
+            answers.pop(field.id, None)
+        else:
+            answers[field.id] = value
+    clean, _ = form.check(answers, env.today, use_defaults=False)
+    return clean

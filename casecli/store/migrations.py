@@ -69,6 +69,39 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             )""",
         ],
     ),
+    (
+        3,
+        [
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            # Deadlines are stored when set (at registration, on a risk change): a later change of
+            # agency policy does not move a deadline a worker was already given.
+            "ALTER TABLE cases ADD COLUMN assessment_due TEXT",
+            "ALTER TABLE cases ADD COLUMN plan_due TEXT",
+            """CREATE TABLE assessments (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind IN ('initial', 'comprehensive')),
+                form_version INTEGER NOT NULL,
+                assessed_on TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                risk_before TEXT NOT NULL,
+                risk_after TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX assessments_case ON assessments (case_number, assessed_on)",
+            """CREATE TABLE plans (
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                version INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('draft', 'active')),
+                data TEXT NOT NULL,
+                saved_by TEXT NOT NULL,
+                saved_at TEXT NOT NULL,
+                activated_at TEXT,
+                PRIMARY KEY (case_number, version)
+            )""",
+        ],
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

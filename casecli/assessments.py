@@ -1,0 +1,97 @@
+"""Assessments: initial, then comprehensive; dated, kept, and turned into needs for the plan.
+
+Each domain of an assessment form ends with the worker's judgement (no action, monitor,
+intervention, urgent). A domain judged to need intervention, or urgent, becomes a need the plan
+can take up; the form data says which fields play those roles, so forms can change freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+
+from casecli.cases import resolve
+from casecli.due import refresh_deadlines
+from casecli.forms import Form, load_form
+from casecli.history import append_event
+from casecli.store.db import Store, utc_now
+
+KINDS = {"initial": "assessment-initial", "comprehensive": "assessment-comprehensive"}
+ACTION_JUDGEMENTS = ("intervention", "urgent")
+
+
+def form_for(kind: str) -> Form:
+    return load_form(KINDS[kind])
+
+
+def needs_from(form: Form, answers: dict, uid: str = "") -> list[dict]:
+    """The needs an assessment found: every domain judged to need intervention or urgent action."""
+    needs = []
+    for section in form.sections:
+        domain = section.get("domain")
+        if not domain:
+            continue
+        roles = {f.get("role"): f["id"] for f in section["fields"] if f.get("role")}
+        judgement = answers.get(roles.get("judgement", ""))
+        if judgement in ACTION_JUDGEMENTS:
+            needs.append({
+                "id": f"{uid}:{domain}" if uid else domain,
+                "domain": domain,
+                "title": section["title"],
+                "judgement": judgement,
+                "description": answers.get(roles.get("need", ""), ""),
+            })
+    needs.sort(key=lambda n: n["judgement"] != "urgent")  # urgent needs first
+    return needs
+
+
+def record_assessment(store: Store, text: str, kind: str, answers: dict, today: dt.date) -> dict:
+    """Save a validated assessment; re-rate the case's risk from it. Returns the saved assessment."""
+    number = resolve(store, text)
+    form = form_for(kind)
+    risk_before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
+    risk_after = answers["risk_level"]
+    uid = secrets.token_hex(8)
+    actor = store.profile()["name"]
+    row = {
+        "uid": uid, "case_number": number, "kind": kind, "form_version": form.version,
+        "assessed_on": answers["assessed_on"], "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+        "risk_before": risk_before, "risk_after": risk_after, "created_by": actor, "created_at": utc_now(),
+    }
+    needs = needs_from(form, answers, uid)
+    with store.transaction():
+        store.conn.execute(
+            f"INSERT INTO assessments ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
+        )
+        append_event(store, number, actor, "assessed", f"{kind.capitalize()} assessment recorded",
+                     {"assessment": uid, "kind": kind, "needs": [n["domain"] for n in needs]})
+        if risk_after != risk_before:
+            store.conn.execute("UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (risk_after, utc_now(), number))
+            refresh_deadlines(store, number)
+            append_event(store, number, actor, "risk", f"Risk re-rated from {risk_before} to {risk_after}",
+                         {"risk": {"old": risk_before, "new": risk_after}, "reason": answers.get("risk_reason", ""), "assessment": uid})
+    return {**row, "answers": answers, "needs": needs}
+
+
+def assessments_of(store: Store, number: str) -> list[dict]:
+    """Every assessment of a case, newest first, each with the needs it found."""
+    rows = store.conn.execute(
+        "SELECT uid, kind, form_version, assessed_on, answers, risk_before, risk_after, created_by, created_at"
+        " FROM assessments WHERE case_number = ? ORDER BY assessed_on DESC, created_at DESC",
+        (number,),
+    ).fetchall()
+    out = []
+    for uid, kind, version, on, answers, before, after, by, at in rows:
+        parsed = json.loads(answers)
+        out.append({
+            "uid": uid, "kind": kind, "form_version": version, "assessed_on": on, "answers": parsed,
+            "risk_before": before, "risk_after": after, "created_by": by, "created_at": at,
+            "needs": needs_from(form_for(kind), parsed, uid),
+        })
+    return out
+
+
+def latest_needs(store: Store, number: str) -> list[dict]:
+    found = assessments_of(store, number)
+    return found[0]["needs"] if found else []

@@ -1,0 +1,50 @@
+"""`casecli assess`: the initial and the comprehensive assessment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import AnswersOption, NoInputOption, answers_from, console, env_of, open_store
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("assess")
+    def assess_cmd(
+        ctx: typer.Context,
+        case: str = typer.Argument(..., help="Case number, e.g. MX7-0042-R."),
+        comprehensive: bool = typer.Option(False, "--comprehensive", help="The comprehensive assessment (default: the initial one)."),
+        answers: Optional[Path] = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """Assess the child's needs, circumstances and wishes; each domain ends with your judgement.
+
+        Domains judged "intervention needed" or "urgent" become needs the plan can take up. The
+        risk level is re-rated, with a reason.
+
+        Example: casecli assess MX7-0042-R
+        Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
+        """
+        from casecli import wizard
+        from casecli.assessments import form_for, record_assessment
+        from casecli.cases import get_case
+
+        env = env_of(ctx, no_input)
+        kind = "comprehensive" if comprehensive else "initial"
+        out = console()
+        with open_store(env) as store:
+            case = get_case(store, case, env.today)
+            given = {"risk_level": case["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
+            form = form_for(kind)
+            if env.interactive:
+                out.print(f"[bold]{form.title(env.lang)}[/bold] for {case['case_number']}")
+            clean = wizard.collect(form, env, given, console=out)
+            saved = record_assessment(store, case["case_number"], kind, clean, env.today)
+        out.print(f"{kind.capitalize()} assessment saved for {saved['case_number']}.")
+        if saved["risk_before"] != saved["risk_after"]:
+            out.print(f"Risk re-rated: {saved['risk_before']} → {saved['risk_after']}.")
+        if saved["needs"]:
+            listed = ", ".join(f"{n['domain']} ({n['judgement']})" for n in saved["needs"])
+            out.print(f"Needs for the plan: {listed}. Next: `casecli plan edit {saved['case_number']}`.")

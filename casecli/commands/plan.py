@@ -1,0 +1,237 @@
+"""`casecli plan edit|show|check|activate|history|diff`: the Care and Protection Plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+
+plan_app = typer.Typer(help="The Care and Protection Plan: edit, check, activate, show, compare versions.", no_args_is_help=True)
+CaseArgument = typer.Argument(..., help="Case number, e.g. MX7-0042-R.")
+
+
+@plan_app.command("edit")
+def edit_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Optional[Path] = AnswersOption,
+    no_input: bool = NoInputOption,
+    activate: bool = typer.Option(False, "--activate", help="Activate the saved version (refused if incomplete)."),
+) -> None:
+    """Create the first plan or revise the current one (every save is a new version).
+
+    Interactive: a menu to edit the header, add, edit, remove and reorder items, review, save.
+    Answers file: {"header": {...}, "protection_needs": [...], "services": [...], "actions": [...]};
+    a part given replaces that part of the current plan (keep an item's "id" to keep the item).
+
+    Example: casecli plan edit MX7-0042-R
+    Example: casecli plan edit MX7-0042-R --answers plan.json --activate --no-input
+    """
+    from casecli import plans
+    from casecli.assessments import latest_needs
+    from casecli.cases import resolve
+    from casecli.errors import InvalidInput
+
+    env = env_of(ctx, no_input)
+    out = console()
+    given = answers_from(answers)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        current = plans.load(store, number)
+        plan = current["data"] if current else plans.empty_plan()
+        if not current:
+            plan["header"] = plans.header_defaults(store, number)
+        if given:
+            if not isinstance(given.get("header", {}), dict):
+                raise InvalidInput("plan answers: header must be an object of answers")
+            plan = {**plan, **{k: v for k, v in given.items() if k != "header"}, "header": {**plan["header"], **given.get("header", {})}}
+        elif env.interactive:
+            from casecli import plan_editor
+
+            needs = latest_needs(store, number)
+            review = lambda draft: _review(store, number, draft, env, out)  # noqa: E731
+            plan, activate = plan_editor.edit(plans.normalise(plan, env.today), env, number, needs, out, review)
+        elif not current:
+            raise InvalidInput("plan answers: give --answers FILE (there is no terminal to ask at)")
+        result = plans.save(store, number, plan, env.today, activate=activate)
+    if result["unchanged"]:
+        out.print(f"Nothing changed: {number} stays at plan version {result['version']} ({result['status']}).")
+        return
+    out.print(f"Saved plan version {result['version']} for {number} ({result['status']}).")
+    if result["status"] == "draft" and result["missing"]:
+        out.print("Still missing before it can be activated: " + "; ".join(result["missing"]))
+
+
+def _review(store, number, draft, env, out) -> None:
+    from casecli import plans
+    from casecli.assessments import latest_needs
+
+    for line in _plan_lines(draft):
+        out.print(line)
+    lacking = plans.missing(plans.normalise(draft, env.today), number, latest_needs(store, number), env.today)
+    out.print("[green]Complete.[/green]" if not lacking else "[yellow]Missing:[/yellow] " + "; ".join(lacking))
+
+
+def _plan_lines(plan: dict) -> list[str]:
+    from casecli import plans
+
+    header = plan["header"]
+    lines = [f"Responsible: {header.get('case_worker', '—')} · placement: {header.get('care_type', '—')}, "
+             f"{header.get('provider', '—')}, {header.get('location', '—')} since {header.get('start_date', '—')} · "
+             f"visits every {header.get('visit_every_days', '—')} days"]
+    for key in plans.ITEM_FORMS:
+        for item in plan[key]:
+            lines.append(f"  • {plans.ITEM_NAMES[key]}: {item.get(plans.ITEM_TITLE_FIELD[key], '')} "
+                         f"(by {item.get(plans.ITEM_DATE_FIELD[key], '—')}){' urgent' if item.get('urgent') else ''}")
+    return lines
+
+
+@plan_app.command("check")
+def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """List what the plan lacks against its seven elements, and which items are past their date.
+
+    Example: casecli plan check MX7-0042-R
+    """
+    from casecli import plans
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        report = plans.check(store, case, env.today)
+    if as_json:
+        print_json(report)
+        return
+    out = console()
+    title = f"Plan of {report['case_number']}" + (f", version {report['version']} ({report['status']})" if report["version"] else "")
+    out.print(f"[bold]{title}[/bold]")
+    out.print("[green]Nothing missing.[/green]" if not report["missing"] else "Missing:")
+    for line in report["missing"]:
+        out.print(f"  • {line}")
+    for item in report["overdue"]:
+        out.print(f"  [red]overdue[/red] {item['kind']} “{item['title']}” was due {item['due']}")
+
+
+@plan_app.command("activate")
+def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
+    """Activate the latest plan version; refused, with what is missing, if it is incomplete.
+
+    Example: casecli plan activate MX7-0042-R
+    """
+    from casecli import plans
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        result = plans.activate_latest(store, case, env.today)
+    word = "is already" if result["unchanged"] else "is now"
+    console().print(f"Plan version {result['version']} of {result['case_number']} {word} active.")
+
+
+@plan_app.command("history")
+def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """List the plan's versions.
+
+    Example: casecli plan history MX7-0042-R
+    """
+    from casecli import plans
+    from casecli.cases import resolve
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = plans.versions(store, number)
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Plan versions of {number}", title_justify="left")
+    for column in ("Version", "Status", "Saved by", "Saved at (UTC)", "Activated at"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["version"]), row["status"], row["saved_by"], row["saved_at"], row["activated_at"] or "—")
+    console().print(table)
+
+
+@plan_app.command("diff")
+def diff_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    old: int = typer.Argument(..., help="The older version."),
+    new: int = typer.Argument(..., help="The newer version."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show what changed between two plan versions.
+
+    Example: casecli plan diff MX7-0042-R 1 2
+    """
+    from casecli import plans
+    from casecli.cases import resolve
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        changes = plans.diff(plans.load(store, number, old)["data"], plans.load(store, number, new)["data"])
+    if as_json:
+        print_json(changes)
+        return
+    out = console()
+    if not changes:
+        out.print("No differences.")
+    for field, change in changes.get("header", {}).items():
+        out.print(f"header {field}: {change['old']!s} → {change['new']!s}")
+    for key in plans.ITEM_FORMS:
+        part = changes.get(key, {})
+        for item in part.get("added", []):
+            out.print(f"[green]+ {plans.ITEM_NAMES[key]}[/green] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
+        for item in part.get("removed", []):
+            out.print(f"[red]- {plans.ITEM_NAMES[key]}[/red] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
+        for item_id, fields in part.get("changed", {}).items():
+            for field, change in fields.items():
+                out.print(f"~ {plans.ITEM_NAMES[key]} {item_id} {field}: {change['old']!s} → {change['new']!s}")
+        if "reordered" in part:
+            out.print(f"~ {plans.ITEM_NAMES[key]}s reordered")
+
+
+@plan_app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    version: Optional[int] = typer.Option(None, "--version", help="A given version (default: the latest)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="markdown or html, for printing (default: a terminal view)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the document to this file (plain text: not encrypted).", dir_okay=False),
+    redact: bool = typer.Option(False, "--redact", help="Leave out the child's name and identifying details (for another sector)."),
+) -> None:
+    """Render the plan as a document with signature lines for the worker and the child.
+
+    Example: casecli plan show MX7-0042-R
+    Example: casecli plan show MX7-0042-R --format html --output plan.html
+    Example: casecli plan show MX7-0042-R --format markdown --redact
+    """
+    from casecli.documents import FORMATS, plan_context, render_plan
+    from casecli.errors import InvalidInput
+
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(f"--format: expected one of: {', '.join(FORMATS)}")
+    env = env_of(ctx)
+    with open_store(env) as store:
+        context = plan_context(store, case, env.today, version, env.lang, redact)
+    text = render_plan(context, fmt or "markdown")
+    if output is not None:
+        from casecli.fsutil import write_private_atomic
+
+        write_private_atomic(output, text.encode("utf-8"))
+        console(stderr=True).print(
+            f"[yellow]Wrote {output}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed.[/yellow]"
+        )
+    elif fmt is None:
+        from rich.markdown import Markdown
+
+        console().print(Markdown(text))
+    else:
+        typer.echo(text)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(plan_app, name="plan")

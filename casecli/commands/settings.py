@@ -1,0 +1,47 @@
+"""`casecli settings show|set`: the agency's deadlines and limits for this store."""
+
+from __future__ import annotations
+
+import typer
+
+from casecli.commands.common import JsonOption, console, env_of, open_store, print_json
+
+settings_app = typer.Typer(help="Agency settings: deadlines by risk level, referral and agenda limits.", no_args_is_help=True)
+
+
+@settings_app.command("show")
+def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Show every setting and its value.
+
+    Example: casecli settings show
+    """
+    from casecli import settings
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        values = settings.all_settings(store)
+    if as_json:
+        print_json(values)
+        return
+    defaults = settings.defaults()
+    for key, value in values.items():
+        note = "" if value == defaults[key] else f"  (default {defaults[key]})"
+        console().print(f"{key} = {value}{note}")
+
+
+@settings_app.command("set")
+def set_cmd(ctx: typer.Context, key: str = typer.Argument(..., help="e.g. deadlines.high.plan_days"), value: str = typer.Argument(...)) -> None:
+    """Change one setting (whole numbers of days or years).
+
+    Example: casecli settings set deadlines.high.plan_days 5
+    """
+    from casecli import settings
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        saved = settings.set_setting(store, key, value)
+    console().print(f"{key} = {saved}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(settings_app, name="settings")

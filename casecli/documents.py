@@ -1,0 +1,107 @@
+"""Documents rendered from Jinja2 templates in templates/documents: the plan, for print and signature.
+
+The terminal view renders the Markdown document with rich; `--format markdown|html` gives the
+printable file. `redact` leaves out the child's name and identifying details, and blanks the
+child's names wherever a worker typed them in free text, for sharing with another sector.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from casecli import plans
+from casecli.cases import fold, get_case
+from casecli.forms import load_form
+from casecli.prompts import display_value
+
+FORMATS = ("markdown", "html")
+REDACTED = "[…]"
+
+
+def _environment(fmt: str):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("casecli", "templates/documents"),
+        autoescape=fmt == "html",
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_null_translations(newstyle=True)  # the translation layer plugs in here
+    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    return env
+
+
+def _scrubber(names: list[str]):
+    """Replace the child's names (any case, with or without accents) in free text."""
+    tokens = sorted({t for n in names for t in re.findall(r"\w+", n) if len(t) >= 3}, key=len, reverse=True)
+    if not tokens:
+        return lambda text: text
+    folded = [fold(t) for t in tokens]
+
+    def scrub(text):
+        if not isinstance(text, str):
+            return text
+        words = re.split(r"(\w+)", text)
+        return "".join(REDACTED if fold(w) in folded else w for w in words)
+
+    return scrub
+
+
+def _rows(form_name: str, answers: dict, lang: str, scrub) -> list[tuple[str, str]]:
+    form = load_form(form_name)
+    return [(f.label(lang), scrub(display_value(f, answers[f.id], lang))) for f in form.applicable(answers) if f.id in answers]
+
+
+def plan_context(store, text: str, today: dt.date, version: int | None = None, lang: str = "en", redact: bool = False) -> dict:
+    from casecli.assessments import latest_needs
+
+    case = get_case(store, text, today)
+    number = case["case_number"]
+    plan = plans.load(store, number, version)
+    if plan is None:
+        from casecli.errors import InvalidInput
+
+        raise InvalidInput(f"{number} has no plan yet: create one with `casecli plan edit {number}`")
+    reg = case["registration"]
+    names = [reg.get(k, "") for k in ("name_first", "name_last", "name_other")]
+    scrub = _scrubber(names) if redact else (lambda value: value)
+    data = plan["data"]
+    header = data["header"]
+
+    def items(key: str) -> list[dict]:
+        form = load_form(plans.ITEM_FORMS[key])
+        source = plans.ordered_services(data[key]) if key == "services" else data[key]
+        return [{f.id: scrub(display_value(f, item.get(f.id), lang)) for f in form.fields} for item in source]
+
+    header_form = load_form(plans.HEADER_FORM)
+    shown = lambda field_id: scrub(display_value(header_form.field(field_id), header.get(field_id), lang))  # noqa: E731
+    return {
+        "case_number": number,
+        "redacted": redact,
+        "child_name": None if redact else case["child_name"],
+        "age": case["age"],
+        "age_estimated": case["age_estimated"],
+        "sex": display_value(load_form("registration").field("sex"), reg.get("sex"), lang),
+        "version": plan["version"],
+        "status": plan["status"],
+        "saved_at": plan["saved_at"],
+        "saved_by": plan["saved_by"],
+        "case_worker": shown("case_worker"),
+        "placement": [(header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")],
+        "protection_needs": items("protection_needs"),
+        "services": items("services"),
+        "actions": items("actions"),
+        "visit_every_days": header.get("visit_every_days"),
+        "participation": _rows(plans.HEADER_FORM, {k: v for k, v in header.items() if k in ("child_took_part", "child_views", "child_agrees", "not_part_reason")}, lang, scrub),
+        "missing": [] if plan["status"] == "active" else plans.missing(data, number, latest_needs(store, number), today),
+        "generated_on": today.isoformat(),
+    }
+
+
+def render_plan(context: dict, fmt: str) -> str:
+    template = _environment(fmt).get_template("plan.md.j2" if fmt == "markdown" else "plan.html.j2")
+    return template.render(**context)

@@ -1,0 +1,42 @@
+"""Agency settings: defaults shipped as data (templates/settings.json), overridden per store."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from casecli.errors import InvalidInput
+
+
+@lru_cache(maxsize=1)
+def defaults() -> dict[str, int]:
+    path = resources.files("casecli") / "templates" / "settings.json"
+    return json.loads(path.read_text(encoding="utf-8"))["settings"]
+
+
+def all_settings(store) -> dict[str, int]:
+    values = dict(defaults())
+    for key, value in store.conn.execute("SELECT key, value FROM settings"):
+        if key in values:
+            values[key] = json.loads(value)
+    return values
+
+
+def get(store, key: str) -> int:
+    row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else defaults()[key]
+
+
+def set_setting(store, key: str, raw: str) -> int:
+    if key not in defaults():
+        raise InvalidInput(f"setting {key!r}: unknown; see `casecli settings show`")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"setting {key}: expected a whole number") from None
+    if value < 0 or value > 3650:
+        raise InvalidInput(f"setting {key}: expected a whole number from 0 to 3650")
+    with store.transaction():
+        store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+    return value
