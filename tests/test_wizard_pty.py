@@ -217,3 +217,63 @@ def test_quick_registration_warns_of_a_likely_duplicate_before_saving(ready):
     child.close()
     assert child.exitstatus == 0
     assert [r["case_number"] for r in ready.json("list")] == [first]
+
+
+def test_plan_editor_add_edit_remove_save(ready):
+    from .test_assessment_plan import INITIAL
+
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("initial.json", INITIAL))
+    draft = {
+        "services": [{"type": "education_service", "what": "School enrolment", "provider": "Escuela 5", "where": "Tapachula", "by": "2026-12-15", "urgent": False}],
+        "actions": [{"action": "Call the aunt", "owner": "Ana Ruiz", "due": "2026-11-30"}],
+    }
+    ready.ok("plan", "edit", number, "--answers", ready.write("draft.json", draft))
+    child = spawn(ready.home, "plan", "edit", number)
+    service = Wizard(child, "plan-service")
+
+    child.expect_exact("what now?")
+    child.send(DOWN * 2 + ENTER)  # add a service
+    child.expect_exact("Start from an assessed need?")
+    child.send(DOWN + ENTER)  # health (urgent)
+    service.answer("type", ENTER)
+    service.answer("what", ENTER)  # pre-filled from the assessed need
+    service.answer("provider", "Clinic" + ENTER)
+    service.answer("where", "Tapachula" + ENTER)
+    service.answer("by", "2026-11-24" + ENTER)
+    service.answer("urgent", ENTER)  # yes, pre-set from the urgent need
+
+    child.expect_exact("what now?")
+    child.send(DOWN * 4 + ENTER)  # edit an item
+    child.expect_exact("Which item?")
+    child.send(DOWN + ENTER)  # the new service (second)
+    service.answer("type", ENTER)
+    service.answer("what", ENTER)
+    service.answer("provider", "\x15" + "Hospital General" + ENTER)
+    service.answer("where", ENTER)
+    service.answer("by", ENTER)
+    service.answer("urgent", ENTER)
+
+    child.expect_exact("what now?")
+    child.send(DOWN * 5 + ENTER)  # remove an item
+    child.expect_exact("Which item?")
+    child.send(DOWN * 2 + ENTER)  # the action
+    child.expect_exact("Remove")
+    child.send("y")
+
+    child.expect_exact("what now?")
+    child.send(DOWN * 8 + ENTER)  # save as draft
+    child.expect_exact("Saved plan version 2")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    plan = ready.json("show", number)["plan"]
+    assert plan["version"] == 2 and plan["status"] == "draft"
+    services = plan["data"]["services"]
+    assert [s["what"] for s in services] == ["School enrolment", "Infected wound on the left foot"]
+    assert services[1]["provider"] == "Hospital General" and services[1]["urgent"] is True
+    assert services[1]["need_ref"].endswith(":health")
+    assert plan["data"]["actions"] == []
+    changes = ready.json("plan", "diff", number, "1", "2")
+    assert len(changes["services"]["added"]) == 1 and len(changes["actions"]["removed"]) == 1
