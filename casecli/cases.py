@@ -149,7 +149,10 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     from casecli.forms import load_form
     from casecli.history import append_event
 
+    from casecli.closure import require_open
+
     number = resolve(store, text)
+    require_open(store, number)
     answers_json, was_incomplete = store.conn.execute(
         "SELECT answers, incomplete FROM cases WHERE case_number = ?", (number,)
     ).fetchone()
@@ -193,7 +196,7 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     return diff
 
 
-def _summary(row: dict, today: dt.date) -> dict:
+def _summary(row: dict, today: dt.date, due: list | None = None) -> dict:
     age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
     return {
         "case_number": row["case_number"],
@@ -205,7 +208,7 @@ def _summary(row: dict, today: dt.date) -> dict:
         "risk": row["risk"],
         "case_worker": row["case_worker"],
         "registered_on": row["registered_on"],
-        "next_due": lifecycle.next_due(row),
+        "next_due": lifecycle.next_due(due or []),
         "incomplete": bool(row["incomplete"]),
         "demo": bool(row["demo"]),
     }
@@ -228,12 +231,9 @@ def list_cases(
         where.append("(c.search_text LIKE ? ESCAPE '\\' OR c.case_number LIKE ? ESCAPE '\\')")
         needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
-    sql = lifecycle.SUMMARY_SQL
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    cursor = store.conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    rows = [_summary(dict(zip(names, values)), today) for values in cursor]
+    found = lifecycle.summaries(store, " AND ".join(where), params)
+    due = lifecycle.due_items(store, found)
+    rows = [_summary(row, today, due.get(row["case_number"])) for row in found]
     if status:
         rows = [r for r in rows if status in (r["stage"], r["status"])]
     rows.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), _negated(r["registered_on"]), r["case_number"]))
@@ -263,9 +263,10 @@ def _closest_hint(store: Store, number: str) -> str:
 
 def get_case(store: Store, text: str, today: dt.date) -> dict:
     number = resolve(store, text)
-    cursor = store.conn.execute(lifecycle.SUMMARY_SQL + " WHERE c.case_number = ?", (number,))
-    names = [d[0] for d in cursor.description]
-    case = _summary(dict(zip(names, cursor.fetchone())), today)
+    found = lifecycle.summaries(store, "c.case_number = ?", (number,))
+    due = lifecycle.due_items(store, found).get(number, [])
+    case = _summary(found[0], today, due)
+    case["due"] = [d.as_dict(today) for d in due]
     cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
     names = [d[0] for d in cursor.description]
     row = dict(zip(names, cursor.fetchone()))
@@ -276,7 +277,10 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
         case["missing"] = missing_for_registration(case["registration"], today)
     from casecli import plans
     from casecli.assessments import assessments_of
+    from casecli.closure import closures_of
+    from casecli.implementation import progress_of, referrals_of
     from casecli.links import links_of
+    from casecli.monitoring import reviews_of, visits_of, visits_on_time
 
     case["links"] = links_of(store, number)
     case["deadlines"] = {"initial_assessment": row["assessment_due"], "plan": row["plan_due"]}
@@ -286,6 +290,12 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["plan"] = None if current is None else {
         "version": current["version"], "status": current["status"], "data": current["data"],
         "active_version": in_force["version"] if in_force else None,
+        "progress": progress_of(store, number),
     }
+    case["referrals"] = referrals_of(store, number, today)
+    case["visits"] = visits_of(store, number)
+    case["visit_count"] = visits_on_time(store, number)
+    case["reviews"] = reviews_of(store, number)
+    case["closures"] = closures_of(store, number)
     return case
 

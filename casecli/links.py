@@ -31,7 +31,11 @@ def record(store: Store, number: str, other: str, kind: str, actor: str, note: s
 def link(store: Store, text: str, other_text: str, kind: str, note: str = "") -> tuple[str, str]:
     from casecli.cases import resolve
 
+    from casecli.closure import require_open
+
     number, other = resolve(store, text), resolve(store, other_text)
+    require_open(store, number)
+    require_open(store, other)
     if number == other:
         raise InvalidInput("link: give two different cases")
     with store.transaction():

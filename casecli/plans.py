@@ -14,6 +14,7 @@ import json
 import secrets
 
 from casecli.cases import resolve
+from casecli.closure import require_open
 from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
 from casecli.forms import MISSING, Form, load_form
 from casecli.history import append_event
@@ -201,6 +202,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     from casecli.assessments import latest_needs
 
     number = resolve(store, text)
+    require_open(store, number)
     clean = normalise(plan, today)
     lacking = missing(clean, number, latest_needs(store, number), today)
     if activate and lacking:
@@ -216,7 +218,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     with store.transaction():
         store.conn.execute(
             "INSERT INTO plans (case_number, version, status, data, saved_by, saved_at, activated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (number, version, status, json.dumps(clean, ensure_ascii=False, sort_keys=True), actor, now, now if activate else None),
+            (number, version, status, json.dumps(clean, ensure_ascii=False, sort_keys=True), actor, now, today.isoformat() if activate else None),
         )
         if activate:
             store.conn.execute(
@@ -231,6 +233,7 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
     from casecli.assessments import latest_needs
 
     number = resolve(store, text)
+    require_open(store, number)
     latest = load(store, number)
     if latest is None:
         raise InvalidInput(f"{number} has no plan yet: create one with `casecli plan edit {number}`")
@@ -244,7 +247,7 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
         store.conn.execute("UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active'", (number,))
         store.conn.execute(
             "UPDATE plans SET status = 'active', activated_at = ? WHERE case_number = ? AND version = ?",
-            (utc_now(), number, latest["version"]),
+            (today.isoformat(), number, latest["version"]),
         )
         append_event(store, number, actor, "plan", f"Plan version {latest['version']} activated", {"version": latest["version"], "status": "active"})
     return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": False}

@@ -87,6 +87,36 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             f"{len(data['actions'])} other action(s); visits every {data['header'].get('visit_every_days', '?')} days. "
             f"`casecli plan show {record['case_number']}`"
         )
+    referrals = record.get("referrals", [])
+    if referrals:
+        table = Table(title="4. Referrals", title_justify="left")
+        for column in ("Referral", "Service", "Agency", "Status", "Since"):
+            table.add_column(column)
+        for r in referrals:
+            flag = " [red](waiting too long)[/red]" if r["stale"] else ""
+            table.add_row(r["ref"], r["service_type"], r["answers"]["agency"], r["status"] + flag, r["since"])
+        console.print(table)
+    visits = record.get("visits", [])
+    if visits:
+        count = record.get("visit_count", {})
+        table = Table(title=f"5. Visits ({count.get('count', len(visits))}; planned every {count.get('every_days') or '—'} days; "
+                            f"{count.get('late_gaps', 0)} late)", title_justify="left")
+        for column in ("Date", "Kind", "Child seen", "Placement suitable", "Next visit"):
+            table.add_column(column)
+        for v in visits:
+            seen = ("yes, alone" if v["answers"].get("seen_alone") else "yes") if v["child_seen"] else "no"
+            table.add_row(v["visited_on"], v["answers"]["kind"], seen, v["answers"]["placement_suitable"], v["next_visit"])
+        console.print(table)
+    for review in record.get("reviews", []):
+        console.print(f"Review {review['reviewed_on']}: {review['decision']} (by {review['by']})")
+    for closure in record.get("closures", []):
+        line = f"Closed {closure['closed_on']}: {closure['reason']}"
+        if closure["reopened_on"]:
+            line += f"; reopened {closure['reopened_on']}: {closure['reopen_reason']}"
+        console.print(line)
+    for item in record.get("due", []):
+        late = f" [red]({item['days_late']} days late)[/red]" if item["overdue"] else ""
+        console.print(f"Due {item['due']}{late}: {item['what']} — `{item['command']}`")
     deadlines = record.get("deadlines") or {}
     due = [f"{what.replace('_', ' ')} by {when}" for what, when in deadlines.items() if when]
     if due and record.get("next_due"):

@@ -15,8 +15,14 @@ from casecli.errors import Cancelled, InvalidAnswers
 from casecli.forms import Form
 
 
-def collect(form: Form, env: Env, given: dict | None = None, console=None, confirm_save: bool = True) -> dict:
+def collect(
+    form: Form, env: Env, given: dict | None = None, console=None, confirm_save: bool = True, defaults: dict | None = None
+) -> dict:
+    """Validated answers for `form`. `defaults` pre-fill questions (or fill them, without prompts)."""
     given = dict(given or {})
+    defaults = defaults or {}
+    if not env.interactive:
+        given = {**{k: v for k, v in defaults.items() if v is not None}, **given}
     clean, problems = form.check(given, env.today, use_defaults=not env.interactive)
     unknown = {k: v for k, v in problems.items() if k not in {f.id for f in form.fields}}
     if unknown:
@@ -25,10 +31,10 @@ def collect(form: Form, env: Env, given: dict | None = None, console=None, confi
         if problems:
             raise InvalidAnswers(form.id, problems)
         return clean
-    return _interactive(form, env, clean, console, confirm_save)
+    return _interactive(form, env, clean, console, confirm_save, defaults)
 
 
-def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str) -> None:
+def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None) -> None:
     from casecli import prompts
 
     section = None
@@ -39,19 +45,19 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str) -> Non
             section = field.section
             if console is not None:
                 console.print(f"\n[bold]{form.section_title(section, lang)}[/bold]")
-        value = prompts.ask_field(field, None, env.today, lang)
+        value = prompts.ask_field(field, (defaults or {}).get(field.id), env.today, lang)
         if value is not None:
             answers[field.id] = value
         else:
             answers.setdefault(field.id, None)
 
 
-def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: bool) -> dict:
+def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: bool, defaults: dict) -> dict:
     from casecli import prompts
 
     lang = env.lang
     answers: dict[str, Any] = dict(answers)
-    _ask_missing(form, env, answers, console, lang)
+    _ask_missing(form, env, answers, console, lang, defaults)
     while True:
         clean, problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today)
         if not confirm_save and not problems:

@@ -97,9 +97,82 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
                 data TEXT NOT NULL,
                 saved_by TEXT NOT NULL,
                 saved_at TEXT NOT NULL,
-                activated_at TEXT,
+                activated_at TEXT,  -- the working date it came into force (the clock may be set)
                 PRIMARY KEY (case_number, version)
             )""",
+        ],
+    ),
+    (
+        4,
+        [
+            """CREATE TABLE referrals (
+                uid TEXT PRIMARY KEY,
+                ref TEXT NOT NULL UNIQUE,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                referred_on TEXT NOT NULL,
+                service_type TEXT NOT NULL,
+                urgency TEXT NOT NULL,
+                plan_item TEXT,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX referrals_case ON referrals (case_number)",
+            """CREATE TABLE referral_updates (
+                uid TEXT PRIMARY KEY,
+                referral_uid TEXT NOT NULL REFERENCES referrals (uid),
+                status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'declined', 'completed', 'no_response')),
+                on_date TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX referral_updates_referral ON referral_updates (referral_uid, on_date)",
+            """CREATE TABLE item_progress (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                item_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('done', 'partly', 'not_done')),
+                on_date TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                source TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX item_progress_case ON item_progress (case_number, item_id, on_date)",
+            """CREATE TABLE visits (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                visited_on TEXT NOT NULL,
+                child_seen INTEGER NOT NULL,
+                next_visit TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX visits_case ON visits (case_number, visited_on)",
+            """CREATE TABLE reviews (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                reviewed_on TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE closures (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                closed_on TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                reopened_on TEXT,
+                reopen_reason TEXT,
+                reopened_by TEXT
+            )""",
+            "CREATE INDEX closures_case ON closures (case_number, closed_on)",
         ],
     ),
 ]

@@ -1,0 +1,299 @@
+"""Implementation and monitoring: `referral`, `plan item done`, `visit`, `review`, `close`, `reopen`, `agenda`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+
+CaseArgument = typer.Argument(..., help="Case number, e.g. MX7-0042-R.")
+referral_app = typer.Typer(help="Referrals to other agencies: add, update, list.", no_args_is_help=True)
+visit_app = typer.Typer(help="Monitoring visits: add, list.", no_args_is_help=True)
+item_app = typer.Typer(help="Progress on plan items.", no_args_is_help=True)
+
+
+def _date(value: Optional[str], today: dt.date, option: str) -> dt.date:
+    from casecli.errors import InvalidInput
+
+    if value is None:
+        return today
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option}: expected a date as YYYY-MM-DD") from None
+
+
+@referral_app.command("add")
+def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+    """Refer the child to another agency, recording consent and what was shared.
+
+    A referral can be made before the plan exists when a need is urgent.
+
+    Example: casecli referral add MX7-0042-R
+    """
+    from casecli import wizard
+    from casecli.cases import resolve
+    from casecli.forms import load_form
+    from casecli.implementation import add_referral
+
+    env = env_of(ctx, no_input)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        clean = wizard.collect(load_form("referral"), env, answers_from(answers), console=console())
+        saved = add_referral(store, number, clean)
+    console().print(f"Referral [bold]{saved['ref']}[/bold] recorded for {number} (pending). Update it with `casecli referral update {saved['ref']}`.")
+
+
+@referral_app.command("update")
+def referral_update(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., help="The referral id, e.g. R-4KXQM."),
+    status: str = typer.Option(..., "--status", help="pending, accepted, declined, completed or no_response."),
+    date: Optional[str] = typer.Option(None, "--date", help="When it changed (YYYY-MM-DD; default today)."),
+    note: str = typer.Option("", "--note", help="A short note."),
+) -> None:
+    """Record a referral's new status.
+
+    Example: casecli referral update R-4KXQM --status accepted --note "appointment on Monday"
+    """
+    from casecli.implementation import update_referral
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        saved = update_referral(store, ref, status, _date(date, env.today, "--date"), note, env.today)
+    console().print(f"Referral {saved['ref']} of {saved['case_number']}: {saved['status']} on {saved['on_date']}.")
+
+
+@referral_app.command("list")
+def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None, help="Only this case."), as_json: bool = JsonOption) -> None:
+    """List referrals and their status; those waiting too long are flagged.
+
+    Example: casecli referral list MX7-0042-R
+    """
+    from casecli.cases import resolve
+    from casecli.implementation import referrals_of
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        rows = referrals_of(store, resolve(store, case) if case else None, env.today)
+    if as_json:
+        print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} referral(s)", title_justify="left")
+    for column in ("Referral", "Case", "Service", "Agency", "Status", "Since", ""):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["ref"], r["case_number"], r["service_type"], r["answers"]["agency"], r["status"], r["since"], "[red]waiting too long[/red]" if r["stale"] else "")
+    console().print(table)
+
+
+@item_app.command("done")
+def item_done(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    item: str = typer.Argument(..., help="The item id (see `casecli plan show` or `casecli show --json`)."),
+    status: str = typer.Option("done", "--status", help="done, partly or not_done."),
+    date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD (default today)."),
+    note: str = typer.Option("", "--note"),
+) -> None:
+    """Mark a plan item done, partly done or not done.
+
+    Example: casecli plan item done MX7-0042-R 3fa2c1 --note "vaccinated"
+    """
+    from casecli.implementation import mark_item
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        saved = mark_item(store, case, item, status, _date(date, env.today, "--date"), note, env.today)
+    console().print(f"Plan item {saved['item']} of {saved['case_number']}: {saved['status']}.")
+
+
+def _walk_items(env, store, number: str, given: dict, out) -> dict:
+    """Ask about each open plan item (interactive), or check the answers file's "items"."""
+    from casecli.monitoring import check_items, open_items
+
+    if given or not env.interactive:
+        return check_items(store, number, given, env.today)
+    from casecli import prompts
+    from casecli.forms import load_form
+
+    form = load_form("plan-item-check")
+    items = {}
+    open_ = open_items(store, number)
+    if open_:
+        out.print("[bold]The plan's open items[/bold]")
+    for item in open_:
+        out.print(f"[bold]{item['kind'].capitalize()}:[/bold] {item['title']} (by {item['due'] or '—'})")
+        status = prompts.ask_field(form.field("status"), None, env.today, env.lang)
+        note = prompts.ask_field(form.field("note"), None, env.today, env.lang)
+        items[item["id"]] = {"status": status, **({"note": note} if note else {})}
+    return items
+
+
+@visit_app.command("add")
+def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+    """Record a monitoring visit, walking the plan's open items; the next visit follows the plan's frequency.
+
+    Answers file: the visit form's fields plus "items": {item id: {"status": "done|partly|not_done|not_yet", "note": "…"}}.
+
+    Example: casecli visit add MX7-0042-R
+    """
+    from casecli import wizard
+    from casecli.cases import get_case
+    from casecli.forms import load_form
+    from casecli.monitoring import record_visit, visit_frequency
+
+    env = env_of(ctx, no_input)
+    given = answers_from(answers)
+    item_answers = given.pop("items", {})
+    out = console()
+    with open_store(env) as store:
+        case_record = get_case(store, case, env.today)
+        number = case_record["case_number"]
+        every = visit_frequency(store, number)
+        visited_on = given.get("visited_on") or env.today.isoformat()
+        try:
+            proposed = (dt.date.fromisoformat(visited_on) + dt.timedelta(days=every)).isoformat()
+        except ValueError:
+            proposed = None
+        defaults = {"risk_level": case_record["risk"], "next_visit": proposed}
+        clean = wizard.collect(load_form("visit"), env, given, console=out, defaults=defaults)
+        items = _walk_items(env, store, number, item_answers, out)
+        saved = record_visit(store, number, clean, items, env.today)
+    out.print(f"Visit recorded for {number}. Next visit: {saved['next_visit']}.")
+
+
+@visit_app.command("list")
+def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """List a case's visits, newest first, counted against the plan's frequency.
+
+    Example: casecli visit list MX7-0042-R
+    """
+    from casecli.cases import resolve
+    from casecli.monitoring import visits_of, visits_on_time
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows, count = visits_of(store, number), visits_on_time(store, number)
+    if as_json:
+        print_json({"visits": rows, **count})
+        return
+    out = console()
+    for v in rows:
+        out.print(f"{v['visited_on']}  {v['answers']['kind']}  {'seen' if v['child_seen'] else 'not seen'}  next {v['next_visit']}")
+    out.print(f"{count['count']} visit(s); planned every {count['every_days'] or '—'} days; {count['late_gaps']} gap(s) longer than planned.")
+
+
+def register(app: typer.Typer) -> None:
+    from casecli.commands.plan import plan_app
+
+    app.add_typer(referral_app, name="referral")
+    app.add_typer(visit_app, name="visit")
+    plan_app.add_typer(item_app, name="item")
+
+    @app.command("review")
+    def review_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+        """A formal review: progress on each plan item, the child's views, and a decision.
+
+        Deciding "revise" opens the plan editor; "close" goes on to the closure.
+
+        Example: casecli review MX7-0042-R
+        """
+        from casecli import wizard
+        from casecli.cases import resolve
+        from casecli.forms import load_form
+        from casecli.monitoring import record_review
+
+        env = env_of(ctx, no_input)
+        given = answers_from(answers)
+        item_answers = given.pop("items", {})
+        out = console()
+        with open_store(env) as store:
+            number = resolve(store, case)
+            clean = wizard.collect(load_form("review"), env, given, console=out)
+            items = _walk_items(env, store, number, item_answers, out)
+            saved = record_review(store, number, clean, items)
+        out.print(f"Review recorded for {number}: {saved['decision']}.")
+        if saved["decision"] == "revise":
+            if env.interactive:
+                from casecli.commands.plan import edit_cmd
+
+                ctx.invoke(edit_cmd, ctx=ctx, case=number, answers=None, no_input=False, activate=False)
+            else:
+                out.print(f"Next: revise the plan with `casecli plan edit {number}`.")
+        elif saved["decision"] == "close":
+            if env.interactive:
+                ctx.invoke(close_cmd, ctx=ctx, case=number, answers=None, no_input=False)
+            else:
+                out.print(f"Next: close the case with `casecli close {number}`.")
+
+    @app.command("close")
+    def close_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+        """Close a case with a standard reason and the checks that reason needs; it becomes read-only.
+
+        Example: casecli close MX7-0042-R
+        """
+        from casecli import wizard
+        from casecli.cases import resolve
+        from casecli.closure import close_case, require_open
+        from casecli.forms import load_form
+
+        env = env_of(ctx, no_input)
+        with open_store(env) as store:
+            number = resolve(store, case)
+            require_open(store, number)
+            clean = wizard.collect(load_form("closure"), env, answers_from(answers), console=console())
+            close_case(store, number, clean)
+        console().print(f"{number} is closed ({clean['reason']}). Reopen it with `casecli reopen {number} --reason …`.")
+
+    @app.command("reopen")
+    def reopen_cmd(ctx: typer.Context, case: str = CaseArgument, reason: str = typer.Option(..., "--reason", help="Why the case is reopened.")) -> None:
+        """Reopen a closed case.
+
+        Example: casecli reopen MX7-0042-R --reason "the child came back to the shelter"
+        """
+        from casecli.closure import reopen_case
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            number = reopen_case(store, case, reason, env.today)
+        console().print(f"{number} is open again.")
+
+    @app.command("agenda")
+    def agenda_cmd(
+        ctx: typer.Context,
+        days: Optional[int] = typer.Option(None, "--days", min=0, max=365, help="Also what falls due within this many days (default: the agency setting, 7)."),
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Everything due or overdue across your open cases, most urgent first, with the command that resolves it.
+
+        Example: casecli agenda --days 14
+        """
+        from casecli import settings
+        from casecli.lifecycle import agenda
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            window = days if days is not None else settings.get(store, "agenda.upcoming_days")
+            items = agenda(store, env.today, window)
+        if as_json:
+            print_json(items)
+            return
+        from rich.table import Table
+
+        from casecli.render import RISK_STYLE
+
+        table = Table(title=f"Agenda: {len(items)} item(s) due by {(env.today + dt.timedelta(days=window)).isoformat()}", title_justify="left")
+        for column in ("Case", "Risk", "Due", "What", "Do"):
+            table.add_column(column)
+        for item in items:
+            due = f"[red]{item['due']} ({item['days_late']} d late)[/red]" if item["overdue"] else item["due"]
+            table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{item['risk']}[/]", due, item["what"], item["command"])
+        console().print(table)
