@@ -5,9 +5,11 @@
 Floors:
 - `--help` against a minimal typer app's `--help` (and bare interpreter start-up, for reference);
 - `list --json` and `show --json` against a raw sqlcipher3 script that unlocks the same store
-  with the same key derivation (Argon2id from the key slot) and reads the same rows.
+  with the same key derivation (Argon2id from the key slot) and the same SQLCipher memory
+  security, and reads the same rows.
 - `passwd` on the full store against `passwd` on an empty store (it re-wraps one key).
-Targets: --help within 1.5x; list and show within 2x; passwd about 1x.
+- `agenda --json` against the same raw script running the agenda's queries (no Python logic).
+Targets: --help within 1.5x; list, show and agenda within 2x; passwd about 1x.
 """
 
 from __future__ import annotations
@@ -55,8 +57,16 @@ RAW_READ = textwrap.dedent(
     aad = f"casecli-keyslots/1\\n{doc['store_id']}\\n{described}".encode()
     key = AESGCM(kek).decrypt(base64.b64decode(slot["nonce"]), base64.b64decode(slot["wrapped"]), aad)
     conn = sqlcipher3.connect(store)
+    conn.execute("PRAGMA cipher_memory_security = ON")  # as casecli reads it
     conn.execute(f"PRAGMA key = \\"x'{key.hex()}'\\"")
-    if mode == "list":
+    if mode == "agenda":
+        from casecli.lifecycle import ALL_CASES, ITEMS_SQL, PROGRESS_SQL, REFERRALS_SQL
+        rows = conn.execute(ALL_CASES + " WHERE c.status = 'open' AND c.next_due <= date('now', '+7 days')").fetchall()
+        progress = conn.execute(PROGRESS_SQL).fetchall()
+        items = conn.execute(ITEMS_SQL).fetchall()
+        referrals = conn.execute(REFERRALS_SQL).fetchall()
+        print(json.dumps([len(rows), len(progress), len(items), len(referrals)]))
+    elif mode == "list":
         cur = conn.execute("SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, risk, case_worker, incomplete, demo FROM cases")
         names = [d[0] for d in cur.description]
         print(json.dumps([dict(zip(names, r)) for r in cur], ensure_ascii=False))
@@ -107,6 +117,7 @@ def main() -> None:
             ("casecli --help", [py, "-m", "casecli", "--help"], "minimal typer --help", [py, str(folder / "minimal_typer.py"), "--help"], 1.5),
             ("casecli list --json", [py, "-m", "casecli", "list", "--json"], "raw sqlcipher3 list", raw + ["list", "-"], 2.0),
             ("casecli show --json", [py, "-m", "casecli", "show", number, "--json"], "raw sqlcipher3 show", raw + ["show", number], 2.0),
+            ("casecli agenda --json", [py, "-m", "casecli", "agenda", "--json"], "raw sqlcipher3 agenda", raw + ["agenda", "-"], 2.0),
         ]
         print(f"bare interpreter start-up: {interpreter * 1000:.0f} ms (median of {args.runs})")
         print(f"{'measured':24} {'ms':>7}   {'floor':24} {'ms':>7}   {'ratio':>6}  target")

@@ -101,6 +101,7 @@ def insert_case(
         [build_event(number, 1, GENESIS, actor, "registered", summary,
                      {"form": form.id, "version": form.version, "fields": sorted(answers)}, at=now)],
     )
+    lifecycle.refresh(store, number)
     return number
 
 
@@ -196,19 +197,25 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     return diff
 
 
-def _summary(row: dict, today: dt.date, due: list | None = None) -> dict:
+LIST_SQL = (
+    "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
+    " case_worker, incomplete, demo FROM cases c"
+)
+
+
+def _summary(row: dict, today: dt.date) -> dict:
     age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
     return {
         "case_number": row["case_number"],
         "child_name": row["child_name"],
         "age": age,
         "age_estimated": estimated,
-        "stage": lifecycle.stage(row),
+        "stage": row["stage"],
         "status": row["status"],
         "risk": row["risk"],
         "case_worker": row["case_worker"],
         "registered_on": row["registered_on"],
-        "next_due": lifecycle.next_due(due or []),
+        "next_due": row["next_due"],
         "incomplete": bool(row["incomplete"]),
         "demo": bool(row["demo"]),
     }
@@ -231,11 +238,12 @@ def list_cases(
         where.append("(c.search_text LIKE ? ESCAPE '\\' OR c.case_number LIKE ? ESCAPE '\\')")
         needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
-    found = lifecycle.summaries(store, " AND ".join(where), params)
-    due = lifecycle.due_items(store, found)
-    rows = [_summary(row, today, due.get(row["case_number"])) for row in found]
     if status:
-        rows = [r for r in rows if status in (r["stage"], r["status"])]
+        where.append("(c.stage = ? OR c.status = ?)")
+        params += [status, status]
+    cursor = store.conn.execute(LIST_SQL + (" WHERE " + " AND ".join(where) if where else ""), params)
+    names = [d[0] for d in cursor.description]
+    rows = [_summary(dict(zip(names, values)), today) for values in cursor]
     rows.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), _negated(r["registered_on"]), r["case_number"]))
     return rows
 
@@ -263,9 +271,9 @@ def _closest_hint(store: Store, number: str) -> str:
 
 def get_case(store: Store, text: str, today: dt.date) -> dict:
     number = resolve(store, text)
-    found = lifecycle.summaries(store, "c.case_number = ?", (number,))
-    due = lifecycle.due_items(store, found).get(number, [])
-    case = _summary(found[0], today, due)
+    summary = lifecycle.summary_of(store, number)
+    due = sorted(lifecycle.due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind))
+    case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": lifecycle.next_due(due)}, today)
     case["due"] = [d.as_dict(today) for d in due]
     cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
     names = [d[0] for d in cursor.description]

@@ -55,18 +55,124 @@ def fictional_answers(rng: random.Random, form: Form, today: dt.date) -> dict:
     return answers
 
 
+STAGES = ("registered", "quick", "assessed", "planned", "in implementation", "closed", "reopened")
+STAGE_WEIGHTS = (12, 4, 14, 14, 40, 12, 4)
+
+
+def _day(start: dt.date, rng: random.Random, today: dt.date, most: int) -> dt.date:
+    return min(today, start + dt.timedelta(days=rng.randint(0, most)))
+
+
 def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None, progress=None) -> list[str]:
-    """Register `count` fictional cases in one transaction; returns their case numbers."""
+    """Register `count` fictional cases in one transaction, each taken on to a random stage.
+
+    Every step goes through the same domain functions the commands use.
+    """
+    from casecli import plans
+    from casecli.assessments import record_assessment
     from casecli.cases import insert_case
+    from casecli.closure import close_case, reopen_case
+    from casecli.forms import load_form
+    from casecli.implementation import add_referral, update_referral
+    from casecli.lifecycle import refresh_all
+    from casecli.monitoring import record_visit
 
     rng = random.Random(seed)
     profile = store.profile()
+    quick_form = load_form("registration-quick")
     numbers = []
+    store.defer_refresh = True
     with store.transaction():
         for _ in range(count):
+            stage = rng.choices(STAGES, weights=STAGE_WEIGHTS)[0]
             answers = form.validate(fictional_answers(rng, form, today), today)
             registered = today - dt.timedelta(days=rng.randint(0, 365))
-            numbers.append(insert_case(store, answers, form, registered, profile["name"], profile["case_number_prefix"], demo=True))
+            if stage == "quick":
+                answers = {k: v for k, v in answers.items() if k in {f.id for f in quick_form.fields}}
+                answers["dob_known"] = False
+                answers.setdefault("age_estimate", rng.randint(6, 17))
+            number = insert_case(store, answers, form, registered, profile["name"], profile["case_number_prefix"],
+                                 demo=True, incomplete=stage == "quick")
+            numbers.append(number)
+            if stage not in ("registered", "quick"):
+                _assess(store, number, rng, registered, today, record_assessment)
+            if stage in ("planned", "in implementation", "closed", "reopened"):
+                start = _day(registered, rng, today, 20)
+                plans.save(store, number, _plan(rng, start, answers), start, activate=True)
+            if stage in ("in implementation", "closed", "reopened"):
+                on = _day(registered, rng, today, 30)
+                ref = add_referral(store, number, {**REFERRAL, "referred_on": on.isoformat(), "service_type": rng.choice(SERVICES)})["ref"]
+                if rng.random() < 0.8:  # most referrals get an answer
+                    update_referral(store, ref, rng.choice(("accepted", "completed")), _day(on, rng, today, 10), "", today)
+                _follow_up(store, number, rng, on, today, record_visit)
+            if stage in ("closed", "reopened"):
+                close_case(store, number, {"closed_on": _day(registered, rng, today, 200).isoformat(), "reason": "reunified",
+                                           "final_visit": True, "child_informed": True})
+            if stage == "reopened":
+                reopen_case(store, number, "The child came back (training case)", today)
             if progress is not None:
                 progress()
+        store.defer_refresh = False
+        refresh_all(store)
     return numbers
+
+
+SERVICES = ("health_medical_service", "psychosocial_service", "legal_assistance_service", "education_service")
+REFERRAL = {"agency": "Fictional partner agency", "contact": "Training contact", "reason": "Training referral",
+            "urgency": "within_3_days", "child_consent": "yes", "caregiver_consent": "not_applicable",
+            "info_shared": "Case number and the service needed"}
+VISIT = {"kind": "home", "child_seen": True, "seen_alone": True, "wellbeing": "Fictional: settling in",
+         "placement_suitable": "yes"}
+
+
+def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit) -> None:
+    """Visits at roughly the plan's pace, most items done on the way: a caseload as it really looks."""
+    from casecli import plans
+
+    plan = plans.active(store, number)
+    every = int(plan["data"]["header"]["visit_every_days"])
+    items = [(item["id"], item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan["data"][key]]
+    keeping_up = rng.random() < 0.8
+    # Items and visits older than three months are settled: record them in one go.
+    settled = max(start, today - dt.timedelta(days=90))
+    checks = {i: {"status": "done"} for i, due in items if due and due < settled.isoformat()}
+    items = [(i, due) for i, due in items if i not in checks]
+    visited = settled - dt.timedelta(days=every if keeping_up else every * 3)
+    if checks or settled > start:
+        record_visit(store, number, {**VISIT, "visited_on": visited.isoformat() if visited >= start else start.isoformat(),
+                                     "risk_level": "medium", "next_visit": settled.isoformat()}, checks, today)
+    while True:
+        visited = visited + dt.timedelta(days=every if keeping_up else every * 3)
+        if visited > today:
+            break
+        checks = {i: {"status": "done"} for i, due in items if due and due <= visited.isoformat() and rng.random() < 0.9}
+        items = [(i, due) for i, due in items if i not in checks]
+        record_visit(store, number, {**VISIT, "visited_on": visited.isoformat(), "risk_level": rng.choice(("high", "medium", "low")),
+                                     "next_visit": (visited + dt.timedelta(days=every)).isoformat()}, checks, today)
+
+
+def _assess(store, number, rng, registered, today, record_assessment) -> None:
+    judgement = lambda: rng.choice(("no_action", "monitor", "intervention", "urgent"))  # noqa: E731
+    answers = {"assessed_on": _day(registered, rng, today, 5).isoformat(), "risk_level": rng.choice(("high", "medium", "low")),
+               "risk_reason": "Training case", "participants": ["child"], "child_heard": True,
+               "child_views": "Fictional views", "wants_tracing": rng.choice(("yes", "no", "unsure"))}
+    for domain in ("safety", "health", "basic_needs", "family"):
+        answers[f"{domain}_judgement"] = judgement()
+        if answers[f"{domain}_judgement"] in ("intervention", "urgent"):
+            answers[f"{domain}_need"] = f"Fictional {domain} need"
+    record_assessment(store, number, "initial", answers, today)
+
+
+def _plan(rng, start: dt.date, reg: dict) -> dict:
+    day = lambda n: (start + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    needs = [{"need": "Fictional protection need", "how": "Safe placement", "who": "Training worker", "by": day(7), "need_ref": d}
+             for d in ("safety", "health", "basic_needs", "family")]
+    return {
+        "header": {"case_worker": TRAINING_PROFILE["name"], "care_type": "small_group_home", "provider": "Fictional home",
+                   "location": rng.choice(PLACES), "start_date": day(0), "visit_every_days": rng.choice((7, 14, 30)),
+                   "child_took_part": True, "child_views": "Fictional views on the plan", "child_agrees": "yes"},
+        "protection_needs": needs,
+        "services": [{"type": "health_medical_service", "what": "Check-up", "provider": "Fictional clinic", "where": "Town",
+                      "by": day(rng.randint(1, 30)), "urgent": rng.random() < 0.3}],
+        "actions": [{"action": "Fictional follow-up call", "owner": "Training worker", "due": day(rng.randint(5, 60))}],
+    }

@@ -45,6 +45,11 @@ def append_event(store: Store, case_number: str, actor: str, kind: str, summary:
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event = EventRow.model_validate(build_event(case_number, seq, prev, actor, kind, summary, changes)).model_dump()
     insert_events(store, [event])
+    # Every change to a case appends an event in its transaction: keeping the derived stage and
+    # next due date fresh here keeps them in step with every write.
+    from casecli.lifecycle import refresh
+
+    refresh(store, case_number)
     return event
 
 

@@ -18,24 +18,28 @@ OPEN_REFERRAL = ("pending", "accepted")
 SUMMARY_SQL = """
 SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registered_on, c.status, c.risk,
        c.case_worker, c.incomplete, c.demo, c.assessment_due, c.plan_due,
-       EXISTS (SELECT 1 FROM assessments a WHERE a.case_number = c.case_number AND a.kind = 'initial') AS assessed,
-       EXISTS (SELECT 1 FROM assessments a WHERE a.case_number = c.case_number) AS any_assessment,
-       p.version AS active_version,
-       CAST(json_extract(p.data, '$.header.visit_every_days') AS INTEGER) AS visit_every_days,
-       substr(p.activated_at, 1, 10) AS plan_activated_on,
-       (SELECT max(v.visited_on) FROM visits v WHERE v.case_number = c.case_number) AS last_visit,
-       (SELECT max(v.visited_on) FROM visits v WHERE v.case_number = c.case_number AND v.child_seen = 1) AS last_seen,
-       (EXISTS (SELECT 1 FROM visits v WHERE v.case_number = c.case_number)
-        OR EXISTS (SELECT 1 FROM referrals r WHERE r.case_number = c.case_number)
-        OR EXISTS (SELECT 1 FROM item_progress i WHERE i.case_number = c.case_number)) AS implementing,
-       (SELECT max(x.reopened_on) FROM closures x WHERE x.case_number = c.case_number) AS reopened_on
+       coalesce(a.initial, 0) AS assessed, a.case_number IS NOT NULL AS any_assessment,
+       p.version AS active_version, p.visit_every_days, p.activated_at AS plan_activated_on,
+       v.last_visit, v.last_seen,
+       (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
+       x.reopened_on
 FROM cases c
 LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
+LEFT JOIN (SELECT case_number, max(kind = 'initial') AS initial FROM assessments {scope} GROUP BY case_number) a
+       ON a.case_number = c.case_number
+LEFT JOIN (SELECT case_number, max(visited_on) AS last_visit, max(CASE WHEN child_seen THEN visited_on END) AS last_seen
+           FROM visits {scope} GROUP BY case_number) v ON v.case_number = c.case_number
+LEFT JOIN (SELECT DISTINCT case_number FROM referrals {scope}) r ON r.case_number = c.case_number
+LEFT JOIN (SELECT DISTINCT case_number FROM item_progress {scope}) i ON i.case_number = c.case_number
+LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {scope} GROUP BY case_number) x
+       ON x.case_number = c.case_number
 """
+ALL_CASES = SUMMARY_SQL.format(scope="")
+ONE_CASE = SUMMARY_SQL.format(scope="WHERE case_number = :number") + " WHERE c.case_number = :number"
 
 ITEMS_SQL = """
-SELECT p.case_number, json_extract(j.value, '$.id'), json_extract(j.value, ?), json_extract(j.value, ?)
-FROM plans p, json_each(p.data, ?) j
+SELECT t.case_number, t.item_id, t.kind, t.title, t.due
+FROM plan_items t JOIN plans p ON p.case_number = t.case_number AND p.version = t.version
 WHERE p.status = 'active'
 """
 
@@ -52,9 +56,6 @@ WHERE NOT EXISTS (SELECT 1 FROM referral_updates n WHERE n.referral_uid = u.refe
                   AND (n.on_date > u.on_date OR (n.on_date = u.on_date AND n.created_at > u.created_at)))
 """
 
-PLAN_LISTS = (("protection_needs", "$.need", "$.by", "protection need"), ("services", "$.what", "$.by", "service"),
-              ("actions", "$.action", "$.due", "action"))
-
 
 def stage(row: dict) -> str:
     if row["status"] != "open":
@@ -68,7 +69,7 @@ def stage(row: dict) -> str:
     return "registered"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Due:
     case_number: str
     risk: str
@@ -77,11 +78,12 @@ class Due:
     due: str
     command: str
 
-    def days_late(self, today: dt.date) -> int:
-        return (today - dt.date.fromisoformat(self.due)).days
-
     def as_dict(self, today: dt.date) -> dict:
-        return {**self.__dict__, "days_late": max(self.days_late(today), 0), "overdue": self.days_late(today) > 0}
+        late = (today - dt.date.fromisoformat(self.due)).days
+        return {
+            "case_number": self.case_number, "risk": self.risk, "kind": self.kind, "what": self.what,
+            "due": self.due, "command": self.command, "days_late": max(late, 0), "overdue": late > 0,
+        }
 
 
 def _plus(date: str, days: int) -> str:
@@ -89,13 +91,46 @@ def _plus(date: str, days: int) -> str:
 
 
 def summaries(store, where: str = "", params: list | tuple = ()) -> list[dict]:
-    cursor = store.conn.execute(SUMMARY_SQL + (" WHERE " + where if where else ""), params)
+    cursor = store.conn.execute(ALL_CASES + (" WHERE " + where if where else ""), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values)) for values in cursor]
 
 
-def due_items(store, rows: list[dict]) -> dict[str, list[Due]]:
-    """Everything due on each open case in `rows`, by case number (earliest first)."""
+def summary_of(store, number: str) -> dict:
+    cursor = store.conn.execute(ONE_CASE, {"number": number})
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone()))
+
+
+def refresh(store, number: str) -> None:
+    """Store the case's stage and next due date; called in every write transaction on the case.
+
+    `list` reads these two columns instead of deriving them for every case on every call.
+    """
+    if store.defer_refresh:
+        return
+    row = summary_of(store, number)
+    due = due_items(store, [row]).get(number, [])
+    store.conn.execute(
+        "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?", (stage(row), next_due(due), number)
+    )
+
+
+def refresh_all(store) -> None:
+    """After a change of agency settings: every case's stage and next due date again."""
+    rows = summaries(store)
+    due = due_items(store, rows)
+    store.conn.executemany(
+        "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
+        [(stage(r), next_due(due.get(r["case_number"], [])), r["case_number"]) for r in rows],
+    )
+
+
+def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, list[Due]]:
+    """Everything due on each open case in `rows`, by case number (in no particular order).
+
+    With `horizon`, plan items due after it are not read at all (the agenda's window).
+    """
     open_rows = {r["case_number"]: r for r in rows if r["status"] == "open"}
     found: dict[str, list[Due]] = {n: [] for n in open_rows}
     stale_days = settings.get(store, "referral.stale_days")
@@ -122,31 +157,32 @@ def due_items(store, rows: list[dict]) -> dict[str, list[Due]]:
         only = next(iter(open_rows)) if len(open_rows) == 1 else None
         scope, scope_params = (" AND {}.case_number = ?", (only,)) if only else ("", ())
         done = {(n, i) for n, i, s in store.conn.execute(PROGRESS_SQL + scope.format("i"), scope_params) if s == "done"}
-        for _key, title_path, date_path, name in PLAN_LISTS:
-            query = ITEMS_SQL + scope.format("p")
-            for number, item_id, title, when in store.conn.execute(query, (title_path, date_path, f"$.{_key}", *scope_params)):
-                if number in open_rows and when and (number, item_id) not in done:
-                    found[number].append(Due(number, open_rows[number]["risk"], "plan item", f"{name}: {title}", when,
-                                             f"casecli plan item done {number} {item_id}"))
+        items_sql, items_params = ITEMS_SQL + scope.format("t"), scope_params
+        if horizon is not None:
+            items_sql, items_params = items_sql + " AND t.due <= ?", (*scope_params, horizon)
+        for number, item_id, name, title, when in store.conn.execute(items_sql, items_params):
+            if number in open_rows and when and (number, item_id) not in done:
+                found[number].append(Due(number, open_rows[number]["risk"], "plan item", f"{name}: {title}", when,
+                                         f"casecli plan item done {number} {item_id}"))
         for number, ref, service, status, on_date in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params):
             if number in open_rows and status in OPEN_REFERRAL:
                 found[number].append(Due(number, open_rows[number]["risk"], "referral",
                                          f"referral {ref} ({service}) {status} since {on_date}", _plus(on_date, stale_days),
                                          f"casecli referral update {ref}"))
-    for items in found.values():
-        items.sort(key=lambda d: (d.due, d.kind))
     return found
 
 
 def next_due(items: list[Due]) -> str | None:
-    return items[0].due if items else None
+    return min(d.due for d in items) if items else None
 
 
 def agenda(store, today: dt.date, days: int) -> list[dict]:
     """Everything due by `today + days` or overdue, across the worker's open cases, most urgent first."""
     me = store.profile()["name"]
-    rows = summaries(store, "c.status = 'open' AND c.case_worker = ?", (me,))
     horizon = (today + dt.timedelta(days=days)).isoformat()
-    items = [d for found in due_items(store, rows).values() for d in found if d.due <= horizon]
-    items.sort(key=lambda d: (RISK_ORDER.get(d.risk, 9), -d.days_late(today), d.due, d.case_number, d.kind))
+    # Cases whose next due date is past the horizon have nothing on the agenda: skip them early.
+    rows = summaries(store, "c.status = 'open' AND c.case_worker = ? AND c.next_due <= ?", (me, horizon))
+    items = [d for found in due_items(store, rows, horizon).values() for d in found if d.due <= horizon]
+    # Most urgent first: risk, then lateness (the earlier the due date, the later it is).
+    items.sort(key=lambda d: (RISK_ORDER.get(d.risk, 9), d.due, d.case_number, d.kind))
     return [d.as_dict(today) for d in items]

@@ -217,8 +217,15 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     changes = diff(previous["data"] if previous else empty_plan(), clean)
     with store.transaction():
         store.conn.execute(
-            "INSERT INTO plans (case_number, version, status, data, saved_by, saved_at, activated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (number, version, status, json.dumps(clean, ensure_ascii=False, sort_keys=True), actor, now, today.isoformat() if activate else None),
+            "INSERT INTO plans (case_number, version, status, data, saved_by, saved_at, activated_at, visit_every_days)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (number, version, status, json.dumps(clean, ensure_ascii=False, sort_keys=True), actor, now,
+             today.isoformat() if activate else None, clean["header"].get("visit_every_days")),
+        )
+        store.conn.executemany(
+            "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
+            [(number, version, item["id"], ITEM_NAMES[key], str(item.get(ITEM_TITLE_FIELD[key], "")), item.get(ITEM_DATE_FIELD[key]))
+             for key in ITEM_FORMS for item in clean[key]],
         )
         if activate:
             store.conn.execute(

@@ -37,6 +37,9 @@ def set_setting(store, key: str, raw: str) -> int:
         raise InvalidInput(f"setting {key}: expected a whole number") from None
     if value < 0 or value > 3650:
         raise InvalidInput(f"setting {key}: expected a whole number from 0 to 3650")
+    from casecli.lifecycle import refresh_all
+
     with store.transaction():
         store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+        refresh_all(store)  # due dates that follow from settings move with them
     return value

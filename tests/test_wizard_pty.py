@@ -277,3 +277,54 @@ def test_plan_editor_add_edit_remove_save(ready):
     assert plan["data"]["actions"] == []
     changes = ready.json("plan", "diff", number, "1", "2")
     assert len(changes["services"]["added"]) == 1 and len(changes["actions"]["removed"]) == 1
+
+
+def test_visit_wizard_walks_the_open_plan_items(ready):
+    from .test_assessment_plan import INITIAL
+    from .test_cycle import PLAN
+
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("initial.json", INITIAL))
+    ready.ok("plan", "edit", number, "--answers", ready.write("plan.json", PLAN), "--activate")
+    plan = ready.json("show", number)["plan"]["data"]
+    service_id = plan["services"][0]["id"]
+    ready.ok("plan", "item", "done", number, service_id)  # done items are not asked again
+
+    child = spawn(ready.home, "visit", "add", number)
+    w = Wizard(child, "visit")
+    w.answer("visited_on", ENTER)
+    w.answer("kind", ENTER)  # home
+    w.answer("child_seen", ENTER)  # yes
+    w.answer("seen_alone", ENTER)  # yes
+    w.answer("wellbeing", "Better" + ENTER)
+    w.answer("child_views", "Estoy bien" + ENTER)
+    w.answer("placement_suitable", ENTER)
+    w.answer("new_concerns", ENTER)
+    w.answer("risk_level", DOWN + ENTER)  # high -> medium (the current risk is pre-selected)
+    w.answer("risk_reason", "Settled" + ENTER)
+    w.answer("next_visit", ENTER)  # pre-filled: today + the plan's 7 days
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("open items")
+    child.expect_exact("Safe placement")
+    child.expect_exact("Was it received")
+    child.send(ENTER)  # done
+    child.expect_exact("Note")
+    child.send("at the group home" + ENTER)
+    child.expect_exact("Call the aunt")
+    child.expect_exact("Was it received")
+    child.send(DOWN * 3 + ENTER)  # not yet due
+    child.expect_exact("Note")
+    child.send(ENTER)
+    child.expect_exact("Visit recorded")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    case = ready.json("show", number)
+    [visit] = case["visits"]
+    assert visit["next_visit"] == "2026-11-30" and visit["answers"]["seen_alone"] is True
+    assert case["risk"] == "medium"
+    progress = case["plan"]["progress"]
+    need_id, action_id = plan["protection_needs"][0]["id"], plan["actions"][0]["id"]
+    assert progress[need_id]["status"] == "done" and progress[need_id]["note"] == "at the group home"
+    assert action_id not in progress

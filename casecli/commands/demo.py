@@ -41,8 +41,10 @@ def register(app: typer.Typer) -> None:
             env.store_path = data_dir() / TRAINING_STORE_FILE_NAME
         out = console()
         form = load_form("registration")
+        # Fictional data only: SQLCipher's memory wiping (several times slower on bulk writes) is
+        # not needed to protect it; a store that holds real cases keeps it.
         if env.store_path.exists():
-            store = open_store(env.store_path, lambda: read_passphrase(env, "Training store passphrase"))
+            store = open_store(env.store_path, lambda: read_passphrase(env, "Training store passphrase"), memory_security=into_real_store)
             real = store.conn.execute("SELECT count(*) FROM cases WHERE demo = 0").fetchone()[0]
             if real and not into_real_store:
                 store.close()
@@ -54,7 +56,7 @@ def register(app: typer.Typer) -> None:
             profile_form = load_form("profile")
             store = create_store(
                 env.store_path, new_passphrase(env), dict(demo.TRAINING_PROFILE), profile_form.version,
-                kdf_memory_kib=kdf_memory(env),
+                kdf_memory_kib=kdf_memory(env), memory_security=False,
             )
         with store, Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
             task = progress.add_task("Adding fictional cases", total=cases)

@@ -25,13 +25,17 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def connect(path: Path, data_key: bytes):
-    """Open `path` with the raw data key and prove the key is right by reading the schema."""
+def connect(path: Path, data_key: bytes, memory_security: bool = True):
+    """Open `path` with the raw data key and prove the key is right by reading the schema.
+
+    Memory security (wiping freed memory) is on for every store with real cases. Once on, it
+    stays on for the process, so a job that turns it off (training data) never turns it on.
+    """
     import sqlcipher3
 
     conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
         conn.execute("PRAGMA temp_store = MEMORY")
@@ -55,12 +59,29 @@ class Store:
         self.conn = conn
         self.path = path
         self.store_id = store_id
+        # A bulk job sets this and refreshes every case's derived columns once at the end.
+        self.defer_refresh = False
 
     @contextmanager
     def transaction(self) -> Iterator[object]:
-        """All or nothing: on any error (a full disk included) the store is left as it was."""
+        """All or nothing: on any error (a full disk included) the store is left as it was.
+
+        Inside another transaction this is a savepoint, so a bulk job (the training data) can
+        run many domain operations as one transaction.
+        """
         import sqlcipher3
 
+        if self.conn.in_transaction:
+            name = f"sp{id(object())}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+                self.conn.execute(f"RELEASE {name}")
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlcipher3.OperationalError as exc:
@@ -93,7 +114,7 @@ class Store:
         self.close()
 
 
-def open_store(path: Path, passphrase: Callable[[], str]) -> Store:
+def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool = True) -> Store:
     """Unlock and open an existing store, upgrading its schema if it is older than this casecli."""
     if not path.exists():
         raise StoreMissing(f"no store at {path}: create one with `casecli init`")
@@ -105,7 +126,7 @@ def open_store(path: Path, passphrase: Callable[[], str]) -> Store:
     data_key = keys.unlock("passphrase", secret)
     staged = path.with_name(path.name + ".keys.new")
     try:
-        store = _open_with_key(path, keys, data_key)
+        store = _open_with_key(path, keys, data_key, memory_security)
     except NotAStore:
         if not staged.exists():
             raise
@@ -123,8 +144,8 @@ def open_store_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
     return _open_with_key(path, keys, data_key)
 
 
-def _open_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
-    conn = connect(path, data_key)
+def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: bool = True) -> Store:
+    conn = connect(path, data_key, memory_security)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST_VERSION:
@@ -152,6 +173,7 @@ def create_store(
     recovery_code: str | None = None,
     kdf_memory_kib: int | None = None,
     agency_public: bytes | None = None,
+    memory_security: bool = True,
 ) -> Store:
     """Create a new store and its key file; on any failure nothing is left behind.
 
@@ -171,7 +193,7 @@ def create_store(
     staging.unlink(missing_ok=True)
     create_private_file(staging)
     try:
-        conn = connect(staging, data_key)
+        conn = connect(staging, data_key, memory_security)
         try:
             apply_migrations(conn)
             now = utc_now()
@@ -192,4 +214,4 @@ def create_store(
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
-    return _open_with_key(path, keys, data_key)
+    return _open_with_key(path, keys, data_key, memory_security)
