@@ -108,6 +108,9 @@ def main() -> None:
         listing = json.loads(subprocess.run([py, "-m", "casecli", "list", "--json"], env=env, check=True,
                                             capture_output=True, text=True).stdout)
         number = listing[len(listing) // 2]["case_number"]
+        agenda_items = json.loads(subprocess.run([py, "-m", "casecli", "agenda", "--json"], env=env, check=True,
+                                                 capture_output=True, text=True).stdout)
+        print(f"the agenda of this caseload holds {len(agenda_items)} items due within 7 days or overdue")
         (folder / "minimal_typer.py").write_text(MINIMAL_TYPER)
         (folder / "raw_read.py").write_text(RAW_READ)
         raw = [py, str(folder / "raw_read.py"), str(store), PASSPHRASE]
