@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from casecli import __version__
-from casecli.commands import assess, cases, demo, duplicates, forms, init, keys, monitoring, plan, settings
+from casecli.commands import assess, cases, demo, duplicates, forms, handover, init, keys, monitoring, plan, settings
 from casecli.commands.errors import CaseCliGroup
 
 app = typer.Typer(
@@ -59,6 +59,7 @@ duplicates.register(app)
 assess.register(app)
 plan.register(app)
 monitoring.register(app)
+handover.register(app)
 settings.register(app)
 
 

@@ -23,6 +23,8 @@ def require_open(store: Store, number: str) -> None:
         raise CaseClosed(f"{number} is closed and read-only: reopen it first with `casecli reopen {number} --reason …`")
     if row and row[0] == "transferred":
         raise CaseClosed(f"{number} was handed over and is read-only here")
+    if row and row[0] == "copy":
+        raise CaseClosed(f"{number} is a copy for consultation from another worker: it is read-only here")
 
 
 def close_case(store: Store, text: str, answers: dict) -> dict:

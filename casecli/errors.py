@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     STORE = 2  # wrong passphrase, not a store, store too new, store missing
     INPUT = 3  # invalid or missing answers, bad arguments
     NOT_FOUND = 4
+    BUNDLE = 5  # a bundle refused: not for us, altered, truncated, wrong passphrase …
     CANCELLED = 130
 
 
@@ -95,3 +96,9 @@ class Cancelled(CaseCliError):
 
     def __init__(self, message: str = "Cancelled: nothing was saved."):
         super().__init__(message)
+
+
+class BundleRejected(CaseCliError):
+    """A bundle that must not be used. Nothing was written."""
+
+    exit_code = ExitCode.BUNDLE

@@ -60,10 +60,11 @@ def check_new(passphrase: str) -> str | None:
 
 
 def new_passphrase(
-    env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV, message: str = "Choose a passphrase"
+    env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV, message: str = "Choose a passphrase",
+    from_environment: bool = True,
 ) -> str:
     """A new passphrase: checked for length, and typed twice when prompted."""
-    given = _from_environment(env, file_var, value_var)
+    given = _from_environment(env, file_var, value_var) if from_environment else None
     if given is not None:
         problem = check_new(given)
         if problem:

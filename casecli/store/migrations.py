@@ -218,7 +218,57 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _refresh_all(conn),
         ],
     ),
+    (
+        7,
+        [
+            # The worker's own key pairs never leave the encrypted store.
+            """CREATE TABLE identity (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                encryption_key BLOB NOT NULL,
+                signing_key BLOB NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            lambda conn: _new_identity(conn),
+            """CREATE TABLE contacts (
+                name TEXT PRIMARY KEY,
+                agency TEXT NOT NULL,
+                encryption_public BLOB NOT NULL,
+                signing_public BLOB NOT NULL,
+                fingerprint TEXT NOT NULL UNIQUE,
+                added_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE bundles_seen (
+                bundle_id TEXT PRIMARY KEY,
+                direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+                peer TEXT NOT NULL,
+                handover INTEGER NOT NULL,
+                cases TEXT NOT NULL,
+                at TEXT NOT NULL
+            )""",
+            # Diverged histories kept side by side for the worker to review ("keep both").
+            """CREATE TABLE conflicts (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                bundle_id TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                records TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                resolved_at TEXT
+            )""",
+        ],
+    ),
 ]
+
+
+def _new_identity(conn) -> None:
+    from casecli.identity import new_key_pairs
+    from casecli.store.db import utc_now
+
+    encryption, signing = new_key_pairs()
+    conn.execute(
+        "INSERT INTO identity (id, encryption_key, signing_key, created_at) VALUES (1, ?, ?, ?)",
+        (encryption, signing, utc_now()),
+    )
 
 
 def _refresh_all(conn) -> None:

@@ -23,13 +23,17 @@ class CaseRow(SQLModel):
     date_of_birth: Optional[str] = None
     age_estimate: Optional[int] = Field(default=None, ge=0, le=17)
     risk: str = Field(regex="^(high|medium|low)$")
-    status: str = Field(default="open", regex="^(open|closed|transferred)$")
+    status: str = Field(default="open", regex="^(open|closed|transferred|copy)$")
     case_worker: str = Field(min_length=1)
     registered_on: str
     created_at: str
     updated_at: str
     incomplete: bool = False
     demo: bool = False
+    assessment_due: Optional[str] = None
+    plan_due: Optional[str] = None
+    stage: str = "registered"
+    next_due: Optional[str] = None
 
 
 class EventRow(SQLModel):
@@ -42,3 +46,21 @@ class EventRow(SQLModel):
     changes: str
     prev_hash: str = Field(min_length=64, max_length=64)
     hash: str = Field(min_length=64, max_length=64)
+
+
+def table_model(conn, table: str) -> type[SQLModel]:
+    """A strict model of one table's rows, read from the store's own schema (for bundle imports)."""
+    from pydantic import StrictFloat, StrictInt, StrictStr, create_model
+
+    fields = {}
+    for _cid, name, declared, notnull, default, _pk in conn.execute(f"PRAGMA table_info({table})"):
+        kind = {"INTEGER": StrictInt, "TEXT": StrictStr, "REAL": StrictFloat}.get(declared.upper(), StrictStr)
+        optional = not notnull or default is not None
+        fields[name] = (Optional[kind] if optional else kind, None if optional else ...)
+    return create_model(f"{table}_row", __base__=StrictRow, **fields)
+
+
+class StrictRow(SQLModel):
+    """Rows from outside (a bundle): no unknown columns, no silent type conversion."""
+
+    model_config = {"extra": "forbid", "strict": True}

@@ -1,0 +1,304 @@
+"""The bundle file format: encrypted to its recipients, signed by its sender, read as a stream.
+
+Modelled on age (C2SP age.md) and built only from `cryptography`'s primitives; see
+docs/bundle-format.md. In short:
+
+    casecli-bundle/1\\n
+    {header: id, time, sender's public keys, one stanza per recipient wrapping the file key}\\n
+    16-byte nonce, then the payload in 64 KiB chunks (ChaCha20-Poly1305, age's STREAM: a
+    counter and a last-chunk flag in each nonce, so truncation is detected)
+    \\n-- signature <base64 Ed25519 signature over SHA-256 of everything before it>\\n
+
+The signature is checked over the whole file before any plaintext is produced.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from casecli.errors import BundleRejected
+from casecli.fsutil import PRIVATE_FILE
+
+MAGIC = b"casecli-bundle/1\n"
+CHUNK = 64 * 1024
+TAG = 16
+TRAILER_PREFIX = b"\n-- signature "
+TRAILER_LEN = len(TRAILER_PREFIX) + 88 + 1
+MAX_HEADER = 1024 * 1024
+SIGNATURE_CONTEXT = b"casecli-bundle/1 signature\n"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text) -> bytes:
+    try:
+        return base64.b64decode(str(text).encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise BundleRejected("the bundle's header is damaged") from None
+
+
+def _stanza_aad(bundle_id: str) -> bytes:
+    return b"casecli-bundle/1 recipient\n" + bundle_id.encode()
+
+
+def _payload_key(file_key: bytes, nonce: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=nonce, info=b"payload").derive(file_key)
+
+
+def _chunk_nonce(counter: int, last: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+class BundleWriter:
+    """Write a bundle to `path` atomically; only ciphertext ever reaches the disk."""
+
+    def __init__(self, path: Path, sender: dict, signing_key: bytes, recipients: list[tuple[bytes, str]], passphrase: str | None = None,
+                 kdf: dict | None = None, created: str = ""):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        from casecli.store import sealing
+        from casecli.store.keyslots import derive, kdf_params, secret_bytes
+
+        self.path = path
+        self.bundle_id = secrets.token_hex(16)
+        self._signing_key = signing_key
+        file_key = secrets.token_bytes(32)
+        stanzas = []
+        for public, identity_fingerprint in recipients:
+            stanzas.append({"type": "x25519", "recipient": identity_fingerprint,
+                            **sealing.seal(public, file_key, _stanza_aad(self.bundle_id))})
+        if passphrase is not None:
+            params = kdf or kdf_params(None)
+            nonce = secrets.token_bytes(12)
+            sealed = AESGCM(derive(secret_bytes(passphrase), params)).encrypt(nonce, file_key, _stanza_aad(self.bundle_id))
+            stanzas.append({"type": "argon2id", "kdf": params, "nonce": _b64(nonce), "sealed": _b64(sealed)})
+        if not stanzas:
+            raise ValueError("a bundle needs at least one recipient")
+        self.header = {
+            "bundle": 1, "id": self.bundle_id, "created": created, "sender": sender, "recipients": stanzas,
+            "payload": {"cipher": "chacha20-poly1305-stream", "chunk": CHUNK, "compression": "zlib"},
+        }
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE)
+        self._tmp = Path(tmp)
+        self._file = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        nonce = secrets.token_bytes(16)
+        from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+        self._aead = ChaCha20Poly1305(_payload_key(file_key, nonce))
+        self._counter = 0
+        self._buffer = bytearray()
+        self._raw(MAGIC + json.dumps(self.header, sort_keys=True, separators=(",", ":")).encode() + b"\n" + nonce)
+
+    def _raw(self, data: bytes) -> None:
+        self._file.write(data)
+        self._hash.update(data)
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) > CHUNK:  # keep one chunk back: the last one carries the flag
+            self._raw(self._aead.encrypt(_chunk_nonce(self._counter, False), bytes(self._buffer[:CHUNK]), None))
+            del self._buffer[:CHUNK]
+            self._counter += 1
+
+    def close(self) -> None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self._raw(self._aead.encrypt(_chunk_nonce(self._counter, True), bytes(self._buffer), None))
+        signature = Ed25519PrivateKey.from_private_bytes(self._signing_key).sign(SIGNATURE_CONTEXT + self._hash.digest())
+        self._file.write(TRAILER_PREFIX + _b64(signature).encode() + b"\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+class BundleReader:
+    """Parse and check a bundle; plaintext is only produced after the signature is verified."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.size = self.path.stat().st_size
+            with self.path.open("rb") as handle:
+                start = handle.read(len(MAGIC))
+                if start != MAGIC:
+                    if start.startswith(b"casecli-bundle/"):
+                        raise BundleRejected(f"{self.path.name}: bundle version {start.decode(errors='replace').strip()} is not supported by this casecli")
+                    raise BundleRejected(f"{self.path.name} is not a casecli bundle")
+                line = handle.readline(MAX_HEADER)
+        except OSError as exc:
+            raise BundleRejected(f"{self.path.name}: cannot read it ({exc.strerror})") from None
+        if not line.endswith(b"\n"):
+            raise BundleRejected(f"{self.path.name}: the bundle's header is damaged or cut off")
+        try:
+            self.header = json.loads(line)
+            self.bundle_id = str(self.header["id"])
+            sender = self.header["sender"]
+            self.sender_name, self.sender_agency = str(sender["name"]), str(sender["agency"])
+            self.sender_encryption = _unb64(sender["encryption_public"])
+            self.sender_signing = _unb64(sender["signing_public"])
+            self.stanzas = list(self.header["recipients"])
+        except (ValueError, KeyError, TypeError):
+            raise BundleRejected(f"{self.path.name}: the bundle's header is damaged") from None
+        if self.header.get("bundle") != 1 or self.header.get("payload", {}).get("chunk") != CHUNK:
+            raise BundleRejected(f"{self.path.name}: this bundle version is not supported by this casecli")
+        self.payload_start = len(MAGIC) + len(line)
+        self.payload_end = self.size - TRAILER_LEN
+        if self.payload_end < self.payload_start + 16 + TAG:
+            raise BundleRejected(f"{self.path.name}: the bundle is cut off (truncated)")
+        self._verified = False
+
+    @property
+    def fingerprint(self) -> str:
+        from casecli.identity import fingerprint
+
+        return fingerprint(self.sender_encryption, self.sender_signing)
+
+    def recipients(self) -> list[str]:
+        return [s.get("recipient", "passphrase") if s.get("type") == "x25519" else "passphrase" for s in self.stanzas]
+
+    def verify(self) -> None:
+        """Check the sender's signature over the whole file (one streaming pass)."""
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            remaining = self.payload_end
+            while remaining:
+                block = handle.read(min(remaining, 1 << 20))
+                if not block:
+                    raise BundleRejected(f"{self.path.name}: the bundle is cut off (truncated)")
+                digest.update(block)
+                remaining -= len(block)
+            trailer = handle.read()
+        if len(trailer) != TRAILER_LEN or not trailer.startswith(TRAILER_PREFIX) or not trailer.endswith(b"\n"):
+            raise BundleRejected(f"{self.path.name}: the bundle's signature is missing or the file is cut off")
+        try:
+            signature = base64.b64decode(trailer[len(TRAILER_PREFIX):-1], validate=True)
+            Ed25519PublicKey.from_public_bytes(self.sender_signing).verify(signature, SIGNATURE_CONTEXT + digest.digest())
+        except (ValueError, InvalidSignature):
+            raise BundleRejected(f"{self.path.name}: the signature does not match: the bundle was altered, or not signed by its sender") from None
+        self._verified = True
+
+    def file_key(self, encryption_private: bytes | None, my_fingerprint: str = "", passphrase: str | None = None) -> bytes:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        from casecli.store import sealing
+        from casecli.store.keyslots import derive, secret_bytes
+
+        aad = _stanza_aad(self.bundle_id)
+        if encryption_private is not None:
+            for stanza in self.stanzas:
+                if stanza.get("type") == "x25519" and stanza.get("recipient") == my_fingerprint:
+                    key = sealing.open_sealed(encryption_private, stanza, aad)
+                    if key is None or len(key) != 32:
+                        raise BundleRejected(f"{self.path.name}: the part addressed to you is damaged")
+                    return key
+        if passphrase is not None:
+            for stanza in self.stanzas:
+                if stanza.get("type") == "argon2id":
+                    try:
+                        key = AESGCM(derive(secret_bytes(passphrase), stanza["kdf"])).decrypt(_unb64(stanza["nonce"]), _unb64(stanza["sealed"]), aad)
+                    except (InvalidTag, KeyError, TypeError, ValueError):
+                        raise BundleRejected(f"{self.path.name}: wrong bundle passphrase") from None
+                    return key
+        keyed = [r for r in self.recipients() if r != "passphrase"]
+        if "passphrase" in self.recipients():
+            raise BundleRejected(f"{self.path.name} is protected by a passphrase: give --passphrase-file FILE (or type it when asked)")
+        raise BundleRejected(f"{self.path.name} is not for you: it is for {', '.join(keyed)} (check `casecli identity`)")
+
+    def plaintext(self, file_key: bytes) -> Iterator[bytes]:
+        """The decompressed payload, block by block; every chunk is authenticated first."""
+        import zlib
+
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+        if not self._verified:
+            raise RuntimeError("verify() first")
+        inflate = zlib.decompressobj()
+        with self.path.open("rb") as handle:
+            handle.seek(self.payload_start)
+            aead = ChaCha20Poly1305(_payload_key(file_key, handle.read(16)))
+            position, counter = self.payload_start + 16, 0
+            while position < self.payload_end:
+                size = min(CHUNK + TAG, self.payload_end - position)
+                sealed = handle.read(size)
+                position += size
+                last = position >= self.payload_end
+                try:
+                    chunk = aead.decrypt(_chunk_nonce(counter, last), sealed, None)
+                except InvalidTag:
+                    raise BundleRejected(f"{self.path.name}: the payload is damaged or cut off") from None
+                counter += 1
+                try:
+                    yield inflate.decompress(chunk)
+                except zlib.error:
+                    raise BundleRejected(f"{self.path.name}: the payload is damaged") from None
+            if not inflate.eof:
+                raise BundleRejected(f"{self.path.name}: the payload is cut off")
+
+    def lines(self, file_key: bytes) -> Iterator[dict]:
+        pending = b""
+        for block in self.plaintext(file_key):
+            pending += block
+            *complete, pending = pending.split(b"\n")
+            for line in complete:
+                yield _record(line, self.path.name)
+        if pending.strip():
+            yield _record(pending, self.path.name)
+
+
+def _record(line: bytes, name: str) -> dict:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        raise BundleRejected(f"{name}: a record in the payload is not valid JSON") from None
+    if not isinstance(record, dict):
+        raise BundleRejected(f"{name}: a record in the payload is not an object")
+    return record
+
+
+class PayloadWriter:
+    """JSON lines, compressed, into a BundleWriter."""
+
+    def __init__(self, writer: BundleWriter):
+        import zlib
+
+        self.writer = writer
+        self.deflate = zlib.compressobj(6)
+
+    def record(self, record: dict) -> None:
+        data = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_bytes).encode() + b"\n"
+        self.writer.write(self.deflate.compress(data))
+
+    def close(self) -> None:
+        self.writer.write(self.deflate.flush())
+        self.writer.close()
+
+
+def _bytes(value):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$b64": _b64(bytes(value))}
+    raise TypeError(type(value).__name__)

@@ -1,0 +1,260 @@
+"""`casecli identity`, `contacts`, `export`, `import`: handing cases over, carefully."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+
+contacts_app = typer.Typer(help="Colleagues you exchange bundles with: add, list, remove.", no_args_is_help=True)
+
+
+@contacts_app.command("add")
+def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help="A short name for the colleague."),
+                 identity_line: str = typer.Argument(..., metavar="IDENTITY", help="Their `casecli identity` line.")) -> None:
+    """Add a colleague's identity; compare the fingerprint with them (aloud, by phone) before trusting it.
+
+    Example: casecli contacts add luis casecli1.eyJuIjoi…
+    """
+    from casecli.identity import add_contact
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        added = add_contact(store, name, identity_line)
+    console().print(f"Added {name} ({added.name}, {added.agency}). Fingerprint: [bold]{added.fingerprint}[/bold] — "
+                    "compare it with theirs before sending them a case.")
+
+
+@contacts_app.command("list")
+def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """List your contacts and their fingerprints.
+
+    Example: casecli contacts list
+    """
+    from casecli.identity import contacts
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        rows = contacts(store)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        console().print(f"{row['name']:20} {row['agency']:24} {row['fingerprint']}")
+    if not rows:
+        console().print("No contacts yet: `casecli contacts add NAME IDENTITY`.")
+
+
+@contacts_app.command("remove")
+def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
+    """Remove a contact.
+
+    Example: casecli contacts remove luis
+    """
+    from casecli.identity import remove_contact
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        remove_contact(store, name)
+    console().print(f"Removed {name}.")
+
+
+def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
+    from casecli.passphrase import check_new, read_secret_file
+
+    if passphrase_file is not None:
+        text = read_secret_file(passphrase_file, "--passphrase-file")
+        if new and check_new(text):
+            from casecli.errors import InvalidInput
+
+            raise InvalidInput(check_new(text).replace("passphrase", "bundle passphrase", 1))
+        return text
+    from casecli.errors import InvalidInput
+
+    if not env.interactive:
+        raise InvalidInput("bundle passphrase: give --passphrase-file FILE (there is no terminal to ask at)")
+    from casecli import prompts
+
+    if new:
+        from casecli.passphrase import new_passphrase
+
+        # Never the store's passphrase variables: a bundle's passphrase is its own, asked twice.
+        return new_passphrase(env, message="Choose a passphrase for this bundle", from_environment=False)
+    return prompts.password("Bundle passphrase:")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(contacts_app, name="contacts")
+
+    @app.command("identity")
+    def identity_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+        """Print your public identity (one line to send to colleagues) and its fingerprint.
+
+        Example: casecli identity
+        """
+        from casecli.identity import own
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            me = own(store)
+        if as_json:
+            print_json({"name": me.name, "agency": me.agency, "identity": me.line(), "fingerprint": me.fingerprint})
+            return
+        print(me.line())
+        console(stderr=True).print(f"{me.name}, {me.agency} — fingerprint [bold]{me.fingerprint}[/bold]")
+
+    @app.command("export")
+    def export_cmd(
+        ctx: typer.Context,
+        cases: Optional[list[str]] = typer.Argument(None, help="Case numbers to export."),
+        to: Optional[list[str]] = typer.Option(None, "--to", help="A contact who may open it (repeatable)."),
+        output: Path = typer.Option(..., "--output", "-o", help="The bundle file to write.", dir_okay=False),
+        everything: bool = typer.Option(False, "--all", help="Every open case of yours (e.g. when leaving)."),
+        handover: bool = typer.Option(False, "--handover", help="Transfer responsibility: your copy becomes read-only."),
+        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help="For a recipient with no identity yet: protect the bundle with the passphrase in this file.", dir_okay=False),
+        use_passphrase: bool = typer.Option(False, "--with-passphrase", help="Protect the bundle with a passphrase typed at the prompt."),
+        answers: Optional[Path] = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """Put cases into an encrypted bundle signed by you, with a handover note.
+
+        Only the recipients (your contacts named with --to, or whoever knows the bundle's
+        passphrase) can open it, and they can check it came from you, unaltered and whole.
+
+        Example: casecli export MX7-0042-R --to luis --handover --output MX7-0042-R.bundle
+        Example: casecli export --all --to luis --handover --output my-cases.bundle
+        """
+        from rich.progress import Progress
+
+        from casecli import handover as handovers
+        from casecli import wizard
+        from casecli.errors import InvalidInput
+        from casecli.forms import load_form
+        from casecli.identity import contact
+
+        env = env_of(ctx, no_input)
+        if not to and passphrase_file is None and not use_passphrase:
+            raise InvalidInput("export: say who may open it: --to CONTACT, or --passphrase-file FILE")
+        out = console()
+        with open_store(env) as store:
+            recipients = [contact(store, name) for name in (to or [])]
+            passphrase = _bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
+            note = wizard.collect(load_form("handover-note"), env, answers_from(answers), console=out)
+            count = len(cases or []) if not everything else None
+            with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+                task = progress.add_task("Writing the bundle", total=count)
+                result = handovers.export(store, output, cases or [], everything, recipients, passphrase, handover, note,
+                                          lambda: progress.advance(task))
+        kind = "handed over" if handover else "copied for consultation"
+        out.print(f"{len(result['cases'])} case(s) {kind} to {result['to']}: {output} (bundle {result['bundle_id'][:12]}).")
+        if handover:
+            out.print("Your copy is now read-only.")
+
+    @app.command("import")
+    def import_cmd(
+        ctx: typer.Context,
+        file: Path = typer.Argument(..., help="The bundle file.", dir_okay=False),
+        trust_sender: bool = typer.Option(False, "--trust-sender", help="Accept a sender who is not in your contacts (compare the fingerprint first)."),
+        yes: bool = typer.Option(False, "--yes", help="Confirm the import without being asked."),
+        on_conflict: Optional[str] = typer.Option(None, "--on-conflict", help="For cases changed on both sides: keep-local, take-theirs or keep-both."),
+        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help="The bundle's passphrase, if it has one.", dir_okay=False),
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """Check, show and import a bundle, in one transaction.
+
+        The signature is checked before anything is read; every record is validated; a case
+        changed on both sides is never overwritten without your choice.
+
+        Example: casecli import MX7-0042-R.bundle
+        Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
+        """
+        from casecli import duplicates
+        from casecli import handover as handovers
+        from casecli.errors import BundleRejected, InvalidInput
+
+        env = env_of(ctx, no_input)
+        choice_words = {"keep-local": "keep_local", "take-theirs": "take_theirs", "keep-both": "keep_both"}
+        if on_conflict is not None and on_conflict not in choice_words:
+            raise InvalidInput("--on-conflict: expected keep-local, take-theirs or keep-both")
+        out = console()
+        with open_store(env) as store:
+            incoming = handovers.open_bundle(store, file, lambda: _bundle_passphrase(env, passphrase_file, new=False))
+            reader = incoming.reader
+            if handovers.already_imported(store, reader.bundle_id):
+                out.print(f"{file.name} was imported already: nothing changed.")
+                return
+            _summary(out, incoming)
+            if incoming.known_sender is None:
+                if not trust_sender:
+                    if not env.interactive:
+                        raise BundleRejected(f"{file.name} comes from {reader.sender_name}, who is not in your contacts "
+                                             f"(fingerprint {reader.fingerprint}): compare it with them, then use --trust-sender")
+                    from casecli import prompts
+
+                    if not prompts.confirm(f"{reader.sender_name} is not in your contacts. Have you checked the fingerprint "
+                                           f"{reader.fingerprint} with them?", default=False):
+                        raise BundleRejected("import cancelled: the sender was not confirmed; nothing was changed")
+            choices = {}
+            for case in incoming.cases.values():
+                if case.decision == "diverged":
+                    out.print(f"[yellow]{case.number} was changed on both sides since you last shared it.[/yellow]")
+                    for line in case.local_only:
+                        out.print(f"  here only:   {line}")
+                    for line in case.theirs_only:
+                        out.print(f"  theirs only: {line}")
+                    if on_conflict:
+                        choices[case.number] = choice_words[on_conflict]
+                    elif env.interactive:
+                        from casecli import prompts
+
+                        choices[case.number] = prompts.select(f"What to do with {case.number}?", [
+                            ("Keep my version (ignore theirs)", "keep_local"),
+                            ("Take their version (mine is replaced)", "take_theirs"),
+                            ("Keep both: mine stays, theirs is kept aside for review", "keep_both")])
+                    else:
+                        raise InvalidInput(f"{case.number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed")
+            same_child: dict[str, list[str]] = {}
+            for case in incoming.cases.values():
+                if case.decision != "new":
+                    continue
+                matches = [m for m in duplicates.matches_for(store, case.answers, env.today) if m[0] not in incoming.cases]
+                if not matches:
+                    continue
+                numbers = ", ".join(n for n, _ in matches)
+                out.print(f"[yellow]{case.number} may be a child already registered here: {numbers}[/yellow]")
+                if env.interactive:
+                    from casecli import prompts
+
+                    if prompts.select(f"Is {case.number} the same child as {numbers}?", [
+                            ("No, another child", "new"), ("Yes, the same child (record it; nothing is merged)", "same")]) == "same":
+                        same_child[case.number] = [n for n, _ in matches]
+            if not yes:
+                if not env.interactive:
+                    raise InvalidInput("import: confirm with --yes (there is no terminal to ask at); nothing was changed")
+                from casecli import prompts
+
+                if not prompts.confirm("Import now?", default=True):
+                    raise BundleRejected("import cancelled; nothing was changed")
+            done = handovers.apply(store, incoming, choices, same_child)
+        words = {"new": "added", "continues": "brought forward", "take_theirs": "replaced by theirs", "keep_both": "kept both (theirs for review)"}
+        for number, case in sorted(incoming.cases.items()):
+            action = done.get(number) or choices.get(number) or case.decision
+            out.print(f"{number}: {words.get(action, 'unchanged (you have the same or newer)')}")
+
+
+def _summary(out, incoming) -> None:
+    reader = incoming.reader
+    known = f"your contact {incoming.known_sender}" if incoming.known_sender else "[yellow]NOT in your contacts[/yellow]"
+    kind = "HANDOVER (you become the case worker)" if incoming.handover else "copy for consultation (read-only here)"
+    out.print(f"Bundle from [bold]{reader.sender_name}[/bold], {reader.sender_agency} — fingerprint {reader.fingerprint} — {known}")
+    out.print(f"{kind}; {len(incoming.cases)} case(s); made {reader.header.get('created', '?')[:16]}")
+    note = incoming.meta.get("note") or {}
+    for key, label in (("key_concerns", "Key concerns"), ("upcoming_dates", "Upcoming dates"), ("child_told", "What the child was told")):
+        if note.get(key):
+            out.print(f"  {label}: {note[key]}")
+    names = {"new": "new here", "same_or_older": "you have this or newer", "continues": "newer than yours", "diverged": "changed on both sides"}
+    for number, case in sorted(incoming.cases.items()):
+        out.print(f"  {number}  {case.child_name}  — {names[case.decision]}")

@@ -1,0 +1,338 @@
+"""Handover: cases out to a colleague as a bundle, and bundles in, merged by their history.
+
+Every kind of record a case has travels: the tables are listed once, in CASE_TABLES, and a test
+checks that every table of the schema that holds case data is listed (or said to be derived).
+Import decides by the case's history (its chain of events), never by file dates:
+
+- the bundle's history is the local one, or a part of it      -> nothing changes;
+- the bundle's history continues the local one                -> the case is brought forward;
+- both have events the other lacks (they diverged)           -> nothing is overwritten: keep
+  local, take theirs, or keep both (theirs kept aside for review), as the worker chooses.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casecli import identity as identities
+from casecli.bundle import BundleReader, BundleWriter, PayloadWriter
+from casecli.errors import BundleRejected, InvalidInput
+from casecli.history import GENESIS, append_event, event_hash
+from casecli.store.db import Store, utc_now
+from casecli.store.migrations import LATEST_VERSION
+
+# (table, SQL selecting one case's rows, order) — parents before children.
+CASE_TABLES: list[tuple[str, str]] = [
+    ("cases", "SELECT * FROM cases WHERE case_number = ?"),
+    ("events", "SELECT * FROM events WHERE case_number = ? ORDER BY seq"),
+    ("assessments", "SELECT * FROM assessments WHERE case_number = ? ORDER BY assessed_on, created_at"),
+    ("plans", "SELECT * FROM plans WHERE case_number = ? ORDER BY version"),
+    ("referrals", "SELECT * FROM referrals WHERE case_number = ? ORDER BY created_at"),
+    ("referral_updates", "SELECT u.* FROM referral_updates u JOIN referrals r ON r.uid = u.referral_uid WHERE r.case_number = ? ORDER BY u.created_at"),
+    ("item_progress", "SELECT * FROM item_progress WHERE case_number = ? ORDER BY created_at"),
+    ("visits", "SELECT * FROM visits WHERE case_number = ? ORDER BY visited_on, created_at"),
+    ("reviews", "SELECT * FROM reviews WHERE case_number = ? ORDER BY reviewed_on, created_at"),
+    ("closures", "SELECT * FROM closures WHERE case_number = ? ORDER BY closed_on, created_at"),
+    ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
+]
+# Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
+DERIVED_TABLES = {"plan_items"}
+LOCAL_TABLES = {"conflicts"}
+DELETE_ORDER = ["links", "closures", "reviews", "visits", "item_progress", "referral_updates", "referrals",
+                "plan_items", "plans", "assessments", "conflicts", "events", "cases"]
+
+
+def _rows(store: Store, sql: str, number: str):
+    params = (number, number) if sql.count("?") == 2 else (number,)
+    cursor = store.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values))
+
+
+def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[str]:
+    from casecli.cases import resolve
+
+    if everything:
+        me = store.profile()["name"]
+        return [n for (n,) in store.conn.execute(
+            "SELECT case_number FROM cases WHERE status = 'open' AND case_worker = ? ORDER BY case_number", (me,))]
+    if not numbers:
+        raise InvalidInput("export: name one or more cases, or --all")
+    return list(dict.fromkeys(resolve(store, n) for n in numbers))
+
+
+def export(store: Store, output: Path, numbers: list[str], everything: bool, recipients: list[identities.Identity],
+           passphrase: str | None, handover: bool, note: dict, progress=None, kdf: dict | None = None) -> dict:
+    """Write the bundle; with `handover`, the local cases become read-only in the same transaction."""
+    from casecli.closure import require_open
+
+    chosen = _cases_to_send(store, numbers, everything)
+    if not chosen:
+        raise InvalidInput("export: no open case of yours to export")
+    if output.exists():
+        raise InvalidInput(f"--output: {output} already exists; choose another file name")
+    me = identities.own(store)
+    encryption_private, signing_private = identities.private_keys(store)
+    sender = {"name": me.name, "agency": me.agency,
+              "encryption_public": _b64(me.encryption_public), "signing_public": _b64(me.signing_public)}
+    targets = [(r.encryption_public, r.fingerprint) for r in recipients]
+    writer = BundleWriter(output, sender, signing_private, targets, passphrase, kdf, created=utc_now())
+    to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or "a passphrase holder"
+    written = False
+    try:
+        with store.transaction():
+            if handover:
+                for number in chosen:
+                    require_open(store, number)
+                    store.conn.execute("UPDATE cases SET status = 'transferred', updated_at = ? WHERE case_number = ?", (utc_now(), number))
+                    append_event(store, number, me.name, "handover", f"Handed over to {to}",
+                                 {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note})
+            payload = PayloadWriter(writer)
+            payload.record({"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": handover, "note": note,
+                                                "cases": chosen, "case_worker": me.name}})
+            for number in chosen:
+                for table, sql in CASE_TABLES:
+                    for row in _rows(store, sql, number):
+                        payload.record({"t": table, "c": number, "r": row})
+                if progress is not None:
+                    progress()
+            store.conn.execute(
+                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'sent', ?, ?, ?, ?)",
+                (writer.bundle_id, to, int(handover), json.dumps(chosen), utc_now()),
+            )
+            payload.close()  # the file is in place only if everything above succeeded
+            written = True
+    except BaseException:
+        if written:  # the commit failed after the file was moved into place: no half handover
+            output.unlink(missing_ok=True)
+        else:
+            writer.abort()
+        raise
+    return {"bundle_id": writer.bundle_id, "cases": chosen, "handover": handover, "to": to, "output": str(output)}
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class IncomingCase:
+    number: str
+    child_name: str = ""
+    hashes: list[str] = field(default_factory=list)
+    summaries: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
+    decision: str = ""
+    local_only: list[str] = field(default_factory=list)
+    theirs_only: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Incoming:
+    reader: BundleReader
+    file_key: bytes
+    meta: dict
+    cases: dict[str, IncomingCase]
+    known_sender: str | None
+
+    @property
+    def handover(self) -> bool:
+        return bool(self.meta.get("handover"))
+
+
+def open_bundle(store: Store, path: Path, passphrase=None) -> Incoming:
+    """Check the signature, unwrap the file key, and validate every record (nothing is written)."""
+    reader = BundleReader(path)
+    encryption_private, _ = identities.private_keys(store)
+    me = identities.own(store)
+    reader.verify()
+    if reader.fingerprint == me.fingerprint:
+        raise BundleRejected(f"{path.name} was made by you: it can be imported only by its recipients")
+    addressed = me.fingerprint in reader.recipients()
+    file_key = reader.file_key(encryption_private if addressed else None, me.fingerprint,
+                               passphrase() if not addressed and "passphrase" in reader.recipients() and passphrase else None)
+    models: dict[str, type] = {}
+    cases: dict[str, IncomingCase] = {}
+    meta = None
+    current = None
+    for record in reader.lines(file_key):
+        kind, row = record.get("t"), record.get("r")
+        if meta is None:
+            if kind != "bundle" or not isinstance(row, dict):
+                raise BundleRejected(f"{path.name}: the payload does not start with its description")
+            meta = row
+            if int(meta.get("schema", 0)) > LATEST_VERSION:
+                raise BundleRejected(f"{path.name} was made by a newer casecli (schema {meta.get('schema')}): update casecli first")
+            if int(meta.get("schema", 0)) < LATEST_VERSION:
+                raise BundleRejected(f"{path.name} was made by an older casecli (schema {meta.get('schema')}); ask the sender to update")
+            continue
+        table = kind
+        if table not in dict(CASE_TABLES) or not isinstance(row, dict):
+            raise BundleRejected(f"{path.name}: the payload holds an unknown kind of record ({str(kind)[:30]})")
+        number = str(record.get("c", ""))
+        _validate(store, models, table, row, number, path.name)
+        if table == "cases":
+            current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
+        if current is None or current.number != number:
+            raise BundleRejected(f"{path.name}: a record comes before its case")
+        current.counts[table] = current.counts.get(table, 0) + 1
+        if table == "events":
+            _check_event(row, current, path.name)
+    if meta is None or sorted(cases) != sorted(meta.get("cases", [])):
+        raise BundleRejected(f"{path.name}: the payload does not hold the cases it lists")
+    for case in cases.values():
+        _decide(store, case)
+    return Incoming(reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing))
+
+
+def _validate(store: Store, models: dict, table: str, row: dict, number: str, name: str) -> None:
+    from pydantic import ValidationError
+
+    from casecli.store.records import CaseRow, EventRow, table_model
+
+    if table not in models:
+        models[table] = table_model(store.conn, table)
+    try:
+        models[table].model_validate(row)
+        if table == "cases":
+            CaseRow.model_validate(row)
+        if table == "events":
+            EventRow.model_validate(row)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        raise BundleRejected(f"{name}: a {table} record of {number} breaks the schema ({', '.join(fields)[:120]})") from None
+    owner = row.get("case_number", number) if table != "links" else (number if number in (row["case_a"], row["case_b"]) else None)
+    if table != "referral_updates" and owner != number:
+        raise BundleRejected(f"{name}: a {table} record is filed under the wrong case")
+
+
+def _check_event(row: dict, case: IncomingCase, name: str) -> None:
+    expected_prev = case.hashes[-1] if case.hashes else GENESIS
+    if row["seq"] != len(case.hashes) + 1 or row["prev_hash"] != expected_prev or event_hash(row) != row["hash"]:
+        raise BundleRejected(f"{name}: the history of {case.number} does not verify at event {row['seq']}")
+    case.hashes.append(row["hash"])
+    case.summaries[row["hash"]] = f"{row['at'][:10]} {row['actor']}: {row['summary']}"
+
+
+def _decide(store: Store, case: IncomingCase) -> None:
+    local = [h for (h,) in store.conn.execute("SELECT hash FROM events WHERE case_number = ? ORDER BY seq", (case.number,))]
+    theirs = case.hashes
+    if not local:
+        case.decision = "new"
+    elif theirs == local[: len(theirs)]:
+        case.decision = "same_or_older"
+    elif local == theirs[: len(local)]:
+        case.decision = "continues"
+    else:
+        common = next((i for i, (a, b) in enumerate(zip(local, theirs)) if a != b), min(len(local), len(theirs)))
+        case.decision = "diverged"
+        rows = store.conn.execute("SELECT hash, at, actor, summary FROM events WHERE case_number = ?", (case.number,))
+        mine = {h: f"{at[:10]} {actor}: {summary}" for h, at, actor, summary in rows}
+        case.local_only = [mine[h] for h in local[common:]]
+        case.theirs_only = [case.summaries[h] for h in theirs[common:]]
+
+
+def already_imported(store: Store, bundle_id: str) -> bool:
+    return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
+
+
+def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same: dict[str, list[str]] | None = None) -> dict:
+    """Write the bundle in one transaction, case by case as decided; returns what was done."""
+    from casecli import lifecycle
+
+    reader = incoming.reader
+    me = store.profile()["name"]
+    sender = f"{reader.sender_name} ({reader.fingerprint})"
+    done: dict[str, str] = {}
+    kept: dict[str, list] = {}
+    with store.transaction():
+        for record in reader.lines(incoming.file_key):
+            table, number = record.get("t"), record.get("c")
+            if table == "bundle":
+                continue
+            case = incoming.cases[number]
+            action = choices.get(number, case.decision)
+            if action in ("same_or_older", "keep_local"):
+                continue
+            if action == "keep_both":
+                kept.setdefault(number, []).append(record)
+                continue
+            if table == "cases" and action in ("continues", "take_theirs"):
+                _delete_case(store, number)
+            if table == "links":
+                row = record["r"]
+                other = row["case_b"] if row["case_a"] == number else row["case_a"]
+                if not store.conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (other,)).fetchone():
+                    continue  # the other child's case is not here
+                store.conn.execute(
+                    "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
+                    (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]))
+                continue
+            row = record["r"]
+            store.conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+            done[number] = action
+        for number, records in kept.items():
+            store.conn.execute(
+                "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (secrets.token_hex(8), number, reader.bundle_id, sender, json.dumps(records, ensure_ascii=False), utc_now()))
+            append_event(store, number, me, "conflict", f"Diverged copy from {sender} kept for review",
+                         {"bundle": reader.bundle_id, "their_events": len(incoming.cases[number].hashes)})
+            done[number] = "keep_both"
+        for number, action in done.items():
+            if action == "keep_both":
+                continue
+            _rebuild_plan_items(store, number)
+            if incoming.handover:
+                store.conn.execute("UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?", (me, utc_now(), number))
+                append_event(store, number, me, "received", f"Received by handover from {sender}",
+                             {"bundle": reader.bundle_id, "from": reader.fingerprint, "receiver": me, "note": incoming.meta.get("note", {})})
+            else:
+                # A copy for consultation: read-only here, and its history left exactly as sent,
+                # so that a later copy from the same sender simply continues it.
+                store.conn.execute("UPDATE cases SET status = 'copy' WHERE case_number = ?", (number,))
+            lifecycle.refresh(store, number)
+        for number, others in (links_same or {}).items():
+            from casecli import links
+
+            for other in others:
+                links.record(store, number, other, "same_child", me, "matched at import")
+        store.conn.execute(
+            "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, ?, ?, ?)",
+            (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()))
+    return done
+
+
+def _delete_case(store: Store, number: str) -> None:
+    conn = store.conn
+    for table in DELETE_ORDER:
+        if table == "links":
+            conn.execute("DELETE FROM links WHERE case_a = ? OR case_b = ?", (number, number))
+        elif table == "referral_updates":
+            conn.execute("DELETE FROM referral_updates WHERE referral_uid IN (SELECT uid FROM referrals WHERE case_number = ?)", (number,))
+        else:
+            conn.execute(f"DELETE FROM {table} WHERE case_number = ?", (number,))
+
+
+def _rebuild_plan_items(store: Store, number: str) -> None:
+    from casecli import plans
+
+    store.conn.execute("DELETE FROM plan_items WHERE case_number = ?", (number,))
+    for version, data in store.conn.execute("SELECT version, data FROM plans WHERE case_number = ?", (number,)).fetchall():
+        plan = json.loads(data)
+        store.conn.executemany(
+            "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
+            [(number, version, item["id"], plans.ITEM_NAMES[key], str(item.get(plans.ITEM_TITLE_FIELD[key], "")),
+              item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan.get(key, [])],
+        )
+
+

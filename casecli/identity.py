@@ -1,0 +1,134 @@
+"""Worker identities (an X25519 key to receive bundles, an Ed25519 key to sign them) and contacts.
+
+The private keys live only inside the encrypted store. A public identity is one copyable line:
+`casecli1.` followed by base64url of a small JSON document (name, agency, both public keys). Its
+fingerprint, 20 hex digits in groups of four, is short enough to compare aloud on the phone.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+
+from casecli.errors import CaseNotFound, InvalidInput
+from casecli.store.db import Store, utc_now
+
+PREFIX = "casecli1."
+
+
+def new_key_pairs() -> tuple[bytes, bytes]:
+    """Raw private keys: (X25519 for encryption, Ed25519 for signing)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    from casecli.store.sealing import new_keypair
+
+    encryption, _ = new_keypair()
+    signing = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return encryption, signing
+
+
+def fingerprint(encryption_public: bytes, signing_public: bytes) -> str:
+    digest = hashlib.sha256(b"casecli identity\n" + encryption_public + signing_public).hexdigest()[:20].upper()
+    return " ".join(digest[i : i + 4] for i in range(0, 20, 4))
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    agency: str
+    encryption_public: bytes
+    signing_public: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.encryption_public, self.signing_public)
+
+    def line(self) -> str:
+        doc = {
+            "n": self.name, "a": self.agency,
+            "e": base64.urlsafe_b64encode(self.encryption_public).decode().rstrip("="),
+            "s": base64.urlsafe_b64encode(self.signing_public).decode().rstrip("="),
+        }
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        return PREFIX + base64.urlsafe_b64encode(body).decode().rstrip("=")
+
+    @classmethod
+    def parse(cls, text: str) -> "Identity":
+        text = "".join(text.split())
+        if not text.startswith(PREFIX):
+            raise InvalidInput(f"identity: expected a line starting with {PREFIX} (from `casecli identity`)")
+        body = text[len(PREFIX):]
+        try:
+            doc = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+            enc = base64.urlsafe_b64decode(doc["e"] + "=" * (-len(doc["e"]) % 4))
+            sig = base64.urlsafe_b64decode(doc["s"] + "=" * (-len(doc["s"]) % 4))
+            name, agency = str(doc["n"]), str(doc["a"])
+        except (ValueError, KeyError, TypeError):
+            raise InvalidInput("identity: the line is damaged (copy it again, whole)") from None
+        if len(enc) != 32 or len(sig) != 32:
+            raise InvalidInput("identity: the line is damaged (copy it again, whole)")
+        return cls(name, agency, enc, sig)
+
+
+def private_keys(store: Store) -> tuple[bytes, bytes]:
+    row = store.conn.execute("SELECT encryption_key, signing_key FROM identity WHERE id = 1").fetchone()
+    return bytes(row[0]), bytes(row[1])
+
+
+def own(store: Store) -> Identity:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from casecli.store.sealing import public_of
+
+    encryption, signing = private_keys(store)
+    signing_public = Ed25519PrivateKey.from_private_bytes(signing).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    profile = store.profile()
+    return Identity(profile["name"], profile["agency"], public_of(encryption), signing_public)
+
+
+def add_contact(store: Store, name: str, line: str) -> Identity:
+    identity = Identity.parse(line)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("contact name: expected a short name, e.g. luis-tapachula")
+    if identity.fingerprint == own(store).fingerprint:
+        raise InvalidInput("identity: that is your own identity")
+    existing = store.conn.execute("SELECT name FROM contacts WHERE fingerprint = ?", (identity.fingerprint,)).fetchone()
+    if existing and existing[0] != name:
+        raise InvalidInput(f"identity: already a contact, as {existing[0]}")
+    with store.transaction():
+        store.conn.execute(
+            "INSERT OR REPLACE INTO contacts (name, agency, encryption_public, signing_public, fingerprint, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (name, identity.agency, identity.encryption_public, identity.signing_public, identity.fingerprint, utc_now()),
+        )
+    return identity
+
+
+def contacts(store: Store) -> list[dict]:
+    rows = store.conn.execute("SELECT name, agency, fingerprint, added_at FROM contacts ORDER BY name")
+    return [{"name": n, "agency": a, "fingerprint": f, "added_at": at} for n, a, f, at in rows]
+
+
+def contact(store: Store, name: str) -> Identity:
+    row = store.conn.execute(
+        "SELECT name, agency, encryption_public, signing_public FROM contacts WHERE name = ?", (name.strip(),)
+    ).fetchone()
+    if row is None:
+        known = ", ".join(c["name"] for c in contacts(store)) or "none yet"
+        raise CaseNotFound(f"no contact {name.strip()!r} (contacts: {known}); add one with `casecli contacts add`")
+    return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]))
+
+
+def contact_by_signing_key(store: Store, signing_public: bytes) -> str | None:
+    row = store.conn.execute("SELECT name FROM contacts WHERE signing_public = ?", (signing_public,)).fetchone()
+    return row[0] if row else None
+
+
+def remove_contact(store: Store, name: str) -> None:
+    contact(store, name)
+    with store.transaction():
+        store.conn.execute("DELETE FROM contacts WHERE name = ?", (name.strip(),))

@@ -1,0 +1,267 @@
+"""Handover between two workers: identities, bundles, history-based merging, and refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from casecli.handover import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
+
+from .conftest import PROFILE, Cli  # noqa: F401
+from .test_assessment_plan import COMPREHENSIVE, INITIAL
+from .test_cycle import PLAN, REFERRAL, VISIT
+from .test_store import assert_one_line_error, fingerprint, raw_connection
+
+NOTE = {"key_concerns": "Afraid of the smuggler's contacts", "upcoming_dates": "Asylum hearing 2026-12-15", "child_told": "Told on Friday, she agreed"}
+
+
+class Worker(Cli):
+    def __init__(self, home, store_name, monkeypatch):
+        super().__init__(home)
+        self.store_path = home / store_name / "casecli.db"
+        self.monkeypatch = monkeypatch
+
+    @property
+    def store(self):
+        return self.store_path
+
+    def __call__(self, *args, input=None):
+        self.monkeypatch.setenv("CASECLI_STORE", str(self.store_path))
+        return super().__call__(*args, input=input)
+
+
+@pytest.fixture
+def ana(home, monkeypatch):
+    worker = Worker(home, "ana", monkeypatch)
+    worker.init()
+    return worker
+
+
+@pytest.fixture
+def luis(home, monkeypatch):
+    worker = Worker(home, "luis", monkeypatch)
+    worker.init(name="Luis Pérez", case_number_prefix="GT2")
+    return worker
+
+
+def identity(worker) -> str:
+    return worker.ok("identity").stdout.strip()
+
+
+@pytest.fixture
+def pair(ana, luis):
+    ana.ok("contacts", "add", "luis", identity(luis))
+    luis.ok("contacts", "add", "ana", identity(ana))
+    return ana, luis
+
+
+def full_case(worker) -> str:
+    """A case with every kind of record the store holds."""
+    number = worker.register()
+    sibling = worker.register(name_first="Kevin", sex="male")
+    worker.ok("assess", number, "--answers", worker.write("i.json", INITIAL))
+    worker.ok("assess", number, "--comprehensive", "--answers", worker.write("c.json", {**COMPREHENSIVE, "risk_level": "high"}))
+    plan = {**PLAN, "protection_needs": PLAN["protection_needs"] + [{"need": "Safety", "how": "Placement", "who": "Ana", "by": "2026-11-30", "need_ref": "protection"}],
+            "services": PLAN["services"] + [{"type": "education_service", "what": "School", "provider": "Escuela", "where": "Tapachula", "by": "2026-12-10", "urgent": False, "need_ref": "education"},
+                                           {"type": "legal_assistance_service", "what": "Asylum", "provider": "NGO", "where": "Tapachula", "by": "2026-12-10", "urgent": False, "need_ref": "legal"}]}
+    worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
+    ref = worker.ok("referral", "add", number, "--answers", worker.write("r.json", REFERRAL)).stdout.split("Referral ")[1].split(" ")[0]
+    worker.ok("referral", "update", ref, "--status", "accepted")
+    item = worker.json("show", number)["plan"]["data"]["services"][0]["id"]
+    worker.ok("plan", "item", "done", number, item)
+    worker.ok("visit", "add", number, "--answers", worker.write("v.json", {**VISIT, "visited_on": "2026-11-23"}))
+    worker.ok("review", number, "--answers", worker.write("rv.json", {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}))
+    worker.ok("link", number, sibling, "--sibling")
+    worker.ok("close", number, "--answers", worker.write("cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}))
+    worker.ok("reopen", number, "--reason", "came back")
+    return number
+
+
+def comparable(case: dict) -> dict:
+    drop = {"history", "case_worker", "status", "stage", "due", "next_due", "updated_at", "links"}
+    return {k: v for k, v in case.items() if k not in drop}
+
+
+def test_every_case_table_travels_in_a_bundle(ana):
+    conn = raw_connection(ana.store)
+    tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    with_case = {t for t in tables if any(col[1] in ("case_number", "case_a", "referral_uid") for col in conn.execute(f"PRAGMA table_info({t})"))}
+    conn.close()
+    assert with_case - DERIVED_TABLES - LOCAL_TABLES == {t for t, _ in CASE_TABLES}
+
+
+def test_identity_and_contacts(ana, luis):
+    line = identity(luis)
+    assert line.startswith("casecli1.") and len(line) < 300
+    shown = ana.ok("contacts", "add", "luis", line).stdout
+    fpr = luis.json("identity")["fingerprint"]
+    assert fpr in shown
+    assert ana.json("contacts", "list") == [{"name": "luis", "agency": "Casa Refugio", "fingerprint": fpr, "added_at": ana.json("contacts", "list")[0]["added_at"]}]
+    assert_one_line_error(ana("contacts", "add", "me", identity(ana)), code=3)
+    assert_one_line_error(ana("contacts", "add", "x", line[:-5]), code=3)
+    ana.ok("contacts", "remove", "luis")
+    assert ana.json("contacts", "list") == []
+
+
+def test_handover_round_trip_with_every_record(pair):
+    ana, luis = pair
+    number = full_case(ana)
+    sibling = [r["case_number"] for r in ana.json("list") if r["case_number"] != number][0]
+    bundle = ana.home / "case.bundle"
+    out = ana.ok("export", number, sibling, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("note.json", NOTE)).stdout
+    assert "read-only" in out
+    raw = bundle.read_bytes()
+    for secret in ("Yulissa", "Quetzalcoatl", "Afraid of the smuggler", "Infected wound"):
+        assert secret.encode() not in raw
+    sent = ana.json("show", number, "--history")
+    assert sent["status"] == "transferred" and sent["history"][-1]["kind"] == "handover"
+    assert_one_line_error(ana("edit", number, "--set", "risk_level=low"), code=1)
+
+    result = luis.ok("import", str(bundle), "--yes")
+    assert "Afraid of the smuggler" in result.stdout and "your contact ana" in result.stdout
+    got = luis.json("show", number, "--history")
+    assert got["case_worker"] == "Luis Pérez" and got["status"] == "open"
+    assert comparable(got) == comparable(sent)
+    assert [e["hash"] for e in got["history"][: len(sent["history"])]] == [e["hash"] for e in sent["history"]]
+    assert got["history"][-1]["kind"] == "received" and "Ana Ruiz" in got["history"][-1]["summary"]
+    assert got["links"][0]["case_number"] == sibling
+    assert luis.ok("import", str(bundle), "--yes").stdout.strip().endswith("nothing changed.")
+
+    # Luis sends a copy, works on the case and hands it back; Ana's case is brought forward
+    early = luis.home / "early.bundle"
+    luis.ok("export", number, "--to", "ana", "--output", str(early), "--answers", luis.write("n1.json", NOTE))
+    luis.ok("edit", number, "--set", "current_location=Casa Alianza")
+    back = luis.home / "back.bundle"
+    luis.ok("export", number, "--to", "ana", "--handover", "--output", str(back), "--answers", luis.write("n2.json", NOTE))
+    out = ana.ok("import", str(back), "--yes").stdout
+    assert "brought forward" in out
+    home_again = ana.json("show", number, "--history")
+    assert home_again["registration"]["current_location"] == "Casa Alianza"
+    assert home_again["status"] == "open" and home_again["case_worker"] == "Ana Ruiz"
+    # an older bundle arriving late changes nothing, and says so
+    assert f"{number}: unchanged (you have the same or newer)" in ana.ok("import", str(early), "--yes").stdout
+    assert ana.json("show", number)["registration"]["current_location"] == "Casa Alianza"
+    # her own bundle is not for her
+    assert_one_line_error(ana("import", str(bundle), "--yes"), code=5)
+
+
+def test_a_consultation_copy_is_read_only_and_continues(pair):
+    ana, luis = pair
+    number = ana.register()
+    first = ana.home / "copy1.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(first), "--answers", ana.write("n.json", NOTE))
+    assert ana.json("show", number)["status"] == "open"
+    luis.ok("import", str(first), "--yes")
+    assert luis.json("show", number)["status"] == "copy"
+    assert_one_line_error(luis("edit", number, "--set", "risk_level=low"), code=1)
+    ana.ok("edit", number, "--set", "risk_level=low")
+    second = ana.home / "copy2.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(second), "--answers", ana.write("n.json", NOTE))
+    assert "brought forward" in luis.ok("import", str(second), "--yes").stdout
+    assert luis.json("show", number)["risk"] == "low"
+
+
+
+
+def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
+    ana, luis = pair
+    number = ana.register()
+    # both hold the case (a copy), then both change it
+    shared = ana.home / "shared.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(shared), "--answers", ana.write("n.json", NOTE))
+    luis.ok("import", str(shared), "--yes")
+    ana.ok("edit", number, "--set", "risk_level=medium")
+    # Luis's copy is read-only in the tool; give him his own change through a handover to him
+    to_luis = ana.home / "to-luis.bundle"
+    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(to_luis), "--answers", ana.write("n.json", NOTE))
+    luis.ok("import", str(to_luis), "--yes")
+    luis.ok("edit", number, "--set", "current_location=Casa Alianza")
+    ana_other = luis.home / "from-luis.bundle"
+    luis.ok("export", number, "--to", "ana", "--output", str(ana_other), "--answers", luis.write("n.json", NOTE))
+    # meanwhile Ana's copy gets a change Luis never saw (her copy is read-only in the tool, so directly)
+    from casecli.store.db import open_store
+    from casecli.history import append_event
+    from .conftest import PASSPHRASE
+
+    with open_store(ana.store, lambda: PASSPHRASE) as store, store.transaction():
+        append_event(store, number, "Ana Ruiz", "note", "A note written after the handover", {})
+    before = fingerprint(ana.store.parent)
+    result = ana("import", str(ana_other), "--yes")
+    assert_one_line_error(result, code=3)
+    assert "diverged" in result.stderr and "--on-conflict" in result.stderr
+    assert "A note written after the handover" in result.stdout and "Registration edited" in result.stdout
+    assert fingerprint(ana.store.parent) == before
+
+    ana.ok("import", str(ana_other), "--yes", "--on-conflict", "keep-local")
+    assert ana.json("show", number)["registration"]["current_location"] == "Casa Refugio"
+    with open_store(ana.store, lambda: PASSPHRASE) as store:
+        assert store.conn.execute("SELECT count(*) FROM bundles_seen WHERE direction = 'received'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("choice,location,conflicts", [("take-theirs", "Casa Alianza", 0), ("keep-both", "Casa Refugio", 1)])
+def test_diverged_resolutions(pair, choice, location, conflicts):
+    from casecli.history import append_event
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    ana, luis = pair
+    number = ana.register()
+    to_luis = ana.home / "to-luis.bundle"
+    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(to_luis), "--answers", ana.write("n.json", NOTE))
+    luis.ok("import", str(to_luis), "--yes")
+    luis.ok("edit", number, "--set", "current_location=Casa Alianza")
+    back = luis.home / "back.bundle"
+    luis.ok("export", number, "--to", "ana", "--handover", "--output", str(back), "--answers", luis.write("n.json", NOTE))
+    with open_store(ana.store, lambda: PASSPHRASE) as store, store.transaction():
+        append_event(store, number, "Ana Ruiz", "note", "Ana's own note", {})
+    ana.ok("import", str(back), "--yes", "--on-conflict", choice)
+    case = ana.json("show", number)
+    assert case["registration"]["current_location"] == location
+    with open_store(ana.store, lambda: PASSPHRASE) as store:
+        assert store.conn.execute("SELECT count(*) FROM conflicts").fetchone()[0] == conflicts
+
+
+def test_passphrase_bundle_for_a_recipient_without_identity(ana, luis):
+    number = ana.register()
+    secret = ana.home / "bundle-pass.txt"
+    secret.write_text("a long bundle passphrase\n")
+    bundle = ana.home / "p.bundle"
+    ana.ok("export", number, "--passphrase-file", str(secret), "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    wrong = luis.home / "wrong.txt"
+    wrong.write_text("not the passphrase at all\n")
+    before = fingerprint(luis.store.parent)
+    result = luis("import", str(bundle), "--passphrase-file", str(wrong), "--trust-sender", "--yes")
+    assert_one_line_error(result, code=5)
+    assert "wrong bundle passphrase" in result.stderr
+    assert fingerprint(luis.store.parent) == before
+    result = luis("import", str(bundle), "--passphrase-file", str(secret), "--yes")
+    assert_one_line_error(result, code=5)
+    assert "not in your contacts" in result.stderr and ana.json("identity")["fingerprint"] in result.stderr
+    luis.ok("import", str(bundle), "--passphrase-file", str(secret), "--trust-sender", "--yes")
+    assert luis.json("show", number)["case_number"] == number
+
+
+def test_a_bundle_for_someone_else_says_for_whom(pair, home, monkeypatch):
+    ana, luis = pair
+    maria = Worker(home, "maria", monkeypatch)
+    maria.init(name="María", case_number_prefix="HN3")
+    number = ana.register()
+    bundle = ana.home / "l.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    before = fingerprint(maria.store.parent)
+    result = maria("import", str(bundle), "--trust-sender", "--yes")
+    assert_one_line_error(result, code=5)
+    assert "not for you" in result.stderr and luis.json("identity")["fingerprint"] in result.stderr
+    assert fingerprint(maria.store.parent) == before
+
+
+def test_export_refusals(pair):
+    ana, _ = pair
+    number = ana.register()
+    assert_one_line_error(ana("export", number, "--output", str(ana.home / "x.bundle"), "--answers", ana.write("n.json", NOTE)), code=3)
+    assert_one_line_error(ana("export", number, "--to", "nobody", "--output", str(ana.home / "x.bundle"), "--answers", ana.write("n.json", NOTE)), code=4)
+    assert_one_line_error(ana("export", number, "--to", "luis", "--output", str(ana.home / "x.bundle")), code=3)  # no note
+    assert not (ana.home / "x.bundle").exists()
+    assert ana.json("show", number)["status"] == "open"
