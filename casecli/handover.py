@@ -27,7 +27,8 @@ from casecli.store.migrations import LATEST_VERSION
 # (table, SQL selecting one case's rows, order) — parents before children.
 CASE_TABLES: list[tuple[str, str]] = [
     ("cases", "SELECT * FROM cases WHERE case_number = ?"),
-    ("events", "SELECT * FROM events WHERE case_number = ? ORDER BY seq"),
+    # events.id is a local row number: the chain (case_number, seq, hash) identifies an event.
+    ("events", "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events WHERE case_number = ? ORDER BY seq"),
     ("assessments", "SELECT * FROM assessments WHERE case_number = ? ORDER BY assessed_on, created_at"),
     ("plans", "SELECT * FROM plans WHERE case_number = ? ORDER BY version"),
     ("referrals", "SELECT * FROM referrals WHERE case_number = ? ORDER BY created_at"),
@@ -278,7 +279,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                     "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
                     (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]))
                 continue
-            row = record["r"]
+            row = {k: v for k, v in record["r"].items() if not (table == "events" and k == "id")}  # local row numbers stay local
             store.conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
             done[number] = action
         for number, records in kept.items():

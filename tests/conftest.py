@@ -49,6 +49,10 @@ def registration_answers(**changes) -> dict:
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A scratch home: store path, passphrase, cheap key derivation, a fixed date, no TTY."""
+    return set_home(tmp_path, monkeypatch)
+
+
+def set_home(tmp_path: Path, monkeypatch) -> Path:
     store = tmp_path / "data" / "casecli.db"
     monkeypatch.setenv("CASECLI_STORE", str(store))
     monkeypatch.setenv("CASECLI_PASSPHRASE", PASSPHRASE)

@@ -67,6 +67,9 @@ class CaseCliGroup(TyperGroup):
         except Exception as exc:  # a bug or a storage failure: one line, no data, no traceback
             module = type(exc).__module__ or ""
             if module.startswith("sqlcipher3"):
+                if os.environ.get("CASECLI_DEBUG"):
+                    print_frames(exc)
+                    sys.stderr.write(f"  sqlite: {type(exc).__name__}: {str(exc)[:60]}\n")  # SQLite's own words, no data
                 report(storage_message(exc) or "the store could not be read or written: nothing was saved", ExitCode.STORE)
             if os.environ.get("CASECLI_DEBUG"):
                 print_frames(exc)

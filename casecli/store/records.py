@@ -7,7 +7,7 @@ Importing this module loads SQLModel (and pydantic): only write paths do, never 
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Literal, Optional
 
 from sqlmodel import Field, SQLModel
 
@@ -22,8 +22,8 @@ class CaseRow(SQLModel):
     sex: Optional[str] = None
     date_of_birth: Optional[str] = None
     age_estimate: Optional[int] = Field(default=None, ge=0, le=17)
-    risk: str = Field(regex="^(high|medium|low)$")
-    status: str = Field(default="open", regex="^(open|closed|transferred|copy)$")
+    risk: Literal["high", "medium", "low"]
+    status: Literal["open", "closed", "transferred", "copy"] = "open"
     case_worker: str = Field(min_length=1)
     registered_on: str
     created_at: str

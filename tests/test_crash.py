@@ -1,0 +1,55 @@
+"""An import killed in the middle of its transaction leaves the store exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .test_handover import NOTE, Worker, identity
+from .test_store import fingerprint
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+
+
+def test_import_killed_mid_way(home, monkeypatch):
+    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
+    ana.init()
+    luis.init(name="Luis Pérez", case_number_prefix="GT2")
+    ana.ok("contacts", "add", "luis", identity(luis))
+    luis.ok("contacts", "add", "ana", identity(ana))
+    ana.ok("--store", str(ana.store), "demo", "--cases", "300", "--seed", "5", "--into-real-store")
+    cases = [r["case_number"] for r in ana.json("list", "--status", "open")]
+    bundle = home / "many.bundle"
+    ana.ok("export", *cases, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    luis.register(name_first="Dayana")
+    before = fingerprint(luis.store.parent)
+    journal = luis.store.with_name("casecli.db-journal")
+
+    env = {**os.environ, "CASECLI_STORE": str(luis.store)}
+    child = subprocess.Popen([sys.executable, "-m", "casecli", "import", str(bundle), "--yes"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not journal.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert child.poll() is None, "the import finished before it could be killed"
+    time.sleep(0.05)  # well inside the write transaction
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    # the next open rolls the journal back: the store is as before, and opens and reads
+    rows = luis.json("list")
+    assert [r["child_name"].split()[0] for r in rows] == ["Dayana"]
+    # a journal left by the kill holds only encrypted pages of the old store, and the next write clears it
+    after = fingerprint(luis.store.parent)
+    after.pop("casecli.db-journal", None)
+    assert after == before
+    # and the import then succeeds in full
+    luis.ok("import", str(bundle), "--yes")
+    assert len(luis.json("list")) == len(cases) + 1
+    assert not journal.exists()
