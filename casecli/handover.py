@@ -256,61 +256,86 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
     sender = f"{reader.sender_name} ({reader.fingerprint})"
     done: dict[str, str] = {}
     kept: dict[str, list] = {}
-    with store.transaction():
-        for record in reader.lines(incoming.file_key):
-            table, number = record.get("t"), record.get("c")
-            if table == "bundle":
-                continue
-            case = incoming.cases[number]
-            action = choices.get(number, case.decision)
-            if action in ("same_or_older", "keep_local"):
-                continue
-            if action == "keep_both":
-                kept.setdefault(number, []).append(record)
-                continue
-            if table == "cases" and action in ("continues", "take_theirs"):
-                _delete_case(store, number)
-            if table == "links":
-                row = record["r"]
-                other = row["case_b"] if row["case_a"] == number else row["case_a"]
-                if not store.conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (other,)).fetchone():
-                    continue  # the other child's case is not here
+    # Rows wait in one batch per table and are written parents first (cases before events …):
+    # a few large inserts instead of many small ones.
+    batches: dict[tuple[str, tuple[str, ...]], list[list]] = {}
+    order = {table: i for i, (table, _) in enumerate(CASE_TABLES)}
+
+    def flush() -> None:
+        for (table, columns), rows in sorted(batches.items(), key=lambda item: order[item[0][0]]):
+            store.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+        batches.clear()
+
+    store.defer_refresh = True  # one refresh of every imported case at the end
+    try:
+        with store.transaction():
+            for record in reader.lines(incoming.file_key):
+                table, number = record.get("t"), record.get("c")
+                if table == "bundle":
+                    continue
+                case = incoming.cases[number]
+                action = choices.get(number, case.decision)
+                if action in ("same_or_older", "keep_local"):
+                    continue
+                if action == "keep_both":
+                    kept.setdefault(number, []).append(record)
+                    continue
+                if table == "cases" and action in ("continues", "take_theirs"):
+                    flush()
+                    _delete_case(store, number)
+                if table == "links":
+                    flush()
+                    _insert_link(store, number, record["r"])
+                    continue
+                row = {k: v for k, v in record["r"].items() if not (table == "events" and k == "id")}  # local row numbers stay local
+                rows = batches.setdefault((table, tuple(row)), [])
+                rows.append(list(row.values()))
+                if len(rows) >= 2000:
+                    flush()
+                done[number] = action
+            flush()
+            for number, records in kept.items():
                 store.conn.execute(
-                    "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
-                    (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]))
-                continue
-            row = {k: v for k, v in record["r"].items() if not (table == "events" and k == "id")}  # local row numbers stay local
-            store.conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-            done[number] = action
-        for number, records in kept.items():
-            store.conn.execute(
-                "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (secrets.token_hex(8), number, reader.bundle_id, sender, json.dumps(records, ensure_ascii=False), utc_now()))
-            append_event(store, number, me, "conflict", f"Diverged copy from {sender} kept for review",
-                         {"bundle": reader.bundle_id, "their_events": len(incoming.cases[number].hashes)})
-            done[number] = "keep_both"
-        for number, action in done.items():
-            if action == "keep_both":
-                continue
-            _rebuild_plan_items(store, number)
+                    "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (secrets.token_hex(8), number, reader.bundle_id, sender, json.dumps(records, ensure_ascii=False), utc_now()))
+                append_event(store, number, me, "conflict", f"Diverged copy from {sender} kept for review",
+                             {"bundle": reader.bundle_id, "their_events": len(incoming.cases[number].hashes)})
+                done[number] = "keep_both"
+            written = [n for n, action in done.items() if action != "keep_both"]
+            for number in written:
+                _rebuild_plan_items(store, number)
             if incoming.handover:
-                store.conn.execute("UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?", (me, utc_now(), number))
-                append_event(store, number, me, "received", f"Received by handover from {sender}",
-                             {"bundle": reader.bundle_id, "from": reader.fingerprint, "receiver": me, "note": incoming.meta.get("note", {})})
+                store.conn.executemany("UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",
+                                       [(me, utc_now(), n) for n in written])
+                for number in written:
+                    append_event(store, number, me, "received", f"Received by handover from {sender}",
+                                 {"bundle": reader.bundle_id, "from": reader.fingerprint, "receiver": me, "note": incoming.meta.get("note", {})})
             else:
                 # A copy for consultation: read-only here, and its history left exactly as sent,
                 # so that a later copy from the same sender simply continues it.
-                store.conn.execute("UPDATE cases SET status = 'copy' WHERE case_number = ?", (number,))
-            lifecycle.refresh(store, number)
-        for number, others in (links_same or {}).items():
-            from casecli import links
+                store.conn.executemany("UPDATE cases SET status = 'copy' WHERE case_number = ?", [(n,) for n in written])
+            for number, others in (links_same or {}).items():
+                from casecli import links
 
-            for other in others:
-                links.record(store, number, other, "same_child", me, "matched at import")
-        store.conn.execute(
-            "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, ?, ?, ?)",
-            (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()))
+                for other in others:
+                    links.record(store, number, other, "same_child", me, "matched at import")
+            store.defer_refresh = False
+            lifecycle.refresh_all(store, sorted(done) + sorted(n for others in (links_same or {}).values() for n in others))
+            store.conn.execute(
+                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, ?, ?, ?)",
+                (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()))
+    finally:
+        store.defer_refresh = False
     return done
+
+
+def _insert_link(store: Store, number: str, row: dict) -> None:
+    other = row["case_b"] if row["case_a"] == number else row["case_a"]
+    if not store.conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (other,)).fetchone():
+        return  # the other child's case is not here
+    store.conn.execute(
+        "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
+        (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]))
 
 
 def _delete_case(store: Store, number: str) -> None:

@@ -116,9 +116,14 @@ def refresh(store, number: str) -> None:
     )
 
 
-def refresh_all(store) -> None:
-    """After a change of agency settings: every case's stage and next due date again."""
-    rows = summaries(store)
+def refresh_all(store, numbers: list[str] | None = None) -> None:
+    """Every case's stage and next due date again (after a change of settings), or those of `numbers`."""
+    if numbers is not None and not numbers:
+        return
+    rows = summaries(store) if numbers is None else [
+        row for start in range(0, len(numbers), 500)
+        for row in summaries(store, f"c.case_number IN ({', '.join('?' * len(numbers[start:start + 500]))})", numbers[start:start + 500])
+    ]
     due = due_items(store, rows)
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",

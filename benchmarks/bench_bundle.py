@@ -1,0 +1,102 @@
+"""Bundle benchmark: export and import of N cases against plaintext JSON with the same compression.
+
+    python benchmarks/bench_bundle.py [--cases 1000]
+
+The floor writes the very same records as zlib-compressed JSON lines to a file and reads them back
+(the work a bundle cannot avoid); casecli's export and import add encryption, signing, validation
+and the store writes. Peak memory is the child process's maximum resident size. Target: <= 3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+PASSPHRASE = "benchmark passphrase"
+
+FLOOR = textwrap.dedent(
+    """
+    import json, sys, zlib
+    from pathlib import Path
+    from casecli.store.db import open_store
+    from casecli.handover import CASE_TABLES, _rows
+    store = open_store(Path(sys.argv[1]), lambda: sys.argv[2])
+    numbers = [n for (n,) in store.conn.execute("SELECT case_number FROM cases WHERE status = 'open'")]
+    out, deflate = open(sys.argv[3], "wb"), zlib.compressobj(6)
+    for number in numbers:
+        for table, sql in CASE_TABLES:
+            for row in _rows(store, sql, number):
+                out.write(deflate.compress(json.dumps({"t": table, "c": number, "r": row}, ensure_ascii=False, separators=(",", ":")).encode() + b"\\n"))
+    out.write(deflate.flush()); out.close()
+    inflate, pending, count = zlib.decompressobj(), b"", 0
+    with open(sys.argv[3], "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            pending += inflate.decompress(block)
+            *lines, pending = pending.split(b"\\n")
+            count += sum(1 for line in lines if json.loads(line))
+    print(count)
+    """
+)
+
+
+def run(cmd: list[str], env: dict) -> tuple[float, int]:
+    """Wall time and peak resident memory (KiB) of one child process (GNU time where there is one)."""
+    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    start = time.perf_counter()
+    if gnu_time:
+        done = subprocess.run([gnu_time, "-f", "%M", *cmd], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1])
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start, 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1000)
+    args = parser.parse_args()
+    py = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        ana, luis = folder / "ana" / "casecli.db", folder / "luis" / "casecli.db"
+        env = dict(os.environ, CASECLI_PASSPHRASE=PASSPHRASE, CI="true", NO_COLOR="1")
+        env.pop("CASECLI_KDF_MEMORY_KIB", None)
+        for store, name, prefix in ((ana, "Ana", "MX7"), (luis, "Luis", "GT2")):
+            answers = folder / f"{name}.json"
+            answers.write_text(json.dumps({"name": name, "agency": "Bench", "role": "social_worker", "case_number_prefix": prefix}))
+            subprocess.run([py, "-m", "casecli", "--store", str(store), "init", "--answers", str(answers)], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([py, "-m", "casecli", "--store", str(ana), "demo", "--cases", str(args.cases), "--seed", "3", "--into-real-store"],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        line = lambda store: subprocess.run([py, "-m", "casecli", "--store", str(store), "identity"], env=env, check=True,  # noqa: E731
+                                            capture_output=True, text=True).stdout.strip()
+        subprocess.run([py, "-m", "casecli", "--store", str(ana), "contacts", "add", "luis", line(luis)], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([py, "-m", "casecli", "--store", str(luis), "contacts", "add", "ana", line(ana)], env=env, check=True, stdout=subprocess.DEVNULL)
+        note = folder / "note.json"
+        note.write_text(json.dumps({"key_concerns": "benchmark", "child_told": "benchmark"}))
+        open_cases = len(json.loads(subprocess.run([py, "-m", "casecli", "--store", str(ana), "list", "--status", "open", "--json"],
+                                                   env=env, check=True, capture_output=True, text=True).stdout))
+        floor_script = folder / "floor.py"
+        floor_script.write_text(FLOOR)
+        floor_time, floor_mem = run([py, str(floor_script), str(ana), PASSPHRASE, str(folder / "plain.jsonl.z")], env)
+        bundle = folder / "all.bundle"
+        export_time, export_mem = run([py, "-m", "casecli", "--store", str(ana), "export", "--all", "--to", "luis",
+                                       "--output", str(bundle), "--answers", str(note)], env)
+        import_time, import_mem = run([py, "-m", "casecli", "--store", str(luis), "import", str(bundle), "--yes"], env)
+        size = bundle.stat().st_size
+        plain = (folder / "plain.jsonl.z").stat().st_size
+        ratio = (export_time + import_time) / floor_time
+        print(f"{open_cases} open cases of {args.cases}; bundle {size / 1e6:.1f} MB (plaintext JSON, same compression: {plain / 1e6:.1f} MB)")
+        print(f"export {export_time:.2f} s, peak {export_mem / 1024:.0f} MiB; import {import_time:.2f} s, peak {import_mem / 1024:.0f} MiB")
+        print(f"floor (write + read the same records as compressed JSON) {floor_time:.2f} s, peak {floor_mem / 1024:.0f} MiB")
+        print(f"ratio (export + import) / floor: {ratio:.2f}  target <= 3 {'ok' if ratio <= 3 else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
