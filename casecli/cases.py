@@ -260,6 +260,9 @@ def resolve(store: Store, text: str) -> str:
         raise CaseNotFound(exc.message + _closest_hint(store, casenumber.canonical(text))) from None
     if store.conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (number,)).fetchone():
         return number
+    gone = store.conn.execute("SELECT purged_on FROM tombstones WHERE case_number = ?", (number,)).fetchone()
+    if gone:
+        raise CaseNotFound(f"{number} was purged on {gone[0]} (its retention period ended or it was removed early)")
     raise CaseNotFound(f"no case {number} in this store" + _closest_hint(store, number))
 
 

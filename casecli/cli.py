@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from casecli import __version__
-from casecli.commands import assess, cases, demo, duplicates, forms, handover, init, keys, monitoring, plan, settings
+from casecli.commands import assess, cases, demo, duplicates, forms, handover, init, keys, monitoring, plan, protection, settings
 from casecli.commands.errors import CaseCliGroup
 
 app = typer.Typer(
@@ -60,6 +60,7 @@ assess.register(app)
 plan.register(app)
 monitoring.register(app)
 handover.register(app)
+protection.register(app)
 settings.register(app)
 
 

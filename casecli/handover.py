@@ -21,6 +21,7 @@ from casecli import identity as identities
 from casecli.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.history import GENESIS, append_event, event_hash
+from casecli.integrity import sign_handover
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import LATEST_VERSION
 
@@ -41,7 +42,7 @@ CASE_TABLES: list[tuple[str, str]] = [
 ]
 # Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
 DERIVED_TABLES = {"plan_items"}
-LOCAL_TABLES = {"conflicts"}
+LOCAL_TABLES = {"conflicts", "tombstones"}
 DELETE_ORDER = ["links", "closures", "reviews", "visits", "item_progress", "referral_updates", "referrals",
                 "plan_items", "plans", "assessments", "conflicts", "events", "cases"]
 
@@ -90,8 +91,11 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
                 for number in chosen:
                     require_open(store, number)
                     store.conn.execute("UPDATE cases SET status = 'transferred', updated_at = ? WHERE case_number = ?", (utc_now(), number))
+                    seq, prev = store.conn.execute(
+                        "SELECT seq + 1, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (number,)).fetchone()
+                    signed = sign_handover(signing_private, me.signing_public, number, seq, prev, writer.bundle_id)
                     append_event(store, number, me.name, "handover", f"Handed over to {to}",
-                                 {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note})
+                                 {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note, **signed})
             payload = PayloadWriter(writer)
             payload.record({"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": handover, "note": note,
                                                 "cases": chosen, "case_worker": me.name}})

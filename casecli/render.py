@@ -121,6 +121,16 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     due = [f"{what.replace('_', ' ')} by {when}" for what, when in deadlines.items() if when]
     if due and record.get("next_due"):
         console.print(f"Deadlines: {', '.join(due)}; next due {record['next_due']}.")
+    if "sharing" in record:
+        consent = record["sharing"]["consent"]
+        console.print(f"[bold]Consent[/bold]: {consent.get('consent', '—')}; may be shared with: {', '.join(consent.get('share_with', [])) or '—'}"
+                      + (f"; withhold: {consent['withhold_notes']}" if consent.get("withhold_notes") else ""))
+        table = Table(title="Information shared", title_justify="left")
+        for column in ("When", "With", "How", "What", "Consent"):
+            table.add_column(column)
+        for item in record["sharing"]["shared"]:
+            table.add_row(item["when"], item["with"], item["how"], item["what"], ", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v))
+        console.print(table)
     if "history" in record:
         history = Table(title="History", title_justify="left")
         for column in ("#", "When (UTC)", "Who", "What"):

@@ -122,6 +122,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case: str = typer.Argument(..., help="Case number (any letter case), e.g. MX7-0042-R."),
         history: bool = typer.Option(False, "--history", help="Also list every recorded change."),
+        sharing: bool = typer.Option(False, "--sharing", help="Also what the child agreed to share, and every sharing with others."),
         as_json: bool = JsonOption,
     ) -> None:
         """Show everything known about a case, grouped by step.
@@ -137,6 +138,10 @@ def register(app: typer.Typer) -> None:
             record = get_case(store, case, env.today)
             if history:
                 record["history"] = case_history(store, record["case_number"])
+            if sharing:
+                from casecli.sharing import sharing_of
+
+                record["sharing"] = sharing_of(store, record["case_number"])
         if as_json:
             print_json(record)
         else:

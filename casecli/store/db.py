@@ -61,6 +61,7 @@ class Store:
         self.store_id = store_id
         # A bulk job sets this and refreshes every case's derived columns once at the end.
         self.defer_refresh = False
+        self.data_key: bytes | None = None  # kept in memory only, for an encrypted-to-encrypted backup
 
     @contextmanager
     def transaction(self) -> Iterator[object]:
@@ -162,7 +163,9 @@ def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: 
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path, keys.store_id)
+    store = Store(conn, path, keys.store_id)
+    store.data_key = data_key
+    return store
 
 
 def create_store(

@@ -257,6 +257,20 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             )""",
         ],
     ),
+    (
+        8,
+        [
+            # What remains of a purged case: that it existed, and who removed it when.
+            """CREATE TABLE tombstones (
+                case_number TEXT PRIMARY KEY,
+                registered_on TEXT NOT NULL,
+                closed_on TEXT,
+                purged_on TEXT NOT NULL,
+                purged_by TEXT NOT NULL,
+                reason TEXT NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 

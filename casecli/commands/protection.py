@@ -1,0 +1,149 @@
+"""Data protection: `log`, `verify`, `backup`, `restore`, `purge`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from casecli.commands.common import JsonOption, console, env_of, open_store, print_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("log")
+    def log_cmd(ctx: typer.Context, case: str = typer.Argument(..., help="Case number."), as_json: bool = JsonOption) -> None:
+        """The case's history, readably: who changed what, when (old → new values).
+
+        Example: casecli log MX7-0042-R
+        """
+        from casecli.cases import resolve
+        from casecli.history import case_history
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            number = resolve(store, case)
+            events = case_history(store, number)
+        if as_json:
+            print_json(events)
+            return
+        out = console()
+        for event in events:
+            out.print(f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {event['summary']}")
+            for field, change in event["changes"].items():
+                if isinstance(change, dict) and set(change) == {"old", "new"}:
+                    out.print(f"      {field}: {change['old']!s} → {change['new']!s}")
+
+    @app.command("verify")
+    def verify_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+        """Check the store: SQLCipher page integrity, SQLite integrity, and every case's chain of events.
+
+        Example: casecli verify
+        """
+        from casecli.errors import CaseCliError
+        from casecli.integrity import verify
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            report = verify(store)
+        if as_json:
+            print_json(report)
+        else:
+            out = console()
+            out.print(f"Pages (SQLCipher HMAC): {'ok' if report['pages_ok'] else 'DAMAGED'}; "
+                       f"SQLite integrity: {'ok' if report['integrity_ok'] else 'DAMAGED'}; "
+                       f"{report['cases']} case histories checked.")
+            for item in report["broken"]:
+                out.print(f"[red]{item['case_number']}: event {item['seq']} {item['why']}[/red]")
+        if not report["ok"]:
+            first = report["broken"][0] if report["broken"] else None
+            where = f"{first['case_number']} event {first['seq']} {first['why']}" if first else "the store's pages are damaged"
+            raise CaseCliError(f"verify failed: {where}")
+
+    @app.command("backup")
+    def backup_cmd(ctx: typer.Context, output: Path = typer.Option(..., "--output", "-o", help="The backup file (its key file is written beside it).", dir_okay=False)) -> None:
+        """Write a consistent encrypted copy of the store, even while it is in use, and check it.
+
+        The copy opens with the same passphrase and recovery code as the store. Keep it on another device.
+
+        Example: casecli backup --output /media/usb/casecli-2026-11-23.db
+        """
+        from casecli.backup import backup
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            report = backup(store, env.store_path, output)
+        console().print(f"Backup written and checked: {output} (+ {output.name}.keys), {report['cases']} cases.")
+
+    @app.command("restore")
+    def restore_cmd(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made with `casecli backup`.", dir_okay=False),
+                    yes: bool = typer.Option(False, "--yes", help="Replace the store without being asked.")) -> None:
+        """Replace the store with a backup, after checking the backup; the replaced store is kept aside.
+
+        Example: casecli restore /media/usb/casecli-2026-11-23.db
+        """
+        from casecli.errors import InvalidInput
+        from casecli.backup import restore
+        from casecli.passphrase import read_passphrase
+
+        env = env_of(ctx)
+        if not yes:
+            if not env.interactive:
+                raise InvalidInput("restore: confirm with --yes (there is no terminal to ask at)")
+            from casecli import prompts
+
+            if not prompts.confirm(f"Replace the store at {env.store_path} with {file}?", default=False):
+                raise InvalidInput("restore: not confirmed; nothing was changed")
+        report = restore(file, env.store_path, lambda: read_passphrase(env, "The backup's passphrase"))
+        out = console()
+        out.print(f"Restored {report['cases']} cases from {file}.")
+        if report["kept_aside"]:
+            out.print(f"The replaced store is kept at {report['kept_aside']} (delete it when you no longer need it).")
+
+    @app.command("purge")
+    def purge_cmd(
+        ctx: typer.Context,
+        case: Optional[str] = typer.Argument(None, help="One case to remove early (with --now and --reason)."),
+        now: bool = typer.Option(False, "--now", help="Remove this case now, before its retention date."),
+        reason: str = typer.Option("", "--reason", help="Why (recorded in the tombstone)."),
+        yes: bool = typer.Option(False, "--yes", help="Delete without being asked."),
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Delete closed cases past their retention date for good, leaving only a tombstone.
+
+        Example: casecli purge
+        Example: casecli purge MX7-0042-R --now --reason "data subject request"
+        """
+        from casecli.errors import InvalidInput
+        from casecli.retention import due_for_purge, purge
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            if case:
+                if not now or not reason.strip():
+                    raise InvalidInput("purge CASE: give --now and --reason to remove one case before its time")
+                from casecli.cases import resolve
+
+                targets = [{"case_number": resolve(store, case), "retention_until": None}]
+                why = reason.strip()
+            else:
+                targets = due_for_purge(store, env.today)
+                why = reason.strip() or "retention period over"
+            if as_json and not yes:
+                print_json(targets)
+                return
+            out = console()
+            if not targets:
+                out.print("No case is past its retention date.")
+                return
+            for t in targets:
+                out.print(f"{t['case_number']}" + (f"  (retention ended {t['retention_until']})" if t["retention_until"] else ""))
+            if not yes:
+                if not env.interactive:
+                    raise InvalidInput("purge: confirm with --yes (there is no terminal to ask at); nothing was deleted")
+                from casecli import prompts
+
+                if not prompts.confirm(f"Delete these {len(targets)} case(s) for good?", default=False):
+                    raise InvalidInput("purge: not confirmed; nothing was deleted")
+            purge(store, [t["case_number"] for t in targets], why, env.today)
+        out.print(f"Purged {len(targets)} case(s); tombstones remain.")
