@@ -53,3 +53,31 @@ def test_import_killed_mid_way(home, monkeypatch):
     luis.ok("import", str(bundle), "--yes")
     assert len(luis.json("list")) == len(cases) + 1
     assert not journal.exists()
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.6])
+def test_passwd_and_backup_killed_at_any_moment(ready, monkeypatch, delay):
+    """Killed half-way, the store opens with one of the two passphrases and verifies; no half backup."""
+    for name in ("Dayana", "Wilmer", "Brayan", "Génesis", "Kevin"):
+        ready.register(name_first=name)
+    new = "the new passphrase here"
+    env = {**os.environ, "CASECLI_NEW_PASSPHRASE": new, "CASECLI_KDF_MEMORY_KIB": "65536"}  # a real, slower derivation
+    for command in (["passwd"], ["backup", "--output", str(ready.home / f"b{delay}.db")]):
+        child = subprocess.Popen([sys.executable, "-m", "casecli", *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        opened = None
+        for passphrase in (os.environ["CASECLI_PASSPHRASE"], new):
+            monkeypatch.setenv("CASECLI_PASSPHRASE", passphrase)
+            if ready("list").exit_code == 0:
+                opened = passphrase
+                break
+        assert opened, "the store opens with neither passphrase"
+        assert ready.json("verify")["ok"] and len(ready.json("list")) == 5
+        backup = ready.home / f"b{delay}.db"
+        if backup.exists():  # a backup that exists is whole
+            monkeypatch.setenv("CASECLI_STORE", str(backup))
+            assert ready.json("verify")["ok"]
+            monkeypatch.setenv("CASECLI_STORE", str(ready.store))
+        assert not list(ready.home.rglob("*.partial"))
