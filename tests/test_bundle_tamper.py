@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from casecli.bundle import CHUNK, MAGIC, TAG, TRAILER_LEN, BundleReader
 from casecli.errors import BundleRejected
 
-from .test_handover import NOTE, Worker, identity  # noqa: F401
+from .test_handover import identity, training_bundle, two_workers
 from .test_store import assert_one_line_error, fingerprint
 
 
@@ -27,15 +27,9 @@ def sent(tmp_path_factory):
 
 
 def _send(home, monkeypatch):
-    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
-    ana.init()
-    luis.init(name="Luis Pérez", case_number_prefix="GT2")
-    ana.ok("contacts", "add", "luis", identity(luis))
-    luis.ok("contacts", "add", "ana", identity(ana))
-    ana.ok("--store", str(ana.store), "demo", "--cases", "150", "--seed", "4", "--into-real-store")
+    ana, luis = two_workers(home, monkeypatch)
     bundle = home / "all.bundle"
-    cases = [r["case_number"] for r in ana.json("list", "--status", "open")][:150]
-    ana.ok("export", *cases, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    training_bundle(ana, bundle, 150, seed=4)
     return ana, luis, bundle
 
 
@@ -181,10 +175,7 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
 
     from .conftest import PASSPHRASE
 
-    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
-    ana.init()
-    luis.init(name="Luis Pérez", case_number_prefix="GT2")
-    luis.ok("contacts", "add", "ana", identity(ana))
+    ana, luis = two_workers(home, monkeypatch)
     number = ana.register()
     with open_store(ana.store, lambda: PASSPHRASE) as store:
         me, (_, signing) = own(store), private_keys(store)

@@ -10,22 +10,16 @@ import time
 
 import pytest
 
-from .test_handover import NOTE, Worker, identity
+from .test_handover import training_bundle, two_workers
 from .test_store import fingerprint
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 
 
 def test_import_killed_mid_way(home, monkeypatch):
-    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
-    ana.init()
-    luis.init(name="Luis Pérez", case_number_prefix="GT2")
-    ana.ok("contacts", "add", "luis", identity(luis))
-    luis.ok("contacts", "add", "ana", identity(ana))
-    ana.ok("--store", str(ana.store), "demo", "--cases", "300", "--seed", "5", "--into-real-store")
-    cases = [r["case_number"] for r in ana.json("list", "--status", "open")]
+    ana, luis = two_workers(home, monkeypatch)
     bundle = home / "many.bundle"
-    ana.ok("export", *cases, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    cases = training_bundle(ana, bundle, 300, seed=5)
     luis.register(name_first="Dayana")
     before = fingerprint(luis.store.parent)
     journal = luis.store.with_name("casecli.db-journal")

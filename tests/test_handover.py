@@ -49,6 +49,25 @@ def identity(worker) -> str:
     return worker.ok("identity").stdout.strip()
 
 
+def two_workers(home, monkeypatch, contacts: bool = True) -> tuple[Worker, Worker]:
+    """Ana (MX7) and Luis (GT2), each with an initialised store, and each other as contacts."""
+    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
+    ana.init()
+    luis.init(name="Luis Pérez", case_number_prefix="GT2")
+    if contacts:
+        ana.ok("contacts", "add", "luis", identity(luis))
+        luis.ok("contacts", "add", "ana", identity(ana))
+    return ana, luis
+
+
+def training_bundle(ana: Worker, path, cases: int, seed: int) -> list[str]:
+    """Fill Ana's store with training cases and send every open one to Luis; returns their numbers."""
+    ana.ok("--store", str(ana.store), "demo", "--cases", str(cases), "--seed", str(seed), "--into-real-store")
+    numbers = [r["case_number"] for r in ana.json("list", "--status", "open")]
+    ana.ok("export", *numbers, "--to", "luis", "--output", str(path), "--answers", ana.write("n.json", NOTE))
+    return numbers
+
+
 @pytest.fixture
 def pair(ana, luis):
     ana.ok("contacts", "add", "luis", identity(luis))

@@ -44,12 +44,9 @@ def test_verify_catches_a_removed_event_and_a_rewritten_chain(ready):
 
 
 def test_a_forged_handover_signature_is_caught(home, monkeypatch):
-    from .test_handover import NOTE, Worker, identity
+    from .test_handover import NOTE, two_workers
 
-    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
-    ana.init()
-    luis.init(name="Luis Pérez", case_number_prefix="GT2")
-    ana.ok("contacts", "add", "luis", identity(luis))
+    ana, _ = two_workers(home, monkeypatch)
     number = ana.register()
     ana.ok("export", number, "--to", "luis", "--handover", "--output", str(home / "b.bundle"), "--answers", ana.write("n.json", NOTE))
     assert ana.json("verify")["ok"]
@@ -137,17 +134,13 @@ def test_no_child_data_leaks_to_any_file(tmp_path, monkeypatch):
     from .conftest import set_home
     from .test_assessment_plan import INITIAL
     from .test_cycle import PLAN, VISIT
-    from .test_handover import NOTE, Worker, identity
+    from .test_handover import NOTE, two_workers
 
     home = set_home(tmp_path, monkeypatch)
     scratch_tmp = tmp_path / "tmp"
     scratch_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch_tmp))
-    ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
-    ana.init()
-    luis.init(name="Luis Pérez", case_number_prefix="GT2")
-    ana.ok("contacts", "add", "luis", identity(luis))
-    luis.ok("contacts", "add", "ana", identity(ana))
+    ana, luis = two_workers(home, monkeypatch)
     answers = registration_answers(name_first=f"{MARKER}first", name_last=f"{MARKER}last", identified_where=f"{MARKER}where",
                                    languages=f"{MARKER}lang", current_location=f"{MARKER}loc", urgent_needs_notes=f"{MARKER}urgent",
                                    family_known=f"{MARKER}family", withhold_notes=f"{MARKER}withhold")
