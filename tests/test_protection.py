@@ -212,3 +212,35 @@ def test_a_full_disk_leaves_the_store_intact(ready):
     assert "disk is full" in result.stderr or "could not be written" in result.stderr
     assert [r["case_number"] for r in ready.json("list")] == [number]
     assert ready.json("verify")["ok"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="file permissions do not bind root")
+def test_a_read_only_folder_gives_a_clear_message(ready):
+    number = ready.register()
+    folder = ready.store.parent
+    folder.chmod(0o500)
+    ready.store.chmod(0o400)
+    try:
+        result = ready("edit", number, "--set", "risk_level=low")
+        assert_one_line_error(result, code=2)
+        assert "read-only" in result.stderr
+    finally:
+        folder.chmod(0o700)
+        ready.store.chmod(0o600)
+    assert ready.json("show", number)["risk"] == "high"
+
+
+def test_a_store_removed_while_writing_is_reported(ready):
+    """The file disappears between opening and the write (another program, a user): the write says so."""
+    from casecli.cases import edit_registration
+    from casecli.errors import StoreError
+    from casecli.store.db import open_store
+
+    number = ready.register()
+    import datetime as dt
+
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        moved = ready.store.with_name("moved.db")
+        ready.store.rename(moved)
+        with pytest.raises(StoreError, match="removed or moved"):
+            edit_registration(store, number, {"risk_level": "low"}, dt.date(2026, 11, 23))

@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case: str = typer.Argument(..., help="Case number, e.g. MX7-0042-R."),
         answers: Optional[Path] = AnswersOption,
-        set_: Optional[list[str]] = typer.Option(None, "--set", help="One answer as field=value (repeatable; field=… empty removes it)."),
+        set_: Optional[list[str]] = typer.Option(
+            None, "--set", help="One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "
+            "shell's history: give names and other identifying answers with --answers FILE or interactively."),
         no_input: bool = NoInputOption,
     ) -> None:
         """Change registration answers, or complete a quick registration. Old values stay in the history.
@@ -70,7 +72,7 @@ def register(app: typer.Typer) -> None:
         for item in set_ or []:
             field, sep, value = item.partition("=")
             if not sep or not field.strip():
-                raise InvalidInput(f"--set: expected field=value, e.g. risk_level=medium (got {field.strip() or 'nothing'!r} without '=')")
+                raise InvalidInput("--set: expected field=value, e.g. risk_level=medium")
             changes[field.strip()] = value if value.strip() else None
         out = console()
         with open_store(env) as store:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from casecli.errors import NotAStore, StoreBusy, StoreExists, StoreMissing, StoreTooNew
+from casecli.errors import NotAStore, StoreBusy, StoreError, StoreExists, StoreMissing, StoreTooNew
 from casecli.fsutil import create_private_file, make_private_dir
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
@@ -92,9 +92,13 @@ class Store:
         try:
             yield self.conn
             self.conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlcipher3.OperationalError) and self.path is not None and not self.path.exists():
+                # SQLite refuses to write to a file removed or renamed under it: say what happened.
+                raise StoreError(f"the store file {self.path} was removed or moved while casecli was using it: "
+                                 "nothing was saved; put it back or restore a backup (`casecli restore`)") from None
             raise
 
     def meta(self, key: str) -> str | None:
