@@ -178,8 +178,7 @@ def open_bundle(store: Store, path: Path, passphrase=None) -> Incoming:
             meta = row
             if int(meta.get("schema", 0)) > LATEST_VERSION:
                 raise BundleRejected(f"{path.name} was made by a newer casecli (schema {meta.get('schema')}): update casecli first")
-            if int(meta.get("schema", 0)) < LATEST_VERSION:
-                raise BundleRejected(f"{path.name} was made by an older casecli (schema {meta.get('schema')}); ask the sender to update")
+            # An older casecli's records are accepted when they fit this schema (checked record by record).
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
