@@ -328,3 +328,47 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     need_id, action_id = plan["protection_needs"][0]["id"], plan["actions"][0]["id"]
     assert progress[need_id]["status"] == "done" and progress[need_id]["note"] == "at the group home"
     assert action_id not in progress
+
+
+def test_interactive_recovery_with_a_mistyped_code_then_the_right_one(cli):
+    out = cli.init().stdout
+    code = next(word for line in out.splitlines() for word in line.split() if word.count("-") == 6)
+    child = spawn(cli.home, "recover", passphrase=False)
+    child.expect_exact("Recovery code")
+    groups = code.split("-")
+    typo = groups[0][:-1] + ("A" if groups[0][-1] != "A" else "B")
+    child.send("-".join([typo] + groups[1:]) + ENTER)
+    child.expect_exact("group 1")
+    child.send("\x15" + code.lower().replace("-", " ") + ENTER)
+    child.expect_exact("Choose a new passphrase")
+    child.sendline("a brand new passphrase")
+    child.expect_exact("Type it again")
+    child.sendline("a brand new passphrase")
+    child.expect_exact("Recovered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
+    from .test_handover import NOTE, two_workers
+
+    ana, luis = two_workers(home, monkeypatch, contacts=False)
+    ana.ok("contacts", "add", "luis", luis.ok("identity").stdout.strip())
+    number = ana.register()
+    bundle = home / "b.bundle"
+    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    fingerprint = ana.json("identity")["fingerprint"]
+    child = spawn(home, "--store", str(luis.store), "import", str(bundle))
+    child.expect_exact("NOT in your contacts")
+    child.expect_exact("Afraid of the smuggler")
+    child.expect_exact(fingerprint)
+    child.expect_exact("(y/N)")
+    child.send("y")
+    child.expect_exact("Import now?")
+    child.send("y")
+    child.expect_exact("added")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert luis.json("show", number)["case_worker"] == "Luis Pérez"
