@@ -308,5 +308,10 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["visit_count"] = visits_on_time(store, number)
     case["reviews"] = reviews_of(store, number)
     case["closures"] = closures_of(store, number)
+    case["conflicts"] = [
+        {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
+        for b, who, at, records in store.conn.execute(
+            "SELECT bundle_id, sender, received_at, records FROM conflicts WHERE case_number = ? AND resolved_at IS NULL", (number,))
+    ]
     return case
 

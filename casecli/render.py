@@ -114,6 +114,9 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         if closure["reopened_on"]:
             line += f"; reopened {closure['reopened_on']}: {closure['reopen_reason']}"
         console.print(line)
+    for conflict in record.get("conflicts", []):
+        console.print(f"[yellow]A diverged version from {conflict['sender']} ({len(conflict['records'])} records, received "
+                      f"{conflict['received_at'][:10]}) is kept for review: `casecli show {record['case_number']} --json`.[/yellow]")
     for item in record.get("due", []):
         late = f" [red]({item['days_late']} days late)[/red]" if item["overdue"] else ""
         console.print(f"Due {item['due']}{late}: {item['what']} — `{item['command']}`")

@@ -240,6 +240,12 @@ def test_diverged_resolutions(pair, choice, location, conflicts):
     assert case["registration"]["current_location"] == location
     with open_store(ana.store, lambda: PASSPHRASE) as store:
         assert store.conn.execute("SELECT count(*) FROM conflicts").fetchone()[0] == conflicts
+    kept = case["conflicts"]
+    assert len(kept) == conflicts
+    if conflicts:
+        theirs = [r["r"] for r in kept[0]["records"] if r["t"] == "cases"][0]
+        assert json.loads(theirs["answers"])["current_location"] == "Casa Alianza"
+        assert "kept for review" in ana.ok("show", number).stdout
 
 
 def test_passphrase_bundle_for_a_recipient_without_identity(ana, luis):
