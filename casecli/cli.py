@@ -6,19 +6,26 @@ questionary), so `casecli --help` stays instant; commands import what they need 
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
+from casecli import i18n
 
-from casecli import __version__
+i18n.setup(sys.argv, os.environ)  # before typer and the commands: their help texts are read at import
+
+import typer  # noqa: E402
+
+from casecli import __version__  # noqa: E402
 from casecli.commands import assess, cases, demo, duplicates, forms, handover, init, keys, monitoring, plan, protection, settings
-from casecli.commands.errors import CaseCliGroup
+from casecli.commands.errors import CaseCliGroup  # noqa: E402
+from casecli.i18n import _  # noqa: E402
 
 app = typer.Typer(
     name="casecli",
     cls=CaseCliGroup,
-    help=(
+    help=_(
         "Offline, encrypted case management for unaccompanied and separated children.\n\n"
         "Start with `casecli init`, then register a child with `casecli new-case`.\n\n"
         "Example: casecli list --risk high --search hernandez"
@@ -40,12 +47,12 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     store: Optional[Path] = typer.Option(
-        None, "--store", help="The case store file (default: $CASECLI_STORE, else your user data folder).",
+        None, "--store", help=_("The case store file (default: $CASECLI_STORE, else your user data folder)."),
         dir_okay=False, show_default=False,
     ),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt (also when CI=true or with no terminal)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of prompts and documents: en or es."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    no_input: bool = typer.Option(False, "--no-input", help=_("Never prompt (also when CI=true or with no terminal).")),
+    lang: Optional[str] = typer.Option(None, "--lang", help=_("Language of prompts and documents: en or es.")),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")),
 ) -> None:
     ctx.obj = {"store": store, "no_input": no_input, "lang": lang}
 

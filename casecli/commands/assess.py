@@ -7,15 +7,17 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import AnswersOption, NoInputOption, answers_from, console, env_of, open_store
+from casecli.i18n import _
+
+from casecli.commands.common import AnswersOption, NoInputOption, answers_from, command, console, env_of, open_store
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("assess")
+    @command(app, "assess")
     def assess_cmd(
         ctx: typer.Context,
-        case: str = typer.Argument(..., help="Case number, e.g. MX7-0042-R."),
-        comprehensive: bool = typer.Option(False, "--comprehensive", help="The comprehensive assessment (default: the initial one)."),
+        case: str = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R.")),
+        comprehensive: bool = typer.Option(False, "--comprehensive", help=_("The comprehensive assessment (default: the initial one).")),
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:

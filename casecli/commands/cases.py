@@ -7,18 +7,20 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+from casecli.i18n import _
+
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("new-case")
+    @command(app, "new-case")
     def new_case(
         ctx: typer.Context,
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,
-        quick: bool = typer.Option(False, "--quick", help="Only the minimum for today; complete it later with `casecli edit`."),
+        quick: bool = typer.Option(False, "--quick", help=_("Only the minimum for today; complete it later with `casecli edit`.")),
         new_child: bool = typer.Option(
-            False, "--new-child", help="Register even if casecli finds possible duplicates (you checked: another child)."
+            False, "--new-child", help=_("Register even if casecli finds possible duplicates (you checked: another child).")
         ),
     ) -> None:
         """Register a child: a wizard in the order you meet the child, then a summary to check.
@@ -47,14 +49,14 @@ def register(app: typer.Typer) -> None:
         note = " (quick: complete it with `casecli edit " + number + "`)" if quick else ""
         out.print(f"Registered case [bold]{number}[/bold].{note}")
 
-    @app.command("edit")
+    @command(app, "edit")
     def edit_cmd(
         ctx: typer.Context,
-        case: str = typer.Argument(..., help="Case number, e.g. MX7-0042-R."),
+        case: str = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R.")),
         answers: Optional[Path] = AnswersOption,
         set_: Optional[list[str]] = typer.Option(
-            None, "--set", help="One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "
-            "shell's history: give names and other identifying answers with --answers FILE or interactively."),
+            None, "--set", help=_("One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "
+                                  "shell's history: give names and other identifying answers with --answers FILE or interactively.")),
         no_input: bool = NoInputOption,
     ) -> None:
         """Change registration answers, or complete a quick registration. Old values stay in the history.
@@ -95,13 +97,13 @@ def register(app: typer.Typer) -> None:
         elif record["incomplete"]:
             out.print("The registration is now complete.")
 
-    @app.command("list")
+    @command(app, "list")
     def list_cmd(
         ctx: typer.Context,
-        status: Optional[str] = typer.Option(None, "--status", help="Only cases at this stage or status (e.g. registered, open, closed)."),
-        risk: Optional[str] = typer.Option(None, "--risk", help="Only cases at this risk level: high, medium or low."),
-        search: Optional[str] = typer.Option(None, "--search", help="Text to find in names (accents ignored) or case numbers."),
-        incomplete: bool = typer.Option(False, "--incomplete", help="Only quick registrations still to complete."),
+        status: Optional[str] = typer.Option(None, "--status", help=_("Only cases at this stage or status (e.g. registered, open, closed).")),
+        risk: Optional[str] = typer.Option(None, "--risk", help=_("Only cases at this risk level: high, medium or low.")),
+        search: Optional[str] = typer.Option(None, "--search", help=_("Text to find in names (accents ignored) or case numbers.")),
+        incomplete: bool = typer.Option(False, "--incomplete", help=_("Only quick registrations still to complete.")),
         as_json: bool = JsonOption,
     ) -> None:
         """List cases, highest risk first.
@@ -119,12 +121,12 @@ def register(app: typer.Typer) -> None:
         else:
             console().print(case_table(rows))
 
-    @app.command("show")
+    @command(app, "show")
     def show_cmd(
         ctx: typer.Context,
-        case: str = typer.Argument(..., help="Case number (any letter case), e.g. MX7-0042-R."),
-        history: bool = typer.Option(False, "--history", help="Also list every recorded change."),
-        sharing: bool = typer.Option(False, "--sharing", help="Also what the child agreed to share, and every sharing with others."),
+        case: str = typer.Argument(..., help=_("Case number (any letter case), e.g. MX7-0042-R.")),
+        history: bool = typer.Option(False, "--history", help=_("Also list every recorded change.")),
+        sharing: bool = typer.Option(False, "--sharing", help=_("Also what the child agreed to share, and every sharing with others.")),
         as_json: bool = JsonOption,
     ) -> None:
         """Show everything known about a case, grouped by step.

@@ -9,17 +9,31 @@ from typing import Any
 
 import typer
 
+from casecli.i18n import _
+
 from casecli.context import Env
 from casecli.errors import StoreMissing
 
 AnswersOption = typer.Option(
-    None, "--answers", help="JSON file of answers keyed by field id (see `casecli forms show`).",
+    None, "--answers", help=_("JSON file of answers keyed by field id (see `casecli forms show`)."),
     exists=False, dir_okay=False,
 )
 NoInputOption = typer.Option(
-    False, "--no-input", help="Never prompt: fail with the list of missing or invalid answers instead.",
+    False, "--no-input", help=_("Never prompt: fail with the list of missing or invalid answers instead."),
 )
-JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
+JsonOption = typer.Option(False, "--json", help=_("Print machine-readable JSON instead of a table."))
+
+
+def command(app: typer.Typer, name: str, **options):
+    """Register a command whose help is its docstring, translated (the docstring is the msgid)."""
+    import inspect
+
+    from casecli.commands.errors import CaseCliCommand
+
+    def register(function):
+        return app.command(name, help=_(inspect.cleandoc(function.__doc__ or "")), cls=CaseCliCommand, **options)(function)
+
+    return register
 
 
 def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
@@ -60,8 +74,11 @@ def open_store(env: Env):
 
 
 def adopt_profile_language(env: Env, store) -> None:
+    from casecli import i18n
+
     if not env.lang_explicit:
         env.lang = store.profile().get("language", env.lang)
+    i18n.set_language(env.lang)
 
 
 def answers_from(path: Path | None) -> dict:

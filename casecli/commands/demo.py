@@ -6,17 +6,19 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import console, env_of
+from casecli.i18n import _
+
+from casecli.commands.common import command, console, env_of
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("demo")
+    @command(app, "demo")
     def demo_cmd(
         ctx: typer.Context,
-        cases: int = typer.Option(20, "--cases", min=1, max=100000, help="How many fictional cases to add."),
-        seed: Optional[int] = typer.Option(None, "--seed", help="Make the fictional cases repeatable."),
+        cases: int = typer.Option(20, "--cases", min=1, max=100000, help=_("How many fictional cases to add.")),
+        seed: Optional[int] = typer.Option(None, "--seed", help=_("Make the fictional cases repeatable.")),
         into_real_store: bool = typer.Option(
-            False, "--into-real-store", help="Allow adding training cases to a store that holds real cases."
+            False, "--into-real-store", help=_("Allow adding training cases to a store that holds real cases.")
         ),
     ) -> None:
         """Fill a training store with fictional, clearly marked cases.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from casecli.commands.common import JsonOption, console, env_of, open_store, print_json
+from casecli.i18n import _
+
+from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("duplicates")
+    @command(app, "duplicates")
     def duplicates_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         """List pairs of cases that may be the same child, not yet decided.
 
@@ -35,15 +37,15 @@ def register(app: typer.Typer) -> None:
             table.add_row(row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}")
         console().print(table)
 
-    @app.command("link")
+    @command(app, "link")
     def link_cmd(
         ctx: typer.Context,
-        case: str = typer.Argument(..., help="One case number."),
-        other: str = typer.Argument(..., help="The other case number."),
-        same_child: bool = typer.Option(False, "--same-child", help="Both cases are the same child (a duplicate registration)."),
-        sibling: bool = typer.Option(False, "--sibling", help="The two children are siblings."),
-        not_same: bool = typer.Option(False, "--not-same", help="Checked: two different children (stops listing them as duplicates)."),
-        note: str = typer.Option("", "--note", help="Why you decided so (kept in both histories)."),
+        case: str = typer.Argument(..., help=_("One case number.")),
+        other: str = typer.Argument(..., help=_("The other case number.")),
+        same_child: bool = typer.Option(False, "--same-child", help=_("Both cases are the same child (a duplicate registration).")),
+        sibling: bool = typer.Option(False, "--sibling", help=_("The two children are siblings.")),
+        not_same: bool = typer.Option(False, "--not-same", help=_("Checked: two different children (stops listing them as duplicates).")),
+        note: str = typer.Option("", "--note", help=_("Why you decided so (kept in both histories).")),
     ) -> None:
         """Record a decision about two cases; it is shown on both.
 

@@ -7,7 +7,7 @@ import sys
 import traceback
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 try:  # typer >= 0.26 carries its own copy of click
     from typer._click.exceptions import ClickException
@@ -47,8 +47,42 @@ def print_frames(exc: BaseException) -> None:
         sys.stderr.write(f"  at {frame.filename}:{frame.lineno} in {frame.name}\n")
 
 
-class CaseCliGroup(TyperGroup):
+class TranslatedHelp:
+    """Typer's own words in help screens (the help option, completion options, "Usage:") in the
+    worker's language: their English text is a message of our catalog."""
+
+    def get_params(self, ctx):
+        from casecli.i18n import _
+
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "help", None):
+                param.help = _(param.help)
+        return params
+
+    def format_usage(self, ctx, formatter) -> None:
+        from casecli.i18n import _
+
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=_("Usage: "))
+
+
+class CaseCliCommand(TranslatedHelp, TyperCommand):
+    def __init__(self, *args, **kwargs):
+        from casecli.i18n import _
+
+        super().__init__(*args, **kwargs)
+        self.options_metavar = _("[OPTIONS]")
+
+
+class CaseCliGroup(TranslatedHelp, TyperGroup):
     """Catches errors once, at the top, for every command (CliRunner included)."""
+
+    def __init__(self, *args, **kwargs):
+        from casecli.i18n import _
+
+        super().__init__(*args, **kwargs)
+        self.options_metavar = _("[OPTIONS]")
+        self.subcommand_metavar = _("COMMAND [ARGS]...")
 
     def invoke(self, ctx):
         try:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from casecli.commands.common import JsonOption, console, print_json
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
 
-forms_app = typer.Typer(help="Show the forms casecli asks (fields, types, choices, labels).", no_args_is_help=True)
+from casecli.commands.common import JsonOption, command, console, print_json
+
+forms_app = typer.Typer(cls=CaseCliGroup, help=_("Show the forms casecli asks (fields, types, choices, labels)."), no_args_is_help=True)
 
 
-@forms_app.command("list")
+@command(forms_app, "list")
 def list_forms(as_json: bool = JsonOption) -> None:
     """List the forms and their versions.
 
@@ -32,11 +35,11 @@ def list_forms(as_json: bool = JsonOption) -> None:
     console().print(table)
 
 
-@forms_app.command("show")
+@command(forms_app, "show")
 def show_form(
-    name: str = typer.Argument(..., help="Form name, e.g. registration."),
+    name: str = typer.Argument(..., help=_("Form name, e.g. registration.")),
     as_json: bool = JsonOption,
-    lang: str = typer.Option("en", "--lang", help="Language of the labels in the table view."),
+    lang: str = typer.Option("en", "--lang", help=_("Language of the labels in the table view.")),
 ) -> None:
     """Show one form: each field's id, type, whether required, choices, limits and labels.
 

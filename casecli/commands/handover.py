@@ -7,14 +7,17 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
 
-contacts_app = typer.Typer(help="Colleagues you exchange bundles with: add, list, remove.", no_args_is_help=True)
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
+
+contacts_app = typer.Typer(cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True)
 
 
-@contacts_app.command("add")
-def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help="A short name for the colleague."),
-                 identity_line: str = typer.Argument(..., metavar="IDENTITY", help="Their `casecli identity` line.")) -> None:
+@command(contacts_app, "add")
+def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help=_("A short name for the colleague.")),
+                 identity_line: str = typer.Argument(..., metavar="IDENTITY", help=_("Their `casecli identity` line."))) -> None:
     """Add a colleague's identity; compare the fingerprint with them (aloud, by phone) before trusting it.
 
     Example: casecli contacts add luis casecli1.eyJuIjoi…
@@ -28,7 +31,7 @@ def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help="A sho
                     "compare it with theirs before sending them a case.")
 
 
-@contacts_app.command("list")
+@command(contacts_app, "list")
 def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """List your contacts and their fingerprints.
 
@@ -48,7 +51,7 @@ def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         console().print("No contacts yet: `casecli contacts add NAME IDENTITY`.")
 
 
-@contacts_app.command("remove")
+@command(contacts_app, "remove")
 def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None:
     """Remove a contact.
 
@@ -89,7 +92,7 @@ def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
 def register(app: typer.Typer) -> None:
     app.add_typer(contacts_app, name="contacts")
 
-    @app.command("identity")
+    @command(app, "identity")
     def identity_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         """Print your public identity (one line to send to colleagues) and its fingerprint.
 
@@ -106,16 +109,16 @@ def register(app: typer.Typer) -> None:
         print(me.line())
         console(stderr=True).print(f"{me.name}, {me.agency} — fingerprint [bold]{me.fingerprint}[/bold]")
 
-    @app.command("export")
+    @command(app, "export")
     def export_cmd(
         ctx: typer.Context,
-        cases: Optional[list[str]] = typer.Argument(None, help="Case numbers to export."),
-        to: Optional[list[str]] = typer.Option(None, "--to", help="A contact who may open it (repeatable)."),
-        output: Path = typer.Option(..., "--output", "-o", help="The bundle file to write.", dir_okay=False),
-        everything: bool = typer.Option(False, "--all", help="Every open case of yours (e.g. when leaving)."),
-        handover: bool = typer.Option(False, "--handover", help="Transfer responsibility: your copy becomes read-only."),
-        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help="For a recipient with no identity yet: protect the bundle with the passphrase in this file.", dir_okay=False),
-        use_passphrase: bool = typer.Option(False, "--with-passphrase", help="Protect the bundle with a passphrase typed at the prompt."),
+        cases: Optional[list[str]] = typer.Argument(None, help=_("Case numbers to export.")),
+        to: Optional[list[str]] = typer.Option(None, "--to", help=_("A contact who may open it (repeatable).")),
+        output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
+        everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
+        handover: bool = typer.Option(False, "--handover", help=_("Transfer responsibility: your copy becomes read-only.")),
+        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help=_("For a recipient with no identity yet: protect the bundle with the passphrase in this file."), dir_okay=False),
+        use_passphrase: bool = typer.Option(False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")),
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
@@ -153,14 +156,14 @@ def register(app: typer.Typer) -> None:
         if handover:
             out.print("Your copy is now read-only.")
 
-    @app.command("import")
+    @command(app, "import")
     def import_cmd(
         ctx: typer.Context,
-        file: Path = typer.Argument(..., help="The bundle file.", dir_okay=False),
-        trust_sender: bool = typer.Option(False, "--trust-sender", help="Accept a sender who is not in your contacts (compare the fingerprint first)."),
-        yes: bool = typer.Option(False, "--yes", help="Confirm the import without being asked."),
-        on_conflict: Optional[str] = typer.Option(None, "--on-conflict", help="For cases changed on both sides: keep-local, take-theirs or keep-both."),
-        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help="The bundle's passphrase, if it has one.", dir_okay=False),
+        file: Path = typer.Argument(..., help=_("The bundle file."), dir_okay=False),
+        trust_sender: bool = typer.Option(False, "--trust-sender", help=_("Accept a sender who is not in your contacts (compare the fingerprint first).")),
+        yes: bool = typer.Option(False, "--yes", help=_("Confirm the import without being asked.")),
+        on_conflict: Optional[str] = typer.Option(None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")),
+        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False),
         no_input: bool = NoInputOption,
     ) -> None:
         """Check, show and import a bundle, in one transaction.

@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import AnswersOption, NoInputOption, answers_from, console, env_of
+from casecli.i18n import _
+
+from casecli.commands.common import AnswersOption, NoInputOption, answers_from, command, console, env_of
 from casecli.context import Env
 
 RECOVERY_WARNING = (
@@ -63,13 +65,13 @@ def create_interactively(env: Env):
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("init")
+    @command(app, "init")
     def init_cmd(
         ctx: typer.Context,
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,
         agency_key: Optional[str] = typer.Option(
-            None, "--agency-key", help="Your agency's recovery public key (casecli-agency1:…), if it has one."
+            None, "--agency-key", help=_("Your agency's recovery public key (casecli-agency1:…), if it has one.")
         ),
     ) -> None:
         """Create the encrypted case store and your case worker profile.

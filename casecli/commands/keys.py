@@ -8,10 +8,13 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import console, env_of
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+from casecli.commands.common import command, console, env_of
 
 agency_app = typer.Typer(
-    help="The agency recovery key: made and kept offline by the data protection officer.", no_args_is_help=True
+    cls=CaseCliGroup, help=_("The agency recovery key: made and kept offline by the data protection officer."), no_args_is_help=True
 )
 
 
@@ -21,10 +24,10 @@ def _write_json(path: Path, doc: dict) -> None:
     write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
 
 
-@agency_app.command("new")
+@command(agency_app, "new")
 def agency_new(
     ctx: typer.Context,
-    output: Path = typer.Option(..., "--output", "-o", help="Where to write the private key file (keep it offline).", dir_okay=False),
+    output: Path = typer.Option(..., "--output", "-o", help=_("Where to write the private key file (keep it offline)."), dir_okay=False),
 ) -> None:
     """Make an agency recovery key pair (for the agency's data protection officer).
 
@@ -49,8 +52,8 @@ def agency_new(
     console(stderr=True).print(f"Private key written to {output}. Fingerprint: {fpr}")
 
 
-@agency_app.command("add")
-def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help="The agency's public key (casecli-agency1:…).")) -> None:
+@command(agency_app, "add")
+def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help=_("The agency's public key (casecli-agency1:…)."))) -> None:
     """Let the agency's key holder recover this store if every other secret is lost.
 
     Example: casecli agency-key add casecli-agency1:3q2+7w…
@@ -65,12 +68,12 @@ def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help="T
     console().print(f"Agency recovery key added (fingerprint {sealing.fingerprint(public)}): compare it with your agency's.")
 
 
-@agency_app.command("answer")
+@command(agency_app, "answer")
 def agency_answer(
     ctx: typer.Context,
-    request: Path = typer.Argument(..., help="The recovery request file a worker sent.", dir_okay=False),
-    key: Path = typer.Option(..., "--key", help="The agency private key file.", dir_okay=False),
-    output: Path = typer.Option(..., "--output", "-o", help="Where to write the response for the worker.", dir_okay=False),
+    request: Path = typer.Argument(..., help=_("The recovery request file a worker sent."), dir_okay=False),
+    key: Path = typer.Option(..., "--key", help=_("The agency private key file."), dir_okay=False),
+    output: Path = typer.Option(..., "--output", "-o", help=_("Where to write the response for the worker."), dir_okay=False),
 ) -> None:
     """Answer a worker's recovery request with the agency private key (done offline by the key holder).
 
@@ -94,7 +97,7 @@ def agency_answer(
 def register(app: typer.Typer) -> None:
     app.add_typer(agency_app, name="agency-key")
 
-    @app.command("passwd")
+    @command(app, "passwd")
     def passwd_cmd(ctx: typer.Context) -> None:
         """Change the store passphrase (instant, whatever the number of cases).
 
@@ -110,12 +113,12 @@ def register(app: typer.Typer) -> None:
         keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), kdf_memory(env))
         console().print("Passphrase changed.")
 
-    @app.command("recover")
+    @command(app, "recover")
     def recover_cmd(
         ctx: typer.Context,
-        code_file: Optional[Path] = typer.Option(None, "--code-file", help="Read the recovery code from this file instead of asking.", dir_okay=False),
-        agency_request: Optional[Path] = typer.Option(None, "--agency-request", help="Start a recovery through the agency key: write a request file.", dir_okay=False),
-        agency_response: Optional[Path] = typer.Option(None, "--agency-response", help="Finish it with the response file from the agency's key holder.", dir_okay=False),
+        code_file: Optional[Path] = typer.Option(None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False),
+        agency_request: Optional[Path] = typer.Option(None, "--agency-request", help=_("Start a recovery through the agency key: write a request file."), dir_okay=False),
+        agency_response: Optional[Path] = typer.Option(None, "--agency-response", help=_("Finish it with the response file from the agency's key holder."), dir_okay=False),
     ) -> None:
         """Open the store without the passphrase, and set a new one.
 
@@ -154,7 +157,7 @@ def register(app: typer.Typer) -> None:
         keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), memory)
         console().print("Recovered: the store now opens with the new passphrase. Your recovery code still works.")
 
-    @app.command("rekey")
+    @command(app, "rekey")
     def rekey_cmd(ctx: typer.Context) -> None:
         """Re-encrypt the whole store under a new key (if the key itself may have leaked).
 

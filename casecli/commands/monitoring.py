@@ -8,12 +8,15 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
 
-CaseArgument = typer.Argument(..., help="Case number, e.g. MX7-0042-R.")
-referral_app = typer.Typer(help="Referrals to other agencies: add, update, list.", no_args_is_help=True)
-visit_app = typer.Typer(help="Monitoring visits: add, list.", no_args_is_help=True)
-item_app = typer.Typer(help="Progress on plan items.", no_args_is_help=True)
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
+
+CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
+referral_app = typer.Typer(cls=CaseCliGroup, help=_("Referrals to other agencies: add, update, list."), no_args_is_help=True)
+visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."), no_args_is_help=True)
+item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)
 
 
 def _date(value: Optional[str], today: dt.date, option: str) -> dt.date:
@@ -27,7 +30,7 @@ def _date(value: Optional[str], today: dt.date, option: str) -> dt.date:
         raise InvalidInput(f"{option}: expected a date as YYYY-MM-DD") from None
 
 
-@referral_app.command("add")
+@command(referral_app, "add")
 def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
     """Refer the child to another agency, recording consent and what was shared.
 
@@ -48,13 +51,13 @@ def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional
     console().print(f"Referral [bold]{saved['ref']}[/bold] recorded for {number} (pending). Update it with `casecli referral update {saved['ref']}`.")
 
 
-@referral_app.command("update")
+@command(referral_app, "update")
 def referral_update(
     ctx: typer.Context,
-    ref: str = typer.Argument(..., help="The referral id, e.g. R-4KXQM."),
-    status: str = typer.Option(..., "--status", help="pending, accepted, declined, completed or no_response."),
-    date: Optional[str] = typer.Option(None, "--date", help="When it changed (YYYY-MM-DD; default today)."),
-    note: str = typer.Option("", "--note", help="A short note."),
+    ref: str = typer.Argument(..., help=_("The referral id, e.g. R-4KXQM.")),
+    status: str = typer.Option(..., "--status", help=_("pending, accepted, declined, completed or no_response.")),
+    date: Optional[str] = typer.Option(None, "--date", help=_("When it changed (YYYY-MM-DD; default today).")),
+    note: str = typer.Option("", "--note", help=_("A short note.")),
 ) -> None:
     """Record a referral's new status.
 
@@ -68,8 +71,8 @@ def referral_update(
     console().print(f"Referral {saved['ref']} of {saved['case_number']}: {saved['status']} on {saved['on_date']}.")
 
 
-@referral_app.command("list")
-def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None, help="Only this case."), as_json: bool = JsonOption) -> None:
+@command(referral_app, "list")
+def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None, help=_("Only this case.")), as_json: bool = JsonOption) -> None:
     """List referrals and their status; those waiting too long are flagged.
 
     Example: casecli referral list MX7-0042-R
@@ -93,13 +96,13 @@ def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None,
     console().print(table)
 
 
-@item_app.command("done")
+@command(item_app, "done")
 def item_done(
     ctx: typer.Context,
     case: str = CaseArgument,
-    item: str = typer.Argument(..., help="The item id (see `casecli plan show` or `casecli show --json`)."),
-    status: str = typer.Option("done", "--status", help="done, partly or not_done."),
-    date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD (default today)."),
+    item: str = typer.Argument(..., help=_("The item id (see `casecli plan show` or `casecli show --json`).")),
+    status: str = typer.Option("done", "--status", help=_("done, partly or not_done.")),
+    date: Optional[str] = typer.Option(None, "--date", help=_("YYYY-MM-DD (default today).")),
     note: str = typer.Option("", "--note"),
 ) -> None:
     """Mark a plan item done, partly done or not done.
@@ -136,7 +139,7 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
     return items
 
 
-@visit_app.command("add")
+@command(visit_app, "add")
 def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
     """Record a monitoring visit, walking the plan's open items; the next visit follows the plan's frequency.
 
@@ -169,7 +172,7 @@ def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Pa
     out.print(f"Visit recorded for {number}. Next visit: {saved['next_visit']}.")
 
 
-@visit_app.command("list")
+@command(visit_app, "list")
 def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
     """List a case's visits, newest first, counted against the plan's frequency.
 
@@ -198,7 +201,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(visit_app, name="visit")
     plan_app.add_typer(item_app, name="item")
 
-    @app.command("review")
+    @command(app, "review")
     def review_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
         """A formal review: progress on each plan item, the child's views, and a decision.
 
@@ -234,7 +237,7 @@ def register(app: typer.Typer) -> None:
             else:
                 out.print(f"Next: close the case with `casecli close {number}`.")
 
-    @app.command("close")
+    @command(app, "close")
     def close_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
         """Close a case with a standard reason and the checks that reason needs; it becomes read-only.
 
@@ -253,8 +256,8 @@ def register(app: typer.Typer) -> None:
             close_case(store, number, clean)
         console().print(f"{number} is closed ({clean['reason']}). Reopen it with `casecli reopen {number} --reason …`.")
 
-    @app.command("reopen")
-    def reopen_cmd(ctx: typer.Context, case: str = CaseArgument, reason: str = typer.Option(..., "--reason", help="Why the case is reopened.")) -> None:
+    @command(app, "reopen")
+    def reopen_cmd(ctx: typer.Context, case: str = CaseArgument, reason: str = typer.Option(..., "--reason", help=_("Why the case is reopened."))) -> None:
         """Reopen a closed case.
 
         Example: casecli reopen MX7-0042-R --reason "the child came back to the shelter"
@@ -266,10 +269,10 @@ def register(app: typer.Typer) -> None:
             number = reopen_case(store, case, reason, env.today)
         console().print(f"{number} is open again.")
 
-    @app.command("agenda")
+    @command(app, "agenda")
     def agenda_cmd(
         ctx: typer.Context,
-        days: Optional[int] = typer.Option(None, "--days", min=0, max=365, help="Also what falls due within this many days (default: the agency setting, 7)."),
+        days: Optional[int] = typer.Option(None, "--days", min=0, max=365, help=_("Also what falls due within this many days (default: the agency setting, 7).")),
         as_json: bool = JsonOption,
     ) -> None:
         """Everything due or overdue across your open cases, most urgent first, with the command that resolves it.

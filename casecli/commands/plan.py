@@ -7,19 +7,22 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, console, env_of, open_store, print_json
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
 
-plan_app = typer.Typer(help="The Care and Protection Plan: edit, check, activate, show, compare versions.", no_args_is_help=True)
-CaseArgument = typer.Argument(..., help="Case number, e.g. MX7-0042-R.")
+from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
+
+plan_app = typer.Typer(cls=CaseCliGroup, help=_("The Care and Protection Plan: edit, check, activate, show, compare versions."), no_args_is_help=True)
+CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 
 
-@plan_app.command("edit")
+@command(plan_app, "edit")
 def edit_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
     answers: Optional[Path] = AnswersOption,
     no_input: bool = NoInputOption,
-    activate: bool = typer.Option(False, "--activate", help="Activate the saved version (refused if incomplete)."),
+    activate: bool = typer.Option(False, "--activate", help=_("Activate the saved version (refused if incomplete).")),
 ) -> None:
     """Create the first plan or revise the current one (every save is a new version).
 
@@ -89,7 +92,7 @@ def _plan_lines(plan: dict) -> list[str]:
     return lines
 
 
-@plan_app.command("check")
+@command(plan_app, "check")
 def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
     """List what the plan lacks against its seven elements, and which items are past their date.
 
@@ -113,7 +116,7 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
         out.print(f"  [red]overdue[/red] {item['kind']} “{item['title']}” was due {item['due']}")
 
 
-@plan_app.command("activate")
+@command(plan_app, "activate")
 def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
     """Activate the latest plan version; refused, with what is missing, if it is incomplete.
 
@@ -128,7 +131,7 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
     console().print(f"Plan version {result['version']} of {result['case_number']} {word} active.")
 
 
-@plan_app.command("history")
+@command(plan_app, "history")
 def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
     """List the plan's versions.
 
@@ -154,12 +157,12 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     console().print(table)
 
 
-@plan_app.command("diff")
+@command(plan_app, "diff")
 def diff_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
-    old: int = typer.Argument(..., help="The older version."),
-    new: int = typer.Argument(..., help="The newer version."),
+    old: int = typer.Argument(..., help=_("The older version.")),
+    new: int = typer.Argument(..., help=_("The newer version.")),
     as_json: bool = JsonOption,
 ) -> None:
     """Show what changed between two plan versions.
@@ -194,14 +197,14 @@ def diff_cmd(
             out.print(f"~ {plans.ITEM_NAMES[key]}s reordered")
 
 
-@plan_app.command("show")
+@command(plan_app, "show")
 def show_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
-    version: Optional[int] = typer.Option(None, "--version", help="A given version (default: the latest)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="markdown or html, for printing (default: a terminal view)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the document to this file (plain text: not encrypted).", dir_okay=False),
-    redact: bool = typer.Option(False, "--redact", help="Leave out the child's name and identifying details (for another sector)."),
+    version: Optional[int] = typer.Option(None, "--version", help=_("A given version (default: the latest).")),
+    fmt: Optional[str] = typer.Option(None, "--format", help=_("markdown or html, for printing (default: a terminal view).")),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False),
+    redact: bool = typer.Option(False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")),
 ) -> None:
     """Render the plan as a document with signature lines for the worker and the child.
 

@@ -7,12 +7,14 @@ from typing import Optional
 
 import typer
 
-from casecli.commands.common import JsonOption, console, env_of, open_store, print_json
+from casecli.i18n import _
+
+from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("log")
-    def log_cmd(ctx: typer.Context, case: str = typer.Argument(..., help="Case number."), as_json: bool = JsonOption) -> None:
+    @command(app, "log")
+    def log_cmd(ctx: typer.Context, case: str = typer.Argument(..., help=_("Case number.")), as_json: bool = JsonOption) -> None:
         """The case's history, readably: who changed what, when (old → new values).
 
         Example: casecli log MX7-0042-R
@@ -34,7 +36,7 @@ def register(app: typer.Typer) -> None:
                 if isinstance(change, dict) and set(change) == {"old", "new"}:
                     out.print(f"      {field}: {change['old']!s} → {change['new']!s}")
 
-    @app.command("verify")
+    @command(app, "verify")
     def verify_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         """Check the store: SQLCipher page integrity, SQLite integrity, and every case's chain of events.
 
@@ -60,8 +62,8 @@ def register(app: typer.Typer) -> None:
             where = f"{first['case_number']} event {first['seq']} {first['why']}" if first else "the store's pages are damaged"
             raise CaseCliError(f"verify failed: {where}")
 
-    @app.command("backup")
-    def backup_cmd(ctx: typer.Context, output: Path = typer.Option(..., "--output", "-o", help="The backup file (its key file is written beside it).", dir_okay=False)) -> None:
+    @command(app, "backup")
+    def backup_cmd(ctx: typer.Context, output: Path = typer.Option(..., "--output", "-o", help=_("The backup file (its key file is written beside it)."), dir_okay=False)) -> None:
         """Write a consistent encrypted copy of the store, even while it is in use, and check it.
 
         The copy opens with the same passphrase and recovery code as the store. Keep it on another device.
@@ -75,9 +77,9 @@ def register(app: typer.Typer) -> None:
             report = backup(store, env.store_path, output)
         console().print(f"Backup written and checked: {output} (+ {output.name}.keys), {report['cases']} cases.")
 
-    @app.command("restore")
-    def restore_cmd(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made with `casecli backup`.", dir_okay=False),
-                    yes: bool = typer.Option(False, "--yes", help="Replace the store without being asked.")) -> None:
+    @command(app, "restore")
+    def restore_cmd(ctx: typer.Context, file: Path = typer.Argument(..., help=_("A backup made with `casecli backup`."), dir_okay=False),
+                    yes: bool = typer.Option(False, "--yes", help=_("Replace the store without being asked."))) -> None:
         """Replace the store with a backup, after checking the backup; the replaced store is kept aside.
 
         Example: casecli restore /media/usb/casecli-2026-11-23.db
@@ -100,13 +102,13 @@ def register(app: typer.Typer) -> None:
         if report["kept_aside"]:
             out.print(f"The replaced store is kept at {report['kept_aside']} (delete it when you no longer need it).")
 
-    @app.command("purge")
+    @command(app, "purge")
     def purge_cmd(
         ctx: typer.Context,
-        case: Optional[str] = typer.Argument(None, help="One case to remove early (with --now and --reason)."),
-        now: bool = typer.Option(False, "--now", help="Remove this case now, before its retention date."),
-        reason: str = typer.Option("", "--reason", help="Why (recorded in the tombstone)."),
-        yes: bool = typer.Option(False, "--yes", help="Delete without being asked."),
+        case: Optional[str] = typer.Argument(None, help=_("One case to remove early (with --now and --reason).")),
+        now: bool = typer.Option(False, "--now", help=_("Remove this case now, before its retention date.")),
+        reason: str = typer.Option("", "--reason", help=_("Why (recorded in the tombstone).")),
+        yes: bool = typer.Option(False, "--yes", help=_("Delete without being asked.")),
         as_json: bool = JsonOption,
     ) -> None:
         """Delete closed cases past their retention date for good, leaving only a tombstone.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from casecli.commands.common import JsonOption, console, env_of, open_store, print_json
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
 
-settings_app = typer.Typer(help="Agency settings: deadlines by risk level, referral and agenda limits.", no_args_is_help=True)
+from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
+
+settings_app = typer.Typer(cls=CaseCliGroup, help=_("Agency settings: deadlines by risk level, referral and agenda limits."), no_args_is_help=True)
 
 
-@settings_app.command("show")
+@command(settings_app, "show")
 def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """Show every setting and its value.
 
@@ -29,8 +32,8 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         console().print(f"{key} = {value}{note}")
 
 
-@settings_app.command("set")
-def set_cmd(ctx: typer.Context, key: str = typer.Argument(..., help="e.g. deadlines.high.plan_days"), value: str = typer.Argument(...)) -> None:
+@command(settings_app, "set")
+def set_cmd(ctx: typer.Context, key: str = typer.Argument(..., help=_("e.g. deadlines.high.plan_days")), value: str = typer.Argument(...)) -> None:
     """Change one setting (whole numbers of days or years).
 
     Example: casecli settings set deadlines.high.plan_days 5

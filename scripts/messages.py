@@ -1,0 +1,99 @@
+"""Maintain the translation catalogs.
+
+    python scripts/messages.py extract   # add every message the CLI shows to each catalog (keeps translations)
+    python scripts/messages.py compile   # .po -> .mo (commit both)
+
+Needs babel (in the test extra). The messages are collected by importing the CLI and building
+every command, so help texts and option descriptions are always complete.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def collected() -> set[str]:
+    from casecli import i18n
+
+    i18n.recorded = set()
+    i18n.set_language("en")
+    import typer.main
+
+    from casecli import cli
+
+    typer.main.get_command(cli.app)
+    from casecli import messages  # noqa: F401  (messages shown at run time, listed once)
+
+    return set(i18n.recorded) | set(messages.ALL)
+
+
+def catalog_path(lang: str, domain: str = "casecli") -> Path:
+    return ROOT / "casecli" / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def extract() -> None:
+    from casecli.i18n import LANGUAGES
+
+    found = collected()
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        path = catalog_path(lang)
+        old = read_po(path.open("rb")) if path.exists() else Catalog(locale=lang, domain="casecli")
+        new = Catalog(locale=lang, domain="casecli", project="casecli")
+        for msgid in sorted(found):
+            existing = old.get(msgid)
+            new.add(msgid, existing.string if existing else "")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, new, width=0, omit_header=False, sort_output=True)
+        missing = [m for m in new if m.id and not m.string]
+        print(f"{path.relative_to(ROOT)}: {len(found)} messages, {len(missing)} untranslated")
+
+
+def compile_all() -> None:
+    for po in sorted((ROOT / "casecli" / "locale").rglob("*.po")):
+        with po.open("rb") as handle:
+            catalog = read_po(handle)
+        with po.with_suffix(".mo").open("wb") as handle:
+            write_mo(handle, catalog)
+        print(f"compiled {po.relative_to(ROOT)}")
+
+
+def check() -> int:
+    """Exit 1, listing them, if a message is missing, untranslated, or a .mo is stale."""
+    import gettext
+    import json
+
+    from casecli.i18n import LANGUAGES, LOCALE_DIR
+
+    found = collected()
+    problems = []
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue
+        with catalog_path(lang).open("rb") as handle:
+            catalog = read_po(handle)
+        translated = {m.id: m.string for m in catalog if m.id}
+        problems += [f"{lang}: not in the catalog: {m!r}" for m in sorted(found - set(translated))]
+        problems += [f"{lang}: untranslated: {m!r}" for m, t in sorted(translated.items()) if not t]
+        compiled = gettext.translation("casecli", LOCALE_DIR, languages=[lang])
+        problems += [f"{lang}: casecli.mo is stale (run: python scripts/messages.py compile)"
+                     for m, t in translated.items() if t and compiled.gettext(m) != t][:1]
+    print(json.dumps({"messages": len(found), "problems": problems}, ensure_ascii=False))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    action = sys.argv[1]
+    if action == "check":
+        sys.exit(check())
+    {"extract": extract, "compile": compile_all}[action]()

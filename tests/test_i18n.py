@@ -1,0 +1,67 @@
+"""The translation layer: catalogs complete and compiled, and help in Spanish with no English left."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+WALK_HELP = """
+import json, typer.main
+from typer.testing import CliRunner
+from casecli.cli import app
+root = typer.main.get_command(app)
+out = {}
+def walk(command, path):
+    result = CliRunner().invoke(app, path + ["--help"], terminal_width=100)
+    out[" ".join(path) or "casecli"] = result.output
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        walk(sub, path + [name])
+walk(root, [])
+print(json.dumps(out))
+"""
+
+
+def flatten(text: str) -> str:
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+
+def test_catalogs_hold_every_message_translated_and_compiled():
+    pytest.importorskip("babel")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "messages.py"), "check"], capture_output=True, text=True)
+    report = json.loads(done.stdout)
+    assert report["problems"] == [], report["problems"]
+    assert report["messages"] > 100
+
+
+def test_help_of_every_command_in_spanish_has_no_english_left():
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "casecli" / "locale" / "es" / "LC_MESSAGES" / "casecli.po").open("rb") as handle:
+        catalog = {m.id: m.string for m in read_po(handle) if m.id and m.string != m.id}
+    env = {**os.environ, "CASECLI_LANG": "es", "NO_COLOR": "1", "COLUMNS": "100"}
+    helps = json.loads(subprocess.run([sys.executable, "-c", WALK_HELP], env=env, capture_output=True, text=True, check=True).stdout)
+    assert len(helps) > 40
+    english = [flatten(m) for m in catalog if len(m) > 12]
+    for command, text in helps.items():
+        shown = flatten(text)
+        assert "Uso:" in shown and "Mostrar este mensaje y salir." in shown, command
+        left = [m for m in english if m[:60] in shown]
+        assert left == [], (command, left)
+
+
+def test_english_help_is_unchanged_without_a_language(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CASECLI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    text = subprocess.run([sys.executable, "-m", "casecli", "list", "--help"], env={**env, "COLUMNS": "100"}, capture_output=True, text=True).stdout
+    assert "List cases, highest risk first." in text and "Usage:" in text
+    text = subprocess.run([sys.executable, "-m", "casecli", "--lang", "es", "list", "--help"], env={**env, "COLUMNS": "100"}, capture_output=True, text=True).stdout
+    assert "Lista los casos" in text
+    text = subprocess.run([sys.executable, "-m", "casecli", "list", "--help"], env={**env, "LANG": "es_MX.UTF-8", "COLUMNS": "100"}, capture_output=True, text=True).stdout
+    assert "Lista los casos" in text
