@@ -94,7 +94,12 @@ class CaseNotFound(CaseCliError):
 class Cancelled(CaseCliError):
     exit_code = ExitCode.CANCELLED
 
-    def __init__(self, message: str = "Cancelled: nothing was saved."):
+    def __init__(self, message: str | None = None):
+        if message is None:
+            from casecli import messages
+            from casecli.i18n import _
+
+            message = _(messages.NOTHING_SAVED)
         super().__init__(message)
 
 

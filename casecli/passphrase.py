@@ -41,16 +41,17 @@ def _unavailable(file_var: str, value_var: str) -> PassphraseUnavailable:
 
 
 def read_passphrase(
-    env: Env, message: str = "Store passphrase", file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV
+    env: Env, message: str | None = None, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV
 ) -> str:
     given = _from_environment(env, file_var, value_var)
     if given is not None:
         return given
     if not env.interactive:
         raise _unavailable(file_var, value_var)
-    from casecli import prompts
+    from casecli import messages, prompts
+    from casecli.i18n import _
 
-    return prompts.password(f"{message}:")
+    return prompts.password(f"{message or _(messages.STORE_PASSPHRASE)}:")
 
 
 def check_new(passphrase: str) -> str | None:

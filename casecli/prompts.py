@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from casecli import messages
 from casecli.errors import Cancelled
 from casecli.forms import MISSING, Field
+from casecli.i18n import _
 
 SKIP = "__skip__"
 
@@ -59,21 +61,21 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
 
     label = field.label(lang)
     hint = field.help(lang)
-    message = f"{label}{' (' + hint + ')' if hint else ''}{'' if field.required else ' [optional]'}"
+    message = f"{label}{' (' + hint + ')' if hint else ''}{'' if field.required else ' [' + _(messages.OPTIONAL) + ']'}"
     if current is None:
         current = field.default(today)
 
     if field.type == "boolean":
-        choices = [("Yes / Sí", True), ("No", False)]
+        choices = [(_(messages.YES), True), (_(messages.NO), False)]
         if not field.required:
-            choices.append(("— skip —", SKIP))
+            choices.append((_(messages.SKIP), SKIP))
         value = select(message, choices, default=current)
         return None if value == SKIP else value
 
     if field.type == "choice":
         choices = [(field.choice_label(v, lang), v) for v in field.choice_values]
         if not field.required:
-            choices.append(("— skip —", SKIP))
+            choices.append((_(messages.SKIP), SKIP))
         value = select(message, choices, default=current)
         return None if value == SKIP else value
 
@@ -115,7 +117,7 @@ def display_value(field: Field, value: Any, lang: str) -> str:
     if value == MISSING:
         return "(missing)"
     if field.type == "boolean":
-        return ("Yes" if value else "No") if lang == "en" else ("Sí" if value else "No")
+        return _(messages.YES) if value else _(messages.NO)
     if field.type == "choice":
         return field.choice_label(value, lang)
     if field.type == "multichoice":

@@ -12,7 +12,9 @@ from typing import Any
 
 from casecli.context import Env
 from casecli.errors import Cancelled, InvalidAnswers
+from casecli import messages
 from casecli.forms import Form
+from casecli.i18n import _
 
 
 def collect(
@@ -64,19 +66,16 @@ def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: boo
             return clean
         if console is not None:
             show_summary(form, clean, console, lang)
-        choices = [("Save" if lang == "en" else "Guardar", "save")] if not problems else []
-        choices += [
-            ("Correct an answer" if lang == "en" else "Corregir una respuesta", "correct"),
-            ("Cancel (save nothing)" if lang == "en" else "Cancelar (no guardar nada)", "cancel"),
-        ]
-        action = prompts.select("What now?" if lang == "en" else "¿Y ahora?", choices)
+        choices = [(_(messages.SAVE), "save")] if not problems else []
+        choices += [(_(messages.CORRECT), "correct"), (_(messages.CANCEL), "cancel")]
+        action = prompts.select(_(messages.WHAT_NOW), choices)
         if action == "save":
             return clean
         if action == "cancel":
             raise Cancelled()
         applicable = form.applicable(clean)
         field_id = prompts.select(
-            "Which answer?" if lang == "en" else "¿Qué respuesta?",
+            _(messages.WHICH_ANSWER),
             [(f"{f.label(lang)}: {prompts.display_value(f, clean.get(f.id), lang)}", f.id) for f in applicable],
         )
         field = form.field(field_id)

@@ -38,12 +38,13 @@ def spawn(home, *args, passphrase=True):
 
 
 class Wizard:
-    def __init__(self, child, form_name):
+    def __init__(self, child, form_name, lang="en"):
         self.child = child
         self.form = load_form(form_name)
+        self.lang = lang
 
     def answer(self, field_id: str, keys: str) -> None:
-        self.child.expect_exact(self.form.field(field_id).label("en"))
+        self.child.expect_exact(self.form.field(field_id).label(self.lang))
         self.child.send(keys)
 
 
@@ -372,3 +373,24 @@ def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
     child.close()
     assert child.exitstatus == 0
     assert luis.json("show", number)["case_worker"] == "Luis Pérez"
+
+
+def test_registration_wizard_entirely_in_spanish_then_shown_in_english(cli):
+    cli.init(language="es")
+    child = spawn(cli.home, "new-case")
+    w = Wizard(child, "registration", lang="es")
+    fill_registration(w)
+    child.expect_exact("¿Y ahora?")
+    child.expect_exact("Guardar")
+    child.send(ENTER)
+    child.expect(r"Caso registrado: \S*?(MX7-\d{4}-\w)")
+    number = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    reg = cli.json("show", number)["registration"]
+    assert reg["nationality"] == "honduras" and reg["protection_status"] == "unaccompanied" and reg["dob_known"] is False
+    english = cli.ok("--lang", "en", "show", number).stdout
+    assert "Unaccompanied" in english and "Separation and family" in english and "No acompañado" not in english
+    spanish = cli.ok("show", number).stdout
+    assert "No acompañado" in spanish and "Separación y familia" in spanish

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from casecli import messages
 from casecli.i18n import _
 
 from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
@@ -47,7 +48,7 @@ def register(app: typer.Typer) -> None:
                     return
             number = register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
         note = " (quick: complete it with `casecli edit " + number + "`)" if quick else ""
-        out.print(f"Registered case [bold]{number}[/bold].{note}")
+        out.print(_(messages.REGISTERED).format(number=f"[bold]{number}[/bold]") + note)
 
     @command(app, "edit")
     def edit_cmd(
