@@ -19,8 +19,12 @@ FORMATS = ("markdown", "html")
 REDACTED = "[…]"
 
 
-def _environment(fmt: str):
+def _environment(fmt: str, lang: str = "en"):
+    import gettext
+
     import jinja2
+
+    from casecli.i18n import DOMAIN, LOCALE_DIR
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("casecli", "templates/documents"),
@@ -30,7 +34,8 @@ def _environment(fmt: str):
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.install_null_translations(newstyle=True)  # the translation layer plugs in here
+    # The document's language, which may differ from the interface's (a plan read with a family).
+    env.install_gettext_translations(gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True), newstyle=True)
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
     return env
 
@@ -99,9 +104,27 @@ def plan_context(store, text: str, today: dt.date, version: int | None = None, l
         "participation": _rows(plans.HEADER_FORM, {k: v for k, v in header.items() if k in ("child_took_part", "child_views", "child_agrees", "not_part_reason")}, lang, scrub),
         "missing": [] if plan["status"] == "active" else plans.missing(data, number, latest_needs(store, number), today),
         "generated_on": today.isoformat(),
+        "lang": lang,
     }
 
 
 def render_plan(context: dict, fmt: str) -> str:
-    template = _environment(fmt).get_template("plan.md.j2" if fmt == "markdown" else "plan.html.j2")
+    template = _environment(fmt, context["lang"]).get_template("plan.md.j2" if fmt == "markdown" else "plan.html.j2")
     return template.render(**context)
+
+
+def template_messages() -> set[str]:
+    """Every message the document templates translate (for the catalogs)."""
+    from importlib import resources
+
+    env = _environment("html")
+    folder = resources.files("casecli") / "templates" / "documents"
+    found = set()
+    for path in folder.iterdir():
+        if path.name.endswith(".j2"):
+            for _line, _function, message in env.extract_translations(path.read_text(encoding="utf-8")):
+                # a call with keyword arguments comes back as a tuple whose first item is the message
+                text = message[0] if isinstance(message, tuple) else message
+                if isinstance(text, str):
+                    found.add(text)
+    return found

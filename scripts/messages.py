@@ -32,7 +32,9 @@ def collected() -> set[str]:
     typer.main.get_command(cli.app)
     from casecli import messages  # noqa: F401  (messages shown at run time, listed once)
 
-    return set(i18n.recorded) | set(messages.ALL)
+    from casecli.documents import template_messages
+
+    return set(i18n.recorded) | set(messages.ALL) | template_messages()
 
 
 def catalog_path(lang: str, domain: str = "casecli") -> Path:

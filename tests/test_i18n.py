@@ -65,3 +65,18 @@ def test_english_help_is_unchanged_without_a_language(tmp_path):
     assert "Lista los casos" in text
     text = subprocess.run([sys.executable, "-m", "casecli", "list", "--help"], env={**env, "LANG": "es_MX.UTF-8", "COLUMNS": "100"}, capture_output=True, text=True).stdout
     assert "Lista los casos" in text
+
+
+def test_plan_document_in_spanish_whatever_the_interface(ready):
+    from .test_assessment_plan import INITIAL, complete_plan
+
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", complete_plan(("safety", "health", "family", "family"))), "--activate")
+    spanish = ready.ok("plan", "show", number, "--format", "html", "--lang", "es").stdout
+    for expected in ("Plan de Cuidado y Protección", "Necesidades de protección", "Firmas", "Cada 7 días.", "Casa hogar pequeña", '<html lang="es">'):
+        assert expected in spanish, expected
+    for english in ("Signatures", "Protection needs", "Small group home", "Every 7 days"):
+        assert english not in spanish, english
+    assert "Signatures" in ready.ok("plan", "show", number, "--format", "html").stdout  # the interface stays English
+    assert ready("plan", "show", number, "--lang", "fr").exit_code == 3

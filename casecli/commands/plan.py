@@ -205,21 +205,27 @@ def show_cmd(
     fmt: Optional[str] = typer.Option(None, "--format", help=_("markdown or html, for printing (default: a terminal view).")),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False),
     redact: bool = typer.Option(False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")),
+    doc_lang: Optional[str] = typer.Option(None, "--lang", help=_("The document's language (en or es), whatever the interface's.")),
 ) -> None:
     """Render the plan as a document with signature lines for the worker and the child.
 
     Example: casecli plan show MX7-0042-R
     Example: casecli plan show MX7-0042-R --format html --output plan.html
     Example: casecli plan show MX7-0042-R --format markdown --redact
+    Example: casecli plan show MX7-0042-R --format html --lang es --output plan-es.html
     """
     from casecli.documents import FORMATS, plan_context, render_plan
     from casecli.errors import InvalidInput
 
+    from casecli.i18n import LANGUAGES
+
     if fmt is not None and fmt not in FORMATS:
         raise InvalidInput(f"--format: expected one of: {', '.join(FORMATS)}")
+    if doc_lang is not None and doc_lang not in LANGUAGES:
+        raise InvalidInput(f"--lang: expected one of: {', '.join(LANGUAGES)}")
     env = env_of(ctx)
     with open_store(env) as store:
-        context = plan_context(store, case, env.today, version, env.lang, redact)
+        context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact)
     text = render_plan(context, fmt or "markdown")
     if output is not None:
         from casecli.fsutil import write_private_atomic
