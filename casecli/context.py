@@ -54,6 +54,8 @@ class Env:
         from casecli.errors import InvalidInput
 
         environ = dict(os.environ)
+        if lang is not None and normalise(lang) is None:
+            raise InvalidInput("--lang: expected en or es")
         from_flag = store is not None
         if store is None and environ.get(STORE_ENV):
             store = Path(environ[STORE_ENV])
@@ -74,14 +76,27 @@ class Env:
             interactive=interactive,
             no_input=no_input or not interactive,
             today=today,
-            lang=(lang or environ.get(LANG_ENV) or "en").split("_")[0].lower(),
-            lang_explicit=bool(lang or environ.get(LANG_ENV)),
+            lang=language(lang, environ),
+            lang_explicit=bool(normalise(lang) or normalise(environ.get(LANG_ENV))),
             environ=environ,
         )
 
     @property
     def keys_path(self) -> Path:
         return keys_path_for(self.store_path)
+
+
+def language(flag: str | None, environ: dict[str, str]) -> str:
+    """--lang, else CASECLI_LANG, else the system's language, else English."""
+    from casecli.i18n import choose
+
+    return normalise(flag) or choose([], environ)
+
+
+def normalise(value: str | None) -> str | None:
+    from casecli.i18n import normalise as _normalise
+
+    return _normalise(value)
 
 
 def keys_path_for(store_path: Path) -> Path:

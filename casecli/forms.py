@@ -125,8 +125,10 @@ class Field:
                 value = VALIDATORS[pattern](value)
             return value
         if t == "date":
+            from casecli.i18n import parse_date
+
             try:
-                value = dt.date.fromisoformat(str(raw).strip())
+                value = parse_date(str(raw))
             except ValueError:
                 raise ValueError(f"expected {self.expected()}") from None
             if self.spec.get("not_future") and value > today:

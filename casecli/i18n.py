@@ -54,9 +54,6 @@ def set_language(lang: str) -> None:
     global _translation, current
     current = lang if lang in LANGUAGES else "en"
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[current], fallback=True)
-    # Typer and Click translate their own words through stdlib gettext's default domain.
-    gettext.bindtextdomain("messages", str(LOCALE_DIR))
-    os.environ["LANGUAGE"] = current
 
 
 def _(message: str) -> str:
@@ -66,6 +63,40 @@ def _(message: str) -> str:
 
 
 def setup(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """At start-up: our catalogs, and Typer's own words (stdlib gettext's default domain, which
+    reads its language from the environment once, when Typer builds its help screens)."""
     lang = choose(argv, environ)
     set_language(lang)
+    gettext.bindtextdomain("messages", str(LOCALE_DIR))
+    os.environ["LANGUAGE"] = lang
     return lang
+
+
+def format_date(value) -> str:
+    """A date as the worker's language writes it: 2026-11-23 in English, 23/11/2026 in Spanish."""
+    import datetime as dt
+
+    if not value:
+        return "—"
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return day.strftime("%d/%m/%Y") if current == "es" else day.isoformat()
+
+
+def parse_date(text: str):
+    """ISO dates everywhere; in Spanish also DD/MM/AAAA (or with dashes), which is unambiguous there."""
+    import datetime as dt
+    import re
+
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if current == "es" and match:
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day)  # ValueError if there is no such day
+    raise ValueError(text)

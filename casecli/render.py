@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from casecli.i18n import format_date
+
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
 
@@ -28,8 +30,8 @@ def case_table(rows: list[dict]):
             stage,
             f"[{RISK_STYLE.get(risk, '')}]{risk}[/]",
             row["case_worker"],
-            row["registered_on"],
-            row["next_due"] or "—",
+            format_date(row["registered_on"]),
+            format_date(row["next_due"]),
         )
     return table
 
@@ -44,7 +46,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     header = (
         f"[bold]{record['case_number']}[/bold]  {record['child_name']}  age {age_text(record)}\n"
         f"stage: {record['stage']}   risk: [{RISK_STYLE.get(record['risk'], '')}]{record['risk']}[/]   "
-        f"case worker: {record['case_worker']}   registered: {record['registered_on']}"
+        f"case worker: {record['case_worker']}   registered: {format_date(record['registered_on'])}"
         + ("\n[yellow]training case (fictional)[/yellow]" if record.get("demo") else "")
     )
     if record.get("incomplete"):
@@ -75,7 +77,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         for a in assessments:
             needs = ", ".join(f"{n['domain']} ({n['judgement']})" for n in a["needs"]) or "—"
             risk = a["risk_after"] if a["risk_before"] == a["risk_after"] else f"{a['risk_before']} → {a['risk_after']}"
-            table.add_row(a["assessed_on"], a["kind"], risk, needs, a["created_by"])
+            table.add_row(format_date(a["assessed_on"]), a["kind"], risk, needs, a["created_by"])
         console.print(table)
     plan = record.get("plan")
     if plan:
@@ -105,7 +107,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             table.add_column(column)
         for v in visits:
             seen = ("yes, alone" if v["answers"].get("seen_alone") else "yes") if v["child_seen"] else "no"
-            table.add_row(v["visited_on"], v["answers"]["kind"], seen, v["answers"]["placement_suitable"], v["next_visit"])
+            table.add_row(format_date(v["visited_on"]), v["answers"]["kind"], seen, v["answers"]["placement_suitable"], format_date(v["next_visit"]))
         console.print(table)
     for review in record.get("reviews", []):
         console.print(f"Review {review['reviewed_on']}: {review['decision']} (by {review['by']})")

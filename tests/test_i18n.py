@@ -80,3 +80,27 @@ def test_plan_document_in_spanish_whatever_the_interface(ready):
         assert english not in spanish, english
     assert "Signatures" in ready.ok("plan", "show", number, "--format", "html").stdout  # the interface stays English
     assert ready("plan", "show", number, "--lang", "fr").exit_code == 3
+
+
+def test_dates_in_the_languages_usual_format(ready, monkeypatch):
+    import datetime as dt
+
+    from casecli import i18n
+    from casecli.forms import load_form
+
+    try:
+        i18n.set_language("es")
+        field = load_form("registration").field("date_of_birth")
+        assert field.coerce("3/2/2011", dt.date(2026, 11, 23)) == "2011-02-03"
+        assert field.coerce("2011-02-03", dt.date(2026, 11, 23)) == "2011-02-03"
+        assert i18n.format_date("2026-11-23") == "23/11/2026"
+        i18n.set_language("en")
+        with pytest.raises(ValueError):
+            field.coerce("3/2/2011", dt.date(2026, 11, 23))  # ambiguous in English: ISO only
+        assert i18n.format_date("2026-11-23") == "2026-11-23"
+    finally:
+        i18n.set_language("en")
+    number = ready.register()
+    assert "23/11/2026" in ready.ok("--lang", "es", "list").stdout
+    assert ready.json("--lang", "es", "list")[0]["registered_on"] == "2026-11-23"  # JSON stays ISO
+    del number

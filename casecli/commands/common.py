@@ -38,9 +38,13 @@ def command(app: typer.Typer, name: str, **options):
 
 def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
     options = ctx.find_root().obj or {}
-    return Env.from_process(
+    from casecli import i18n
+
+    env = Env.from_process(
         store=options.get("store"), no_input=no_input or options.get("no_input", False), lang=options.get("lang")
     )
+    i18n.set_language(env.lang)  # each command starts in its own language; a profile may change it
+    return env
 
 
 def console(stderr: bool = False):

@@ -297,6 +297,8 @@ def register(app: typer.Typer) -> None:
         for column in ("Case", "Risk", "Due", "What", "Do"):
             table.add_column(column)
         for item in items:
-            due = f"[red]{item['due']} ({item['days_late']} d late)[/red]" if item["overdue"] else item["due"]
+            from casecli.i18n import format_date
+
+            due = f"[red]{format_date(item['due'])} ({item['days_late']} d late)[/red]" if item["overdue"] else format_date(item["due"])
             table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{item['risk']}[/]", due, item["what"], item["command"])
         console().print(table)
