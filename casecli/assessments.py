@@ -11,8 +11,7 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.cases import resolve
-from casecli.closure import require_open
+from casecli.closure import resolve_open
 from casecli.due import refresh_deadlines
 from casecli.forms import Form, load_form
 from casecli.history import append_event
@@ -49,8 +48,7 @@ def needs_from(form: Form, answers: dict, uid: str = "") -> list[dict]:
 
 def record_assessment(store: Store, text: str, kind: str, answers: dict, today: dt.date) -> dict:
     """Save a validated assessment; re-rate the case's risk from it. Returns the saved assessment."""
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     form = form_for(kind)
     risk_before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
     risk_after = answers["risk_level"]

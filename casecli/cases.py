@@ -150,10 +150,9 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     from casecli.forms import load_form
     from casecli.history import append_event
 
-    from casecli.closure import require_open
+    from casecli.closure import resolve_open
 
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     answers_json, was_incomplete = store.conn.execute(
         "SELECT answers, incomplete FROM cases WHERE case_number = ?", (number,)
     ).fetchone()

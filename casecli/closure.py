@@ -27,9 +27,15 @@ def require_open(store: Store, number: str) -> None:
         raise CaseClosed(f"{number} is a copy for consultation from another worker: it is read-only here")
 
 
-def close_case(store: Store, text: str, answers: dict) -> dict:
+def resolve_open(store: Store, text: str) -> str:
+    """The case number for what was typed, refusing a case that cannot be changed here."""
     number = resolve(store, text)
     require_open(store, number)
+    return number
+
+
+def close_case(store: Store, text: str, answers: dict) -> dict:
+    number = resolve_open(store, text)
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
     with store.transaction():

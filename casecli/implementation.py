@@ -11,8 +11,7 @@ import json
 import secrets
 
 from casecli import casenumber, settings
-from casecli.cases import resolve
-from casecli.closure import require_open
+from casecli.closure import require_open, resolve_open
 from casecli.errors import CaseNotFound, InvalidInput
 from casecli.history import append_event
 from casecli.store.db import Store, utc_now
@@ -39,8 +38,7 @@ def _new_ref(store: Store) -> str:
 
 
 def add_referral(store: Store, text: str, answers: dict) -> dict:
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     item = answers.get("plan_item")
     if item and item not in plan_item_ids(store, number):
         raise InvalidInput(f"plan_item: {item} is not an item of {number}'s plan (see `casecli plan show {number}`)")
@@ -115,8 +113,7 @@ def record_progress(store: Store, number: str, item_id: str, status: str, on_dat
 
 
 def mark_item(store: Store, text: str, item_id: str, status: str, on_date: dt.date, note: str, today: dt.date) -> dict:
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     items = plan_item_ids(store, number)
     if item_id not in items:
         raise InvalidInput(f"item {item_id}: not an item of {number}'s plan (items: {', '.join(items) or 'none'})")

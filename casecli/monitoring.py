@@ -11,8 +11,7 @@ import json
 import secrets
 
 from casecli import plans
-from casecli.cases import resolve
-from casecli.closure import require_open
+from casecli.closure import resolve_open
 from casecli.due import refresh_deadlines
 from casecli.errors import InvalidAnswers
 from casecli.forms import load_form
@@ -74,8 +73,7 @@ def _record_items(store: Store, number: str, items: dict[str, dict], on_date: st
 
 
 def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict], today: dt.date) -> dict:
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
     risk_before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
@@ -119,8 +117,7 @@ def visits_on_time(store: Store, number: str) -> dict:
 
 
 def record_review(store: Store, text: str, answers: dict, items: dict[str, dict]) -> dict:
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
     with store.transaction():

@@ -14,7 +14,7 @@ import json
 import secrets
 
 from casecli.cases import resolve
-from casecli.closure import require_open
+from casecli.closure import resolve_open
 from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
 from casecli.forms import MISSING, Form, load_form
 from casecli.history import append_event
@@ -201,8 +201,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     """Save a new version of the plan (activating it if asked and complete); returns its summary."""
     from casecli.assessments import latest_needs
 
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     clean = normalise(plan, today)
     lacking = missing(clean, number, latest_needs(store, number), today)
     if activate and lacking:
@@ -239,8 +238,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
 def activate_latest(store: Store, text: str, today: dt.date) -> dict:
     from casecli.assessments import latest_needs
 
-    number = resolve(store, text)
-    require_open(store, number)
+    number = resolve_open(store, text)
     latest = load(store, number)
     if latest is None:
         raise InvalidInput(f"{number} has no plan yet: create one with `casecli plan edit {number}`")

@@ -32,9 +32,14 @@ def collected() -> set[str]:
     typer.main.get_command(cli.app)
     from casecli import messages  # noqa: F401  (messages shown at run time, listed once)
 
+    from babel.messages.extract import extract_from_dir
+
     from casecli.documents import template_messages
 
-    return set(i18n.recorded) | set(messages.ALL) | template_messages()
+    in_code = {message for _file, _line, message, _comments, _context in
+               extract_from_dir(str(ROOT / "casecli"), method_map=[("**.py", "python")], keywords={"_": None})
+               if isinstance(message, str)}
+    return set(i18n.recorded) | set(messages.ALL) | template_messages() | in_code
 
 
 def catalog_path(lang: str, domain: str = "casecli") -> Path:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from casecli.bundle import CHUNK, MAGIC, TAG, TRAILER_LEN, BundleReader
 from casecli.errors import BundleRejected
 
-from .test_handover import identity, training_bundle, two_workers
+from .test_handover import training_bundle, two_workers
 from .test_store import assert_one_line_error, fingerprint
 
 
