@@ -19,6 +19,11 @@ OPTIONAL = "optional"
 NOTHING_SAVED = "Cancelled: nothing was saved."
 REGISTERED = "Registered case {number}."
 STORE_PASSPHRASE = "Store passphrase"
+RECOVERY_WARNING = (
+    "This recovery code opens the store if you forget your passphrase. Write it on paper now and "
+    "keep it apart from this laptop: it is shown only this once. If both the passphrase and this "
+    "code are lost, every case in this store is lost with them."
+)
 # Typer's own words in every help screen
 HELP_OPTION = "Show this message and exit."
 USAGE = "Usage: "
@@ -28,6 +33,6 @@ INSTALL_COMPLETION = "Install completion for the current shell."
 SHOW_COMPLETION = "Show completion for the current shell, to copy it or customize the installation."
 
 ALL = (SAVE, CORRECT, CANCEL, WHAT_NOW, WHICH_ANSWER, YES, NO, SKIP, OPTIONAL, NOTHING_SAVED, REGISTERED, STORE_PASSPHRASE,
-       HELP_OPTION, USAGE, OPTIONS_METAVAR, COMMAND_METAVAR, INSTALL_COMPLETION, SHOW_COMPLETION)
+       RECOVERY_WARNING, HELP_OPTION, USAGE, OPTIONS_METAVAR, COMMAND_METAVAR, INSTALL_COMPLETION, SHOW_COMPLETION)
 
 __all__ = ["ALL", "_"]

@@ -41,12 +41,12 @@ def register(app: typer.Typer) -> None:
             given = {"risk_level": case["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
             form = form_for(kind)
             if env.interactive:
-                out.print(f"[bold]{form.title(env.lang)}[/bold] for {case['case_number']}")
+                out.print(_("[bold]{form}[/bold] for {number}").format(form=form.title(env.lang), number=case["case_number"]))
             clean = wizard.collect(form, env, given, console=out)
             saved = record_assessment(store, case["case_number"], kind, clean, env.today)
-        out.print(f"{kind.capitalize()} assessment saved for {saved['case_number']}.")
+        out.print((_("Initial assessment saved for {number}.") if kind == "initial" else _("Comprehensive assessment saved for {number}.")).format(number=saved["case_number"]))
         if saved["risk_before"] != saved["risk_after"]:
-            out.print(f"Risk re-rated: {saved['risk_before']} → {saved['risk_after']}.")
+            out.print(_("Risk re-rated: {old} → {new}.").format(old=saved["risk_before"], new=saved["risk_after"]))
         if saved["needs"]:
             listed = ", ".join(f"{n['domain']} ({n['judgement']})" for n in saved["needs"])
-            out.print(f"Needs for the plan: {listed}. Next: `casecli plan edit {saved['case_number']}`.")
+            out.print(_("Needs for the plan: {needs}. Next: `casecli plan edit {number}`.").format(needs=listed, number=saved["case_number"]))

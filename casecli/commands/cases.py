@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
                 if not decide_new_child(env, store, matches, out):
                     return
             number = register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
-        note = " (quick: complete it with `casecli edit " + number + "`)" if quick else ""
+        note = " " + _("(quick: complete it with `casecli edit {number}`)").format(number=number) if quick else ""
         out.print(_(messages.REGISTERED).format(number=f"[bold]{number}[/bold]") + note)
 
     @command(app, "edit")
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         for item in set_ or []:
             field, sep, value = item.partition("=")
             if not sep or not field.strip():
-                raise InvalidInput("--set: expected field=value, e.g. risk_level=medium")
+                raise InvalidInput(_("--set: expected field=value, e.g. risk_level=medium"))
             changes[field.strip()] = value if value.strip() else None
         out = console()
         with open_store(env) as store:
@@ -87,16 +87,16 @@ def register(app: typer.Typer) -> None:
                 clean = wizard.collect(form, env, record["registration"], console=out)
                 diff = edit_registration(store, record["case_number"], clean, env.today, replace=True)
             else:
-                raise InvalidInput("nothing to change: give --set field=value or --answers FILE")
+                raise InvalidInput(_("nothing to change: give --set field=value or --answers FILE"))
             after = get_case(store, record["case_number"], env.today)
         if not diff:
-            out.print("Nothing changed.")
+            out.print(_("Nothing changed."))
             return
-        out.print(f"Updated {after['case_number']}: {', '.join(diff)}.")
+        out.print(_("Updated {number}: {fields}.").format(number=after["case_number"], fields=", ".join(diff)))
         if after["incomplete"]:
-            out.print(f"Still to complete: {', '.join(after['missing'])}.")
+            out.print(_("Still to complete: {fields}.").format(fields=", ".join(after["missing"])))
         elif record["incomplete"]:
-            out.print("The registration is now complete.")
+            out.print(_("The registration is now complete."))
 
     @command(app, "list")
     def list_cmd(
@@ -162,19 +162,19 @@ def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
     numbers = [n for n, _ in matches]
     if not env.interactive:
         raise PossibleDuplicate(
-            f"possible duplicate of {', '.join(numbers)}: compare with `casecli show {numbers[0]}`; "
-            "if this is another child, run again with --new-child"
+            _("possible duplicate of {numbers}: compare with `casecli show {first}`; if this is another child, "
+              "run again with --new-child").format(numbers=", ".join(numbers), first=numbers[0])
         )
     from casecli import prompts
 
     rows = [get_case(store, n, env.today) for n in numbers]
-    out.print("[bold yellow]This child may already be registered:[/bold yellow]")
+    out.print(_("[bold yellow]This child may already be registered:[/bold yellow]"))
     out.print(case_table(rows))
     choice = prompts.select(
-        "Is this one of these children?",
-        [("No: it is a new child, register", "new"), ("Yes: the same child, do not register", "same")],
+        _("Is this one of these children?"),
+        [(_("No: it is a new child, register"), "new"), (_("Yes: the same child, do not register"), "same")],
     )
     if choice == "same":
-        out.print(f"Not registered. The child's case: {numbers[0]} (`casecli show {numbers[0]}`, `casecli edit {numbers[0]}`).")
+        out.print(_("Not registered. The child's case: {number} (`casecli show {number}`, `casecli edit {number}`).").format(number=numbers[0]))
         return False
     return True

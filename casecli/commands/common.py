@@ -67,11 +67,11 @@ def open_store(env: Env):
     if not env.store_path.exists() and env.interactive:
         from casecli import prompts
 
-        if prompts.confirm(f"There is no case store at {env.store_path}. Create it now?", default=True):
+        if prompts.confirm(_("There is no case store at {path}. Create it now?").format(path=env.store_path), default=True):
             from casecli.commands.init import create_interactively
 
             return create_interactively(env)
-        raise StoreMissing(f"no store at {env.store_path}: create one with `casecli init`")
+        raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=env.store_path))
     store = open_db(env.store_path, lambda: read_passphrase(env))
     adopt_profile_language(env, store)
     return store

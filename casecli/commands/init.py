@@ -7,16 +7,13 @@ from typing import Optional
 
 import typer
 
+from casecli import messages
 from casecli.i18n import _
 
 from casecli.commands.common import AnswersOption, NoInputOption, answers_from, command, console, env_of
 from casecli.context import Env
 
-RECOVERY_WARNING = (
-    "This recovery code opens the store if you forget your passphrase. Write it on paper now and "
-    "keep it apart from this laptop: it is shown only this once. If both the passphrase and this "
-    "code are lost, every case in this store is lost with them."
-)
+RECOVERY_WARNING = messages.RECOVERY_WARNING
 
 
 def create(env: Env, given: dict, agency_key: str | None = None):
@@ -30,12 +27,12 @@ def create(env: Env, given: dict, agency_key: str | None = None):
     from casecli.store import sealing
 
     if env.store_path.exists():
-        raise StoreExists(f"a store already exists at {env.store_path}")
+        raise StoreExists(_("a store already exists at {path}").format(path=env.store_path))
     agency_public = sealing.parse_public(agency_key) if agency_key else None
     form = load_form("profile")
     out = console()
     if env.interactive:
-        out.print(f"[bold]Creating a new case store[/bold] at {env.store_path}")
+        out.print(_("[bold]Creating a new case store[/bold] at {path}").format(path=env.store_path))
     profile = wizard.collect(form, env, given, console=out)
     passphrase = new_passphrase(env)
     code = recovery.generate()
@@ -52,12 +49,12 @@ def show_recovery_code(env: Env, code: str) -> None:
     from rich.panel import Panel
 
     out = console()
-    out.print(Panel(f"[bold]{code}[/bold]\n\n{RECOVERY_WARNING}", title="Recovery code", expand=False))
+    out.print(Panel(f"[bold]{code}[/bold]\n\n{_(RECOVERY_WARNING)}", title=_("Recovery code"), expand=False))
     if env.interactive:
         from casecli import prompts
 
-        while not prompts.confirm("I have written the recovery code down", default=False):
-            out.print("Please write it down before going on: it will not be shown again.")
+        while not prompts.confirm(_("I have written the recovery code down"), default=False):
+            out.print(_("Please write it down before going on: it will not be shown again."))
 
 
 def create_interactively(env: Env):
@@ -84,4 +81,4 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx, no_input)
         store = create(env, answers_from(answers), agency_key)
         store.close()
-        console().print(f"Store created at {env.store_path}. Register a child with `casecli new-case`.")
+        console().print(_("Store created at {path}. Register a child with `casecli new-case`.").format(path=env.store_path))
