@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casecli.i18n import format_date
+from casecli.i18n import _, format_date
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
@@ -16,9 +16,9 @@ def age_text(row: dict) -> str:
 def case_table(rows: list[dict]):
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} case{'s' if len(rows) != 1 else ''}", title_justify="left")
-    for column in ("Case number", "Child", "Age", "Stage", "Risk", "Case worker", "Registered", "Next due"):
-        table.add_column(column, no_wrap=column in ("Case number", "Registered", "Next due"))
+    table = Table(title=(_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))), title_justify="left")
+    for column in (_("Case number"), _("Child"), _("Age"), _("Stage"), _("Risk"), _("Case worker"), _("Registered"), _("Next due")):
+        table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
     for row in rows:
         marks = " [dim](demo)[/dim]" if row["demo"] else ""
         stage = row["stage"] + (" [yellow](incomplete)[/yellow]" if row["incomplete"] else "")
@@ -44,22 +44,23 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     from casecli.prompts import display_value
 
     header = (
-        f"[bold]{record['case_number']}[/bold]  {record['child_name']}  age {age_text(record)}\n"
-        f"stage: {record['stage']}   risk: [{RISK_STYLE.get(record['risk'], '')}]{record['risk']}[/]   "
-        f"case worker: {record['case_worker']}   registered: {format_date(record['registered_on'])}"
-        + ("\n[yellow]training case (fictional)[/yellow]" if record.get("demo") else "")
+        f"[bold]{record['case_number']}[/bold]  {record['child_name']}  " + _("age {age}").format(age=age_text(record)) + "\n"
+        + _("stage: {stage}   risk: {risk}   case worker: {worker}   registered: {date}").format(
+            stage=record["stage"], risk=f"[{RISK_STYLE.get(record['risk'], '')}]{record['risk']}[/]",
+            worker=record["case_worker"], date=format_date(record["registered_on"]))
+        + ("\n[yellow]" + _("training case (fictional)") + "[/yellow]" if record.get("demo") else "")
     )
     if record.get("incomplete"):
-        header += f"\n[yellow]quick registration, still to complete:[/yellow] {', '.join(record.get('missing', []))}"
-    words = {"same_child": "same child as", "sibling": "sibling of", "not_same": "checked, not the same child as"}
+        header += "\n[yellow]" + _("quick registration, still to complete:") + f"[/yellow] {', '.join(record.get('missing', []))}"
+    words = {"same_child": _("same child as"), "sibling": _("sibling of"), "not_same": _("checked, not the same child as")}
     for link in record.get("links", []):
         header += f"\n{words[link['kind']]} {link['case_number']}"
     console.print(Panel(header, expand=False))
     form = load_form(record["form"]["id"])
     answers = record["registration"]
-    table = Table(title="1. Registration", show_header=False, title_justify="left")
-    table.add_column("Question", style="dim")
-    table.add_column("Answer")
+    table = Table(title=_("1. Registration"), show_header=False, title_justify="left")
+    table.add_column(_("Question"), style="dim")
+    table.add_column(_("Answer"))
     section = None
     for field in form.applicable(answers):
         if field.id not in answers:
@@ -71,8 +72,8 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     console.print(table)
     assessments = record.get("assessments", [])
     if assessments:
-        table = Table(title="2. Assessments (newest first)", title_justify="left")
-        for column in ("Date", "Kind", "Risk", "Needs found", "By"):
+        table = Table(title=_("2. Assessments (newest first)"), title_justify="left")
+        for column in (_("Date"), _("Kind"), _("Risk"), _("Needs found"), _("By")):
             table.add_column(column)
         for a in assessments:
             needs = ", ".join(f"{n['domain']} ({n['judgement']})" for n in a["needs"]) or "—"
@@ -82,17 +83,19 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     plan = record.get("plan")
     if plan:
         data = plan["data"]
-        in_force = f"; version {plan['active_version']} is in force" if plan["active_version"] not in (None, plan["version"]) else ""
+        in_force = _("; version {version} is in force").format(version=plan["active_version"]) if plan["active_version"] not in (None, plan["version"]) else ""
         console.print(
-            f"[bold]3. Care and Protection Plan[/bold]: version {plan['version']} ({plan['status']}{in_force}) — "
-            f"{len(data['protection_needs'])} protection need(s), {len(data['services'])} service(s), "
-            f"{len(data['actions'])} other action(s); visits every {data['header'].get('visit_every_days', '?')} days. "
-            f"`casecli plan show {record['case_number']}`"
+            "[bold]" + _("3. Care and Protection Plan") + "[/bold]: " + _(
+                "version {version} ({status}{in_force}) — {needs} protection need(s), {services} service(s), "
+                "{actions} other action(s); visits every {days} days."
+            ).format(version=plan["version"], status=plan["status"], in_force=in_force, needs=len(data["protection_needs"]),
+                     services=len(data["services"]), actions=len(data["actions"]), days=data["header"].get("visit_every_days", "?"))
+            + f" `casecli plan show {record['case_number']}`"
         )
     referrals = record.get("referrals", [])
     if referrals:
-        table = Table(title="4. Referrals", title_justify="left")
-        for column in ("Referral", "Service", "Agency", "Status", "Since"):
+        table = Table(title=_("4. Referrals"), title_justify="left")
+        for column in (_("Referral"), _("Service"), _("Agency"), _("Status"), _("Since")):
             table.add_column(column)
         for r in referrals:
             flag = " [red](waiting too long)[/red]" if r["stale"] else ""
@@ -101,44 +104,47 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     visits = record.get("visits", [])
     if visits:
         count = record.get("visit_count", {})
-        table = Table(title=f"5. Visits ({count.get('count', len(visits))}; planned every {count.get('every_days') or '—'} days; "
-                            f"{count.get('late_gaps', 0)} late)", title_justify="left")
-        for column in ("Date", "Kind", "Child seen", "Placement suitable", "Next visit"):
+        table = Table(title=_("5. Visits ({count}; planned every {days} days; {late} late)").format(
+            count=count.get("count", len(visits)), days=count.get("every_days") or "—", late=count.get("late_gaps", 0)), title_justify="left")
+        for column in (_("Date"), _("Kind"), _("Child seen"), _("Placement suitable"), _("Next visit")):
             table.add_column(column)
         for v in visits:
             seen = ("yes, alone" if v["answers"].get("seen_alone") else "yes") if v["child_seen"] else "no"
             table.add_row(format_date(v["visited_on"]), v["answers"]["kind"], seen, v["answers"]["placement_suitable"], format_date(v["next_visit"]))
         console.print(table)
     for review in record.get("reviews", []):
-        console.print(f"Review {review['reviewed_on']}: {review['decision']} (by {review['by']})")
+        console.print(_("Review {date}: {decision} (by {worker})").format(date=format_date(review["reviewed_on"]), decision=review["decision"], worker=review["by"]))
     for closure in record.get("closures", []):
-        line = f"Closed {closure['closed_on']}: {closure['reason']}"
+        line = _("Closed {date}: {reason}").format(date=format_date(closure["closed_on"]), reason=closure["reason"])
         if closure["reopened_on"]:
-            line += f"; reopened {closure['reopened_on']}: {closure['reopen_reason']}"
+            line += _("; reopened {date}: {reason}").format(date=format_date(closure["reopened_on"]), reason=closure["reopen_reason"])
         console.print(line)
     for conflict in record.get("conflicts", []):
-        console.print(f"[yellow]A diverged version from {conflict['sender']} ({len(conflict['records'])} records, received "
-                      f"{conflict['received_at'][:10]}) is kept for review: `casecli show {record['case_number']} --json`.[/yellow]")
+        console.print("[yellow]" + _("A diverged version from {sender} ({count} records, received {date}) is kept for review: {command}.").format(
+            sender=conflict["sender"], count=len(conflict["records"]), date=format_date(conflict["received_at"]),
+            command=f"`casecli show {record['case_number']} --json`") + "[/yellow]")
     for item in record.get("due", []):
-        late = f" [red]({item['days_late']} days late)[/red]" if item["overdue"] else ""
-        console.print(f"Due {item['due']}{late}: {item['what']} — `{item['command']}`")
+        late = " [red]" + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else ""
+        console.print(_("Due {date}{late}: {what} — `{command}`").format(date=format_date(item["due"]), late=late, what=item["what"], command=item["command"]))
     deadlines = record.get("deadlines") or {}
-    due = [f"{what.replace('_', ' ')} by {when}" for what, when in deadlines.items() if when]
+    names = {"initial_assessment": _("initial assessment"), "plan": _("plan")}
+    due = [_("{what} by {date}").format(what=names.get(what, what), date=format_date(when)) for what, when in deadlines.items() if when]
     if due and record.get("next_due"):
-        console.print(f"Deadlines: {', '.join(due)}; next due {record['next_due']}.")
+        console.print(_("Deadlines: {deadlines}; next due {date}.").format(deadlines=", ".join(due), date=format_date(record["next_due"])))
     if "sharing" in record:
         consent = record["sharing"]["consent"]
-        console.print(f"[bold]Consent[/bold]: {consent.get('consent', '—')}; may be shared with: {', '.join(consent.get('share_with', [])) or '—'}"
-                      + (f"; withhold: {consent['withhold_notes']}" if consent.get("withhold_notes") else ""))
-        table = Table(title="Information shared", title_justify="left")
-        for column in ("When", "With", "How", "What", "Consent"):
+        console.print(_("[bold]Consent[/bold]: {consent}; may be shared with: {whom}").format(
+            consent=consent.get("consent", "—"), whom=", ".join(consent.get("share_with", [])) or "—")
+                      + (_("; withhold: {notes}").format(notes=consent["withhold_notes"]) if consent.get("withhold_notes") else ""))
+        table = Table(title=_("Information shared"), title_justify="left")
+        for column in (_("When"), _("With"), _("How"), _("What"), _("Consent")):
             table.add_column(column)
         for item in record["sharing"]["shared"]:
             table.add_row(item["when"], item["with"], item["how"], item["what"], ", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v))
         console.print(table)
     if "history" in record:
-        history = Table(title="History", title_justify="left")
-        for column in ("#", "When (UTC)", "Who", "What"):
+        history = Table(title=_("History"), title_justify="left")
+        for column in ("#", _("When (UTC)"), _("Who"), _("What")):
             history.add_column(column)
         for event in record["history"]:
             history.add_row(str(event["seq"]), event["at"], event["actor"], event["summary"])
