@@ -43,13 +43,13 @@ def agency_new(
 
     env = env_of(ctx)
     if output.exists():
-        raise InvalidInput(f"--output: {output} already exists; choose another file")
+        raise InvalidInput(_("--output: {path} already exists; choose another file").format(path=output))
     passphrase = new_passphrase(env, AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV, "Choose a passphrase for the agency key")
     doc, public = keys.new_agency_key(passphrase, kdf_memory(env))
     _write_json(output, doc)
     print(public)
     fpr = sealing.fingerprint(sealing.parse_public(public))
-    console(stderr=True).print(f"Private key written to {output}. Fingerprint: {fpr}")
+    console(stderr=True).print(_("Private key written to {path}. Fingerprint: {fingerprint}").format(path=output, fingerprint=fpr))
 
 
 @command(agency_app, "add")
@@ -65,7 +65,7 @@ def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help=_(
     env = env_of(ctx)
     public = sealing.parse_public(public_key)
     keys.add_agency_slot(env.store_path, read_passphrase(env), public)
-    console().print(f"Agency recovery key added (fingerprint {sealing.fingerprint(public)}): compare it with your agency's.")
+    console().print(_("Agency recovery key added (fingerprint {fingerprint}): compare it with your agency's.").format(fingerprint=sealing.fingerprint(public)))
 
 
 @command(agency_app, "answer")
@@ -91,7 +91,7 @@ def agency_answer(
         key, read_passphrase(env, "Agency key passphrase", AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV)
     )
     _write_json(output, keys.answer_request(doc, private, public))
-    console().print(f"Response written to {output}: give it to the worker.")
+    console().print(_("Response written to {path}: give it to the worker.").format(path=output))
 
 
 def register(app: typer.Typer) -> None:
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         key_file, data_key = keys.unlock(env.store_path, "passphrase", read_passphrase(env, "Current passphrase"))
         keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), kdf_memory(env))
-        console().print("Passphrase changed.")
+        console().print(_("Passphrase changed."))
 
     @command(app, "recover")
     def recover_cmd(
@@ -136,26 +136,26 @@ def register(app: typer.Typer) -> None:
         keys.load_keys(env.store_path)
         memory = kdf_memory(env)
         if agency_request and agency_response:
-            raise InvalidInput("--agency-request and --agency-response are two separate steps: give one")
+            raise InvalidInput(_("--agency-request and --agency-response are two separate steps: give one"))
         if agency_request:
-            console().print("Choose the new passphrase now: you will need it to finish the recovery.")
+            console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
             _write_json(agency_request, keys.make_request(env.store_path, replacement_passphrase(env), memory))
-            console().print(f"Request written to {agency_request}: send it to your agency's key holder.")
+            console().print(_("Request written to {path}: send it to your agency's key holder.").format(path=agency_request))
             return
         if agency_response:
             doc = keys.read_response(agency_response)
             keys.complete_request(env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory)
-            console().print("Recovered: the store now opens with the new passphrase.")
+            console().print(_("Recovered: the store now opens with the new passphrase."))
             return
         if code_file:
             code = read_secret_file(code_file, "--code-file")
         elif env.interactive:
-            code = prompts.text("Recovery code:", validate=_code_checker(recovery))
+            code = prompts.text(_("Recovery code") + ":", validate=_code_checker(recovery))
         else:
-            raise InvalidInput("recovery code: give --code-file FILE (there is no terminal to ask at)")
+            raise InvalidInput(_("recovery code: give --code-file FILE (there is no terminal to ask at)"))
         key_file, data_key = keys.unlock(env.store_path, "recovery", recovery.normalize(code))
         keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), memory)
-        console().print("Recovered: the store now opens with the new passphrase. Your recovery code still works.")
+        console().print(_("Recovered: the store now opens with the new passphrase. Your recovery code still works."))
 
     @command(app, "rekey")
     def rekey_cmd(ctx: typer.Context) -> None:
@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         keys.load_keys(env.store_path)
         code = keys.rekey(env.store_path, read_passphrase(env), kdf_memory(env))
-        console().print("The store is re-encrypted under a new key.")
+        console().print(_("The store is re-encrypted under a new key."))
         show_recovery_code(env, code)
 
 

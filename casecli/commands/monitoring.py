@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, format_date
 
 from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
@@ -27,7 +27,7 @@ def _date(value: Optional[str], today: dt.date, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{option}: expected a date as YYYY-MM-DD") from None
+        raise InvalidInput(_("{option}: expected a date as YYYY-MM-DD").format(option=option)) from None
 
 
 @command(referral_app, "add")
@@ -48,7 +48,7 @@ def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional
         number = resolve(store, case)
         clean = wizard.collect(load_form("referral"), env, answers_from(answers), console=console())
         saved = add_referral(store, number, clean)
-    console().print(f"Referral [bold]{saved['ref']}[/bold] recorded for {number} (pending). Update it with `casecli referral update {saved['ref']}`.")
+    console().print(_("Referral [bold]{ref}[/bold] recorded for {number} (pending). Update it with `casecli referral update {ref}`.").format(ref=saved["ref"], number=number))
 
 
 @command(referral_app, "update")
@@ -68,7 +68,7 @@ def referral_update(
     env = env_of(ctx)
     with open_store(env) as store:
         saved = update_referral(store, ref, status, _date(date, env.today, "--date"), note, env.today)
-    console().print(f"Referral {saved['ref']} of {saved['case_number']}: {saved['status']} on {saved['on_date']}.")
+    console().print(_("Referral {ref} of {number}: {status} on {date}.").format(ref=saved["ref"], number=saved["case_number"], status=saved["status"], date=saved["on_date"]))
 
 
 @command(referral_app, "list")
@@ -114,7 +114,7 @@ def item_done(
     env = env_of(ctx)
     with open_store(env) as store:
         saved = mark_item(store, case, item, status, _date(date, env.today, "--date"), note, env.today)
-    console().print(f"Plan item {saved['item']} of {saved['case_number']}: {saved['status']}.")
+    console().print(_("Plan item {item} of {number}: {status}.").format(item=saved["item"], number=saved["case_number"], status=saved["status"]))
 
 
 def _walk_items(env, store, number: str, given: dict, out) -> dict:
@@ -130,9 +130,9 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
     items = {}
     open_ = open_items(store, number)
     if open_:
-        out.print("[bold]The plan's open items[/bold]")
+        out.print("[bold]" + _("The plan's open items") + "[/bold]")
     for item in open_:
-        out.print(f"[bold]{item['kind'].capitalize()}:[/bold] {item['title']} (by {item['due'] or '—'})")
+        out.print(f"[bold]{item['kind'].capitalize()}:[/bold] {item['title']} " + _("(by {date})").format(date=item["due"] or "—"))
         status = prompts.ask_field(form.field("status"), None, env.today, env.lang)
         note = prompts.ask_field(form.field("note"), None, env.today, env.lang)
         items[item["id"]] = {"status": status, **({"note": note} if note else {})}
@@ -169,7 +169,7 @@ def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Pa
         clean = wizard.collect(load_form("visit"), env, given, console=out, defaults=defaults)
         items = _walk_items(env, store, number, item_answers, out)
         saved = record_visit(store, number, clean, items, env.today)
-    out.print(f"Visit recorded for {number}. Next visit: {saved['next_visit']}.")
+    out.print(_("Visit recorded for {number}. Next visit: {date}.").format(number=number, date=saved["next_visit"]))
 
 
 @command(visit_app, "list")
@@ -190,8 +190,8 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
         return
     out = console()
     for v in rows:
-        out.print(f"{v['visited_on']}  {v['answers']['kind']}  {'seen' if v['child_seen'] else 'not seen'}  next {v['next_visit']}")
-    out.print(f"{count['count']} visit(s); planned every {count['every_days'] or '—'} days; {count['late_gaps']} gap(s) longer than planned.")
+        out.print(f"{v['visited_on']}  {v['answers']['kind']}  " + (_("seen") if v["child_seen"] else _("not seen")) + "  " + _("next {date}").format(date=v["next_visit"]))
+    out.print(_("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(count=count["count"], days=count["every_days"] or "—", late=count["late_gaps"]))
 
 
 def register(app: typer.Typer) -> None:
@@ -223,19 +223,19 @@ def register(app: typer.Typer) -> None:
             clean = wizard.collect(load_form("review"), env, given, console=out)
             items = _walk_items(env, store, number, item_answers, out)
             saved = record_review(store, number, clean, items)
-        out.print(f"Review recorded for {number}: {saved['decision']}.")
+        out.print(_("Review recorded for {number}: {decision}.").format(number=number, decision=saved["decision"]))
         if saved["decision"] == "revise":
             if env.interactive:
                 from casecli.commands.plan import edit_cmd
 
                 ctx.invoke(edit_cmd, ctx=ctx, case=number, answers=None, no_input=False, activate=False)
             else:
-                out.print(f"Next: revise the plan with `casecli plan edit {number}`.")
+                out.print(_("Next: revise the plan with `casecli plan edit {number}`.").format(number=number))
         elif saved["decision"] == "close":
             if env.interactive:
                 ctx.invoke(close_cmd, ctx=ctx, case=number, answers=None, no_input=False)
             else:
-                out.print(f"Next: close the case with `casecli close {number}`.")
+                out.print(_("Next: close the case with `casecli close {number}`.").format(number=number))
 
     @command(app, "close")
     def close_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
@@ -254,7 +254,7 @@ def register(app: typer.Typer) -> None:
             require_open(store, number)
             clean = wizard.collect(load_form("closure"), env, answers_from(answers), console=console())
             close_case(store, number, clean)
-        console().print(f"{number} is closed ({clean['reason']}). Reopen it with `casecli reopen {number} --reason …`.")
+        console().print(_("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(number=number, reason=clean["reason"]))
 
     @command(app, "reopen")
     def reopen_cmd(ctx: typer.Context, case: str = CaseArgument, reason: str = typer.Option(..., "--reason", help=_("Why the case is reopened."))) -> None:
@@ -267,7 +267,7 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             number = reopen_case(store, case, reason, env.today)
-        console().print(f"{number} is open again.")
+        console().print(_("{number} is open again.").format(number=number))
 
     @command(app, "agenda")
     def agenda_cmd(
@@ -293,12 +293,10 @@ def register(app: typer.Typer) -> None:
 
         from casecli.render import RISK_STYLE
 
-        table = Table(title=f"Agenda: {len(items)} item(s) due by {(env.today + dt.timedelta(days=window)).isoformat()}", title_justify="left")
-        for column in ("Case", "Risk", "Due", "What", "Do"):
+        table = Table(title=_("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(env.today + dt.timedelta(days=window))), title_justify="left")
+        for column in (_("Case"), _("Risk"), _("Due"), _("What"), _("Do")):
             table.add_column(column)
         for item in items:
-            from casecli.i18n import format_date
-
-            due = f"[red]{format_date(item['due'])} ({item['days_late']} d late)[/red]" if item["overdue"] else format_date(item["due"])
+            due = f"[red]{format_date(item['due'])} " + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else format_date(item["due"])
             table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{item['risk']}[/]", due, item["what"], item["command"])
         console().print(table)

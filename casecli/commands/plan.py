@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, format_date
 
 from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
@@ -49,7 +49,7 @@ def edit_cmd(
             plan["header"] = plans.header_defaults(store, number)
         if given:
             if not isinstance(given.get("header", {}), dict):
-                raise InvalidInput("plan answers: header must be an object of answers")
+                raise InvalidInput(_("plan answers: header must be an object of answers"))
             plan = {**plan, **{k: v for k, v in given.items() if k != "header"}, "header": {**plan["header"], **given.get("header", {})}}
         elif env.interactive:
             from casecli import plan_editor
@@ -58,14 +58,14 @@ def edit_cmd(
             review = lambda draft: _review(store, number, draft, env, out)  # noqa: E731
             plan, activate = plan_editor.edit(plans.normalise(plan, env.today), env, number, needs, out, review)
         elif not current:
-            raise InvalidInput("plan answers: give --answers FILE (there is no terminal to ask at)")
+            raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plans.save(store, number, plan, env.today, activate=activate)
     if result["unchanged"]:
-        out.print(f"Nothing changed: {number} stays at plan version {result['version']} ({result['status']}).")
+        out.print(_("Nothing changed: {number} stays at plan version {version} ({status}).").format(number=number, version=result["version"], status=result["status"]))
         return
-    out.print(f"Saved plan version {result['version']} for {number} ({result['status']}).")
+    out.print(_("Saved plan version {version} for {number} ({status}).").format(version=result["version"], number=number, status=result["status"]))
     if result["status"] == "draft" and result["missing"]:
-        out.print("Still missing before it can be activated: " + "; ".join(result["missing"]))
+        out.print(_("Still missing before it can be activated: {missing}").format(missing="; ".join(result["missing"])))
 
 
 def _review(store, number, draft, env, out) -> None:
@@ -75,7 +75,7 @@ def _review(store, number, draft, env, out) -> None:
     for line in _plan_lines(draft):
         out.print(line)
     lacking = plans.missing(plans.normalise(draft, env.today), number, latest_needs(store, number), env.today)
-    out.print("[green]Complete.[/green]" if not lacking else "[yellow]Missing:[/yellow] " + "; ".join(lacking))
+    out.print("[green]" + _("Complete.") + "[/green]" if not lacking else "[yellow]" + _("Missing:") + "[/yellow] " + "; ".join(lacking))
 
 
 def _plan_lines(plan: dict) -> list[str]:
@@ -107,13 +107,13 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
         print_json(report)
         return
     out = console()
-    title = f"Plan of {report['case_number']}" + (f", version {report['version']} ({report['status']})" if report["version"] else "")
+    title = _("Plan of {number}").format(number=report["case_number"]) + (_(", version {version} ({status})").format(version=report["version"], status=report["status"]) if report["version"] else "")
     out.print(f"[bold]{title}[/bold]")
-    out.print("[green]Nothing missing.[/green]" if not report["missing"] else "Missing:")
+    out.print("[green]" + _("Nothing missing.") + "[/green]" if not report["missing"] else _("Missing:"))
     for line in report["missing"]:
         out.print(f"  • {line}")
     for item in report["overdue"]:
-        out.print(f"  [red]overdue[/red] {item['kind']} “{item['title']}” was due {item['due']}")
+        out.print("  [red]" + _("overdue") + "[/red] " + _("{kind} “{title}” was due {date}").format(kind=item["kind"], title=item["title"], date=format_date(item["due"])))
 
 
 @command(plan_app, "activate")
@@ -127,8 +127,8 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
     env = env_of(ctx)
     with open_store(env) as store:
         result = plans.activate_latest(store, case, env.today)
-    word = "is already" if result["unchanged"] else "is now"
-    console().print(f"Plan version {result['version']} of {result['case_number']} {word} active.")
+    message = _("Plan version {version} of {number} is already active.") if result["unchanged"] else _("Plan version {version} of {number} is now active.")
+    console().print(message.format(version=result["version"], number=result["case_number"]))
 
 
 @command(plan_app, "history")
@@ -149,8 +149,8 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
         return
     from rich.table import Table
 
-    table = Table(title=f"Plan versions of {number}", title_justify="left")
-    for column in ("Version", "Status", "Saved by", "Saved at (UTC)", "Activated at"):
+    table = Table(title=_("Plan versions of {number}").format(number=number), title_justify="left")
+    for column in (_("Version"), _("Status"), _("Saved by"), _("Saved at (UTC)"), _("Activated at")):
         table.add_column(column)
     for row in rows:
         table.add_row(str(row["version"]), row["status"], row["saved_by"], row["saved_at"], row["activated_at"] or "—")
@@ -181,7 +181,7 @@ def diff_cmd(
         return
     out = console()
     if not changes:
-        out.print("No differences.")
+        out.print(_("No differences."))
     for field, change in changes.get("header", {}).items():
         out.print(f"header {field}: {change['old']!s} → {change['new']!s}")
     for key in plans.ITEM_FORMS:
@@ -194,7 +194,7 @@ def diff_cmd(
             for field, change in fields.items():
                 out.print(f"~ {plans.ITEM_NAMES[key]} {item_id} {field}: {change['old']!s} → {change['new']!s}")
         if "reordered" in part:
-            out.print(f"~ {plans.ITEM_NAMES[key]}s reordered")
+            out.print("~ " + _("{kind}s reordered").format(kind=plans.ITEM_NAMES[key]))
 
 
 @command(plan_app, "show")
@@ -220,9 +220,9 @@ def show_cmd(
     from casecli.i18n import LANGUAGES
 
     if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(f"--format: expected one of: {', '.join(FORMATS)}")
+        raise InvalidInput(_("--format: expected one of: {choices}").format(choices=", ".join(FORMATS)))
     if doc_lang is not None and doc_lang not in LANGUAGES:
-        raise InvalidInput(f"--lang: expected one of: {', '.join(LANGUAGES)}")
+        raise InvalidInput(_("--lang: expected one of: {choices}").format(choices=", ".join(LANGUAGES)))
     env = env_of(ctx)
     with open_store(env) as store:
         context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact)
@@ -232,7 +232,7 @@ def show_cmd(
 
         write_private_atomic(output, text.encode("utf-8"))
         console(stderr=True).print(
-            f"[yellow]Wrote {output}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed.[/yellow]"
+            "[yellow]" + _("Wrote {path}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed.").format(path=output) + "[/yellow]"
         )
     elif fmt is None:
         from rich.markdown import Markdown
