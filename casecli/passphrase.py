@@ -9,6 +9,7 @@ from pathlib import Path
 
 from casecli.context import KDF_MEMORY_ENV, PASSPHRASE_ENV, PASSPHRASE_FILE_ENV, Env
 from casecli.errors import InvalidInput, PassphraseUnavailable
+from casecli.i18n import _
 
 MIN_LENGTH = 10
 ATTEMPTS = 3
@@ -56,12 +57,12 @@ def read_passphrase(
 
 def check_new(passphrase: str) -> str | None:
     if len(passphrase) < MIN_LENGTH:
-        return f"passphrase: expected at least {MIN_LENGTH} characters (a few words are easiest to remember)"
+        return _("passphrase: expected at least {count} characters (a few words are easiest to remember)").format(count=MIN_LENGTH)
     return None
 
 
 def new_passphrase(
-    env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV, message: str = "Choose a passphrase",
+    env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV, message: str | None = None,
     from_environment: bool = True,
 ) -> str:
     """A new passphrase: checked for length, and typed twice when prompted."""
@@ -75,21 +76,22 @@ def new_passphrase(
         raise _unavailable(file_var, value_var)
     from casecli import prompts
 
-    for _ in range(ATTEMPTS):
-        first = prompts.password(f"{message} (at least {MIN_LENGTH} characters):")
+    message = message or _("Choose a passphrase")
+    for _attempt in range(ATTEMPTS):
+        first = prompts.password(_("{message} (at least {count} characters):").format(message=message, count=MIN_LENGTH))
         problem = check_new(first)
         if problem:
             print(problem)
             continue
-        if prompts.password("Type it again:") == first:
+        if prompts.password(_("Type it again:")) == first:
             return first
-        print("The two passphrases differ; try again.")
-    raise InvalidInput(f"passphrase: not set after {ATTEMPTS} attempts")
+        print(_("The two passphrases differ; try again."))
+    raise InvalidInput(_("passphrase: not set after {count} attempts").format(count=ATTEMPTS))
 
 
 def replacement_passphrase(env: Env) -> str:
     """The new passphrase of `passwd` and `recover` (scripts: CASECLI_NEW_PASSPHRASE[_FILE])."""
-    return new_passphrase(env, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV, "Choose a new passphrase")
+    return new_passphrase(env, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV, _("Choose a new passphrase"))
 
 
 def kdf_memory(env: Env) -> int | None:

@@ -10,7 +10,12 @@ from casecli import plans, prompts
 from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form
+from casecli.i18n import _
 from casecli.wizard import ask_all
+
+
+def add_label(key: str) -> str:
+    return {"protection_needs": _("Add a protection need"), "services": _("Add a service"), "actions": _("Add an action")}[key]
 
 
 def item_label(key: str, item: dict, lang: str) -> str:
@@ -26,13 +31,13 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
     lang = env.lang
     while True:
         items = [(key, item) for key in plans.ITEM_FORMS for item in plan[key]]
-        choices = [("Edit the header (worker, placement, monitoring, the child's participation)", "header")]
-        choices += [(f"Add a {name}", f"add:{key}") for key, name in plans.ITEM_NAMES.items()]
+        choices = [(_("Edit the header (worker, placement, monitoring, the child's participation)"), "header")]
+        choices += [(add_label(key), f"add:{key}") for key in plans.ITEM_FORMS]
         if items:
-            choices += [("Edit an item", "edit"), ("Remove an item", "remove"), ("Move an item up", "up")]
-        choices += [("Review the plan", "review"), ("Save as draft", "save"), ("Save and activate", "activate"),
-                    ("Discard changes", "discard")]
-        action = prompts.select(f"Plan for {number}: what now?", choices)
+            choices += [(_("Edit an item"), "edit"), (_("Remove an item"), "remove"), (_("Move an item up"), "up")]
+        choices += [(_("Review the plan"), "review"), (_("Save as draft"), "save"), (_("Save and activate"), "activate"),
+                    (_("Discard changes"), "discard")]
+        action = prompts.select(_("Plan for {number}: what now?").format(number=number), choices)
         if action == "header":
             plan["header"] = ask_all(load_form(plans.HEADER_FORM), env, plan["header"], console)
         elif action.startswith("add:"):
@@ -40,14 +45,14 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
             plan[key].append(_new_item(key, plan, env, needs, console))
         elif action in ("edit", "remove", "up"):
             labels = [(item_label(key, item, lang), (key, item["id"])) for key, item in items]
-            key, item_id = prompts.select("Which item?", labels)
+            key, item_id = prompts.select(_("Which item?"), labels)
             position = next(i for i, it in enumerate(plan[key]) if it["id"] == item_id)
             if action == "edit":
                 item = plan[key][position]
                 edited = ask_all(load_form(plans.ITEM_FORMS[key]), env, item, console)
                 plan[key][position] = {**edited, "id": item["id"], **({"need_ref": item["need_ref"]} if item.get("need_ref") else {})}
             elif action == "remove":
-                if prompts.confirm(f"Remove “{item_label(key, plan[key][position], lang)}”?", default=False):
+                if prompts.confirm(_("Remove “{item}”?").format(item=item_label(key, plan[key][position], lang)), default=False):
                     plan[key].pop(position)
             elif position > 0:
                 plan[key][position - 1], plan[key][position] = plan[key][position], plan[key][position - 1]
@@ -56,14 +61,14 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
         elif action in ("save", "activate"):
             lacking = plans.missing(plan, number, needs, env.today)
             if action == "activate" and lacking:
-                console.print("[yellow]The plan cannot be activated yet. Missing:[/yellow]")
+                console.print("[yellow]" + _("The plan cannot be activated yet. Missing:") + "[/yellow]")
                 for line in lacking:
                     console.print(f"  • {line}")
                 continue
             return plan, action == "activate"
         elif action == "discard":
-            if prompts.confirm("Discard every change made in this session?", default=False):
-                raise Cancelled("Discarded: the plan was not changed.")
+            if prompts.confirm(_("Discard every change made in this session?"), default=False):
+                raise Cancelled(_("Discarded: the plan was not changed."))
 
 
 def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dict:
@@ -71,10 +76,11 @@ def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dic
     open_needs = [n for n in needs if n["id"] not in taken]
     start: dict = {}
     if open_needs:
-        options = [("A new item", None)] + [
-            (f"From the assessment: {n['title'].get(env.lang) or n['title']['en']} ({n['judgement']})", n) for n in open_needs
+        options = [(_("A new item"), None)] + [
+            (_("From the assessment: {need} ({judgement})").format(need=n["title"].get(env.lang) or n["title"]["en"], judgement=n["judgement"]), n)
+            for n in open_needs
         ]
-        need = prompts.select("Start from an assessed need?", options)
+        need = prompts.select(_("Start from an assessed need?"), options)
         if need is not None:
             start["need_ref"] = need["id"]
             text = need["description"] or need["title"]["en"]

@@ -88,7 +88,7 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
 
         def check_many(values: list[str]) -> bool | str:
             if not values:
-                return "Choose at least one (space to mark, enter to confirm)" if field.required else True
+                return _("Choose at least one (space to mark, enter to confirm)") if field.required else True
             try:
                 field.coerce(values, today)
             except ValueError as exc:
@@ -104,7 +104,7 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
         except ValueError as exc:
             return str(exc)
         if value is None and field.required:
-            return f"Required: {field.expected()}"
+            return _("Required: {expected}").format(expected=field.expected())
         return True
 
     typed = text(message, default="" if current is None else str(current), validate=check_one)

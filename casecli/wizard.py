@@ -97,8 +97,8 @@ def show_summary(form: Form, answers: dict, console, lang: str) -> None:
     from casecli.prompts import display_value
 
     table = Table(title=form.title(lang), show_header=False, expand=False)
-    table.add_column("Question")
-    table.add_column("Answer")
+    table.add_column(_("Question"))
+    table.add_column(_("Answer"))
     section = None
     for field in form.applicable(answers):
         if field.section != section:
