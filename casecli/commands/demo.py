@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
         # Fictional data only: SQLCipher's memory wiping (several times slower on bulk writes) is
         # not needed to protect it; a store that holds real cases keeps it.
         if env.store_path.exists():
-            store = open_store(env.store_path, lambda: read_passphrase(env, "Training store passphrase"), memory_security=into_real_store)
+            store = open_store(env.store_path, lambda: read_passphrase(env, _("Training store passphrase")), memory_security=into_real_store)
             real = store.conn.execute("SELECT count(*) FROM cases WHERE demo = 0").fetchone()[0]
             if real and not into_real_store:
                 store.close()
@@ -61,6 +61,6 @@ def register(app: typer.Typer) -> None:
                 kdf_memory_kib=kdf_memory(env), memory_security=False,
             )
         with store, Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
-            task = progress.add_task("Adding fictional cases", total=cases)
+            task = progress.add_task(_("Adding fictional cases"), total=cases)
             numbers = demo.fill(store, form, cases, env.today, seed, lambda: progress.advance(task))
-        out.print(f"Added {len(numbers)} fictional case(s) to {env.store_path}.")
+        out.print(_("Added {count} fictional case(s) to {path}.").format(count=len(numbers), path=env.store_path))

@@ -57,8 +57,8 @@ def register(app: typer.Typer) -> None:
 
         chosen = [kind for kind, on in (("same_child", same_child), ("sibling", sibling), ("not_same", not_same)) if on]
         if len(chosen) != 1:
-            raise InvalidInput("link: give exactly one of --same-child, --sibling, --not-same")
+            raise InvalidInput(_("link: give exactly one of --same-child, --sibling, --not-same"))
         env = env_of(ctx)
         with open_store(env) as store:
             a, b = link(store, case, other, chosen[0], note)
-        console().print(f"Recorded: {a} and {b} ({chosen[0].replace('_', ' ')}).")
+        console().print(_("Recorded: {a} and {b} ({kind}).").format(a=a, b=b, kind=chosen[0].replace("_", " ")))

@@ -27,8 +27,8 @@ def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help=_("A s
     env = env_of(ctx)
     with open_store(env) as store:
         added = add_contact(store, name, identity_line)
-    console().print(f"Added {name} ({added.name}, {added.agency}). Fingerprint: [bold]{added.fingerprint}[/bold] — "
-                    "compare it with theirs before sending them a case.")
+    console().print(_("Added {name} ({person}, {agency}). Fingerprint: [bold]{fingerprint}[/bold] — compare it with theirs "
+                      "before sending them a case.").format(name=name, person=added.name, agency=added.agency, fingerprint=added.fingerprint))
 
 
 @command(contacts_app, "list")
@@ -48,7 +48,7 @@ def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     for row in rows:
         console().print(f"{row['name']:20} {row['agency']:24} {row['fingerprint']}")
     if not rows:
-        console().print("No contacts yet: `casecli contacts add NAME IDENTITY`.")
+        console().print(_("No contacts yet: `casecli contacts add NAME IDENTITY`."))
 
 
 @command(contacts_app, "remove")
@@ -62,31 +62,31 @@ def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None
     env = env_of(ctx)
     with open_store(env) as store:
         remove_contact(store, name)
-    console().print(f"Removed {name}.")
+    console().print(_("Removed {name}.").format(name=name))
 
 
 def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
-    from casecli.passphrase import check_new, read_secret_file
+    from casecli.passphrase import MIN_LENGTH, check_new, read_secret_file
 
     if passphrase_file is not None:
         text = read_secret_file(passphrase_file, "--passphrase-file")
         if new and check_new(text):
             from casecli.errors import InvalidInput
 
-            raise InvalidInput(check_new(text).replace("passphrase", "bundle passphrase", 1))
+            raise InvalidInput(_("bundle passphrase: expected at least {count} characters").format(count=MIN_LENGTH))
         return text
     from casecli.errors import InvalidInput
 
     if not env.interactive:
-        raise InvalidInput("bundle passphrase: give --passphrase-file FILE (there is no terminal to ask at)")
+        raise InvalidInput(_("bundle passphrase: give --passphrase-file FILE (there is no terminal to ask at)"))
     from casecli import prompts
 
     if new:
         from casecli.passphrase import new_passphrase
 
         # Never the store's passphrase variables: a bundle's passphrase is its own, asked twice.
-        return new_passphrase(env, message="Choose a passphrase for this bundle", from_environment=False)
-    return prompts.password("Bundle passphrase:")
+        return new_passphrase(env, message=_("Choose a passphrase for this bundle"), from_environment=False)
+    return prompts.password(_("Bundle passphrase:"))
 
 
 def register(app: typer.Typer) -> None:
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
             print_json({"name": me.name, "agency": me.agency, "identity": me.line(), "fingerprint": me.fingerprint})
             return
         print(me.line())
-        console(stderr=True).print(f"{me.name}, {me.agency} — fingerprint [bold]{me.fingerprint}[/bold]")
+        console(stderr=True).print(_("{name}, {agency} — fingerprint [bold]{fingerprint}[/bold]").format(name=me.name, agency=me.agency, fingerprint=me.fingerprint))
 
     @command(app, "export")
     def export_cmd(
@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
 
         env = env_of(ctx, no_input)
         if not to and passphrase_file is None and not use_passphrase:
-            raise InvalidInput("export: say who may open it: --to CONTACT, or --passphrase-file FILE")
+            raise InvalidInput(_("export: say who may open it: --to CONTACT, or --passphrase-file FILE"))
         out = console()
         with open_store(env) as store:
             recipients = [contact(store, name) for name in (to or [])]
@@ -148,13 +148,14 @@ def register(app: typer.Typer) -> None:
             note = wizard.collect(load_form("handover-note"), env, answers_from(answers), console=out)
             count = len(cases or []) if not everything else None
             with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
-                task = progress.add_task("Writing the bundle", total=count)
+                task = progress.add_task(_("Writing the bundle"), total=count)
                 result = handovers.export(store, output, cases or [], everything, recipients, passphrase, handover, note,
                                           lambda: progress.advance(task))
-        kind = "handed over" if handover else "copied for consultation"
-        out.print(f"{len(result['cases'])} case(s) {kind} to {result['to']}: {output} (bundle {result['bundle_id'][:12]}).")
+        done = _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).") if handover else \
+            _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
+        out.print(done.format(count=len(result["cases"]), to=result["to"], path=output, bundle=result["bundle_id"][:12]))
         if handover:
-            out.print("Your copy is now read-only.")
+            out.print(_("Your copy is now read-only."))
 
     @command(app, "import")
     def import_cmd(
@@ -181,44 +182,45 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx, no_input)
         choice_words = {"keep-local": "keep_local", "take-theirs": "take_theirs", "keep-both": "keep_both"}
         if on_conflict is not None and on_conflict not in choice_words:
-            raise InvalidInput("--on-conflict: expected keep-local, take-theirs or keep-both")
+            raise InvalidInput(_("--on-conflict: expected keep-local, take-theirs or keep-both"))
         out = console()
         with open_store(env) as store:
             incoming = handovers.open_bundle(store, file, lambda: _bundle_passphrase(env, passphrase_file, new=False))
             reader = incoming.reader
             if handovers.already_imported(store, reader.bundle_id):
-                out.print(f"{file.name} was imported already: nothing changed.")
+                out.print(_("{file} was imported already: nothing changed.").format(file=file.name))
                 return
             _summary(out, incoming)
             if incoming.known_sender is None:
                 if not trust_sender:
                     if not env.interactive:
-                        raise BundleRejected(f"{file.name} comes from {reader.sender_name}, who is not in your contacts "
-                                             f"(fingerprint {reader.fingerprint}): compare it with them, then use --trust-sender")
+                        raise BundleRejected(_("{file} comes from {sender}, who is not in your contacts (fingerprint {fingerprint}): "
+                                               "compare it with them, then use --trust-sender").format(
+                                                   file=file.name, sender=reader.sender_name, fingerprint=reader.fingerprint))
                     from casecli import prompts
 
-                    if not prompts.confirm(f"{reader.sender_name} is not in your contacts. Have you checked the fingerprint "
-                                           f"{reader.fingerprint} with them?", default=False):
-                        raise BundleRejected("import cancelled: the sender was not confirmed; nothing was changed")
+                    if not prompts.confirm(_("{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?").format(
+                            sender=reader.sender_name, fingerprint=reader.fingerprint), default=False):
+                        raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
             choices = {}
             for case in incoming.cases.values():
                 if case.decision == "diverged":
-                    out.print(f"[yellow]{case.number} was changed on both sides since you last shared it.[/yellow]")
+                    out.print("[yellow]" + _("{number} was changed on both sides since you last shared it.").format(number=case.number) + "[/yellow]")
                     for line in case.local_only:
-                        out.print(f"  here only:   {line}")
+                        out.print("  " + _("here only:") + f"   {line}")
                     for line in case.theirs_only:
-                        out.print(f"  theirs only: {line}")
+                        out.print("  " + _("theirs only:") + f" {line}")
                     if on_conflict:
                         choices[case.number] = choice_words[on_conflict]
                     elif env.interactive:
                         from casecli import prompts
 
-                        choices[case.number] = prompts.select(f"What to do with {case.number}?", [
-                            ("Keep my version (ignore theirs)", "keep_local"),
-                            ("Take their version (mine is replaced)", "take_theirs"),
-                            ("Keep both: mine stays, theirs is kept aside for review", "keep_both")])
+                        choices[case.number] = prompts.select(_("What to do with {number}?").format(number=case.number), [
+                            (_("Keep my version (ignore theirs)"), "keep_local"),
+                            (_("Take their version (mine is replaced)"), "take_theirs"),
+                            (_("Keep both: mine stays, theirs is kept aside for review"), "keep_both")])
                     else:
-                        raise InvalidInput(f"{case.number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed")
+                        raise InvalidInput(_("{number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed").format(number=case.number))
             same_child: dict[str, list[str]] = {}
             for case in incoming.cases.values():
                 if case.decision != "new":
@@ -227,37 +229,39 @@ def register(app: typer.Typer) -> None:
                 if not matches:
                     continue
                 numbers = ", ".join(n for n, _ in matches)
-                out.print(f"[yellow]{case.number} may be a child already registered here: {numbers}[/yellow]")
+                out.print("[yellow]" + _("{number} may be a child already registered here: {numbers}").format(number=case.number, numbers=numbers) + "[/yellow]")
                 if env.interactive:
                     from casecli import prompts
 
-                    if prompts.select(f"Is {case.number} the same child as {numbers}?", [
-                            ("No, another child", "new"), ("Yes, the same child (record it; nothing is merged)", "same")]) == "same":
+                    if prompts.select(_("Is {number} the same child as {numbers}?").format(number=case.number, numbers=numbers), [
+                            (_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")]) == "same":
                         same_child[case.number] = [n for n, _ in matches]
             if not yes:
                 if not env.interactive:
-                    raise InvalidInput("import: confirm with --yes (there is no terminal to ask at); nothing was changed")
+                    raise InvalidInput(_("import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
                 from casecli import prompts
 
-                if not prompts.confirm("Import now?", default=True):
-                    raise BundleRejected("import cancelled; nothing was changed")
+                if not prompts.confirm(_("Import now?"), default=True):
+                    raise BundleRejected(_("import cancelled; nothing was changed"))
             done = handovers.apply(store, incoming, choices, same_child)
-        words = {"new": "added", "continues": "brought forward", "take_theirs": "replaced by theirs", "keep_both": "kept both (theirs for review)"}
+        words = {"new": _("added"), "continues": _("brought forward"), "take_theirs": _("replaced by theirs"),
+                 "keep_both": _("kept both (theirs for review)")}
         for number, case in sorted(incoming.cases.items()):
             action = done.get(number) or choices.get(number) or case.decision
-            out.print(f"{number}: {words.get(action, 'unchanged (you have the same or newer)')}")
+            out.print(f"{number}: {words.get(action, _('unchanged (you have the same or newer)'))}")
 
 
 def _summary(out, incoming) -> None:
     reader = incoming.reader
-    known = f"your contact {incoming.known_sender}" if incoming.known_sender else "[yellow]NOT in your contacts[/yellow]"
-    kind = "HANDOVER (you become the case worker)" if incoming.handover else "copy for consultation (read-only here)"
-    out.print(f"Bundle from [bold]{reader.sender_name}[/bold], {reader.sender_agency} — fingerprint {reader.fingerprint} — {known}")
-    out.print(f"{kind}; {len(incoming.cases)} case(s); made {reader.header.get('created', '?')[:16]}")
+    known = _("your contact {name}").format(name=incoming.known_sender) if incoming.known_sender else "[yellow]" + _("NOT in your contacts") + "[/yellow]"
+    kind = _("HANDOVER (you become the case worker)") if incoming.handover else _("copy for consultation (read-only here)")
+    out.print(_("Bundle from [bold]{sender}[/bold], {agency} — fingerprint {fingerprint} — {known}").format(
+        sender=reader.sender_name, agency=reader.sender_agency, fingerprint=reader.fingerprint, known=known))
+    out.print(_("{kind}; {count} case(s); made {date}").format(kind=kind, count=len(incoming.cases), date=reader.header.get("created", "?")[:16]))
     note = incoming.meta.get("note") or {}
-    for key, label in (("key_concerns", "Key concerns"), ("upcoming_dates", "Upcoming dates"), ("child_told", "What the child was told")):
+    for key, label in (("key_concerns", _("Key concerns")), ("upcoming_dates", _("Upcoming dates")), ("child_told", _("What the child was told"))):
         if note.get(key):
             out.print(f"  {label}: {note[key]}")
-    names = {"new": "new here", "same_or_older": "you have this or newer", "continues": "newer than yours", "diverged": "changed on both sides"}
+    names = {"new": _("new here"), "same_or_older": _("you have this or newer"), "continues": _("newer than yours"), "diverged": _("changed on both sides")}
     for number, case in sorted(incoming.cases.items()):
         out.print(f"  {number}  {case.child_name}  — {names[case.decision]}")

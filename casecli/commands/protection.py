@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from casecli.i18n import _
+from casecli.i18n import _, format_date
 
 from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
 
@@ -52,15 +52,16 @@ def register(app: typer.Typer) -> None:
             print_json(report)
         else:
             out = console()
-            out.print(f"Pages (SQLCipher HMAC): {'ok' if report['pages_ok'] else 'DAMAGED'}; "
-                       f"SQLite integrity: {'ok' if report['integrity_ok'] else 'DAMAGED'}; "
-                       f"{report['cases']} case histories checked.")
+            ok, damaged = _("ok"), _("DAMAGED")
+            out.print(_("Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked.").format(
+                pages=ok if report["pages_ok"] else damaged, integrity=ok if report["integrity_ok"] else damaged, count=report["cases"]))
             for item in report["broken"]:
-                out.print(f"[red]{item['case_number']}: event {item['seq']} {item['why']}[/red]")
+                out.print("[red]" + _("{number}: event {seq} {why}").format(number=item["case_number"], seq=item["seq"], why=item["why"]) + "[/red]")
         if not report["ok"]:
             first = report["broken"][0] if report["broken"] else None
-            where = f"{first['case_number']} event {first['seq']} {first['why']}" if first else "the store's pages are damaged"
-            raise CaseCliError(f"verify failed: {where}")
+            where = _("{number} event {seq} {why}").format(number=first["case_number"], seq=first["seq"], why=first["why"]) if first \
+                else _("the store's pages are damaged")
+            raise CaseCliError(_("verify failed: {where}").format(where=where))
 
     @command(app, "backup")
     def backup_cmd(ctx: typer.Context, output: Path = typer.Option(..., "--output", "-o", help=_("The backup file (its key file is written beside it)."), dir_okay=False)) -> None:
@@ -75,7 +76,7 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             report = backup(store, env.store_path, output)
-        console().print(f"Backup written and checked: {output} (+ {output.name}.keys), {report['cases']} cases.")
+        console().print(_("Backup written and checked: {path} (+ {keys}), {count} cases.").format(path=output, keys=f"{output.name}.keys", count=report["cases"]))
 
     @command(app, "restore")
     def restore_cmd(ctx: typer.Context, file: Path = typer.Argument(..., help=_("A backup made with `casecli backup`."), dir_okay=False),
@@ -91,16 +92,16 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         if not yes:
             if not env.interactive:
-                raise InvalidInput("restore: confirm with --yes (there is no terminal to ask at)")
+                raise InvalidInput(_("restore: confirm with --yes (there is no terminal to ask at)"))
             from casecli import prompts
 
-            if not prompts.confirm(f"Replace the store at {env.store_path} with {file}?", default=False):
-                raise InvalidInput("restore: not confirmed; nothing was changed")
-        report = restore(file, env.store_path, lambda: read_passphrase(env, "The backup's passphrase"))
+            if not prompts.confirm(_("Replace the store at {path} with {file}?").format(path=env.store_path, file=file), default=False):
+                raise InvalidInput(_("restore: not confirmed; nothing was changed"))
+        report = restore(file, env.store_path, lambda: read_passphrase(env, _("The backup's passphrase")))
         out = console()
-        out.print(f"Restored {report['cases']} cases from {file}.")
+        out.print(_("Restored {count} cases from {file}.").format(count=report["cases"], file=file))
         if report["kept_aside"]:
-            out.print(f"The replaced store is kept at {report['kept_aside']} (delete it when you no longer need it).")
+            out.print(_("The replaced store is kept at {path} (delete it when you no longer need it).").format(path=report["kept_aside"]))
 
     @command(app, "purge")
     def purge_cmd(
@@ -123,29 +124,29 @@ def register(app: typer.Typer) -> None:
         with open_store(env) as store:
             if case:
                 if not now or not reason.strip():
-                    raise InvalidInput("purge CASE: give --now and --reason to remove one case before its time")
+                    raise InvalidInput(_("purge CASE: give --now and --reason to remove one case before its time"))
                 from casecli.cases import resolve
 
                 targets = [{"case_number": resolve(store, case), "retention_until": None}]
                 why = reason.strip()
             else:
                 targets = due_for_purge(store, env.today)
-                why = reason.strip() or "retention period over"
+                why = reason.strip() or _("retention period over")
             if as_json and not yes:
                 print_json(targets)
                 return
             out = console()
             if not targets:
-                out.print("No case is past its retention date.")
+                out.print(_("No case is past its retention date."))
                 return
             for t in targets:
-                out.print(f"{t['case_number']}" + (f"  (retention ended {t['retention_until']})" if t["retention_until"] else ""))
+                out.print(f"{t['case_number']}" + ("  " + _("(retention ended {date})").format(date=format_date(t["retention_until"])) if t["retention_until"] else ""))
             if not yes:
                 if not env.interactive:
-                    raise InvalidInput("purge: confirm with --yes (there is no terminal to ask at); nothing was deleted")
+                    raise InvalidInput(_("purge: confirm with --yes (there is no terminal to ask at); nothing was deleted"))
                 from casecli import prompts
 
-                if not prompts.confirm(f"Delete these {len(targets)} case(s) for good?", default=False):
-                    raise InvalidInput("purge: not confirmed; nothing was deleted")
+                if not prompts.confirm(_("Delete these {count} case(s) for good?").format(count=len(targets)), default=False):
+                    raise InvalidInput(_("purge: not confirmed; nothing was deleted"))
             purge(store, [t["case_number"] for t in targets], why, env.today)
-        out.print(f"Purged {len(targets)} case(s); tombstones remain.")
+        out.print(_("Purged {count} case(s); tombstones remain.").format(count=len(targets)))
