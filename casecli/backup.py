@@ -16,6 +16,7 @@ from pathlib import Path
 from casecli.context import keys_path_for
 from casecli.errors import CaseCliError, InvalidInput
 from casecli.fsutil import create_private_file
+from casecli.i18n import _
 from casecli.integrity import verify
 from casecli.store.db import Store, connect, open_store
 from casecli.store.keyslots import KeyFile
@@ -24,16 +25,16 @@ from casecli.store.keyslots import KeyFile
 def _check(store: Store, what: str) -> dict:
     report = verify(store)
     if not report["ok"]:
-        raise CaseCliError(f"{what} does not verify: nothing was changed")
+        raise CaseCliError(_("{what} does not verify: nothing was changed").format(what=what))
     report["cases"] = store.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     return report
 
 
 def backup(store: Store, store_path: Path, output: Path) -> dict:
     if output.exists() or keys_path_for(output).exists():
-        raise InvalidInput(f"--output: {output} already exists; choose another file name")
+        raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
     if output.resolve() == store_path.resolve():
-        raise InvalidInput("--output: that is the store itself")
+        raise InvalidInput(_("--output: that is the store itself"))
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     partial.unlink(missing_ok=True)
@@ -46,7 +47,7 @@ def backup(store: Store, store_path: Path, output: Path) -> dict:
             target.close()
         keys = KeyFile.load(keys_path_for(store_path), store_path)
         with open_store_keys(partial, keys, store.data_key) as copy:
-            report = _check(copy, "the backup")
+            report = _check(copy, _("the backup"))
         keys.save(keys_path_for(output))
         partial.replace(output)
     except BaseException:
@@ -64,7 +65,7 @@ def open_store_keys(path: Path, keys: KeyFile, data_key: bytes) -> Store:
 def restore(backup_file: Path, store_path: Path, passphrase) -> dict:
     """Check the backup, move the current store aside, put the backup in its place."""
     with open_store(backup_file, passphrase) as copy:
-        report = _check(copy, "the backup")
+        report = _check(copy, _("the backup"))
     kept = None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = store_path.with_name(f".{store_path.name}.restoring")

@@ -8,10 +8,11 @@ import json
 import unicodedata
 
 from casecli import casenumber, lifecycle
-from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
 from casecli.due import refresh_deadlines
+from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
 from casecli.forms import MISSING, Form
 from casecli.history import GENESIS, build_event, insert_events
+from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -146,11 +147,10 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     is merged over the stored answers, and None removes an answer. Every answer must be valid. A complete case must stay complete; an incomplete one
     becomes complete once nothing required is missing. Old values stay in the history.
     """
+    from casecli.closure import resolve_open
     from casecli.errors import InvalidAnswers
     from casecli.forms import load_form
     from casecli.history import append_event
-
-    from casecli.closure import resolve_open
 
     number = resolve_open(store, text)
     answers_json, was_incomplete = store.conn.execute(
@@ -230,7 +230,7 @@ def list_cases(
         where.append("c.incomplete = 1")
     if risk:
         if risk not in RISK_ORDER:
-            raise InvalidInput(f"--risk: expected one of: {', '.join(RISK_ORDER)}")
+            raise InvalidInput(_("--risk: expected one of: {choices}").format(choices=", ".join(RISK_ORDER)))
         where.append("c.risk = ?")
         params.append(risk)
     if search:
@@ -261,14 +261,14 @@ def resolve(store: Store, text: str) -> str:
         return number
     gone = store.conn.execute("SELECT purged_on FROM tombstones WHERE case_number = ?", (number,)).fetchone()
     if gone:
-        raise CaseNotFound(f"{number} was purged on {gone[0]} (its retention period ended or it was removed early)")
-    raise CaseNotFound(f"no case {number} in this store" + _closest_hint(store, number))
+        raise CaseNotFound(_("{number} was purged on {date} (its retention period ended or it was removed early)").format(number=number, date=gone[0]))
+    raise CaseNotFound(_("no case {number} in this store").format(number=number) + _closest_hint(store, number))
 
 
 def _closest_hint(store: Store, number: str) -> str:
     numbers = [r[0] for r in store.conn.execute("SELECT case_number FROM cases")]
     close = difflib.get_close_matches(number, numbers, n=3, cutoff=0.6)
-    return f"; closest: {', '.join(close)}" if close else ""
+    return _("; closest: {numbers}").format(numbers=", ".join(close)) if close else ""
 
 
 def get_case(store: Store, text: str, today: dt.date) -> dict:

@@ -18,7 +18,20 @@ i18n.setup(sys.argv, os.environ)  # before typer and the commands: their help te
 import typer  # noqa: E402
 
 from casecli import __version__  # noqa: E402
-from casecli.commands import assess, cases, demo, duplicates, forms, handover, init, keys, monitoring, plan, protection, settings
+from casecli.commands import (
+    assess,
+    cases,
+    demo,
+    duplicates,
+    forms,
+    handover,
+    init,
+    keys,
+    monitoring,
+    plan,
+    protection,
+    settings,
+)
 from casecli.commands.errors import CaseCliGroup  # noqa: E402
 from casecli.i18n import _  # noqa: E402
 

@@ -9,6 +9,7 @@ import secrets
 from casecli.cases import resolve
 from casecli.errors import CaseCliError, InvalidInput
 from casecli.history import append_event
+from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 
@@ -20,11 +21,11 @@ def require_open(store: Store, number: str) -> None:
     """Refuse a change to a closed (or transferred) case: it is read-only until reopened."""
     row = store.conn.execute("SELECT status FROM cases WHERE case_number = ?", (number,)).fetchone()
     if row and row[0] == "closed":
-        raise CaseClosed(f"{number} is closed and read-only: reopen it first with `casecli reopen {number} --reason …`")
+        raise CaseClosed(_("{number} is closed and read-only: reopen it first with `casecli reopen {number} --reason …`").format(number=number))
     if row and row[0] == "transferred":
-        raise CaseClosed(f"{number} was handed over and is read-only here")
+        raise CaseClosed(_("{number} was handed over and is read-only here").format(number=number))
     if row and row[0] == "copy":
-        raise CaseClosed(f"{number} is a copy for consultation from another worker: it is read-only here")
+        raise CaseClosed(_("{number} is a copy for consultation from another worker: it is read-only here").format(number=number))
 
 
 def resolve_open(store: Store, text: str) -> str:
@@ -51,14 +52,14 @@ def close_case(store: Store, text: str, answers: dict) -> dict:
 def reopen_case(store: Store, text: str, reason: str, today: dt.date) -> str:
     number = resolve(store, text)
     if not reason.strip():
-        raise InvalidInput("--reason: say why the case is reopened")
+        raise InvalidInput(_("--reason: say why the case is reopened"))
     row = store.conn.execute(
         "SELECT c.status, (SELECT uid FROM closures WHERE case_number = c.case_number AND reopened_on IS NULL"
         " ORDER BY closed_on DESC, created_at DESC LIMIT 1) FROM cases c WHERE c.case_number = ?",
         (number,),
     ).fetchone()
     if row[0] != "closed":
-        raise InvalidInput(f"{number} is not closed")
+        raise InvalidInput(_("{number} is not closed").format(number=number))
     actor = store.profile()["name"]
     with store.transaction():
         store.conn.execute(

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from casecli.errors import CaseNotFound, InvalidInput
+from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 PREFIX = "casecli1."
@@ -21,7 +22,11 @@ PREFIX = "casecli1."
 def new_key_pairs() -> tuple[bytes, bytes]:
     """Raw private keys: (X25519 for encryption, Ed25519 for signing)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
 
     from casecli.store.sealing import new_keypair
 
@@ -59,7 +64,7 @@ class Identity:
     def parse(cls, text: str) -> "Identity":
         text = "".join(text.split())
         if not text.startswith(PREFIX):
-            raise InvalidInput(f"identity: expected a line starting with {PREFIX} (from `casecli identity`)")
+            raise InvalidInput(_("identity: expected a line starting with {prefix} (from `casecli identity`)").format(prefix=PREFIX))
         body = text[len(PREFIX):]
         try:
             doc = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
@@ -67,9 +72,9 @@ class Identity:
             sig = base64.urlsafe_b64decode(doc["s"] + "=" * (-len(doc["s"]) % 4))
             name, agency = str(doc["n"]), str(doc["a"])
         except (ValueError, KeyError, TypeError):
-            raise InvalidInput("identity: the line is damaged (copy it again, whole)") from None
+            raise InvalidInput(_("identity: the line is damaged (copy it again, whole)")) from None
         if len(enc) != 32 or len(sig) != 32:
-            raise InvalidInput("identity: the line is damaged (copy it again, whole)")
+            raise InvalidInput(_("identity: the line is damaged (copy it again, whole)"))
         return cls(name, agency, enc, sig)
 
 
@@ -94,12 +99,12 @@ def add_contact(store: Store, name: str, line: str) -> Identity:
     identity = Identity.parse(line)
     name = name.strip()
     if not name:
-        raise InvalidInput("contact name: expected a short name, e.g. luis-tapachula")
+        raise InvalidInput(_("contact name: expected a short name, e.g. luis-tapachula"))
     if identity.fingerprint == own(store).fingerprint:
-        raise InvalidInput("identity: that is your own identity")
+        raise InvalidInput(_("identity: that is your own identity"))
     existing = store.conn.execute("SELECT name FROM contacts WHERE fingerprint = ?", (identity.fingerprint,)).fetchone()
     if existing and existing[0] != name:
-        raise InvalidInput(f"identity: already a contact, as {existing[0]}")
+        raise InvalidInput(_("identity: already a contact, as {name}").format(name=existing[0]))
     with store.transaction():
         store.conn.execute(
             "INSERT OR REPLACE INTO contacts (name, agency, encryption_public, signing_public, fingerprint, added_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -118,8 +123,8 @@ def contact(store: Store, name: str) -> Identity:
         "SELECT name, agency, encryption_public, signing_public FROM contacts WHERE name = ?", (name.strip(),)
     ).fetchone()
     if row is None:
-        known = ", ".join(c["name"] for c in contacts(store)) or "none yet"
-        raise CaseNotFound(f"no contact {name.strip()!r} (contacts: {known}); add one with `casecli contacts add`")
+        known = ", ".join(c["name"] for c in contacts(store)) or _("none yet")
+        raise CaseNotFound(_("no contact {name} (contacts: {known}); add one with `casecli contacts add`").format(name=repr(name.strip()), known=known))
     return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]))
 
 

@@ -14,6 +14,7 @@ from casecli import casenumber, settings
 from casecli.closure import require_open, resolve_open
 from casecli.errors import CaseNotFound, InvalidInput
 from casecli.history import append_event
+from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 REFERRAL_STATUSES = ("pending", "accepted", "declined", "completed", "no_response")
@@ -41,7 +42,7 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
     number = resolve_open(store, text)
     item = answers.get("plan_item")
     if item and item not in plan_item_ids(store, number):
-        raise InvalidInput(f"plan_item: {item} is not an item of {number}'s plan (see `casecli plan show {number}`)")
+        raise InvalidInput(_("plan_item: {item} is not an item of {number}'s plan (see `casecli plan show {number}`)").format(item=item, number=number))
     uid, ref, now, actor = secrets.token_hex(8), _new_ref(store), utc_now(), store.profile()["name"]
     with store.transaction():
         store.conn.execute(
@@ -64,13 +65,13 @@ def update_referral(store: Store, ref: str, status: str, on_date: dt.date, note:
     ref = ref.strip().upper()
     row = store.conn.execute("SELECT uid, case_number, referred_on FROM referrals WHERE ref = ?", (ref,)).fetchone()
     if row is None:
-        raise CaseNotFound(f"no referral {ref} in this store (see `casecli referral list`)")
+        raise CaseNotFound(_("no referral {ref} in this store (see `casecli referral list`)").format(ref=ref))
     uid, number, referred_on = row
     require_open(store, number)
     if status not in REFERRAL_STATUSES:
-        raise InvalidInput(f"--status: expected one of: {', '.join(REFERRAL_STATUSES)}")
+        raise InvalidInput(_("--status: expected one of: {choices}").format(choices=", ".join(REFERRAL_STATUSES)))
     if on_date > today or on_date.isoformat() < referred_on:
-        raise InvalidInput(f"--date: expected a date from the referral ({referred_on}) to today")
+        raise InvalidInput(_("--date: expected a date from the referral ({date}) to today").format(date=referred_on))
     actor = store.profile()["name"]
     with store.transaction():
         store.conn.execute(
@@ -116,11 +117,11 @@ def mark_item(store: Store, text: str, item_id: str, status: str, on_date: dt.da
     number = resolve_open(store, text)
     items = plan_item_ids(store, number)
     if item_id not in items:
-        raise InvalidInput(f"item {item_id}: not an item of {number}'s plan (items: {', '.join(items) or 'none'})")
+        raise InvalidInput(_("item {item}: not an item of {number}'s plan (items: {items})").format(item=item_id, number=number, items=", ".join(items) or "—"))
     if status not in ITEM_STATUSES:
-        raise InvalidInput(f"--status: expected one of: {', '.join(ITEM_STATUSES)}")
+        raise InvalidInput(_("--status: expected one of: {choices}").format(choices=", ".join(ITEM_STATUSES)))
     if on_date > today:
-        raise InvalidInput("--date: expected a date not in the future")
+        raise InvalidInput(_("--date: expected a date not in the future"))
     actor = store.profile()["name"]
     with store.transaction():
         record_progress(store, number, item_id, status, on_date.isoformat(), note, "marked", actor)

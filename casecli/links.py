@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from casecli.errors import InvalidInput
 from casecli.history import append_event
+from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 KINDS = ("same_child", "sibling", "not_same")
@@ -30,14 +31,13 @@ def record(store: Store, number: str, other: str, kind: str, actor: str, note: s
 
 def link(store: Store, text: str, other_text: str, kind: str, note: str = "") -> tuple[str, str]:
     from casecli.cases import resolve
-
     from casecli.closure import require_open
 
     number, other = resolve(store, text), resolve(store, other_text)
     require_open(store, number)
     require_open(store, other)
     if number == other:
-        raise InvalidInput("link: give two different cases")
+        raise InvalidInput(_("link: give two different cases"))
     with store.transaction():
         record(store, number, other, kind, store.profile()["name"], note)
     return number, other

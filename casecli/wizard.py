@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from casecli import messages
 from casecli.context import Env
 from casecli.errors import Cancelled, InvalidAnswers
-from casecli import messages
 from casecli.forms import Form
 from casecli.i18n import _
 

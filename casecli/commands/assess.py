@@ -7,9 +7,16 @@ from typing import Optional
 
 import typer
 
+from casecli.commands.common import (
+    AnswersOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    env_of,
+    open_store,
+)
 from casecli.i18n import _
-
-from casecli.commands.common import AnswersOption, NoInputOption, answers_from, command, console, env_of, open_store
 
 
 def register(app: typer.Typer) -> None:

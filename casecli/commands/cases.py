@@ -8,9 +8,18 @@ from typing import Optional
 import typer
 
 from casecli import messages
+from casecli.commands.common import (
+    AnswersOption,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.i18n import _
-
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
 
 def register(app: typer.Typer) -> None:

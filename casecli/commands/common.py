@@ -9,10 +9,9 @@ from typing import Any
 
 import typer
 
-from casecli.i18n import _
-
 from casecli.context import Env
 from casecli.errors import StoreMissing
+from casecli.i18n import _
 
 AnswersOption = typer.Option(
     None, "--answers", help=_("JSON file of answers keyed by field id (see `casecli forms show`)."),

@@ -6,9 +6,8 @@ from typing import Optional
 
 import typer
 
-from casecli.i18n import _
-
 from casecli.commands.common import command, console, env_of
+from casecli.i18n import _
 
 
 def register(app: typer.Typer) -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from casecli.commands.common import (
+    JsonOption,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.i18n import _
-
-from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
 
 
 def register(app: typer.Typer) -> None:

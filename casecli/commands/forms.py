@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from casecli.commands.common import JsonOption, command, console, print_json
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
-
-from casecli.commands.common import JsonOption, command, console, print_json
 
 forms_app = typer.Typer(cls=CaseCliGroup, help=_("Show the forms casecli asks (fields, types, choices, labels)."), no_args_is_help=True)
 

@@ -7,10 +7,19 @@ from typing import Optional
 
 import typer
 
+from casecli.commands.common import (
+    AnswersOption,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
-
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
 contacts_app = typer.Typer(cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True)
 

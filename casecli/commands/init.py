@@ -8,10 +8,16 @@ from typing import Optional
 import typer
 
 from casecli import messages
-from casecli.i18n import _
-
-from casecli.commands.common import AnswersOption, NoInputOption, answers_from, command, console, env_of
+from casecli.commands.common import (
+    AnswersOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    env_of,
+)
 from casecli.context import Env
+from casecli.i18n import _
 
 RECOVERY_WARNING = messages.RECOVERY_WARNING
 
@@ -22,9 +28,8 @@ def create(env: Env, given: dict, agency_key: str | None = None):
     from casecli.errors import StoreExists
     from casecli.forms import load_form
     from casecli.passphrase import kdf_memory, new_passphrase
-    from casecli.store.db import create_store
-
     from casecli.store import sealing
+    from casecli.store.db import create_store
 
     if env.store_path.exists():
         raise StoreExists(_("a store already exists at {path}").format(path=env.store_path))

@@ -8,10 +8,9 @@ from typing import Optional
 
 import typer
 
+from casecli.commands.common import command, console, env_of
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
-
-from casecli.commands.common import command, console, env_of
 
 agency_app = typer.Typer(
     cls=CaseCliGroup, help=_("The agency recovery key: made and kept offline by the data protection officer."), no_args_is_help=True
@@ -38,7 +37,12 @@ def agency_new(
     """
     from casecli import keys
     from casecli.errors import InvalidInput
-    from casecli.passphrase import AGENCY_PASSPHRASE_ENV, AGENCY_PASSPHRASE_FILE_ENV, kdf_memory, new_passphrase
+    from casecli.passphrase import (
+        AGENCY_PASSPHRASE_ENV,
+        AGENCY_PASSPHRASE_FILE_ENV,
+        kdf_memory,
+        new_passphrase,
+    )
     from casecli.store import sealing
 
     env = env_of(ctx)
@@ -83,7 +87,11 @@ def agency_answer(
     Example: casecli agency-key answer request.json --key agency-recovery.key --output response.json
     """
     from casecli import keys
-    from casecli.passphrase import AGENCY_PASSPHRASE_ENV, AGENCY_PASSPHRASE_FILE_ENV, read_passphrase
+    from casecli.passphrase import (
+        AGENCY_PASSPHRASE_ENV,
+        AGENCY_PASSPHRASE_FILE_ENV,
+        read_passphrase,
+    )
 
     env = env_of(ctx)
     doc = keys.read_request(request)
@@ -106,7 +114,11 @@ def register(app: typer.Typer) -> None:
         Example: casecli passwd
         """
         from casecli import keys
-        from casecli.passphrase import kdf_memory, read_passphrase, replacement_passphrase
+        from casecli.passphrase import (
+            kdf_memory,
+            read_passphrase,
+            replacement_passphrase,
+        )
 
         env = env_of(ctx)
         key_file, data_key = keys.unlock(env.store_path, "passphrase", read_passphrase(env, "Current passphrase"))
@@ -130,7 +142,11 @@ def register(app: typer.Typer) -> None:
         """
         from casecli import keys, prompts, recovery
         from casecli.errors import InvalidInput
-        from casecli.passphrase import kdf_memory, read_secret_file, replacement_passphrase
+        from casecli.passphrase import (
+            kdf_memory,
+            read_secret_file,
+            replacement_passphrase,
+        )
 
         env = env_of(ctx)
         keys.load_keys(env.store_path)
@@ -178,7 +194,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _ask_new(env, message: str) -> str:
-    from casecli.passphrase import NEW_PASSPHRASE_ENV, NEW_PASSPHRASE_FILE_ENV, read_passphrase
+    from casecli.passphrase import (
+        NEW_PASSPHRASE_ENV,
+        NEW_PASSPHRASE_FILE_ENV,
+        read_passphrase,
+    )
 
     return read_passphrase(env, message, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV)
 

@@ -8,10 +8,19 @@ from typing import Optional
 
 import typer
 
+from casecli.commands.common import (
+    AnswersOption,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
-
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
 CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 referral_app = typer.Typer(cls=CaseCliGroup, help=_("Referrals to other agencies: add, update, list."), no_args_is_help=True)

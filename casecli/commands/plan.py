@@ -7,10 +7,19 @@ from typing import Optional
 
 import typer
 
+from casecli.commands.common import (
+    AnswersOption,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
-
-from casecli.commands.common import AnswersOption, JsonOption, NoInputOption, answers_from, command, console, env_of, open_store, print_json
 
 plan_app = typer.Typer(cls=CaseCliGroup, help=_("The Care and Protection Plan: edit, check, activate, show, compare versions."), no_args_is_help=True)
 CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
@@ -216,7 +225,6 @@ def show_cmd(
     """
     from casecli.documents import FORMATS, plan_context, render_plan
     from casecli.errors import InvalidInput
-
     from casecli.i18n import LANGUAGES
 
     if fmt is not None and fmt not in FORMATS:

@@ -7,9 +7,15 @@ from typing import Optional
 
 import typer
 
+from casecli.commands.common import (
+    JsonOption,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.i18n import _, format_date
-
-from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -85,8 +91,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli restore /media/usb/casecli-2026-11-23.db
         """
-        from casecli.errors import InvalidInput
         from casecli.backup import restore
+        from casecli.errors import InvalidInput
         from casecli.passphrase import read_passphrase
 
         env = env_of(ctx)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import typer
 
+from casecli.commands.common import (
+    JsonOption,
+    command,
+    console,
+    env_of,
+    open_store,
+    print_json,
+)
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
-
-from casecli.commands.common import JsonOption, command, console, env_of, open_store, print_json
 
 settings_app = typer.Typer(cls=CaseCliGroup, help=_("Agency settings: deadlines by risk level, referral and agenda limits."), no_args_is_help=True)
 

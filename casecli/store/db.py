@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from casecli.errors import NotAStore, StoreBusy, StoreError, StoreExists, StoreMissing, StoreTooNew
+from casecli.errors import (
+    NotAStore,
+    StoreBusy,
+    StoreError,
+    StoreExists,
+    StoreMissing,
+    StoreTooNew,
+)
 from casecli.fsutil import create_private_file, make_private_dir
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.migrations import LATEST_VERSION, apply_migrations

@@ -25,7 +25,12 @@ def _hkdf(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> by
 
 def new_keypair() -> tuple[bytes, bytes]:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
 
     private = X25519PrivateKey.generate()
     return (
@@ -36,7 +41,10 @@ def new_keypair() -> tuple[bytes, bytes]:
 
 def ephemeral_agreement(recipient_public: bytes) -> tuple[bytes, bytes]:
     """(ephemeral public key, key-encryption key) for sealing to `recipient_public`."""
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     ephemeral = X25519PrivateKey.generate()
@@ -47,7 +55,10 @@ def ephemeral_agreement(recipient_public: bytes) -> tuple[bytes, bytes]:
 
 def agreed_key(private: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
     """The recipient's side of `ephemeral_agreement`."""
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
 
     shared = X25519PrivateKey.from_private_bytes(private).exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
     return _hkdf(shared, ephemeral_public, recipient_public)
