@@ -25,6 +25,7 @@ from pathlib import Path
 
 from casecli.errors import BundleRejected
 from casecli.fsutil import PRIVATE_FILE
+from casecli.i18n import _
 
 MAGIC = b"casecli-bundle/1\n"
 CHUNK = 64 * 1024
@@ -43,7 +44,7 @@ def _unb64(text) -> bytes:
     try:
         return base64.b64decode(str(text).encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError):
-        raise BundleRejected("the bundle's header is damaged") from None
+        raise BundleRejected(_("the bundle's header is damaged")) from None
 
 
 def _stanza_aad(bundle_id: str) -> bytes:
@@ -142,13 +143,13 @@ class BundleReader:
                 start = handle.read(len(MAGIC))
                 if start != MAGIC:
                     if start.startswith(b"casecli-bundle/"):
-                        raise BundleRejected(f"{self.path.name}: bundle version {start.decode(errors='replace').strip()} is not supported by this casecli")
-                    raise BundleRejected(f"{self.path.name} is not a casecli bundle")
+                        raise BundleRejected(_("{file}: bundle version {version} is not supported by this casecli").format(file=self.path.name, version=start.decode(errors='replace').strip()))
+                    raise BundleRejected(_("{file} is not a casecli bundle").format(file=self.path.name))
                 line = handle.readline(MAX_HEADER)
         except OSError as exc:
-            raise BundleRejected(f"{self.path.name}: cannot read it ({exc.strerror})") from None
+            raise BundleRejected(_("{file}: cannot read it ({reason})").format(file=self.path.name, reason=exc.strerror)) from None
         if not line.endswith(b"\n"):
-            raise BundleRejected(f"{self.path.name}: the bundle's header is damaged or cut off")
+            raise BundleRejected(_("{file}: the bundle's header is damaged or cut off").format(file=self.path.name))
         try:
             self.header = json.loads(line)
             self.bundle_id = str(self.header["id"])
@@ -158,13 +159,13 @@ class BundleReader:
             self.sender_signing = _unb64(sender["signing_public"])
             self.stanzas = list(self.header["recipients"])
         except (ValueError, KeyError, TypeError):
-            raise BundleRejected(f"{self.path.name}: the bundle's header is damaged") from None
+            raise BundleRejected(_("{file}: the bundle's header is damaged").format(file=self.path.name)) from None
         if self.header.get("bundle") != 1 or self.header.get("payload", {}).get("chunk") != CHUNK:
-            raise BundleRejected(f"{self.path.name}: this bundle version is not supported by this casecli")
+            raise BundleRejected(_("{file}: this bundle version is not supported by this casecli").format(file=self.path.name))
         self.payload_start = len(MAGIC) + len(line)
         self.payload_end = self.size - TRAILER_LEN
         if self.payload_end < self.payload_start + 16 + TAG:
-            raise BundleRejected(f"{self.path.name}: the bundle is cut off (truncated)")
+            raise BundleRejected(_("{file}: the bundle is cut off (truncated)").format(file=self.path.name))
         self._verified = False
 
     @property
@@ -187,17 +188,17 @@ class BundleReader:
             while remaining:
                 block = handle.read(min(remaining, 1 << 20))
                 if not block:
-                    raise BundleRejected(f"{self.path.name}: the bundle is cut off (truncated)")
+                    raise BundleRejected(_("{file}: the bundle is cut off (truncated)").format(file=self.path.name))
                 digest.update(block)
                 remaining -= len(block)
             trailer = handle.read()
         if len(trailer) != TRAILER_LEN or not trailer.startswith(TRAILER_PREFIX) or not trailer.endswith(b"\n"):
-            raise BundleRejected(f"{self.path.name}: the bundle's signature is missing or the file is cut off")
+            raise BundleRejected(_("{file}: the bundle's signature is missing or the file is cut off").format(file=self.path.name))
         try:
             signature = base64.b64decode(trailer[len(TRAILER_PREFIX):-1], validate=True)
             Ed25519PublicKey.from_public_bytes(self.sender_signing).verify(signature, SIGNATURE_CONTEXT + digest.digest())
         except (ValueError, InvalidSignature):
-            raise BundleRejected(f"{self.path.name}: the signature does not match: the bundle was altered, or not signed by its sender") from None
+            raise BundleRejected(_("{file}: the signature does not match: the bundle was altered, or not signed by its sender").format(file=self.path.name)) from None
         self._verified = True
 
     def file_key(self, encryption_private: bytes | None, my_fingerprint: str = "", passphrase: str | None = None) -> bytes:
@@ -213,7 +214,7 @@ class BundleReader:
                 if stanza.get("type") == "x25519" and stanza.get("recipient") == my_fingerprint:
                     key = sealing.open_sealed(encryption_private, stanza, aad)
                     if key is None or len(key) != 32:
-                        raise BundleRejected(f"{self.path.name}: the part addressed to you is damaged")
+                        raise BundleRejected(_("{file}: the part addressed to you is damaged").format(file=self.path.name))
                     return key
         if passphrase is not None:
             for stanza in self.stanzas:
@@ -221,12 +222,12 @@ class BundleReader:
                     try:
                         key = AESGCM(derive(secret_bytes(passphrase), stanza["kdf"])).decrypt(_unb64(stanza["nonce"]), _unb64(stanza["sealed"]), aad)
                     except (InvalidTag, KeyError, TypeError, ValueError):
-                        raise BundleRejected(f"{self.path.name}: wrong bundle passphrase") from None
+                        raise BundleRejected(_("{file}: wrong bundle passphrase").format(file=self.path.name)) from None
                     return key
         keyed = [r for r in self.recipients() if r != "passphrase"]
         if "passphrase" in self.recipients():
-            raise BundleRejected(f"{self.path.name} is protected by a passphrase: give --passphrase-file FILE (or type it when asked)")
-        raise BundleRejected(f"{self.path.name} is not for you: it is for {', '.join(keyed)} (check `casecli identity`)")
+            raise BundleRejected(_("{file} is protected by a passphrase: give --passphrase-file FILE (or type it when asked)").format(file=self.path.name))
+        raise BundleRejected(_("{file} is not for you: it is for {recipients} (check `casecli identity`)").format(file=self.path.name, recipients=', '.join(keyed)))
 
     def plaintext(self, file_key: bytes) -> Iterator[bytes]:
         """The decompressed payload, block by block; every chunk is authenticated first."""
@@ -250,14 +251,14 @@ class BundleReader:
                 try:
                     chunk = aead.decrypt(_chunk_nonce(counter, last), sealed, None)
                 except InvalidTag:
-                    raise BundleRejected(f"{self.path.name}: the payload is damaged or cut off") from None
+                    raise BundleRejected(_("{file}: the payload is damaged or cut off").format(file=self.path.name)) from None
                 counter += 1
                 try:
                     yield inflate.decompress(chunk)
                 except zlib.error:
-                    raise BundleRejected(f"{self.path.name}: the payload is damaged") from None
+                    raise BundleRejected(_("{file}: the payload is damaged").format(file=self.path.name)) from None
             if not inflate.eof:
-                raise BundleRejected(f"{self.path.name}: the payload is cut off")
+                raise BundleRejected(_("{file}: the payload is cut off").format(file=self.path.name))
 
     def lines(self, file_key: bytes) -> Iterator[dict]:
         pending = b""
@@ -274,9 +275,9 @@ def _record(line: bytes, name: str) -> dict:
     try:
         record = json.loads(line)
     except ValueError:
-        raise BundleRejected(f"{name}: a record in the payload is not valid JSON") from None
+        raise BundleRejected(_("{file}: a record in the payload is not valid JSON").format(file=name)) from None
     if not isinstance(record, dict):
-        raise BundleRejected(f"{name}: a record in the payload is not an object")
+        raise BundleRejected(_("{file}: a record in the payload is not an object").format(file=name))
     return record
 
 

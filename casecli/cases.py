@@ -110,7 +110,7 @@ def missing_for_registration(answers: dict, today: dt.date) -> list[str]:
     """Required registration answers still missing (a quick registration leaves some)."""
     from casecli.forms import load_form
 
-    _, problems = load_form("registration").check(answers, today, use_defaults=False)
+    _clean, problems = load_form("registration").check(answers, today, use_defaults=False)
     return [field for field, why in problems.items() if why == MISSING]
 
 

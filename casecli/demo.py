@@ -83,7 +83,7 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
     numbers = []
     store.defer_refresh = True
     with store.transaction():
-        for _ in range(count):
+        for _case in range(count):
             stage = rng.choices(STAGES, weights=STAGE_WEIGHTS)[0]
             answers = form.validate(fictional_answers(rng, form, today), today)
             registered = today - dt.timedelta(days=rng.randint(0, 365))

@@ -81,7 +81,7 @@ class Person:
 
     @classmethod
     def from_answers(cls, case_number: str, answers: dict, registered_on: str, today: dt.date) -> "Person":
-        age, _ = age_on(answers.get("date_of_birth"), answers.get("age_estimate"), registered_on, today)
+        age, _estimated = age_on(answers.get("date_of_birth"), answers.get("age_estimate"), registered_on, today)
         return cls(
             case_number,
             name_tokens(answers.get("name_first"), answers.get("name_last"), answers.get("name_other")),

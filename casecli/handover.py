@@ -20,6 +20,7 @@ from pathlib import Path
 from casecli import identity as identities
 from casecli.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.errors import BundleRejected, InvalidInput
+from casecli.i18n import _
 from casecli.history import GENESIS, append_event, event_hash
 from casecli.integrity import sign_handover
 from casecli.store.db import Store, utc_now
@@ -63,7 +64,7 @@ def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[s
         return [n for (n,) in store.conn.execute(
             "SELECT case_number FROM cases WHERE status = 'open' AND case_worker = ? ORDER BY case_number", (me,))]
     if not numbers:
-        raise InvalidInput("export: name one or more cases, or --all")
+        raise InvalidInput(_("export: name one or more cases, or --all"))
     return list(dict.fromkeys(resolve(store, n) for n in numbers))
 
 
@@ -74,16 +75,16 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
 
     chosen = _cases_to_send(store, numbers, everything)
     if not chosen:
-        raise InvalidInput("export: no open case of yours to export")
+        raise InvalidInput(_("export: no open case of yours to export"))
     if output.exists():
-        raise InvalidInput(f"--output: {output} already exists; choose another file name")
+        raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
     me = identities.own(store)
     encryption_private, signing_private = identities.private_keys(store)
     sender = {"name": me.name, "agency": me.agency,
               "encryption_public": _b64(me.encryption_public), "signing_public": _b64(me.signing_public)}
     targets = [(r.encryption_public, r.fingerprint) for r in recipients]
     writer = BundleWriter(output, sender, signing_private, targets, passphrase, kdf, created=utc_now())
-    to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or "a passphrase holder"
+    to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or _("a passphrase holder")
     written = False
     try:
         with store.transaction():
@@ -158,11 +159,11 @@ class Incoming:
 def open_bundle(store: Store, path: Path, passphrase=None) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written)."""
     reader = BundleReader(path)
-    encryption_private, _ = identities.private_keys(store)
+    encryption_private, _signing = identities.private_keys(store)
     me = identities.own(store)
     reader.verify()
     if reader.fingerprint == me.fingerprint:
-        raise BundleRejected(f"{path.name} was made by you: it can be imported only by its recipients")
+        raise BundleRejected(_("{file} was made by you: it can be imported only by its recipients").format(file=path.name))
     addressed = me.fingerprint in reader.recipients()
     file_key = reader.file_key(encryption_private if addressed else None, me.fingerprint,
                                passphrase() if not addressed and "passphrase" in reader.recipients() and passphrase else None)
@@ -174,26 +175,26 @@ def open_bundle(store: Store, path: Path, passphrase=None) -> Incoming:
         kind, row = record.get("t"), record.get("r")
         if meta is None:
             if kind != "bundle" or not isinstance(row, dict):
-                raise BundleRejected(f"{path.name}: the payload does not start with its description")
+                raise BundleRejected(_("{file}: the payload does not start with its description").format(file=path.name))
             meta = row
             if int(meta.get("schema", 0)) > LATEST_VERSION:
-                raise BundleRejected(f"{path.name} was made by a newer casecli (schema {meta.get('schema')}): update casecli first")
+                raise BundleRejected(_("{file} was made by a newer casecli (schema {schema}): update casecli first").format(file=path.name, schema=meta.get("schema")))
             # An older casecli's records are accepted when they fit this schema (checked record by record).
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
-            raise BundleRejected(f"{path.name}: the payload holds an unknown kind of record ({str(kind)[:30]})")
+            raise BundleRejected(_("{file}: the payload holds an unknown kind of record ({kind})").format(file=path.name, kind=str(kind)[:30]))
         number = str(record.get("c", ""))
         _validate(store, models, table, row, number, path.name)
         if table == "cases":
             current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
         if current is None or current.number != number:
-            raise BundleRejected(f"{path.name}: a record comes before its case")
+            raise BundleRejected(_("{file}: a record comes before its case").format(file=path.name))
         current.counts[table] = current.counts.get(table, 0) + 1
         if table == "events":
             _check_event(row, current, path.name)
     if meta is None or sorted(cases) != sorted(meta.get("cases", [])):
-        raise BundleRejected(f"{path.name}: the payload does not hold the cases it lists")
+        raise BundleRejected(_("{file}: the payload does not hold the cases it lists").format(file=path.name))
     for case in cases.values():
         _decide(store, case)
     return Incoming(reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing))
@@ -214,16 +215,16 @@ def _validate(store: Store, models: dict, table: str, row: dict, number: str, na
             EventRow.model_validate(row)
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        raise BundleRejected(f"{name}: a {table} record of {number} breaks the schema ({', '.join(fields)[:120]})") from None
+        raise BundleRejected(_("{file}: a {table} record of {number} breaks the schema ({fields})").format(file=name, table=table, number=number, fields=", ".join(fields)[:120])) from None
     owner = row.get("case_number", number) if table != "links" else (number if number in (row["case_a"], row["case_b"]) else None)
     if table != "referral_updates" and owner != number:
-        raise BundleRejected(f"{name}: a {table} record is filed under the wrong case")
+        raise BundleRejected(_("{file}: a {table} record is filed under the wrong case").format(file=name, table=table))
 
 
 def _check_event(row: dict, case: IncomingCase, name: str) -> None:
     expected_prev = case.hashes[-1] if case.hashes else GENESIS
     if row["seq"] != len(case.hashes) + 1 or row["prev_hash"] != expected_prev or event_hash(row) != row["hash"]:
-        raise BundleRejected(f"{name}: the history of {case.number} does not verify at event {row['seq']}")
+        raise BundleRejected(_("{file}: the history of {number} does not verify at event {seq}").format(file=name, number=case.number, seq=row["seq"]))
     case.hashes.append(row["hash"])
     case.summaries[row["hash"]] = f"{row['at'][:10]} {row['actor']}: {row['summary']}"
 

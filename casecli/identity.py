@@ -30,7 +30,7 @@ def new_key_pairs() -> tuple[bytes, bytes]:
 
     from casecli.store.sealing import new_keypair
 
-    encryption, _ = new_keypair()
+    encryption, _public = new_keypair()
     signing = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     return encryption, signing
 

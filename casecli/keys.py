@@ -13,6 +13,7 @@ from pathlib import Path
 
 from casecli.context import keys_path_for
 from casecli.errors import InvalidInput, WrongPassphrase
+from casecli.i18n import _
 from casecli.fsutil import write_private_atomic
 from casecli.store import sealing
 from casecli.store.db import connect
@@ -28,7 +29,7 @@ def load_keys(store_path: Path) -> KeyFile:
     if not store_path.exists():
         from casecli.errors import StoreMissing
 
-        raise StoreMissing(f"no store at {store_path}: create one with `casecli init`")
+        raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=store_path))
     return KeyFile.load(keys_path_for(store_path), store_path)
 
 
@@ -77,7 +78,7 @@ def open_agency_key(path: Path, passphrase: str) -> tuple[bytes, bytes]:
     public = sealing.parse_public(doc["public"])
     private = Slot(**doc["slot"]).unwrap(secret_bytes(passphrase), doc["public"])
     if private is None or sealing.public_of(private) != public:
-        raise WrongPassphrase("wrong passphrase for the agency key file (or the file was altered)")
+        raise WrongPassphrase(_("wrong passphrase for the agency key file (or the file was altered)"))
     return private, public
 
 
@@ -87,12 +88,12 @@ def answer_request(request: dict, private: bytes, public: bytes) -> dict:
     recipient = sealing.unb64(slot.kdf.get("recipient", ""))
     if recipient != public:
         raise InvalidInput(
-            f"this recovery request is for another agency key (fingerprint {sealing.fingerprint(recipient)}); "
-            f"this key is {sealing.fingerprint(public)}"
+            _("this recovery request is for another agency key (fingerprint {theirs}); this key is {ours}").format(
+                theirs=sealing.fingerprint(recipient), ours=sealing.fingerprint(public))
         )
     data_key = slot.unwrap(private, request["store_id"])
     if data_key is None:
-        raise WrongPassphrase("the request's agency slot does not open with this key (it was altered)")
+        raise WrongPassphrase(_("the request's agency slot does not open with this key (it was altered)"))
     reply_to = sealing.unb64(request["reply_to"])
     return {
         "format": RESPONSE_FORMAT,
@@ -115,7 +116,7 @@ def make_request(store_path: Path, new: str, kdf_memory_kib: int | None = None) 
     keys = load_keys(store_path)
     slot = keys.slot("agency")
     if slot is None:
-        raise InvalidInput("this store has no agency recovery key (add one with `casecli agency-key add`)")
+        raise InvalidInput(_("this store has no agency recovery key (add one with `casecli agency-key add`)"))
     private, public = sealing.new_keypair()
     pending = Slot.wrap("recovery-pending", secret_bytes(new), private, keys.store_id, kdf_params(kdf_memory_kib))
     write_private_atomic(
@@ -136,16 +137,16 @@ def complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib:
     keys = load_keys(store_path)
     pending_file = pending_path(store_path)
     if not pending_file.exists():
-        raise InvalidInput("no agency recovery was started on this laptop: run `casecli recover --agency-request FILE` first")
+        raise InvalidInput(_("no agency recovery was started on this laptop: run `casecli recover --agency-request FILE` first"))
     pending = _read_doc(pending_file, PENDING_FORMAT, "pending recovery")
     if response.get("store_id") != keys.store_id or pending.get("store_id") != keys.store_id:
-        raise InvalidInput("this recovery response is for another store")
+        raise InvalidInput(_("this recovery response is for another store"))
     private = Slot(**pending["slot"]).unwrap(secret_bytes(new), keys.store_id)
     if private is None:
-        raise WrongPassphrase("that is not the new passphrase chosen when the recovery request was made")
+        raise WrongPassphrase(_("that is not the new passphrase chosen when the recovery request was made"))
     data_key = sealing.open_sealed(private, response.get("sealed", {}), _aad(keys.store_id))
     if data_key is None or len(data_key) != 32:
-        raise InvalidInput("the recovery response does not answer this laptop's request (or was altered)")
+        raise InvalidInput(_("the recovery response does not answer this laptop's request (or was altered)"))
     _prove(store_path, data_key)
     set_passphrase(store_path, keys, data_key, new, kdf_memory_kib)
     pending_file.unlink()
@@ -196,18 +197,18 @@ def _read_doc(path: Path, fmt: str, what: str) -> dict:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(f"{what}: no such file: {path}") from None
+        raise InvalidInput(_("{what}: no such file: {path}").format(what=what, path=path)) from None
     except (OSError, ValueError):
-        raise InvalidInput(f"{what}: {path} is not a {fmt} file") from None
+        raise InvalidInput(_("{what}: {path} is not a {format} file").format(what=what, path=path, format=fmt)) from None
     if not isinstance(doc, dict) or doc.get("format") != fmt:
-        raise InvalidInput(f"{what}: {path} is not a {fmt} file")
+        raise InvalidInput(_("{what}: {path} is not a {format} file").format(what=what, path=path, format=fmt))
     return doc
 
 
 def read_request(path: Path) -> dict:
     doc = _read_doc(path, REQUEST_FORMAT, "recovery request")
     if not all(k in doc for k in ("store_id", "agency_slot", "reply_to")):
-        raise InvalidInput(f"recovery request: {path} is incomplete")
+        raise InvalidInput(_("recovery request: {path} is incomplete").format(path=path))
     return doc
 
 

@@ -113,7 +113,7 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
     """What the plan still lacks, element by element, and assessed needs not yet taken up."""
     out: list[str] = []
     header_form = load_form(HEADER_FORM)
-    _, problems = header_form.check(plan["header"], today, use_defaults=False)
+    _clean, problems = header_form.check(plan["header"], today, use_defaults=False)
     gaps = [k for k, v in problems.items() if v == MISSING]
     if "case_worker" in gaps:
         out.append(ELEMENTS[0])
@@ -128,7 +128,7 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
         if not items and key != "actions":
             out.append(f"{ELEMENTS[position]} (none yet)")
         for index, item in enumerate(items, start=1):
-            _, problems = check_part(form, item, today)
+            _clean, problems = check_part(form, item, today)
             lacking = [k for k, v in problems.items() if v == MISSING]
             if lacking:
                 out.append(f"{ELEMENTS[position]}: item {index} lacks {', '.join(lacking)}")

@@ -18,7 +18,7 @@ RANDOM_PER_GROUP = 4
 
 def generate() -> str:
     groups = []
-    for _ in range(GROUPS):
+    for _group in range(GROUPS):
         body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_PER_GROUP))
         groups.append(body + check_character(body))
     return "-".join(groups)

@@ -127,5 +127,5 @@ def ask_all(form: Form, env: Env, current: dict, console=None) -> dict:
             answers.pop(field.id, None)
         else:
             answers[field.id] = value
-    clean, _ = form.check(answers, env.today, use_defaults=False)
+    clean, _problems = form.check(answers, env.today, use_defaults=False)
     return clean
