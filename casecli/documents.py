@@ -13,6 +13,7 @@ import re
 from casecli import plans
 from casecli.cases import fold, get_case
 from casecli.forms import load_form
+from casecli.i18n import _
 from casecli.prompts import display_value
 
 FORMATS = ("markdown", "html")
@@ -70,7 +71,7 @@ def plan_context(store, text: str, today: dt.date, version: int | None = None, l
     if plan is None:
         from casecli.errors import InvalidInput
 
-        raise InvalidInput(f"{number} has no plan yet: create one with `casecli plan edit {number}`")
+        raise InvalidInput(_("{number} has no plan yet: create one with `casecli plan edit {number}`").format(number=number))
     reg = case["registration"]
     names = [reg.get(k, "") for k in ("name_first", "name_last", "name_other")]
     scrub = _scrubber(names) if redact else (lambda value: value)

@@ -69,14 +69,16 @@ class InvalidAnswers(InvalidInput):
     def __init__(self, form_id: str, problems: dict[str, str]):
         self.form_id = form_id
         self.problems = problems
+        from casecli.i18n import _
+
         missing = [field for field, why in problems.items() if why == "missing"]
         invalid = [f"{field} ({why})" for field, why in problems.items() if why != "missing"]
         parts = []
         if missing:
-            parts.append("missing: " + ", ".join(missing))
+            parts.append(_("missing: {fields}").format(fields=", ".join(missing)))
         if invalid:
-            parts.append("invalid: " + "; ".join(invalid))
-        super().__init__(f"{form_id} answers: " + "; ".join(parts))
+            parts.append(_("invalid: {fields}").format(fields="; ".join(invalid)))
+        super().__init__(_("{form} answers: {problems}").format(form=form_id, problems="; ".join(parts)))
 
 
 class InvalidCaseNumber(InvalidInput):

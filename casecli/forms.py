@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from casecli.errors import InvalidAnswers, InvalidInput
+from casecli.i18n import _
 
 LANGUAGES = ("en", "es")
 FIELD_TYPES = ("text", "longtext", "date", "integer", "boolean", "choice", "multichoice")
@@ -84,20 +85,20 @@ class Field:
         """What a valid answer looks like, for error messages."""
         t = self.type
         if t == "date":
-            return "a date as YYYY-MM-DD" + (", not in the future" if self.spec.get("not_future") else "")
+            return _("a date as YYYY-MM-DD, not in the future") if self.spec.get("not_future") else _("a date as YYYY-MM-DD")
         if t == "integer":
             lo, hi = self.spec.get("min"), self.spec.get("max")
             if lo is not None and hi is not None:
-                return f"a whole number from {lo} to {hi}"
-            return "a whole number"
+                return _("a whole number from {low} to {high}").format(low=lo, high=hi)
+            return _("a whole number")
         if t == "boolean":
-            return "yes or no"
+            return _("yes or no")
         if t == "choice":
-            return "one of: " + ", ".join(self.choice_values)
+            return _("one of: {choices}").format(choices=", ".join(self.choice_values))
         if t == "multichoice":
-            return "a list of: " + ", ".join(self.choice_values)
+            return _("a list of: {choices}").format(choices=", ".join(self.choice_values))
         limit = self.spec.get("max_length")
-        return f"text of at most {limit} characters" if limit else "text"
+        return _("text of at most {count} characters").format(count=limit) if limit else _("text")
 
     def default(self, today: dt.date) -> Any:
         default = self.spec.get("default")
@@ -115,11 +116,11 @@ class Field:
         t = self.type
         if t in ("text", "longtext"):
             if not isinstance(raw, str):
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             value = raw.strip()
             limit = self.spec.get("max_length")
             if limit and len(value) > limit:
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             pattern = self.spec.get("validator")
             if pattern:
                 value = VALIDATORS[pattern](value)
@@ -130,22 +131,22 @@ class Field:
             try:
                 value = parse_date(str(raw))
             except ValueError:
-                raise ValueError(f"expected {self.expected()}") from None
+                raise ValueError(_("expected {what}").format(what=self.expected())) from None
             if self.spec.get("not_future") and value > today:
-                raise ValueError(f"expected {self.expected()} (got a future date)")
+                raise ValueError(_("expected {what} (got a future date)").format(what=self.expected()))
             if value.year < 1900:
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             return value.isoformat()
         if t == "integer":
             if isinstance(raw, bool):
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             try:
                 value = int(str(raw).strip())
             except ValueError:
-                raise ValueError(f"expected {self.expected()}") from None
+                raise ValueError(_("expected {what}").format(what=self.expected())) from None
             lo, hi = self.spec.get("min"), self.spec.get("max")
             if (lo is not None and value < lo) or (hi is not None and value > hi):
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             return value
         if t == "boolean":
             if isinstance(raw, bool):
@@ -155,23 +156,23 @@ class Field:
                 return True
             if word in NO:
                 return False
-            raise ValueError(f"expected {self.expected()}")
+            raise ValueError(_("expected {what}").format(what=self.expected()))
         if t == "choice":
             value = str(raw).strip()
             if value not in self.choice_values:
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             return value
         if t == "multichoice":
             items = raw.split(",") if isinstance(raw, str) else raw
             if not isinstance(items, list):
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             values = [str(item).strip() for item in items if str(item).strip()]
             bad = [v for v in values if v not in self.choice_values]
             if bad:
-                raise ValueError(f"expected {self.expected()}")
+                raise ValueError(_("expected {what}").format(what=self.expected()))
             exclusive = self.spec.get("exclusive")
             if exclusive and exclusive in values and len(values) > 1:
-                raise ValueError(f"'{exclusive}' cannot be chosen with other answers")
+                raise ValueError(_("'{choice}' cannot be chosen with other answers").format(choice=exclusive))
             return list(dict.fromkeys(values)) or None
         raise ValueError(f"unknown field type {t}")
 
@@ -240,7 +241,7 @@ class Form:
         problems: dict[str, str] = {}
         for key in answers:
             if key not in known:
-                problems[key] = f"unknown field (not in form {self.id} v{self.version})"
+                problems[key] = _("unknown field (not in form {form} v{version})").format(form=self.id, version=self.version)
         clean: dict[str, Any] = {}
         for field in self.fields:
             if not field.applies(clean):
@@ -286,7 +287,7 @@ def _case_number_prefix(value: str) -> str:
     try:
         return normalize_prefix(value)
     except InvalidCaseNumber:
-        raise ValueError("expected 2 to 8 letters or digits (not U or Z), e.g. MX7") from None
+        raise ValueError(_("expected 2 to 8 letters or digits (not U or Z), e.g. MX7")) from None
 
 
 VALIDATORS = {"case_number_prefix": _case_number_prefix}
@@ -301,7 +302,7 @@ def load_form(name: str) -> Form:
     folder = resources.files("casecli") / "templates" / "forms"
     path = folder / f"{name}.json"
     if not path.is_file():
-        raise InvalidInput(f"form {name!r}: no such form; known forms: {', '.join(form_names())}")
+        raise InvalidInput(_("form {name}: no such form; known forms: {forms}").format(name=repr(name), forms=", ".join(form_names())))
     return Form(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -313,11 +314,11 @@ def load_answers_file(path) -> dict:
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(f"--answers: no such file: {file}") from None
+        raise InvalidInput(_("--answers: no such file: {path}").format(path=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"--answers: cannot read {file}: {exc.__class__.__name__}") from None
+        raise InvalidInput(_("--answers: cannot read {path}: {reason}").format(path=file, reason=exc.__class__.__name__)) from None
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"--answers: {file} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+        raise InvalidInput(_("--answers: {path} is not valid JSON (line {line}, column {column})").format(path=file, line=exc.lineno, column=exc.colno)) from None
     if not isinstance(doc, dict):
-        raise InvalidInput(f"--answers: {file} must hold a JSON object whose keys are field ids")
+        raise InvalidInput(_("--answers: {path} must hold a JSON object whose keys are field ids").format(path=file))
     return doc

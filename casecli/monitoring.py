@@ -16,6 +16,7 @@ from casecli.due import refresh_deadlines
 from casecli.errors import InvalidAnswers
 from casecli.forms import load_form
 from casecli.history import append_event
+from casecli.i18n import _
 from casecli.implementation import progress_of, record_progress
 from casecli.store.db import Store, utc_now
 
@@ -50,10 +51,10 @@ def check_items(store: Store, number: str, given: dict, today: dt.date) -> dict[
     known = {i["id"] for i in open_items(store, number)}
     problems, clean = {}, {}
     if not isinstance(given, dict):
-        raise InvalidAnswers("items", {"items": "expected an object: item id -> {status, note}"})
+        raise InvalidAnswers("items", {"items": _("expected an object: item id -> {status, note}")})
     for item_id, answer in given.items():
         if item_id not in known:
-            problems[f"items.{item_id}"] = "not an open item of the plan"
+            problems[f"items.{item_id}"] = _("not an open item of the plan")
             continue
         value, item_problems = form.check(answer if isinstance(answer, dict) else {"status": answer}, today)
         problems.update({f"items.{item_id}.{k}": v for k, v in item_problems.items()})

@@ -23,7 +23,7 @@ def read_secret_file(path: str | Path, what: str) -> str:
     try:
         return Path(path).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
     except (OSError, UnicodeDecodeError):
-        raise PassphraseUnavailable(f"{what}: cannot read the file it names") from None
+        raise PassphraseUnavailable(_("{what}: cannot read the file it names").format(what=what)) from None
 
 
 def _from_environment(env: Env, file_var: str, value_var: str) -> str | None:
@@ -35,10 +35,7 @@ def _from_environment(env: Env, file_var: str, value_var: str) -> str | None:
 
 
 def _unavailable(file_var: str, value_var: str) -> PassphraseUnavailable:
-    return PassphraseUnavailable(
-        f"a passphrase is needed and there is no terminal to ask at: set {file_var} "
-        f"(a file holding it) or {value_var}"
-    )
+    return PassphraseUnavailable(_("a passphrase is needed and there is no terminal to ask at: set {file_variable} (a file holding it) or {variable}").format(file_variable=file_var, variable=value_var))
 
 
 def read_passphrase(
@@ -101,4 +98,4 @@ def kdf_memory(env: Env) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise InvalidInput(f"{KDF_MEMORY_ENV}: expected a whole number of KiB") from None
+        raise InvalidInput(_("{variable}: expected a whole number of KiB").format(variable=KDF_MEMORY_ENV)) from None

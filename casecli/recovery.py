@@ -11,6 +11,7 @@ import secrets
 
 from casecli.casenumber import ALPHABET, READ_AS, check_character
 from casecli.errors import InvalidInput
+from casecli.i18n import _
 
 GROUPS = 7
 RANDOM_PER_GROUP = 4
@@ -29,9 +30,9 @@ def normalize(text: str) -> str:
     compact = "".join(ch for ch in text.upper().translate(READ_AS) if ch not in " -\t")
     size = RANDOM_PER_GROUP + 1
     if len(compact) != GROUPS * size or any(ch not in ALPHABET for ch in compact):
-        raise InvalidInput(f"recovery code: expected {GROUPS} groups of {size} letters or digits")
+        raise InvalidInput(_("recovery code: expected {groups} groups of {size} letters or digits").format(groups=GROUPS, size=size))
     groups = [compact[i : i + size] for i in range(0, len(compact), size)]
     for number, group in enumerate(groups, start=1):
         if check_character(group[:-1]) != group[-1]:
-            raise InvalidInput(f"recovery code: group {number} ({group}) has a typo")
+            raise InvalidInput(_("recovery code: group {number} ({group}) has a typo").format(number=number, group=group))
     return "-".join(groups)

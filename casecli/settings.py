@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib import resources
 
 from casecli.errors import InvalidInput
+from casecli.i18n import _
 
 
 @lru_cache(maxsize=1)
@@ -30,13 +31,13 @@ def get(store, key: str) -> int:
 
 def set_setting(store, key: str, raw: str) -> int:
     if key not in defaults():
-        raise InvalidInput(f"setting {key!r}: unknown; see `casecli settings show`")
+        raise InvalidInput(_("setting {key}: unknown; see `casecli settings show`").format(key=repr(key)))
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"setting {key}: expected a whole number") from None
+        raise InvalidInput(_("setting {key}: expected a whole number").format(key=key)) from None
     if value < 0 or value > 3650:
-        raise InvalidInput(f"setting {key}: expected a whole number from 0 to 3650")
+        raise InvalidInput(_("setting {key}: expected a whole number from 0 to 3650").format(key=key))
     from casecli.lifecycle import refresh_all
 
     with store.transaction():

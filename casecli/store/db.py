@@ -22,6 +22,7 @@ from casecli.errors import (
     StoreTooNew,
 )
 from casecli.fsutil import create_private_file, make_private_dir
+from casecli.i18n import _
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
 
@@ -52,10 +53,8 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreBusy("the store is busy in another casecli window; try again") from None
-        raise NotAStore(
-            f"{path} is not a casecli store, is damaged, or does not match its key file"
-        ) from None
+            raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
+        raise NotAStore(_("{path} is not a casecli store, is damaged, or does not match its key file").format(path=path)) from None
     return conn
 
 
@@ -94,7 +93,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlcipher3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreBusy("the store is busy in another casecli window; try again") from None
+                raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
             raise
         try:
             yield self.conn
@@ -104,8 +103,8 @@ class Store:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlcipher3.OperationalError) and self.path is not None and not self.path.exists():
                 # SQLite refuses to write to a file removed or renamed under it: say what happened.
-                raise StoreError(f"the store file {self.path} was removed or moved while casecli was using it: "
-                                 "nothing was saved; put it back or restore a backup (`casecli restore`)") from None
+                raise StoreError(_("the store file {path} was removed or moved while casecli was using it: nothing was saved; "
+                                   "put it back or restore a backup (`casecli restore`)").format(path=self.path)) from None
             raise
 
     def meta(self, key: str) -> str | None:
@@ -129,9 +128,9 @@ class Store:
 def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool = True) -> Store:
     """Unlock and open an existing store, upgrading its schema if it is older than this casecli."""
     if not path.exists():
-        raise StoreMissing(f"no store at {path}: create one with `casecli init`")
+        raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=path))
     if path.is_dir():
-        raise NotAStore(f"{path} is a folder, not a casecli store")
+        raise NotAStore(_("{path} is a folder, not a casecli store").format(path=path))
     keys_path = path.with_name(path.name + ".keys")
     keys = KeyFile.load(keys_path, path)
     secret = secret_bytes(passphrase())
@@ -161,15 +160,12 @@ def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: 
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST_VERSION:
-            raise StoreTooNew(
-                f"{path} was written by a newer casecli (schema {version}; this one reads up to "
-                f"{LATEST_VERSION}): update casecli to open it"
-            )
+            raise StoreTooNew(_("{path} was written by a newer casecli (schema {version}; this one reads up to {latest}): update casecli to open it").format(path=path, version=version, latest=LATEST_VERSION))
         if version == 0:
-            raise NotAStore(f"{path} is not a casecli store (it has no casecli schema)")
+            raise NotAStore(_("{path} is not a casecli store (it has no casecli schema)").format(path=path))
         stored_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
         if not stored_id or stored_id[0] != keys.store_id:
-            raise NotAStore(f"{path} does not belong to the key file beside it")
+            raise NotAStore(_("{path} does not belong to the key file beside it").format(path=path))
         apply_migrations(conn)
     except BaseException:
         conn.close()
@@ -195,7 +191,7 @@ def create_store(
     lone key file that the next `init` replaces, never a database that no slot can open.
     """
     if path.exists():
-        raise StoreExists(f"a store already exists at {path}")
+        raise StoreExists(_("a store already exists at {path}").format(path=path))
     make_private_dir(path.parent)
     keys, data_key = KeyFile.new()
     keys.add("passphrase", secret_bytes(passphrase), data_key, kdf_params(kdf_memory_kib))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from casecli.errors import NotAStore, WrongPassphrase
 from casecli.fsutil import write_private_atomic
+from casecli.i18n import _
 
 FORMAT = "casecli-keyslots"
 VERSION = 1
@@ -65,7 +66,7 @@ def derive(secret: bytes, params: dict) -> bytes:
         from casecli.store.sealing import agreed_key
 
         return agreed_key(secret, _unb64(params["ephemeral"]), _unb64(params["recipient"]))
-    raise NotAStore(f"key slot uses an unknown key derivation ({name!r})")
+    raise NotAStore(_("key slot uses an unknown key derivation ({name})").format(name=repr(name)))
 
 
 @dataclass
@@ -147,9 +148,10 @@ class KeyFile:
                 if key is not None:
                     return key
         if not any(s.kind == kind for s in self.slots):
-            raise WrongPassphrase(f"this store has no {kind} key slot")
-        what = "passphrase" if kind == "passphrase" else f"{kind} code"
-        raise WrongPassphrase(f"wrong {what} (or the key file was altered): nothing was changed")
+            raise WrongPassphrase(_("this store has no {kind} key slot").format(kind=kind))
+        if kind == "passphrase":
+            raise WrongPassphrase(_("wrong passphrase (or the key file was altered): nothing was changed"))
+        raise WrongPassphrase(_("wrong {kind} code (or the key file was altered): nothing was changed").format(kind=kind))
 
     def to_bytes(self) -> bytes:
         doc = {
@@ -168,20 +170,18 @@ class KeyFile:
         try:
             doc = json.loads(path.read_bytes())
         except FileNotFoundError:
-            raise NotAStore(
-                f"{store_path} is not a casecli store (its key file {path.name} is missing)"
-            ) from None
+            raise NotAStore(_("{store} is not a casecli store (its key file {keys} is missing)").format(store=store_path, keys=path.name)) from None
         except (OSError, ValueError):
-            raise NotAStore(f"{path} is not a casecli key file") from None
+            raise NotAStore(_("{path} is not a casecli key file").format(path=path)) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise NotAStore(f"{path} is not a casecli key file")
+            raise NotAStore(_("{path} is not a casecli key file").format(path=path))
         if doc.get("version") != VERSION:
-            raise NotAStore(f"{path} has key-file version {doc.get('version')!r}; this casecli reads {VERSION}")
+            raise NotAStore(_("{path} has key-file version {version}; this casecli reads {latest}").format(path=path, version=repr(doc.get("version")), latest=VERSION))
         try:
             slots = [Slot(**{k: s[k] for k in ("kind", "kdf", "nonce", "wrapped")}) for s in doc["slots"]]
             return cls(store_id=str(doc["store_id"]), slots=slots)
         except (KeyError, TypeError):
-            raise NotAStore(f"{path} is a damaged casecli key file") from None
+            raise NotAStore(_("{path} is a damaged casecli key file").format(path=path)) from None
 
 
 def secret_bytes(text: str) -> bytes:

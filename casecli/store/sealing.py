@@ -11,6 +11,7 @@ import hashlib
 import secrets
 
 from casecli.errors import InvalidInput
+from casecli.i18n import _
 
 INFO = b"casecli x25519 key wrap v1"
 PUBLIC_PREFIX = "casecli-agency1:"
@@ -116,7 +117,7 @@ def parse_public(text: str) -> bytes:
             raw = b""
         if len(raw) == 32:
             return raw
-    raise InvalidInput(f"agency key: expected a public key starting with {PUBLIC_PREFIX} (from `casecli agency-key new`)")
+    raise InvalidInput(_("agency key: expected a public key starting with {prefix} (from `casecli agency-key new`)").format(prefix=PUBLIC_PREFIX))
 
 
 def fingerprint(public: bytes) -> str:
