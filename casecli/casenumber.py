@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from casecli.errors import InvalidCaseNumber
+from casecli.i18n import _
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
 assert len(ALPHABET) == 31
@@ -40,9 +41,7 @@ def check_character(body: str, prefix_length: int = 0) -> str:
 def normalize_prefix(text: str) -> str:
     prefix = text.strip().upper().translate(READ_AS).replace("-", "")
     if not PREFIX_RE.match(prefix):
-        raise InvalidCaseNumber(
-            "case number prefix: expected 2 to 8 letters or digits (not U or Z), e.g. MX7"
-        )
+        raise InvalidCaseNumber(_("case number prefix: expected 2 to 8 letters or digits (not U or Z), e.g. MX7"))
     return prefix
 
 
@@ -63,14 +62,10 @@ def parse(text: str) -> str:
     number = canonical(text)
     match = NUMBER_RE.match(number)
     if not match:
-        raise InvalidCaseNumber(
-            f"case number {text.strip()!r}: expected PREFIX-NNNN-C, e.g. MX7-0042-R"
-        )
+        raise InvalidCaseNumber(_("case number {text}: expected PREFIX-NNNN-C, e.g. MX7-0042-R").format(text=repr(text.strip())))
     prefix, digits, check = match.groups()
     if check_character(prefix + digits, len(prefix)) != check:
-        raise InvalidCaseNumber(
-            f"case number {number}: the check character does not match (a typo?)"
-        )
+        raise InvalidCaseNumber(_("case number {number}: the check character does not match (a typo?)").format(number=number))
     return number
 
 

@@ -11,6 +11,7 @@ import base64
 import json
 
 from casecli.history import GENESIS, event_hash
+from casecli.i18n import _
 from casecli.store.db import Store
 
 HANDOVER_CONTEXT = b"casecli handover signature\n"
@@ -38,18 +39,18 @@ def check_chain(rows: list[tuple]) -> tuple[int, str] | None:
         event = {"case_number": case_number, "seq": seq, "at": at, "actor": actor, "kind": kind,
                  "summary": summary, "changes": changes, "prev_hash": prev_hash}
         if seq != expected:
-            return expected, "an event is missing or out of order"
+            return expected, _("an event is missing or out of order")
         if prev_hash != previous:
-            return seq, "does not follow the event before it"
+            return seq, _("does not follow the event before it")
         if event_hash(event) != stored:
-            return seq, "was altered after it was written"
+            return seq, _("was altered after it was written")
         if kind == "handover":
             try:
                 data = json.loads(changes)
                 Ed25519PublicKey.from_public_bytes(base64.b64decode(data["signer"])).verify(
                     base64.b64decode(data["signature"]), handover_message(case_number, seq, prev_hash, data["bundle"]))
             except (KeyError, ValueError, TypeError, InvalidSignature):
-                return seq, "its handover signature does not verify"
+                return seq, _("its handover signature does not verify")
         previous = stored
     return None
 
@@ -80,7 +81,7 @@ def verify(store: Store) -> dict:
         finish()
     without = conn.execute("SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)").fetchone()[0]
     for (number,) in conn.execute("SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)") if without else []:
-        broken.append({"case_number": number, "seq": 1, "why": "the case has no history at all"})
+        broken.append({"case_number": number, "seq": 1, "why": _("the case has no history at all")})
     return {
         "pages_ok": not pages,
         "page_errors": pages[:10],

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casecli import settings
+from casecli.i18n import _
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 OPEN_REFERRAL = ("pending", "accepted")
@@ -145,17 +146,17 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
         add = found[number].append
         risk = row["risk"]
         if row["incomplete"]:
-            add(Due(number, risk, "registration", "complete the quick registration", row["registered_on"], f"casecli edit {number}"))
+            add(Due(number, risk, "registration", _("complete the quick registration"), row["registered_on"], f"casecli edit {number}"))
         if not row["assessed"] and row["assessment_due"]:
-            add(Due(number, risk, "assessment", "initial assessment", row["assessment_due"], f"casecli assess {number}"))
+            add(Due(number, risk, "assessment", _("initial assessment"), row["assessment_due"], f"casecli assess {number}"))
         if not row["active_version"] and row["plan_due"]:
-            add(Due(number, risk, "plan", "Care and Protection Plan (none active)", row["plan_due"], f"casecli plan edit {number}"))
+            add(Due(number, risk, "plan", _("Care and Protection Plan (none active)"), row["plan_due"], f"casecli plan edit {number}"))
         if row["active_version"] and row["visit_every_days"]:
             since = max(row["last_visit"] or "", row["plan_activated_on"] or "") or row["registered_on"]
-            add(Due(number, risk, "visit", f"monitoring visit (every {row['visit_every_days']} days)", _plus(since, row["visit_every_days"]), f"casecli visit add {number}"))
+            add(Due(number, risk, "visit", _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]), _plus(since, row["visit_every_days"]), f"casecli visit add {number}"))
         elif risk == "high":
             since = row["last_seen"] or row["registered_on"]
-            add(Due(number, risk, "see child", "high-risk child not seen recently", _plus(since, unseen_days), f"casecli visit add {number}"))
+            add(Due(number, risk, "see child", _("high-risk child not seen recently"), _plus(since, unseen_days), f"casecli visit add {number}"))
 
     if open_rows:
         # One case (show): filter in SQL; many (list, agenda): read all once and filter here.
@@ -172,7 +173,8 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
         for number, ref, service, status, on_date in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params):
             if number in open_rows and status in OPEN_REFERRAL:
                 found[number].append(Due(number, open_rows[number]["risk"], "referral",
-                                         f"referral {ref} ({service}) {status} since {on_date}", _plus(on_date, stale_days),
+                                         _("referral {ref} ({service}) {status} since {date}").format(ref=ref, service=service, status=status, date=on_date),
+                                         _plus(on_date, stale_days),
                                          f"casecli referral update {ref}"))
     return found
 

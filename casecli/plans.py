@@ -18,6 +18,7 @@ from casecli.closure import resolve_open
 from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
 from casecli.forms import MISSING, Form, load_form
 from casecli.history import append_event
+from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 HEADER_FORM = "plan-header"
@@ -41,7 +42,7 @@ class PlanIncomplete(CaseCliError):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__("the plan is incomplete and stays a draft; missing: " + "; ".join(missing))
+        super().__init__(_("the plan is incomplete and stays a draft; missing: {missing}").format(missing="; ".join(missing)))
 
 
 def empty_plan() -> dict:
@@ -88,12 +89,12 @@ def normalise(plan: dict, today: dt.date) -> dict:
     for key, form_name in ITEM_FORMS.items():
         items = plan.get(key, [])
         if not isinstance(items, list):
-            raise InvalidInput(f"plan: {key} must be a list of items")
+            raise InvalidInput(_("plan: {part} must be a list of items").format(part=key))
         form = load_form(form_name)
         cleaned = []
         for index, item in enumerate(items, start=1):
             if not isinstance(item, dict):
-                raise InvalidInput(f"plan: {key} item {index} must be an object of answers")
+                raise InvalidInput(_("plan: {part} item {index} must be an object of answers").format(part=key, index=index))
             clean, problems = check_part(form, item, today)
             invalid.update({f"{key}[{index}].{k}": v for k, v in problems.items() if v != MISSING})
             clean["id"] = str(item.get("id") or new_item_id())
@@ -103,7 +104,7 @@ def normalise(plan: dict, today: dt.date) -> dict:
         out[key] = cleaned
     unknown = set(plan) - {"header", *ITEM_FORMS}
     for key in sorted(unknown):
-        invalid[key] = "unknown part of a plan (expected header, protection_needs, services, actions)"
+        invalid[key] = _("unknown part of a plan (expected header, protection_needs, services, actions)")
     if invalid:
         raise InvalidAnswers("plan", invalid)
     return out
@@ -116,31 +117,31 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
     _clean, problems = header_form.check(plan["header"], today, use_defaults=False)
     gaps = [k for k, v in problems.items() if v == MISSING]
     if "case_worker" in gaps:
-        out.append(ELEMENTS[0])
+        out.append(_(ELEMENTS[0]))
     if not number:
-        out.append(ELEMENTS[1])
+        out.append(_(ELEMENTS[1]))
     placement = [g for g in gaps if g in ("care_type", "provider", "location", "start_date")]
     if placement:
-        out.append(f"{ELEMENTS[2]} ({', '.join(placement)})")
+        out.append(f"{_(ELEMENTS[2])} ({', '.join(placement)})")
     for position, key in ((3, "protection_needs"), (4, "services"), (5, "actions")):
         form = load_form(ITEM_FORMS[key])
         items = plan[key]
         if not items and key != "actions":
-            out.append(f"{ELEMENTS[position]} (none yet)")
+            out.append(_("{element} (none yet)").format(element=_(ELEMENTS[position])))
         for index, item in enumerate(items, start=1):
             _clean, problems = check_part(form, item, today)
             lacking = [k for k, v in problems.items() if v == MISSING]
             if lacking:
-                out.append(f"{ELEMENTS[position]}: item {index} lacks {', '.join(lacking)}")
+                out.append(_("{element}: item {index} lacks {fields}").format(element=_(ELEMENTS[position]), index=index, fields=", ".join(lacking)))
     if "visit_every_days" in gaps:
-        out.append(ELEMENTS[6])
+        out.append(_(ELEMENTS[6]))
     participation = [g for g in gaps if g in ("child_took_part", "child_views", "child_agrees", "not_part_reason")]
     if participation:
-        out.append(f"the child's participation ({', '.join(participation)})")
+        out.append(_("the child's participation ({fields})").format(fields=", ".join(participation)))
     taken = {item.get("need_ref") for key in ITEM_FORMS for item in plan[key]}
     for need in needs:
         if need["id"] not in taken and need["domain"] not in taken:
-            out.append(f"assessed need not taken up: {need['domain']} ({need['judgement']})")
+            out.append(_("assessed need not taken up: {domain} ({judgement})").format(domain=need["domain"], judgement=need["judgement"]))
     return out
 
 
@@ -184,7 +185,7 @@ def load(store: Store, number: str, version: int | None = None) -> dict | None:
     row = store.conn.execute(sql, params).fetchone()
     if row is None:
         if version is not None:
-            raise InvalidInput(f"--version: {number} has no plan version {version}")
+            raise InvalidInput(_("--version: {number} has no plan version {version}").format(number=number, version=version))
         return None
     v, status, data, by, at, activated = row
     return {"version": v, "status": status, "data": json.loads(data), "saved_by": by, "saved_at": at, "activated_at": activated}
@@ -241,7 +242,7 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
     number = resolve_open(store, text)
     latest = load(store, number)
     if latest is None:
-        raise InvalidInput(f"{number} has no plan yet: create one with `casecli plan edit {number}`")
+        raise InvalidInput(_("{number} has no plan yet: create one with `casecli plan edit {number}`").format(number=number))
     if latest["status"] == "active":
         return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": True}
     lacking = missing(latest["data"], number, latest_needs(store, number), today)

@@ -39,7 +39,11 @@ def collected() -> set[str]:
     in_code = {message for _file, _line, message, _comments, _context in
                extract_from_dir(str(ROOT / "casecli"), method_map=[("**.py", "python")], keywords={"_": None})
                if isinstance(message, str)}
-    return set(i18n.recorded) | set(messages.ALL) | template_messages() | in_code
+    from casecli.commands.errors import STORAGE_MESSAGES
+    from casecli.plans import ELEMENTS
+
+    data = set(ELEMENTS) | {message for _needle, message in STORAGE_MESSAGES}  # translated where they are shown
+    return set(i18n.recorded) | set(messages.ALL) | template_messages() | in_code | data
 
 
 def catalog_path(lang: str, domain: str = "casecli") -> Path:

@@ -49,10 +49,8 @@ def register(app: typer.Typer) -> None:
             real = store.conn.execute("SELECT count(*) FROM cases WHERE demo = 0").fetchone()[0]
             if real and not into_real_store:
                 store.close()
-                raise InvalidInput(
-                    f"{env.store_path} holds {real} real case(s): training cases go into a training "
-                    "store (add --into-real-store if you really mean this one)"
-                )
+                raise InvalidInput(_("{path} holds {count} real case(s): training cases go into a training store "
+                                     "(add --into-real-store if you really mean this one)").format(path=env.store_path, count=real))
         else:
             profile_form = load_form("profile")
             store = create_store(

@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
             return
         from rich.table import Table
 
-        table = Table(title=f"{len(rows)} possible duplicate pair(s)", title_justify="left")
-        for column in ("Case", "Child", "Case", "Child", "Likeness"):
+        table = Table(title=_("{count} possible duplicate pair(s)").format(count=len(rows)), title_justify="left")
+        for column in (_("Case"), _("Child"), _("Case"), _("Child"), _("Likeness")):
             table.add_column(column)
         for row in rows:
             table.add_row(row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}")

@@ -15,6 +15,7 @@ except ImportError:  # pragma: no cover
     from click.exceptions import ClickException
 
 from casecli.errors import Cancelled, CaseCliError, ExitCode
+from casecli.i18n import _
 
 STORAGE_MESSAGES = (
     ("full", "the disk is full: nothing was saved; free some space and try again"),
@@ -37,7 +38,7 @@ def storage_message(exc: BaseException) -> str | None:
     text = str(exc).lower()
     for needle, message in STORAGE_MESSAGES:
         if needle in text:
-            return message
+            return _(message)
     return None
 
 
@@ -104,11 +105,11 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
                 if os.environ.get("CASECLI_DEBUG"):
                     print_frames(exc)
                     sys.stderr.write(f"  sqlite: {type(exc).__name__}: {str(exc)[:60]}\n")  # SQLite's own words, no data
-                report(storage_message(exc) or "the store could not be read or written: nothing was saved", ExitCode.STORE)
+                report(storage_message(exc) or _("the store could not be read or written: nothing was saved"), ExitCode.STORE)
             if os.environ.get("CASECLI_DEBUG"):
                 print_frames(exc)
             report(
-                f"internal error ({type(exc).__name__}); nothing unsaved was written. "
-                "Please report it with the command you ran (not its data).",
+                _("internal error ({kind}); nothing unsaved was written. Please report it with the command you ran "
+                  "(not its data).").format(kind=type(exc).__name__),
                 ExitCode.ERROR,
             )

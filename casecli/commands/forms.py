@@ -27,7 +27,7 @@ def list_forms(as_json: bool = JsonOption) -> None:
     from rich.table import Table
 
     table = Table()
-    for column in ("Form", "Version", "Fields", "Title"):
+    for column in (_("Form"), _("Version"), _("Fields"), _("Title")):
         table.add_column(column)
     for row in rows:
         table.add_row(row["form"], str(row["version"]), str(row["fields"]), row["title"].get("en", ""))
@@ -53,14 +53,14 @@ def show_form(
     from rich.table import Table
 
     table = Table(title=f"{form.id} v{form.version}: {form.title(lang)}", title_justify="left")
-    for column in ("Field id", "Type", "Required", "Label", "Choices / limits"):
+    for column in (_("Field id"), _("Type"), _("Required"), _("Label"), _("Choices / limits")):
         table.add_column(column)
     for field in form.fields:
         d = field.describe()
         limits = ", ".join(field.choice_values) or field.expected()
         if "when" in d:
             limits += f"  (only when {d['when']['field']} {'= ' + str(d['when'].get('equals')) if 'equals' in d['when'] else 'in ' + str(d['when'].get('in'))})"
-        table.add_row(field.id, field.type, "yes" if field.required else "", field.label(lang), limits)
+        table.add_row(field.id, field.type, _("yes") if field.required else "", field.label(lang), limits)
     console().print(table)
 
 

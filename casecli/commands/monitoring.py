@@ -98,10 +98,10 @@ def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None,
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} referral(s)", title_justify="left")
-    for column in ("Referral", "Case", "Service", "Agency", "Status", "Since", ""):
+    for column in (_("Referral"), _("Case"), _("Service"), _("Agency"), _("Status"), _("Since"), ""):
         table.add_column(column)
     for r in rows:
-        table.add_row(r["ref"], r["case_number"], r["service_type"], r["answers"]["agency"], r["status"], r["since"], "[red]waiting too long[/red]" if r["stale"] else "")
+        table.add_row(r["ref"], r["case_number"], r["service_type"], r["answers"]["agency"], r["status"], r["since"], "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "")
     console().print(table)
 
 

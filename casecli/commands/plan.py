@@ -91,9 +91,9 @@ def _plan_lines(plan: dict) -> list[str]:
     from casecli import plans
 
     header = plan["header"]
-    lines = [f"Responsible: {header.get('case_worker', '—')} · placement: {header.get('care_type', '—')}, "
-             f"{header.get('provider', '—')}, {header.get('location', '—')} since {header.get('start_date', '—')} · "
-             f"visits every {header.get('visit_every_days', '—')} days"]
+    lines = [_("Responsible: {worker} · placement: {care}, {provider}, {location} since {start} · visits every {days} days").format(
+        worker=header.get("case_worker", "—"), care=header.get("care_type", "—"), provider=header.get("provider", "—"),
+        location=header.get("location", "—"), start=header.get("start_date", "—"), days=header.get("visit_every_days", "—"))]
     for key in plans.ITEM_FORMS:
         for item in plan[key]:
             lines.append(f"  • {plans.ITEM_NAMES[key]}: {item.get(plans.ITEM_TITLE_FIELD[key], '')} "
