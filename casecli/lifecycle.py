@@ -168,7 +168,7 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
             items_sql, items_params = items_sql + " AND t.due <= ?", (*scope_params, horizon)
         for number, item_id, name, title, when in store.conn.execute(items_sql, items_params):
             if number in open_rows and when and (number, item_id) not in done:
-                found[number].append(Due(number, open_rows[number]["risk"], "plan item", f"{name}: {title}", when,
+                found[number].append(Due(number, open_rows[number]["risk"], "plan item", f"{_(name)}: {title}", when,
                                          f"casecli plan item done {number} {item_id}"))
         for number, ref, service, status, on_date in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params):
             if number in open_rows and status in OPEN_REFERRAL:

@@ -21,8 +21,8 @@ def add_label(key: str) -> str:
 def item_label(key: str, item: dict, lang: str) -> str:
     title = str(item.get(plans.ITEM_TITLE_FIELD[key], "(untitled)"))
     when = item.get(plans.ITEM_DATE_FIELD[key], "no date")
-    urgent = " [urgent]" if item.get("urgent") else ""
-    return f"{plans.ITEM_NAMES[key].capitalize()}: {title[:50]} — {when}{urgent}"
+    urgent = " [" + _("urgent") + "]" if item.get("urgent") else ""
+    return f"{_(plans.ITEM_NAMES[key]).capitalize()}: {title[:50]} — {when}{urgent}"
 
 
 def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) -> tuple[dict, bool]:

@@ -192,18 +192,18 @@ def diff_cmd(
     if not changes:
         out.print(_("No differences."))
     for field, change in changes.get("header", {}).items():
-        out.print(f"header {field}: {change['old']!s} → {change['new']!s}")
+        out.print(f"{_('header')} {field}: {change['old']!s} → {change['new']!s}")
     for key in plans.ITEM_FORMS:
         part = changes.get(key, {})
         for item in part.get("added", []):
-            out.print(f"[green]+ {plans.ITEM_NAMES[key]}[/green] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
+            out.print(f"[green]+ {_(plans.ITEM_NAMES[key])}[/green] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
         for item in part.get("removed", []):
-            out.print(f"[red]- {plans.ITEM_NAMES[key]}[/red] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
+            out.print(f"[red]- {_(plans.ITEM_NAMES[key])}[/red] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
         for item_id, fields in part.get("changed", {}).items():
             for field, change in fields.items():
-                out.print(f"~ {plans.ITEM_NAMES[key]} {item_id} {field}: {change['old']!s} → {change['new']!s}")
+                out.print(f"~ {_(plans.ITEM_NAMES[key])} {item_id} {field}: {change['old']!s} → {change['new']!s}")
         if "reordered" in part:
-            out.print("~ " + _("{kind}s reordered").format(kind=plans.ITEM_NAMES[key]))
+            out.print("~ " + _("{kind}s reordered").format(kind=_(plans.ITEM_NAMES[key])))
 
 
 @command(plan_app, "show")

@@ -34,7 +34,7 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         return
     defaults = settings.defaults()
     for key, value in values.items():
-        note = "" if value == defaults[key] else f"  (default {defaults[key]})"
+        note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
         console().print(f"{key} = {value}{note}")
 
 
