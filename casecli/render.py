@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casecli.i18n import _, format_date
+from casecli.labels import label
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
@@ -21,14 +22,14 @@ def case_table(rows: list[dict]):
         table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
     for row in rows:
         marks = " [dim](demo)[/dim]" if row["demo"] else ""
-        stage = row["stage"] + (" [yellow](incomplete)[/yellow]" if row["incomplete"] else "")
+        stage = label(row["stage"]) + (" [yellow](" + _("incomplete") + ")[/yellow]" if row["incomplete"] else "")
         risk = row["risk"]
         table.add_row(
             row["case_number"],
             row["child_name"] + marks,
             age_text(row),
             stage,
-            f"[{RISK_STYLE.get(risk, '')}]{risk}[/]",
+            f"[{RISK_STYLE.get(risk, '')}]{label(risk)}[/]",
             row["case_worker"],
             format_date(row["registered_on"]),
             format_date(row["next_due"]),
@@ -46,7 +47,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     header = (
         f"[bold]{record['case_number']}[/bold]  {record['child_name']}  " + _("age {age}").format(age=age_text(record)) + "\n"
         + _("stage: {stage}   risk: {risk}   case worker: {worker}   registered: {date}").format(
-            stage=record["stage"], risk=f"[{RISK_STYLE.get(record['risk'], '')}]{record['risk']}[/]",
+            stage=label(record["stage"]), risk=f"[{RISK_STYLE.get(record['risk'], '')}]{label(record['risk'])}[/]",
             worker=record["case_worker"], date=format_date(record["registered_on"]))
         + ("\n[yellow]" + _("training case (fictional)") + "[/yellow]" if record.get("demo") else "")
     )
@@ -76,9 +77,9 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         for column in (_("Date"), _("Kind"), _("Risk"), _("Needs found"), _("By")):
             table.add_column(column)
         for a in assessments:
-            needs = ", ".join(f"{n['domain']} ({n['judgement']})" for n in a["needs"]) or "—"
-            risk = a["risk_after"] if a["risk_before"] == a["risk_after"] else f"{a['risk_before']} → {a['risk_after']}"
-            table.add_row(format_date(a["assessed_on"]), a["kind"], risk, needs, a["created_by"])
+            needs = ", ".join(f"{n['title'].get(lang) or n['title']['en']} ({label(n['judgement'])})" for n in a["needs"]) or "—"
+            risk = label(a["risk_after"]) if a["risk_before"] == a["risk_after"] else f"{label(a['risk_before'])} → {label(a['risk_after'])}"
+            table.add_row(format_date(a["assessed_on"]), label(a["kind"]), risk, needs, a["created_by"])
         console.print(table)
     plan = record.get("plan")
     if plan:
@@ -88,7 +89,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             "[bold]" + _("3. Care and Protection Plan") + "[/bold]: " + _(
                 "version {version} ({status}{in_force}) — {needs} protection need(s), {services} service(s), "
                 "{actions} other action(s); visits every {days} days."
-            ).format(version=plan["version"], status=plan["status"], in_force=in_force, needs=len(data["protection_needs"]),
+            ).format(version=plan["version"], status=label(plan["status"]), in_force=in_force, needs=len(data["protection_needs"]),
                      services=len(data["services"]), actions=len(data["actions"]), days=data["header"].get("visit_every_days", "?"))
             + f" `casecli plan show {record['case_number']}`"
         )
@@ -99,7 +100,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             table.add_column(column)
         for r in referrals:
             flag = " [red](waiting too long)[/red]" if r["stale"] else ""
-            table.add_row(r["ref"], r["service_type"], r["answers"]["agency"], r["status"] + flag, r["since"])
+            table.add_row(r["ref"], r["service_type"], r["answers"]["agency"], label(r["status"]) + flag, format_date(r["since"]))
         console.print(table)
     visits = record.get("visits", [])
     if visits:
@@ -113,7 +114,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             table.add_row(format_date(v["visited_on"]), v["answers"]["kind"], seen, v["answers"]["placement_suitable"], format_date(v["next_visit"]))
         console.print(table)
     for review in record.get("reviews", []):
-        console.print(_("Review {date}: {decision} (by {worker})").format(date=format_date(review["reviewed_on"]), decision=review["decision"], worker=review["by"]))
+        console.print(_("Review {date}: {decision} (by {worker})").format(date=format_date(review["reviewed_on"]), decision=label(review["decision"]), worker=review["by"]))
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(date=format_date(closure["closed_on"]), reason=closure["reason"])
         if closure["reopened_on"]:

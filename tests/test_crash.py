@@ -74,4 +74,10 @@ def test_passwd_and_backup_killed_at_any_moment(ready, monkeypatch, delay):
             monkeypatch.setenv("CASECLI_STORE", str(backup))
             assert ready.json("verify")["ok"]
             monkeypatch.setenv("CASECLI_STORE", str(ready.store))
-        assert not list(ready.home.rglob("*.partial"))
+        # SIGKILL leaves no time to tidy up: an encrypted partial copy may remain, never as the backup's
+        # name, and the next backup to that name replaces it.
+        for partial in ready.home.rglob("*.partial"):
+            assert partial.read_bytes()[:16] != b"SQLite format 3\x00"
+            if not backup.exists():
+                ready.ok("backup", "--output", str(backup))
+                assert not partial.exists()

@@ -300,6 +300,7 @@ def register(app: typer.Typer) -> None:
             return
         from rich.table import Table
 
+        from casecli.labels import label
         from casecli.render import RISK_STYLE
 
         table = Table(title=_("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(env.today + dt.timedelta(days=window))), title_justify="left")
@@ -307,5 +308,5 @@ def register(app: typer.Typer) -> None:
             table.add_column(column)
         for item in items:
             due = f"[red]{format_date(item['due'])} " + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else format_date(item["due"])
-            table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{item['risk']}[/]", due, item["what"], item["command"])
+            table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{label(item['risk'])}[/]", due, item["what"], item["command"])
         console().print(table)

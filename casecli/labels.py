@@ -1,0 +1,30 @@
+"""Words for the codes the store keeps (stage, risk, status …), in the worker's language.
+
+The store and `--json` keep the stable codes; only what a person reads is translated.
+"""
+
+from __future__ import annotations
+
+from casecli.i18n import _
+
+CODES = {
+    # stages
+    "registered": "registered", "assessed": "assessed", "planned": "planned", "in implementation": "in implementation",
+    "closed": "closed", "reopened": "reopened", "transferred": "transferred", "copy": "copy",
+    # risk
+    "high": "high", "medium": "medium", "low": "low",
+    # referral statuses
+    "pending": "pending", "accepted": "accepted", "declined": "declined", "completed": "completed", "no_response": "no response",
+    # review decisions
+    "continue": "continue", "revise": "revise", "close": "close",
+    # judgements
+    "no_action": "no action", "monitor": "monitor", "intervention": "intervention", "urgent": "urgent",
+    # assessments and plan versions
+    "initial": "initial", "comprehensive": "comprehensive", "draft": "draft", "active": "active",
+}
+
+
+def label(code) -> str:
+    """The worker's word for a stored code (unknown codes are shown as they are)."""
+    text = CODES.get(code)
+    return _(text) if text else str(code)
