@@ -70,3 +70,57 @@ def case_history(store: Store, case_number: str) -> list[dict]:
         {"seq": seq, "at": at, "actor": actor, "kind": kind, "summary": summary, "changes": json.loads(changes), "hash": h}
         for seq, at, actor, kind, summary, changes, h in rows
     ]
+
+
+def describe(event: dict) -> str:
+    """The event's summary in the worker's language.
+
+    The stored summary is English and part of the hash chain, so it never changes; in another
+    language the line is rebuilt from the event's kind and recorded changes.
+    """
+    from casecli import i18n
+    from casecli.i18n import _
+    from casecli.labels import label
+
+    if i18n.current == "en":
+        return event["summary"]
+    kind, c = event["kind"], event.get("changes") or {}
+    if isinstance(c, str):
+        c = json.loads(c)
+    try:
+        if kind == "registered":
+            return _("Case registered")
+        if kind == "edited":
+            return _("Registration edited: {fields}").format(fields=", ".join(k for k in c))
+        if kind == "assessed":
+            return _("{kind} assessment recorded").format(kind=label(c["kind"]).capitalize())
+        if kind == "risk":
+            return _("Risk re-rated from {old} to {new}").format(old=label(c["risk"]["old"]), new=label(c["risk"]["new"]))
+        if kind == "plan":
+            return _("Plan version {version} ({status})").format(version=c["version"], status=label(c["status"]))
+        if kind == "referral" and "status" in c:
+            return _("Referral {ref} {status}").format(ref=c["referral"], status=label(c["status"]))
+        if kind == "referral":
+            return _("Referral {ref} to {agency}").format(ref=c["referral"], agency=c["agency"])
+        if kind == "progress":
+            return _("Plan item {item}: {status}").format(item=c["item"], status=c["status"])
+        if kind == "visit":
+            return _("Visit; next visit {date}").format(date=i18n.format_date(c["next_visit"]))
+        if kind == "review":
+            return _("Review: {decision}").format(decision=label(c["decision"]))
+        if kind == "closed":
+            return _("Case closed: {reason}").format(reason=c["reason"])
+        if kind == "reopened":
+            return _("Case reopened")
+        if kind == "handover":
+            return _("Handed over (bundle {bundle})").format(bundle=c["bundle"][:12])
+        if kind == "received":
+            return _("Received by handover (bundle {bundle})").format(bundle=c["bundle"][:12])
+        if kind == "linked":
+            words = {"same_child": _("same child as"), "sibling": _("sibling of"), "not_same": _("checked, not the same child as")}
+            return f"{words[c['kind']]} {c['other']}"
+        if kind == "conflict":
+            return _("Diverged copy kept for review (bundle {bundle})").format(bundle=c["bundle"][:12])
+    except (KeyError, TypeError, ValueError):
+        pass
+    return event["summary"]

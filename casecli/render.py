@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casecli.i18n import _, format_date
+from casecli.history import describe
 from casecli.labels import label
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
@@ -148,5 +149,5 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         for column in ("#", _("When (UTC)"), _("Who"), _("What")):
             history.add_column(column)
         for event in record["history"]:
-            history.add_row(str(event["seq"]), event["at"], event["actor"], event["summary"])
+            history.add_row(str(event["seq"]), event["at"], event["actor"], describe(event))
         console.print(history)

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli log MX7-0042-R
         """
         from casecli.cases import resolve
-        from casecli.history import case_history
+        from casecli.history import case_history, describe
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
             return
         out = console()
         for event in events:
-            out.print(f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {event['summary']}")
+            out.print(f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {describe(event)}")
             for field, change in event["changes"].items():
                 if isinstance(change, dict) and set(change) == {"old", "new"}:
                     out.print(f"      {field}: {change['old']!s} → {change['new']!s}")
