@@ -28,3 +28,22 @@ def label(code) -> str:
     """The worker's word for a stored code (unknown codes are shown as they are)."""
     text = CODES.get(code)
     return _(text) if text else str(code)
+
+
+def answer(form_name: str, field_id: str, value) -> str:
+    """A stored answer as the form's label for it, in the worker's language (e.g. a service type)."""
+    from casecli import i18n
+    from casecli.forms import load_form
+
+    try:
+        return load_form(form_name).field(field_id).choice_label(value, i18n.current)
+    except (KeyError, ValueError):
+        return str(value)
+
+
+def need(need: dict) -> str:
+    """An assessed need: its domain's title and the worker's judgement."""
+    from casecli import i18n
+
+    title = need.get("title") or {}
+    return f"{title.get(i18n.current) or title.get('en') or need['domain']} ({label(need['judgement'])})"

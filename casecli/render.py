@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casecli.i18n import _, format_date
 from casecli.history import describe
-from casecli.labels import label
+from casecli.labels import answer, label, need
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
@@ -78,7 +78,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         for column in (_("Date"), _("Kind"), _("Risk"), _("Needs found"), _("By")):
             table.add_column(column)
         for a in assessments:
-            needs = ", ".join(f"{n['title'].get(lang) or n['title']['en']} ({label(n['judgement'])})" for n in a["needs"]) or "—"
+            needs = ", ".join(need(n) for n in a["needs"]) or "—"
             risk = label(a["risk_after"]) if a["risk_before"] == a["risk_after"] else f"{label(a['risk_before'])} → {label(a['risk_after'])}"
             table.add_row(format_date(a["assessed_on"]), label(a["kind"]), risk, needs, a["created_by"])
         console.print(table)
@@ -101,7 +101,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             table.add_column(column)
         for r in referrals:
             flag = " [red](waiting too long)[/red]" if r["stale"] else ""
-            table.add_row(r["ref"], r["service_type"], r["answers"]["agency"], label(r["status"]) + flag, format_date(r["since"]))
+            table.add_row(r["ref"], answer("referral", "service_type", r["service_type"]), r["answers"]["agency"], label(r["status"]) + flag, format_date(r["since"]))
         console.print(table)
     visits = record.get("visits", [])
     if visits:
@@ -112,12 +112,13 @@ def case_view(record: dict, console, lang: str = "en") -> None:
             table.add_column(column)
         for v in visits:
             seen = ("yes, alone" if v["answers"].get("seen_alone") else "yes") if v["child_seen"] else "no"
-            table.add_row(format_date(v["visited_on"]), v["answers"]["kind"], seen, v["answers"]["placement_suitable"], format_date(v["next_visit"]))
+            table.add_row(format_date(v["visited_on"]), answer("visit", "kind", v["answers"]["kind"]), seen,
+                          answer("visit", "placement_suitable", v["answers"]["placement_suitable"]), format_date(v["next_visit"]))
         console.print(table)
     for review in record.get("reviews", []):
         console.print(_("Review {date}: {decision} (by {worker})").format(date=format_date(review["reviewed_on"]), decision=label(review["decision"]), worker=review["by"]))
     for closure in record.get("closures", []):
-        line = _("Closed {date}: {reason}").format(date=format_date(closure["closed_on"]), reason=closure["reason"])
+        line = _("Closed {date}: {reason}").format(date=format_date(closure["closed_on"]), reason=answer("closure", "reason", closure["reason"]))
         if closure["reopened_on"]:
             line += _("; reopened {date}: {reason}").format(date=format_date(closure["reopened_on"]), reason=closure["reopen_reason"])
         console.print(line)

@@ -55,5 +55,7 @@ def register(app: typer.Typer) -> None:
         if saved["risk_before"] != saved["risk_after"]:
             out.print(_("Risk re-rated: {old} → {new}.").format(old=saved["risk_before"], new=saved["risk_after"]))
         if saved["needs"]:
-            listed = ", ".join(f"{n['domain']} ({n['judgement']})" for n in saved["needs"])
+            from casecli.labels import need
+
+            listed = ", ".join(need(n) for n in saved["needs"])
             out.print(_("Needs for the plan: {needs}. Next: `casecli plan edit {number}`.").format(needs=listed, number=saved["case_number"]))

@@ -141,7 +141,7 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
     if open_:
         out.print("[bold]" + _("The plan's open items") + "[/bold]")
     for item in open_:
-        out.print(f"[bold]{item['kind'].capitalize()}:[/bold] {item['title']} " + _("(by {date})").format(date=item["due"] or "—"))
+        out.print(f"[bold]{_(item['kind']).capitalize()}:[/bold] {item['title']} " + _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—"))
         status = prompts.ask_field(form.field("status"), None, env.today, env.lang)
         note = prompts.ask_field(form.field("note"), None, env.today, env.lang)
         items[item["id"]] = {"status": status, **({"note": note} if note else {})}
@@ -199,7 +199,9 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
         return
     out = console()
     for v in rows:
-        out.print(f"{v['visited_on']}  {v['answers']['kind']}  " + (_("seen") if v["child_seen"] else _("not seen")) + "  " + _("next {date}").format(date=v["next_visit"]))
+        from casecli.labels import answer
+
+        out.print(f"{format_date(v['visited_on'])}  {answer('visit', 'kind', v['answers']['kind'])}  " + (_("seen") if v["child_seen"] else _("not seen")) + "  " + _("next {date}").format(date=v["next_visit"]))
     out.print(_("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(count=count["count"], days=count["every_days"] or "—", late=count["late_gaps"]))
 
 
@@ -263,7 +265,10 @@ def register(app: typer.Typer) -> None:
             require_open(store, number)
             clean = wizard.collect(load_form("closure"), env, answers_from(answers), console=console())
             close_case(store, number, clean)
-        console().print(_("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(number=number, reason=clean["reason"]))
+        from casecli.labels import answer
+
+        console().print(_("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(
+            number=number, reason=answer("closure", "reason", clean["reason"])))
 
     @command(app, "reopen")
     def reopen_cmd(ctx: typer.Context, case: str = CaseArgument, reason: str = typer.Option(..., "--reason", help=_("Why the case is reopened."))) -> None:
