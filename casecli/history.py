@@ -93,7 +93,7 @@ def describe(event: dict) -> str:
         if kind == "edited":
             return _("Registration edited: {fields}").format(fields=", ".join(k for k in c))
         if kind == "assessed":
-            return _("{kind} assessment recorded").format(kind=label(c["kind"]).capitalize())
+            return _("{kind} assessment recorded").format(kind=label(c["kind"]))
         if kind == "risk":
             return _("Risk re-rated from {old} to {new}").format(old=label(c["risk"]["old"]), new=label(c["risk"]["new"]))
         if kind == "plan":

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casecli import settings
+from casecli.i18n import format_date
+from casecli.labels import answer, label
 from casecli.i18n import _
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -173,7 +175,8 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
         for number, ref, service, status, on_date in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params):
             if number in open_rows and status in OPEN_REFERRAL:
                 found[number].append(Due(number, open_rows[number]["risk"], "referral",
-                                         _("referral {ref} ({service}) {status} since {date}").format(ref=ref, service=service, status=status, date=on_date),
+                                         _("referral {ref} ({service}) {status} since {date}").format(
+                                             ref=ref, service=answer("referral", "service_type", service), status=label(status), date=format_date(on_date)),
                                          _plus(on_date, stale_days),
                                          f"casecli referral update {ref}"))
     return found

@@ -100,7 +100,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         for column in (_("Referral"), _("Service"), _("Agency"), _("Status"), _("Since")):
             table.add_column(column)
         for r in referrals:
-            flag = " [red](waiting too long)[/red]" if r["stale"] else ""
+            flag = " [red](" + _("waiting too long") + ")[/red]" if r["stale"] else ""
             table.add_row(r["ref"], answer("referral", "service_type", r["service_type"]), r["answers"]["agency"], label(r["status"]) + flag, format_date(r["since"]))
         console.print(table)
     visits = record.get("visits", [])
@@ -111,7 +111,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         for column in (_("Date"), _("Kind"), _("Child seen"), _("Placement suitable"), _("Next visit")):
             table.add_column(column)
         for v in visits:
-            seen = ("yes, alone" if v["answers"].get("seen_alone") else "yes") if v["child_seen"] else "no"
+            seen = (_("yes, alone") if v["answers"].get("seen_alone") else _("yes")) if v["child_seen"] else _("no")
             table.add_row(format_date(v["visited_on"]), answer("visit", "kind", v["answers"]["kind"]), seen,
                           answer("visit", "placement_suitable", v["answers"]["placement_suitable"]), format_date(v["next_visit"]))
         console.print(table)
