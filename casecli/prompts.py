@@ -34,12 +34,18 @@ def select(message: str, choices: list[tuple[str, Any]], default: Any = None) ->
 
     options = [questionary.Choice(title=label, value=value) for label, value in choices]
     chosen = next((o for o in options if o.value == default), None)
-    return _ask(questionary.select(message, choices=options, default=chosen, style=_style()))
+    return _ask(questionary.select(message, choices=options, default=chosen, style=_style(), instruction=_("(Use arrow keys)")))
 
 
 def confirm(message: str, default: bool = False) -> bool:
+    """Yes or no. In English the usual y/n keys; in another language a choice of two words,
+    since the y and n keys only fit English."""
     import questionary
 
+    from casecli import i18n
+
+    if i18n.current != "en":
+        return select(message, [(_(messages.YES), True), (_(messages.NO), False)], default=default)
     return _ask(questionary.confirm(message, default=default, style=_style()))
 
 
@@ -95,7 +101,8 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
                 return str(exc)
             return True
 
-        values = _ask(questionary.checkbox(message, choices=options, validate=check_many, style=_style()))
+        values = _ask(questionary.checkbox(message, choices=options, validate=check_many, style=_style(),
+                                           instruction=_("(space to mark, enter to confirm)")))
         return field.coerce(values, today)
 
     def check_one(typed: str) -> bool | str:

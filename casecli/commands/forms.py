@@ -59,7 +59,8 @@ def show_form(
         d = field.describe()
         limits = ", ".join(field.choice_values) or field.expected()
         if "when" in d:
-            limits += f"  (only when {d['when']['field']} {'= ' + str(d['when'].get('equals')) if 'equals' in d['when'] else 'in ' + str(d['when'].get('in'))})"
+            condition = f"= {d['when'].get('equals')}" if "equals" in d["when"] else f"∈ {d['when'].get('in')}"
+            limits += "  " + _("(only when {field} {condition})").format(field=d["when"]["field"], condition=condition)
         table.add_row(field.id, field.type, _("yes") if field.required else "", field.label(lang), limits)
     console().print(table)
 
