@@ -20,8 +20,8 @@ from pathlib import Path
 from casecli import identity as identities
 from casecli.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.errors import BundleRejected, InvalidInput
-from casecli.i18n import _
 from casecli.history import GENESIS, append_event, event_hash
+from casecli.i18n import _
 from casecli.integrity import sign_handover
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import LATEST_VERSION

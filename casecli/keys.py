@@ -13,8 +13,8 @@ from pathlib import Path
 
 from casecli.context import keys_path_for
 from casecli.errors import InvalidInput, WrongPassphrase
-from casecli.i18n import _
 from casecli.fsutil import write_private_atomic
+from casecli.i18n import _
 from casecli.store import sealing
 from casecli.store.db import connect
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes

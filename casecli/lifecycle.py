@@ -11,9 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casecli import settings
-from casecli.i18n import format_date
+from casecli.i18n import _, format_date
 from casecli.labels import answer, label
-from casecli.i18n import _
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 OPEN_REFERRAL = ("pending", "accepted")

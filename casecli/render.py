@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from casecli.i18n import _, format_date
 from casecli.history import describe
+from casecli.i18n import _, format_date
 from casecli.labels import answer, label, need
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}

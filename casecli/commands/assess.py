@@ -9,6 +9,7 @@ import typer
 
 from casecli.commands.common import (
     AnswersOption,
+    CaseArgument,
     NoInputOption,
     answers_from,
     command,
@@ -23,7 +24,7 @@ def register(app: typer.Typer) -> None:
     @command(app, "assess")
     def assess_cmd(
         ctx: typer.Context,
-        case: str = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R.")),
+        case: str = CaseArgument,
         comprehensive: bool = typer.Option(False, "--comprehensive", help=_("The comprehensive assessment (default: the initial one).")),
         answers: Optional[Path] = AnswersOption,
         no_input: bool = NoInputOption,

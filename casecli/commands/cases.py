@@ -10,6 +10,7 @@ import typer
 from casecli import messages
 from casecli.commands.common import (
     AnswersOption,
+    CaseArgument,
     JsonOption,
     NoInputOption,
     answers_from,
@@ -62,7 +63,7 @@ def register(app: typer.Typer) -> None:
     @command(app, "edit")
     def edit_cmd(
         ctx: typer.Context,
-        case: str = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R.")),
+        case: str = CaseArgument,
         answers: Optional[Path] = AnswersOption,
         set_: Optional[list[str]] = typer.Option(
             None, "--set", help=_("One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "

@@ -20,6 +20,7 @@ AnswersOption = typer.Option(
 NoInputOption = typer.Option(
     False, "--no-input", help=_("Never prompt: fail with the list of missing or invalid answers instead."),
 )
+CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 JsonOption = typer.Option(False, "--json", help=_("Print machine-readable JSON instead of a table."))
 
 

@@ -10,6 +10,7 @@ import typer
 
 from casecli.commands.common import (
     AnswersOption,
+    CaseArgument,
     JsonOption,
     NoInputOption,
     answers_from,
@@ -22,7 +23,6 @@ from casecli.commands.common import (
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
 
-CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 referral_app = typer.Typer(cls=CaseCliGroup, help=_("Referrals to other agencies: add, update, list."), no_args_is_help=True)
 visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."), no_args_is_help=True)
 item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)

@@ -9,6 +9,7 @@ import typer
 
 from casecli.commands.common import (
     AnswersOption,
+    CaseArgument,
     JsonOption,
     NoInputOption,
     answers_from,
@@ -22,7 +23,6 @@ from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
 
 plan_app = typer.Typer(cls=CaseCliGroup, help=_("The Care and Protection Plan: edit, check, activate, show, compare versions."), no_args_is_help=True)
-CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 
 
 @command(plan_app, "edit")

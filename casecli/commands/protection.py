@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from casecli.commands.common import (
+    CaseArgument,
     JsonOption,
     command,
     console,
@@ -20,7 +21,7 @@ from casecli.i18n import _, format_date
 
 def register(app: typer.Typer) -> None:
     @command(app, "log")
-    def log_cmd(ctx: typer.Context, case: str = typer.Argument(..., help=_("Case number.")), as_json: bool = JsonOption) -> None:
+    def log_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
         """The case's history, readably: who changed what, when (old → new values).
 
         Example: casecli log MX7-0042-R
