@@ -8,6 +8,7 @@ thousand cases stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from casecli import settings
@@ -122,10 +123,9 @@ def refresh_all(store, numbers: list[str] | None = None) -> None:
     """Every case's stage and next due date again (after a change of settings), or those of `numbers`."""
     if numbers is not None and not numbers:
         return
-    rows = summaries(store) if numbers is None else [
-        row for start in range(0, len(numbers), 500)
-        for row in summaries(store, f"c.case_number IN ({', '.join('?' * len(numbers[start:start + 500]))})", numbers[start:start + 500])
-    ]
+    # The case numbers go in as one JSON array: one pass over the records, however many cases.
+    rows = summaries(store) if numbers is None else summaries(
+        store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))
     due = due_items(store, rows)
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",

@@ -27,6 +27,11 @@ from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
 
 BUSY_TIMEOUT_MS = 5000
+# A cached statement keeps its last bound values in SQLite's pool of small allocations
+# (lookaside); with the default 128 statements cached the pool runs dry, every allocation goes
+# to the system allocator, and memory security turns each into two system calls (mlock and
+# munlock). A few cached statements keep the pool free: an import of 1,000 cases ran 2x faster.
+STATEMENT_CACHE = 4
 
 
 def utc_now() -> str:
@@ -41,7 +46,7 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
     """
     import sqlcipher3
 
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=STATEMENT_CACHE)
     try:
         conn.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")

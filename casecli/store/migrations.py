@@ -271,7 +271,63 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             )""",
         ],
     ),
+    (
+        9,
+        [
+            # `x IN ('a', 'b', 'c')` in a CHECK builds a temporary b-tree for every row written
+            # (more than two values), and with memory security every allocation costs two system
+            # calls: an import spent most of its time there. The same rules, as comparisons.
+            lambda conn: _rebuild(conn, "links", """CREATE TABLE links (
+                case_a TEXT NOT NULL REFERENCES cases (case_number),
+                case_b TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind = 'same_child' OR kind = 'sibling' OR kind = 'not_same'),
+                decided_by TEXT NOT NULL,
+                decided_at TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (case_a, case_b, kind),
+                CHECK (case_a < case_b)
+            )"""),
+            lambda conn: _rebuild(conn, "referral_updates", """CREATE TABLE referral_updates (
+                uid TEXT PRIMARY KEY,
+                referral_uid TEXT NOT NULL REFERENCES referrals (uid),
+                status TEXT NOT NULL CHECK (status = 'pending' OR status = 'accepted' OR status = 'declined'
+                                            OR status = 'completed' OR status = 'no_response'),
+                on_date TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )"""),
+            lambda conn: _rebuild(conn, "item_progress", """CREATE TABLE item_progress (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                item_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status = 'done' OR status = 'partly' OR status = 'not_done'),
+                on_date TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                source TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )"""),
+        ],
+    ),
 ]
+
+
+def _rebuild(conn, table: str, create: str) -> None:
+    """Replace `table` by `create` (same columns), keeping its rows and its indexes.
+
+    SQLite's own recipe for changes ALTER TABLE cannot make: new table, copy, drop, rename.
+    Only tables that no other table references are rebuilt this way, so foreign keys stay on.
+    """
+    indexes = [sql for (sql,) in conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    conn.execute(create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_rebuilt (", 1))
+    columns = ", ".join(name for (_cid, name, *_rest) in conn.execute(f"PRAGMA table_info({table})"))
+    conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+    for sql in indexes:
+        conn.execute(sql)
 
 
 def _new_identity(conn) -> None:

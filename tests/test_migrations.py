@@ -1,0 +1,60 @@
+"""Upgrading a store that holds cases: every record kept, every rule still enforced."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from casecli.store import db, migrations
+
+from .test_handover import Worker, full_case
+from .test_store import raw_connection
+
+
+def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
+    older = migrations.MIGRATIONS[:-1]
+    ana = Worker(home, "ana", monkeypatch)
+    with monkeypatch.context() as patch:  # the casecli of one migration ago
+        patch.setattr(migrations, "MIGRATIONS", older)
+        patch.setattr(db, "LATEST_VERSION", older[-1][0])
+        ana.init()
+        number = full_case(ana)
+        before = {n: ana.json("show", n) for n in (r["case_number"] for r in ana.json("list"))}
+    conn = raw_connection(ana.store)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == older[-1][0]
+    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("links", "referral_updates", "item_progress")}
+    conn.close()
+    assert all(counts.values()), counts
+
+    after = {n: ana.json("show", n) for n in before}
+    assert after == before
+    ana.ok("verify")
+    conn = raw_connection(ana.store)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
+    assert {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in counts} == counts
+    indexes = {n for (n,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
+    assert {"item_progress_case", "referral_updates_referral"} <= indexes
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert not conn.execute("SELECT 1 FROM sqlite_schema WHERE name LIKE '%_rebuilt'").fetchone()
+    import sqlcipher3
+
+    with pytest.raises(sqlcipher3.IntegrityError, match="CHECK"):
+        conn.execute("UPDATE item_progress SET status = 'maybe' WHERE case_number = ?", (number,))
+    with pytest.raises(sqlcipher3.IntegrityError, match="CHECK"):
+        conn.execute("UPDATE referral_updates SET status = 'lost'")
+    with pytest.raises(sqlcipher3.IntegrityError, match="CHECK"):
+        conn.execute("UPDATE links SET kind = 'cousin'")
+    with pytest.raises(sqlcipher3.IntegrityError, match="FOREIGN KEY"):
+        conn.execute("UPDATE item_progress SET case_number = 'XX0-0000-0'")
+    conn.close()
+
+
+def test_no_check_rule_builds_a_temporary_table_per_row(ready):
+    """`x IN (a, b, c)` in a CHECK costs SQLite a temporary b-tree on every row written (see migration 9)."""
+    conn = raw_connection(ready.store)
+    schema = "\n".join(sql for (sql,) in conn.execute("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL"))
+    conn.close()
+    for checked in re.findall(r"CHECK\s*\(([^\n]*)\)", schema):
+        for values in re.findall(r"\bIN\s*\(([^)]*)\)", checked):
+            assert values.count(",") < 2, checked
