@@ -24,7 +24,7 @@ from casecli.history import GENESIS, append_event, event_hash
 from casecli.i18n import _
 from casecli.integrity import sign_handover
 from casecli.store.db import Store, utc_now
-from casecli.store.migrations import LATEST_VERSION
+from casecli.store.migrations import LATEST_VERSION, RECORDS_VERSION
 
 # (table, SQL selecting one case's rows, order) — parents before children.
 CASE_TABLES: list[tuple[str, str]] = [
@@ -98,7 +98,7 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
                     append_event(store, number, me.name, "handover", f"Handed over to {to}",
                                  {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note, **signed})
             payload = PayloadWriter(writer)
-            payload.record({"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": handover, "note": note,
+            payload.record({"t": "bundle", "r": {"schema": RECORDS_VERSION, "handover": handover, "note": note,
                                                 "cases": chosen, "case_worker": me.name}})
             for number in chosen:
                 for table, sql in CASE_TABLES:

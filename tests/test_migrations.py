@@ -58,3 +58,54 @@ def test_no_check_rule_builds_a_temporary_table_per_row(ready):
     for checked in re.findall(r"CHECK\s*\(([^\n]*)\)", schema):
         for values in re.findall(r"\bIN\s*\(([^)]*)\)", checked):
             assert values.count(",") < 2, checked
+
+
+def _case_columns(version: int) -> dict:
+    import sqlcipher3
+
+    from casecli.handover import CASE_TABLES
+
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    migrations.apply_migrations(conn, [m for m in migrations.MIGRATIONS if m[0] <= version])
+    columns = {t: [tuple(r[1:]) for r in conn.execute(f"PRAGMA table_info({t})")] for t, _ in CASE_TABLES}
+    conn.close()
+    return columns
+
+
+def test_bundles_declare_the_schema_of_their_columns():
+    """A migration that changes a case table's columns must raise RECORDS_VERSION (and only then)."""
+    assert migrations.RECORDS_VERSION <= migrations.LATEST_VERSION
+    assert _case_columns(migrations.RECORDS_VERSION) == _case_columns(migrations.LATEST_VERSION)
+
+
+def test_a_casecli_one_rules_only_migration_behind_imports_this_ones_bundles(home, monkeypatch):
+    from casecli import handover
+
+    from .test_handover import NOTE, identity
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init()
+    luis = Worker(home, "luis", monkeypatch)
+    older = migrations.MIGRATIONS[:-1]
+
+    def as_older_casecli(patch):
+        patch.setattr(migrations, "MIGRATIONS", older)
+        patch.setattr(db, "LATEST_VERSION", older[-1][0])
+        patch.setattr(handover, "LATEST_VERSION", older[-1][0])
+
+    with monkeypatch.context() as patch:
+        as_older_casecli(patch)
+        luis.init(name="Luis Pérez", case_number_prefix="GT2")
+        luis_line = identity(luis)
+    ana.ok("contacts", "add", "luis", luis_line)
+    number = full_case(ana)
+    bundle = ana.home / "case.bundle"
+    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("note.json", NOTE))
+    with monkeypatch.context() as patch:
+        as_older_casecli(patch)
+        luis.ok("import", str(bundle), "--yes", "--trust-sender")
+        assert luis.json("show", number)["case_worker"] == "Luis Pérez"
+        # ... and one that really is too old for a bundle's records says so, changing nothing
+        patch.setattr(handover, "LATEST_VERSION", migrations.RECORDS_VERSION - 1)
+        again = luis("import", str(bundle), "--yes", "--trust-sender")
+        assert again.exit_code != 0 and "newer casecli" in again.stderr

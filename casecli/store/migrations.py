@@ -349,6 +349,11 @@ def _refresh_all(conn) -> None:
 
 
 LATEST_VERSION = MIGRATIONS[-1][0]
+# The schema version a bundle declares for its records: 7, the first with bundles, as long as no
+# migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
+# casecli that reads bundles then imports this one's, so workers need not upgrade together.
+# Raise it to the new version with a migration that adds or changes such a column (a test checks).
+RECORDS_VERSION = 7
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:
