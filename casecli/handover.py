@@ -156,8 +156,11 @@ class Incoming:
         return bool(self.meta.get("handover"))
 
 
-def open_bundle(store: Store, path: Path, passphrase=None) -> Incoming:
-    """Check the signature, unwrap the file key, and validate every record (nothing is written)."""
+def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Incoming:
+    """Check the signature, unwrap the file key, and validate every record (nothing is written).
+
+    `progress(total)` is called as each case is reached, with the number of cases listed.
+    """
     reader = BundleReader(path)
     encryption_private, _signing = identities.private_keys(store)
     me = identities.own(store)
@@ -188,6 +191,8 @@ def open_bundle(store: Store, path: Path, passphrase=None) -> Incoming:
         _validate(store, models, table, row, number, path.name)
         if table == "cases":
             current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
+            if progress is not None:
+                progress(len(meta.get("cases", [])))
         if current is None or current.number != number:
             raise BundleRejected(_("{file}: a record comes before its case").format(file=path.name))
         current.counts[table] = current.counts.get(table, 0) + 1
@@ -251,8 +256,12 @@ def already_imported(store: Store, bundle_id: str) -> bool:
     return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
 
 
-def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same: dict[str, list[str]] | None = None) -> dict:
-    """Write the bundle in one transaction, case by case as decided; returns what was done."""
+def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same: dict[str, list[str]] | None = None,
+          progress=None) -> dict:
+    """Write the bundle in one transaction, case by case as decided; returns what was done.
+
+    `progress(total)` is called as each case is reached, with the number of cases.
+    """
     from casecli import lifecycle
 
     reader = incoming.reader
@@ -278,6 +287,8 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                 if table == "bundle":
                     continue
                 case = incoming.cases[number]
+                if table == "cases" and progress is not None:
+                    progress(len(incoming.cases))
                 action = choices.get(number, case.decision)
                 if action in ("same_or_older", "keep_local"):
                     continue

@@ -361,6 +361,7 @@ def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
     ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
     fingerprint = ana.json("identity")["fingerprint"]
     child = spawn(home, "--store", str(luis.store), "import", str(bundle))
+    child.expect_exact("Checking the bundle")  # the progress bar, on a terminal only
     child.expect_exact("NOT in your contacts")
     child.expect_exact("Afraid of the smuggler")
     child.expect_exact(fingerprint)
@@ -368,6 +369,7 @@ def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
     child.send("y")
     child.expect_exact("Import now?")
     child.send("y")
+    child.expect_exact("Importing")
     child.expect_exact("added")
     child.expect(pexpect.EOF)
     child.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -194,7 +195,8 @@ def register(app: typer.Typer) -> None:
             raise InvalidInput(_("--on-conflict: expected keep-local, take-theirs or keep-both"))
         out = console()
         with open_store(env) as store:
-            incoming = handovers.open_bundle(store, file, lambda: _bundle_passphrase(env, passphrase_file, new=False))
+            with _case_progress(out, _("Checking the bundle")) as advance:
+                incoming = handovers.open_bundle(store, file, lambda: _bundle_passphrase(env, passphrase_file, new=False), advance)
             reader = incoming.reader
             if handovers.already_imported(store, reader.bundle_id):
                 out.print(_("{file} was imported already: nothing changed.").format(file=file.name))
@@ -252,12 +254,23 @@ def register(app: typer.Typer) -> None:
 
                 if not prompts.confirm(_("Import now?"), default=True):
                     raise BundleRejected(_("import cancelled; nothing was changed"))
-            done = handovers.apply(store, incoming, choices, same_child)
+            with _case_progress(out, _("Importing")) as advance:
+                done = handovers.apply(store, incoming, choices, same_child, advance)
         words = {"new": _("added"), "continues": _("brought forward"), "take_theirs": _("replaced by theirs"),
                  "keep_both": _("kept both (theirs for review)")}
         for number, case in sorted(incoming.cases.items()):
             action = done.get(number) or choices.get(number) or case.decision
             out.print(f"{number}: {words.get(action, _('unchanged (you have the same or newer)'))}")
+
+
+@contextmanager
+def _case_progress(out, description: str):
+    """A progress bar over cases, on a terminal only; yields `advance(total)`."""
+    from rich.progress import Progress
+
+    with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda total: progress.update(task, total=total, advance=1)
 
 
 def _summary(out, incoming) -> None:
