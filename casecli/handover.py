@@ -134,13 +134,23 @@ def _b64(data: bytes) -> str:
 class IncomingCase:
     number: str
     child_name: str = ""
-    hashes: list[str] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)  # the chain, while the case is being read
     summaries: dict[str, str] = field(default_factory=dict)
+    events: int = 0
     counts: dict[str, int] = field(default_factory=dict)
-    answers: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)  # kept for a new case only (duplicate check)
     decision: str = ""
     local_only: list[str] = field(default_factory=list)
     theirs_only: list[str] = field(default_factory=list)
+
+    def settle(self, store: Store) -> None:
+        """Decide the case as soon as all of it is read, and keep only what the decision needs,
+        so that memory does not grow with the events of every case in a large bundle."""
+        _decide(store, self)
+        self.events = len(self.hashes)
+        self.hashes, self.summaries = [], {}
+        if self.decision != "new":
+            self.answers = {}
 
 
 @dataclass
@@ -190,6 +200,10 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Inc
         number = str(record.get("c", ""))
         _validate(store, models, table, row, number, path.name)
         if table == "cases":
+            if number in cases:
+                raise BundleRejected(_("{file}: the payload holds {number} twice").format(file=path.name, number=number))
+            if current is not None:
+                current.settle(store)
             current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
             if progress is not None:
                 progress(len(meta.get("cases", [])))
@@ -198,10 +212,10 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Inc
         current.counts[table] = current.counts.get(table, 0) + 1
         if table == "events":
             _check_event(row, current, path.name)
+    if current is not None:
+        current.settle(store)
     if meta is None or sorted(cases) != sorted(meta.get("cases", [])):
         raise BundleRejected(_("{file}: the payload does not hold the cases it lists").format(file=path.name))
-    for case in cases.values():
-        _decide(store, case)
     return Incoming(reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing))
 
 
@@ -314,7 +328,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                     "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (secrets.token_hex(8), number, reader.bundle_id, sender, json.dumps(records, ensure_ascii=False), utc_now()))
                 append_event(store, number, me, "conflict", f"Diverged copy from {sender} kept for review",
-                             {"bundle": reader.bundle_id, "their_events": len(incoming.cases[number].hashes)})
+                             {"bundle": reader.bundle_id, "their_events": incoming.cases[number].events})
                 done[number] = "keep_both"
             written = [n for n, action in done.items() if action != "keep_both"]
             for number in written:

@@ -183,7 +183,9 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
         from casecli.store.migrations import LATEST_VERSION
     with open_store(luis.store, lambda: PASSPHRASE) as store:
         them = own(store)
-    for broken in ({**row, "risk": "catastrophic"}, {**row, "age_estimate": "fifteen"}, {**row, "surprise": 1}):
+    variants = [([{**row, "risk": "catastrophic"}], "breaks the schema"), ([{**row, "age_estimate": "fifteen"}], "breaks the schema"),
+                ([{**row, "surprise": 1}], "breaks the schema"), ([row, row], f"holds {number} twice")]
+    for rows, reason in variants:
         path = home / "broken.bundle"
         path.unlink(missing_ok=True)
         writer = BundleWriter(path, {"name": me.name, "agency": me.agency,
@@ -192,9 +194,10 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
                               signing, [(them.encryption_public, them.fingerprint)])
         payload = PayloadWriter(writer)
         payload.record({"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": True, "note": {}, "cases": [number]}})
-        payload.record({"t": "cases", "c": number, "r": broken})
+        for broken in rows:
+            payload.record({"t": "cases", "c": number, "r": broken})
         payload.close()
-        assert "breaks the schema" in refused(luis, path)
+        assert reason in refused(luis, path)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
