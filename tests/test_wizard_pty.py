@@ -110,6 +110,37 @@ def test_registration_wizard_with_a_correction_at_the_summary(ready):
     assert "id_documents" not in reg and "identified_by" not in reg
 
 
+@pytest.mark.parametrize("delay", [0.0, 0.002, 0.005])
+def test_a_wizard_killed_while_saving_leaves_all_or_nothing(ready, delay):
+    """kill -9 inside the save's transaction (its journal has appeared; the delays move the moment):
+    the store verifies, the case is whole or absent, and no plaintext is left in any file."""
+    import signal
+    import time
+
+    journal = ready.store.with_name("casecli.db-journal")
+    child = spawn(ready.home, "new-case")
+    fill_registration(Wizard(child, "registration"))
+    child.expect_exact("What now?")
+    child.send(ENTER)  # save
+    deadline = time.monotonic() + 20
+    while not journal.exists() and child.isalive() and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    time.sleep(delay)
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    for path in ready.store.parent.iterdir():
+        assert b"Pty-Marker" not in path.read_bytes(), path.name
+    assert ready.json("verify")["ok"]
+    cases = ready.json("list")
+    assert len(cases) <= 1
+    if cases:
+        case = ready.json("show", cases[0]["case_number"], "--history")
+        assert case["registration"]["name_last"] == "Pty-Marker" and case["history"][0]["kind"] == "registered"
+    ready.register(name_first="Kevin", sex="male")  # and the store takes the next write
+    assert len(ready.json("list")) == len(cases) + 1
+    assert not ready.store.with_name("casecli.db-journal").exists()
+
+
 def test_ctrl_c_saves_nothing_and_says_so(ready):
     child = spawn(ready.home, "new-case")
     w = Wizard(child, "registration")
