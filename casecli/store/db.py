@@ -31,7 +31,9 @@ BUSY_TIMEOUT_MS = 5000
 # (lookaside); with the default 128 statements cached the pool runs dry, every allocation goes
 # to the system allocator, and memory security turns each into two system calls (mlock and
 # munlock). A few cached statements keep the pool free: an import of 1,000 cases ran 2x faster.
+# Without memory security (training data) the usual cache is faster: statements are not re-parsed.
 STATEMENT_CACHE = 4
+STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY = 128
 
 
 def utc_now() -> str:
@@ -46,7 +48,7 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
     """
     import sqlcipher3
 
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=STATEMENT_CACHE)
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=STATEMENT_CACHE if memory_security else STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY)
     try:
         conn.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
