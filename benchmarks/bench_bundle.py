@@ -1,10 +1,11 @@
 """Bundle benchmark: export and import of N cases against plaintext JSON with the same compression.
 
-    python benchmarks/bench_bundle.py [--cases 1000]
+    python benchmarks/bench_bundle.py [--cases 1000] [--runs 3]
 
 The floor writes the very same records as zlib-compressed JSON lines to a file and reads them back
 (the work a bundle cannot avoid); casecli's export and import add encryption, signing, validation
-and the store writes. Peak memory is the child process's maximum resident size. Target: <= 3x.
+and the store writes. Peak memory is the child process's maximum resident size. Each timing is
+the median of --runs runs (each import into the same fresh store). Target: <= 3x.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,9 +60,15 @@ def run(cmd: list[str], env: dict) -> tuple[float, int]:
     return time.perf_counter() - start, 0
 
 
+def median(runs: list[tuple[float, int]]) -> tuple[float, int]:
+    """The median time, and the largest peak memory seen."""
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     py = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,14 +92,22 @@ def main() -> None:
                                                    env=env, check=True, capture_output=True, text=True).stdout))
         floor_script = folder / "floor.py"
         floor_script.write_text(FLOOR)
-        floor_time, floor_mem = run([py, str(floor_script), str(ana), PASSPHRASE, str(folder / "plain.jsonl.z")], env)
-        bundle = folder / "all.bundle"
-        export_time, export_mem = run([py, "-m", "casecli", "--store", str(ana), "export", "--all", "--to", "luis",
-                                       "--output", str(bundle), "--answers", str(note)], env)
-        import_time, import_mem = run([py, "-m", "casecli", "--store", str(luis), "import", str(bundle), "--yes"], env)
+        fresh = folder / "luis-fresh"
+        shutil.copytree(luis.parent, fresh)
+        floors, exports, imports = [], [], []
+        for i in range(args.runs):
+            floors.append(run([py, str(floor_script), str(ana), PASSPHRASE, str(folder / "plain.jsonl.z")], env))
+            bundle = folder / f"all{i}.bundle"
+            exports.append(run([py, "-m", "casecli", "--store", str(ana), "export", "--all", "--to", "luis",
+                                "--output", str(bundle), "--answers", str(note)], env))
+            shutil.rmtree(luis.parent)
+            shutil.copytree(fresh, luis.parent)
+            imports.append(run([py, "-m", "casecli", "--store", str(luis), "import", str(bundle), "--yes"], env))
+        (floor_time, floor_mem), (export_time, export_mem), (import_time, import_mem) = (median(r) for r in (floors, exports, imports))
         size = bundle.stat().st_size
         plain = (folder / "plain.jsonl.z").stat().st_size
         ratio = (export_time + import_time) / floor_time
+        print(f"median of {args.runs} run(s)")
         print(f"{open_cases} open cases of {args.cases}; bundle {size / 1e6:.1f} MB (plaintext JSON, same compression: {plain / 1e6:.1f} MB)")
         print(f"export {export_time:.2f} s, peak {export_mem / 1024:.0f} MiB; import {import_time:.2f} s, peak {import_mem / 1024:.0f} MiB")
         print(f"floor (write + read the same records as compressed JSON) {floor_time:.2f} s, peak {floor_mem / 1024:.0f} MiB")

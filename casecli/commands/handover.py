@@ -258,9 +258,8 @@ def register(app: typer.Typer) -> None:
                 done = handovers.apply(store, incoming, choices, same_child, advance)
         words = {"new": _("added"), "continues": _("brought forward"), "take_theirs": _("replaced by theirs"),
                  "keep_both": _("kept both (theirs for review)")}
-        for number, case in sorted(incoming.cases.items()):
-            action = done.get(number) or choices.get(number) or case.decision
-            out.print(f"{number}: {words.get(action, _('unchanged (you have the same or newer)'))}")
+        out.print("\n".join(f"{number}: {words.get(done.get(number) or choices.get(number) or case.decision, _('unchanged (you have the same or newer)'))}"
+                            for number, case in sorted(incoming.cases.items())))
 
 
 @contextmanager
@@ -274,6 +273,8 @@ def _case_progress(out, description: str):
 
 
 def _summary(out, incoming) -> None:
+    from rich.markup import escape
+
     reader = incoming.reader
     known = _("your contact {name}").format(name=incoming.known_sender) if incoming.known_sender else "[yellow]" + _("NOT in your contacts") + "[/yellow]"
     kind = _("HANDOVER (you become the case worker)") if incoming.handover else _("copy for consultation (read-only here)")
@@ -285,5 +286,6 @@ def _summary(out, incoming) -> None:
         if note.get(key):
             out.print(f"  {label}: {note[key]}")
     names = {"new": _("new here"), "same_or_older": _("you have this or newer"), "continues": _("newer than yours"), "diverged": _("changed on both sides")}
-    for number, case in sorted(incoming.cases.items()):
-        out.print(f"  {number}  {case.child_name}  — {names[case.decision]}")
+    # one print for all the cases: rich parses each call's markup, which a large bundle feels
+    out.print("\n".join(f"  {number}  {escape(case.child_name)}  — {names[case.decision]}"
+                        for number, case in sorted(incoming.cases.items())))
