@@ -13,7 +13,7 @@ from casecli.history import event_hash
 
 from .conftest import PASSPHRASE, registration_answers
 from .test_cycle import REFERRAL
-from .test_store import assert_one_line_error, raw_connection
+from .test_store import assert_one_line_error, fingerprint, raw_connection
 
 
 def test_verify_names_the_first_altered_event(ready):
@@ -228,6 +228,51 @@ def test_a_read_only_folder_gives_a_clear_message(ready):
         folder.chmod(0o700)
         ready.store.chmod(0o600)
     assert ready.json("show", number)["risk"] == "high"
+
+
+def _read_only_runner(folder):
+    """Run casecli with `folder` mounted read-only (a write-protected stick, a read-only share): a
+    private mount namespace, so that it binds root too. None where this system does not allow it."""
+    import shlex
+    import shutil
+    import subprocess
+
+    unshare = shutil.which("unshare")
+    if os.name != "posix" or not unshare:
+        return None
+    mount = f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && mount -o remount,bind,ro {shlex.quote(str(folder))}"
+    flags = ["-m"] if os.geteuid() == 0 else ["-r", "-m"]
+    probe = subprocess.run([unshare, *flags, "sh", "-c", f"{mount} && ! touch {shlex.quote(str(folder / 'probe'))} 2>/dev/null"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        return None
+
+    def run(*args):
+        command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "casecli", *args))
+        return subprocess.run([unshare, *flags, "sh", "-c", f"{mount} && exec {command}"], capture_output=True, text=True,
+                              env={**os.environ, "NO_COLOR": "1"})
+    return run
+
+
+def test_a_store_on_a_read_only_medium_reads_and_refuses_writes(ready):
+    number = ready.register()
+    run = _read_only_runner(ready.store.parent)
+    if run is None:
+        pytest.skip("this system does not allow a private read-only mount (unshare)")
+    before = fingerprint(ready.store.parent)
+    for args in (["list", "--json"], ["show", number, "--json"], ["agenda", "--json"], ["verify", "--json"]):
+        result = run(*args)
+        assert result.returncode == 0, (args, result.stderr)
+        json.loads(result.stdout)
+    copy = ready.home / "off-the-stick.db"
+    assert run("backup", "--output", str(copy)).returncode == 0  # copied off the medium
+    for args in (["edit", number, "--set", "risk_level=low"], ["new-case", "--answers", ready.write("k.json", registration_answers(name_first="Kevin", sex="male"))]):
+        result = run(*args)
+        assert result.returncode != 0 and "read-only" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1
+    assert fingerprint(ready.store.parent) == before
+    assert ready.json("show", number)["risk"] == "high"
+    assert ready.json("--store", str(copy), "show", number)["risk"] == "high"
 
 
 def test_a_store_removed_while_writing_is_reported(ready):

@@ -153,8 +153,14 @@ def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool 
         store = _open_with_key(path, fresh, fresh.unlock("passphrase", secret))
         staged.replace(keys_path)
         return store
-    # A rekey that stopped before re-encrypting leaves a key file for a key never used.
-    staged.unlink(missing_ok=True)
+    # A rekey that stopped before re-encrypting leaves a key file for a key never used. (Checked
+    # first: on a read-only medium even removing a missing file fails, and reading must work.)
+    if staged.exists():
+        try:
+            staged.unlink()
+        except BaseException:
+            store.close()
+            raise
     return store
 
 
