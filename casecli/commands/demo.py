@@ -22,8 +22,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fill a training store with fictional, clearly marked cases.
 
-        By default the training store sits beside your real one (training.db) and never touches
-        it; name another with the global --store.
+        By default the training store is training.db in your user data folder, apart from your
+        real store, which it never touches; name another with the global --store.
 
         Example: casecli demo --cases 50
         Example: casecli --store /tmp/training.db demo --cases 10000
