@@ -11,9 +11,17 @@ PRIVATE_DIR = 0o700
 
 
 def make_private_dir(path: Path) -> None:
-    """Create `path` (and parents) readable by the owner only; POSIX modes are ignored on Windows."""
+    """Create `path` (and missing parents) readable by the owner only; POSIX modes are ignored on
+    Windows. A folder that exists already (a home folder, a USB stick's root) is left as it is:
+    changing it would surprise its owner, a FAT stick may refuse, and the files in it are private."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    _chmod(path, PRIVATE_DIR)
+    for created in missing:
+        _chmod(created, PRIVATE_DIR)
 
 
 def create_private_file(path: Path) -> None:

@@ -14,7 +14,7 @@ from casecli.store import migrations
 from casecli.store.db import connect
 from casecli.store.keyslots import KeyFile, secret_bytes
 
-from .conftest import CHILD_NAMES, PASSPHRASE
+from .conftest import CHILD_NAMES, PASSPHRASE, PROFILE
 
 
 def fingerprint(folder) -> dict:
@@ -49,6 +49,19 @@ def test_store_is_private_to_the_worker(ready):
     assert ready.store.stat().st_mode & 0o777 == 0o600
     assert ready.store.with_name("casecli.db.keys").stat().st_mode & 0o777 == 0o600
     assert ready.store.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_store_in_an_existing_folder_leaves_the_folder_as_it_was(cli, home):
+    shared = home / "Documents"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    cli.ok("--store", str(shared / "casecli.db"), "init", "--answers", cli.write("profile.json", PROFILE))
+    assert shared.stat().st_mode & 0o777 == 0o755
+    assert (shared / "casecli.db").stat().st_mode & 0o777 == 0o600
+    nested = home / "new" / "deeper" / "casecli.db"
+    cli.ok("--store", str(nested), "init", "--answers", cli.write("profile.json", PROFILE))
+    assert [p.stat().st_mode & 0o777 for p in (home / "new", nested.parent)] == [0o700, 0o700]
 
 
 def test_wrong_passphrase_is_exit_2_one_line_and_changes_nothing(ready, monkeypatch):
