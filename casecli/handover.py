@@ -78,6 +78,7 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
         raise InvalidInput(_("export: no open case of yours to export"))
     if output.exists():
         raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
+    output.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
     me = identities.own(store)
     encryption_private, signing_private = identities.private_keys(store)
     sender = {"name": me.name, "agency": me.agency,

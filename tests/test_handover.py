@@ -127,7 +127,7 @@ def test_handover_round_trip_with_every_record(pair):
     ana, luis = pair
     number = full_case(ana)
     sibling = [r["case_number"] for r in ana.json("list") if r["case_number"] != number][0]
-    bundle = ana.home / "case.bundle"
+    bundle = ana.home / "stick" / "handover" / "case.bundle"  # a folder not made yet
     out = ana.ok("export", number, sibling, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("note.json", NOTE)).stdout
     assert "read-only" in out
     raw = bundle.read_bytes()

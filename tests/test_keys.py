@@ -71,7 +71,7 @@ def test_recovery_through_the_agency_key(forgetful, monkeypatch):
     cli, _code, numbers, before = forgetful
     # the data protection officer made a key pair earlier, and the worker added it
     monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
-    agency_file = cli.home / "agency.key"
+    agency_file = cli.home / "offline stick" / "agency.key"  # a folder not made yet
     public = cli.ok("agency-key", "new", "--output", str(agency_file)).stdout.strip()
     assert public.startswith("casecli-agency1:")
     monkeypatch.setenv("CASECLI_PASSPHRASE", PASSPHRASE)

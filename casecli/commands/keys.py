@@ -20,6 +20,7 @@ agency_app = typer.Typer(
 def _write_json(path: Path, doc: dict) -> None:
     from casecli.fsutil import write_private_atomic
 
+    path.parent.mkdir(parents=True, exist_ok=True)  # a new folder on a stick, as backup and export allow
     write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
 
 
