@@ -312,7 +312,8 @@ def load_answers_file(path) -> dict:
 
     file = Path(path)
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows Notepad may start a UTF-8 file with a byte-order mark
+        doc = json.loads(file.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InvalidInput(_("--answers: no such file: {path}").format(path=file)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -195,7 +195,7 @@ def _aad(store_id: str) -> bytes:
 
 def _read_doc(path: Path, fmt: str, what: str) -> dict:
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InvalidInput(_("{what}: no such file: {path}").format(what=what, path=path)) from None
     except (OSError, ValueError):

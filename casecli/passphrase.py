@@ -21,7 +21,7 @@ AGENCY_PASSPHRASE_FILE_ENV = "CASECLI_AGENCY_PASSPHRASE_FILE"
 
 def read_secret_file(path: str | Path, what: str) -> str:
     try:
-        return Path(path).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+        return Path(path).expanduser().read_text(encoding="utf-8-sig").rstrip("\r\n")  # a Notepad BOM is not part of it
     except (OSError, UnicodeDecodeError):
         raise PassphraseUnavailable(_("{what}: cannot read the file it names").format(what=what)) from None
 

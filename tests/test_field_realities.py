@@ -179,3 +179,17 @@ def test_duplicates_finds_pairs_registered_without_a_check(ready):
     [pair] = ready.json("duplicates")
     assert pair["score"] >= 0.84
     assert "possible duplicate pair" in ready.ok("duplicates").stdout
+
+
+def test_files_saved_by_windows_notepad_are_read(ready, monkeypatch):
+    """A byte-order mark and CRLF line ends (old Notepad's "UTF-8") in an answers or passphrase file."""
+    from .conftest import PASSPHRASE
+
+    answers = ready.home / "notepad.json"
+    answers.write_bytes(b"\xef\xbb\xbf" + json.dumps(registration_answers(), ensure_ascii=False, indent=2).replace("\n", "\r\n").encode())
+    number = ready.ok("new-case", "--answers", str(answers)).stdout.split("Registered case ")[1].split(".")[0]
+    secret = ready.home / "passphrase.txt"
+    secret.write_bytes(b"\xef\xbb\xbf" + PASSPHRASE.encode() + b"\r\n")
+    monkeypatch.delenv("CASECLI_PASSPHRASE")
+    monkeypatch.setenv("CASECLI_PASSPHRASE_FILE", str(secret))
+    assert [r["case_number"] for r in ready.json("list")] == [number]
