@@ -108,6 +108,11 @@ def test_unknown_case_names_the_closest(ready):
     result = ready("show", typo)
     assert "check character" in result.stderr and number in result.stderr
     assert_one_line_error(ready("show", "hello"), code=4)
+    # a name typed where the case number goes is never repeated back (terminals get logged)
+    result = ready("show", "Yulissa Quetzalcoatl")
+    assert_one_line_error(result, code=4)
+    assert "Yulissa" not in result.stderr and "not a name" in result.stderr
+    assert "'MX7-0001'" in ready("show", "MX7-0001").stderr  # a mistyped number is said back, with the closest
 
 
 def test_history_records_the_registration(ready):
