@@ -15,6 +15,16 @@ def age_text(row: dict) -> str:
     return f"~{row['age']}" if row.get("age_estimated") else str(row["age"])
 
 
+def titled_table(title: str, *columns: str):
+    """A table titled on the left with these column headers: the shape of every list view."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
 def case_table(rows: list[dict]):
     from rich.table import Table
 
@@ -74,9 +84,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     console.print(table)
     assessments = record.get("assessments", [])
     if assessments:
-        table = Table(title=_("2. Assessments (newest first)"), title_justify="left")
-        for column in (_("Date"), _("Kind"), _("Risk"), _("Needs found"), _("By")):
-            table.add_column(column)
+        table = titled_table(_("2. Assessments (newest first)"), _("Date"), _("Kind"), _("Risk"), _("Needs found"), _("By"))
         for a in assessments:
             needs = ", ".join(need(n) for n in a["needs"]) or "—"
             risk = label(a["risk_after"]) if a["risk_before"] == a["risk_after"] else f"{label(a['risk_before'])} → {label(a['risk_after'])}"
@@ -96,9 +104,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         )
     referrals = record.get("referrals", [])
     if referrals:
-        table = Table(title=_("4. Referrals"), title_justify="left")
-        for column in (_("Referral"), _("Service"), _("Agency"), _("Status"), _("Since")):
-            table.add_column(column)
+        table = titled_table(_("4. Referrals"), _("Referral"), _("Service"), _("Agency"), _("Status"), _("Since"))
         for r in referrals:
             flag = " [red](" + _("waiting too long") + ")[/red]" if r["stale"] else ""
             table.add_row(r["ref"], answer("referral", "service_type", r["service_type"]), r["answers"]["agency"], label(r["status"]) + flag, format_date(r["since"]))
@@ -106,10 +112,9 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     visits = record.get("visits", [])
     if visits:
         count = record.get("visit_count", {})
-        table = Table(title=_("5. Visits ({count}; planned every {days} days; {late} late)").format(
-            count=count.get("count", len(visits)), days=count.get("every_days") or "—", late=count.get("late_gaps", 0)), title_justify="left")
-        for column in (_("Date"), _("Kind"), _("Child seen"), _("Placement suitable"), _("Next visit")):
-            table.add_column(column)
+        table = titled_table(_("5. Visits ({count}; planned every {days} days; {late} late)").format(
+            count=count.get("count", len(visits)), days=count.get("every_days") or "—", late=count.get("late_gaps", 0)),
+            _("Date"), _("Kind"), _("Child seen"), _("Placement suitable"), _("Next visit"))
         for v in visits:
             seen = (_("yes, alone") if v["answers"].get("seen_alone") else _("yes")) if v["child_seen"] else _("no")
             table.add_row(format_date(v["visited_on"]), answer("visit", "kind", v["answers"]["kind"]), seen,
@@ -139,16 +144,12 @@ def case_view(record: dict, console, lang: str = "en") -> None:
         console.print(_("[bold]Consent[/bold]: {consent}; may be shared with: {whom}").format(
             consent=consent.get("consent", "—"), whom=", ".join(consent.get("share_with", [])) or "—")
                       + (_("; withhold: {notes}").format(notes=consent["withhold_notes"]) if consent.get("withhold_notes") else ""))
-        table = Table(title=_("Information shared"), title_justify="left")
-        for column in (_("When"), _("With"), _("How"), _("What"), _("Consent")):
-            table.add_column(column)
+        table = titled_table(_("Information shared"), _("When"), _("With"), _("How"), _("What"), _("Consent"))
         for item in record["sharing"]["shared"]:
             table.add_row(item["when"], item["with"], item["how"], item["what"], ", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v))
         console.print(table)
     if "history" in record:
-        history = Table(title=_("History"), title_justify="left")
-        for column in ("#", _("When (UTC)"), _("Who"), _("What")):
-            history.add_column(column)
+        history = titled_table(_("History"), "#", _("When (UTC)"), _("Who"), _("What"))
         for event in record["history"]:
             history.add_row(str(event["seq"]), event["at"], event["actor"], describe(event))
         console.print(history)

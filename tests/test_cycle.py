@@ -75,6 +75,9 @@ def test_a_case_from_registration_to_closure(worker):
     assert agenda(cli, "2026-11-25") == [("plan item", "2026-11-30"), ("visit", "2026-12-02")]
     [referral] = cli.json("referral", "list", number)
     assert referral["status"] == "completed" and [u["status"] for u in referral["updates"]] == ["pending", "accepted", "completed"]
+    shown = cli.ok("--lang", "es", "referral", "list", number).stdout  # stored codes as words, in the worker's language
+    assert "1 referencia(s)" in shown and "25/11/2026" in shown
+    assert "health_medical_service" not in shown and "completed" not in shown
 
     # the visit due on 2 December is missed
     cli.today("2026-12-09")

@@ -34,11 +34,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(rows)
             return
-        from rich.table import Table
+        from casecli.render import titled_table
 
-        table = Table(title=_("{count} possible duplicate pair(s)").format(count=len(rows)), title_justify="left")
-        for column in (_("Case"), _("Child"), _("Case"), _("Child"), _("Likeness")):
-            table.add_column(column)
+        table = titled_table(_("{count} possible duplicate pair(s)").format(count=len(rows)), _("Case"), _("Child"), _("Case"), _("Child"), _("Likeness"))
         for row in rows:
             table.add_row(row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}")
         console().print(table)

@@ -95,13 +95,13 @@ def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None,
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
+    from casecli.labels import answer, label
+    from casecli.render import titled_table
 
-    table = Table(title=f"{len(rows)} referral(s)", title_justify="left")
-    for column in (_("Referral"), _("Case"), _("Service"), _("Agency"), _("Status"), _("Since"), ""):
-        table.add_column(column)
+    table = titled_table(_("{count} referral(s)").format(count=len(rows)), _("Referral"), _("Case"), _("Service"), _("Agency"), _("Status"), _("Since"), "")
     for r in rows:
-        table.add_row(r["ref"], r["case_number"], r["service_type"], r["answers"]["agency"], r["status"], r["since"], "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "")
+        table.add_row(r["ref"], r["case_number"], answer("referral", "service_type", r["service_type"]), r["answers"]["agency"], label(r["status"]),
+                      format_date(r["since"]), "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "")
     console().print(table)
 
 
@@ -303,14 +303,11 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(items)
             return
-        from rich.table import Table
-
         from casecli.labels import label
-        from casecli.render import RISK_STYLE
+        from casecli.render import RISK_STYLE, titled_table
 
-        table = Table(title=_("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(env.today + dt.timedelta(days=window))), title_justify="left")
-        for column in (_("Case"), _("Risk"), _("Due"), _("What"), _("Do")):
-            table.add_column(column)
+        table = titled_table(_("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(env.today + dt.timedelta(days=window))),
+                             _("Case"), _("Risk"), _("Due"), _("What"), _("Do"))
         for item in items:
             due = f"[red]{format_date(item['due'])} " + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else format_date(item["due"])
             table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{label(item['risk'])}[/]", due, item["what"], item["command"])

@@ -156,13 +156,12 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     if as_json:
         print_json(rows)
         return
-    from rich.table import Table
+    from casecli.labels import label
+    from casecli.render import titled_table
 
-    table = Table(title=_("Plan versions of {number}").format(number=number), title_justify="left")
-    for column in (_("Version"), _("Status"), _("Saved by"), _("Saved at (UTC)"), _("Activated at")):
-        table.add_column(column)
+    table = titled_table(_("Plan versions of {number}").format(number=number), _("Version"), _("Status"), _("Saved by"), _("Saved at (UTC)"), _("Activated at"))
     for row in rows:
-        table.add_row(str(row["version"]), row["status"], row["saved_by"], row["saved_at"], row["activated_at"] or "—")
+        table.add_row(str(row["version"]), label(row["status"]), row["saved_by"], row["saved_at"], row["activated_at"] or "—")
     console().print(table)
 
 
