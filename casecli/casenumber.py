@@ -70,11 +70,3 @@ def parse(text: str) -> str:
     if check_character(prefix + digits, len(prefix)) != check:
         raise InvalidCaseNumber(_("case number {number}: the check character does not match (a typo?)").format(number=number))
     return number
-
-
-def is_valid(text: str) -> bool:
-    try:
-        parse(text)
-    except InvalidCaseNumber:
-        return False
-    return True

@@ -38,7 +38,6 @@ def data_dir() -> Path:
 @dataclass
 class Env:
     store_path: Path
-    store_explicit: bool = False  # the worker named the store (--store or CASECLI_STORE)
     store_from_flag: bool = False  # named on this command line with --store
     interactive: bool = False
     no_input: bool = False
@@ -59,7 +58,6 @@ class Env:
         from_flag = store is not None
         if store is None and environ.get(STORE_ENV):
             store = Path(environ[STORE_ENV])
-        explicit = store is not None
         path = store if store is not None else data_dir() / STORE_FILE_NAME
         today = dt.date.today()
         if environ.get(TODAY_ENV):
@@ -71,7 +69,6 @@ class Env:
         interactive = tty and not no_input and not env_flag("CI", environ)
         return cls(
             store_path=path.expanduser(),
-            store_explicit=explicit,
             store_from_flag=from_flag,
             interactive=interactive,
             no_input=no_input or not interactive,

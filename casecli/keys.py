@@ -56,11 +56,6 @@ def add_agency_slot(store_path: Path, passphrase: str, agency_public: bytes) -> 
     keys.save(keys_path_for(store_path))
 
 
-def agency_fingerprint(keys: KeyFile) -> str | None:
-    slot = keys.slot("agency")
-    return sealing.fingerprint(sealing.unb64(slot.kdf["recipient"])) if slot else None
-
-
 # --- The agency key holder's side -------------------------------------------------------------
 
 

@@ -45,9 +45,3 @@ def purge(store: Store, numbers: list[str], reason: str, today: dt.date) -> None
                 (number, registered_on, closed, today.isoformat(), actor, reason),
             )
     store.conn.execute("VACUUM")  # rewrite the file so no freed page keeps old (encrypted) content
-
-
-def tombstones(store: Store) -> list[dict]:
-    rows = store.conn.execute("SELECT case_number, registered_on, closed_on, purged_on, purged_by, reason FROM tombstones ORDER BY purged_on")
-    keys = ("case_number", "registered_on", "closed_on", "purged_on", "purged_by", "reason")
-    return [dict(zip(keys, r)) for r in rows]

@@ -166,7 +166,7 @@ def test_forms_list_and_show(cli):
 
 
 def test_every_form_is_labelled_in_english_and_spanish():
-    from casecli.forms import form_names
+    from casecli.forms import FIELD_TYPES, form_names
 
     for name in form_names():
         form = load_form(name)
@@ -174,6 +174,7 @@ def test_every_form_is_labelled_in_english_and_spanish():
         for section in form.sections:
             assert section["title"].get("en") and section["title"].get("es"), (name, section["id"])
         for field in form.fields:
+            assert field.type in FIELD_TYPES, (name, field.id)  # an unknown type would fail only when answered
             assert field.spec["label"].get("en") and field.spec["label"].get("es"), (name, field.id)
             for choice in field.choices:
                 assert choice["label"].get("en") and choice["label"].get("es"), (name, field.id, choice["value"])
