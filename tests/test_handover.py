@@ -290,3 +290,22 @@ def test_export_refusals(pair):
     assert_one_line_error(ana("export", number, "--to", "luis", "--output", str(ana.home / "x.bundle")), code=3)  # no note
     assert not (ana.home / "x.bundle").exists()
     assert ana.json("show", number)["status"] == "open"
+
+
+def test_export_all_hands_over_every_open_case_of_mine(pair):
+    """--all, when a worker leaves: every open case of theirs, not the closed ones, not copies."""
+    ana, luis = pair
+    first, second, closed = ana.register(), ana.register(name_first="Kevin", sex="male"), ana.register(name_first="Brayan", sex="male")
+    ana.ok("close", closed, "--answers", ana.write("cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}))
+    theirs = luis.register(name_first="Génesis")
+    copy = luis.home / "copy.bundle"
+    luis.ok("export", theirs, "--to", "ana", "--output", str(copy), "--answers", luis.write("n.json", NOTE))
+    ana.ok("import", str(copy), "--yes")  # a copy for consultation: not Ana's to hand over
+    bundle = ana.home / "leaving.bundle"
+    out = ana.ok("export", "--all", "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)).stdout
+    assert "2 case(s) handed over" in out
+    luis.ok("import", str(bundle), "--yes")
+    received = {r["case_number"]: r for r in luis.json("list")}
+    assert {first, second} <= set(received) and closed not in received
+    assert {received[n]["case_worker"] for n in (first, second)} == {"Luis Pérez"}
+    assert {r["case_number"]: r["status"] for r in ana.json("list")} == {first: "transferred", second: "transferred", closed: "closed", theirs: "copy"}

@@ -408,6 +408,41 @@ def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
     assert luis.json("show", number)["case_worker"] == "Luis Pérez"
 
 
+def test_a_bundle_passphrase_asked_at_the_prompt_on_both_sides(home, monkeypatch):
+    """--with-passphrase: typed twice by the sender, once by a recipient who has no identity yet."""
+    from .test_handover import NOTE, two_workers
+
+    ana, luis = two_workers(home, monkeypatch, contacts=False)
+    number = ana.register()
+    bundle, secret = home / "p.bundle", "a long bundle passphrase"
+    child = spawn(home, "--store", str(ana.store), "export", number, "--with-passphrase", "--output", str(bundle),
+                  "--answers", ana.write("n.json", NOTE))
+    child.expect_exact("Choose a passphrase for this bundle")
+    child.sendline(secret)
+    child.expect_exact("Type it again")
+    child.sendline(secret)
+    child.expect_exact("What now?")  # the handover note, from the answers file, shown for a last check
+    child.send(ENTER)
+    child.expect_exact("copied for consultation")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and secret.encode() not in bundle.read_bytes()
+
+    child = spawn(home, "--store", str(luis.store), "import", str(bundle))
+    child.expect_exact("Bundle passphrase")
+    child.sendline(secret)
+    child.expect_exact("NOT in your contacts")
+    child.expect_exact("(y/N)")
+    child.send("y")
+    child.expect_exact("Import now?")
+    child.send("y")
+    child.expect_exact("added")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert luis.json("show", number)["status"] == "copy"
+
+
 def test_registration_wizard_entirely_in_spanish_then_shown_in_english(cli):
     cli.init(language="es")
     child = spawn(cli.home, "new-case")
