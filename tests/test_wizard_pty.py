@@ -37,6 +37,13 @@ def spawn(home, *args, passphrase=True):
     return child
 
 
+def ends(child, status: int) -> None:
+    """The program runs to its end and exits with `status`."""
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == status
+
+
 class Wizard:
     def __init__(self, child, form_name, lang="en"):
         self.child = child
@@ -98,9 +105,7 @@ def test_registration_wizard_with_a_correction_at_the_summary(ready):
     child.send(ENTER)  # save
     child.expect(r"Registered case \S*?(MX7-\d{4}-\w)")
     number = child.match.group(1)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     case = ready.json("show", number)
     reg = case["registration"]
     assert reg["risk_level"] == "medium" and case["risk"] == "medium"
@@ -150,9 +155,7 @@ def test_ctrl_c_saves_nothing_and_says_so(ready):
     w.answer("identified_by", ENTER)
     w.answer("name_first", "Yulissa" + CTRL_C)
     child.expect_exact("nothing was saved")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    ends(child, 130)
     assert ready.json("list") == []
 
 
@@ -162,9 +165,7 @@ def test_cancel_at_the_summary_saves_nothing(ready):
     child.expect_exact("What now?")
     child.send(DOWN + DOWN + ENTER)
     child.expect_exact("nothing was saved")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    ends(child, 130)
     assert ready.json("list") == []
 
 
@@ -196,9 +197,7 @@ def test_interactive_init_asks_the_passphrase_twice_and_shows_the_recovery_code(
     child.expect_exact("I have written the recovery code down")
     child.send("y")
     child.expect_exact("Store created")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     assert cli.store.exists()
     # the passphrase typed at the prompt opens it
     profile_check = cli.json("list")
@@ -222,9 +221,7 @@ def test_a_command_that_finds_no_store_offers_to_create_it(cli):
     child.expect_exact("(Y/n)")  # "…Create it now?" (the long path may wrap the line)
     child.send("n")
     child.expect_exact("casecli init")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 2
+    ends(child, 2)
     assert not cli.store.exists()
 
 
@@ -245,9 +242,7 @@ def test_quick_registration_warns_of_a_likely_duplicate_before_saving(ready):
     child.expect_exact("Is this one of these children?")
     child.send(DOWN + ENTER)  # yes, the same child
     child.expect_exact("Not registered")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     assert [r["case_number"] for r in ready.json("list")] == [first]
 
 
@@ -296,9 +291,7 @@ def test_plan_editor_add_edit_remove_save(ready):
     child.expect_exact("what now?")
     child.send(DOWN * 8 + ENTER)  # save as draft
     child.expect_exact("Saved plan version 2")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
 
     plan = ready.json("show", number)["plan"]
     assert plan["version"] == 2 and plan["status"] == "draft"
@@ -349,9 +342,7 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     child.expect_exact("Note")
     child.send(ENTER)
     child.expect_exact("Visit recorded")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     case = ready.json("show", number)
     [visit] = case["visits"]
     assert visit["next_visit"] == "2026-11-30" and visit["answers"]["seen_alone"] is True
@@ -377,9 +368,7 @@ def test_interactive_recovery_with_a_mistyped_code_then_the_right_one(cli):
     child.expect_exact("Type it again")
     child.sendline("a brand new passphrase")
     child.expect_exact("Recovered")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
 
 
 def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
@@ -402,9 +391,7 @@ def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
     child.send("y")
     child.expect_exact("Importing")
     child.expect_exact("added")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     assert luis.json("show", number)["case_worker"] == "Luis Pérez"
 
 
@@ -424,9 +411,8 @@ def test_a_bundle_passphrase_asked_at_the_prompt_on_both_sides(home, monkeypatch
     child.expect_exact("What now?")  # the handover note, from the answers file, shown for a last check
     child.send(ENTER)
     child.expect_exact("copied for consultation")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0 and secret.encode() not in bundle.read_bytes()
+    ends(child, 0)
+    assert secret.encode() not in bundle.read_bytes()
 
     child = spawn(home, "--store", str(luis.store), "import", str(bundle))
     child.expect_exact("Bundle passphrase")
@@ -437,9 +423,7 @@ def test_a_bundle_passphrase_asked_at_the_prompt_on_both_sides(home, monkeypatch
     child.expect_exact("Import now?")
     child.send("y")
     child.expect_exact("added")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     assert luis.json("show", number)["status"] == "copy"
 
 
@@ -453,9 +437,7 @@ def test_registration_wizard_entirely_in_spanish_then_shown_in_english(cli):
     child.send(ENTER)
     child.expect(r"Caso registrado: \S*?(MX7-\d{4}-\w)")
     number = child.match.group(1)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    ends(child, 0)
     reg = cli.json("show", number)["registration"]
     assert reg["nationality"] == "honduras" and reg["protection_status"] == "unaccompanied" and reg["dob_known"] is False
     english = cli.ok("--lang", "en", "show", number).stdout
