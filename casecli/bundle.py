@@ -33,6 +33,10 @@ TAG = 16
 TRAILER_PREFIX = b"\n-- signature "
 TRAILER_LEN = len(TRAILER_PREFIX) + 88 + 1
 MAX_HEADER = 1024 * 1024
+# No record of a case comes near this; a larger one is refused before it fills the memory (a
+# compressed payload can expand a thousandfold, and it is read before the worker is asked
+# whether to trust an unknown sender).
+MAX_RECORD = 32 * 1024 * 1024
 SIGNATURE_CONTEXT = b"casecli-bundle/1 signature\n"
 
 
@@ -265,6 +269,9 @@ class BundleReader:
         for block in self.plaintext(file_key):
             pending += block
             *complete, pending = pending.split(b"\n")
+            for line in (*complete, pending):
+                if len(line) > MAX_RECORD:
+                    raise BundleRejected(_("{file}: a record in the payload is too large").format(file=self.path.name))
             for line in complete:
                 yield _record(line, self.path.name)
         if pending.strip():

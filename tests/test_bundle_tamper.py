@@ -184,7 +184,8 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
     with open_store(luis.store, lambda: PASSPHRASE) as store:
         them = own(store)
     variants = [([{**row, "risk": "catastrophic"}], "breaks the schema"), ([{**row, "age_estimate": "fifteen"}], "breaks the schema"),
-                ([{**row, "surprise": 1}], "breaks the schema"), ([row, row], f"holds {number} twice")]
+                ([{**row, "surprise": 1}], "breaks the schema"), ([row, row], f"holds {number} twice"),
+                ([{**row, "answers": " " * (33 * 1024 * 1024)}], "too large")]  # expands from a few kB
     for rows, reason in variants:
         path = home / "broken.bundle"
         path.unlink(missing_ok=True)
