@@ -233,10 +233,11 @@ def register(app: typer.Typer) -> None:
                     else:
                         raise InvalidInput(_("{number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed").format(number=case.number))
             same_child: dict[str, list[str]] = {}
+            here = duplicates.people(store, env.today) if any(c.decision == "new" for c in incoming.cases.values()) else []
             for case in incoming.cases.values():
                 if case.decision != "new":
                     continue
-                matches = [m for m in duplicates.matches_for(store, case.answers, env.today) if m[0] not in incoming.cases]
+                matches = [m for m in duplicates.matches_for(store, case.answers, env.today, among=here) if m[0] not in incoming.cases]
                 if not matches:
                     continue
                 numbers = ", ".join(n for n, _ in matches)
