@@ -60,7 +60,7 @@ RAW_READ = textwrap.dedent(
     conn.execute("PRAGMA cipher_memory_security = ON")  # as casecli reads it
     conn.execute(f"PRAGMA key = \\"x'{key.hex()}'\\"")
     if mode == "agenda":
-        from casecli.lifecycle import ALL_CASES, ITEMS_SQL, PROGRESS_SQL, REFERRALS_SQL
+        from casecli.case.lifecycle import ALL_CASES, ITEMS_SQL, PROGRESS_SQL, REFERRALS_SQL
         rows = conn.execute(ALL_CASES + " WHERE c.status = 'open' AND c.next_due <= date('now', '+7 days')").fetchall()
         progress = conn.execute(PROGRESS_SQL).fetchall()
         items = conn.execute(ITEMS_SQL).fetchall()

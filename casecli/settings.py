@@ -38,7 +38,7 @@ def set_setting(store, key: str, raw: str) -> int:
         raise InvalidInput(_("setting {key}: expected a whole number").format(key=key)) from None
     if value < 0 or value > 3650:
         raise InvalidInput(_("setting {key}: expected a whole number from 0 to 3650").format(key=key))
-    from casecli.lifecycle import refresh_all
+    from casecli.case.lifecycle import refresh_all
 
     with store.transaction():
         store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))

@@ -34,14 +34,14 @@ def collected() -> set[str]:
 
     from babel.messages.extract import extract_from_dir
 
-    from casecli.documents import template_messages
+    from casecli.case.documents import template_messages
 
     in_code = {message for _file, _line, message, _comments, _context in
                extract_from_dir(str(ROOT / "casecli"), method_map=[("**.py", "python")], keywords={"_": None})
                if isinstance(message, str)}
     from casecli.commands.errors import STORAGE_MESSAGES
-    from casecli.labels import CODES
-    from casecli.plans import ELEMENTS, ITEM_NAMES
+    from casecli.forms.labels import CODES
+    from casecli.case.plan import ELEMENTS, ITEM_NAMES
 
     data = set(ELEMENTS) | set(ITEM_NAMES.values()) | set(CODES.values()) | {message for _needle, message in STORAGE_MESSAGES}  # translated where they are shown
     return set(i18n.recorded) | set(messages.ALL) | template_messages() | in_code | data

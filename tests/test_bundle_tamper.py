@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casecli.bundle import CHUNK, MAGIC, TAG, TRAILER_LEN, BundleReader
+from casecli.handover.bundle import CHUNK, MAGIC, TAG, TRAILER_LEN, BundleReader
 from casecli.errors import BundleRejected
 
 from .test_handover import training_bundle, two_workers
@@ -97,7 +97,7 @@ def test_a_truncated_payload_with_a_fresh_signature_is_still_refused(sent, home)
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from casecli.bundle import SIGNATURE_CONTEXT, TRAILER_PREFIX
+    from casecli.handover.bundle import SIGNATURE_CONTEXT, TRAILER_PREFIX
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE
@@ -119,7 +119,7 @@ def test_a_stripped_or_replaced_signature_is_refused(sent):
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from casecli.bundle import TRAILER_PREFIX
+    from casecli.handover.bundle import TRAILER_PREFIX
 
     _, luis, bundle = sent
     data = bundle.read_bytes()
@@ -140,7 +140,7 @@ def test_a_header_re_signed_by_another_key_shows_a_stranger(sent, home, monkeypa
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from casecli.bundle import SIGNATURE_CONTEXT, TRAILER_PREFIX
+    from casecli.handover.bundle import SIGNATURE_CONTEXT, TRAILER_PREFIX
 
     _, luis, bundle = sent
     data = bundle.read_bytes()
@@ -169,8 +169,8 @@ def test_other_refusals(sent, home):
 
 def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypatch):
     """A sender with a real key who writes a malformed record: validated, refused, nothing written."""
-    from casecli.bundle import BundleWriter, PayloadWriter
-    from casecli.identity import own, private_keys
+    from casecli.handover.bundle import BundleWriter, PayloadWriter
+    from casecli.handover.identity import own, private_keys
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE
@@ -205,7 +205,7 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
 @given(data=st.data())
 def test_mutated_bundles_are_refused_cleanly(sent, data):
     """Any mutation the parser is fed ends in BundleRejected, never another exception or plaintext."""
-    from casecli.handover import open_bundle
+    from casecli.handover.incoming import open_bundle
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from casecli.duplicates import name_score, name_tokens
+from casecli.case.duplicates import name_score, name_tokens
 
 from .conftest import registration_answers
 from .test_store import assert_one_line_error
@@ -164,7 +164,7 @@ def test_duplicates_lists_pairs_and_link_records_decisions(ready):
 
 def test_duplicates_finds_pairs_registered_without_a_check(ready):
     """Pairs that reached the store another way (a training store, an import) are listed."""
-    from casecli.cases import insert_case
+    from casecli.case.registration import insert_case
     from casecli.forms import load_form
     from casecli.store.db import open_store
     import datetime as dt

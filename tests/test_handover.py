@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from casecli.handover import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
+from casecli.handover.incoming import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
 
 from .conftest import PROFILE, Cli  # noqa: F401
 from .test_assessment_plan import COMPREHENSIVE, INITIAL
@@ -200,7 +200,7 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
     luis.ok("export", number, "--to", "ana", "--output", str(ana_other), "--answers", luis.write("n.json", NOTE))
     # meanwhile Ana's copy gets a change Luis never saw (her copy is read-only in the tool, so directly)
     from casecli.store.db import open_store
-    from casecli.history import append_event
+    from casecli.case.history import append_event
     from .conftest import PASSPHRASE
 
     with open_store(ana.store, lambda: PASSPHRASE) as store, store.transaction():
@@ -220,7 +220,7 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
 
 @pytest.mark.parametrize("choice,location,conflicts", [("take-theirs", "Casa Alianza", 0), ("keep-both", "Casa Refugio", 1)])
 def test_diverged_resolutions(pair, choice, location, conflicts):
-    from casecli.history import append_event
+    from casecli.case.history import append_event
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE

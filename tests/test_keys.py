@@ -55,7 +55,7 @@ def test_a_mistyped_recovery_code_names_the_group(forgetful):
 
 
 def test_a_wrong_but_well_formed_code_is_refused(forgetful):
-    from casecli import recovery
+    from casecli.protection import recovery
 
     cli, *_ = forgetful
     code_file = cli.home / "code.txt"

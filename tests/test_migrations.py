@@ -63,7 +63,7 @@ def test_no_check_rule_builds_a_temporary_table_per_row(ready):
 def _case_columns(version: int) -> dict:
     import sqlcipher3
 
-    from casecli.handover import CASE_TABLES
+    from casecli.handover.incoming import CASE_TABLES
 
     conn = sqlcipher3.connect(":memory:", isolation_level=None)
     migrations.apply_migrations(conn, [m for m in migrations.MIGRATIONS if m[0] <= version])
@@ -79,7 +79,7 @@ def test_bundles_declare_the_schema_of_their_columns():
 
 
 def test_a_casecli_one_rules_only_migration_behind_imports_this_ones_bundles(home, monkeypatch):
-    from casecli import handover
+    from casecli.handover import incoming as handover
 
     from .test_handover import NOTE, identity
 

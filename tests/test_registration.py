@@ -141,7 +141,7 @@ def test_init_needs_a_long_enough_passphrase(cli, monkeypatch):
 
 
 def test_init_shows_a_recovery_code_that_opens_the_store(cli):
-    from casecli import recovery
+    from casecli.protection import recovery
     from casecli.store.keyslots import KeyFile, secret_bytes
 
     out = cli.init().stdout

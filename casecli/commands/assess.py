@@ -37,9 +37,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli assess MX7-0042-R
         Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
         """
-        from casecli import wizard
-        from casecli.assessments import form_for, record_assessment
-        from casecli.cases import get_case
+        from casecli.ui import wizard
+        from casecli.case.assessment import form_for, record_assessment
+        from casecli.case.registration import get_case
 
         env = env_of(ctx, no_input)
         kind = "comprehensive" if comprehensive else "initial"
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         if saved["risk_before"] != saved["risk_after"]:
             out.print(_("Risk re-rated: {old} → {new}.").format(old=saved["risk_before"], new=saved["risk_after"]))
         if saved["needs"]:
-            from casecli.labels import need
+            from casecli.forms.labels import need
 
             listed = ", ".join(need(n) for n in saved["needs"])
             out.print(_("Needs for the plan: {needs}. Next: `casecli plan edit {number}`.").format(needs=listed, number=saved["case_number"]))

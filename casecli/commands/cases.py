@@ -42,8 +42,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli new-case --quick
         Example: casecli new-case --answers child.json --no-input
         """
-        from casecli import duplicates, wizard
-        from casecli.cases import register_case
+        from casecli.case import duplicates
+        from casecli.ui import wizard
+        from casecli.case.registration import register_case
         from casecli.forms import load_form
 
         env = env_of(ctx, no_input)
@@ -75,8 +76,8 @@ def register(app: typer.Typer) -> None:
         Example: casecli edit MX7-0042-R
         Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
         """
-        from casecli import wizard
-        from casecli.cases import edit_registration, get_case
+        from casecli.ui import wizard
+        from casecli.case.registration import edit_registration, get_case
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
 
@@ -121,8 +122,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli list --risk high --search hernandez
         """
-        from casecli.cases import list_cases
-        from casecli.render import case_table
+        from casecli.case.registration import list_cases
+        from casecli.ui.render import case_table
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -144,9 +145,9 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli show MX7-0042-R --history
         """
-        from casecli.cases import get_case
-        from casecli.history import case_history
-        from casecli.render import case_view
+        from casecli.case.registration import get_case
+        from casecli.case.history import case_history
+        from casecli.ui.render import case_view
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -154,7 +155,7 @@ def register(app: typer.Typer) -> None:
             if history:
                 record["history"] = case_history(store, record["case_number"])
             if sharing:
-                from casecli.sharing import sharing_of
+                from casecli.case.sharing import sharing_of
 
                 record["sharing"] = sharing_of(store, record["case_number"])
         if as_json:
@@ -165,9 +166,9 @@ def register(app: typer.Typer) -> None:
 
 def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
     """Possible duplicates found: True to register anyway (the worker says: another child)."""
-    from casecli.cases import get_case
+    from casecli.case.registration import get_case
     from casecli.errors import PossibleDuplicate
-    from casecli.render import case_table
+    from casecli.ui.render import case_table
 
     numbers = [n for n, _ in matches]
     if not env.interactive:
@@ -175,7 +176,7 @@ def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
             _("possible duplicate of {numbers}: compare with `casecli show {first}`; if this is another child, "
               "run again with --new-child").format(numbers=", ".join(numbers), first=numbers[0])
         )
-    from casecli import prompts
+    from casecli.ui import prompts
 
     rows = [get_case(store, n, env.today) for n in numbers]
     out.print(_("[bold yellow]This child may already be registered:[/bold yellow]"))

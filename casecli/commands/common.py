@@ -61,11 +61,11 @@ def print_json(value: Any) -> None:
 
 def open_store(env: Env):
     """Open the worker's store; offer to create it (interactive) when there is none."""
-    from casecli.passphrase import read_passphrase
+    from casecli.ui.passphrase import read_passphrase
     from casecli.store.db import open_store as open_db
 
     if not env.store_path.exists() and env.interactive:
-        from casecli import prompts
+        from casecli.ui import prompts
 
         if prompts.confirm(_("There is no case store at {path}. Create it now?").format(path=env.store_path), default=True):
             from casecli.commands.init import create_interactively

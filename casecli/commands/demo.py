@@ -30,11 +30,11 @@ def register(app: typer.Typer) -> None:
         """
         from rich.progress import Progress
 
-        from casecli import demo
+        from casecli.case import demo
         from casecli.context import TRAINING_STORE_FILE_NAME, data_dir
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
-        from casecli.passphrase import kdf_memory, new_passphrase, read_passphrase
+        from casecli.ui.passphrase import kdf_memory, new_passphrase, read_passphrase
         from casecli.store.db import create_store, open_store
 
         env = env_of(ctx)

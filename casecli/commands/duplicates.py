@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli duplicates
         """
-        from casecli.duplicates import likely_pairs
+        from casecli.case.duplicates import likely_pairs
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(rows)
             return
-        from casecli.render import titled_table
+        from casecli.ui.render import titled_table
 
         table = titled_table(_("{count} possible duplicate pair(s)").format(count=len(rows)), _("Case"), _("Child"), _("Case"), _("Child"), _("Likeness"))
         for row in rows:
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli link MX7-0042-R MX7-0043-J --sibling
         """
         from casecli.errors import InvalidInput
-        from casecli.links import link
+        from casecli.case.links import link
 
         chosen = [kind for kind, on in (("same_child", same_child), ("sibling", sibling), ("not_same", not_same)) if on]
         if len(chosen) != 1:

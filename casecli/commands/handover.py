@@ -32,7 +32,7 @@ def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help=_("A s
 
     Example: casecli contacts add luis casecli1.eyJuIjoi…
     """
-    from casecli.identity import add_contact
+    from casecli.handover.identity import add_contact
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -47,7 +47,7 @@ def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 
     Example: casecli contacts list
     """
-    from casecli.identity import contacts
+    from casecli.handover.identity import contacts
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -67,7 +67,7 @@ def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None
 
     Example: casecli contacts remove luis
     """
-    from casecli.identity import remove_contact
+    from casecli.handover.identity import remove_contact
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -76,7 +76,7 @@ def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None
 
 
 def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
-    from casecli.passphrase import MIN_LENGTH, check_new, read_secret_file
+    from casecli.ui.passphrase import MIN_LENGTH, check_new, read_secret_file
 
     if passphrase_file is not None:
         text = read_secret_file(passphrase_file, "--passphrase-file")
@@ -89,10 +89,10 @@ def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
 
     if not env.interactive:
         raise InvalidInput(_("bundle passphrase: give --passphrase-file FILE (there is no terminal to ask at)"))
-    from casecli import prompts
+    from casecli.ui import prompts
 
     if new:
-        from casecli.passphrase import new_passphrase
+        from casecli.ui.passphrase import new_passphrase
 
         # Never the store's passphrase variables: a bundle's passphrase is its own, asked twice.
         return new_passphrase(env, message=_("Choose a passphrase for this bundle"), from_environment=False)
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli identity
         """
-        from casecli.identity import own
+        from casecli.handover.identity import own
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -142,11 +142,11 @@ def register(app: typer.Typer) -> None:
         """
         from rich.progress import Progress
 
-        from casecli import handover as handovers
-        from casecli import wizard
+        from casecli.handover import incoming as handovers
+        from casecli.ui import wizard
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
-        from casecli.identity import contact
+        from casecli.handover.identity import contact
 
         env = env_of(ctx, no_input)
         if not to and passphrase_file is None and not use_passphrase:
@@ -185,8 +185,8 @@ def register(app: typer.Typer) -> None:
         Example: casecli import MX7-0042-R.bundle
         Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
         """
-        from casecli import duplicates
-        from casecli import handover as handovers
+        from casecli.case import duplicates
+        from casecli.handover import incoming as handovers
         from casecli.errors import BundleRejected, InvalidInput
 
         env = env_of(ctx, no_input)
@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
                         raise BundleRejected(_("{file} comes from {sender}, who is not in your contacts (fingerprint {fingerprint}): "
                                                "compare it with them, then use --trust-sender").format(
                                                    file=file.name, sender=reader.sender_name, fingerprint=reader.fingerprint))
-                    from casecli import prompts
+                    from casecli.ui import prompts
 
                     if not prompts.confirm(_("{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?").format(
                             sender=reader.sender_name, fingerprint=reader.fingerprint), default=False):
@@ -224,7 +224,7 @@ def register(app: typer.Typer) -> None:
                     if on_conflict:
                         choices[case.number] = choice_words[on_conflict]
                     elif env.interactive:
-                        from casecli import prompts
+                        from casecli.ui import prompts
 
                         choices[case.number] = prompts.select(_("What to do with {number}?").format(number=case.number), [
                             (_("Keep my version (ignore theirs)"), "keep_local"),
@@ -243,7 +243,7 @@ def register(app: typer.Typer) -> None:
                 numbers = ", ".join(n for n, _ in matches)
                 out.print("[yellow]" + _("{number} may be a child already registered here: {numbers}").format(number=case.number, numbers=numbers) + "[/yellow]")
                 if env.interactive:
-                    from casecli import prompts
+                    from casecli.ui import prompts
 
                     if prompts.select(_("Is {number} the same child as {numbers}?").format(number=case.number, numbers=numbers), [
                             (_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")]) == "same":
@@ -251,7 +251,7 @@ def register(app: typer.Typer) -> None:
             if not yes:
                 if not env.interactive:
                     raise InvalidInput(_("import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
-                from casecli import prompts
+                from casecli.ui import prompts
 
                 if not prompts.confirm(_("Import now?"), default=True):
                     raise BundleRejected(_("import cancelled; nothing was changed"))

@@ -24,10 +24,11 @@ RECOVERY_WARNING = messages.RECOVERY_WARNING
 
 def create(env: Env, given: dict, agency_key: str | None = None):
     """Collect the profile and a passphrase, then create the store; returns (store, recovery code)."""
-    from casecli import recovery, wizard
+    from casecli.protection import recovery
+    from casecli.ui import wizard
     from casecli.errors import StoreExists
     from casecli.forms import load_form
-    from casecli.passphrase import kdf_memory, new_passphrase
+    from casecli.ui.passphrase import kdf_memory, new_passphrase
     from casecli.store import sealing
     from casecli.store.db import create_store
 
@@ -56,7 +57,7 @@ def show_recovery_code(env: Env, code: str) -> None:
     out = console()
     out.print(Panel(f"[bold]{code}[/bold]\n\n{_(RECOVERY_WARNING)}", title=_("Recovery code"), expand=False))
     if env.interactive:
-        from casecli import prompts
+        from casecli.ui import prompts
 
         while not prompts.confirm(_("I have written the recovery code down"), default=False):
             out.print(_("Please write it down before going on: it will not be shown again."))

@@ -36,9 +36,9 @@ def agency_new(
 
     Example: casecli agency-key new --output agency-recovery.key
     """
-    from casecli import keys
+    from casecli.protection import keys
     from casecli.errors import InvalidInput
-    from casecli.passphrase import (
+    from casecli.ui.passphrase import (
         AGENCY_PASSPHRASE_ENV,
         AGENCY_PASSPHRASE_FILE_ENV,
         kdf_memory,
@@ -63,8 +63,8 @@ def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help=_(
 
     Example: casecli agency-key add casecli-agency1:3q2+7w…
     """
-    from casecli import keys
-    from casecli.passphrase import read_passphrase
+    from casecli.protection import keys
+    from casecli.ui.passphrase import read_passphrase
     from casecli.store import sealing
 
     env = env_of(ctx)
@@ -87,8 +87,8 @@ def agency_answer(
 
     Example: casecli agency-key answer request.json --key agency-recovery.key --output response.json
     """
-    from casecli import keys
-    from casecli.passphrase import (
+    from casecli.protection import keys
+    from casecli.ui.passphrase import (
         AGENCY_PASSPHRASE_ENV,
         AGENCY_PASSPHRASE_FILE_ENV,
         read_passphrase,
@@ -114,8 +114,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli passwd
         """
-        from casecli import keys
-        from casecli.passphrase import (
+        from casecli.protection import keys
+        from casecli.ui.passphrase import (
             kdf_memory,
             read_passphrase,
             replacement_passphrase,
@@ -141,9 +141,11 @@ def register(app: typer.Typer) -> None:
         Example: casecli recover
         Example: casecli recover --agency-request request.json   (then)   casecli recover --agency-response response.json
         """
-        from casecli import keys, prompts, recovery
+        from casecli.protection import keys
+        from casecli.ui import prompts
+        from casecli.protection import recovery
         from casecli.errors import InvalidInput
-        from casecli.passphrase import (
+        from casecli.ui.passphrase import (
             kdf_memory,
             read_secret_file,
             replacement_passphrase,
@@ -183,9 +185,9 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli rekey
         """
-        from casecli import keys
+        from casecli.protection import keys
         from casecli.commands.init import show_recovery_code
-        from casecli.passphrase import kdf_memory, read_passphrase
+        from casecli.ui.passphrase import kdf_memory, read_passphrase
 
         env = env_of(ctx)
         keys.load_keys(env.store_path)
@@ -195,7 +197,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ask_new(env, message: str) -> str:
-    from casecli.passphrase import (
+    from casecli.ui.passphrase import (
         NEW_PASSPHRASE_ENV,
         NEW_PASSPHRASE_FILE_ENV,
         read_passphrase,

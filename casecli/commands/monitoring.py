@@ -47,10 +47,10 @@ def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional
 
     Example: casecli referral add MX7-0042-R
     """
-    from casecli import wizard
-    from casecli.cases import resolve
+    from casecli.ui import wizard
+    from casecli.case.registration import resolve
     from casecli.forms import load_form
-    from casecli.implementation import add_referral
+    from casecli.case.implementation import add_referral
 
     env = env_of(ctx, no_input)
     with open_store(env) as store:
@@ -72,7 +72,7 @@ def referral_update(
 
     Example: casecli referral update R-4KXQM --status accepted --note "appointment on Monday"
     """
-    from casecli.implementation import update_referral
+    from casecli.case.implementation import update_referral
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -86,8 +86,8 @@ def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None,
 
     Example: casecli referral list MX7-0042-R
     """
-    from casecli.cases import resolve
-    from casecli.implementation import referrals_of
+    from casecli.case.registration import resolve
+    from casecli.case.implementation import referrals_of
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -95,8 +95,8 @@ def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None,
     if as_json:
         print_json(rows)
         return
-    from casecli.labels import answer, label
-    from casecli.render import titled_table
+    from casecli.forms.labels import answer, label
+    from casecli.ui.render import titled_table
 
     table = titled_table(_("{count} referral(s)").format(count=len(rows)), _("Referral"), _("Case"), _("Service"), _("Agency"), _("Status"), _("Since"), "")
     for r in rows:
@@ -118,7 +118,7 @@ def item_done(
 
     Example: casecli plan item done MX7-0042-R 3fa2c1 --note "vaccinated"
     """
-    from casecli.implementation import mark_item
+    from casecli.case.implementation import mark_item
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -128,11 +128,11 @@ def item_done(
 
 def _walk_items(env, store, number: str, given: dict, out) -> dict:
     """Ask about each open plan item (interactive), or check the answers file's "items"."""
-    from casecli.monitoring import check_items, open_items
+    from casecli.case.monitoring import check_items, open_items
 
     if given or not env.interactive:
         return check_items(store, number, given, env.today)
-    from casecli import prompts
+    from casecli.ui import prompts
     from casecli.forms import load_form
 
     form = load_form("plan-item-check")
@@ -156,10 +156,10 @@ def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Pa
 
     Example: casecli visit add MX7-0042-R
     """
-    from casecli import wizard
-    from casecli.cases import get_case
+    from casecli.ui import wizard
+    from casecli.case.registration import get_case
     from casecli.forms import load_form
-    from casecli.monitoring import record_visit, visit_frequency
+    from casecli.case.monitoring import record_visit, visit_frequency
 
     env = env_of(ctx, no_input)
     given = answers_from(answers)
@@ -187,8 +187,8 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
 
     Example: casecli visit list MX7-0042-R
     """
-    from casecli.cases import resolve
-    from casecli.monitoring import visits_of, visits_on_time
+    from casecli.case.registration import resolve
+    from casecli.case.monitoring import visits_of, visits_on_time
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -199,7 +199,7 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
         return
     out = console()
     for v in rows:
-        from casecli.labels import answer
+        from casecli.forms.labels import answer
 
         out.print(f"{format_date(v['visited_on'])}  {answer('visit', 'kind', v['answers']['kind'])}  " + (_("seen") if v["child_seen"] else _("not seen")) + "  " + _("next {date}").format(date=v["next_visit"]))
     out.print(_("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(count=count["count"], days=count["every_days"] or "—", late=count["late_gaps"]))
@@ -220,10 +220,10 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli review MX7-0042-R
         """
-        from casecli import wizard
-        from casecli.cases import resolve
+        from casecli.ui import wizard
+        from casecli.case.registration import resolve
         from casecli.forms import load_form
-        from casecli.monitoring import record_review
+        from casecli.case.monitoring import record_review
 
         env = env_of(ctx, no_input)
         given = answers_from(answers)
@@ -254,9 +254,9 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli close MX7-0042-R
         """
-        from casecli import wizard
-        from casecli.cases import resolve
-        from casecli.closure import close_case, require_open
+        from casecli.ui import wizard
+        from casecli.case.registration import resolve
+        from casecli.case.closure import close_case, require_open
         from casecli.forms import load_form
 
         env = env_of(ctx, no_input)
@@ -265,7 +265,7 @@ def register(app: typer.Typer) -> None:
             require_open(store, number)
             clean = wizard.collect(load_form("closure"), env, answers_from(answers), console=console())
             close_case(store, number, clean)
-        from casecli.labels import answer
+        from casecli.forms.labels import answer
 
         console().print(_("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(
             number=number, reason=answer("closure", "reason", clean["reason"])))
@@ -276,7 +276,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli reopen MX7-0042-R --reason "the child came back to the shelter"
         """
-        from casecli.closure import reopen_case
+        from casecli.case.closure import reopen_case
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -294,7 +294,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli agenda --days 14
         """
         from casecli import settings
-        from casecli.lifecycle import agenda
+        from casecli.case.lifecycle import agenda
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -303,8 +303,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(items)
             return
-        from casecli.labels import label
-        from casecli.render import RISK_STYLE, titled_table
+        from casecli.forms.labels import label
+        from casecli.ui.render import RISK_STYLE, titled_table
 
         table = titled_table(_("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(env.today + dt.timedelta(days=window))),
                              _("Case"), _("Risk"), _("Due"), _("What"), _("Do"))

@@ -42,9 +42,9 @@ def edit_cmd(
     Example: casecli plan edit MX7-0042-R
     Example: casecli plan edit MX7-0042-R --answers plan.json --activate --no-input
     """
-    from casecli import plans
-    from casecli.assessments import latest_needs
-    from casecli.cases import resolve
+    from casecli.case import plan as plans
+    from casecli.case.assessment import latest_needs
+    from casecli.case.registration import resolve
     from casecli.errors import InvalidInput
 
     env = env_of(ctx, no_input)
@@ -61,7 +61,7 @@ def edit_cmd(
                 raise InvalidInput(_("plan answers: header must be an object of answers"))
             plan = {**plan, **{k: v for k, v in given.items() if k != "header"}, "header": {**plan["header"], **given.get("header", {})}}
         elif env.interactive:
-            from casecli import plan_editor
+            from casecli.ui import plan_editor
 
             needs = latest_needs(store, number)
             review = lambda draft: _review(store, number, draft, env, out)  # noqa: E731
@@ -78,8 +78,8 @@ def edit_cmd(
 
 
 def _review(store, number, draft, env, out) -> None:
-    from casecli import plans
-    from casecli.assessments import latest_needs
+    from casecli.case import plan as plans
+    from casecli.case.assessment import latest_needs
 
     for line in _plan_lines(draft):
         out.print(line)
@@ -88,7 +88,7 @@ def _review(store, number, draft, env, out) -> None:
 
 
 def _plan_lines(plan: dict) -> list[str]:
-    from casecli import plans
+    from casecli.case import plan as plans
 
     header = plan["header"]
     lines = [_("Responsible: {worker} · placement: {care}, {provider}, {location} since {start} · visits every {days} days").format(
@@ -107,7 +107,7 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
 
     Example: casecli plan check MX7-0042-R
     """
-    from casecli import plans
+    from casecli.case import plan as plans
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -131,7 +131,7 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
 
     Example: casecli plan activate MX7-0042-R
     """
-    from casecli import plans
+    from casecli.case import plan as plans
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -146,8 +146,8 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
 
     Example: casecli plan history MX7-0042-R
     """
-    from casecli import plans
-    from casecli.cases import resolve
+    from casecli.case import plan as plans
+    from casecli.case.registration import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -156,8 +156,8 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     if as_json:
         print_json(rows)
         return
-    from casecli.labels import label
-    from casecli.render import titled_table
+    from casecli.forms.labels import label
+    from casecli.ui.render import titled_table
 
     table = titled_table(_("Plan versions of {number}").format(number=number), _("Version"), _("Status"), _("Saved by"), _("Saved at (UTC)"), _("Activated at"))
     for row in rows:
@@ -177,8 +177,8 @@ def diff_cmd(
 
     Example: casecli plan diff MX7-0042-R 1 2
     """
-    from casecli import plans
-    from casecli.cases import resolve
+    from casecli.case import plan as plans
+    from casecli.case.registration import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -222,7 +222,7 @@ def show_cmd(
     Example: casecli plan show MX7-0042-R --format markdown --redact
     Example: casecli plan show MX7-0042-R --format html --lang es --output plan-es.html
     """
-    from casecli.documents import FORMATS, plan_context, render_plan
+    from casecli.case.documents import FORMATS, plan_context, render_plan
     from casecli.errors import InvalidInput
     from casecli.i18n import LANGUAGES
 

@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli log MX7-0042-R
         """
-        from casecli.cases import resolve
-        from casecli.history import case_history, describe
+        from casecli.case.registration import resolve
+        from casecli.case.history import case_history, describe
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli verify
         """
         from casecli.errors import CaseCliError
-        from casecli.integrity import verify
+        from casecli.protection.integrity import verify
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli backup --output /media/usb/casecli-2026-11-23.db
         """
-        from casecli.backup import backup
+        from casecli.protection.backup import backup
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -92,15 +92,15 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli restore /media/usb/casecli-2026-11-23.db
         """
-        from casecli.backup import restore
+        from casecli.protection.backup import restore
         from casecli.errors import InvalidInput
-        from casecli.passphrase import read_passphrase
+        from casecli.ui.passphrase import read_passphrase
 
         env = env_of(ctx)
         if not yes:
             if not env.interactive:
                 raise InvalidInput(_("restore: confirm with --yes (there is no terminal to ask at)"))
-            from casecli import prompts
+            from casecli.ui import prompts
 
             if not prompts.confirm(_("Replace the store at {path} with {file}?").format(path=env.store_path, file=file), default=False):
                 raise InvalidInput(_("restore: not confirmed; nothing was changed"))
@@ -125,14 +125,14 @@ def register(app: typer.Typer) -> None:
         Example: casecli purge MX7-0042-R --now --reason "data subject request"
         """
         from casecli.errors import InvalidInput
-        from casecli.retention import due_for_purge, purge
+        from casecli.protection.retention import due_for_purge, purge
 
         env = env_of(ctx)
         with open_store(env) as store:
             if case:
                 if not now or not reason.strip():
                     raise InvalidInput(_("purge CASE: give --now and --reason to remove one case before its time"))
-                from casecli.cases import resolve
+                from casecli.case.registration import resolve
 
                 targets = [{"case_number": resolve(store, case), "retention_until": None}]
                 why = reason.strip()
@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
             if not yes:
                 if not env.interactive:
                     raise InvalidInput(_("purge: confirm with --yes (there is no terminal to ask at); nothing was deleted"))
-                from casecli import prompts
+                from casecli.ui import prompts
 
                 if not prompts.confirm(_("Delete these {count} case(s) for good?").format(count=len(targets)), default=False):
                     raise InvalidInput(_("purge: not confirmed; nothing was deleted"))

@@ -331,7 +331,7 @@ def _rebuild(conn, table: str, create: str) -> None:
 
 
 def _new_identity(conn) -> None:
-    from casecli.identity import new_key_pairs
+    from casecli.handover.identity import new_key_pairs
     from casecli.store.db import utc_now
 
     encryption, signing = new_key_pairs()
@@ -342,7 +342,7 @@ def _new_identity(conn) -> None:
 
 
 def _refresh_all(conn) -> None:
-    from casecli import lifecycle
+    from casecli.case import lifecycle
     from casecli.store.db import Store
 
     lifecycle.refresh_all(Store(conn, None, ""))

@@ -10,14 +10,14 @@ import datetime as dt
 import json
 import secrets
 
-from casecli import plans
-from casecli.closure import resolve_open
-from casecli.due import refresh_deadlines
+from casecli.case import plan as plans
+from casecli.case.closure import resolve_open
+from casecli.case.deadlines import refresh_deadlines
 from casecli.errors import InvalidAnswers
 from casecli.forms import load_form
-from casecli.history import append_event
+from casecli.case.history import append_event
 from casecli.i18n import _
-from casecli.implementation import progress_of, record_progress
+from casecli.case.implementation import progress_of, record_progress
 from casecli.store.db import Store, utc_now
 
 

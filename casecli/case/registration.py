@@ -7,11 +7,12 @@ import difflib
 import json
 import unicodedata
 
-from casecli import casenumber, lifecycle
-from casecli.due import refresh_deadlines
+from casecli import casenumber
+from casecli.case import lifecycle
+from casecli.case.deadlines import refresh_deadlines
 from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
 from casecli.forms import MISSING, Form
-from casecli.history import GENESIS, build_event, insert_events
+from casecli.case.history import GENESIS, build_event, insert_events
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -123,7 +124,7 @@ def register_case(
     form and marked incomplete until `edit` supplies every required answer. `not_same_as`
     records the worker's decision that possible duplicates shown to them are other children.
     """
-    from casecli import links
+    from casecli.case import links
     from casecli.forms import load_form
 
     profile = store.profile()
@@ -147,10 +148,10 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     is merged over the stored answers, and None removes an answer. Every answer must be valid. A complete case must stay complete; an incomplete one
     becomes complete once nothing required is missing. Old values stay in the history.
     """
-    from casecli.closure import resolve_open
+    from casecli.case.closure import resolve_open
     from casecli.errors import InvalidAnswers
     from casecli.forms import load_form
-    from casecli.history import append_event
+    from casecli.case.history import append_event
 
     number = resolve_open(store, text)
     answers_json, was_incomplete = store.conn.execute(
@@ -285,12 +286,12 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
     if case["incomplete"]:
         case["missing"] = missing_for_registration(case["registration"], today)
-    from casecli import plans
-    from casecli.assessments import assessments_of
-    from casecli.closure import closures_of
-    from casecli.implementation import progress_of, referrals_of
-    from casecli.links import links_of
-    from casecli.monitoring import reviews_of, visits_of, visits_on_time
+    from casecli.case import plan as plans
+    from casecli.case.assessment import assessments_of
+    from casecli.case.closure import closures_of
+    from casecli.case.implementation import progress_of, referrals_of
+    from casecli.case.links import links_of
+    from casecli.case.monitoring import reviews_of, visits_of, visits_on_time
 
     case["links"] = links_of(store, number)
     case["deadlines"] = {"initial_assessment": row["assessment_due"], "plan": row["plan_due"]}

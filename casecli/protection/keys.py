@@ -161,7 +161,7 @@ def rekey(store_path: Path, passphrase: str, kdf_memory_kib: int | None = None) 
     SQLCipher transaction; only then does the new key file replace the old. A crash at any point
     leaves a store that one of the two key files opens (see db.open_store).
     """
-    from casecli import recovery
+    from casecli.protection import recovery
 
     keys, old_key = unlock(store_path, "passphrase", passphrase)
     new_key = secrets.token_bytes(32)

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.cases import resolve
+from casecli.case.registration import resolve
 from casecli.errors import CaseCliError, InvalidInput
-from casecli.history import append_event
+from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 

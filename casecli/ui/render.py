@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from casecli.history import describe
+from casecli.case.history import describe
 from casecli.i18n import _, format_date
-from casecli.labels import answer, label, need
+from casecli.forms.labels import answer, label, need
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
@@ -53,7 +53,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     from rich.table import Table
 
     from casecli.forms import load_form
-    from casecli.prompts import display_value
+    from casecli.ui.prompts import display_value
 
     header = (
         f"[bold]{record['case_number']}[/bold]  {record['child_name']}  " + _("age {age}").format(age=age_text(record)) + "\n"

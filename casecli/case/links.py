@@ -6,7 +6,7 @@ Nothing is merged: a decision is recorded on both cases and shown with each of t
 from __future__ import annotations
 
 from casecli.errors import InvalidInput
-from casecli.history import append_event
+from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -30,8 +30,8 @@ def record(store: Store, number: str, other: str, kind: str, actor: str, note: s
 
 
 def link(store: Store, text: str, other_text: str, kind: str, note: str = "") -> tuple[str, str]:
-    from casecli.cases import resolve
-    from casecli.closure import require_open
+    from casecli.case.registration import resolve
+    from casecli.case.closure import require_open
 
     number, other = resolve(store, text), resolve(store, other_text)
     require_open(store, number)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import combinations
 
-from casecli.cases import age_on, fold
+from casecli.case.registration import age_on, fold
 
 NAME_THRESHOLD = 0.84
 TOKEN_MATCH = 0.75

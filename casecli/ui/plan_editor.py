@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import copy
 
-from casecli import plans, prompts
+from casecli.case import plan as plans
+from casecli.ui import prompts
 from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form
 from casecli.i18n import _
-from casecli.wizard import ask_all
+from casecli.ui.wizard import ask_all
 
 
 def add_label(key: str) -> str:

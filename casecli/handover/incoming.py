@@ -17,12 +17,12 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casecli import identity as identities
-from casecli.bundle import BundleReader, BundleWriter, PayloadWriter
+from casecli.handover import identity as identities
+from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.errors import BundleRejected, InvalidInput
-from casecli.history import GENESIS, append_event, event_hash
+from casecli.case.history import GENESIS, append_event, event_hash
 from casecli.i18n import _
-from casecli.integrity import sign_handover
+from casecli.protection.integrity import sign_handover
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import LATEST_VERSION, RECORDS_VERSION
 
@@ -57,7 +57,7 @@ def _rows(store: Store, sql: str, number: str):
 
 
 def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[str]:
-    from casecli.cases import resolve
+    from casecli.case.registration import resolve
 
     if everything:
         me = store.profile()["name"]
@@ -71,7 +71,7 @@ def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[s
 def export(store: Store, output: Path, numbers: list[str], everything: bool, recipients: list[identities.Identity],
            passphrase: str | None, handover: bool, note: dict, progress=None, kdf: dict | None = None) -> dict:
     """Write the bundle; with `handover`, the local cases become read-only in the same transaction."""
-    from casecli.closure import require_open
+    from casecli.case.closure import require_open
 
     chosen = _cases_to_send(store, numbers, everything)
     if not chosen:
@@ -277,7 +277,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
 
     `progress(total)` is called as each case is reached, with the number of cases.
     """
-    from casecli import lifecycle
+    from casecli.case import lifecycle
 
     reader = incoming.reader
     me = store.profile()["name"]
@@ -345,7 +345,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                 # so that a later copy from the same sender simply continues it.
                 store.conn.executemany("UPDATE cases SET status = 'copy' WHERE case_number = ?", [(n,) for n in written])
             for number, others in (links_same or {}).items():
-                from casecli import links
+                from casecli.case import links
 
                 for other in others:
                     links.record(store, number, other, "same_child", me, "matched at import")
@@ -380,7 +380,7 @@ def _delete_case(store: Store, number: str) -> None:
 
 
 def _rebuild_plan_items(store: Store, number: str) -> None:
-    from casecli import plans
+    from casecli.case import plan as plans
 
     store.conn.execute("DELETE FROM plan_items WHERE case_number = ?", (number,))
     for version, data in store.conn.execute("SELECT version, data FROM plans WHERE case_number = ?", (number,)).fetchall():

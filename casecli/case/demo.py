@@ -68,14 +68,14 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
 
     Every step goes through the same domain functions the commands use.
     """
-    from casecli import plans
-    from casecli.assessments import record_assessment
-    from casecli.cases import insert_case
-    from casecli.closure import close_case, reopen_case
+    from casecli.case import plan as plans
+    from casecli.case.assessment import record_assessment
+    from casecli.case.registration import insert_case
+    from casecli.case.closure import close_case, reopen_case
     from casecli.forms import load_form
-    from casecli.implementation import add_referral, update_referral
-    from casecli.lifecycle import refresh_all
-    from casecli.monitoring import record_visit
+    from casecli.case.implementation import add_referral, update_referral
+    from casecli.case.lifecycle import refresh_all
+    from casecli.case.monitoring import record_visit
 
     rng = random.Random(seed)
     profile = store.profile()
@@ -127,7 +127,7 @@ VISIT = {"kind": "home", "child_seen": True, "seen_alone": True, "wellbeing": "F
 
 def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit) -> None:
     """Visits at roughly the plan's pace, most items done on the way: a caseload as it really looks."""
-    from casecli import plans
+    from casecli.case import plan as plans
 
     plan = plans.active(store, number)
     every = int(plan["data"]["header"]["visit_every_days"])

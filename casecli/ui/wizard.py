@@ -37,7 +37,7 @@ def collect(
 
 
 def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None) -> None:
-    from casecli import prompts
+    from casecli.ui import prompts
 
     section = None
     for field in form.fields:
@@ -55,7 +55,7 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaul
 
 
 def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: bool, defaults: dict) -> dict:
-    from casecli import prompts
+    from casecli.ui import prompts
 
     lang = env.lang
     answers: dict[str, Any] = dict(answers)
@@ -94,7 +94,7 @@ def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: boo
 def show_summary(form: Form, answers: dict, console, lang: str) -> None:
     from rich.table import Table
 
-    from casecli.prompts import display_value
+    from casecli.ui.prompts import display_value
 
     table = Table(title=form.title(lang), show_header=False, expand=False)
     table.add_column(_("Question"))
@@ -110,7 +110,7 @@ def show_summary(form: Form, answers: dict, console, lang: str) -> None:
 
 def ask_all(form: Form, env: Env, current: dict, console=None) -> dict:
     """Ask every applicable field in order, each pre-filled with its current answer; returns clean answers."""
-    from casecli import prompts
+    from casecli.ui import prompts
 
     lang = env.lang
     answers = dict(current)

@@ -11,9 +11,9 @@ import json
 import secrets
 
 from casecli import casenumber, settings
-from casecli.closure import require_open, resolve_open
+from casecli.case.closure import require_open, resolve_open
 from casecli.errors import CaseNotFound, InvalidInput
-from casecli.history import append_event
+from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -23,7 +23,7 @@ ITEM_STATUSES = ("done", "partly", "not_done")
 
 def plan_item_ids(store: Store, number: str) -> dict[str, str]:
     """Item id -> title, for the items of the case's latest plan."""
-    from casecli import plans
+    from casecli.case import plan as plans
 
     plan = plans.load(store, number)
     if plan is None:

@@ -13,11 +13,11 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.cases import resolve
-from casecli.closure import resolve_open
+from casecli.case.registration import resolve
+from casecli.case.closure import resolve_open
 from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
 from casecli.forms import MISSING, Form, load_form
-from casecli.history import append_event
+from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -200,7 +200,7 @@ def active(store: Store, number: str) -> dict | None:
 
 def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = False) -> dict:
     """Save a new version of the plan (activating it if asked and complete); returns its summary."""
-    from casecli.assessments import latest_needs
+    from casecli.case.assessment import latest_needs
 
     number = resolve_open(store, text)
     clean = normalise(plan, today)
@@ -237,7 +237,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
 
 
 def activate_latest(store: Store, text: str, today: dt.date) -> dict:
-    from casecli.assessments import latest_needs
+    from casecli.case.assessment import latest_needs
 
     number = resolve_open(store, text)
     latest = load(store, number)
@@ -294,7 +294,7 @@ def diff(old: dict, new: dict) -> dict:
 
 
 def check(store: Store, text: str, today: dt.date) -> dict:
-    from casecli.assessments import latest_needs
+    from casecli.case.assessment import latest_needs
 
     number = resolve(store, text)
     plan = load(store, number)

@@ -47,7 +47,7 @@ def append_event(store: Store, case_number: str, actor: str, kind: str, summary:
     insert_events(store, [event])
     # Every change to a case appends an event in its transaction: keeping the derived stage and
     # next due date fresh here keeps them in step with every write.
-    from casecli.lifecycle import refresh
+    from casecli.case.lifecycle import refresh
 
     refresh(store, case_number)
     return event
@@ -80,7 +80,7 @@ def describe(event: dict) -> str:
     """
     from casecli import i18n
     from casecli.i18n import _
-    from casecli.labels import label
+    from casecli.forms.labels import label
 
     if i18n.current == "en":
         return event["summary"]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from casecli import plans
-from casecli.cases import fold, get_case
+from casecli.case import plan as plans
+from casecli.case.registration import fold, get_case
 from casecli.forms import load_form
 from casecli.i18n import _
-from casecli.prompts import display_value
+from casecli.ui.prompts import display_value
 
 FORMATS = ("markdown", "html")
 REDACTED = "[…]"
@@ -63,7 +63,7 @@ def _rows(form_name: str, answers: dict, lang: str, scrub) -> list[tuple[str, st
 
 
 def plan_context(store, text: str, today: dt.date, version: int | None = None, lang: str = "en", redact: bool = False) -> dict:
-    from casecli.assessments import latest_needs
+    from casecli.case.assessment import latest_needs
 
     case = get_case(store, text, today)
     number = case["case_number"]

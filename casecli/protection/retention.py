@@ -32,7 +32,7 @@ def due_for_purge(store: Store, today: dt.date) -> list[dict]:
 
 def purge(store: Store, numbers: list[str], reason: str, today: dt.date) -> None:
     """Delete every record of these cases (secure delete is on), then vacuum; keep tombstones."""
-    from casecli.handover import _delete_case
+    from casecli.handover.incoming import _delete_case
 
     actor = store.profile()["name"]
     with store.transaction():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 
-from casecli.history import GENESIS, event_hash
+from casecli.case.history import GENESIS, event_hash
 from casecli.i18n import _
 from casecli.store.db import Store
 

@@ -174,7 +174,7 @@ class BundleReader:
 
     @property
     def fingerprint(self) -> str:
-        from casecli.identity import fingerprint
+        from casecli.handover.identity import fingerprint
 
         return fingerprint(self.sender_encryption, self.sender_signing)
 

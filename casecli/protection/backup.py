@@ -17,7 +17,7 @@ from casecli.context import keys_path_for
 from casecli.errors import CaseCliError, InvalidInput
 from casecli.fsutil import create_private_file
 from casecli.i18n import _
-from casecli.integrity import verify
+from casecli.protection.integrity import verify
 from casecli.store.db import Store, connect, open_store
 from casecli.store.keyslots import KeyFile
 

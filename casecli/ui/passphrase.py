@@ -46,7 +46,8 @@ def read_passphrase(
         return given
     if not env.interactive:
         raise _unavailable(file_var, value_var)
-    from casecli import messages, prompts
+    from casecli import messages
+    from casecli.ui import prompts
     from casecli.i18n import _
 
     return prompts.password(f"{message or _(messages.STORE_PASSPHRASE)}:")
@@ -71,7 +72,7 @@ def new_passphrase(
         return given
     if not env.interactive:
         raise _unavailable(file_var, value_var)
-    from casecli import prompts
+    from casecli.ui import prompts
 
     message = message or _("Choose a passphrase")
     for _attempt in range(ATTEMPTS):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from casecli import settings
 from casecli.i18n import _, format_date
-from casecli.labels import answer, label
+from casecli.forms.labels import answer, label
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 OPEN_REFERRAL = ("pending", "accepted")

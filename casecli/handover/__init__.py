@@ -1,0 +1,1 @@
+"""Cases between workers: identities and contacts, the bundle format, export and import."""

@@ -1,0 +1,1 @@
+"""Keeping the store safe: key changes and recovery, integrity checks, backup, retention."""

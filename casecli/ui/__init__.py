@@ -1,0 +1,1 @@
+"""Terminal interaction the commands share: prompts, wizards, the plan editor, passphrases, rendering."""
