@@ -30,13 +30,13 @@ FLOOR = textwrap.dedent(
     import json, sys, zlib
     from pathlib import Path
     from casecli.store.db import open_store
-    from casecli.handover.incoming import CASE_TABLES, _rows
+    from casecli.case.tables import CASE_TABLES, rows_of
     store = open_store(Path(sys.argv[1]), lambda: sys.argv[2])
     numbers = [n for (n,) in store.conn.execute("SELECT case_number FROM cases WHERE status = 'open'")]
     out, deflate = open(sys.argv[3], "wb"), zlib.compressobj(6)
     for number in numbers:
         for table, sql in CASE_TABLES:
-            for row in _rows(store, sql, number):
+            for row in rows_of(store, sql, number):
                 out.write(deflate.compress(json.dumps({"t": table, "c": number, "r": row}, ensure_ascii=False, separators=(",", ":")).encode() + b"\\n"))
     out.write(deflate.flush()); out.close()
     inflate, pending, count = zlib.decompressobj(), b"", 0

@@ -30,6 +30,8 @@ def get(store, key: str) -> int:
 
 
 def set_setting(store, key: str, raw: str) -> int:
+    """Check and write one setting; call inside the transaction that also refreshes what depends
+    on it (`case.lifecycle.change_setting` does both), so due dates never lag behind a setting."""
     if key not in defaults():
         raise InvalidInput(_("setting {key}: unknown; see `casecli settings show`").format(key=repr(key)))
     try:
@@ -38,9 +40,5 @@ def set_setting(store, key: str, raw: str) -> int:
         raise InvalidInput(_("setting {key}: expected a whole number").format(key=key)) from None
     if value < 0 or value > 3650:
         raise InvalidInput(_("setting {key}: expected a whole number from 0 to 3650").format(key=key))
-    from casecli.case.lifecycle import refresh_all
-
-    with store.transaction():
-        store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
-        refresh_all(store)  # due dates that follow from settings move with them
+    store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
     return value

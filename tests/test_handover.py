@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from casecli.handover.incoming import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
+from casecli.case.tables import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
 
 from .conftest import PROFILE, Cli  # noqa: F401
 from .test_assessment_plan import COMPREHENSIVE, INITIAL

@@ -63,7 +63,7 @@ def test_no_check_rule_builds_a_temporary_table_per_row(ready):
 def _case_columns(version: int) -> dict:
     import sqlcipher3
 
-    from casecli.handover.incoming import CASE_TABLES
+    from casecli.case.tables import CASE_TABLES
 
     conn = sqlcipher3.connect(":memory:", isolation_level=None)
     migrations.apply_migrations(conn, [m for m in migrations.MIGRATIONS if m[0] <= version])

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.closure import resolve_open
+from casecli.case.lookup import resolve_open
 from casecli.case.deadlines import refresh_deadlines
 from casecli.forms import Form, load_form
 from casecli.case.history import append_event

@@ -6,33 +6,11 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.registration import resolve
-from casecli.errors import CaseCliError, InvalidInput
+from casecli.case.lookup import resolve, resolve_open
+from casecli.errors import InvalidInput
 from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
-
-
-class CaseClosed(CaseCliError):
-    pass
-
-
-def require_open(store: Store, number: str) -> None:
-    """Refuse a change to a closed (or transferred) case: it is read-only until reopened."""
-    row = store.conn.execute("SELECT status FROM cases WHERE case_number = ?", (number,)).fetchone()
-    if row and row[0] == "closed":
-        raise CaseClosed(_("{number} is closed and read-only: reopen it first with `casecli reopen {number} --reason …`").format(number=number))
-    if row and row[0] == "transferred":
-        raise CaseClosed(_("{number} was handed over and is read-only here").format(number=number))
-    if row and row[0] == "copy":
-        raise CaseClosed(_("{number} is a copy for consultation from another worker: it is read-only here").format(number=number))
-
-
-def resolve_open(store: Store, text: str) -> str:
-    """The case number for what was typed, refusing a case that cannot be changed here."""
-    number = resolve(store, text)
-    require_open(store, number)
-    return number
 
 
 def close_case(store: Store, text: str, answers: dict) -> dict:

@@ -11,10 +11,11 @@ import datetime as dt
 import re
 
 from casecli.case import plan as plans
-from casecli.case.registration import fold, get_case
+from casecli.case.registration import fold
+from casecli.case.view import get_case
 from casecli.forms import load_form
 from casecli.i18n import _
-from casecli.ui.prompts import display_value
+from casecli.forms.labels import display_value
 
 FORMATS = ("markdown", "html")
 REDACTED = "[…]"

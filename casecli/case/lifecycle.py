@@ -133,6 +133,32 @@ def refresh_all(store, numbers: list[str] | None = None) -> None:
     )
 
 
+def refresh_if_stale(store) -> None:
+    """Compute every case's stage and next due date if a migration asked for it (see migration 6)."""
+    from casecli.store.migrations import DERIVED_STALE
+
+    import sqlcipher3
+
+    if store.meta(DERIVED_STALE) is None:
+        return
+    try:
+        with store.transaction():
+            refresh_all(store)
+            store.conn.execute("DELETE FROM meta WHERE key = ?", (DERIVED_STALE,))
+    except sqlcipher3.OperationalError as exc:
+        # A store on a read-only medium still opens for reading, with the columns it has.
+        if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY":
+            raise
+
+
+def change_setting(store, key: str, raw: str) -> int:
+    """Change an agency setting and, in the same transaction, every case's derived due dates."""
+    with store.transaction():
+        value = settings.set_setting(store, key, raw)
+        refresh_all(store)
+    return value
+
+
 def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, list[Due]]:
     """Everything due on each open case in `rows`, by case number (in no particular order).
 

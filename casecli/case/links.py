@@ -30,8 +30,8 @@ def record(store: Store, number: str, other: str, kind: str, actor: str, note: s
 
 
 def link(store: Store, text: str, other_text: str, kind: str, note: str = "") -> tuple[str, str]:
-    from casecli.case.registration import resolve
-    from casecli.case.closure import require_open
+    from casecli.case.lookup import resolve
+    from casecli.case.lookup import require_open
 
     number, other = resolve(store, text), resolve(store, other_text)
     require_open(store, number)

@@ -11,7 +11,7 @@ import json
 import secrets
 
 from casecli.case import plan as plans
-from casecli.case.closure import resolve_open
+from casecli.case.lookup import resolve_open
 from casecli.case.deadlines import refresh_deadlines
 from casecli.errors import InvalidAnswers
 from casecli.forms import load_form

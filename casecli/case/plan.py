@@ -13,8 +13,8 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.registration import resolve
-from casecli.case.closure import resolve_open
+from casecli.case.lookup import resolve
+from casecli.case.lookup import resolve_open
 from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
 from casecli.forms import MISSING, Form, load_form
 from casecli.case.history import append_event
@@ -222,11 +222,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
             (number, version, status, json.dumps(clean, ensure_ascii=False, sort_keys=True), actor, now,
              today.isoformat() if activate else None, clean["header"].get("visit_every_days")),
         )
-        store.conn.executemany(
-            "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
-            [(number, version, item["id"], ITEM_NAMES[key], str(item.get(ITEM_TITLE_FIELD[key], "")), item.get(ITEM_DATE_FIELD[key]))
-             for key in ITEM_FORMS for item in clean[key]],
-        )
+        index_items(store, number, version, clean)
         if activate:
             store.conn.execute(
                 "UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active' AND version < ?", (number, version)
@@ -234,6 +230,22 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
         verb = "revised" if previous else "created"
         append_event(store, number, actor, "plan", f"Plan {verb}: version {version} ({status})", {"version": version, "status": status, "diff": changes})
     return {"case_number": number, "version": version, "status": status, "missing": lacking, "unchanged": False}
+
+
+def index_items(store: Store, number: str, version: int, data: dict) -> None:
+    """Write a plan version's items into plan_items, which the agenda reads instead of the JSON."""
+    store.conn.executemany(
+        "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
+        [(number, version, item["id"], ITEM_NAMES[key], str(item.get(ITEM_TITLE_FIELD[key], "")), item.get(ITEM_DATE_FIELD[key]))
+         for key in ITEM_FORMS for item in data.get(key, [])],
+    )
+
+
+def reindex_items(store: Store, number: str) -> None:
+    """plan_items again from every stored version of the case's plan (after an import)."""
+    store.conn.execute("DELETE FROM plan_items WHERE case_number = ?", (number,))
+    for version, data in store.conn.execute("SELECT version, data FROM plans WHERE case_number = ?", (number,)).fetchall():
+        index_items(store, number, version, json.loads(data))
 
 
 def activate_latest(store: Store, text: str, today: dt.date) -> dict:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import unicodedata
 
 from casecli import casenumber
 from casecli.case import lifecycle
 from casecli.case.deadlines import refresh_deadlines
-from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
 from casecli.forms import MISSING, Form
 from casecli.case.history import GENESIS, build_event, insert_events
-from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
-RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def fold(text: str) -> str:
@@ -148,7 +144,7 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     is merged over the stored answers, and None removes an answer. Every answer must be valid. A complete case must stay complete; an incomplete one
     becomes complete once nothing required is missing. Old values stay in the history.
     """
-    from casecli.case.closure import resolve_open
+    from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidAnswers
     from casecli.forms import load_form
     from casecli.case.history import append_event
@@ -195,123 +191,3 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
             summary += " (registration now complete)"
         append_event(store, number, profile["name"], "edited", summary, diff)
     return diff
-
-
-LIST_SQL = (
-    "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
-    " case_worker, incomplete, demo FROM cases c"
-)
-
-
-def _summary(row: dict, today: dt.date) -> dict:
-    age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
-    return {
-        "case_number": row["case_number"],
-        "child_name": row["child_name"],
-        "age": age,
-        "age_estimated": estimated,
-        "stage": row["stage"],
-        "status": row["status"],
-        "risk": row["risk"],
-        "case_worker": row["case_worker"],
-        "registered_on": row["registered_on"],
-        "next_due": row["next_due"],
-        "incomplete": bool(row["incomplete"]),
-        "demo": bool(row["demo"]),
-    }
-
-
-def list_cases(
-    store: Store, today: dt.date, status: str | None = None, risk: str | None = None,
-    search: str | None = None, incomplete: bool = False,
-) -> list[dict]:
-    """Cases matching every filter given, highest risk and newest first."""
-    where, params = [], []
-    if incomplete:
-        where.append("c.incomplete = 1")
-    if risk:
-        if risk not in RISK_ORDER:
-            raise InvalidInput(_("--risk: expected one of: {choices}").format(choices=", ".join(RISK_ORDER)))
-        where.append("c.risk = ?")
-        params.append(risk)
-    if search:
-        where.append("(c.search_text LIKE ? ESCAPE '\\' OR c.case_number LIKE ? ESCAPE '\\')")
-        needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
-    if status:
-        where.append("(c.stage = ? OR c.status = ?)")
-        params += [status, status]
-    cursor = store.conn.execute(LIST_SQL + (" WHERE " + " AND ".join(where) if where else ""), params)
-    names = [d[0] for d in cursor.description]
-    rows = [_summary(dict(zip(names, values)), today) for values in cursor]
-    rows.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), _negated(r["registered_on"]), r["case_number"]))
-    return rows
-
-
-def _negated(iso_date: str) -> int:
-    return -dt.date.fromisoformat(iso_date).toordinal()
-
-
-def resolve(store: Store, text: str) -> str:
-    """The stored case number for what the worker typed, or CaseNotFound naming the closest."""
-    try:
-        number = casenumber.parse(text)
-    except InvalidCaseNumber as exc:
-        raise CaseNotFound(exc.message + _closest_hint(store, casenumber.canonical(text))) from None
-    if store.conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (number,)).fetchone():
-        return number
-    gone = store.conn.execute("SELECT purged_on FROM tombstones WHERE case_number = ?", (number,)).fetchone()
-    if gone:
-        raise CaseNotFound(_("{number} was purged on {date} (its retention period ended or it was removed early)").format(number=number, date=gone[0]))
-    raise CaseNotFound(_("no case {number} in this store").format(number=number) + _closest_hint(store, number))
-
-
-def _closest_hint(store: Store, number: str) -> str:
-    numbers = [r[0] for r in store.conn.execute("SELECT case_number FROM cases")]
-    close = difflib.get_close_matches(number, numbers, n=3, cutoff=0.6)
-    return _("; closest: {numbers}").format(numbers=", ".join(close)) if close else ""
-
-
-def get_case(store: Store, text: str, today: dt.date) -> dict:
-    number = resolve(store, text)
-    summary = lifecycle.summary_of(store, number)
-    due = sorted(lifecycle.due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind))
-    case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": lifecycle.next_due(due)}, today)
-    case["due"] = [d.as_dict(today) for d in due]
-    cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
-    names = [d[0] for d in cursor.description]
-    row = dict(zip(names, cursor.fetchone()))
-    case["form"] = {"id": row["form_id"], "version": row["form_version"]}
-    case["registration"] = json.loads(row["answers"])
-    case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
-    if case["incomplete"]:
-        case["missing"] = missing_for_registration(case["registration"], today)
-    from casecli.case import plan as plans
-    from casecli.case.assessment import assessments_of
-    from casecli.case.closure import closures_of
-    from casecli.case.implementation import progress_of, referrals_of
-    from casecli.case.links import links_of
-    from casecli.case.monitoring import reviews_of, visits_of, visits_on_time
-
-    case["links"] = links_of(store, number)
-    case["deadlines"] = {"initial_assessment": row["assessment_due"], "plan": row["plan_due"]}
-    case["assessments"] = assessments_of(store, number)
-    current = plans.load(store, number)
-    in_force = plans.active(store, number)
-    case["plan"] = None if current is None else {
-        "version": current["version"], "status": current["status"], "data": current["data"],
-        "active_version": in_force["version"] if in_force else None,
-        "progress": progress_of(store, number),
-    }
-    case["referrals"] = referrals_of(store, number, today)
-    case["visits"] = visits_of(store, number)
-    case["visit_count"] = visits_on_time(store, number)
-    case["reviews"] = reviews_of(store, number)
-    case["closures"] = closures_of(store, number)
-    case["conflicts"] = [
-        {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
-        for b, who, at, records in store.conn.execute(
-            "SELECT bundle_id, sender, received_at, records FROM conflicts WHERE case_number = ? AND resolved_at IS NULL", (number,))
-    ]
-    return case
-

@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         """
         from casecli.ui import wizard
         from casecli.case.assessment import form_for, record_assessment
-        from casecli.case.registration import get_case
+        from casecli.case.view import get_case
 
         env = env_of(ctx, no_input)
         kind = "comprehensive" if comprehensive else "initial"

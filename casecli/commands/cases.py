@@ -77,7 +77,8 @@ def register(app: typer.Typer) -> None:
         Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
         """
         from casecli.ui import wizard
-        from casecli.case.registration import edit_registration, get_case
+        from casecli.case.registration import edit_registration
+        from casecli.case.view import get_case
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
 
@@ -122,7 +123,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli list --risk high --search hernandez
         """
-        from casecli.case.registration import list_cases
+        from casecli.case.view import list_cases
         from casecli.ui.render import case_table
 
         env = env_of(ctx)
@@ -145,7 +146,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli show MX7-0042-R --history
         """
-        from casecli.case.registration import get_case
+        from casecli.case.view import get_case
         from casecli.case.history import case_history
         from casecli.ui.render import case_view
 
@@ -166,7 +167,7 @@ def register(app: typer.Typer) -> None:
 
 def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
     """Possible duplicates found: True to register anyway (the worker says: another child)."""
-    from casecli.case.registration import get_case
+    from casecli.case.view import get_case
     from casecli.errors import PossibleDuplicate
     from casecli.ui.render import case_table
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from casecli.context import Env
 from casecli.errors import StoreMissing
 from casecli.i18n import _
+from casecli.ui.render import console as console
+from casecli.ui.render import print_json as print_json
 
 AnswersOption = typer.Option(
     None, "--answers", help=_("JSON file of answers keyed by field id (see `casecli forms show`)."),
@@ -47,20 +46,9 @@ def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
     return env
 
 
-def console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
-
-
-def print_json(value: Any) -> None:
-    # Indented for a person at a terminal; compact (and several times faster) for scripts.
-    indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
-
-
 def open_store(env: Env):
     """Open the worker's store; offer to create it (interactive) when there is none."""
+    from casecli.case.lifecycle import refresh_if_stale
     from casecli.ui.passphrase import read_passphrase
     from casecli.store.db import open_store as open_db
 
@@ -68,11 +56,12 @@ def open_store(env: Env):
         from casecli.ui import prompts
 
         if prompts.confirm(_("There is no case store at {path}. Create it now?").format(path=env.store_path), default=True):
-            from casecli.commands.init import create_interactively
+            from casecli.ui.setup import create
 
-            return create_interactively(env)
+            return create(env, {})
         raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=env.store_path))
     store = open_db(env.store_path, lambda: read_passphrase(env))
+    refresh_if_stale(store)
     adopt_profile_language(env, store)
     return store
 

@@ -186,7 +186,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli rekey
         """
         from casecli.protection import keys
-        from casecli.commands.init import show_recovery_code
+        from casecli.ui.setup import show_recovery_code
         from casecli.ui.passphrase import kdf_memory, read_passphrase
 
         env = env_of(ctx)

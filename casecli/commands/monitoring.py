@@ -48,7 +48,7 @@ def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional
     Example: casecli referral add MX7-0042-R
     """
     from casecli.ui import wizard
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
     from casecli.forms import load_form
     from casecli.case.implementation import add_referral
 
@@ -86,7 +86,7 @@ def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None,
 
     Example: casecli referral list MX7-0042-R
     """
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
     from casecli.case.implementation import referrals_of
 
     env = env_of(ctx)
@@ -157,7 +157,7 @@ def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Pa
     Example: casecli visit add MX7-0042-R
     """
     from casecli.ui import wizard
-    from casecli.case.registration import get_case
+    from casecli.case.view import get_case
     from casecli.forms import load_form
     from casecli.case.monitoring import record_visit, visit_frequency
 
@@ -187,7 +187,7 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
 
     Example: casecli visit list MX7-0042-R
     """
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
     from casecli.case.monitoring import visits_of, visits_on_time
 
     env = env_of(ctx)
@@ -221,7 +221,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli review MX7-0042-R
         """
         from casecli.ui import wizard
-        from casecli.case.registration import resolve
+        from casecli.case.lookup import resolve
         from casecli.forms import load_form
         from casecli.case.monitoring import record_review
 
@@ -255,8 +255,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli close MX7-0042-R
         """
         from casecli.ui import wizard
-        from casecli.case.registration import resolve
-        from casecli.case.closure import close_case, require_open
+        from casecli.case.lookup import resolve
+        from casecli.case.closure import close_case
+        from casecli.case.lookup import require_open
         from casecli.forms import load_form
 
         env = env_of(ctx, no_input)

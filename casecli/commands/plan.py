@@ -44,7 +44,7 @@ def edit_cmd(
     """
     from casecli.case import plan as plans
     from casecli.case.assessment import latest_needs
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
     from casecli.errors import InvalidInput
 
     env = env_of(ctx, no_input)
@@ -147,7 +147,7 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     Example: casecli plan history MX7-0042-R
     """
     from casecli.case import plan as plans
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -178,7 +178,7 @@ def diff_cmd(
     Example: casecli plan diff MX7-0042-R 1 2
     """
     from casecli.case import plan as plans
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:

@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli log MX7-0042-R
         """
-        from casecli.case.registration import resolve
+        from casecli.case.lookup import resolve
         from casecli.case.history import case_history, describe
 
         env = env_of(ctx)
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
             if case:
                 if not now or not reason.strip():
                     raise InvalidInput(_("purge CASE: give --now and --reason to remove one case before its time"))
-                from casecli.case.registration import resolve
+                from casecli.case.lookup import resolve
 
                 targets = [{"case_number": resolve(store, case), "retention_until": None}]
                 why = reason.strip()

@@ -44,11 +44,11 @@ def set_cmd(ctx: typer.Context, key: str = typer.Argument(..., help=_("e.g. dead
 
     Example: casecli settings set deadlines.high.plan_days 5
     """
-    from casecli import settings
+    from casecli.case.lifecycle import change_setting
 
     env = env_of(ctx)
     with open_store(env) as store:
-        saved = settings.set_setting(store, key, value)
+        saved = change_setting(store, key, value)
     console().print(f"{key} = {saved}")
 
 

@@ -5,6 +5,10 @@ The store and `--json` keep the stable codes; only what a person reads is transl
 
 from __future__ import annotations
 
+from typing import Any
+
+from casecli import messages
+from casecli.forms import MISSING, Field
 from casecli.i18n import _
 
 CODES = {
@@ -47,3 +51,18 @@ def need(need: dict) -> str:
 
     title = need.get("title") or {}
     return f"{title.get(i18n.current) or title.get('en') or need['domain']} ({label(need['judgement'])})"
+
+
+def display_value(field: Field, value: Any, lang: str) -> str:
+    """A stored answer as a worker reads it: a choice's label, yes or no, a dash for none."""
+    if value is None:
+        return "—"
+    if value == MISSING:
+        return "(missing)"
+    if field.type == "boolean":
+        return _(messages.YES) if value else _(messages.NO)
+    if field.type == "choice":
+        return field.choice_label(value, lang)
+    if field.type == "multichoice":
+        return ", ".join(field.choice_label(v, lang) for v in value)
+    return str(value)

@@ -19,22 +19,6 @@ from casecli.store.db import Store, utc_now
 PREFIX = "casecli1."
 
 
-def new_key_pairs() -> tuple[bytes, bytes]:
-    """Raw private keys: (X25519 for encryption, Ed25519 for signing)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-    )
-
-    from casecli.store.sealing import new_keypair
-
-    encryption, _public = new_keypair()
-    signing = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    return encryption, signing
-
-
 def fingerprint(encryption_public: bytes, signing_public: bytes) -> str:
     digest = hashlib.sha256(b"casecli identity\n" + encryption_public + signing_public).hexdigest()[:20].upper()
     return " ".join(digest[i : i + 4] for i in range(0, 20, 4))

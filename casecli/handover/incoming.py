@@ -20,44 +20,16 @@ from pathlib import Path
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.errors import BundleRejected, InvalidInput
+from casecli.case import plan as plans
 from casecli.case.history import GENESIS, append_event, event_hash
+from casecli.case.tables import CASE_TABLES, delete_case, rows_of
 from casecli.i18n import _
-from casecli.protection.integrity import sign_handover
+from casecli.case.signatures import sign_handover
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import LATEST_VERSION, RECORDS_VERSION
 
-# (table, SQL selecting one case's rows, order) — parents before children.
-CASE_TABLES: list[tuple[str, str]] = [
-    ("cases", "SELECT * FROM cases WHERE case_number = ?"),
-    # events.id is a local row number: the chain (case_number, seq, hash) identifies an event.
-    ("events", "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events WHERE case_number = ? ORDER BY seq"),
-    ("assessments", "SELECT * FROM assessments WHERE case_number = ? ORDER BY assessed_on, created_at"),
-    ("plans", "SELECT * FROM plans WHERE case_number = ? ORDER BY version"),
-    ("referrals", "SELECT * FROM referrals WHERE case_number = ? ORDER BY created_at"),
-    ("referral_updates", "SELECT u.* FROM referral_updates u JOIN referrals r ON r.uid = u.referral_uid WHERE r.case_number = ? ORDER BY u.created_at"),
-    ("item_progress", "SELECT * FROM item_progress WHERE case_number = ? ORDER BY created_at"),
-    ("visits", "SELECT * FROM visits WHERE case_number = ? ORDER BY visited_on, created_at"),
-    ("reviews", "SELECT * FROM reviews WHERE case_number = ? ORDER BY reviewed_on, created_at"),
-    ("closures", "SELECT * FROM closures WHERE case_number = ? ORDER BY closed_on, created_at"),
-    ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
-]
-# Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
-DERIVED_TABLES = {"plan_items"}
-LOCAL_TABLES = {"conflicts", "tombstones"}
-DELETE_ORDER = ["links", "closures", "reviews", "visits", "item_progress", "referral_updates", "referrals",
-                "plan_items", "plans", "assessments", "conflicts", "events", "cases"]
-
-
-def _rows(store: Store, sql: str, number: str):
-    params = (number, number) if sql.count("?") == 2 else (number,)
-    cursor = store.conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        yield dict(zip(names, values))
-
-
 def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[str]:
-    from casecli.case.registration import resolve
+    from casecli.case.lookup import resolve
 
     if everything:
         me = store.profile()["name"]
@@ -71,7 +43,7 @@ def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[s
 def export(store: Store, output: Path, numbers: list[str], everything: bool, recipients: list[identities.Identity],
            passphrase: str | None, handover: bool, note: dict, progress=None, kdf: dict | None = None) -> dict:
     """Write the bundle; with `handover`, the local cases become read-only in the same transaction."""
-    from casecli.case.closure import require_open
+    from casecli.case.lookup import require_open
 
     chosen = _cases_to_send(store, numbers, everything)
     if not chosen:
@@ -103,7 +75,7 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
                                                 "cases": chosen, "case_worker": me.name}})
             for number in chosen:
                 for table, sql in CASE_TABLES:
-                    for row in _rows(store, sql, number):
+                    for row in rows_of(store, sql, number):
                         payload.record({"t": table, "c": number, "r": row})
                 if progress is not None:
                     progress()
@@ -287,7 +259,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
     # Rows wait in one batch per table and are written parents first (cases before events …):
     # a few large inserts instead of many small ones.
     batches: dict[tuple[str, tuple[str, ...]], list[list]] = {}
-    order = {table: i for i, (table, _) in enumerate(CASE_TABLES)}
+    order = {table: i for i, (table, _sql) in enumerate(CASE_TABLES)}
 
     def flush() -> None:
         for (table, columns), rows in sorted(batches.items(), key=lambda item: order[item[0][0]]):
@@ -312,7 +284,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                     continue
                 if table == "cases" and action in ("continues", "take_theirs"):
                     flush()
-                    _delete_case(store, number)
+                    delete_case(store, number)
                 if table == "links":
                     flush()
                     _insert_link(store, number, record["r"])
@@ -333,7 +305,7 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                 done[number] = "keep_both"
             written = [n for n, action in done.items() if action != "keep_both"]
             for number in written:
-                _rebuild_plan_items(store, number)
+                plans.reindex_items(store, number)
             if incoming.handover:
                 store.conn.executemany("UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",
                                        [(me, utc_now(), n) for n in written])
@@ -366,29 +338,3 @@ def _insert_link(store: Store, number: str, row: dict) -> None:
     store.conn.execute(
         "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
         (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]))
-
-
-def _delete_case(store: Store, number: str) -> None:
-    conn = store.conn
-    for table in DELETE_ORDER:
-        if table == "links":
-            conn.execute("DELETE FROM links WHERE case_a = ? OR case_b = ?", (number, number))
-        elif table == "referral_updates":
-            conn.execute("DELETE FROM referral_updates WHERE referral_uid IN (SELECT uid FROM referrals WHERE case_number = ?)", (number,))
-        else:
-            conn.execute(f"DELETE FROM {table} WHERE case_number = ?", (number,))
-
-
-def _rebuild_plan_items(store: Store, number: str) -> None:
-    from casecli.case import plan as plans
-
-    store.conn.execute("DELETE FROM plan_items WHERE case_number = ?", (number,))
-    for version, data in store.conn.execute("SELECT version, data FROM plans WHERE case_number = ?", (number,)).fetchall():
-        plan = json.loads(data)
-        store.conn.executemany(
-            "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
-            [(number, version, item["id"], plans.ITEM_NAMES[key], str(item.get(plans.ITEM_TITLE_FIELD[key], "")),
-              item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan.get(key, [])],
-        )
-
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from casecli import settings
+from casecli.case.tables import delete_case
 from casecli.store.db import Store
 
 
@@ -32,14 +33,12 @@ def due_for_purge(store: Store, today: dt.date) -> list[dict]:
 
 def purge(store: Store, numbers: list[str], reason: str, today: dt.date) -> None:
     """Delete every record of these cases (secure delete is on), then vacuum; keep tombstones."""
-    from casecli.handover.incoming import _delete_case
-
     actor = store.profile()["name"]
     with store.transaction():
         for number in numbers:
             registered_on, = store.conn.execute("SELECT registered_on FROM cases WHERE case_number = ?", (number,)).fetchone()
             closed = store.conn.execute("SELECT max(closed_on) FROM closures WHERE case_number = ?", (number,)).fetchone()[0]
-            _delete_case(store, number)
+            delete_case(store, number)
             store.conn.execute(
                 "INSERT OR REPLACE INTO tombstones (case_number, registered_on, closed_on, purged_on, purged_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
                 (number, registered_on, closed, today.isoformat(), actor, reason),

@@ -6,6 +6,9 @@ exact version. Never edit a migration that has shipped: add the next one.
 
 from __future__ import annotations
 
+# The meta key that asks for the derived columns of every case to be computed again.
+DERIVED_STALE = "derived_stale"
+
 MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of the connection
     (
         1,
@@ -215,7 +218,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "ALTER TABLE cases ADD COLUMN stage TEXT NOT NULL DEFAULT 'registered'",
             "ALTER TABLE cases ADD COLUMN next_due TEXT",
             "CREATE INDEX cases_next_due ON cases (status, case_worker, next_due)",
-            lambda conn: _refresh_all(conn),
+            lambda conn: _mark_derived_stale(conn),
         ],
     ),
     (
@@ -331,21 +334,27 @@ def _rebuild(conn, table: str, create: str) -> None:
 
 
 def _new_identity(conn) -> None:
-    from casecli.handover.identity import new_key_pairs
-    from casecli.store.db import utc_now
+    import datetime as dt
+
+    from casecli.store.sealing import new_key_pairs
 
     encryption, signing = new_key_pairs()
+    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     conn.execute(
         "INSERT INTO identity (id, encryption_key, signing_key, created_at) VALUES (1, ?, ?, ?)",
-        (encryption, signing, utc_now()),
+        (encryption, signing, created),
     )
 
 
-def _refresh_all(conn) -> None:
-    from casecli.case import lifecycle
-    from casecli.store.db import Store
+def _mark_derived_stale(conn) -> None:
+    """Ask for every case's derived columns (stage, next due date) to be computed again.
 
-    lifecycle.refresh_all(Store(conn, None, ""))
+    They follow from the case's records by rules that live in the case layer, which the store
+    does not import: the flag is set in the migration's transaction, and the first command that
+    opens the store refreshes them and clears it (case.lifecycle.refresh_if_stale). A store
+    with no case has nothing to refresh.
+    """
+    conn.execute(f"INSERT OR REPLACE INTO meta (key, value) SELECT '{DERIVED_STALE}', '1' WHERE EXISTS (SELECT 1 FROM cases)")
 
 
 LATEST_VERSION = MIGRATIONS[-1][0]

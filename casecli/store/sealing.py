@@ -40,6 +40,20 @@ def new_keypair() -> tuple[bytes, bytes]:
     )
 
 
+def new_key_pairs() -> tuple[bytes, bytes]:
+    """Raw private keys: (X25519 for encryption, Ed25519 for signing)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    encryption, _public = new_keypair()
+    signing = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return encryption, signing
+
+
 def ephemeral_agreement(recipient_public: bytes) -> tuple[bytes, bytes]:
     """(ephemeral public key, key-encryption key) for sealing to `recipient_public`."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import (

@@ -10,7 +10,7 @@ from typing import Any
 
 from casecli import messages
 from casecli.errors import Cancelled
-from casecli.forms import MISSING, Field
+from casecli.forms import Field
 from casecli.i18n import _
 
 SKIP = "__skip__"
@@ -116,17 +116,3 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
 
     typed = text(message, default="" if current is None else str(current), validate=check_one)
     return field.coerce(typed, today)
-
-
-def display_value(field: Field, value: Any, lang: str) -> str:
-    if value is None:
-        return "—"
-    if value == MISSING:
-        return "(missing)"
-    if field.type == "boolean":
-        return _(messages.YES) if value else _(messages.NO)
-    if field.type == "choice":
-        return field.choice_label(value, lang)
-    if field.type == "multichoice":
-        return ", ".join(field.choice_label(v, lang) for v in value)
-    return str(value)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from typing import Any
+
 from casecli.case.history import describe
 from casecli.i18n import _, format_date
 from casecli.forms.labels import answer, label, need
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def print_json(value: Any) -> None:
+    # Indented for a person at a terminal; compact (and several times faster) for scripts.
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
+
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
@@ -53,7 +69,7 @@ def case_view(record: dict, console, lang: str = "en") -> None:
     from rich.table import Table
 
     from casecli.forms import load_form
-    from casecli.ui.prompts import display_value
+    from casecli.forms.labels import display_value
 
     header = (
         f"[bold]{record['case_number']}[/bold]  {record['child_name']}  " + _("age {age}").format(age=age_text(record)) + "\n"

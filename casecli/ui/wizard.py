@@ -14,6 +14,7 @@ from casecli import messages
 from casecli.context import Env
 from casecli.errors import Cancelled, InvalidAnswers
 from casecli.forms import Form
+from casecli.forms.labels import display_value
 from casecli.i18n import _
 
 
@@ -76,7 +77,7 @@ def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: boo
         applicable = form.applicable(clean)
         field_id = prompts.select(
             _(messages.WHICH_ANSWER),
-            [(f"{f.label(lang)}: {prompts.display_value(f, clean.get(f.id), lang)}", f.id) for f in applicable],
+            [(f"{f.label(lang)}: {display_value(f, clean.get(f.id), lang)}", f.id) for f in applicable],
         )
         field = form.field(field_id)
         answers = dict(clean)
@@ -94,7 +95,6 @@ def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: boo
 def show_summary(form: Form, answers: dict, console, lang: str) -> None:
     from rich.table import Table
 
-    from casecli.ui.prompts import display_value
 
     table = Table(title=form.title(lang), show_header=False, expand=False)
     table.add_column(_("Question"))

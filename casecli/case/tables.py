@@ -1,0 +1,53 @@
+"""Every table that holds a case's records, listed once: what a bundle carries, what a purge removes.
+
+A test checks that every table of the schema holding case data is listed here, or said to be
+derived from listed ones or local to one laptop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from casecli.store.db import Store
+
+# (table, SQL selecting one case's rows, order) — parents before children.
+CASE_TABLES: list[tuple[str, str]] = [
+    ("cases", "SELECT * FROM cases WHERE case_number = ?"),
+    # events.id is a local row number: the chain (case_number, seq, hash) identifies an event.
+    ("events", "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events WHERE case_number = ? ORDER BY seq"),
+    ("assessments", "SELECT * FROM assessments WHERE case_number = ? ORDER BY assessed_on, created_at"),
+    ("plans", "SELECT * FROM plans WHERE case_number = ? ORDER BY version"),
+    ("referrals", "SELECT * FROM referrals WHERE case_number = ? ORDER BY created_at"),
+    ("referral_updates", "SELECT u.* FROM referral_updates u JOIN referrals r ON r.uid = u.referral_uid WHERE r.case_number = ? ORDER BY u.created_at"),
+    ("item_progress", "SELECT * FROM item_progress WHERE case_number = ? ORDER BY created_at"),
+    ("visits", "SELECT * FROM visits WHERE case_number = ? ORDER BY visited_on, created_at"),
+    ("reviews", "SELECT * FROM reviews WHERE case_number = ? ORDER BY reviewed_on, created_at"),
+    ("closures", "SELECT * FROM closures WHERE case_number = ? ORDER BY closed_on, created_at"),
+    ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
+]
+# Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
+DERIVED_TABLES = {"plan_items"}
+LOCAL_TABLES = {"conflicts", "tombstones"}
+DELETE_ORDER = ["links", "closures", "reviews", "visits", "item_progress", "referral_updates", "referrals",
+                "plan_items", "plans", "assessments", "conflicts", "events", "cases"]
+
+
+def rows_of(store: Store, sql: str, number: str) -> Iterator[dict]:
+    """One case's rows of one table, as column -> value."""
+    params = (number, number) if sql.count("?") == 2 else (number,)
+    cursor = store.conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values))
+
+
+def delete_case(store: Store, number: str) -> None:
+    """Every record of a case, children first; call inside a write transaction."""
+    conn = store.conn
+    for table in DELETE_ORDER:
+        if table == "links":
+            conn.execute("DELETE FROM links WHERE case_a = ? OR case_b = ?", (number, number))
+        elif table == "referral_updates":
+            conn.execute("DELETE FROM referral_updates WHERE referral_uid IN (SELECT uid FROM referrals WHERE case_number = ?)", (number,))
+        else:
+            conn.execute(f"DELETE FROM {table} WHERE case_number = ?", (number,))
