@@ -83,8 +83,9 @@ def main() -> None:
             subprocess.run([py, "-m", "casecli", "--store", str(store), "init", "--answers", str(answers)], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([py, "-m", "casecli", "--store", str(ana), "demo", "--cases", str(args.cases), "--seed", "3", "--into-real-store"],
                        env=env, check=True, stdout=subprocess.DEVNULL)
-        line = lambda store: subprocess.run([py, "-m", "casecli", "--store", str(store), "identity"], env=env, check=True,  # noqa: E731
-                                            capture_output=True, text=True).stdout.strip()
+        def line(store):
+            return subprocess.run([py, "-m", "casecli", "--store", str(store), "identity"], env=env, check=True,
+                                                    capture_output=True, text=True).stdout.strip()
         subprocess.run([py, "-m", "casecli", "--store", str(ana), "contacts", "add", "luis", line(luis)], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([py, "-m", "casecli", "--store", str(luis), "contacts", "add", "ana", line(ana)], env=env, check=True, stdout=subprocess.DEVNULL)
         note = folder / "note.json"

@@ -9,15 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 from casecli import i18n
 
 i18n.setup(sys.argv, os.environ)  # before typer and the commands: their help texts are read at import
 
-import typer  # noqa: E402
+import typer
 
-from casecli import __version__  # noqa: E402
+from casecli import __version__
 from casecli.commands import (
     assess,
     cases,
@@ -32,8 +31,8 @@ from casecli.commands import (
     protection,
     settings,
 )
-from casecli.commands.errors import CaseCliGroup  # noqa: E402
-from casecli.i18n import _  # noqa: E402
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
 
 app = typer.Typer(
     name="casecli",
@@ -59,12 +58,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    store: Optional[Path] = typer.Option(
+    store: Path | None = typer.Option(
         None, "--store", help=_("The case store file (default: $CASECLI_STORE, else your user data folder)."),
         dir_okay=False, show_default=False,
     ),
     no_input: bool = typer.Option(False, "--no-input", help=_("Never prompt (also when CI=true or with no terminal).")),
-    lang: Optional[str] = typer.Option(None, "--lang", help=_("Language of prompts and documents: en or es.")),
+    lang: str | None = typer.Option(None, "--lang", help=_("Language of prompts and documents: en or es.")),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")),
 ) -> None:
     ctx.obj = {"store": store, "no_input": no_input, "lang": lang}

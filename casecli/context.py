@@ -49,7 +49,7 @@ class Env:
     @classmethod
     def from_process(
         cls, store: Path | None = None, no_input: bool = False, lang: str | None = None
-    ) -> "Env":
+    ) -> Env:
         from casecli.errors import InvalidInput
 
         environ = dict(os.environ)

@@ -30,18 +30,17 @@ def collected() -> set[str]:
     from casecli import cli
 
     typer.main.get_command(cli.app)
-    from casecli import messages  # noqa: F401  (messages shown at run time, listed once)
-
     from babel.messages.extract import extract_from_dir
 
+    from casecli import messages
     from casecli.case.documents import template_messages
 
     in_code = {message for _file, _line, message, _comments, _context in
                extract_from_dir(str(ROOT / "casecli"), method_map=[("**.py", "python")], keywords={"_": None})
                if isinstance(message, str)}
+    from casecli.case.plan import ELEMENTS, ITEM_NAMES
     from casecli.commands.errors import STORAGE_MESSAGES
     from casecli.forms.labels import CODES
-    from casecli.case.plan import ELEMENTS, ITEM_NAMES
 
     data = set(ELEMENTS) | set(ITEM_NAMES.values()) | set(CODES.values()) | {message for _needle, message in STORAGE_MESSAGES}  # translated where they are shown
     return set(i18n.recorded) | set(messages.ALL) | template_messages() | in_code | data

@@ -206,7 +206,7 @@ def test_plan_answers_are_checked(assessed):
 
 
 class Balanced(HTMLParser):
-    VOID = {"meta", "br", "hr", "img", "input", "link"}
+    VOID = frozenset({"meta", "br", "hr", "img", "input", "link"})
 
     def __init__(self):
         super().__init__()

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casecli.handover.bundle import CHUNK, MAGIC, TAG, TRAILER_LEN, BundleReader
 from casecli.errors import BundleRejected
+from casecli.handover.bundle import CHUNK, MAGIC, TAG, TRAILER_LEN, BundleReader
 
 from .test_handover import training_bundle, two_workers
 from .test_store import assert_one_line_error, fingerprint
@@ -179,7 +179,7 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
     number = ana.register()
     with open_store(ana.store, lambda: PASSPHRASE) as store:
         me, (_, signing) = own(store), private_keys(store)
-        row = dict(zip([d[0] for d in store.conn.execute("SELECT * FROM cases").description], store.conn.execute("SELECT * FROM cases").fetchone()))
+        row = dict(zip([d[0] for d in store.conn.execute("SELECT * FROM cases").description], store.conn.execute("SELECT * FROM cases").fetchone(), strict=False))
         from casecli.store.migrations import LATEST_VERSION
     with open_store(luis.store, lambda: PASSPHRASE) as store:
         them = own(store)
@@ -228,6 +228,5 @@ def test_mutated_bundles_are_refused_cleanly(sent, data):
         return
     path = bundle.with_name("mutated.bundle")
     path.write_bytes(bytes(mutated))
-    with open_store(luis.store, lambda: PASSPHRASE) as store:
-        with pytest.raises(BundleRejected):
-            open_bundle(store, path)
+    with open_store(luis.store, lambda: PASSPHRASE) as store, pytest.raises(BundleRejected):
+        open_bundle(store, path)

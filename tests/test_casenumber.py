@@ -1,7 +1,6 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 from casecli import casenumber
 from casecli.casenumber import ALPHABET

@@ -156,7 +156,7 @@ def test_duplicates_lists_pairs_and_link_records_decisions(ready):
     shown = ready.json("show", a)["links"]
     assert shown == [{"case_number": c, "kind": "same_child", "decided_by": "Ana Ruiz", "decided_at": shown[0]["decided_at"], "note": "same boy, name order swapped"}]
     ready.ok("link", a, b, "--sibling")
-    assert {l["kind"] for l in ready.json("show", a)["links"]} == {"same_child", "sibling"}
+    assert {link["kind"] for link in ready.json("show", a)["links"]} == {"same_child", "sibling"}
     assert "sibling of " + a in ready.ok("show", b).stdout
     assert_one_line_error(ready("link", a, b), code=3)
     assert_one_line_error(ready("link", a, a, "--sibling"), code=3)
@@ -164,10 +164,11 @@ def test_duplicates_lists_pairs_and_link_records_decisions(ready):
 
 def test_duplicates_finds_pairs_registered_without_a_check(ready):
     """Pairs that reached the store another way (a training store, an import) are listed."""
+    import datetime as dt
+
     from casecli.case.registration import insert_case
     from casecli.forms import load_form
     from casecli.store.db import open_store
-    import datetime as dt
 
     from .conftest import PASSPHRASE
 

@@ -8,7 +8,7 @@ import pytest
 
 from casecli.case.tables import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
 
-from .conftest import PROFILE, Cli  # noqa: F401
+from .conftest import Cli
 from .test_assessment_plan import COMPREHENSIVE, INITIAL
 from .test_cycle import PLAN, REFERRAL, VISIT
 from .test_store import assert_one_line_error, fingerprint, raw_connection
@@ -126,7 +126,7 @@ def test_identity_and_contacts(ana, luis):
 def test_handover_round_trip_with_every_record(pair):
     ana, luis = pair
     number = full_case(ana)
-    sibling = [r["case_number"] for r in ana.json("list") if r["case_number"] != number][0]
+    sibling = next(r["case_number"] for r in ana.json("list") if r["case_number"] != number)
     bundle = ana.home / "stick" / "handover" / "case.bundle"  # a folder not made yet
     out = ana.ok("export", number, sibling, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("note.json", NOTE)).stdout
     assert "read-only" in out
@@ -199,8 +199,9 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
     ana_other = luis.home / "from-luis.bundle"
     luis.ok("export", number, "--to", "ana", "--output", str(ana_other), "--answers", luis.write("n.json", NOTE))
     # meanwhile Ana's copy gets a change Luis never saw (her copy is read-only in the tool, so directly)
-    from casecli.store.db import open_store
     from casecli.case.history import append_event
+    from casecli.store.db import open_store
+
     from .conftest import PASSPHRASE
 
     with open_store(ana.store, lambda: PASSPHRASE) as store, store.transaction():
@@ -243,7 +244,7 @@ def test_diverged_resolutions(pair, choice, location, conflicts):
     kept = case["conflicts"]
     assert len(kept) == conflicts
     if conflicts:
-        theirs = [r["r"] for r in kept[0]["records"] if r["t"] == "cases"][0]
+        theirs = next(r["r"] for r in kept[0]["records"] if r["t"] == "cases")
         assert json.loads(theirs["answers"])["current_location"] == "Casa Alianza"
         assert "kept for review" in ana.ok("show", number).stdout
 

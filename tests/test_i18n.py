@@ -115,3 +115,35 @@ def test_history_reads_in_the_workers_language(ready):
     assert "Case registered" in english and "Registration edited: risk_level" in english
     # the stored summaries, part of the hash chain, never change
     assert ready.json("--lang", "es", "show", number, "--history")["history"][0]["summary"] == "Case registered"
+
+
+def _calls_of_gettext(tree):
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+            yield node
+
+
+def test_messages_are_extracted_alike_on_every_python():
+    """Babel reads the code as tokens: before Python 3.12 an f-string is one token (a message in it
+    is never extracted), from 3.12 on its parts are (it is). And `_(row["kind"])` gives it the
+    literal "kind" as a message. Either makes the catalog check pass on one Python and fail on
+    another: a message is a literal argument of `_()` outside f-strings, or a plain name."""
+    import ast
+
+    def literals(node) -> list[str]:
+        return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value]
+
+    problems = []
+    for path in sorted((ROOT / "casecli").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(ROOT))
+        for joined in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+            for call in _calls_of_gettext(joined):
+                if call.args and literals(call.args[0]):
+                    problems.append(f"{where}:{call.lineno}: a message inside an f-string")
+        for call in _calls_of_gettext(tree):
+            if call.args and not isinstance(call.args[0], ast.Constant) and literals(call.args[0]):
+                problems.append(f"{where}:{call.lineno}: _() of an expression holding a string")
+    assert problems == []

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from casecli.errors import WrongPassphrase
+
 from .conftest import PASSPHRASE
 from .test_store import assert_one_line_error, fingerprint, raw_connection
 
@@ -29,7 +31,7 @@ def forgetful(cli, monkeypatch):
 
 
 def test_recover_with_the_recovery_code(forgetful, monkeypatch):
-    cli, code, numbers, before = forgetful
+    cli, code, _numbers, before = forgetful
     code_file = cli.home / "code.txt"
     code_file.write_text(code.lower().replace("-", " ") + "\n")  # as typed from paper
     cli.ok("recover", "--code-file", str(code_file))
@@ -68,7 +70,7 @@ def test_a_wrong_but_well_formed_code_is_refused(forgetful):
 
 
 def test_recovery_through_the_agency_key(forgetful, monkeypatch):
-    cli, _code, numbers, before = forgetful
+    cli, _code, _numbers, before = forgetful
     # the data protection officer made a key pair earlier, and the worker added it
     monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
     agency_file = cli.home / "offline stick" / "agency.key"  # a folder not made yet
@@ -164,7 +166,7 @@ def test_rekey_changes_the_data_key_and_the_recovery_code(cli, monkeypatch):
     keys = KeyFile.load(keys_path, cli.store)
     assert keys.unlock("passphrase", secret_bytes(PASSPHRASE)) != old_key
     assert keys.unlock("recovery", secret_bytes(new_code))
-    with pytest.raises(Exception):
+    with pytest.raises(WrongPassphrase):
         keys.unlock("recovery", secret_bytes(old_code))
     assert cli.json("show", number)["case_number"] == number
     assert not cli.store.with_name("casecli.db.keys.new").exists()

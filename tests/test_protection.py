@@ -164,9 +164,10 @@ def test_no_child_data_leaks_to_any_file(tmp_path, monkeypatch):
     leaks = []
     for root in (home, scratch_tmp):
         for path in root.rglob("*"):
-            if path.is_file() and path.name not in own_inputs:
-                if MARKER.encode() in path.read_bytes() or MARKER.encode("utf-16-le") in path.read_bytes():
-                    leaks.append(str(path.relative_to(root)))
+            if path.is_file() and path.name not in own_inputs and (
+                MARKER.encode() in path.read_bytes() or MARKER.encode("utf-16-le") in path.read_bytes()
+            ):
+                leaks.append(str(path.relative_to(root)))
     assert leaks == []
     assert list(scratch_tmp.iterdir()) == []
 

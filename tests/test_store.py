@@ -8,6 +8,7 @@ import os
 import sys
 
 import pytest
+import sqlcipher3
 
 from casecli.errors import NotAStore, WrongPassphrase
 from casecli.store import migrations
@@ -147,7 +148,7 @@ def test_a_failing_migration_leaves_the_store_at_its_version(ready):
     broken = migrations.MIGRATIONS + [
         (migrations.LATEST_VERSION + 1, ["CREATE TABLE extra (x)", "THIS IS NOT SQL"]),
     ]
-    with pytest.raises(Exception):
+    with pytest.raises(sqlcipher3.OperationalError):
         migrations.apply_migrations(conn, broken)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
     assert not conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'extra'").fetchone()

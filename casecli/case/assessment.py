@@ -11,10 +11,10 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.lookup import resolve_open
 from casecli.case.deadlines import refresh_deadlines
-from casecli.forms import Form, load_form
 from casecli.case.history import append_event
+from casecli.case.lookup import resolve_open
+from casecli.forms import Form, load_form
 from casecli.store.db import Store, utc_now
 
 KINDS = {"initial": "assessment-initial", "comprehensive": "assessment-comprehensive"}

@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import secrets
 
+from casecli.case.history import append_event
 from casecli.case.lookup import resolve, resolve_open
 from casecli.errors import InvalidInput
-from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -56,4 +56,4 @@ def closures_of(store: Store, number: str) -> list[dict]:
         (number,),
     )
     keys = ("uid", "closed_on", "reason", "answers", "closed_by", "reopened_on", "reopen_reason", "reopened_by")
-    return [{**dict(zip(keys, r)), "answers": json.loads(r[3])} for r in rows]
+    return [{**dict(zip(keys, r, strict=False)), "answers": json.loads(r[3])} for r in rows]

@@ -70,12 +70,12 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
     """
     from casecli.case import plan as plans
     from casecli.case.assessment import record_assessment
-    from casecli.case.registration import insert_case
     from casecli.case.closure import close_case, reopen_case
-    from casecli.forms import load_form
     from casecli.case.implementation import add_referral, update_referral
     from casecli.case.lifecycle import refresh_all
     from casecli.case.monitoring import record_visit
+    from casecli.case.registration import insert_case
+    from casecli.forms import load_form
 
     rng = random.Random(seed)
     profile = store.profile()
@@ -152,7 +152,8 @@ def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit)
 
 
 def _assess(store, number, rng, registered, today, record_assessment) -> None:
-    judgement = lambda: rng.choice(("no_action", "monitor", "intervention", "urgent"))  # noqa: E731
+    def judgement():
+        return rng.choice(("no_action", "monitor", "intervention", "urgent"))
     answers = {"assessed_on": _day(registered, rng, today, 5).isoformat(), "risk_level": rng.choice(("high", "medium", "low")),
                "risk_reason": "Training case", "participants": ["child"], "child_heard": True,
                "child_views": "Fictional views", "wants_tracing": rng.choice(("yes", "no", "unsure"))}
@@ -164,7 +165,8 @@ def _assess(store, number, rng, registered, today, record_assessment) -> None:
 
 
 def _plan(rng, start: dt.date, reg: dict) -> dict:
-    day = lambda n: (start + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    def day(n):
+        return (start + dt.timedelta(days=n)).isoformat()
     needs = [{"need": "Fictional protection need", "how": "Safe placement", "who": "Training worker", "by": day(7), "need_ref": d}
              for d in ("safety", "health", "basic_needs", "family")]
     return {

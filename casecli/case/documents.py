@@ -14,8 +14,8 @@ from casecli.case import plan as plans
 from casecli.case.registration import fold
 from casecli.case.view import get_case
 from casecli.forms import load_form
-from casecli.i18n import _
 from casecli.forms.labels import display_value
+from casecli.i18n import _
 
 FORMATS = ("markdown", "html")
 REDACTED = "[…]"
@@ -85,7 +85,8 @@ def plan_context(store, text: str, today: dt.date, version: int | None = None, l
         return [{f.id: scrub(display_value(f, item.get(f.id), lang)) for f in form.fields} for item in source]
 
     header_form = load_form(plans.HEADER_FORM)
-    shown = lambda field_id: scrub(display_value(header_form.field(field_id), header.get(field_id), lang))  # noqa: E731
+    def shown(field_id):
+        return scrub(display_value(header_form.field(field_id), header.get(field_id), lang))
     return {
         "case_number": number,
         "redacted": redact,

@@ -81,7 +81,7 @@ class Person:
     nationality: str | None
 
     @classmethod
-    def from_answers(cls, case_number: str, answers: dict, registered_on: str, today: dt.date) -> "Person":
+    def from_answers(cls, case_number: str, answers: dict, registered_on: str, today: dt.date) -> Person:
         age, _estimated = age_on(answers.get("date_of_birth"), answers.get("age_estimate"), registered_on, today)
         return cls(
             case_number,

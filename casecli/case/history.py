@@ -79,8 +79,8 @@ def describe(event: dict) -> str:
     language the line is rebuilt from the event's kind and recorded changes.
     """
     from casecli import i18n
-    from casecli.i18n import _
     from casecli.forms.labels import label
+    from casecli.i18n import _
 
     if i18n.current == "en":
         return event["summary"]

@@ -11,9 +11,9 @@ import json
 import secrets
 
 from casecli import casenumber, settings
+from casecli.case.history import append_event
 from casecli.case.lookup import require_open, resolve_open
 from casecli.errors import CaseNotFound, InvalidInput
-from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 

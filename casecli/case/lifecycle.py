@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 
 from casecli import settings
-from casecli.i18n import _, format_date
 from casecli.forms.labels import answer, label
+from casecli.i18n import _, format_date
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 OPEN_REFERRAL = ("pending", "accepted")
@@ -96,13 +96,13 @@ def _plus(date: str, days: int) -> str:
 def summaries(store, where: str = "", params: list | tuple = ()) -> list[dict]:
     cursor = store.conn.execute(ALL_CASES + (" WHERE " + where if where else ""), params)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor]
+    return [dict(zip(names, values, strict=False)) for values in cursor]
 
 
 def summary_of(store, number: str) -> dict:
     cursor = store.conn.execute(ONE_CASE, {"number": number})
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone()))
+    return dict(zip(names, cursor.fetchone(), strict=False))
 
 
 def refresh(store, number: str) -> None:
@@ -135,9 +135,9 @@ def refresh_all(store, numbers: list[str] | None = None) -> None:
 
 def refresh_if_stale(store) -> None:
     """Compute every case's stage and next due date if a migration asked for it (see migration 6)."""
-    from casecli.store.migrations import DERIVED_STALE
-
     import sqlcipher3
+
+    from casecli.store.migrations import DERIVED_STALE
 
     if store.meta(DERIVED_STALE) is None:
         return

@@ -5,8 +5,8 @@ Nothing is merged: a decision is recorded on both cases and shown with each of t
 
 from __future__ import annotations
 
-from casecli.errors import InvalidInput
 from casecli.case.history import append_event
+from casecli.errors import InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -30,8 +30,7 @@ def record(store: Store, number: str, other: str, kind: str, actor: str, note: s
 
 
 def link(store: Store, text: str, other_text: str, kind: str, note: str = "") -> tuple[str, str]:
-    from casecli.case.lookup import resolve
-    from casecli.case.lookup import require_open
+    from casecli.case.lookup import require_open, resolve
 
     number, other = resolve(store, text), resolve(store, other_text)
     require_open(store, number)

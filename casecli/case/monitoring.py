@@ -7,17 +7,18 @@ says, for each, whether it was received; that progress is recorded on the item.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import secrets
 
 from casecli.case import plan as plans
-from casecli.case.lookup import resolve_open
 from casecli.case.deadlines import refresh_deadlines
+from casecli.case.history import append_event
+from casecli.case.implementation import progress_of, record_progress
+from casecli.case.lookup import resolve_open
 from casecli.errors import InvalidAnswers
 from casecli.forms import load_form
-from casecli.case.history import append_event
 from casecli.i18n import _
-from casecli.case.implementation import progress_of, record_progress
 from casecli.store.db import Store, utc_now
 
 
@@ -113,7 +114,7 @@ def visits_on_time(store: Store, number: str) -> dict:
     every = int(plan["data"]["header"].get("visit_every_days") or 0)
     start = (plan["activated_at"] or plan["saved_at"])[:10]
     points = [start] + [d for d in dates if d >= start]
-    gaps = [(dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days for a, b in zip(points, points[1:])]
+    gaps = [(dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days for a, b in itertools.pairwise(points)]
     return {"count": len(dates), "every_days": every, "late_gaps": sum(1 for g in gaps if g > every)}
 
 

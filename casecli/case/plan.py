@@ -13,11 +13,10 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.lookup import resolve
-from casecli.case.lookup import resolve_open
+from casecli.case.history import append_event
+from casecli.case.lookup import resolve, resolve_open
 from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
 from casecli.forms import MISSING, Form, load_form
-from casecli.case.history import append_event
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -170,7 +169,7 @@ def versions(store: Store, number: str) -> list[dict]:
         "SELECT version, status, saved_by, saved_at, activated_at FROM plans WHERE case_number = ? ORDER BY version",
         (number,),
     )
-    return [dict(zip(("version", "status", "saved_by", "saved_at", "activated_at"), r)) for r in rows]
+    return [dict(zip(("version", "status", "saved_by", "saved_at", "activated_at"), r, strict=False)) for r in rows]
 
 
 def load(store: Store, number: str, version: int | None = None) -> dict | None:
@@ -299,7 +298,7 @@ def diff(old: dict, new: dict) -> dict:
         if changed:
             part["changed"] = changed
         if order_changed:
-            part["reordered"] = [i for i in after]
+            part["reordered"] = list(after)
         if part:
             out[key] = part
     return out

@@ -9,10 +9,9 @@ import unicodedata
 from casecli import casenumber
 from casecli.case import lifecycle
 from casecli.case.deadlines import refresh_deadlines
-from casecli.forms import MISSING, Form
 from casecli.case.history import GENESIS, build_event, insert_events
+from casecli.forms import MISSING, Form
 from casecli.store.db import Store, utc_now
-
 
 
 def fold(text: str) -> str:
@@ -144,10 +143,10 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     is merged over the stored answers, and None removes an answer. Every answer must be valid. A complete case must stay complete; an incomplete one
     becomes complete once nothing required is missing. Old values stay in the history.
     """
+    from casecli.case.history import append_event
     from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidAnswers
     from casecli.forms import load_form
-    from casecli.case.history import append_event
 
     number = resolve_open(store, text)
     answers_json, was_incomplete = store.conn.execute(

@@ -19,14 +19,14 @@ def sharing_of(store: Store, number: str) -> dict:
         shared.append({"when": on, "with": agency, "how": f"referral {ref}", "what": detail.get("info_shared", ""),
                        "consent": {"child": detail.get("child_consent"), "caregiver": detail.get("caregiver_consent"),
                                    "without_consent_because": detail.get("no_consent_reason")}})
-    for at, kind, changes in store.conn.execute(
-        "SELECT at, kind, changes FROM events WHERE case_number = ? AND kind = 'handover' ORDER BY seq", (number,)
+    for at, changes in store.conn.execute(
+        "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'handover' ORDER BY seq", (number,)
     ):
         detail = json.loads(changes)
         shared.append({"when": at[:10], "with": ", ".join(detail.get("to", [])) or "a passphrase holder", "how": f"handover bundle {detail.get('bundle', '')[:12]}",
                        "what": "the whole case", "consent": {"registration": consent.get("share_with")}})
-    for bundle_id, peer, handover, at, cases in store.conn.execute(
-        "SELECT bundle_id, peer, handover, at, cases FROM bundles_seen WHERE direction = 'sent' AND handover = 0"
+    for bundle_id, peer, at, cases in store.conn.execute(
+        "SELECT bundle_id, peer, at, cases FROM bundles_seen WHERE direction = 'sent' AND handover = 0"
     ):
         if number in json.loads(cases):
             shared.append({"when": at[:10], "with": peer, "how": f"copy for consultation {bundle_id[:12]}", "what": "the whole case",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 
-
 HANDOVER_CONTEXT = b"casecli handover signature\n"
 
 

@@ -38,7 +38,7 @@ def rows_of(store: Store, sql: str, number: str) -> Iterator[dict]:
     cursor = store.conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     for values in cursor:
-        yield dict(zip(names, values))
+        yield dict(zip(names, values, strict=False))
 
 
 def delete_case(store: Store, number: str) -> None:

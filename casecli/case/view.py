@@ -11,15 +11,14 @@ from casecli.case import plan as plans
 from casecli.case.assessment import assessments_of
 from casecli.case.closure import closures_of
 from casecli.case.implementation import progress_of, referrals_of
+from casecli.case.lifecycle import RISK_ORDER
 from casecli.case.links import links_of
 from casecli.case.lookup import resolve
 from casecli.case.monitoring import reviews_of, visits_of, visits_on_time
-from casecli.case.lifecycle import RISK_ORDER
 from casecli.case.registration import age_on, fold, missing_for_registration
 from casecli.errors import InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store
-
 
 LIST_SQL = (
     "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
@@ -67,7 +66,7 @@ def list_cases(
         params += [status, status]
     cursor = store.conn.execute(LIST_SQL + (" WHERE " + " AND ".join(where) if where else ""), params)
     names = [d[0] for d in cursor.description]
-    rows = [_summary(dict(zip(names, values)), today) for values in cursor]
+    rows = [_summary(dict(zip(names, values, strict=False)), today) for values in cursor]
     rows.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), _negated(r["registered_on"]), r["case_number"]))
     return rows
 
@@ -84,7 +83,7 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["due"] = [d.as_dict(today) for d in due]
     cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
     names = [d[0] for d in cursor.description]
-    row = dict(zip(names, cursor.fetchone()))
+    row = dict(zip(names, cursor.fetchone(), strict=False))
     case["form"] = {"id": row["form_id"], "version": row["form_version"]}
     case["registration"] = json.loads(row["answers"])
     case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]

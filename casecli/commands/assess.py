@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -26,7 +25,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case: str = CaseArgument,
         comprehensive: bool = typer.Option(False, "--comprehensive", help=_("The comprehensive assessment (default: the initial one).")),
-        answers: Optional[Path] = AnswersOption,
+        answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
         """Assess the child's needs, circumstances and wishes; each domain ends with your judgement.
@@ -37,9 +36,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli assess MX7-0042-R
         Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
         """
-        from casecli.ui import wizard
         from casecli.case.assessment import form_for, record_assessment
         from casecli.case.view import get_case
+        from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
         kind = "comprehensive" if comprehensive else "initial"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -27,7 +26,7 @@ def register(app: typer.Typer) -> None:
     @command(app, "new-case")
     def new_case(
         ctx: typer.Context,
-        answers: Optional[Path] = AnswersOption,
+        answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
         quick: bool = typer.Option(False, "--quick", help=_("Only the minimum for today; complete it later with `casecli edit`.")),
         new_child: bool = typer.Option(
@@ -43,9 +42,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli new-case --answers child.json --no-input
         """
         from casecli.case import duplicates
-        from casecli.ui import wizard
         from casecli.case.registration import register_case
         from casecli.forms import load_form
+        from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
         given = answers_from(answers)
@@ -54,9 +53,8 @@ def register(app: typer.Typer) -> None:
             form = load_form("registration-quick" if quick else "registration")
             clean = wizard.collect(form, env, given, console=out)
             matches = duplicates.matches_for(store, clean, env.today)
-            if matches and not new_child:
-                if not decide_new_child(env, store, matches, out):
-                    return
+            if matches and not new_child and not decide_new_child(env, store, matches, out):
+                return
             number = register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
         note = " " + _("(quick: complete it with `casecli edit {number}`)").format(number=number) if quick else ""
         out.print(_(messages.REGISTERED).format(number=f"[bold]{number}[/bold]") + note)
@@ -65,8 +63,8 @@ def register(app: typer.Typer) -> None:
     def edit_cmd(
         ctx: typer.Context,
         case: str = CaseArgument,
-        answers: Optional[Path] = AnswersOption,
-        set_: Optional[list[str]] = typer.Option(
+        answers: Path | None = AnswersOption,
+        set_: list[str] | None = typer.Option(
             None, "--set", help=_("One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "
                                   "shell's history: give names and other identifying answers with --answers FILE or interactively.")),
         no_input: bool = NoInputOption,
@@ -76,11 +74,11 @@ def register(app: typer.Typer) -> None:
         Example: casecli edit MX7-0042-R
         Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
         """
-        from casecli.ui import wizard
         from casecli.case.registration import edit_registration
         from casecli.case.view import get_case
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
+        from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
         changes = answers_from(answers)
@@ -113,9 +111,9 @@ def register(app: typer.Typer) -> None:
     @command(app, "list")
     def list_cmd(
         ctx: typer.Context,
-        status: Optional[str] = typer.Option(None, "--status", help=_("Only cases at this stage or status (e.g. registered, open, closed).")),
-        risk: Optional[str] = typer.Option(None, "--risk", help=_("Only cases at this risk level: high, medium or low.")),
-        search: Optional[str] = typer.Option(None, "--search", help=_("Text to find in names (accents ignored) or case numbers.")),
+        status: str | None = typer.Option(None, "--status", help=_("Only cases at this stage or status (e.g. registered, open, closed).")),
+        risk: str | None = typer.Option(None, "--risk", help=_("Only cases at this risk level: high, medium or low.")),
+        search: str | None = typer.Option(None, "--search", help=_("Text to find in names (accents ignored) or case numbers.")),
         incomplete: bool = typer.Option(False, "--incomplete", help=_("Only quick registrations still to complete.")),
         as_json: bool = JsonOption,
     ) -> None:
@@ -146,8 +144,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli show MX7-0042-R --history
         """
-        from casecli.case.view import get_case
         from casecli.case.history import case_history
+        from casecli.case.view import get_case
         from casecli.ui.render import case_view
 
         env = env_of(ctx)

@@ -49,8 +49,8 @@ def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
 def open_store(env: Env):
     """Open the worker's store; offer to create it (interactive) when there is none."""
     from casecli.case.lifecycle import refresh_if_stale
-    from casecli.ui.passphrase import read_passphrase
     from casecli.store.db import open_store as open_db
+    from casecli.ui.passphrase import read_passphrase
 
     if not env.store_path.exists() and env.interactive:
         from casecli.ui import prompts

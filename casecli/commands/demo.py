@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from casecli.commands.common import command, console, env_of
@@ -15,7 +13,7 @@ def register(app: typer.Typer) -> None:
     def demo_cmd(
         ctx: typer.Context,
         cases: int = typer.Option(20, "--cases", min=1, max=100000, help=_("How many fictional cases to add.")),
-        seed: Optional[int] = typer.Option(None, "--seed", help=_("Make the fictional cases repeatable.")),
+        seed: int | None = typer.Option(None, "--seed", help=_("Make the fictional cases repeatable.")),
         into_real_store: bool = typer.Option(
             False, "--into-real-store", help=_("Allow adding training cases to a store that holds real cases.")
         ),
@@ -34,8 +32,8 @@ def register(app: typer.Typer) -> None:
         from casecli.context import TRAINING_STORE_FILE_NAME, data_dir
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
-        from casecli.ui.passphrase import kdf_memory, new_passphrase, read_passphrase
         from casecli.store.db import create_store, open_store
+        from casecli.ui.passphrase import kdf_memory, new_passphrase, read_passphrase
 
         env = env_of(ctx)
         if not env.store_from_flag:

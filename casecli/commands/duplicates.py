@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
         Example: casecli link MX7-0042-R MX7-0051-C --same-child --note "same child, name misspelt"
         Example: casecli link MX7-0042-R MX7-0043-J --sibling
         """
-        from casecli.errors import InvalidInput
         from casecli.case.links import link
+        from casecli.errors import InvalidInput
 
         chosen = [kind for kind, on in (("same_child", same_child), ("sibling", sibling), ("not_same", not_same)) if on]
         if len(chosen) != 1:

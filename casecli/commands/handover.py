@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -21,6 +20,7 @@ from casecli.commands.common import (
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
+from casecli.ui import prompts
 
 contacts_app = typer.Typer(cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True)
 
@@ -75,7 +75,7 @@ def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None
     console().print(_("Removed {name}.").format(name=name))
 
 
-def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
+def _bundle_passphrase(env, passphrase_file: Path | None, new: bool):
     from casecli.ui.passphrase import MIN_LENGTH, check_new, read_secret_file
 
     if passphrase_file is not None:
@@ -89,8 +89,6 @@ def _bundle_passphrase(env, passphrase_file: Optional[Path], new: bool):
 
     if not env.interactive:
         raise InvalidInput(_("bundle passphrase: give --passphrase-file FILE (there is no terminal to ask at)"))
-    from casecli.ui import prompts
-
     if new:
         from casecli.ui.passphrase import new_passphrase
 
@@ -122,14 +120,14 @@ def register(app: typer.Typer) -> None:
     @command(app, "export")
     def export_cmd(
         ctx: typer.Context,
-        cases: Optional[list[str]] = typer.Argument(None, help=_("Case numbers to export.")),
-        to: Optional[list[str]] = typer.Option(None, "--to", help=_("A contact who may open it (repeatable).")),
+        cases: list[str] | None = typer.Argument(None, help=_("Case numbers to export.")),
+        to: list[str] | None = typer.Option(None, "--to", help=_("A contact who may open it (repeatable).")),
         output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
         everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
         handover: bool = typer.Option(False, "--handover", help=_("Transfer responsibility: your copy becomes read-only.")),
-        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help=_("For a recipient with no identity yet: protect the bundle with the passphrase in this file."), dir_okay=False),
+        passphrase_file: Path | None = typer.Option(None, "--passphrase-file", help=_("For a recipient with no identity yet: protect the bundle with the passphrase in this file."), dir_okay=False),
         use_passphrase: bool = typer.Option(False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")),
-        answers: Optional[Path] = AnswersOption,
+        answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
         """Put cases into an encrypted bundle signed by you, with a handover note.
@@ -142,11 +140,11 @@ def register(app: typer.Typer) -> None:
         """
         from rich.progress import Progress
 
-        from casecli.handover import incoming as handovers
-        from casecli.ui import wizard
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
         from casecli.handover.identity import contact
+        from casecli.handover.outgoing import export
+        from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
         if not to and passphrase_file is None and not use_passphrase:
@@ -159,7 +157,7 @@ def register(app: typer.Typer) -> None:
             count = len(cases or []) if not everything else None
             with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
                 task = progress.add_task(_("Writing the bundle"), total=count)
-                result = handovers.export(store, output, cases or [], everything, recipients, passphrase, handover, note,
+                result = export(store, output, cases or [], everything, recipients, passphrase, handover, note,
                                           lambda: progress.advance(task))
         done = _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).") if handover else \
             _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
@@ -173,8 +171,8 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help=_("The bundle file."), dir_okay=False),
         trust_sender: bool = typer.Option(False, "--trust-sender", help=_("Accept a sender who is not in your contacts (compare the fingerprint first).")),
         yes: bool = typer.Option(False, "--yes", help=_("Confirm the import without being asked.")),
-        on_conflict: Optional[str] = typer.Option(None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")),
-        passphrase_file: Optional[Path] = typer.Option(None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False),
+        on_conflict: str | None = typer.Option(None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")),
+        passphrase_file: Path | None = typer.Option(None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False),
         no_input: bool = NoInputOption,
     ) -> None:
         """Check, show and import a bundle, in one transaction.
@@ -185,82 +183,68 @@ def register(app: typer.Typer) -> None:
         Example: casecli import MX7-0042-R.bundle
         Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
         """
-        from casecli.case import duplicates
-        from casecli.handover import incoming as handovers
+        from rich.markup import escape
+
         from casecli.errors import BundleRejected, InvalidInput
+        from casecli.handover.import_plan import apply_plan, conflict_action, plan_import
 
         env = env_of(ctx, no_input)
-        choice_words = {"keep-local": "keep_local", "take-theirs": "take_theirs", "keep-both": "keep_both"}
-        if on_conflict is not None and on_conflict not in choice_words:
-            raise InvalidInput(_("--on-conflict: expected keep-local, take-theirs or keep-both"))
+        conflict_action(on_conflict)  # a wrong word is refused before the passphrase is asked
         out = console()
         with open_store(env) as store:
             with _case_progress(out, _("Checking the bundle")) as advance:
-                incoming = handovers.open_bundle(store, file, lambda: _bundle_passphrase(env, passphrase_file, new=False), advance)
-            reader = incoming.reader
-            if handovers.already_imported(store, reader.bundle_id):
+                plan = plan_import(store, file, env.today, lambda: _bundle_passphrase(env, passphrase_file, new=False),
+                                   on_conflict, advance)
+            if plan.already_imported:
                 out.print(_("{file} was imported already: nothing changed.").format(file=file.name))
                 return
-            _summary(out, incoming)
-            if incoming.known_sender is None:
-                if not trust_sender:
-                    if not env.interactive:
-                        raise BundleRejected(_("{file} comes from {sender}, who is not in your contacts (fingerprint {fingerprint}): "
-                                               "compare it with them, then use --trust-sender").format(
-                                                   file=file.name, sender=reader.sender_name, fingerprint=reader.fingerprint))
-                    from casecli.ui import prompts
-
-                    if not prompts.confirm(_("{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?").format(
-                            sender=reader.sender_name, fingerprint=reader.fingerprint), default=False):
-                        raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
-            choices = {}
-            for case in incoming.cases.values():
-                if case.decision == "diverged":
-                    out.print("[yellow]" + _("{number} was changed on both sides since you last shared it.").format(number=case.number) + "[/yellow]")
-                    for line in case.local_only:
-                        out.print("  " + _("here only:") + f"   {line}")
-                    for line in case.theirs_only:
-                        out.print("  " + _("theirs only:") + f" {line}")
-                    if on_conflict:
-                        choices[case.number] = choice_words[on_conflict]
-                    elif env.interactive:
-                        from casecli.ui import prompts
-
-                        choices[case.number] = prompts.select(_("What to do with {number}?").format(number=case.number), [
-                            (_("Keep my version (ignore theirs)"), "keep_local"),
-                            (_("Take their version (mine is replaced)"), "take_theirs"),
-                            (_("Keep both: mine stays, theirs is kept aside for review"), "keep_both")])
-                    else:
-                        raise InvalidInput(_("{number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed").format(number=case.number))
-            same_child: dict[str, list[str]] = {}
-            here = duplicates.people(store, env.today) if any(c.decision == "new" for c in incoming.cases.values()) else []
-            for case in incoming.cases.values():
-                if case.decision != "new":
-                    continue
-                matches = [m for m in duplicates.matches_for(store, case.answers, env.today, among=here) if m[0] not in incoming.cases]
-                if not matches:
-                    continue
-                numbers = ", ".join(n for n, _ in matches)
-                out.print("[yellow]" + _("{number} may be a child already registered here: {numbers}").format(number=case.number, numbers=numbers) + "[/yellow]")
-                if env.interactive:
-                    from casecli.ui import prompts
-
-                    if prompts.select(_("Is {number} the same child as {numbers}?").format(number=case.number, numbers=numbers), [
-                            (_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")]) == "same":
-                        same_child[case.number] = [n for n, _ in matches]
+            _summary(out, plan.incoming)
+            if not plan.sender_known and not trust_sender:
+                if not env.interactive:
+                    raise plan.unknown_sender()
+                reader = plan.incoming.reader
+                if not prompts.confirm(_("{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?").format(
+                        sender=escape(reader.sender_name), fingerprint=reader.fingerprint), default=False):
+                    raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
+            _ask_conflicts(out, env, plan)
+            _ask_duplicates(out, env, plan)
             if not yes:
                 if not env.interactive:
                     raise InvalidInput(_("import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
-                from casecli.ui import prompts
-
                 if not prompts.confirm(_("Import now?"), default=True):
                     raise BundleRejected(_("import cancelled; nothing was changed"))
             with _case_progress(out, _("Importing")) as advance:
-                done = handovers.apply(store, incoming, choices, same_child, advance)
-        words = {"new": _("added"), "continues": _("brought forward"), "take_theirs": _("replaced by theirs"),
-                 "keep_both": _("kept both (theirs for review)")}
-        out.print("\n".join(f"{number}: {words.get(done.get(number) or choices.get(number) or case.decision, _('unchanged (you have the same or newer)'))}"
-                            for number, case in sorted(incoming.cases.items())))
+                outcomes = apply_plan(store, plan, advance)
+        words = {"added": _("added"), "brought_forward": _("brought forward"), "replaced": _("replaced by theirs"),
+                 "kept_both": _("kept both (theirs for review)"), "unchanged": _("unchanged (you have the same or newer)")}
+        out.print("\n".join(f"{number}: {words[outcome]}" for number, outcome in outcomes.items()))
+
+
+def _ask_conflicts(out, env, plan) -> None:
+    """Show each diverged case; ask what to do where `--on-conflict` did not say."""
+    from rich.markup import escape
+
+    for case in plan.diverged:
+        out.print("[yellow]" + _("{number} was changed on both sides since you last shared it.").format(number=case.number) + "[/yellow]")
+        out.print("\n".join(["  " + _("here only:") + "   " + escape(line) for line in case.local_only]
+                            + ["  " + _("theirs only:") + " " + escape(line) for line in case.theirs_only]))
+    if not env.interactive:
+        plan.require_decided()
+    for number in plan.undecided:
+        plan.choices[number] = prompts.select(_("What to do with {number}?").format(number=number), [
+            (_("Keep my version (ignore theirs)"), "keep_local"),
+            (_("Take their version (mine is replaced)"), "take_theirs"),
+            (_("Keep both: mine stays, theirs is kept aside for review"), "keep_both")])
+
+
+def _ask_duplicates(out, env, plan) -> None:
+    """Say which new cases may be children registered here already; ask whether they are the same."""
+    for number, matches in plan.possible_duplicates.items():
+        numbers = ", ".join(matches)
+        out.print("[yellow]" + _("{number} may be a child already registered here: {numbers}").format(number=number, numbers=numbers) + "[/yellow]")
+        if env.interactive and prompts.select(_("Is {number} the same child as {numbers}?").format(number=number, numbers=numbers), [
+                (_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")]) == "same":
+            plan.same_child[number] = matches
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,13 +17,14 @@ from casecli.commands.common import (
 from casecli.i18n import _
 from casecli.ui.setup import create
 
+
 def register(app: typer.Typer) -> None:
     @command(app, "init")
     def init_cmd(
         ctx: typer.Context,
-        answers: Optional[Path] = AnswersOption,
+        answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
-        agency_key: Optional[str] = typer.Option(
+        agency_key: str | None = typer.Option(
             None, "--agency-key", help=_("Your agency's recovery public key (casecli-agency1:…), if it has one.")
         ),
     ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -36,15 +35,15 @@ def agency_new(
 
     Example: casecli agency-key new --output agency-recovery.key
     """
-    from casecli.protection import keys
     from casecli.errors import InvalidInput
+    from casecli.protection import keys
+    from casecli.store import sealing
     from casecli.ui.passphrase import (
         AGENCY_PASSPHRASE_ENV,
         AGENCY_PASSPHRASE_FILE_ENV,
         kdf_memory,
         new_passphrase,
     )
-    from casecli.store import sealing
 
     env = env_of(ctx)
     if output.exists():
@@ -64,8 +63,8 @@ def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help=_(
     Example: casecli agency-key add casecli-agency1:3q2+7w…
     """
     from casecli.protection import keys
-    from casecli.ui.passphrase import read_passphrase
     from casecli.store import sealing
+    from casecli.ui.passphrase import read_passphrase
 
     env = env_of(ctx)
     public = sealing.parse_public(public_key)
@@ -129,9 +128,9 @@ def register(app: typer.Typer) -> None:
     @command(app, "recover")
     def recover_cmd(
         ctx: typer.Context,
-        code_file: Optional[Path] = typer.Option(None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False),
-        agency_request: Optional[Path] = typer.Option(None, "--agency-request", help=_("Start a recovery through the agency key: write a request file."), dir_okay=False),
-        agency_response: Optional[Path] = typer.Option(None, "--agency-response", help=_("Finish it with the response file from the agency's key holder."), dir_okay=False),
+        code_file: Path | None = typer.Option(None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False),
+        agency_request: Path | None = typer.Option(None, "--agency-request", help=_("Start a recovery through the agency key: write a request file."), dir_okay=False),
+        agency_response: Path | None = typer.Option(None, "--agency-response", help=_("Finish it with the response file from the agency's key holder."), dir_okay=False),
     ) -> None:
         """Open the store without the passphrase, and set a new one.
 
@@ -141,10 +140,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli recover
         Example: casecli recover --agency-request request.json   (then)   casecli recover --agency-response response.json
         """
-        from casecli.protection import keys
-        from casecli.ui import prompts
-        from casecli.protection import recovery
         from casecli.errors import InvalidInput
+        from casecli.protection import keys, recovery
+        from casecli.ui import prompts
         from casecli.ui.passphrase import (
             kdf_memory,
             read_secret_file,
@@ -186,8 +184,8 @@ def register(app: typer.Typer) -> None:
         Example: casecli rekey
         """
         from casecli.protection import keys
-        from casecli.ui.setup import show_recovery_code
         from casecli.ui.passphrase import kdf_memory, read_passphrase
+        from casecli.ui.setup import show_recovery_code
 
         env = env_of(ctx)
         keys.load_keys(env.store_path)

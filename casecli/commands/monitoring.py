@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -28,7 +27,7 @@ visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."
 item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)
 
 
-def _date(value: Optional[str], today: dt.date, option: str) -> dt.date:
+def _date(value: str | None, today: dt.date, option: str) -> dt.date:
     from casecli.errors import InvalidInput
 
     if value is None:
@@ -40,17 +39,17 @@ def _date(value: Optional[str], today: dt.date, option: str) -> dt.date:
 
 
 @command(referral_app, "add")
-def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
     """Refer the child to another agency, recording consent and what was shared.
 
     A referral can be made before the plan exists when a need is urgent.
 
     Example: casecli referral add MX7-0042-R
     """
-    from casecli.ui import wizard
+    from casecli.case.implementation import add_referral
     from casecli.case.lookup import resolve
     from casecli.forms import load_form
-    from casecli.case.implementation import add_referral
+    from casecli.ui import wizard
 
     env = env_of(ctx, no_input)
     with open_store(env) as store:
@@ -65,7 +64,7 @@ def referral_update(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help=_("The referral id, e.g. R-4KXQM.")),
     status: str = typer.Option(..., "--status", help=_("pending, accepted, declined, completed or no_response.")),
-    date: Optional[str] = typer.Option(None, "--date", help=_("When it changed (YYYY-MM-DD; default today).")),
+    date: str | None = typer.Option(None, "--date", help=_("When it changed (YYYY-MM-DD; default today).")),
     note: str = typer.Option("", "--note", help=_("A short note.")),
 ) -> None:
     """Record a referral's new status.
@@ -81,13 +80,13 @@ def referral_update(
 
 
 @command(referral_app, "list")
-def referral_list(ctx: typer.Context, case: Optional[str] = typer.Argument(None, help=_("Only this case.")), as_json: bool = JsonOption) -> None:
+def referral_list(ctx: typer.Context, case: str | None = typer.Argument(None, help=_("Only this case.")), as_json: bool = JsonOption) -> None:
     """List referrals and their status; those waiting too long are flagged.
 
     Example: casecli referral list MX7-0042-R
     """
-    from casecli.case.lookup import resolve
     from casecli.case.implementation import referrals_of
+    from casecli.case.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -111,7 +110,7 @@ def item_done(
     case: str = CaseArgument,
     item: str = typer.Argument(..., help=_("The item id (see `casecli plan show` or `casecli show --json`).")),
     status: str = typer.Option("done", "--status", help=_("done, partly or not_done.")),
-    date: Optional[str] = typer.Option(None, "--date", help=_("YYYY-MM-DD (default today).")),
+    date: str | None = typer.Option(None, "--date", help=_("YYYY-MM-DD (default today).")),
     note: str = typer.Option("", "--note"),
 ) -> None:
     """Mark a plan item done, partly done or not done.
@@ -132,8 +131,8 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
 
     if given or not env.interactive:
         return check_items(store, number, given, env.today)
-    from casecli.ui import prompts
     from casecli.forms import load_form
+    from casecli.ui import prompts
 
     form = load_form("plan-item-check")
     items = {}
@@ -141,7 +140,9 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
     if open_:
         out.print("[bold]" + _("The plan's open items") + "[/bold]")
     for item in open_:
-        out.print(f"[bold]{_(item['kind']).capitalize()}:[/bold] {item['title']} " + _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—"))
+        kind_name = item["kind"]  # a plan item kind, translated as data (plan.ITEM_NAMES)
+        kind = _(kind_name).capitalize()
+        out.print(f"[bold]{kind}:[/bold] {item['title']} " + _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—"))
         status = prompts.ask_field(form.field("status"), None, env.today, env.lang)
         note = prompts.ask_field(form.field("note"), None, env.today, env.lang)
         items[item["id"]] = {"status": status, **({"note": note} if note else {})}
@@ -149,17 +150,17 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
 
 
 @command(visit_app, "add")
-def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
     """Record a monitoring visit, walking the plan's open items; the next visit follows the plan's frequency.
 
     Answers file: the visit form's fields plus "items": {item id: {"status": "done|partly|not_done|not_yet", "note": "…"}}.
 
     Example: casecli visit add MX7-0042-R
     """
-    from casecli.ui import wizard
+    from casecli.case.monitoring import record_visit, visit_frequency
     from casecli.case.view import get_case
     from casecli.forms import load_form
-    from casecli.case.monitoring import record_visit, visit_frequency
+    from casecli.ui import wizard
 
     env = env_of(ctx, no_input)
     given = answers_from(answers)
@@ -213,17 +214,17 @@ def register(app: typer.Typer) -> None:
     plan_app.add_typer(item_app, name="item")
 
     @command(app, "review")
-    def review_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+    def review_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
         """A formal review: progress on each plan item, the child's views, and a decision.
 
         Deciding "revise" opens the plan editor; "close" goes on to the closure.
 
         Example: casecli review MX7-0042-R
         """
-        from casecli.ui import wizard
         from casecli.case.lookup import resolve
-        from casecli.forms import load_form
         from casecli.case.monitoring import record_review
+        from casecli.forms import load_form
+        from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
         given = answers_from(answers)
@@ -249,16 +250,15 @@ def register(app: typer.Typer) -> None:
                 out.print(_("Next: close the case with `casecli close {number}`.").format(number=number))
 
     @command(app, "close")
-    def close_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Optional[Path] = AnswersOption, no_input: bool = NoInputOption) -> None:
+    def close_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
         """Close a case with a standard reason and the checks that reason needs; it becomes read-only.
 
         Example: casecli close MX7-0042-R
         """
-        from casecli.ui import wizard
-        from casecli.case.lookup import resolve
         from casecli.case.closure import close_case
-        from casecli.case.lookup import require_open
+        from casecli.case.lookup import require_open, resolve
         from casecli.forms import load_form
+        from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
         with open_store(env) as store:
@@ -287,7 +287,7 @@ def register(app: typer.Typer) -> None:
     @command(app, "agenda")
     def agenda_cmd(
         ctx: typer.Context,
-        days: Optional[int] = typer.Option(None, "--days", min=0, max=365, help=_("Also what falls due within this many days (default: the agency setting, 7).")),
+        days: int | None = typer.Option(None, "--days", min=0, max=365, help=_("Also what falls due within this many days (default: the agency setting, 7).")),
         as_json: bool = JsonOption,
     ) -> None:
         """Everything due or overdue across your open cases, most urgent first, with the command that resolves it.

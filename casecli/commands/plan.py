@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,7 +28,7 @@ plan_app = typer.Typer(cls=CaseCliGroup, help=_("The Care and Protection Plan: e
 def edit_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
-    answers: Optional[Path] = AnswersOption,
+    answers: Path | None = AnswersOption,
     no_input: bool = NoInputOption,
     activate: bool = typer.Option(False, "--activate", help=_("Activate the saved version (refused if incomplete).")),
 ) -> None:
@@ -64,7 +63,8 @@ def edit_cmd(
             from casecli.ui import plan_editor
 
             needs = latest_needs(store, number)
-            review = lambda draft: _review(store, number, draft, env, out)  # noqa: E731
+            def review(draft):
+                return _review(store, number, draft, env, out)
             plan, activate = plan_editor.edit(plans.normalise(plan, env.today), env, number, needs, out, review)
         elif not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
@@ -190,8 +190,9 @@ def diff_cmd(
     out = console()
     if not changes:
         out.print(_("No differences."))
+    header = _("header")
     for field, change in changes.get("header", {}).items():
-        out.print(f"{_('header')} {field}: {change['old']!s} → {change['new']!s}")
+        out.print(f"{header} {field}: {change['old']!s} → {change['new']!s}")
     for key in plans.ITEM_FORMS:
         part = changes.get(key, {})
         for item in part.get("added", []):
@@ -209,11 +210,11 @@ def diff_cmd(
 def show_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
-    version: Optional[int] = typer.Option(None, "--version", help=_("A given version (default: the latest).")),
-    fmt: Optional[str] = typer.Option(None, "--format", help=_("markdown or html, for printing (default: a terminal view).")),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False),
+    version: int | None = typer.Option(None, "--version", help=_("A given version (default: the latest).")),
+    fmt: str | None = typer.Option(None, "--format", help=_("markdown or html, for printing (default: a terminal view).")),
+    output: Path | None = typer.Option(None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False),
     redact: bool = typer.Option(False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")),
-    doc_lang: Optional[str] = typer.Option(None, "--lang", help=_("The document's language (en or es), whatever the interface's.")),
+    doc_lang: str | None = typer.Option(None, "--lang", help=_("The document's language (en or es), whatever the interface's.")),
 ) -> None:
     """Render the plan as a document with signature lines for the worker and the child.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -26,8 +25,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli log MX7-0042-R
         """
-        from casecli.case.lookup import resolve
         from casecli.case.history import case_history, describe
+        from casecli.case.lookup import resolve
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -92,8 +91,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli restore /media/usb/casecli-2026-11-23.db
         """
-        from casecli.protection.backup import restore
         from casecli.errors import InvalidInput
+        from casecli.protection.backup import restore
         from casecli.ui.passphrase import read_passphrase
 
         env = env_of(ctx)
@@ -113,7 +112,7 @@ def register(app: typer.Typer) -> None:
     @command(app, "purge")
     def purge_cmd(
         ctx: typer.Context,
-        case: Optional[str] = typer.Argument(None, help=_("One case to remove early (with --now and --reason).")),
+        case: str | None = typer.Argument(None, help=_("One case to remove early (with --now and --reason).")),
         now: bool = typer.Option(False, "--now", help=_("Remove this case now, before its retention date.")),
         reason: str = typer.Option("", "--reason", help=_("Why (recorded in the tombstone).")),
         yes: bool = typer.Option(False, "--yes", help=_("Delete without being asked.")),

@@ -45,7 +45,7 @@ class Identity:
         return PREFIX + base64.urlsafe_b64encode(body).decode().rstrip("=")
 
     @classmethod
-    def parse(cls, text: str) -> "Identity":
+    def parse(cls, text: str) -> Identity:
         text = "".join(text.split())
         if not text.startswith(PREFIX):
             raise InvalidInput(_("identity: expected a line starting with {prefix} (from `casecli identity`)").format(prefix=PREFIX))

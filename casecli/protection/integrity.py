@@ -15,6 +15,7 @@ from casecli.case.signatures import handover_message
 from casecli.i18n import _
 from casecli.store.db import Store
 
+
 def check_chain(rows: list[tuple]) -> tuple[int, str] | None:
     """The first broken link of one case's events (seq, why), or None."""
     from cryptography.exceptions import InvalidSignature

@@ -37,7 +37,7 @@ STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY = 128
 
 
 def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def connect(path: Path, data_key: bytes, memory_security: bool = True):
@@ -125,7 +125,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -82,7 +82,7 @@ class Slot:
         return f"{FORMAT}/{VERSION}\n{store_id}\n{text}".encode()
 
     @classmethod
-    def seal(cls, kind: str, kek: bytes, data_key: bytes, store_id: str, params: dict) -> "Slot":
+    def seal(cls, kind: str, kek: bytes, data_key: bytes, store_id: str, params: dict) -> Slot:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         slot = cls(kind=kind, kdf=params, nonce="", wrapped="")
@@ -92,11 +92,11 @@ class Slot:
         return slot
 
     @classmethod
-    def wrap(cls, kind: str, secret: bytes, data_key: bytes, store_id: str, params: dict) -> "Slot":
+    def wrap(cls, kind: str, secret: bytes, data_key: bytes, store_id: str, params: dict) -> Slot:
         return cls.seal(kind, derive(secret, params), data_key, store_id, params)
 
     @classmethod
-    def wrap_for_agency(cls, public_key: bytes, data_key: bytes, store_id: str) -> "Slot":
+    def wrap_for_agency(cls, public_key: bytes, data_key: bytes, store_id: str) -> Slot:
         """A slot only the holder of the agency's private key can open (X25519, then HKDF)."""
         from casecli.store.sealing import ephemeral_agreement
 
@@ -127,7 +127,7 @@ class KeyFile:
     slots: list[Slot] = field(default_factory=list)
 
     @classmethod
-    def new(cls) -> tuple["KeyFile", bytes]:
+    def new(cls) -> tuple[KeyFile, bytes]:
         return cls(store_id=secrets.token_hex(16)), secrets.token_bytes(DATA_KEY_BYTES)
 
     def add(self, kind: str, secret: bytes, data_key: bytes, params: dict) -> None:
@@ -166,7 +166,7 @@ class KeyFile:
         write_private_atomic(path, self.to_bytes())
 
     @classmethod
-    def load(cls, path: Path, store_path: Path) -> "KeyFile":
+    def load(cls, path: Path, store_path: Path) -> KeyFile:
         try:
             doc = json.loads(path.read_bytes())
         except FileNotFoundError:

@@ -339,7 +339,7 @@ def _new_identity(conn) -> None:
     from casecli.store.sealing import new_key_pairs
 
     encryption, signing = new_key_pairs()
-    created = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute(
         "INSERT INTO identity (id, encryption_key, signing_key, created_at) VALUES (1, ?, ?, ?)",
         (encryption, signing, created),

@@ -7,7 +7,7 @@ Importing this module loads SQLModel (and pydantic): only write paths do, never 
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from sqlmodel import Field, SQLModel
 
@@ -19,9 +19,9 @@ class CaseRow(SQLModel):
     answers: str
     child_name: str = Field(min_length=1)
     search_text: str
-    sex: Optional[str] = None
-    date_of_birth: Optional[str] = None
-    age_estimate: Optional[int] = Field(default=None, ge=0, le=17)
+    sex: str | None = None
+    date_of_birth: str | None = None
+    age_estimate: int | None = Field(default=None, ge=0, le=17)
     risk: Literal["high", "medium", "low"]
     status: Literal["open", "closed", "transferred", "copy"] = "open"
     case_worker: str = Field(min_length=1)
@@ -30,10 +30,10 @@ class CaseRow(SQLModel):
     updated_at: str
     incomplete: bool = False
     demo: bool = False
-    assessment_due: Optional[str] = None
-    plan_due: Optional[str] = None
+    assessment_due: str | None = None
+    plan_due: str | None = None
     stage: str = "registered"
-    next_due: Optional[str] = None
+    next_due: str | None = None
 
 
 class EventRow(SQLModel):
@@ -56,7 +56,7 @@ def table_model(conn, table: str) -> type[SQLModel]:
     for _cid, name, declared, notnull, default, _pk in conn.execute(f"PRAGMA table_info({table})"):
         kind = {"INTEGER": StrictInt, "TEXT": StrictStr, "REAL": StrictFloat}.get(declared.upper(), StrictStr)
         optional = not notnull or default is not None
-        fields[name] = (Optional[kind] if optional else kind, None if optional else ...)
+        fields[name] = (kind | None if optional else kind, None if optional else ...)
     return create_model(f"{table}_row", __base__=StrictRow, **fields)
 
 

@@ -47,8 +47,8 @@ def read_passphrase(
     if not env.interactive:
         raise _unavailable(file_var, value_var)
     from casecli import messages
-    from casecli.ui import prompts
     from casecli.i18n import _
+    from casecli.ui import prompts
 
     return prompts.password(f"{message or _(messages.STORE_PASSPHRASE)}:")
 

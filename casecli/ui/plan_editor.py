@@ -7,11 +7,11 @@ from __future__ import annotations
 import copy
 
 from casecli.case import plan as plans
-from casecli.ui import prompts
 from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form
 from casecli.i18n import _
+from casecli.ui import prompts
 from casecli.ui.wizard import ask_all
 
 
@@ -67,9 +67,8 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
                     console.print(f"  • {line}")
                 continue
             return plan, action == "activate"
-        elif action == "discard":
-            if prompts.confirm(_("Discard every change made in this session?"), default=False):
-                raise Cancelled(_("Discarded: the plan was not changed."))
+        elif action == "discard" and prompts.confirm(_("Discard every change made in this session?"), default=False):
+            raise Cancelled(_("Discarded: the plan was not changed."))
 
 
 def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dict:

@@ -7,8 +7,9 @@ import sys
 from typing import Any
 
 from casecli.case.history import describe
-from casecli.i18n import _, format_date
 from casecli.forms.labels import answer, label, need
+from casecli.i18n import _, format_date
+
 
 def console(stderr: bool = False):
     from rich.console import Console

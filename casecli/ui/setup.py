@@ -13,13 +13,13 @@ RECOVERY_WARNING = messages.RECOVERY_WARNING
 
 def create(env: Env, given: dict, agency_key: str | None = None):
     """Collect the profile and a passphrase, then create the store and show the recovery code; returns the open store."""
-    from casecli.protection import recovery
-    from casecli.ui import wizard
     from casecli.errors import StoreExists
     from casecli.forms import load_form
-    from casecli.ui.passphrase import kdf_memory, new_passphrase
+    from casecli.protection import recovery
     from casecli.store import sealing
     from casecli.store.db import create_store
+    from casecli.ui import wizard
+    from casecli.ui.passphrase import kdf_memory, new_passphrase
 
     if env.store_path.exists():
         raise StoreExists(_("a store already exists at {path}").format(path=env.store_path))

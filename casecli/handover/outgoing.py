@@ -1,0 +1,89 @@
+"""Export: cases out to a colleague as a bundle; with a handover, the local copy becomes read-only
+in the same transaction, and each case's history records the handover, signed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from casecli.case.history import append_event
+from casecli.case.signatures import sign_handover
+from casecli.case.tables import CASE_TABLES, rows_of
+from casecli.errors import InvalidInput
+from casecli.handover import identity as identities
+from casecli.handover.bundle import BundleWriter, PayloadWriter
+from casecli.i18n import _
+from casecli.store.db import Store, utc_now
+from casecli.store.migrations import RECORDS_VERSION
+
+
+def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[str]:
+    from casecli.case.lookup import resolve
+
+    if everything:
+        me = store.profile()["name"]
+        return [n for (n,) in store.conn.execute(
+            "SELECT case_number FROM cases WHERE status = 'open' AND case_worker = ? ORDER BY case_number", (me,))]
+    if not numbers:
+        raise InvalidInput(_("export: name one or more cases, or --all"))
+    return list(dict.fromkeys(resolve(store, n) for n in numbers))
+
+
+def export(store: Store, output: Path, numbers: list[str], everything: bool, recipients: list[identities.Identity],
+           passphrase: str | None, handover: bool, note: dict, progress=None, kdf: dict | None = None) -> dict:
+    """Write the bundle; with `handover`, the local cases become read-only in the same transaction."""
+    from casecli.case.lookup import require_open
+
+    chosen = _cases_to_send(store, numbers, everything)
+    if not chosen:
+        raise InvalidInput(_("export: no open case of yours to export"))
+    if output.exists():
+        raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
+    output.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
+    me = identities.own(store)
+    _encryption_private, signing_private = identities.private_keys(store)
+    sender = {"name": me.name, "agency": me.agency,
+              "encryption_public": _b64(me.encryption_public), "signing_public": _b64(me.signing_public)}
+    targets = [(r.encryption_public, r.fingerprint) for r in recipients]
+    writer = BundleWriter(output, sender, signing_private, targets, passphrase, kdf, created=utc_now())
+    to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or _("a passphrase holder")
+    written = False
+    try:
+        with store.transaction():
+            if handover:
+                for number in chosen:
+                    require_open(store, number)
+                    store.conn.execute("UPDATE cases SET status = 'transferred', updated_at = ? WHERE case_number = ?", (utc_now(), number))
+                    seq, prev = store.conn.execute(
+                        "SELECT seq + 1, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (number,)).fetchone()
+                    signed = sign_handover(signing_private, me.signing_public, number, seq, prev, writer.bundle_id)
+                    append_event(store, number, me.name, "handover", f"Handed over to {to}",
+                                 {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note, **signed})
+            payload = PayloadWriter(writer)
+            payload.record({"t": "bundle", "r": {"schema": RECORDS_VERSION, "handover": handover, "note": note,
+                                                "cases": chosen, "case_worker": me.name}})
+            for number in chosen:
+                for table, sql in CASE_TABLES:
+                    for row in rows_of(store, sql, number):
+                        payload.record({"t": table, "c": number, "r": row})
+                if progress is not None:
+                    progress()
+            store.conn.execute(
+                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'sent', ?, ?, ?, ?)",
+                (writer.bundle_id, to, int(handover), json.dumps(chosen), utc_now()),
+            )
+            payload.close()  # the file is in place only if everything above succeeded
+            written = True
+    except BaseException:
+        if written:  # the commit failed after the file was moved into place: no half handover
+            output.unlink(missing_ok=True)
+        else:
+            writer.abort()
+        raise
+    return {"bundle_id": writer.bundle_id, "cases": chosen, "handover": handover, "to": to, "output": str(output)}
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
