@@ -102,14 +102,24 @@ def main() -> None:
         env = dict(os.environ, CASECLI_PASSPHRASE=PASSPHRASE, CASECLI_STORE=str(store), CI="true", NO_COLOR="1")
         env.pop("CASECLI_KDF_MEMORY_KIB", None)  # the real key derivation cost, as a worker has it
         start = time.perf_counter()
-        subprocess.run([py, "-m", "casecli", "--store", str(store), "demo", "--cases", str(args.cases), "--seed", "1"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(store), "demo", "--cases", str(args.cases), "--seed", "1"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print(f"built a store of {args.cases} fictional cases in {time.perf_counter() - start:.1f} s")
-        listing = json.loads(subprocess.run([py, "-m", "casecli", "list", "--json"], env=env, check=True,
-                                            capture_output=True, text=True).stdout)
+        listing = json.loads(
+            subprocess.run(
+                [py, "-m", "casecli", "list", "--json"], env=env, check=True, capture_output=True, text=True
+            ).stdout
+        )
         number = listing[len(listing) // 2]["case_number"]
-        agenda_items = json.loads(subprocess.run([py, "-m", "casecli", "agenda", "--json"], env=env, check=True,
-                                                 capture_output=True, text=True).stdout)
+        agenda_items = json.loads(
+            subprocess.run(
+                [py, "-m", "casecli", "agenda", "--json"], env=env, check=True, capture_output=True, text=True
+            ).stdout
+        )
         print(f"the agenda of this caseload holds {len(agenda_items)} items due within 7 days or overdue")
         (folder / "minimal_typer.py").write_text(MINIMAL_TYPER)
         (folder / "raw_read.py").write_text(RAW_READ)
@@ -117,10 +127,34 @@ def main() -> None:
 
         interpreter = timed([py, "-c", "pass"], env, args.runs)
         rows = [
-            ("casecli --help", [py, "-m", "casecli", "--help"], "minimal typer --help", [py, str(folder / "minimal_typer.py"), "--help"], 1.5),
-            ("casecli list --json", [py, "-m", "casecli", "list", "--json"], "raw sqlcipher3 list", raw + ["list", "-"], 2.0),
-            ("casecli show --json", [py, "-m", "casecli", "show", number, "--json"], "raw sqlcipher3 show", raw + ["show", number], 2.0),
-            ("casecli agenda --json", [py, "-m", "casecli", "agenda", "--json"], "raw sqlcipher3 agenda", raw + ["agenda", "-"], 2.0),
+            (
+                "casecli --help",
+                [py, "-m", "casecli", "--help"],
+                "minimal typer --help",
+                [py, str(folder / "minimal_typer.py"), "--help"],
+                1.5,
+            ),
+            (
+                "casecli list --json",
+                [py, "-m", "casecli", "list", "--json"],
+                "raw sqlcipher3 list",
+                raw + ["list", "-"],
+                2.0,
+            ),
+            (
+                "casecli show --json",
+                [py, "-m", "casecli", "show", number, "--json"],
+                "raw sqlcipher3 show",
+                raw + ["show", number],
+                2.0,
+            ),
+            (
+                "casecli agenda --json",
+                [py, "-m", "casecli", "agenda", "--json"],
+                "raw sqlcipher3 agenda",
+                raw + ["agenda", "-"],
+                2.0,
+            ),
         ]
         print(f"bare interpreter start-up: {interpreter * 1000:.0f} ms (median of {args.runs})")
         print(f"{'measured':24} {'ms':>7}   {'floor':24} {'ms':>7}   {'ratio':>6}  target")
@@ -128,14 +162,23 @@ def main() -> None:
             value, floor = timed(cmd, env, args.runs), timed(floor_cmd, env, args.runs)
             ratio = value / floor
             verdict = "ok" if ratio <= target else "OVER"
-            print(f"{name:24} {value * 1000:7.0f}   {floor_name:24} {floor * 1000:7.0f}   {ratio:6.2f}  <= {target} {verdict}")
+            print(
+                f"{name:24} {value * 1000:7.0f}   {floor_name:24} {floor * 1000:7.0f}   {ratio:6.2f}  <= {target} {verdict}"
+            )
 
         # passwd re-wraps the data key: the store's size must not matter.
         empty = folder / "empty.db"
-        subprocess.run([py, "-m", "casecli", "--store", str(empty), "demo", "--cases", "1"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(empty), "demo", "--cases", "1"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         full_time, empty_time = passwd_time(py, store, env, args.runs), passwd_time(py, empty, env, args.runs)
         ratio = full_time / empty_time
-        print(f"{'casecli passwd (full)':24} {full_time * 1000:7.0f}   {'casecli passwd (1 case)':24} {empty_time * 1000:7.0f}   {ratio:6.2f}  <= 1.2 {'ok' if ratio <= 1.2 else 'OVER'}")
+        print(
+            f"{'casecli passwd (full)':24} {full_time * 1000:7.0f}   {'casecli passwd (1 case)':24} {empty_time * 1000:7.0f}   {ratio:6.2f}  <= 1.2 {'ok' if ratio <= 1.2 else 'OVER'}"
+        )
 
 
 def passwd_time(py: str, store: Path, env: dict, runs: int) -> float:
@@ -146,10 +189,17 @@ def passwd_time(py: str, store: Path, env: dict, runs: int) -> float:
         old, new = (PASSPHRASE, other) if i % 2 == 0 else (other, PASSPHRASE)
         run_env = dict(env, CASECLI_PASSPHRASE=old, CASECLI_NEW_PASSPHRASE=new)
         start = time.perf_counter()
-        subprocess.run([py, "-m", "casecli", "--store", str(store), "passwd"], env=run_env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(store), "passwd"], env=run_env, check=True, stdout=subprocess.DEVNULL
+        )
         samples.append(time.perf_counter() - start)
     if runs % 2:  # leave the store with the passphrase the other timings use
-        subprocess.run([py, "-m", "casecli", "--store", str(store), "passwd"], env=dict(env, CASECLI_PASSPHRASE=other, CASECLI_NEW_PASSPHRASE=PASSPHRASE), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(store), "passwd"],
+            env=dict(env, CASECLI_PASSPHRASE=other, CASECLI_NEW_PASSPHRASE=PASSPHRASE),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return statistics.median(samples)
 
 

@@ -55,7 +55,14 @@ def run(cmd: list[str], env: dict) -> tuple[float, int]:
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     start = time.perf_counter()
     if gnu_time:
-        done = subprocess.run([gnu_time, "-f", "%M", *cmd], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [gnu_time, "-f", "%M", *cmd],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1])
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start, 0
@@ -79,19 +86,68 @@ def main() -> None:
         env.pop("CASECLI_KDF_MEMORY_KIB", None)
         for store, name, prefix in ((ana, "Ana", "MX7"), (luis, "Luis", "GT2")):
             answers = folder / f"{name}.json"
-            answers.write_text(json.dumps({"name": name, "agency": "Bench", "role": "social_worker", "case_number_prefix": prefix}))
-            subprocess.run([py, "-m", "casecli", "--store", str(store), "init", "--answers", str(answers)], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([py, "-m", "casecli", "--store", str(ana), "demo", "--cases", str(args.cases), "--seed", "3", "--into-real-store"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+            answers.write_text(
+                json.dumps({"name": name, "agency": "Bench", "role": "social_worker", "case_number_prefix": prefix})
+            )
+            subprocess.run(
+                [py, "-m", "casecli", "--store", str(store), "init", "--answers", str(answers)],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        subprocess.run(
+            [
+                py,
+                "-m",
+                "casecli",
+                "--store",
+                str(ana),
+                "demo",
+                "--cases",
+                str(args.cases),
+                "--seed",
+                "3",
+                "--into-real-store",
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
         def line(store):
-            return subprocess.run([py, "-m", "casecli", "--store", str(store), "identity"], env=env, check=True,
-                                                    capture_output=True, text=True).stdout.strip()
-        subprocess.run([py, "-m", "casecli", "--store", str(ana), "contacts", "add", "luis", line(luis)], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([py, "-m", "casecli", "--store", str(luis), "contacts", "add", "ana", line(ana)], env=env, check=True, stdout=subprocess.DEVNULL)
+            return subprocess.run(
+                [py, "-m", "casecli", "--store", str(store), "identity"],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(ana), "contacts", "add", "luis", line(luis)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(luis), "contacts", "add", "ana", line(ana)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         note = folder / "note.json"
         note.write_text(json.dumps({"key_concerns": "benchmark", "child_told": "benchmark"}))
-        open_cases = len(json.loads(subprocess.run([py, "-m", "casecli", "--store", str(ana), "list", "--status", "open", "--json"],
-                                                   env=env, check=True, capture_output=True, text=True).stdout))
+        open_cases = len(
+            json.loads(
+                subprocess.run(
+                    [py, "-m", "casecli", "--store", str(ana), "list", "--status", "open", "--json"],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+        )
         floor_script = folder / "floor.py"
         floor_script.write_text(FLOOR)
         fresh = folder / "luis-fresh"
@@ -100,30 +156,74 @@ def main() -> None:
         for i in range(args.runs):
             floors.append(run([py, str(floor_script), str(ana), PASSPHRASE, str(folder / "plain.jsonl.z")], env))
             bundle = folder / f"all{i}.bundle"
-            exports.append(run([py, "-m", "casecli", "--store", str(ana), "export", "--all", "--to", "luis",
-                                "--output", str(bundle), "--answers", str(note)], env))
+            exports.append(
+                run(
+                    [
+                        py,
+                        "-m",
+                        "casecli",
+                        "--store",
+                        str(ana),
+                        "export",
+                        "--all",
+                        "--to",
+                        "luis",
+                        "--output",
+                        str(bundle),
+                        "--answers",
+                        str(note),
+                    ],
+                    env,
+                )
+            )
             shutil.rmtree(luis.parent)
             shutil.copytree(fresh, luis.parent)
             imports.append(run([py, "-m", "casecli", "--store", str(luis), "import", str(bundle), "--yes"], env))
-        (floor_time, floor_mem), (export_time, export_mem), (import_time, import_mem) = (median(r) for r in (floors, exports, imports))
+        (floor_time, floor_mem), (export_time, export_mem), (import_time, import_mem) = (
+            median(r) for r in (floors, exports, imports)
+        )
         size = bundle.stat().st_size
         plain = (folder / "plain.jsonl.z").stat().st_size
         ratio = (export_time + import_time) / floor_time
         print(f"median of {args.runs} run(s)")
-        print(f"{open_cases} open cases of {args.cases}; bundle {size / 1e6:.1f} MB (plaintext JSON, same compression: {plain / 1e6:.1f} MB)")
-        print(f"export {export_time:.2f} s, peak {export_mem / 1024:.0f} MiB; import {import_time:.2f} s, peak {import_mem / 1024:.0f} MiB")
-        print(f"floor (write + read the same records as compressed JSON) {floor_time:.2f} s, peak {floor_mem / 1024:.0f} MiB")
+        print(
+            f"{open_cases} open cases of {args.cases}; bundle {size / 1e6:.1f} MB (plaintext JSON, same compression: {plain / 1e6:.1f} MB)"
+        )
+        print(
+            f"export {export_time:.2f} s, peak {export_mem / 1024:.0f} MiB; import {import_time:.2f} s, peak {import_mem / 1024:.0f} MiB"
+        )
+        print(
+            f"floor (write + read the same records as compressed JSON) {floor_time:.2f} s, peak {floor_mem / 1024:.0f} MiB"
+        )
         print(f"ratio (export + import) / floor: {ratio:.2f}  target <= 3 {'ok' if ratio <= 3 else 'OVER'}")
 
         # The same import into a store that holds a caseload already: every new case is checked
         # against every child registered there (possible duplicates), which must not grow as N x M.
         shutil.rmtree(luis.parent)
         shutil.copytree(fresh, luis.parent)
-        subprocess.run([py, "-m", "casecli", "--store", str(luis), "demo", "--cases", str(args.cases), "--seed", "4", "--into-real-store"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                py,
+                "-m",
+                "casecli",
+                "--store",
+                str(luis),
+                "demo",
+                "--cases",
+                str(args.cases),
+                "--seed",
+                "4",
+                "--into-real-store",
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         busy_time, busy_mem = run([py, "-m", "casecli", "--store", str(luis), "import", str(bundle), "--yes"], env)
-        print(f"import into a store already holding {args.cases} cases: {busy_time:.2f} s ({busy_time / import_time:.2f}x the import "
-              f"into an empty one), peak {busy_mem / 1024:.0f} MiB")
+        print(
+            f"import into a store already holding {args.cases} cases: {busy_time:.2f} s ({busy_time / import_time:.2f}x the import "
+            f"into an empty one), peak {busy_mem / 1024:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -63,10 +63,14 @@ def parse(text: str) -> str:
     match = NUMBER_RE.match(number)
     if not match:
         if re.fullmatch(r"[A-Z0-9-]{1,20}", number) and re.search(r"\d", text):  # a mistyped number: say it back
-            raise InvalidCaseNumber(_("case number {text}: expected PREFIX-NNNN-C, e.g. MX7-0042-R").format(text=repr(text.strip())))
+            raise InvalidCaseNumber(
+                _("case number {text}: expected PREFIX-NNNN-C, e.g. MX7-0042-R").format(text=repr(text.strip()))
+            )
         # Anything else may be a child's name typed in the wrong place: never repeat it.
         raise InvalidCaseNumber(_("case number: expected PREFIX-NNNN-C, e.g. MX7-0042-R (a case number, not a name)"))
     prefix, digits, check = match.groups()
     if check_character(prefix + digits, len(prefix)) != check:
-        raise InvalidCaseNumber(_("case number {number}: the check character does not match (a typo?)").format(number=number))
+        raise InvalidCaseNumber(
+            _("case number {number}: the check character does not match (a typo?)").format(number=number)
+        )
     return number

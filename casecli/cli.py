@@ -59,12 +59,17 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     store: Path | None = typer.Option(
-        None, "--store", help=_("The case store file (default: $CASECLI_STORE, else your user data folder)."),
-        dir_okay=False, show_default=False,
+        None,
+        "--store",
+        help=_("The case store file (default: $CASECLI_STORE, else your user data folder)."),
+        dir_okay=False,
+        show_default=False,
     ),
     no_input: bool = typer.Option(False, "--no-input", help=_("Never prompt (also when CI=true or with no terminal).")),
     lang: str | None = typer.Option(None, "--lang", help=_("Language of prompts and documents: en or es.")),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
+    ),
 ) -> None:
     ctx.obj = {"store": store, "no_input": no_input, "lang": lang}
 

@@ -47,9 +47,7 @@ class Env:
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
     @classmethod
-    def from_process(
-        cls, store: Path | None = None, no_input: bool = False, lang: str | None = None
-    ) -> Env:
+    def from_process(cls, store: Path | None = None, no_input: bool = False, lang: str | None = None) -> Env:
         from casecli.errors import InvalidInput
 
         environ = dict(os.environ)

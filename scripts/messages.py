@@ -35,14 +35,23 @@ def collected() -> set[str]:
     from casecli import messages
     from casecli.case.documents import template_messages
 
-    in_code = {message for _file, _line, message, _comments, _context in
-               extract_from_dir(str(ROOT / "casecli"), method_map=[("**.py", "python")], keywords={"_": None})
-               if isinstance(message, str)}
+    in_code = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / "casecli"), method_map=[("**.py", "python")], keywords={"_": None}
+        )
+        if isinstance(message, str)
+    }
     from casecli.case.plan import ELEMENTS, ITEM_NAMES
     from casecli.commands.errors import STORAGE_MESSAGES
     from casecli.forms.labels import CODES
 
-    data = set(ELEMENTS) | set(ITEM_NAMES.values()) | set(CODES.values()) | {message for _needle, message in STORAGE_MESSAGES}  # translated where they are shown
+    data = (
+        set(ELEMENTS)
+        | set(ITEM_NAMES.values())
+        | set(CODES.values())
+        | {message for _needle, message in STORAGE_MESSAGES}
+    )  # translated where they are shown
     return set(i18n.recorded) | set(messages.ALL) | template_messages() | in_code | data
 
 
@@ -97,8 +106,11 @@ def check() -> int:
         problems += [f"{lang}: not in the catalog: {m!r}" for m in sorted(found - set(translated))]
         problems += [f"{lang}: untranslated: {m!r}" for m, t in sorted(translated.items()) if not t]
         compiled = gettext.translation("casecli", LOCALE_DIR, languages=[lang])
-        problems += [f"{lang}: casecli.mo is stale (run: python scripts/messages.py compile)"
-                     for m, t in translated.items() if t and compiled.gettext(m) != t][:1]
+        problems += [
+            f"{lang}: casecli.mo is stale (run: python scripts/messages.py compile)"
+            for m, t in translated.items()
+            if t and compiled.gettext(m) != t
+        ][:1]
     print(json.dumps({"messages": len(found), "problems": problems}, ensure_ascii=False))
     return 1 if problems else 0
 

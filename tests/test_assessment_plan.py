@@ -63,12 +63,42 @@ def complete_plan(need_refs=("protection", "health", "education", "legal")) -> d
             "child_agrees": "yes",
         },
         "protection_needs": [
-            {"need": "Safe placement", "how": "Stay at the small group home", "who": "Ana Ruiz", "by": "2026-11-25", "need_ref": need_refs[0]},
+            {
+                "need": "Safe placement",
+                "how": "Stay at the small group home",
+                "who": "Ana Ruiz",
+                "by": "2026-11-25",
+                "need_ref": need_refs[0],
+            },
         ],
         "services": [
-            {"type": "education_service", "what": "School enrolment", "provider": "Escuela 5", "where": "Tapachula", "by": "2026-12-15", "urgent": False, "need_ref": need_refs[2]},
-            {"type": "health_medical_service", "what": "Wound care", "provider": "Clinic", "where": "Tapachula", "by": "2026-11-24", "urgent": True, "need_ref": need_refs[1]},
-            {"type": "legal_assistance_service", "what": "Asylum claim", "provider": "Legal aid NGO", "where": "Tapachula", "by": "2026-12-01", "urgent": False, "need_ref": need_refs[3]},
+            {
+                "type": "education_service",
+                "what": "School enrolment",
+                "provider": "Escuela 5",
+                "where": "Tapachula",
+                "by": "2026-12-15",
+                "urgent": False,
+                "need_ref": need_refs[2],
+            },
+            {
+                "type": "health_medical_service",
+                "what": "Wound care",
+                "provider": "Clinic",
+                "where": "Tapachula",
+                "by": "2026-11-24",
+                "urgent": True,
+                "need_ref": need_refs[1],
+            },
+            {
+                "type": "legal_assistance_service",
+                "what": "Asylum claim",
+                "provider": "Legal aid NGO",
+                "where": "Tapachula",
+                "by": "2026-12-01",
+                "urgent": False,
+                "need_ref": need_refs[3],
+            },
         ],
         "actions": [{"action": "Call the aunt", "owner": "Ana Ruiz", "due": "2026-11-30"}],
     }
@@ -163,7 +193,16 @@ def test_from_assessment_to_an_active_revised_plan(assessed):
     plan = case["plan"]["data"]
     plan["services"][0]["by"] = "2026-12-20"
     removed = plan["actions"].pop()
-    plan["services"].append({"type": "psychosocial_service", "what": "Weekly talks", "provider": "Psychologist", "where": "Casa Refugio", "by": "2026-12-01", "urgent": False})
+    plan["services"].append(
+        {
+            "type": "psychosocial_service",
+            "what": "Weekly talks",
+            "provider": "Psychologist",
+            "where": "Casa Refugio",
+            "by": "2026-12-01",
+            "urgent": False,
+        }
+    )
     cli.ok("plan", "edit", number, "--answers", cli.write("rev.json", plan))
     versions = cli.json("plan", "history", number)
     assert [(v["version"], v["status"]) for v in versions] == [(1, "draft"), (2, "active"), (3, "draft")]
@@ -181,17 +220,32 @@ def test_from_assessment_to_an_active_revised_plan(assessed):
     # earlier versions stay readable; the history records each save
     v1 = cli.ok("plan", "show", number, "--version", "1", "--format", "markdown").stdout
     assert "Draft, incomplete" in v1
-    kinds = [e["summary"] for e in json.loads(cli.ok("show", number, "--history", "--json").stdout)["history"] if e["kind"] == "plan"]
+    kinds = [
+        e["summary"]
+        for e in json.loads(cli.ok("show", number, "--history", "--json").stdout)["history"]
+        if e["kind"] == "plan"
+    ]
     assert kinds[:2] == ["Plan created: version 1 (draft)", "Plan revised: version 2 (active)"]
     assert "Plan version 3 activated" in kinds
 
 
 def test_plan_items_past_their_date(assessed, monkeypatch):
     cli, number = assessed
-    cli.ok("plan", "edit", number, "--answers", cli.write("plan.json", complete_plan(("safety", "health", "family", "family"))))
+    cli.ok(
+        "plan",
+        "edit",
+        number,
+        "--answers",
+        cli.write("plan.json", complete_plan(("safety", "health", "family", "family"))),
+    )
     monkeypatch.setenv("CASECLI_TODAY", "2026-12-02")
     overdue = {item["title"]: item["due"] for item in cli.json("plan", "check", number)["overdue"]}
-    assert overdue == {"Safe placement": "2026-11-25", "Wound care": "2026-11-24", "Call the aunt": "2026-11-30", "Asylum claim": "2026-12-01"}
+    assert overdue == {
+        "Safe placement": "2026-11-25",
+        "Wound care": "2026-11-24",
+        "Call the aunt": "2026-11-30",
+        "Asylum claim": "2026-12-01",
+    }
     assert "overdue" in cli.ok("plan", "check", number).stdout
 
 
@@ -226,16 +280,39 @@ class Balanced(HTMLParser):
 
 def test_plan_document_html_holds_every_element_and_signatures(assessed):
     cli, number = assessed
-    cli.ok("plan", "edit", number, "--answers", cli.write("plan.json", complete_plan(("safety", "health", "family", "family"))), "--activate")
+    cli.ok(
+        "plan",
+        "edit",
+        number,
+        "--answers",
+        cli.write("plan.json", complete_plan(("safety", "health", "family", "family"))),
+        "--activate",
+    )
     html = cli.ok("plan", "show", number, "--format", "html").stdout
     parser = Balanced()
     parser.feed(html)
     assert html.startswith("<!DOCTYPE html>") and parser.stack == []
     text = " ".join(parser.text)
-    for expected in ("1. Responsible case worker", "Ana Ruiz", "2. Case number", number, "3. Alternative care placement",
-                     "Small group home", "4. Protection needs", "Safe placement", "5. Other services", "Wound care",
-                     "6. Other actions", "Call the aunt", "7. Monitoring visits", "Every 7 days", "participation",
-                     "Estoy de acuerdo", "Signatures", CHILD_NAMES[0]):
+    for expected in (
+        "1. Responsible case worker",
+        "Ana Ruiz",
+        "2. Case number",
+        number,
+        "3. Alternative care placement",
+        "Small group home",
+        "4. Protection needs",
+        "Safe placement",
+        "5. Other services",
+        "Wound care",
+        "6. Other actions",
+        "Call the aunt",
+        "7. Monitoring visits",
+        "Every 7 days",
+        "participation",
+        "Estoy de acuerdo",
+        "Signatures",
+        CHILD_NAMES[0],
+    ):
         assert expected in text, expected
     assert text.index("Wound care") < text.index("School enrolment")  # urgent first
     assert "Draft, incomplete" not in text
@@ -255,7 +332,13 @@ def test_redacted_plan_has_no_child_names_even_in_free_text(assessed):
 
 def test_plan_document_to_a_file_warns_it_is_plaintext(assessed):
     cli, number = assessed
-    cli.ok("plan", "edit", number, "--answers", cli.write("plan.json", complete_plan(("safety", "health", "family", "family"))))
+    cli.ok(
+        "plan",
+        "edit",
+        number,
+        "--answers",
+        cli.write("plan.json", complete_plan(("safety", "health", "family", "family"))),
+    )
     target = cli.home / "plan.md"
     result = cli.ok("plan", "show", number, "--format", "markdown", "--output", str(target))
     assert "NOT encrypted" in result.stderr

@@ -61,7 +61,9 @@ def regions(bundle):
     }
 
 
-@pytest.mark.parametrize("region", ["magic", "header", "payload nonce", "first chunk", "second chunk", "last chunk", "signature"])
+@pytest.mark.parametrize(
+    "region", ["magic", "header", "payload nonce", "first chunk", "second chunk", "last chunk", "signature"]
+)
 def test_a_flipped_byte_anywhere_is_refused(sent, region):
     _, luis, bundle = sent
     data, where = regions(bundle)
@@ -72,7 +74,17 @@ def test_a_flipped_byte_anywhere_is_refused(sent, region):
     refused(luis, path)
 
 
-@pytest.mark.parametrize("cut", ["inside the header", "after the header", "at a chunk boundary", "inside a chunk", "before the signature", "one byte short"])
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "inside the header",
+        "after the header",
+        "at a chunk boundary",
+        "inside a chunk",
+        "before the signature",
+        "one byte short",
+    ],
+)
 def test_a_truncated_bundle_is_refused(sent, cut):
     _, luis, bundle = sent
     data = bundle.read_bytes()
@@ -147,9 +159,12 @@ def test_a_header_re_signed_by_another_key_shows_a_stranger(sent, home, monkeypa
     reader = BundleReader(bundle)
     attacker = Ed25519PrivateKey.generate()
     header = dict(reader.header)
-    header["sender"] = {**header["sender"], "signing_public": base64.b64encode(attacker.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()}
+    header["sender"] = {
+        **header["sender"],
+        "signing_public": base64.b64encode(attacker.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode(),
+    }
     line = json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n"
-    body = MAGIC + line + data[reader.payload_start: reader.payload_end]
+    body = MAGIC + line + data[reader.payload_start : reader.payload_end]
     signature = attacker.sign(SIGNATURE_CONTEXT + hashlib.sha256(body).digest())
     path = bundle.with_name("attacker.bundle")
     path.write_bytes(body + TRAILER_PREFIX + base64.b64encode(signature) + b"\n")
@@ -162,7 +177,7 @@ def test_other_refusals(sent, home):
     not_bundle.write_bytes(b"\xff\xd8\xff\xe0 not a bundle at all")
     assert "not a casecli bundle" in refused(luis, not_bundle)
     future = home / "future.bundle"
-    future.write_bytes(b"casecli-bundle/9\n" + bundle.read_bytes()[len(MAGIC):])
+    future.write_bytes(b"casecli-bundle/9\n" + bundle.read_bytes()[len(MAGIC) :])
     assert "not supported" in refused(luis, future)
     assert_one_line_error(luis("import", str(home / "missing.bundle"), "--yes"), code=5)
 
@@ -179,22 +194,41 @@ def test_a_payload_that_decrypts_but_breaks_the_schema_is_refused(home, monkeypa
     number = ana.register()
     with open_store(ana.store, lambda: PASSPHRASE) as store:
         me, (_, signing) = own(store), private_keys(store)
-        row = dict(zip([d[0] for d in store.conn.execute("SELECT * FROM cases").description], store.conn.execute("SELECT * FROM cases").fetchone(), strict=False))
+        row = dict(
+            zip(
+                [d[0] for d in store.conn.execute("SELECT * FROM cases").description],
+                store.conn.execute("SELECT * FROM cases").fetchone(),
+                strict=False,
+            )
+        )
         from casecli.store.migrations import LATEST_VERSION
     with open_store(luis.store, lambda: PASSPHRASE) as store:
         them = own(store)
-    variants = [([{**row, "risk": "catastrophic"}], "breaks the schema"), ([{**row, "age_estimate": "fifteen"}], "breaks the schema"),
-                ([{**row, "surprise": 1}], "breaks the schema"), ([row, row], f"holds {number} twice"),
-                ([{**row, "answers": " " * (33 * 1024 * 1024)}], "too large")]  # expands from a few kB
+    variants = [
+        ([{**row, "risk": "catastrophic"}], "breaks the schema"),
+        ([{**row, "age_estimate": "fifteen"}], "breaks the schema"),
+        ([{**row, "surprise": 1}], "breaks the schema"),
+        ([row, row], f"holds {number} twice"),
+        ([{**row, "answers": " " * (33 * 1024 * 1024)}], "too large"),
+    ]  # expands from a few kB
     for rows, reason in variants:
         path = home / "broken.bundle"
         path.unlink(missing_ok=True)
-        writer = BundleWriter(path, {"name": me.name, "agency": me.agency,
-                                     "encryption_public": __import__("base64").b64encode(me.encryption_public).decode(),
-                                     "signing_public": __import__("base64").b64encode(me.signing_public).decode()},
-                              signing, [(them.encryption_public, them.fingerprint)])
+        writer = BundleWriter(
+            path,
+            {
+                "name": me.name,
+                "agency": me.agency,
+                "encryption_public": __import__("base64").b64encode(me.encryption_public).decode(),
+                "signing_public": __import__("base64").b64encode(me.signing_public).decode(),
+            },
+            signing,
+            [(them.encryption_public, them.fingerprint)],
+        )
         payload = PayloadWriter(writer)
-        payload.record({"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": True, "note": {}, "cases": [number]}})
+        payload.record(
+            {"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": True, "note": {}, "cases": [number]}}
+        )
         for broken in rows:
             payload.record({"t": "cases", "c": number, "r": broken})
         payload.close()

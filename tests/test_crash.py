@@ -25,8 +25,12 @@ def test_import_killed_mid_way(home, monkeypatch):
     journal = luis.store.with_name("casecli.db-journal")
 
     env = {**os.environ, "CASECLI_STORE": str(luis.store)}
-    child = subprocess.Popen([sys.executable, "-m", "casecli", "import", str(bundle), "--yes"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "casecli", "import", str(bundle), "--yes"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not journal.exists() and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)
@@ -57,7 +61,9 @@ def test_passwd_and_backup_killed_at_any_moment(ready, monkeypatch, delay):
     new = "the new passphrase here"
     env = {**os.environ, "CASECLI_NEW_PASSPHRASE": new, "CASECLI_KDF_MEMORY_KIB": "65536"}  # a real, slower derivation
     for command in (["passwd"], ["backup", "--output", str(ready.home / f"b{delay}.db")]):
-        child = subprocess.Popen([sys.executable, "-m", "casecli", *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "casecli", *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         child.send_signal(signal.SIGKILL)
         child.wait()

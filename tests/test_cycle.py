@@ -10,21 +10,51 @@ from .test_store import assert_one_line_error
 
 PLAN = {
     "header": {
-        "case_worker": "Ana Ruiz", "care_type": "small_group_home", "provider": "Casa Refugio", "location": "Tapachula",
-        "start_date": "2026-11-24", "visit_every_days": 7, "child_took_part": True,
-        "child_views": "Quiero ver a mi tía", "child_agrees": "yes",
+        "case_worker": "Ana Ruiz",
+        "care_type": "small_group_home",
+        "provider": "Casa Refugio",
+        "location": "Tapachula",
+        "start_date": "2026-11-24",
+        "visit_every_days": 7,
+        "child_took_part": True,
+        "child_views": "Quiero ver a mi tía",
+        "child_agrees": "yes",
     },
-    "protection_needs": [{"need": "Safe placement", "how": "Group home", "who": "Ana Ruiz", "by": "2026-11-25", "need_ref": "family"}],
-    "services": [{"type": "health_medical_service", "what": "Wound care", "provider": "Clinic", "where": "Tapachula", "by": "2026-11-24", "urgent": True, "need_ref": "health"}],
+    "protection_needs": [
+        {"need": "Safe placement", "how": "Group home", "who": "Ana Ruiz", "by": "2026-11-25", "need_ref": "family"}
+    ],
+    "services": [
+        {
+            "type": "health_medical_service",
+            "what": "Wound care",
+            "provider": "Clinic",
+            "where": "Tapachula",
+            "by": "2026-11-24",
+            "urgent": True,
+            "need_ref": "health",
+        }
+    ],
     "actions": [{"action": "Call the aunt", "owner": "Ana Ruiz", "due": "2026-11-30"}],
 }
 REFERRAL = {
-    "service_type": "health_medical_service", "agency": "Clínica Santa María", "contact": "Dra. López 962 000 000",
-    "reason": "Infected wound", "urgency": "within_1_day", "child_consent": "yes", "caregiver_consent": "not_applicable",
+    "service_type": "health_medical_service",
+    "agency": "Clínica Santa María",
+    "contact": "Dra. López 962 000 000",
+    "reason": "Infected wound",
+    "urgency": "within_1_day",
+    "child_consent": "yes",
+    "caregiver_consent": "not_applicable",
     "info_shared": "Name, age, the wound",
 }
-VISIT = {"kind": "home", "child_seen": True, "seen_alone": True, "wellbeing": "Better, sleeping well",
-         "child_views": "Me gusta la escuela", "placement_suitable": "yes", "risk_level": "high"}
+VISIT = {
+    "kind": "home",
+    "child_seen": True,
+    "seen_alone": True,
+    "wellbeing": "Better, sleeping well",
+    "child_views": "Me gusta la escuela",
+    "placement_suitable": "yes",
+    "risk_level": "high",
+}
 
 
 def agenda(cli, today, days=7):
@@ -42,7 +72,11 @@ def test_a_case_from_registration_to_closure(worker):
     cli = worker
     cli.today("2026-11-23")
     number = cli.register()
-    assert agenda(cli, "2026-11-23") == [("assessment", "2026-11-24"), ("plan", "2026-11-26"), ("see child", "2026-11-30")]
+    assert agenda(cli, "2026-11-23") == [
+        ("assessment", "2026-11-24"),
+        ("plan", "2026-11-26"),
+        ("see child", "2026-11-30"),
+    ]
     assert agenda(cli, "2026-11-23", days=0) == []
 
     cli.ok("assess", number, "--answers", cli.write("a.json", INITIAL))
@@ -60,7 +94,11 @@ def test_a_case_from_registration_to_closure(worker):
     items = {i["kind"]: i for i in case["due"]}
     plan_items = {i["what"]: i["command"] for i in case["due"] if i["kind"] == "plan item"}
     assert agenda(cli, "2026-11-24") == [
-        ("plan item", "2026-11-24"), ("plan item", "2026-11-25"), ("plan item", "2026-11-30"), ("visit", "2026-12-01")]
+        ("plan item", "2026-11-24"),
+        ("plan item", "2026-11-25"),
+        ("plan item", "2026-11-30"),
+        ("visit", "2026-12-01"),
+    ]
     assert items["visit"]["command"] == f"casecli visit add {number}"
     service_id = plan_items["service: Wound care"].split()[-1]
     need_id = plan_items["protection need: Safe placement"].split()[-1]
@@ -74,7 +112,11 @@ def test_a_case_from_registration_to_closure(worker):
     assert "Next visit: 2026-12-02" in out  # proposed from the plan's frequency
     assert agenda(cli, "2026-11-25") == [("plan item", "2026-11-30"), ("visit", "2026-12-02")]
     [referral] = cli.json("referral", "list", number)
-    assert referral["status"] == "completed" and [u["status"] for u in referral["updates"]] == ["pending", "accepted", "completed"]
+    assert referral["status"] == "completed" and [u["status"] for u in referral["updates"]] == [
+        "pending",
+        "accepted",
+        "completed",
+    ]
     shown = cli.ok("--lang", "es", "referral", "list", number).stdout  # stored codes as words, in the worker's language
     assert "1 referencia(s)" in shown and "25/11/2026" in shown
     assert "health_medical_service" not in shown and "completed" not in shown
@@ -91,8 +133,13 @@ def test_a_case_from_registration_to_closure(worker):
     assert (len(counted["visits"]), counted["every_days"], counted["late_gaps"]) == (2, 7, 1)
 
     # the review revises the plan: the call moves to a later date
-    review = {"participants": ["child"], "progress": "Health need met; family contact pending",
-              "child_views": "Todavía quiero hablar con mi tía", "decision": "revise", "items": {action_id: {"status": "not_done"}}}
+    review = {
+        "participants": ["child"],
+        "progress": "Health need met; family contact pending",
+        "child_views": "Todavía quiero hablar con mi tía",
+        "decision": "revise",
+        "items": {action_id: {"status": "not_done"}},
+    }
     out = cli.ok("review", number, "--answers", cli.write("rv.json", review)).stdout
     assert f"casecli plan edit {number}" in out
     plan = cli.json("show", number)["plan"]["data"]
@@ -116,7 +163,14 @@ def test_a_closed_case_is_read_only_until_reopened(worker):
     cli.today("2026-11-23")
     number = cli.register()
     assert_one_line_error(cli("close", number, "--answers", cli.write("bad.json", {"reason": "other"})), code=3)
-    cli.ok("close", number, "--answers", cli.write("c.json", {"reason": "lost_contact", "last_contact": "2026-11-20", "search_efforts": "Called shelters"}))
+    cli.ok(
+        "close",
+        number,
+        "--answers",
+        cli.write(
+            "c.json", {"reason": "lost_contact", "last_contact": "2026-11-20", "search_efforts": "Called shelters"}
+        ),
+    )
     for args in (
         ["edit", number, "--set", "risk_level=low"],
         ["assess", number, "--answers", cli.write("a.json", INITIAL)],
@@ -143,7 +197,11 @@ def test_referral_waiting_too_long_is_flagged(worker):
     cli = worker
     cli.today("2026-11-23")
     number = cli.register(risk_level="low")
-    ref = cli.ok("referral", "add", number, "--answers", cli.write("r.json", REFERRAL)).stdout.split("Referral ")[1].split(" ")[0]
+    ref = (
+        cli.ok("referral", "add", number, "--answers", cli.write("r.json", REFERRAL))
+        .stdout.split("Referral ")[1]
+        .split(" ")[0]
+    )
     cli.today("2026-12-06")
     assert not cli.json("referral", "list")[0]["stale"]
     cli.today("2026-12-07")

@@ -37,6 +37,8 @@ def test_demo_cases_are_repeatable_with_a_seed(cli, home):
     a, b = home / "a.db", home / "b.db"
     cli.ok("--store", str(a), "demo", "--cases", "5", "--seed", "3")
     cli.ok("--store", str(b), "demo", "--cases", "5", "--seed", "3")
+
     def strip(rows):
         return [(r["child_name"], r["risk"], r["registered_on"]) for r in rows]
+
     assert strip(cli.json("--store", str(a), "list")) == strip(cli.json("--store", str(b), "list"))

@@ -124,12 +124,21 @@ def split(name: str) -> dict:
 def test_registration_refuses_a_likely_duplicate_until_the_worker_decides(ready):
     first = ready.register(**split("José Luis Hernández"), sex="male", age_estimate=14)
     for variant in NAME_VARIANTS[1:]:
-        result = ready("new-case", "--answers", ready.write("dup.json", registration_answers(**split(variant), sex="male", age_estimate=15)))
+        result = ready(
+            "new-case",
+            "--answers",
+            ready.write("dup.json", registration_answers(**split(variant), sex="male", age_estimate=15)),
+        )
         assert_one_line_error(result, code=3)
         assert f"possible duplicate of {first}" in result.stderr and "--new-child" in result.stderr
     assert len(ready.json("list")) == 1
     # the worker checked: another child with a similar name
-    out = ready.ok("new-case", "--new-child", "--answers", ready.write("d.json", registration_answers(**split("Jose Luis Hernandez"), sex="male", age_estimate=15))).stdout
+    out = ready.ok(
+        "new-case",
+        "--new-child",
+        "--answers",
+        ready.write("d.json", registration_answers(**split("Jose Luis Hernandez"), sex="male", age_estimate=15)),
+    ).stdout
     second = out.split("Registered case ")[1].split(".")[0]
     links = ready.json("show", second)["links"]
     assert links[0]["case_number"] == first and links[0]["kind"] == "not_same"
@@ -149,12 +158,25 @@ def test_distinct_children_with_common_names_are_not_flagged(ready):
 def test_duplicates_lists_pairs_and_link_records_decisions(ready):
     a = ready.register(**split("José Luis Hernández"), sex="male")
     b = ready.register(**split("Carlos Pérez"), sex="male")
-    out = ready.ok("new-case", "--new-child", "--answers", ready.write("c.json", registration_answers(**split("Hernández, José"), sex="male"))).stdout
+    out = ready.ok(
+        "new-case",
+        "--new-child",
+        "--answers",
+        ready.write("c.json", registration_answers(**split("Hernández, José"), sex="male")),
+    ).stdout
     c = out.split("Registered case ")[1].split(".")[0]
     assert ready.json("duplicates") == []  # --new-child recorded "not the same" for what it showed
     ready.ok("link", c, a, "--same-child", "--note", "same boy, name order swapped")
     shown = ready.json("show", a)["links"]
-    assert shown == [{"case_number": c, "kind": "same_child", "decided_by": "Ana Ruiz", "decided_at": shown[0]["decided_at"], "note": "same boy, name order swapped"}]
+    assert shown == [
+        {
+            "case_number": c,
+            "kind": "same_child",
+            "decided_by": "Ana Ruiz",
+            "decided_at": shown[0]["decided_at"],
+            "note": "same boy, name order swapped",
+        }
+    ]
     ready.ok("link", a, b, "--sibling")
     assert {link["kind"] for link in ready.json("show", a)["links"]} == {"same_child", "sibling"}
     assert "sibling of " + a in ready.ok("show", b).stdout
@@ -187,7 +209,10 @@ def test_files_saved_by_windows_notepad_are_read(ready, monkeypatch):
     from .conftest import PASSPHRASE
 
     answers = ready.home / "notepad.json"
-    answers.write_bytes(b"\xef\xbb\xbf" + json.dumps(registration_answers(), ensure_ascii=False, indent=2).replace("\n", "\r\n").encode())
+    answers.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(registration_answers(), ensure_ascii=False, indent=2).replace("\n", "\r\n").encode()
+    )
     number = ready.ok("new-case", "--answers", str(answers)).stdout.split("Registered case ")[1].split(".")[0]
     secret = ready.home / "passphrase.txt"
     secret.write_bytes(b"\xef\xbb\xbf" + PASSPHRASE.encode() + b"\r\n")

@@ -13,7 +13,11 @@ from .test_assessment_plan import COMPREHENSIVE, INITIAL
 from .test_cycle import PLAN, REFERRAL, VISIT
 from .test_store import assert_one_line_error, fingerprint, raw_connection
 
-NOTE = {"key_concerns": "Afraid of the smuggler's contacts", "upcoming_dates": "Asylum hearing 2026-12-15", "child_told": "Told on Friday, she agreed"}
+NOTE = {
+    "key_concerns": "Afraid of the smuggler's contacts",
+    "upcoming_dates": "Asylum hearing 2026-12-15",
+    "child_told": "Told on Friday, she agreed",
+}
 
 
 class Worker(Cli):
@@ -80,19 +84,66 @@ def full_case(worker) -> str:
     number = worker.register()
     sibling = worker.register(name_first="Kevin", sex="male")
     worker.ok("assess", number, "--answers", worker.write("i.json", INITIAL))
-    worker.ok("assess", number, "--comprehensive", "--answers", worker.write("c.json", {**COMPREHENSIVE, "risk_level": "high"}))
-    plan = {**PLAN, "protection_needs": PLAN["protection_needs"] + [{"need": "Safety", "how": "Placement", "who": "Ana", "by": "2026-11-30", "need_ref": "protection"}],
-            "services": PLAN["services"] + [{"type": "education_service", "what": "School", "provider": "Escuela", "where": "Tapachula", "by": "2026-12-10", "urgent": False, "need_ref": "education"},
-                                           {"type": "legal_assistance_service", "what": "Asylum", "provider": "NGO", "where": "Tapachula", "by": "2026-12-10", "urgent": False, "need_ref": "legal"}]}
+    worker.ok(
+        "assess",
+        number,
+        "--comprehensive",
+        "--answers",
+        worker.write("c.json", {**COMPREHENSIVE, "risk_level": "high"}),
+    )
+    plan = {
+        **PLAN,
+        "protection_needs": PLAN["protection_needs"]
+        + [{"need": "Safety", "how": "Placement", "who": "Ana", "by": "2026-11-30", "need_ref": "protection"}],
+        "services": PLAN["services"]
+        + [
+            {
+                "type": "education_service",
+                "what": "School",
+                "provider": "Escuela",
+                "where": "Tapachula",
+                "by": "2026-12-10",
+                "urgent": False,
+                "need_ref": "education",
+            },
+            {
+                "type": "legal_assistance_service",
+                "what": "Asylum",
+                "provider": "NGO",
+                "where": "Tapachula",
+                "by": "2026-12-10",
+                "urgent": False,
+                "need_ref": "legal",
+            },
+        ],
+    }
     worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
-    ref = worker.ok("referral", "add", number, "--answers", worker.write("r.json", REFERRAL)).stdout.split("Referral ")[1].split(" ")[0]
+    ref = (
+        worker.ok("referral", "add", number, "--answers", worker.write("r.json", REFERRAL))
+        .stdout.split("Referral ")[1]
+        .split(" ")[0]
+    )
     worker.ok("referral", "update", ref, "--status", "accepted")
     item = worker.json("show", number)["plan"]["data"]["services"][0]["id"]
     worker.ok("plan", "item", "done", number, item)
     worker.ok("visit", "add", number, "--answers", worker.write("v.json", {**VISIT, "visited_on": "2026-11-23"}))
-    worker.ok("review", number, "--answers", worker.write("rv.json", {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}))
+    worker.ok(
+        "review",
+        number,
+        "--answers",
+        worker.write(
+            "rv.json", {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}
+        ),
+    )
     worker.ok("link", number, sibling, "--sibling")
-    worker.ok("close", number, "--answers", worker.write("cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}))
+    worker.ok(
+        "close",
+        number,
+        "--answers",
+        worker.write(
+            "cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}
+        ),
+    )
     worker.ok("reopen", number, "--reason", "came back")
     return number
 
@@ -105,7 +156,11 @@ def comparable(case: dict) -> dict:
 def test_every_case_table_travels_in_a_bundle(ana):
     conn = raw_connection(ana.store)
     tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    with_case = {t for t in tables if any(col[1] in ("case_number", "case_a", "referral_uid") for col in conn.execute(f"PRAGMA table_info({t})"))}
+    with_case = {
+        t
+        for t in tables
+        if any(col[1] in ("case_number", "case_a", "referral_uid") for col in conn.execute(f"PRAGMA table_info({t})"))
+    }
     conn.close()
     assert with_case - DERIVED_TABLES - LOCAL_TABLES == {t for t, _ in CASE_TABLES}
 
@@ -116,7 +171,14 @@ def test_identity_and_contacts(ana, luis):
     shown = ana.ok("contacts", "add", "luis", line).stdout
     fpr = luis.json("identity")["fingerprint"]
     assert fpr in shown
-    assert ana.json("contacts", "list") == [{"name": "luis", "agency": "Casa Refugio", "fingerprint": fpr, "added_at": ana.json("contacts", "list")[0]["added_at"]}]
+    assert ana.json("contacts", "list") == [
+        {
+            "name": "luis",
+            "agency": "Casa Refugio",
+            "fingerprint": fpr,
+            "added_at": ana.json("contacts", "list")[0]["added_at"],
+        }
+    ]
     assert_one_line_error(ana("contacts", "add", "me", identity(ana)), code=3)
     assert_one_line_error(ana("contacts", "add", "x", line[:-5]), code=3)
     ana.ok("contacts", "remove", "luis")
@@ -128,7 +190,18 @@ def test_handover_round_trip_with_every_record(pair):
     number = full_case(ana)
     sibling = next(r["case_number"] for r in ana.json("list") if r["case_number"] != number)
     bundle = ana.home / "stick" / "handover" / "case.bundle"  # a folder not made yet
-    out = ana.ok("export", number, sibling, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("note.json", NOTE)).stdout
+    out = ana.ok(
+        "export",
+        number,
+        sibling,
+        "--to",
+        "luis",
+        "--handover",
+        "--output",
+        str(bundle),
+        "--answers",
+        ana.write("note.json", NOTE),
+    ).stdout
     assert "read-only" in out
     raw = bundle.read_bytes()
     for secret in ("Yulissa", "Quetzalcoatl", "Afraid of the smuggler", "Infected wound"):
@@ -152,7 +225,9 @@ def test_handover_round_trip_with_every_record(pair):
     luis.ok("export", number, "--to", "ana", "--output", str(early), "--answers", luis.write("n1.json", NOTE))
     luis.ok("edit", number, "--set", "current_location=Casa Alianza")
     back = luis.home / "back.bundle"
-    luis.ok("export", number, "--to", "ana", "--handover", "--output", str(back), "--answers", luis.write("n2.json", NOTE))
+    luis.ok(
+        "export", number, "--to", "ana", "--handover", "--output", str(back), "--answers", luis.write("n2.json", NOTE)
+    )
     out = ana.ok("import", str(back), "--yes").stdout
     assert "brought forward" in out
     home_again = ana.json("show", number, "--history")
@@ -181,8 +256,6 @@ def test_a_consultation_copy_is_read_only_and_continues(pair):
     assert luis.json("show", number)["risk"] == "low"
 
 
-
-
 def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
     ana, luis = pair
     number = ana.register()
@@ -193,7 +266,9 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
     ana.ok("edit", number, "--set", "risk_level=medium")
     # Luis's copy is read-only in the tool; give him his own change through a handover to him
     to_luis = ana.home / "to-luis.bundle"
-    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(to_luis), "--answers", ana.write("n.json", NOTE))
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(to_luis), "--answers", ana.write("n.json", NOTE)
+    )
     luis.ok("import", str(to_luis), "--yes")
     luis.ok("edit", number, "--set", "current_location=Casa Alianza")
     ana_other = luis.home / "from-luis.bundle"
@@ -219,7 +294,9 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
         assert store.conn.execute("SELECT count(*) FROM bundles_seen WHERE direction = 'received'").fetchone()[0] == 1
 
 
-@pytest.mark.parametrize("choice,location,conflicts", [("take-theirs", "Casa Alianza", 0), ("keep-both", "Casa Refugio", 1)])
+@pytest.mark.parametrize(
+    "choice,location,conflicts", [("take-theirs", "Casa Alianza", 0), ("keep-both", "Casa Refugio", 1)]
+)
 def test_diverged_resolutions(pair, choice, location, conflicts):
     from casecli.case.history import append_event
     from casecli.store.db import open_store
@@ -229,11 +306,15 @@ def test_diverged_resolutions(pair, choice, location, conflicts):
     ana, luis = pair
     number = ana.register()
     to_luis = ana.home / "to-luis.bundle"
-    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(to_luis), "--answers", ana.write("n.json", NOTE))
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(to_luis), "--answers", ana.write("n.json", NOTE)
+    )
     luis.ok("import", str(to_luis), "--yes")
     luis.ok("edit", number, "--set", "current_location=Casa Alianza")
     back = luis.home / "back.bundle"
-    luis.ok("export", number, "--to", "ana", "--handover", "--output", str(back), "--answers", luis.write("n.json", NOTE))
+    luis.ok(
+        "export", number, "--to", "ana", "--handover", "--output", str(back), "--answers", luis.write("n.json", NOTE)
+    )
     with open_store(ana.store, lambda: PASSPHRASE) as store, store.transaction():
         append_event(store, number, "Ana Ruiz", "note", "Ana's own note", {})
     ana.ok("import", str(back), "--yes", "--on-conflict", choice)
@@ -254,7 +335,16 @@ def test_passphrase_bundle_for_a_recipient_without_identity(ana, luis):
     secret = ana.home / "bundle-pass.txt"
     secret.write_text("a long bundle passphrase\n")
     bundle = ana.home / "p.bundle"
-    ana.ok("export", number, "--passphrase-file", str(secret), "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    ana.ok(
+        "export",
+        number,
+        "--passphrase-file",
+        str(secret),
+        "--output",
+        str(bundle),
+        "--answers",
+        ana.write("n.json", NOTE),
+    )
     wrong = luis.home / "wrong.txt"
     wrong.write_text("not the passphrase at all\n")
     before = fingerprint(luis.store.parent)
@@ -286,9 +376,25 @@ def test_a_bundle_for_someone_else_says_for_whom(pair, home, monkeypatch):
 def test_export_refusals(pair):
     ana, _ = pair
     number = ana.register()
-    assert_one_line_error(ana("export", number, "--output", str(ana.home / "x.bundle"), "--answers", ana.write("n.json", NOTE)), code=3)
-    assert_one_line_error(ana("export", number, "--to", "nobody", "--output", str(ana.home / "x.bundle"), "--answers", ana.write("n.json", NOTE)), code=4)
-    assert_one_line_error(ana("export", number, "--to", "luis", "--output", str(ana.home / "x.bundle")), code=3)  # no note
+    assert_one_line_error(
+        ana("export", number, "--output", str(ana.home / "x.bundle"), "--answers", ana.write("n.json", NOTE)), code=3
+    )
+    assert_one_line_error(
+        ana(
+            "export",
+            number,
+            "--to",
+            "nobody",
+            "--output",
+            str(ana.home / "x.bundle"),
+            "--answers",
+            ana.write("n.json", NOTE),
+        ),
+        code=4,
+    )
+    assert_one_line_error(
+        ana("export", number, "--to", "luis", "--output", str(ana.home / "x.bundle")), code=3
+    )  # no note
     assert not (ana.home / "x.bundle").exists()
     assert ana.json("show", number)["status"] == "open"
 
@@ -296,17 +402,33 @@ def test_export_refusals(pair):
 def test_export_all_hands_over_every_open_case_of_mine(pair):
     """--all, when a worker leaves: every open case of theirs, not the closed ones, not copies."""
     ana, luis = pair
-    first, second, closed = ana.register(), ana.register(name_first="Kevin", sex="male"), ana.register(name_first="Brayan", sex="male")
-    ana.ok("close", closed, "--answers", ana.write("cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}))
+    first, second, closed = (
+        ana.register(),
+        ana.register(name_first="Kevin", sex="male"),
+        ana.register(name_first="Brayan", sex="male"),
+    )
+    ana.ok(
+        "close",
+        closed,
+        "--answers",
+        ana.write("cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}),
+    )
     theirs = luis.register(name_first="Génesis")
     copy = luis.home / "copy.bundle"
     luis.ok("export", theirs, "--to", "ana", "--output", str(copy), "--answers", luis.write("n.json", NOTE))
     ana.ok("import", str(copy), "--yes")  # a copy for consultation: not Ana's to hand over
     bundle = ana.home / "leaving.bundle"
-    out = ana.ok("export", "--all", "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)).stdout
+    out = ana.ok(
+        "export", "--all", "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    ).stdout
     assert "2 case(s) handed over" in out
     luis.ok("import", str(bundle), "--yes")
     received = {r["case_number"]: r for r in luis.json("list")}
     assert {first, second} <= set(received) and closed not in received
     assert {received[n]["case_worker"] for n in (first, second)} == {"Luis Pérez"}
-    assert {r["case_number"]: r["status"] for r in ana.json("list")} == {first: "transferred", second: "transferred", closed: "closed", theirs: "copy"}
+    assert {r["case_number"]: r["status"] for r in ana.json("list")} == {
+        first: "transferred",
+        second: "transferred",
+        closed: "closed",
+        theirs: "copy",
+    }

@@ -35,7 +35,9 @@ def flatten(text: str) -> str:
 
 def test_catalogs_hold_every_message_translated_and_compiled():
     pytest.importorskip("babel")
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "messages.py"), "check"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "messages.py"), "check"], capture_output=True, text=True
+    )
     report = json.loads(done.stdout)
     assert report["problems"] == [], report["problems"]
     assert report["messages"] > 100
@@ -47,7 +49,9 @@ def test_help_of_every_command_in_spanish_has_no_english_left():
     with (ROOT / "casecli" / "locale" / "es" / "LC_MESSAGES" / "casecli.po").open("rb") as handle:
         catalog = {m.id: m.string for m in read_po(handle) if m.id and m.string != m.id}
     env = {**os.environ, "CASECLI_LANG": "es", "NO_COLOR": "1", "COLUMNS": "100"}
-    helps = json.loads(subprocess.run([sys.executable, "-c", WALK_HELP], env=env, capture_output=True, text=True, check=True).stdout)
+    helps = json.loads(
+        subprocess.run([sys.executable, "-c", WALK_HELP], env=env, capture_output=True, text=True, check=True).stdout
+    )
     assert len(helps) > 40
     english = [flatten(m) for m in catalog if len(m) > 12 and " " in m]  # single words are also flag names
     for command, text in helps.items():
@@ -58,12 +62,29 @@ def test_help_of_every_command_in_spanish_has_no_english_left():
 
 
 def test_english_help_is_unchanged_without_a_language(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("CASECLI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
-    text = subprocess.run([sys.executable, "-m", "casecli", "list", "--help"], env={**env, "COLUMNS": "100"}, capture_output=True, text=True).stdout
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("CASECLI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    }
+    text = subprocess.run(
+        [sys.executable, "-m", "casecli", "list", "--help"],
+        env={**env, "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "List cases, highest risk first." in text and "Usage:" in text
-    text = subprocess.run([sys.executable, "-m", "casecli", "--lang", "es", "list", "--help"], env={**env, "COLUMNS": "100"}, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [sys.executable, "-m", "casecli", "--lang", "es", "list", "--help"],
+        env={**env, "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "Lista los casos" in text
-    text = subprocess.run([sys.executable, "-m", "casecli", "list", "--help"], env={**env, "LANG": "es_MX.UTF-8", "COLUMNS": "100"}, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [sys.executable, "-m", "casecli", "list", "--help"],
+        env={**env, "LANG": "es_MX.UTF-8", "COLUMNS": "100"},
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "Lista los casos" in text
 
 
@@ -72,9 +93,23 @@ def test_plan_document_in_spanish_whatever_the_interface(ready):
 
     number = ready.register()
     ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
-    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", complete_plan(("safety", "health", "family", "family"))), "--activate")
+    ready.ok(
+        "plan",
+        "edit",
+        number,
+        "--answers",
+        ready.write("p.json", complete_plan(("safety", "health", "family", "family"))),
+        "--activate",
+    )
     spanish = ready.ok("plan", "show", number, "--format", "html", "--lang", "es").stdout
-    for expected in ("Plan de Cuidado y Protección", "Necesidades de protección", "Firmas", "Cada 7 días.", "Casa hogar pequeña", '<html lang="es">'):
+    for expected in (
+        "Plan de Cuidado y Protección",
+        "Necesidades de protección",
+        "Firmas",
+        "Cada 7 días.",
+        "Casa hogar pequeña",
+        '<html lang="es">',
+    ):
         assert expected in spanish, expected
     for english in ("Signatures", "Protection needs", "Small group home", "Every 7 days"):
         assert english not in spanish, english

@@ -198,6 +198,12 @@ def test_init_with_an_agency_key(cli, monkeypatch):
 
     monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
     public = cli.ok("agency-key", "new", "--output", str(cli.home / "a.key")).stdout.strip()
-    cli.ok("init", "--agency-key", public, "--answers", cli.write("p.json", {"name": "A", "agency": "B", "role": "lawyer", "case_number_prefix": "MX8"}))
+    cli.ok(
+        "init",
+        "--agency-key",
+        public,
+        "--answers",
+        cli.write("p.json", {"name": "A", "agency": "B", "role": "lawyer", "case_number_prefix": "MX8"}),
+    )
     assert KeyFile.load(cli.store.with_name("casecli.db.keys"), cli.store).slot("agency") is not None
     assert_one_line_error(cli("agency-key", "add", "not-a-key"), code=3)

@@ -23,7 +23,10 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
         before = {n: ana.json("show", n) for n in (r["case_number"] for r in ana.json("list"))}
     conn = raw_connection(ana.store)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == older[-1][0]
-    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("links", "referral_updates", "item_progress")}
+    counts = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("links", "referral_updates", "item_progress")
+    }
     conn.close()
     assert all(counts.values()), counts
 
@@ -100,7 +103,17 @@ def test_a_casecli_one_rules_only_migration_behind_imports_this_ones_bundles(hom
     ana.ok("contacts", "add", "luis", luis_line)
     number = full_case(ana)
     bundle = ana.home / "case.bundle"
-    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("note.json", NOTE))
+    ana.ok(
+        "export",
+        number,
+        "--to",
+        "luis",
+        "--handover",
+        "--output",
+        str(bundle),
+        "--answers",
+        ana.write("note.json", NOTE),
+    )
     with monkeypatch.context() as patch:
         as_older_casecli(patch)
         luis.ok("import", str(bundle), "--yes", "--trust-sender")

@@ -25,7 +25,9 @@ def test_verify_names_the_first_altered_event(ready):
     assert "2 case histories checked" in ready.ok("verify").stdout
     # an attacker with the passphrase edits one stored event
     conn = raw_connection(ready.store)
-    conn.execute("UPDATE events SET summary = 'Registration edited: nothing' WHERE case_number = ? AND seq = 2", (number,))
+    conn.execute(
+        "UPDATE events SET summary = 'Registration edited: nothing' WHERE case_number = ? AND seq = 2", (number,)
+    )
     conn.close()
     result = ready("verify")
     assert_one_line_error(result, code=1)
@@ -48,11 +50,24 @@ def test_a_forged_handover_signature_is_caught(home, monkeypatch):
 
     ana, _ = two_workers(home, monkeypatch)
     number = ana.register()
-    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(home / "b.bundle"), "--answers", ana.write("n.json", NOTE))
+    ana.ok(
+        "export",
+        number,
+        "--to",
+        "luis",
+        "--handover",
+        "--output",
+        str(home / "b.bundle"),
+        "--answers",
+        ana.write("n.json", NOTE),
+    )
     assert ana.json("verify")["ok"]
     # rewrite the handover event with another signer and re-hash the chain: the hashes agree, the signature does not
     conn = raw_connection(ana.store)
-    rows = conn.execute("SELECT id, case_number, seq, at, actor, kind, summary, changes, prev_hash FROM events WHERE case_number = ? ORDER BY seq", (number,)).fetchall()
+    rows = conn.execute(
+        "SELECT id, case_number, seq, at, actor, kind, summary, changes, prev_hash FROM events WHERE case_number = ? ORDER BY seq",
+        (number,),
+    ).fetchall()
     prev = None
     for row_id, case_number, seq, at, actor, kind, summary, changes, prev_hash in rows:
         if kind == "handover":
@@ -60,8 +75,22 @@ def test_a_forged_handover_signature_is_caught(home, monkeypatch):
             data["signer"] = data["signer"][:-4] + ("AAA=" if not data["signer"].endswith("AAA=") else "BBB=")
             changes = json.dumps(data, sort_keys=True, ensure_ascii=False)
         prev_hash = prev or prev_hash
-        new_hash = event_hash({"case_number": case_number, "seq": seq, "at": at, "actor": actor, "kind": kind, "summary": summary, "changes": changes, "prev_hash": prev_hash})
-        conn.execute("UPDATE events SET changes = ?, prev_hash = ?, hash = ? WHERE id = ?", (changes, prev_hash, new_hash, row_id))
+        new_hash = event_hash(
+            {
+                "case_number": case_number,
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "kind": kind,
+                "summary": summary,
+                "changes": changes,
+                "prev_hash": prev_hash,
+            }
+        )
+        conn.execute(
+            "UPDATE events SET changes = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            (changes, prev_hash, new_hash, row_id),
+        )
         prev = new_hash
     conn.close()
     result = ana("verify")
@@ -98,7 +127,12 @@ def test_backup_and_restore(ready, monkeypatch):
 def test_purge_after_retention_leaves_a_tombstone(ready, monkeypatch):
     monkeypatch.setenv("CASECLI_TODAY", "2020-01-10")
     old = ready.register(identified_on="2020-01-05")
-    ready.ok("close", old, "--answers", ready.write("c.json", {"reason": "reunified", "final_visit": True, "child_informed": True}))
+    ready.ok(
+        "close",
+        old,
+        "--answers",
+        ready.write("c.json", {"reason": "reunified", "final_visit": True, "child_informed": True}),
+    )
     keep = ready.register(name_first="Wilmer", identified_on="2020-01-05")
     monkeypatch.setenv("CASECLI_TODAY", "2026-11-23")
     listed = ready.json("purge")
@@ -141,22 +175,63 @@ def test_no_child_data_leaks_to_any_file(tmp_path, monkeypatch):
     scratch_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch_tmp))
     ana, luis = two_workers(home, monkeypatch)
-    answers = registration_answers(name_first=f"{MARKER}first", name_last=f"{MARKER}last", identified_where=f"{MARKER}where",
-                                   languages=f"{MARKER}lang", current_location=f"{MARKER}loc", urgent_needs_notes=f"{MARKER}urgent",
-                                   family_known=f"{MARKER}family", withhold_notes=f"{MARKER}withhold")
-    number = ana.ok("new-case", "--answers", ana.write("child.json", answers)).stdout.split("Registered case ")[1].split(".")[0]
-    ana.ok("assess", number, "--answers", ana.write("a.json", {**INITIAL, "child_views": f"{MARKER}views", "health_need": f"{MARKER}need"}))
+    answers = registration_answers(
+        name_first=f"{MARKER}first",
+        name_last=f"{MARKER}last",
+        identified_where=f"{MARKER}where",
+        languages=f"{MARKER}lang",
+        current_location=f"{MARKER}loc",
+        urgent_needs_notes=f"{MARKER}urgent",
+        family_known=f"{MARKER}family",
+        withhold_notes=f"{MARKER}withhold",
+    )
+    number = (
+        ana.ok("new-case", "--answers", ana.write("child.json", answers))
+        .stdout.split("Registered case ")[1]
+        .split(".")[0]
+    )
+    ana.ok(
+        "assess",
+        number,
+        "--answers",
+        ana.write("a.json", {**INITIAL, "child_views": f"{MARKER}views", "health_need": f"{MARKER}need"}),
+    )
     plan = json.loads(json.dumps(PLAN))
     plan["header"]["child_views"] = f"{MARKER}planviews"
     plan["services"][0]["what"] = f"{MARKER}service"
     ana.ok("plan", "edit", number, "--answers", ana.write("p.json", plan))
     ana.ok("referral", "add", number, "--answers", ana.write("r.json", {**REFERRAL, "info_shared": f"{MARKER}shared"}))
-    ana.ok("visit", "add", number, "--answers", ana.write("v.json", {**VISIT, "visited_on": "2026-11-23", "wellbeing": f"{MARKER}wellbeing"}))
-    for args in (["list"], ["show", number, "--history", "--sharing"], ["agenda"], ["log", number], ["verify"], ["plan", "show", number],
-                 ["plan", "check", number], ["duplicates"], ["edit", number, "--set", f"name_other={MARKER}nick"]):
+    ana.ok(
+        "visit",
+        "add",
+        number,
+        "--answers",
+        ana.write("v.json", {**VISIT, "visited_on": "2026-11-23", "wellbeing": f"{MARKER}wellbeing"}),
+    )
+    for args in (
+        ["list"],
+        ["show", number, "--history", "--sharing"],
+        ["agenda"],
+        ["log", number],
+        ["verify"],
+        ["plan", "show", number],
+        ["plan", "check", number],
+        ["duplicates"],
+        ["edit", number, "--set", f"name_other={MARKER}nick"],
+    ):
         ana.ok(*args)
     ana.ok("backup", "--output", str(home / "backup" / "b.db"))
-    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(home / "b.bundle"), "--answers", ana.write("n.json", {**NOTE, "key_concerns": f"{MARKER}concern"}))
+    ana.ok(
+        "export",
+        number,
+        "--to",
+        "luis",
+        "--handover",
+        "--output",
+        str(home / "b.bundle"),
+        "--answers",
+        ana.write("n.json", {**NOTE, "key_concerns": f"{MARKER}concern"}),
+    )
     luis.ok("import", str(home / "b.bundle"), "--yes")
     luis.ok("show", number)
     # the answers files the test itself wrote hold markers by design; everything else must not
@@ -164,8 +239,10 @@ def test_no_child_data_leaks_to_any_file(tmp_path, monkeypatch):
     leaks = []
     for root in (home, scratch_tmp):
         for path in root.rglob("*"):
-            if path.is_file() and path.name not in own_inputs and (
-                MARKER.encode() in path.read_bytes() or MARKER.encode("utf-16-le") in path.read_bytes()
+            if (
+                path.is_file()
+                and path.name not in own_inputs
+                and (MARKER.encode() in path.read_bytes() or MARKER.encode("utf-16-le") in path.read_bytes())
             ):
                 leaks.append(str(path.relative_to(root)))
     assert leaks == []
@@ -183,7 +260,10 @@ def test_two_processes_writing_at_once(ready):
         "    assert r.returncode == 0, r.stderr\n"
     )
     env = {**os.environ}
-    procs = [subprocess.Popen([sys.executable, "-c", script, n, "6"], env=env, stderr=subprocess.PIPE, text=True) for n in numbers]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, n, "6"], env=env, stderr=subprocess.PIPE, text=True)
+        for n in numbers
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
@@ -206,8 +286,13 @@ def test_a_full_disk_leaves_the_store_intact(ready):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (size + 8192, size + 8192))
 
-    result = subprocess.run([sys.executable, "-m", "casecli", "--store", str(ready.store), "demo", "--cases", "400", "--into-real-store"],
-                            capture_output=True, text=True, preexec_fn=limit, env={**os.environ})
+    result = subprocess.run(
+        [sys.executable, "-m", "casecli", "--store", str(ready.store), "demo", "--cases", "400", "--into-real-store"],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        env={**os.environ},
+    )
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "disk is full" in result.stderr or "could not be written" in result.stderr
@@ -243,15 +328,22 @@ def _read_only_runner(folder):
         return None
     mount = f"mount --bind {shlex.quote(str(folder))} {shlex.quote(str(folder))} && mount -o remount,bind,ro {shlex.quote(str(folder))}"
     flags = ["-m"] if os.geteuid() == 0 else ["-r", "-m"]
-    probe = subprocess.run([unshare, *flags, "sh", "-c", f"{mount} && ! touch {shlex.quote(str(folder / 'probe'))} 2>/dev/null"],
-                           capture_output=True)
+    probe = subprocess.run(
+        [unshare, *flags, "sh", "-c", f"{mount} && ! touch {shlex.quote(str(folder / 'probe'))} 2>/dev/null"],
+        capture_output=True,
+    )
     if probe.returncode != 0:
         return None
 
     def run(*args):
         command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "casecli", *args))
-        return subprocess.run([unshare, *flags, "sh", "-c", f"{mount} && exec {command}"], capture_output=True, text=True,
-                              env={**os.environ, "NO_COLOR": "1"})
+        return subprocess.run(
+            [unshare, *flags, "sh", "-c", f"{mount} && exec {command}"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+
     return run
 
 
@@ -267,9 +359,14 @@ def test_a_store_on_a_read_only_medium_reads_and_refuses_writes(ready):
         json.loads(result.stdout)
     copy = ready.home / "off-the-stick.db"
     assert run("backup", "--output", str(copy)).returncode == 0  # copied off the medium
-    for args in (["edit", number, "--set", "risk_level=low"], ["new-case", "--answers", ready.write("k.json", registration_answers(name_first="Kevin", sex="male"))]):
+    for args in (
+        ["edit", number, "--set", "risk_level=low"],
+        ["new-case", "--answers", ready.write("k.json", registration_answers(name_first="Kevin", sex="male"))],
+    ):
         result = run(*args)
-        assert result.returncode != 0 and "read-only" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert result.returncode != 0 and "read-only" in result.stderr and "Traceback" not in result.stderr, (
+            result.stderr
+        )
         assert result.stderr.count("\n") == 1
     assert fingerprint(ready.store.parent) == before
     assert ready.json("show", number)["risk"] == "high"

@@ -78,7 +78,9 @@ def test_dependent_fields_are_required_only_when_they_apply(ready):
 
 
 def test_unknown_fields_and_bad_files_are_refused(ready):
-    result = ready("new-case", "--answers", ready.write("x.json", {**registration_answers(), "favourite_colour": "red"}))
+    result = ready(
+        "new-case", "--answers", ready.write("x.json", {**registration_answers(), "favourite_colour": "red"})
+    )
     assert_one_line_error(result, code=3)
     assert "favourite_colour (unknown field" in result.stderr
     broken = ready.home / "broken.json"
@@ -126,7 +128,11 @@ def test_history_records_the_registration(ready):
 
 
 def test_init_profile_answers_are_checked(cli):
-    result = cli("init", "--answers", cli.write("p.json", {"name": "Ana", "agency": "X", "role": "boss", "case_number_prefix": "ZZ"}))
+    result = cli(
+        "init",
+        "--answers",
+        cli.write("p.json", {"name": "Ana", "agency": "X", "role": "boss", "case_number_prefix": "ZZ"}),
+    )
     assert_one_line_error(result, code=3)
     assert "role (expected one of" in result.stderr and "case_number_prefix" in result.stderr
     assert not cli.store.exists()
@@ -134,7 +140,11 @@ def test_init_profile_answers_are_checked(cli):
 
 def test_init_needs_a_long_enough_passphrase(cli, monkeypatch):
     monkeypatch.setenv("CASECLI_PASSPHRASE", "short")
-    result = cli("init", "--answers", cli.write("p.json", {"name": "Ana", "agency": "X", "role": "lawyer", "case_number_prefix": "MX7"}))
+    result = cli(
+        "init",
+        "--answers",
+        cli.write("p.json", {"name": "Ana", "agency": "X", "role": "lawyer", "case_number_prefix": "MX7"}),
+    )
     assert_one_line_error(result, code=3)
     assert "at least 10 characters" in result.stderr
     assert not cli.store.exists()

@@ -102,7 +102,12 @@ def test_a_file_that_is_not_a_store(cli, home):
     # a key file beside a file that is not SQLCipher
     ready_keys = home / "notes.txt.keys"
     keys, _ = KeyFile.new()
-    keys.add("passphrase", secret_bytes(PASSPHRASE), b"k" * 32, {"name": "argon2id", "memory_kib": 64, "iterations": 1, "lanes": 1, "salt": "AAAAAAAAAAAAAAAAAAAAAA=="})
+    keys.add(
+        "passphrase",
+        secret_bytes(PASSPHRASE),
+        b"k" * 32,
+        {"name": "argon2id", "memory_kib": 64, "iterations": 1, "lanes": 1, "salt": "AAAAAAAAAAAAAAAAAAAAAA=="},
+    )
     keys.save(ready_keys)
     result = cli("--store", str(other), "list")
     assert_one_line_error(result)

@@ -33,7 +33,9 @@ def spawn(home, *args, passphrase=True):
     )
     if passphrase:
         env["CASECLI_PASSPHRASE"] = PASSPHRASE
-    child = pexpect.spawn(sys.executable, ["-m", "casecli", *args], env=env, encoding="utf-8", timeout=20, dimensions=(50, 120))
+    child = pexpect.spawn(
+        sys.executable, ["-m", "casecli", *args], env=env, encoding="utf-8", timeout=20, dimensions=(50, 120)
+    )
     return child
 
 
@@ -96,8 +98,13 @@ def test_registration_wizard_with_a_correction_at_the_summary(ready):
     child.expect_exact("What now?")
     child.send(DOWN + ENTER)  # correct an answer
     child.expect_exact("Which answer?")
-    answers = {"dob_known": False, "nationality": "honduras", "protection_status": "unaccompanied",
-               "migration_situation": "in_transit", "consent": "child_consent"}
+    answers = {
+        "dob_known": False,
+        "nationality": "honduras",
+        "protection_status": "unaccompanied",
+        "migration_situation": "in_transit",
+        "consent": "child_consent",
+    }
     position = [f.id for f in w.form.applicable(answers)].index("risk_level")
     child.send(DOWN * position + ENTER)
     w.answer("risk_level", DOWN + ENTER)  # high -> medium
@@ -213,7 +220,7 @@ def test_interactive_passphrase_prompt_unlocks(ready):
     output = child.before
     child.close()
     assert child.exitstatus == 0
-    assert json.loads(output[output.index("{"):])["case_number"] == number
+    assert json.loads(output[output.index("{") :])["case_number"] == number
 
 
 def test_a_command_that_finds_no_store_offers_to_create_it(cli):
@@ -252,7 +259,16 @@ def test_plan_editor_add_edit_remove_save(ready):
     number = ready.register()
     ready.ok("assess", number, "--answers", ready.write("initial.json", INITIAL))
     draft = {
-        "services": [{"type": "education_service", "what": "School enrolment", "provider": "Escuela 5", "where": "Tapachula", "by": "2026-12-15", "urgent": False}],
+        "services": [
+            {
+                "type": "education_service",
+                "what": "School enrolment",
+                "provider": "Escuela 5",
+                "where": "Tapachula",
+                "by": "2026-12-15",
+                "urgent": False,
+            }
+        ],
         "actions": [{"action": "Call the aunt", "owner": "Ana Ruiz", "due": "2026-11-30"}],
     }
     ready.ok("plan", "edit", number, "--answers", ready.write("draft.json", draft))
@@ -378,7 +394,9 @@ def test_interactive_import_asks_about_an_unknown_sender(home, monkeypatch):
     ana.ok("contacts", "add", "luis", luis.ok("identity").stdout.strip())
     number = ana.register()
     bundle = home / "b.bundle"
-    ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    )
     fingerprint = ana.json("identity")["fingerprint"]
     child = spawn(home, "--store", str(luis.store), "import", str(bundle))
     child.expect_exact("Checking the bundle")  # the progress bar, on a terminal only
@@ -402,8 +420,18 @@ def test_a_bundle_passphrase_asked_at_the_prompt_on_both_sides(home, monkeypatch
     ana, luis = two_workers(home, monkeypatch, contacts=False)
     number = ana.register()
     bundle, secret = home / "p.bundle", "a long bundle passphrase"
-    child = spawn(home, "--store", str(ana.store), "export", number, "--with-passphrase", "--output", str(bundle),
-                  "--answers", ana.write("n.json", NOTE))
+    child = spawn(
+        home,
+        "--store",
+        str(ana.store),
+        "export",
+        number,
+        "--with-passphrase",
+        "--output",
+        str(bundle),
+        "--answers",
+        ana.write("n.json", NOTE),
+    )
     child.expect_exact("Choose a passphrase for this bundle")
     child.sendline(secret)
     child.expect_exact("Type it again")
@@ -439,7 +467,9 @@ def test_registration_wizard_entirely_in_spanish_then_shown_in_english(cli):
     number = child.match.group(1)
     ends(child, 0)
     reg = cli.json("show", number)["registration"]
-    assert reg["nationality"] == "honduras" and reg["protection_status"] == "unaccompanied" and reg["dob_known"] is False
+    assert (
+        reg["nationality"] == "honduras" and reg["protection_status"] == "unaccompanied" and reg["dob_known"] is False
+    )
     english = cli.ok("--lang", "en", "show", number).stdout
     assert "Unaccompanied" in english and "Separation and family" in english and "No acompañado" not in english
     spanish = cli.ok("show", number).stdout

@@ -35,13 +35,15 @@ def needs_from(form: Form, answers: dict, uid: str = "") -> list[dict]:
         roles = {f.get("role"): f["id"] for f in section["fields"] if f.get("role")}
         judgement = answers.get(roles.get("judgement", ""))
         if judgement in ACTION_JUDGEMENTS:
-            needs.append({
-                "id": f"{uid}:{domain}" if uid else domain,
-                "domain": domain,
-                "title": section["title"],
-                "judgement": judgement,
-                "description": answers.get(roles.get("need", ""), ""),
-            })
+            needs.append(
+                {
+                    "id": f"{uid}:{domain}" if uid else domain,
+                    "domain": domain,
+                    "title": section["title"],
+                    "judgement": judgement,
+                    "description": answers.get(roles.get("need", ""), ""),
+                }
+            )
     needs.sort(key=lambda n: n["judgement"] != "urgent")  # urgent needs first
     return needs
 
@@ -55,22 +57,47 @@ def record_assessment(store: Store, text: str, kind: str, answers: dict, today: 
     uid = secrets.token_hex(8)
     actor = store.profile()["name"]
     row = {
-        "uid": uid, "case_number": number, "kind": kind, "form_version": form.version,
-        "assessed_on": answers["assessed_on"], "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
-        "risk_before": risk_before, "risk_after": risk_after, "created_by": actor, "created_at": utc_now(),
+        "uid": uid,
+        "case_number": number,
+        "kind": kind,
+        "form_version": form.version,
+        "assessed_on": answers["assessed_on"],
+        "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+        "risk_before": risk_before,
+        "risk_after": risk_after,
+        "created_by": actor,
+        "created_at": utc_now(),
     }
     needs = needs_from(form, answers, uid)
     with store.transaction():
         store.conn.execute(
             f"INSERT INTO assessments ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
         )
-        append_event(store, number, actor, "assessed", f"{kind.capitalize()} assessment recorded",
-                     {"assessment": uid, "kind": kind, "needs": [n["domain"] for n in needs]})
+        append_event(
+            store,
+            number,
+            actor,
+            "assessed",
+            f"{kind.capitalize()} assessment recorded",
+            {"assessment": uid, "kind": kind, "needs": [n["domain"] for n in needs]},
+        )
         if risk_after != risk_before:
-            store.conn.execute("UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (risk_after, utc_now(), number))
+            store.conn.execute(
+                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (risk_after, utc_now(), number)
+            )
             refresh_deadlines(store, number)
-            append_event(store, number, actor, "risk", f"Risk re-rated from {risk_before} to {risk_after}",
-                         {"risk": {"old": risk_before, "new": risk_after}, "reason": answers.get("risk_reason", ""), "assessment": uid})
+            append_event(
+                store,
+                number,
+                actor,
+                "risk",
+                f"Risk re-rated from {risk_before} to {risk_after}",
+                {
+                    "risk": {"old": risk_before, "new": risk_after},
+                    "reason": answers.get("risk_reason", ""),
+                    "assessment": uid,
+                },
+            )
     return {**row, "answers": answers, "needs": needs}
 
 
@@ -84,11 +111,20 @@ def assessments_of(store: Store, number: str) -> list[dict]:
     out = []
     for uid, kind, version, on, answers, before, after, by, at in rows:
         parsed = json.loads(answers)
-        out.append({
-            "uid": uid, "kind": kind, "form_version": version, "assessed_on": on, "answers": parsed,
-            "risk_before": before, "risk_after": after, "created_by": by, "created_at": at,
-            "needs": needs_from(form_for(kind), parsed, uid),
-        })
+        out.append(
+            {
+                "uid": uid,
+                "kind": kind,
+                "form_version": version,
+                "assessed_on": on,
+                "answers": parsed,
+                "risk_before": before,
+                "risk_after": after,
+                "created_by": by,
+                "created_at": at,
+                "needs": needs_from(form_for(kind), parsed, uid),
+            }
+        )
     return out
 
 

@@ -20,10 +20,27 @@ def close_case(store: Store, text: str, answers: dict) -> dict:
     with store.transaction():
         store.conn.execute(
             "INSERT INTO closures (uid, case_number, closed_on, reason, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (uid, number, answers["closed_on"], answers["reason"], json.dumps(answers, ensure_ascii=False, sort_keys=True), actor, utc_now()),
+            (
+                uid,
+                number,
+                answers["closed_on"],
+                answers["reason"],
+                json.dumps(answers, ensure_ascii=False, sort_keys=True),
+                actor,
+                utc_now(),
+            ),
         )
-        store.conn.execute("UPDATE cases SET status = 'closed', updated_at = ? WHERE case_number = ?", (utc_now(), number))
-        append_event(store, number, actor, "closed", f"Case closed: {answers['reason']}", {"closure": uid, "reason": answers["reason"], "closed_on": answers["closed_on"]})
+        store.conn.execute(
+            "UPDATE cases SET status = 'closed', updated_at = ? WHERE case_number = ?", (utc_now(), number)
+        )
+        append_event(
+            store,
+            number,
+            actor,
+            "closed",
+            f"Case closed: {answers['reason']}",
+            {"closure": uid, "reason": answers["reason"], "closed_on": answers["closed_on"]},
+        )
     return {"case_number": number, "uid": uid, **answers}
 
 
@@ -44,8 +61,17 @@ def reopen_case(store: Store, text: str, reason: str, today: dt.date) -> str:
             "UPDATE closures SET reopened_on = ?, reopen_reason = ?, reopened_by = ? WHERE uid = ?",
             (today.isoformat(), reason.strip(), actor, row[1]),
         )
-        store.conn.execute("UPDATE cases SET status = 'open', updated_at = ? WHERE case_number = ?", (utc_now(), number))
-        append_event(store, number, actor, "reopened", "Case reopened", {"closure": row[1], "reason": reason.strip(), "reopened_on": today.isoformat()})
+        store.conn.execute(
+            "UPDATE cases SET status = 'open', updated_at = ? WHERE case_number = ?", (utc_now(), number)
+        )
+        append_event(
+            store,
+            number,
+            actor,
+            "reopened",
+            "Case reopened",
+            {"closure": row[1], "reason": reason.strip(), "reopened_on": today.isoformat()},
+        )
     return number
 
 

@@ -10,11 +10,60 @@ import random
 
 from casecli.forms import Form
 
-FIRST = ["María", "José", "Ana", "Luis", "Sofía", "Carlos", "Valeria", "Juan", "Camila", "Jorge",
-         "Daniela", "Miguel", "Fernanda", "Kevin", "Génesis", "Brayan", "Yulissa", "Wilmer", "Dayana", "Édgar"]
-LAST = ["Hernández", "García", "López", "Martínez", "Pérez", "Rodríguez", "Gómez", "Ramírez", "Cruz", "Flores",
-        "Morales", "Reyes", "Ortiz", "Castillo", "Méndez", "Chávez", "Vásquez", "Aguilar", "Juárez", "Pacheco"]
-PLACES = ["Tapachula", "Ciudad Hidalgo", "Tenosique", "Oaxaca", "Ciudad de México", "Monterrey", "Tijuana", "Ciudad Juárez"]
+FIRST = [
+    "María",
+    "José",
+    "Ana",
+    "Luis",
+    "Sofía",
+    "Carlos",
+    "Valeria",
+    "Juan",
+    "Camila",
+    "Jorge",
+    "Daniela",
+    "Miguel",
+    "Fernanda",
+    "Kevin",
+    "Génesis",
+    "Brayan",
+    "Yulissa",
+    "Wilmer",
+    "Dayana",
+    "Édgar",
+]
+LAST = [
+    "Hernández",
+    "García",
+    "López",
+    "Martínez",
+    "Pérez",
+    "Rodríguez",
+    "Gómez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Morales",
+    "Reyes",
+    "Ortiz",
+    "Castillo",
+    "Méndez",
+    "Chávez",
+    "Vásquez",
+    "Aguilar",
+    "Juárez",
+    "Pacheco",
+]
+PLACES = [
+    "Tapachula",
+    "Ciudad Hidalgo",
+    "Tenosique",
+    "Oaxaca",
+    "Ciudad de México",
+    "Monterrey",
+    "Tijuana",
+    "Ciudad Juárez",
+]
 TRAINING_PROFILE = {
     "name": "Training worker",
     "agency": "casecli training",
@@ -42,7 +91,9 @@ def fictional_answers(rng: random.Random, form: Form, today: dt.date) -> dict:
         "protection_status": pick("protection_status"),
         "current_location": rng.choice(PLACES),
         "care_arrangement": pick("care_arrangement"),
-        "urgent_needs": rng.sample(["health", "shelter", "protection", "food", "psychosocial", "legal"], k=rng.randint(1, 3)),
+        "urgent_needs": rng.sample(
+            ["health", "shelter", "protection", "food", "psychosocial", "legal"], k=rng.randint(1, 3)
+        ),
         "risk_level": rng.choices(["high", "medium", "low"], weights=[2, 5, 3])[0],
         "child_informed": True,
         "consent": pick("consent", skip=("best_interests",)),
@@ -91,8 +142,16 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
                 answers = {k: v for k, v in answers.items() if k in {f.id for f in quick_form.fields}}
                 answers["dob_known"] = False
                 answers.setdefault("age_estimate", rng.randint(6, 17))
-            number = insert_case(store, answers, form, registered, profile["name"], profile["case_number_prefix"],
-                                 demo=True, incomplete=stage == "quick")
+            number = insert_case(
+                store,
+                answers,
+                form,
+                registered,
+                profile["name"],
+                profile["case_number_prefix"],
+                demo=True,
+                incomplete=stage == "quick",
+            )
             numbers.append(number)
             if stage not in ("registered", "quick"):
                 _assess(store, number, rng, registered, today, record_assessment)
@@ -101,13 +160,25 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
                 plans.save(store, number, _plan(rng, start, answers), start, activate=True)
             if stage in ("in implementation", "closed", "reopened"):
                 on = _day(registered, rng, today, 30)
-                ref = add_referral(store, number, {**REFERRAL, "referred_on": on.isoformat(), "service_type": rng.choice(SERVICES)})["ref"]
+                ref = add_referral(
+                    store, number, {**REFERRAL, "referred_on": on.isoformat(), "service_type": rng.choice(SERVICES)}
+                )["ref"]
                 if rng.random() < 0.8:  # most referrals get an answer
-                    update_referral(store, ref, rng.choice(("accepted", "completed")), _day(on, rng, today, 10), "", today)
+                    update_referral(
+                        store, ref, rng.choice(("accepted", "completed")), _day(on, rng, today, 10), "", today
+                    )
                 _follow_up(store, number, rng, on, today, record_visit)
             if stage in ("closed", "reopened"):
-                close_case(store, number, {"closed_on": _day(registered, rng, today, 200).isoformat(), "reason": "reunified",
-                                           "final_visit": True, "child_informed": True})
+                close_case(
+                    store,
+                    number,
+                    {
+                        "closed_on": _day(registered, rng, today, 200).isoformat(),
+                        "reason": "reunified",
+                        "final_visit": True,
+                        "child_informed": True,
+                    },
+                )
             if stage == "reopened":
                 reopen_case(store, number, "The child came back (training case)", today)
             if progress is not None:
@@ -118,11 +189,22 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
 
 
 SERVICES = ("health_medical_service", "psychosocial_service", "legal_assistance_service", "education_service")
-REFERRAL = {"agency": "Fictional partner agency", "contact": "Training contact", "reason": "Training referral",
-            "urgency": "within_3_days", "child_consent": "yes", "caregiver_consent": "not_applicable",
-            "info_shared": "Case number and the service needed"}
-VISIT = {"kind": "home", "child_seen": True, "seen_alone": True, "wellbeing": "Fictional: settling in",
-         "placement_suitable": "yes"}
+REFERRAL = {
+    "agency": "Fictional partner agency",
+    "contact": "Training contact",
+    "reason": "Training referral",
+    "urgency": "within_3_days",
+    "child_consent": "yes",
+    "caregiver_consent": "not_applicable",
+    "info_shared": "Case number and the service needed",
+}
+VISIT = {
+    "kind": "home",
+    "child_seen": True,
+    "seen_alone": True,
+    "wellbeing": "Fictional: settling in",
+    "placement_suitable": "yes",
+}
 
 
 def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit) -> None:
@@ -131,7 +213,9 @@ def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit)
 
     plan = plans.active(store, number)
     every = int(plan["data"]["header"]["visit_every_days"])
-    items = [(item["id"], item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan["data"][key]]
+    items = [
+        (item["id"], item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan["data"][key]
+    ]
     keeping_up = rng.random() < 0.8
     # Items and visits older than three months are settled: record them in one go.
     settled = max(start, today - dt.timedelta(days=90))
@@ -139,24 +223,53 @@ def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit)
     items = [(i, due) for i, due in items if i not in checks]
     visited = settled - dt.timedelta(days=every if keeping_up else every * 3)
     if checks or settled > start:
-        record_visit(store, number, {**VISIT, "visited_on": visited.isoformat() if visited >= start else start.isoformat(),
-                                     "risk_level": "medium", "next_visit": settled.isoformat()}, checks, today)
+        record_visit(
+            store,
+            number,
+            {
+                **VISIT,
+                "visited_on": visited.isoformat() if visited >= start else start.isoformat(),
+                "risk_level": "medium",
+                "next_visit": settled.isoformat(),
+            },
+            checks,
+            today,
+        )
     while True:
         visited = visited + dt.timedelta(days=every if keeping_up else every * 3)
         if visited > today:
             break
-        checks = {i: {"status": "done"} for i, due in items if due and due <= visited.isoformat() and rng.random() < 0.9}
+        checks = {
+            i: {"status": "done"} for i, due in items if due and due <= visited.isoformat() and rng.random() < 0.9
+        }
         items = [(i, due) for i, due in items if i not in checks]
-        record_visit(store, number, {**VISIT, "visited_on": visited.isoformat(), "risk_level": rng.choice(("high", "medium", "low")),
-                                     "next_visit": (visited + dt.timedelta(days=every)).isoformat()}, checks, today)
+        record_visit(
+            store,
+            number,
+            {
+                **VISIT,
+                "visited_on": visited.isoformat(),
+                "risk_level": rng.choice(("high", "medium", "low")),
+                "next_visit": (visited + dt.timedelta(days=every)).isoformat(),
+            },
+            checks,
+            today,
+        )
 
 
 def _assess(store, number, rng, registered, today, record_assessment) -> None:
     def judgement():
         return rng.choice(("no_action", "monitor", "intervention", "urgent"))
-    answers = {"assessed_on": _day(registered, rng, today, 5).isoformat(), "risk_level": rng.choice(("high", "medium", "low")),
-               "risk_reason": "Training case", "participants": ["child"], "child_heard": True,
-               "child_views": "Fictional views", "wants_tracing": rng.choice(("yes", "no", "unsure"))}
+
+    answers = {
+        "assessed_on": _day(registered, rng, today, 5).isoformat(),
+        "risk_level": rng.choice(("high", "medium", "low")),
+        "risk_reason": "Training case",
+        "participants": ["child"],
+        "child_heard": True,
+        "child_views": "Fictional views",
+        "wants_tracing": rng.choice(("yes", "no", "unsure")),
+    }
     for domain in ("safety", "health", "basic_needs", "family"):
         answers[f"{domain}_judgement"] = judgement()
         if answers[f"{domain}_judgement"] in ("intervention", "urgent"):
@@ -167,14 +280,39 @@ def _assess(store, number, rng, registered, today, record_assessment) -> None:
 def _plan(rng, start: dt.date, reg: dict) -> dict:
     def day(n):
         return (start + dt.timedelta(days=n)).isoformat()
-    needs = [{"need": "Fictional protection need", "how": "Safe placement", "who": "Training worker", "by": day(7), "need_ref": d}
-             for d in ("safety", "health", "basic_needs", "family")]
+
+    needs = [
+        {
+            "need": "Fictional protection need",
+            "how": "Safe placement",
+            "who": "Training worker",
+            "by": day(7),
+            "need_ref": d,
+        }
+        for d in ("safety", "health", "basic_needs", "family")
+    ]
     return {
-        "header": {"case_worker": TRAINING_PROFILE["name"], "care_type": "small_group_home", "provider": "Fictional home",
-                   "location": rng.choice(PLACES), "start_date": day(0), "visit_every_days": rng.choice((7, 14, 30)),
-                   "child_took_part": True, "child_views": "Fictional views on the plan", "child_agrees": "yes"},
+        "header": {
+            "case_worker": TRAINING_PROFILE["name"],
+            "care_type": "small_group_home",
+            "provider": "Fictional home",
+            "location": rng.choice(PLACES),
+            "start_date": day(0),
+            "visit_every_days": rng.choice((7, 14, 30)),
+            "child_took_part": True,
+            "child_views": "Fictional views on the plan",
+            "child_agrees": "yes",
+        },
         "protection_needs": needs,
-        "services": [{"type": "health_medical_service", "what": "Check-up", "provider": "Fictional clinic", "where": "Town",
-                      "by": day(rng.randint(1, 30)), "urgent": rng.random() < 0.3}],
+        "services": [
+            {
+                "type": "health_medical_service",
+                "what": "Check-up",
+                "provider": "Fictional clinic",
+                "where": "Town",
+                "by": day(rng.randint(1, 30)),
+                "urgent": rng.random() < 0.3,
+            }
+        ],
         "actions": [{"action": "Fictional follow-up call", "owner": "Training worker", "due": day(rng.randint(5, 60))}],
     }

@@ -37,7 +37,9 @@ def _environment(fmt: str, lang: str = "en"):
         undefined=jinja2.StrictUndefined,
     )
     # The document's language, which may differ from the interface's (a plan read with a family).
-    env.install_gettext_translations(gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True), newstyle=True)
+    env.install_gettext_translations(
+        gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True), newstyle=True
+    )
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
     return env
 
@@ -60,10 +62,16 @@ def _scrubber(names: list[str]):
 
 def _rows(form_name: str, answers: dict, lang: str, scrub) -> list[tuple[str, str]]:
     form = load_form(form_name)
-    return [(f.label(lang), scrub(display_value(f, answers[f.id], lang))) for f in form.applicable(answers) if f.id in answers]
+    return [
+        (f.label(lang), scrub(display_value(f, answers[f.id], lang)))
+        for f in form.applicable(answers)
+        if f.id in answers
+    ]
 
 
-def plan_context(store, text: str, today: dt.date, version: int | None = None, lang: str = "en", redact: bool = False) -> dict:
+def plan_context(
+    store, text: str, today: dt.date, version: int | None = None, lang: str = "en", redact: bool = False
+) -> dict:
     from casecli.case.assessment import latest_needs
 
     case = get_case(store, text, today)
@@ -72,7 +80,9 @@ def plan_context(store, text: str, today: dt.date, version: int | None = None, l
     if plan is None:
         from casecli.errors import InvalidInput
 
-        raise InvalidInput(_("{number} has no plan yet: create one with `casecli plan edit {number}`").format(number=number))
+        raise InvalidInput(
+            _("{number} has no plan yet: create one with `casecli plan edit {number}`").format(number=number)
+        )
     reg = case["registration"]
     names = [reg.get(k, "") for k in ("name_first", "name_last", "name_other")]
     scrub = _scrubber(names) if redact else (lambda value: value)
@@ -85,8 +95,10 @@ def plan_context(store, text: str, today: dt.date, version: int | None = None, l
         return [{f.id: scrub(display_value(f, item.get(f.id), lang)) for f in form.fields} for item in source]
 
     header_form = load_form(plans.HEADER_FORM)
+
     def shown(field_id):
         return scrub(display_value(header_form.field(field_id), header.get(field_id), lang))
+
     return {
         "case_number": number,
         "redacted": redact,
@@ -99,13 +111,26 @@ def plan_context(store, text: str, today: dt.date, version: int | None = None, l
         "saved_at": plan["saved_at"],
         "saved_by": plan["saved_by"],
         "case_worker": shown("case_worker"),
-        "placement": [(header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")],
+        "placement": [
+            (header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")
+        ],
         "protection_needs": items("protection_needs"),
         "services": items("services"),
         "actions": items("actions"),
         "visit_every_days": header.get("visit_every_days"),
-        "participation": _rows(plans.HEADER_FORM, {k: v for k, v in header.items() if k in ("child_took_part", "child_views", "child_agrees", "not_part_reason")}, lang, scrub),
-        "missing": [] if plan["status"] == "active" else plans.missing(data, number, latest_needs(store, number), today),
+        "participation": _rows(
+            plans.HEADER_FORM,
+            {
+                k: v
+                for k, v in header.items()
+                if k in ("child_took_part", "child_views", "child_agrees", "not_part_reason")
+            },
+            lang,
+            scrub,
+        ),
+        "missing": []
+        if plan["status"] == "active"
+        else plans.missing(data, number, latest_needs(store, number), today),
         "generated_on": today.isoformat(),
         "lang": lang,
     }

@@ -47,7 +47,9 @@ def phonetic(token: str) -> str:
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
     text = fold(" ".join(p for p in parts if p))
     words = re.findall(r"[a-z]+", text)
-    return tuple(phonetic(nicknames().get(w, w)) for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y"))
+    return tuple(
+        phonetic(nicknames().get(w, w)) for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y")
+    )
 
 
 @lru_cache(maxsize=1 << 16)  # names come from a small vocabulary: an import compares the same pairs again and again
@@ -114,14 +116,19 @@ def decided_pairs(store) -> set[tuple[str, str]]:
     return {(a, b) for a, b in rows}
 
 
-def matches_for(store, answers: dict, today: dt.date, exclude: str | None = None,
-                among: list[Person] | None = None) -> list[tuple[str, float]]:
+def matches_for(
+    store, answers: dict, today: dt.date, exclude: str | None = None, among: list[Person] | None = None
+) -> list[tuple[str, float]]:
     """Existing cases that may be the child described by `answers`, most alike first.
 
     `among`: the store's people read once by a caller that checks many children (an import).
     """
     new = Person.from_answers("", answers, today.isoformat(), today)
-    found = [(p.case_number, match_score(new, p)) for p in (people(store, today) if among is None else among) if p.case_number != exclude]
+    found = [
+        (p.case_number, match_score(new, p))
+        for p in (people(store, today) if among is None else among)
+        if p.case_number != exclude
+    ]
     return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
 
 

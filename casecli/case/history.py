@@ -20,7 +20,16 @@ def event_hash(event: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def build_event(case_number: str, seq: int, prev_hash: str, actor: str, kind: str, summary: str, changes: dict, at: str | None = None) -> dict:
+def build_event(
+    case_number: str,
+    seq: int,
+    prev_hash: str,
+    actor: str,
+    kind: str,
+    summary: str,
+    changes: dict,
+    at: str | None = None,
+) -> dict:
     event = {
         "case_number": case_number,
         "seq": seq,
@@ -67,7 +76,15 @@ def case_history(store: Store, case_number: str) -> list[dict]:
         (case_number,),
     ).fetchall()
     return [
-        {"seq": seq, "at": at, "actor": actor, "kind": kind, "summary": summary, "changes": json.loads(changes), "hash": h}
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "summary": summary,
+            "changes": json.loads(changes),
+            "hash": h,
+        }
         for seq, at, actor, kind, summary, changes, h in rows
     ]
 
@@ -95,7 +112,9 @@ def describe(event: dict) -> str:
         if kind == "assessed":
             return _("{kind} assessment recorded").format(kind=label(c["kind"]))
         if kind == "risk":
-            return _("Risk re-rated from {old} to {new}").format(old=label(c["risk"]["old"]), new=label(c["risk"]["new"]))
+            return _("Risk re-rated from {old} to {new}").format(
+                old=label(c["risk"]["old"]), new=label(c["risk"]["new"])
+            )
         if kind == "plan":
             return _("Plan version {version} ({status})").format(version=c["version"], status=label(c["status"]))
         if kind == "referral" and "status" in c:
@@ -117,7 +136,11 @@ def describe(event: dict) -> str:
         if kind == "received":
             return _("Received by handover (bundle {bundle})").format(bundle=c["bundle"][:12])
         if kind == "linked":
-            words = {"same_child": _("same child as"), "sibling": _("sibling of"), "not_same": _("checked, not the same child as")}
+            words = {
+                "same_child": _("same child as"),
+                "sibling": _("sibling of"),
+                "not_same": _("checked, not the same child as"),
+            }
             return f"{words[c['kind']]} {c['other']}"
         if kind == "conflict":
             return _("Diverged copy kept for review (bundle {bundle})").format(bundle=c["bundle"][:12])

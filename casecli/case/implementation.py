@@ -28,7 +28,9 @@ def plan_item_ids(store: Store, number: str) -> dict[str, str]:
     plan = plans.load(store, number)
     if plan is None:
         return {}
-    return {item["id"]: item.get(plans.ITEM_TITLE_FIELD[key], "") for key in plans.ITEM_FORMS for item in plan["data"][key]}
+    return {
+        item["id"]: item.get(plans.ITEM_TITLE_FIELD[key], "") for key in plans.ITEM_FORMS for item in plan["data"][key]
+    }
 
 
 def _new_ref(store: Store) -> str:
@@ -42,22 +44,47 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
     number = resolve_open(store, text)
     item = answers.get("plan_item")
     if item and item not in plan_item_ids(store, number):
-        raise InvalidInput(_("plan_item: {item} is not an item of {number}'s plan (see `casecli plan show {number}`)").format(item=item, number=number))
+        raise InvalidInput(
+            _("plan_item: {item} is not an item of {number}'s plan (see `casecli plan show {number}`)").format(
+                item=item, number=number
+            )
+        )
     uid, ref, now, actor = secrets.token_hex(8), _new_ref(store), utc_now(), store.profile()["name"]
     with store.transaction():
         store.conn.execute(
             "INSERT INTO referrals (uid, ref, case_number, referred_on, service_type, urgency, plan_item, answers, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, ref, number, answers["referred_on"], answers["service_type"], answers["urgency"], item,
-             json.dumps(answers, ensure_ascii=False, sort_keys=True), actor, now),
+            (
+                uid,
+                ref,
+                number,
+                answers["referred_on"],
+                answers["service_type"],
+                answers["urgency"],
+                item,
+                json.dumps(answers, ensure_ascii=False, sort_keys=True),
+                actor,
+                now,
+            ),
         )
         store.conn.execute(
             "INSERT INTO referral_updates (uid, referral_uid, status, on_date, note, created_by, created_at) VALUES (?, ?, 'pending', ?, '', ?, ?)",
             (secrets.token_hex(8), uid, answers["referred_on"], actor, now),
         )
-        append_event(store, number, actor, "referral", f"Referral {ref}: {answers['service_type']} to {answers['agency']}",
-                     {"referral": ref, "agency": answers["agency"], "shared": answers["info_shared"],
-                      "child_consent": answers["child_consent"], "caregiver_consent": answers["caregiver_consent"]})
+        append_event(
+            store,
+            number,
+            actor,
+            "referral",
+            f"Referral {ref}: {answers['service_type']} to {answers['agency']}",
+            {
+                "referral": ref,
+                "agency": answers["agency"],
+                "shared": answers["info_shared"],
+                "child_consent": answers["child_consent"],
+                "caregiver_consent": answers["caregiver_consent"],
+            },
+        )
     return {"ref": ref, "case_number": number, **answers}
 
 
@@ -78,33 +105,53 @@ def update_referral(store: Store, ref: str, status: str, on_date: dt.date, note:
             "INSERT INTO referral_updates (uid, referral_uid, status, on_date, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (secrets.token_hex(8), uid, status, on_date.isoformat(), note, actor, utc_now()),
         )
-        append_event(store, number, actor, "referral", f"Referral {ref} {status}", {"referral": ref, "status": status, "on": on_date.isoformat(), "note": note})
+        append_event(
+            store,
+            number,
+            actor,
+            "referral",
+            f"Referral {ref} {status}",
+            {"referral": ref, "status": status, "on": on_date.isoformat(), "note": note},
+        )
     return {"ref": ref, "case_number": number, "status": status, "on_date": on_date.isoformat()}
 
 
 def referrals_of(store: Store, number: str | None, today: dt.date) -> list[dict]:
     stale_days = settings.get(store, "referral.stale_days")
     sql = "SELECT uid, ref, case_number, referred_on, service_type, urgency, plan_item, answers FROM referrals"
-    rows = store.conn.execute(sql + (" WHERE case_number = ?" if number else "") + " ORDER BY referred_on, created_at",
-                              (number,) if number else ())
+    rows = store.conn.execute(
+        sql + (" WHERE case_number = ?" if number else "") + " ORDER BY referred_on, created_at",
+        (number,) if number else (),
+    )
     out = []
     for uid, ref, case_number, referred_on, service, urgency, item, answers in rows.fetchall():
         updates = store.conn.execute(
-            "SELECT status, on_date, note, created_by FROM referral_updates WHERE referral_uid = ? ORDER BY on_date, created_at", (uid,)
+            "SELECT status, on_date, note, created_by FROM referral_updates WHERE referral_uid = ? ORDER BY on_date, created_at",
+            (uid,),
         ).fetchall()
         status, since = updates[-1][0], updates[-1][1]
         waiting = (today - dt.date.fromisoformat(since)).days
-        out.append({
-            "ref": ref, "case_number": case_number, "referred_on": referred_on, "service_type": service, "urgency": urgency,
-            "plan_item": item, "status": status, "since": since,
-            "stale": status in ("pending", "accepted") and waiting >= stale_days,
-            "answers": json.loads(answers),
-            "updates": [{"status": s, "on_date": d, "note": n, "by": b} for s, d, n, b in updates],
-        })
+        out.append(
+            {
+                "ref": ref,
+                "case_number": case_number,
+                "referred_on": referred_on,
+                "service_type": service,
+                "urgency": urgency,
+                "plan_item": item,
+                "status": status,
+                "since": since,
+                "stale": status in ("pending", "accepted") and waiting >= stale_days,
+                "answers": json.loads(answers),
+                "updates": [{"status": s, "on_date": d, "note": n, "by": b} for s, d, n, b in updates],
+            }
+        )
     return out
 
 
-def record_progress(store: Store, number: str, item_id: str, status: str, on_date: str, note: str, source: str, actor: str) -> None:
+def record_progress(
+    store: Store, number: str, item_id: str, status: str, on_date: str, note: str, source: str, actor: str
+) -> None:
     """Record progress on a plan item; call inside a write transaction."""
     store.conn.execute(
         "INSERT INTO item_progress (uid, case_number, item_id, status, on_date, note, source, created_by, created_at)"
@@ -117,7 +164,11 @@ def mark_item(store: Store, text: str, item_id: str, status: str, on_date: dt.da
     number = resolve_open(store, text)
     items = plan_item_ids(store, number)
     if item_id not in items:
-        raise InvalidInput(_("item {item}: not an item of {number}'s plan (items: {items})").format(item=item_id, number=number, items=", ".join(items) or "—"))
+        raise InvalidInput(
+            _("item {item}: not an item of {number}'s plan (items: {items})").format(
+                item=item_id, number=number, items=", ".join(items) or "—"
+            )
+        )
     if status not in ITEM_STATUSES:
         raise InvalidInput(_("--status: expected one of: {choices}").format(choices=", ".join(ITEM_STATUSES)))
     if on_date > today:
@@ -125,14 +176,21 @@ def mark_item(store: Store, text: str, item_id: str, status: str, on_date: dt.da
     actor = store.profile()["name"]
     with store.transaction():
         record_progress(store, number, item_id, status, on_date.isoformat(), note, "marked", actor)
-        append_event(store, number, actor, "progress", f"Plan item {item_id} {status}: {items[item_id]}",
-                     {"item": item_id, "status": status, "on": on_date.isoformat(), "note": note})
+        append_event(
+            store,
+            number,
+            actor,
+            "progress",
+            f"Plan item {item_id} {status}: {items[item_id]}",
+            {"item": item_id, "status": status, "on": on_date.isoformat(), "note": note},
+        )
     return {"case_number": number, "item": item_id, "status": status}
 
 
 def progress_of(store: Store, number: str) -> dict[str, dict]:
     """The latest progress recorded on each plan item of a case."""
     rows = store.conn.execute(
-        "SELECT item_id, status, on_date, note, source FROM item_progress WHERE case_number = ? ORDER BY on_date, created_at", (number,)
+        "SELECT item_id, status, on_date, note, source FROM item_progress WHERE case_number = ? ORDER BY on_date, created_at",
+        (number,),
     )
     return {item: {"status": s, "on_date": d, "note": n, "source": src} for item, s, d, n, src in rows}

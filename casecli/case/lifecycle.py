@@ -84,8 +84,14 @@ class Due:
     def as_dict(self, today: dt.date) -> dict:
         late = (today - dt.date.fromisoformat(self.due)).days
         return {
-            "case_number": self.case_number, "risk": self.risk, "kind": self.kind, "what": self.what,
-            "due": self.due, "command": self.command, "days_late": max(late, 0), "overdue": late > 0,
+            "case_number": self.case_number,
+            "risk": self.risk,
+            "kind": self.kind,
+            "what": self.what,
+            "due": self.due,
+            "command": self.command,
+            "days_late": max(late, 0),
+            "overdue": late > 0,
         }
 
 
@@ -124,8 +130,11 @@ def refresh_all(store, numbers: list[str] | None = None) -> None:
     if numbers is not None and not numbers:
         return
     # The case numbers go in as one JSON array: one pass over the records, however many cases.
-    rows = summaries(store) if numbers is None else summaries(
-        store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))
+    rows = (
+        summaries(store)
+        if numbers is None
+        else summaries(store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))
+    )
     due = due_items(store, rows)
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
@@ -173,17 +182,62 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
         add = found[number].append
         risk = row["risk"]
         if row["incomplete"]:
-            add(Due(number, risk, "registration", _("complete the quick registration"), row["registered_on"], f"casecli edit {number}"))
+            add(
+                Due(
+                    number,
+                    risk,
+                    "registration",
+                    _("complete the quick registration"),
+                    row["registered_on"],
+                    f"casecli edit {number}",
+                )
+            )
         if not row["assessed"] and row["assessment_due"]:
-            add(Due(number, risk, "assessment", _("initial assessment"), row["assessment_due"], f"casecli assess {number}"))
+            add(
+                Due(
+                    number,
+                    risk,
+                    "assessment",
+                    _("initial assessment"),
+                    row["assessment_due"],
+                    f"casecli assess {number}",
+                )
+            )
         if not row["active_version"] and row["plan_due"]:
-            add(Due(number, risk, "plan", _("Care and Protection Plan (none active)"), row["plan_due"], f"casecli plan edit {number}"))
+            add(
+                Due(
+                    number,
+                    risk,
+                    "plan",
+                    _("Care and Protection Plan (none active)"),
+                    row["plan_due"],
+                    f"casecli plan edit {number}",
+                )
+            )
         if row["active_version"] and row["visit_every_days"]:
             since = max(row["last_visit"] or "", row["plan_activated_on"] or "") or row["registered_on"]
-            add(Due(number, risk, "visit", _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]), _plus(since, row["visit_every_days"]), f"casecli visit add {number}"))
+            add(
+                Due(
+                    number,
+                    risk,
+                    "visit",
+                    _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]),
+                    _plus(since, row["visit_every_days"]),
+                    f"casecli visit add {number}",
+                )
+            )
         elif risk == "high":
             since = row["last_seen"] or row["registered_on"]
-            add(Due(number, risk, "see child", _("high-risk child not seen recently"), _plus(since, unseen_days), f"casecli visit add {number}"))
+            add(
+                Due(
+                    number,
+                    risk,
+                    "see child",
+                    _("high-risk child not seen recently"),
+                    _plus(since, unseen_days),
+                    f"casecli visit add {number}",
+                )
+            )
 
     if open_rows:
         # One case (show): filter in SQL; many (list, agenda): read all once and filter here.
@@ -195,15 +249,35 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
             items_sql, items_params = items_sql + " AND t.due <= ?", (*scope_params, horizon)
         for number, item_id, name, title, when in store.conn.execute(items_sql, items_params):
             if number in open_rows and when and (number, item_id) not in done:
-                found[number].append(Due(number, open_rows[number]["risk"], "plan item", f"{_(name)}: {title}", when,
-                                         f"casecli plan item done {number} {item_id}"))
-        for number, ref, service, status, on_date in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params):
+                found[number].append(
+                    Due(
+                        number,
+                        open_rows[number]["risk"],
+                        "plan item",
+                        f"{_(name)}: {title}",
+                        when,
+                        f"casecli plan item done {number} {item_id}",
+                    )
+                )
+        for number, ref, service, status, on_date in store.conn.execute(
+            REFERRALS_SQL + scope.format("r"), scope_params
+        ):
             if number in open_rows and status in OPEN_REFERRAL:
-                found[number].append(Due(number, open_rows[number]["risk"], "referral",
-                                         _("referral {ref} ({service}) {status} since {date}").format(
-                                             ref=ref, service=answer("referral", "service_type", service), status=label(status), date=format_date(on_date)),
-                                         _plus(on_date, stale_days),
-                                         f"casecli referral update {ref}"))
+                found[number].append(
+                    Due(
+                        number,
+                        open_rows[number]["risk"],
+                        "referral",
+                        _("referral {ref} ({service}) {status} since {date}").format(
+                            ref=ref,
+                            service=answer("referral", "service_type", service),
+                            status=label(status),
+                            date=format_date(on_date),
+                        ),
+                        _plus(on_date, stale_days),
+                        f"casecli referral update {ref}",
+                    )
+                )
     return found
 
 

@@ -26,7 +26,9 @@ def record(store: Store, number: str, other: str, kind: str, actor: str, note: s
         store.conn.execute("DELETE FROM links WHERE case_a = ? AND case_b = ? AND kind = 'same_child'", (a, b))
     words = {"same_child": "the same child as", "sibling": "a sibling of", "not_same": "not the same child as"}[kind]
     for this, that in ((number, other), (other, number)):
-        append_event(store, this, actor, "linked", f"Recorded as {words} {that}", {"kind": kind, "other": that, "note": note})
+        append_event(
+            store, this, actor, "linked", f"Recorded as {words} {that}", {"kind": kind, "other": that, "note": note}
+        )
 
 
 def link(store: Store, text: str, other_text: str, kind: str, note: str = "") -> tuple[str, str]:

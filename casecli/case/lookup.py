@@ -23,7 +23,11 @@ def resolve(store: Store, text: str) -> str:
         return number
     gone = store.conn.execute("SELECT purged_on FROM tombstones WHERE case_number = ?", (number,)).fetchone()
     if gone:
-        raise CaseNotFound(_("{number} was purged on {date} (its retention period ended or it was removed early)").format(number=number, date=gone[0]))
+        raise CaseNotFound(
+            _("{number} was purged on {date} (its retention period ended or it was removed early)").format(
+                number=number, date=gone[0]
+            )
+        )
     raise CaseNotFound(_("no case {number} in this store").format(number=number) + _closest_hint(store, number))
 
 
@@ -41,11 +45,17 @@ def require_open(store: Store, number: str) -> None:
     """Refuse a change to a closed (or transferred) case: it is read-only until reopened."""
     row = store.conn.execute("SELECT status FROM cases WHERE case_number = ?", (number,)).fetchone()
     if row and row[0] == "closed":
-        raise CaseClosed(_("{number} is closed and read-only: reopen it first with `casecli reopen {number} --reason …`").format(number=number))
+        raise CaseClosed(
+            _("{number} is closed and read-only: reopen it first with `casecli reopen {number} --reason …`").format(
+                number=number
+            )
+        )
     if row and row[0] == "transferred":
         raise CaseClosed(_("{number} was handed over and is read-only here").format(number=number))
     if row and row[0] == "copy":
-        raise CaseClosed(_("{number} is a copy for consultation from another worker: it is read-only here").format(number=number))
+        raise CaseClosed(
+            _("{number} is a copy for consultation from another worker: it is read-only here").format(number=number)
+        )
 
 
 def resolve_open(store: Store, text: str) -> str:

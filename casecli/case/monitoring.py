@@ -29,9 +29,15 @@ def open_items(store: Store, number: str) -> list[dict]:
         return []
     progress = progress_of(store, number)
     return [
-        {"id": item["id"], "kind": plans.ITEM_NAMES[key], "title": item.get(plans.ITEM_TITLE_FIELD[key], ""),
-         "due": item.get(plans.ITEM_DATE_FIELD[key]), "last": progress.get(item["id"], {}).get("status")}
-        for key in plans.ITEM_FORMS for item in plan["data"][key]
+        {
+            "id": item["id"],
+            "kind": plans.ITEM_NAMES[key],
+            "title": item.get(plans.ITEM_TITLE_FIELD[key], ""),
+            "due": item.get(plans.ITEM_DATE_FIELD[key]),
+            "last": progress.get(item["id"], {}).get("status"),
+        }
+        for key in plans.ITEM_FORMS
+        for item in plan["data"][key]
         if progress.get(item["id"], {}).get("status") != "done"
     ]
 
@@ -65,7 +71,9 @@ def check_items(store: Store, number: str, given: dict, today: dt.date) -> dict[
     return clean
 
 
-def _record_items(store: Store, number: str, items: dict[str, dict], on_date: str, source: str, actor: str) -> list[str]:
+def _record_items(
+    store: Store, number: str, items: dict[str, dict], on_date: str, source: str, actor: str
+) -> list[str]:
     recorded = []
     for item_id, answer in items.items():
         if answer.get("status") in ("done", "partly", "not_done"):
@@ -82,18 +90,49 @@ def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict],
     with store.transaction():
         store.conn.execute(
             "INSERT INTO visits (uid, case_number, visited_on, child_seen, next_visit, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, number, answers["visited_on"], int(answers["child_seen"]), answers["next_visit"],
-             json.dumps({**answers, "items": items}, ensure_ascii=False, sort_keys=True), actor, utc_now()),
+            (
+                uid,
+                number,
+                answers["visited_on"],
+                int(answers["child_seen"]),
+                answers["next_visit"],
+                json.dumps({**answers, "items": items}, ensure_ascii=False, sort_keys=True),
+                actor,
+                utc_now(),
+            ),
         )
         recorded = _record_items(store, number, items, answers["visited_on"], f"visit {uid}", actor)
-        seen = "child seen" + (" alone" if answers.get("seen_alone") else "") if answers["child_seen"] else "child not seen"
-        append_event(store, number, actor, "visit", f"Visit on {answers['visited_on']} ({answers['kind']}, {seen})",
-                     {"visit": uid, "items": recorded, "next_visit": answers["next_visit"]})
+        seen = (
+            "child seen" + (" alone" if answers.get("seen_alone") else "")
+            if answers["child_seen"]
+            else "child not seen"
+        )
+        append_event(
+            store,
+            number,
+            actor,
+            "visit",
+            f"Visit on {answers['visited_on']} ({answers['kind']}, {seen})",
+            {"visit": uid, "items": recorded, "next_visit": answers["next_visit"]},
+        )
         if answers["risk_level"] != risk_before:
-            store.conn.execute("UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (answers["risk_level"], utc_now(), number))
+            store.conn.execute(
+                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?",
+                (answers["risk_level"], utc_now(), number),
+            )
             refresh_deadlines(store, number)
-            append_event(store, number, actor, "risk", f"Risk re-rated from {risk_before} to {answers['risk_level']}",
-                         {"risk": {"old": risk_before, "new": answers["risk_level"]}, "reason": answers.get("risk_reason", ""), "visit": uid})
+            append_event(
+                store,
+                number,
+                actor,
+                "risk",
+                f"Risk re-rated from {risk_before} to {answers['risk_level']}",
+                {
+                    "risk": {"old": risk_before, "new": answers["risk_level"]},
+                    "reason": answers.get("risk_reason", ""),
+                    "visit": uid,
+                },
+            )
     return {"uid": uid, "case_number": number, **answers, "items": items}
 
 
@@ -102,7 +141,10 @@ def visits_of(store: Store, number: str) -> list[dict]:
         "SELECT uid, visited_on, child_seen, next_visit, answers, created_by FROM visits WHERE case_number = ? ORDER BY visited_on DESC, created_at DESC",
         (number,),
     )
-    return [{"uid": u, "visited_on": d, "child_seen": bool(s), "next_visit": n, "answers": json.loads(a), "by": b} for u, d, s, n, a, b in rows]
+    return [
+        {"uid": u, "visited_on": d, "child_seen": bool(s), "next_visit": n, "answers": json.loads(a), "by": b}
+        for u, d, s, n, a, b in rows
+    ]
 
 
 def visits_on_time(store: Store, number: str) -> dict:
@@ -125,16 +167,33 @@ def record_review(store: Store, text: str, answers: dict, items: dict[str, dict]
     with store.transaction():
         store.conn.execute(
             "INSERT INTO reviews (uid, case_number, reviewed_on, decision, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (uid, number, answers["reviewed_on"], answers["decision"], json.dumps({**answers, "items": items}, ensure_ascii=False, sort_keys=True), actor, utc_now()),
+            (
+                uid,
+                number,
+                answers["reviewed_on"],
+                answers["decision"],
+                json.dumps({**answers, "items": items}, ensure_ascii=False, sort_keys=True),
+                actor,
+                utc_now(),
+            ),
         )
         recorded = _record_items(store, number, items, answers["reviewed_on"], f"review {uid}", actor)
-        append_event(store, number, actor, "review", f"Review on {answers['reviewed_on']}: {answers['decision']}",
-                     {"review": uid, "decision": answers["decision"], "items": recorded})
+        append_event(
+            store,
+            number,
+            actor,
+            "review",
+            f"Review on {answers['reviewed_on']}: {answers['decision']}",
+            {"review": uid, "decision": answers["decision"], "items": recorded},
+        )
     return {"uid": uid, "case_number": number, **answers}
 
 
 def reviews_of(store: Store, number: str) -> list[dict]:
     rows = store.conn.execute(
-        "SELECT uid, reviewed_on, decision, answers, created_by FROM reviews WHERE case_number = ? ORDER BY reviewed_on DESC, created_at DESC", (number,)
+        "SELECT uid, reviewed_on, decision, answers, created_by FROM reviews WHERE case_number = ? ORDER BY reviewed_on DESC, created_at DESC",
+        (number,),
     )
-    return [{"uid": u, "reviewed_on": d, "decision": dec, "answers": json.loads(a), "by": b} for u, d, dec, a, b in rows]
+    return [
+        {"uid": u, "reviewed_on": d, "decision": dec, "answers": json.loads(a), "by": b} for u, d, dec, a, b in rows
+    ]

@@ -41,7 +41,9 @@ class PlanIncomplete(CaseCliError):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__(_("the plan is incomplete and stays a draft; missing: {missing}").format(missing="; ".join(missing)))
+        super().__init__(
+            _("the plan is incomplete and stays a draft; missing: {missing}").format(missing="; ".join(missing))
+        )
 
 
 def empty_plan() -> dict:
@@ -75,7 +77,9 @@ def header_defaults(store: Store, number: str) -> dict:
 
 
 def check_part(form: Form, answers: dict, today: dt.date) -> tuple[dict, dict[str, str]]:
-    clean, problems = form.check({k: v for k, v in answers.items() if k not in ("id", "need_ref")}, today, use_defaults=False)
+    clean, problems = form.check(
+        {k: v for k, v in answers.items() if k not in ("id", "need_ref")}, today, use_defaults=False
+    )
     return clean, problems
 
 
@@ -93,7 +97,9 @@ def normalise(plan: dict, today: dt.date) -> dict:
         cleaned = []
         for index, item in enumerate(items, start=1):
             if not isinstance(item, dict):
-                raise InvalidInput(_("plan: {part} item {index} must be an object of answers").format(part=key, index=index))
+                raise InvalidInput(
+                    _("plan: {part} item {index} must be an object of answers").format(part=key, index=index)
+                )
             clean, problems = check_part(form, item, today)
             invalid.update({f"{key}[{index}].{k}": v for k, v in problems.items() if v != MISSING})
             clean["id"] = str(item.get("id") or new_item_id())
@@ -131,7 +137,11 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
             _clean, problems = check_part(form, item, today)
             lacking = [k for k, v in problems.items() if v == MISSING]
             if lacking:
-                out.append(_("{element}: item {index} lacks {fields}").format(element=_(ELEMENTS[position]), index=index, fields=", ".join(lacking)))
+                out.append(
+                    _("{element}: item {index} lacks {fields}").format(
+                        element=_(ELEMENTS[position]), index=index, fields=", ".join(lacking)
+                    )
+                )
     if "visit_every_days" in gaps:
         out.append(_(ELEMENTS[6]))
     participation = [g for g in gaps if g in ("child_took_part", "child_views", "child_agrees", "not_part_reason")]
@@ -140,7 +150,11 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
     taken = {item.get("need_ref") for key in ITEM_FORMS for item in plan[key]}
     for need in needs:
         if need["id"] not in taken and need["domain"] not in taken:
-            out.append(_("assessed need not taken up: {domain} ({judgement})").format(domain=need["domain"], judgement=need["judgement"]))
+            out.append(
+                _("assessed need not taken up: {domain} ({judgement})").format(
+                    domain=need["domain"], judgement=need["judgement"]
+                )
+            )
     return out
 
 
@@ -152,7 +166,14 @@ def overdue(plan: dict, today: dt.date, done: set[str] | None = None) -> list[di
         for item in plan[key]:
             when = item.get(date_field)
             if when and dt.date.fromisoformat(when) < today and item["id"] not in done:
-                late.append({"kind": ITEM_NAMES[key], "id": item["id"], "title": item.get(ITEM_TITLE_FIELD[key], ""), "due": when})
+                late.append(
+                    {
+                        "kind": ITEM_NAMES[key],
+                        "id": item["id"],
+                        "title": item.get(ITEM_TITLE_FIELD[key], ""),
+                        "due": when,
+                    }
+                )
     return late
 
 
@@ -184,10 +205,19 @@ def load(store: Store, number: str, version: int | None = None) -> dict | None:
     row = store.conn.execute(sql, params).fetchone()
     if row is None:
         if version is not None:
-            raise InvalidInput(_("--version: {number} has no plan version {version}").format(number=number, version=version))
+            raise InvalidInput(
+                _("--version: {number} has no plan version {version}").format(number=number, version=version)
+            )
         return None
     v, status, data, by, at, activated = row
-    return {"version": v, "status": status, "data": json.loads(data), "saved_by": by, "saved_at": at, "activated_at": activated}
+    return {
+        "version": v,
+        "status": status,
+        "data": json.loads(data),
+        "saved_by": by,
+        "saved_at": at,
+        "activated_at": activated,
+    }
 
 
 def active(store: Store, number: str) -> dict | None:
@@ -208,7 +238,13 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
         raise PlanIncomplete(lacking)
     previous = load(store, number)
     if previous and previous["data"] == clean and (previous["status"] == "active" or not activate):
-        return {"case_number": number, "version": previous["version"], "status": previous["status"], "missing": lacking, "unchanged": True}
+        return {
+            "case_number": number,
+            "version": previous["version"],
+            "status": previous["status"],
+            "missing": lacking,
+            "unchanged": True,
+        }
     version = (previous["version"] + 1) if previous else 1
     status = "active" if activate else "draft"
     now = utc_now()
@@ -218,16 +254,32 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
         store.conn.execute(
             "INSERT INTO plans (case_number, version, status, data, saved_by, saved_at, activated_at, visit_every_days)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (number, version, status, json.dumps(clean, ensure_ascii=False, sort_keys=True), actor, now,
-             today.isoformat() if activate else None, clean["header"].get("visit_every_days")),
+            (
+                number,
+                version,
+                status,
+                json.dumps(clean, ensure_ascii=False, sort_keys=True),
+                actor,
+                now,
+                today.isoformat() if activate else None,
+                clean["header"].get("visit_every_days"),
+            ),
         )
         index_items(store, number, version, clean)
         if activate:
             store.conn.execute(
-                "UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active' AND version < ?", (number, version)
+                "UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active' AND version < ?",
+                (number, version),
             )
         verb = "revised" if previous else "created"
-        append_event(store, number, actor, "plan", f"Plan {verb}: version {version} ({status})", {"version": version, "status": status, "diff": changes})
+        append_event(
+            store,
+            number,
+            actor,
+            "plan",
+            f"Plan {verb}: version {version} ({status})",
+            {"version": version, "status": status, "diff": changes},
+        )
     return {"case_number": number, "version": version, "status": status, "missing": lacking, "unchanged": False}
 
 
@@ -235,15 +287,27 @@ def index_items(store: Store, number: str, version: int, data: dict) -> None:
     """Write a plan version's items into plan_items, which the agenda reads instead of the JSON."""
     store.conn.executemany(
         "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
-        [(number, version, item["id"], ITEM_NAMES[key], str(item.get(ITEM_TITLE_FIELD[key], "")), item.get(ITEM_DATE_FIELD[key]))
-         for key in ITEM_FORMS for item in data.get(key, [])],
+        [
+            (
+                number,
+                version,
+                item["id"],
+                ITEM_NAMES[key],
+                str(item.get(ITEM_TITLE_FIELD[key], "")),
+                item.get(ITEM_DATE_FIELD[key]),
+            )
+            for key in ITEM_FORMS
+            for item in data.get(key, [])
+        ],
     )
 
 
 def reindex_items(store: Store, number: str) -> None:
     """plan_items again from every stored version of the case's plan (after an import)."""
     store.conn.execute("DELETE FROM plan_items WHERE case_number = ?", (number,))
-    for version, data in store.conn.execute("SELECT version, data FROM plans WHERE case_number = ?", (number,)).fetchall():
+    for version, data in store.conn.execute(
+        "SELECT version, data FROM plans WHERE case_number = ?", (number,)
+    ).fetchall():
         index_items(store, number, version, json.loads(data))
 
 
@@ -253,7 +317,9 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
     number = resolve_open(store, text)
     latest = load(store, number)
     if latest is None:
-        raise InvalidInput(_("{number} has no plan yet: create one with `casecli plan edit {number}`").format(number=number))
+        raise InvalidInput(
+            _("{number} has no plan yet: create one with `casecli plan edit {number}`").format(number=number)
+        )
     if latest["status"] == "active":
         return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": True}
     lacking = missing(latest["data"], number, latest_needs(store, number), today)
@@ -266,7 +332,14 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
             "UPDATE plans SET status = 'active', activated_at = ? WHERE case_number = ? AND version = ?",
             (today.isoformat(), number, latest["version"]),
         )
-        append_event(store, number, actor, "plan", f"Plan version {latest['version']} activated", {"version": latest["version"], "status": "active"})
+        append_event(
+            store,
+            number,
+            actor,
+            "plan",
+            f"Plan version {latest['version']} activated",
+            {"version": latest["version"], "status": "active"},
+        )
     return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": False}
 
 
@@ -287,8 +360,13 @@ def diff(old: dict, new: dict) -> dict:
         added = [after[i] for i in after if i not in before]
         removed = [before[i] for i in before if i not in after]
         changed = {
-            i: {k: {"old": before[i].get(k), "new": after[i].get(k)} for k in sorted(set(before[i]) | set(after[i])) if before[i].get(k) != after[i].get(k)}
-            for i in after if i in before and before[i] != after[i]
+            i: {
+                k: {"old": before[i].get(k), "new": after[i].get(k)}
+                for k in sorted(set(before[i]) | set(after[i]))
+                if before[i].get(k) != after[i].get(k)
+            }
+            for i in after
+            if i in before and before[i] != after[i]
         }
         order_changed = [i for i in after if i in before] != [i for i in before if i in after]
         if added:
@@ -310,7 +388,13 @@ def check(store: Store, text: str, today: dt.date) -> dict:
     number = resolve(store, text)
     plan = load(store, number)
     if plan is None:
-        return {"case_number": number, "version": None, "status": None, "missing": ["the case has no plan yet"], "overdue": []}
+        return {
+            "case_number": number,
+            "version": None,
+            "status": None,
+            "missing": ["the case has no plan yet"],
+            "overdue": [],
+        }
     return {
         "case_number": number,
         "version": plan["version"],

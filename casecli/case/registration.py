@@ -24,7 +24,9 @@ def child_name(answers: dict) -> str:
     return " ".join(p for p in (answers.get("name_first"), answers.get("name_last")) if p)
 
 
-def age_on(date_of_birth: str | None, age_estimate: int | None, registered_on: str, today: dt.date) -> tuple[int | None, bool]:
+def age_on(
+    date_of_birth: str | None, age_estimate: int | None, registered_on: str, today: dt.date
+) -> tuple[int | None, bool]:
     """The child's age today and whether it is an estimate (grown by the years since registration)."""
     if date_of_birth:
         born = dt.date.fromisoformat(date_of_birth)
@@ -65,8 +67,14 @@ def next_case_number(store: Store, prefix: str) -> str:
 
 
 def insert_case(
-    store: Store, answers: dict, form: Form, today: dt.date, actor: str, prefix: str,
-    demo: bool = False, incomplete: bool = False,
+    store: Store,
+    answers: dict,
+    form: Form,
+    today: dt.date,
+    actor: str,
+    prefix: str,
+    demo: bool = False,
+    incomplete: bool = False,
 ) -> str:
     """Insert one registered case and its first event; call inside a write transaction."""
     from casecli.store.records import CaseRow
@@ -88,15 +96,23 @@ def insert_case(
             **derived_columns(answers),
         }
     ).model_dump()
-    store.conn.execute(
-        f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
-    )
+    store.conn.execute(f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
     refresh_deadlines(store, number)
     summary = "Case registered (quick: to be completed)" if incomplete else "Case registered"
     insert_events(
         store,
-        [build_event(number, 1, GENESIS, actor, "registered", summary,
-                     {"form": form.id, "version": form.version, "fields": sorted(answers)}, at=now)],
+        [
+            build_event(
+                number,
+                1,
+                GENESIS,
+                actor,
+                "registered",
+                summary,
+                {"form": form.id, "version": form.version, "fields": sorted(answers)},
+                at=now,
+            )
+        ],
     )
     lifecycle.refresh(store, number)
     return number
@@ -110,9 +126,7 @@ def missing_for_registration(answers: dict, today: dt.date) -> list[str]:
     return [field for field, why in problems.items() if why == MISSING]
 
 
-def register_case(
-    store: Store, answers: dict, form: Form, today: dt.date, not_same_as: tuple[str, ...] = ()
-) -> str:
+def register_case(store: Store, answers: dict, form: Form, today: dt.date, not_same_as: tuple[str, ...] = ()) -> str:
     """Register a child from answers valid for `form`; returns the new case number.
 
     A quick registration (form `registration-quick`) is stored against the full registration

@@ -15,8 +15,12 @@ def handover_message(case_number: str, seq: int, prev_hash: str, bundle_id: str)
     return HANDOVER_CONTEXT + f"{case_number}\n{seq}\n{prev_hash}\n{bundle_id}".encode()
 
 
-def sign_handover(signing_private: bytes, signing_public: bytes, case_number: str, seq: int, prev_hash: str, bundle_id: str) -> dict:
+def sign_handover(
+    signing_private: bytes, signing_public: bytes, case_number: str, seq: int, prev_hash: str, bundle_id: str
+) -> dict:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    signature = Ed25519PrivateKey.from_private_bytes(signing_private).sign(handover_message(case_number, seq, prev_hash, bundle_id))
+    signature = Ed25519PrivateKey.from_private_bytes(signing_private).sign(
+        handover_message(case_number, seq, prev_hash, bundle_id)
+    )
     return {"signer": base64.b64encode(signing_public).decode(), "signature": base64.b64encode(signature).decode()}

@@ -14,11 +14,17 @@ from casecli.store.db import Store
 CASE_TABLES: list[tuple[str, str]] = [
     ("cases", "SELECT * FROM cases WHERE case_number = ?"),
     # events.id is a local row number: the chain (case_number, seq, hash) identifies an event.
-    ("events", "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events WHERE case_number = ? ORDER BY seq"),
+    (
+        "events",
+        "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events WHERE case_number = ? ORDER BY seq",
+    ),
     ("assessments", "SELECT * FROM assessments WHERE case_number = ? ORDER BY assessed_on, created_at"),
     ("plans", "SELECT * FROM plans WHERE case_number = ? ORDER BY version"),
     ("referrals", "SELECT * FROM referrals WHERE case_number = ? ORDER BY created_at"),
-    ("referral_updates", "SELECT u.* FROM referral_updates u JOIN referrals r ON r.uid = u.referral_uid WHERE r.case_number = ? ORDER BY u.created_at"),
+    (
+        "referral_updates",
+        "SELECT u.* FROM referral_updates u JOIN referrals r ON r.uid = u.referral_uid WHERE r.case_number = ? ORDER BY u.created_at",
+    ),
     ("item_progress", "SELECT * FROM item_progress WHERE case_number = ? ORDER BY created_at"),
     ("visits", "SELECT * FROM visits WHERE case_number = ? ORDER BY visited_on, created_at"),
     ("reviews", "SELECT * FROM reviews WHERE case_number = ? ORDER BY reviewed_on, created_at"),
@@ -28,8 +34,21 @@ CASE_TABLES: list[tuple[str, str]] = [
 # Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
 DERIVED_TABLES = {"plan_items"}
 LOCAL_TABLES = {"conflicts", "tombstones"}
-DELETE_ORDER = ["links", "closures", "reviews", "visits", "item_progress", "referral_updates", "referrals",
-                "plan_items", "plans", "assessments", "conflicts", "events", "cases"]
+DELETE_ORDER = [
+    "links",
+    "closures",
+    "reviews",
+    "visits",
+    "item_progress",
+    "referral_updates",
+    "referrals",
+    "plan_items",
+    "plans",
+    "assessments",
+    "conflicts",
+    "events",
+    "cases",
+]
 
 
 def rows_of(store: Store, sql: str, number: str) -> Iterator[dict]:
@@ -48,6 +67,9 @@ def delete_case(store: Store, number: str) -> None:
         if table == "links":
             conn.execute("DELETE FROM links WHERE case_a = ? OR case_b = ?", (number, number))
         elif table == "referral_updates":
-            conn.execute("DELETE FROM referral_updates WHERE referral_uid IN (SELECT uid FROM referrals WHERE case_number = ?)", (number,))
+            conn.execute(
+                "DELETE FROM referral_updates WHERE referral_uid IN (SELECT uid FROM referrals WHERE case_number = ?)",
+                (number,),
+            )
         else:
             conn.execute(f"DELETE FROM {table} WHERE case_number = ?", (number,))

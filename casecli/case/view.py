@@ -45,8 +45,12 @@ def _summary(row: dict, today: dt.date) -> dict:
 
 
 def list_cases(
-    store: Store, today: dt.date, status: str | None = None, risk: str | None = None,
-    search: str | None = None, incomplete: bool = False,
+    store: Store,
+    today: dt.date,
+    status: str | None = None,
+    risk: str | None = None,
+    search: str | None = None,
+    incomplete: bool = False,
 ) -> list[dict]:
     """Cases matching every filter given, highest risk and newest first."""
     where, params = [], []
@@ -94,11 +98,17 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["assessments"] = assessments_of(store, number)
     current = plans.load(store, number)
     in_force = plans.active(store, number)
-    case["plan"] = None if current is None else {
-        "version": current["version"], "status": current["status"], "data": current["data"],
-        "active_version": in_force["version"] if in_force else None,
-        "progress": progress_of(store, number),
-    }
+    case["plan"] = (
+        None
+        if current is None
+        else {
+            "version": current["version"],
+            "status": current["status"],
+            "data": current["data"],
+            "active_version": in_force["version"] if in_force else None,
+            "progress": progress_of(store, number),
+        }
+    )
     case["referrals"] = referrals_of(store, number, today)
     case["visits"] = visits_of(store, number)
     case["visit_count"] = visits_on_time(store, number)
@@ -107,7 +117,8 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(
-            "SELECT bundle_id, sender, received_at, records FROM conflicts WHERE case_number = ? AND resolved_at IS NULL", (number,))
+            "SELECT bundle_id, sender, received_at, records FROM conflicts WHERE case_number = ? AND resolved_at IS NULL",
+            (number,),
+        )
     ]
     return case
-

@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
     def assess_cmd(
         ctx: typer.Context,
         case: str = CaseArgument,
-        comprehensive: bool = typer.Option(False, "--comprehensive", help=_("The comprehensive assessment (default: the initial one).")),
+        comprehensive: bool = typer.Option(
+            False, "--comprehensive", help=_("The comprehensive assessment (default: the initial one).")
+        ),
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
@@ -48,14 +50,26 @@ def register(app: typer.Typer) -> None:
             given = {"risk_level": case["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
             form = form_for(kind)
             if env.interactive:
-                out.print(_("[bold]{form}[/bold] for {number}").format(form=form.title(env.lang), number=case["case_number"]))
+                out.print(
+                    _("[bold]{form}[/bold] for {number}").format(form=form.title(env.lang), number=case["case_number"])
+                )
             clean = wizard.collect(form, env, given, console=out)
             saved = record_assessment(store, case["case_number"], kind, clean, env.today)
-        out.print((_("Initial assessment saved for {number}.") if kind == "initial" else _("Comprehensive assessment saved for {number}.")).format(number=saved["case_number"]))
+        out.print(
+            (
+                _("Initial assessment saved for {number}.")
+                if kind == "initial"
+                else _("Comprehensive assessment saved for {number}.")
+            ).format(number=saved["case_number"])
+        )
         if saved["risk_before"] != saved["risk_after"]:
             out.print(_("Risk re-rated: {old} → {new}.").format(old=saved["risk_before"], new=saved["risk_after"]))
         if saved["needs"]:
             from casecli.forms.labels import need
 
             listed = ", ".join(need(n) for n in saved["needs"])
-            out.print(_("Needs for the plan: {needs}. Next: `casecli plan edit {number}`.").format(needs=listed, number=saved["case_number"]))
+            out.print(
+                _("Needs for the plan: {needs}. Next: `casecli plan edit {number}`.").format(
+                    needs=listed, number=saved["case_number"]
+                )
+            )

@@ -28,9 +28,13 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
-        quick: bool = typer.Option(False, "--quick", help=_("Only the minimum for today; complete it later with `casecli edit`.")),
+        quick: bool = typer.Option(
+            False, "--quick", help=_("Only the minimum for today; complete it later with `casecli edit`.")
+        ),
         new_child: bool = typer.Option(
-            False, "--new-child", help=_("Register even if casecli finds possible duplicates (you checked: another child).")
+            False,
+            "--new-child",
+            help=_("Register even if casecli finds possible duplicates (you checked: another child)."),
         ),
     ) -> None:
         """Register a child: a wizard in the order you meet the child, then a summary to check.
@@ -65,8 +69,13 @@ def register(app: typer.Typer) -> None:
         case: str = CaseArgument,
         answers: Path | None = AnswersOption,
         set_: list[str] | None = typer.Option(
-            None, "--set", help=_("One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "
-                                  "shell's history: give names and other identifying answers with --answers FILE or interactively.")),
+            None,
+            "--set",
+            help=_(
+                "One answer as field=value (repeatable; field= empty removes it). Arguments stay in the "
+                "shell's history: give names and other identifying answers with --answers FILE or interactively."
+            ),
+        ),
         no_input: bool = NoInputOption,
     ) -> None:
         """Change registration answers, or complete a quick registration. Old values stay in the history.
@@ -111,9 +120,13 @@ def register(app: typer.Typer) -> None:
     @command(app, "list")
     def list_cmd(
         ctx: typer.Context,
-        status: str | None = typer.Option(None, "--status", help=_("Only cases at this stage or status (e.g. registered, open, closed).")),
+        status: str | None = typer.Option(
+            None, "--status", help=_("Only cases at this stage or status (e.g. registered, open, closed).")
+        ),
         risk: str | None = typer.Option(None, "--risk", help=_("Only cases at this risk level: high, medium or low.")),
-        search: str | None = typer.Option(None, "--search", help=_("Text to find in names (accents ignored) or case numbers.")),
+        search: str | None = typer.Option(
+            None, "--search", help=_("Text to find in names (accents ignored) or case numbers.")
+        ),
         incomplete: bool = typer.Option(False, "--incomplete", help=_("Only quick registrations still to complete.")),
         as_json: bool = JsonOption,
     ) -> None:
@@ -137,7 +150,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case: str = typer.Argument(..., help=_("Case number (any letter case), e.g. MX7-0042-R.")),
         history: bool = typer.Option(False, "--history", help=_("Also list every recorded change.")),
-        sharing: bool = typer.Option(False, "--sharing", help=_("Also what the child agreed to share, and every sharing with others.")),
+        sharing: bool = typer.Option(
+            False, "--sharing", help=_("Also what the child agreed to share, and every sharing with others.")
+        ),
         as_json: bool = JsonOption,
     ) -> None:
         """Show everything known about a case, grouped by step.
@@ -172,8 +187,10 @@ def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
     numbers = [n for n, _ in matches]
     if not env.interactive:
         raise PossibleDuplicate(
-            _("possible duplicate of {numbers}: compare with `casecli show {first}`; if this is another child, "
-              "run again with --new-child").format(numbers=", ".join(numbers), first=numbers[0])
+            _(
+                "possible duplicate of {numbers}: compare with `casecli show {first}`; if this is another child, "
+                "run again with --new-child"
+            ).format(numbers=", ".join(numbers), first=numbers[0])
         )
     from casecli.ui import prompts
 
@@ -185,6 +202,10 @@ def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
         [(_("No: it is a new child, register"), "new"), (_("Yes: the same child, do not register"), "same")],
     )
     if choice == "same":
-        out.print(_("Not registered. The child's case: {number} (`casecli show {number}`, `casecli edit {number}`).").format(number=numbers[0]))
+        out.print(
+            _("Not registered. The child's case: {number} (`casecli show {number}`, `casecli edit {number}`).").format(
+                number=numbers[0]
+            )
+        )
         return False
     return True

@@ -13,11 +13,16 @@ from casecli.ui.render import console as console
 from casecli.ui.render import print_json as print_json
 
 AnswersOption = typer.Option(
-    None, "--answers", help=_("JSON file of answers keyed by field id (see `casecli forms show`)."),
-    exists=False, dir_okay=False,
+    None,
+    "--answers",
+    help=_("JSON file of answers keyed by field id (see `casecli forms show`)."),
+    exists=False,
+    dir_okay=False,
 )
 NoInputOption = typer.Option(
-    False, "--no-input", help=_("Never prompt: fail with the list of missing or invalid answers instead."),
+    False,
+    "--no-input",
+    help=_("Never prompt: fail with the list of missing or invalid answers instead."),
 )
 CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 JsonOption = typer.Option(False, "--json", help=_("Print machine-readable JSON instead of a table."))
@@ -30,7 +35,9 @@ def command(app: typer.Typer, name: str, **options):
     from casecli.commands.errors import CaseCliCommand
 
     def register(function):
-        return app.command(name, help=_(inspect.cleandoc(function.__doc__ or "")), cls=CaseCliCommand, **options)(function)
+        return app.command(name, help=_(inspect.cleandoc(function.__doc__ or "")), cls=CaseCliCommand, **options)(
+            function
+        )
 
     return register
 
@@ -55,7 +62,9 @@ def open_store(env: Env):
     if not env.store_path.exists() and env.interactive:
         from casecli.ui import prompts
 
-        if prompts.confirm(_("There is no case store at {path}. Create it now?").format(path=env.store_path), default=True):
+        if prompts.confirm(
+            _("There is no case store at {path}. Create it now?").format(path=env.store_path), default=True
+        ):
             from casecli.ui.setup import create
 
             return create(env, {})

@@ -43,17 +43,29 @@ def register(app: typer.Typer) -> None:
         # Fictional data only: SQLCipher's memory wiping (several times slower on bulk writes) is
         # not needed to protect it; a store that holds real cases keeps it.
         if env.store_path.exists():
-            store = open_store(env.store_path, lambda: read_passphrase(env, _("Training store passphrase")), memory_security=into_real_store)
+            store = open_store(
+                env.store_path,
+                lambda: read_passphrase(env, _("Training store passphrase")),
+                memory_security=into_real_store,
+            )
             real = store.conn.execute("SELECT count(*) FROM cases WHERE demo = 0").fetchone()[0]
             if real and not into_real_store:
                 store.close()
-                raise InvalidInput(_("{path} holds {count} real case(s): training cases go into a training store "
-                                     "(add --into-real-store if you really mean this one)").format(path=env.store_path, count=real))
+                raise InvalidInput(
+                    _(
+                        "{path} holds {count} real case(s): training cases go into a training store "
+                        "(add --into-real-store if you really mean this one)"
+                    ).format(path=env.store_path, count=real)
+                )
         else:
             profile_form = load_form("profile")
             store = create_store(
-                env.store_path, new_passphrase(env), dict(demo.TRAINING_PROFILE), profile_form.version,
-                kdf_memory_kib=kdf_memory(env), memory_security=False,
+                env.store_path,
+                new_passphrase(env),
+                dict(demo.TRAINING_PROFILE),
+                profile_form.version,
+                kdf_memory_kib=kdf_memory(env),
+                memory_security=False,
             )
         with store, Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
             task = progress.add_task(_("Adding fictional cases"), total=cases)

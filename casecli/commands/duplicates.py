@@ -36,9 +36,18 @@ def register(app: typer.Typer) -> None:
             return
         from casecli.ui.render import titled_table
 
-        table = titled_table(_("{count} possible duplicate pair(s)").format(count=len(rows)), _("Case"), _("Child"), _("Case"), _("Child"), _("Likeness"))
+        table = titled_table(
+            _("{count} possible duplicate pair(s)").format(count=len(rows)),
+            _("Case"),
+            _("Child"),
+            _("Case"),
+            _("Child"),
+            _("Likeness"),
+        )
         for row in rows:
-            table.add_row(row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}")
+            table.add_row(
+                row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}"
+            )
         console().print(table)
 
     @command(app, "link")
@@ -46,9 +55,13 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case: str = typer.Argument(..., help=_("One case number.")),
         other: str = typer.Argument(..., help=_("The other case number.")),
-        same_child: bool = typer.Option(False, "--same-child", help=_("Both cases are the same child (a duplicate registration).")),
+        same_child: bool = typer.Option(
+            False, "--same-child", help=_("Both cases are the same child (a duplicate registration).")
+        ),
         sibling: bool = typer.Option(False, "--sibling", help=_("The two children are siblings.")),
-        not_same: bool = typer.Option(False, "--not-same", help=_("Checked: two different children (stops listing them as duplicates).")),
+        not_same: bool = typer.Option(
+            False, "--not-same", help=_("Checked: two different children (stops listing them as duplicates).")
+        ),
         note: str = typer.Option("", "--note", help=_("Why you decided so (kept in both histories).")),
     ) -> None:
         """Record a decision about two cases; it is shown on both.

@@ -94,7 +94,10 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
             report(Cancelled().message, ExitCode.CANCELLED)
         except OSError as exc:
             # File names are ours (store, answers file); the OS text names no child data.
-            report(storage_message(exc) or f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "), ExitCode.ERROR)
+            report(
+                storage_message(exc) or f"{exc.strerror or exc.__class__.__name__}: {exc.filename or ''}".rstrip(": "),
+                ExitCode.ERROR,
+            )
         except (typer.Exit, ClickException):
             raise
         except typer.Abort:
@@ -104,12 +107,19 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
             if module.startswith("sqlcipher3"):
                 if os.environ.get("CASECLI_DEBUG"):
                     print_frames(exc)
-                    sys.stderr.write(f"  sqlite: {type(exc).__name__}: {str(exc)[:60]}\n")  # SQLite's own words, no data
-                report(storage_message(exc) or _("the store could not be read or written: nothing was saved"), ExitCode.STORE)
+                    sys.stderr.write(
+                        f"  sqlite: {type(exc).__name__}: {str(exc)[:60]}\n"
+                    )  # SQLite's own words, no data
+                report(
+                    storage_message(exc) or _("the store could not be read or written: nothing was saved"),
+                    ExitCode.STORE,
+                )
             if os.environ.get("CASECLI_DEBUG"):
                 print_frames(exc)
             report(
-                _("internal error ({kind}); nothing unsaved was written. Please report it with the command you ran "
-                  "(not its data).").format(kind=type(exc).__name__),
+                _(
+                    "internal error ({kind}); nothing unsaved was written. Please report it with the command you ran "
+                    "(not its data)."
+                ).format(kind=type(exc).__name__),
                 ExitCode.ERROR,
             )

@@ -8,7 +8,9 @@ from casecli.commands.common import JsonOption, command, console, print_json
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 
-forms_app = typer.Typer(cls=CaseCliGroup, help=_("Show the forms casecli asks (fields, types, choices, labels)."), no_args_is_help=True)
+forms_app = typer.Typer(
+    cls=CaseCliGroup, help=_("Show the forms casecli asks (fields, types, choices, labels)."), no_args_is_help=True
+)
 
 
 @command(forms_app, "list")
@@ -20,7 +22,9 @@ def list_forms(as_json: bool = JsonOption) -> None:
     from casecli.forms import form_names, load_form
 
     forms = [load_form(name) for name in form_names()]
-    rows = [{"form": f.id, "version": f.version, "title": f.doc.get("title", {}), "fields": len(f.fields)} for f in forms]
+    rows = [
+        {"form": f.id, "version": f.version, "title": f.doc.get("title", {}), "fields": len(f.fields)} for f in forms
+    ]
     if as_json:
         print_json(rows)
         return

@@ -22,12 +22,17 @@ from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 from casecli.ui import prompts
 
-contacts_app = typer.Typer(cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True)
+contacts_app = typer.Typer(
+    cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True
+)
 
 
 @command(contacts_app, "add")
-def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help=_("A short name for the colleague.")),
-                 identity_line: str = typer.Argument(..., metavar="IDENTITY", help=_("Their `casecli identity` line."))) -> None:
+def contacts_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help=_("A short name for the colleague.")),
+    identity_line: str = typer.Argument(..., metavar="IDENTITY", help=_("Their `casecli identity` line.")),
+) -> None:
     """Add a colleague's identity; compare the fingerprint with them (aloud, by phone) before trusting it.
 
     Example: casecli contacts add luis casecli1.eyJuIjoi…
@@ -37,8 +42,12 @@ def contacts_add(ctx: typer.Context, name: str = typer.Argument(..., help=_("A s
     env = env_of(ctx)
     with open_store(env) as store:
         added = add_contact(store, name, identity_line)
-    console().print(_("Added {name} ({person}, {agency}). Fingerprint: [bold]{fingerprint}[/bold] — compare it with theirs "
-                      "before sending them a case.").format(name=name, person=added.name, agency=added.agency, fingerprint=added.fingerprint))
+    console().print(
+        _(
+            "Added {name} ({person}, {agency}). Fingerprint: [bold]{fingerprint}[/bold] — compare it with theirs "
+            "before sending them a case."
+        ).format(name=name, person=added.name, agency=added.agency, fingerprint=added.fingerprint)
+    )
 
 
 @command(contacts_app, "list")
@@ -115,7 +124,11 @@ def register(app: typer.Typer) -> None:
             print_json({"name": me.name, "agency": me.agency, "identity": me.line(), "fingerprint": me.fingerprint})
             return
         print(me.line())
-        console(stderr=True).print(_("{name}, {agency} — fingerprint [bold]{fingerprint}[/bold]").format(name=me.name, agency=me.agency, fingerprint=me.fingerprint))
+        console(stderr=True).print(
+            _("{name}, {agency} — fingerprint [bold]{fingerprint}[/bold]").format(
+                name=me.name, agency=me.agency, fingerprint=me.fingerprint
+            )
+        )
 
     @command(app, "export")
     def export_cmd(
@@ -124,9 +137,18 @@ def register(app: typer.Typer) -> None:
         to: list[str] | None = typer.Option(None, "--to", help=_("A contact who may open it (repeatable).")),
         output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
         everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
-        handover: bool = typer.Option(False, "--handover", help=_("Transfer responsibility: your copy becomes read-only.")),
-        passphrase_file: Path | None = typer.Option(None, "--passphrase-file", help=_("For a recipient with no identity yet: protect the bundle with the passphrase in this file."), dir_okay=False),
-        use_passphrase: bool = typer.Option(False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")),
+        handover: bool = typer.Option(
+            False, "--handover", help=_("Transfer responsibility: your copy becomes read-only.")
+        ),
+        passphrase_file: Path | None = typer.Option(
+            None,
+            "--passphrase-file",
+            help=_("For a recipient with no identity yet: protect the bundle with the passphrase in this file."),
+            dir_okay=False,
+        ),
+        use_passphrase: bool = typer.Option(
+            False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")
+        ),
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
@@ -152,16 +174,32 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             recipients = [contact(store, name) for name in (to or [])]
-            passphrase = _bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
+            passphrase = (
+                _bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
+            )
             note = wizard.collect(load_form("handover-note"), env, answers_from(answers), console=out)
             count = len(cases or []) if not everything else None
             with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
                 task = progress.add_task(_("Writing the bundle"), total=count)
-                result = export(store, output, cases or [], everything, recipients, passphrase, handover, note,
-                                          lambda: progress.advance(task))
-        done = _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).") if handover else \
-            _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
-        out.print(done.format(count=len(result["cases"]), to=result["to"], path=output, bundle=result["bundle_id"][:12]))
+                result = export(
+                    store,
+                    output,
+                    cases or [],
+                    everything,
+                    recipients,
+                    passphrase,
+                    handover,
+                    note,
+                    lambda: progress.advance(task),
+                )
+        done = (
+            _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")
+            if handover
+            else _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
+        )
+        out.print(
+            done.format(count=len(result["cases"]), to=result["to"], path=output, bundle=result["bundle_id"][:12])
+        )
         if handover:
             out.print(_("Your copy is now read-only."))
 
@@ -169,10 +207,18 @@ def register(app: typer.Typer) -> None:
     def import_cmd(
         ctx: typer.Context,
         file: Path = typer.Argument(..., help=_("The bundle file."), dir_okay=False),
-        trust_sender: bool = typer.Option(False, "--trust-sender", help=_("Accept a sender who is not in your contacts (compare the fingerprint first).")),
+        trust_sender: bool = typer.Option(
+            False,
+            "--trust-sender",
+            help=_("Accept a sender who is not in your contacts (compare the fingerprint first)."),
+        ),
         yes: bool = typer.Option(False, "--yes", help=_("Confirm the import without being asked.")),
-        on_conflict: str | None = typer.Option(None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")),
-        passphrase_file: Path | None = typer.Option(None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False),
+        on_conflict: str | None = typer.Option(
+            None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")
+        ),
+        passphrase_file: Path | None = typer.Option(
+            None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False
+        ),
         no_input: bool = NoInputOption,
     ) -> None:
         """Check, show and import a bundle, in one transaction.
@@ -193,8 +239,14 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             with _case_progress(out, _("Checking the bundle")) as advance:
-                plan = plan_import(store, file, env.today, lambda: _bundle_passphrase(env, passphrase_file, new=False),
-                                   on_conflict, advance)
+                plan = plan_import(
+                    store,
+                    file,
+                    env.today,
+                    lambda: _bundle_passphrase(env, passphrase_file, new=False),
+                    on_conflict,
+                    advance,
+                )
             if plan.already_imported:
                 out.print(_("{file} was imported already: nothing changed.").format(file=file.name))
                 return
@@ -203,20 +255,31 @@ def register(app: typer.Typer) -> None:
                 if not env.interactive:
                     raise plan.unknown_sender()
                 reader = plan.incoming.reader
-                if not prompts.confirm(_("{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?").format(
-                        sender=escape(reader.sender_name), fingerprint=reader.fingerprint), default=False):
+                if not prompts.confirm(
+                    _(
+                        "{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?"
+                    ).format(sender=escape(reader.sender_name), fingerprint=reader.fingerprint),
+                    default=False,
+                ):
                     raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
             _ask_conflicts(out, env, plan)
             _ask_duplicates(out, env, plan)
             if not yes:
                 if not env.interactive:
-                    raise InvalidInput(_("import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
+                    raise InvalidInput(
+                        _("import: confirm with --yes (there is no terminal to ask at); nothing was changed")
+                    )
                 if not prompts.confirm(_("Import now?"), default=True):
                     raise BundleRejected(_("import cancelled; nothing was changed"))
             with _case_progress(out, _("Importing")) as advance:
                 outcomes = apply_plan(store, plan, advance)
-        words = {"added": _("added"), "brought_forward": _("brought forward"), "replaced": _("replaced by theirs"),
-                 "kept_both": _("kept both (theirs for review)"), "unchanged": _("unchanged (you have the same or newer)")}
+        words = {
+            "added": _("added"),
+            "brought_forward": _("brought forward"),
+            "replaced": _("replaced by theirs"),
+            "kept_both": _("kept both (theirs for review)"),
+            "unchanged": _("unchanged (you have the same or newer)"),
+        }
         out.print("\n".join(f"{number}: {words[outcome]}" for number, outcome in outcomes.items()))
 
 
@@ -225,25 +288,47 @@ def _ask_conflicts(out, env, plan) -> None:
     from rich.markup import escape
 
     for case in plan.diverged:
-        out.print("[yellow]" + _("{number} was changed on both sides since you last shared it.").format(number=case.number) + "[/yellow]")
-        out.print("\n".join(["  " + _("here only:") + "   " + escape(line) for line in case.local_only]
-                            + ["  " + _("theirs only:") + " " + escape(line) for line in case.theirs_only]))
+        out.print(
+            "[yellow]"
+            + _("{number} was changed on both sides since you last shared it.").format(number=case.number)
+            + "[/yellow]"
+        )
+        out.print(
+            "\n".join(
+                ["  " + _("here only:") + "   " + escape(line) for line in case.local_only]
+                + ["  " + _("theirs only:") + " " + escape(line) for line in case.theirs_only]
+            )
+        )
     if not env.interactive:
         plan.require_decided()
     for number in plan.undecided:
-        plan.choices[number] = prompts.select(_("What to do with {number}?").format(number=number), [
-            (_("Keep my version (ignore theirs)"), "keep_local"),
-            (_("Take their version (mine is replaced)"), "take_theirs"),
-            (_("Keep both: mine stays, theirs is kept aside for review"), "keep_both")])
+        plan.choices[number] = prompts.select(
+            _("What to do with {number}?").format(number=number),
+            [
+                (_("Keep my version (ignore theirs)"), "keep_local"),
+                (_("Take their version (mine is replaced)"), "take_theirs"),
+                (_("Keep both: mine stays, theirs is kept aside for review"), "keep_both"),
+            ],
+        )
 
 
 def _ask_duplicates(out, env, plan) -> None:
     """Say which new cases may be children registered here already; ask whether they are the same."""
     for number, matches in plan.possible_duplicates.items():
         numbers = ", ".join(matches)
-        out.print("[yellow]" + _("{number} may be a child already registered here: {numbers}").format(number=number, numbers=numbers) + "[/yellow]")
-        if env.interactive and prompts.select(_("Is {number} the same child as {numbers}?").format(number=number, numbers=numbers), [
-                (_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")]) == "same":
+        out.print(
+            "[yellow]"
+            + _("{number} may be a child already registered here: {numbers}").format(number=number, numbers=numbers)
+            + "[/yellow]"
+        )
+        if (
+            env.interactive
+            and prompts.select(
+                _("Is {number} the same child as {numbers}?").format(number=number, numbers=numbers),
+                [(_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")],
+            )
+            == "same"
+        ):
             plan.same_child[number] = matches
 
 
@@ -261,16 +346,42 @@ def _summary(out, incoming) -> None:
     from rich.markup import escape
 
     reader = incoming.reader
-    known = _("your contact {name}").format(name=incoming.known_sender) if incoming.known_sender else "[yellow]" + _("NOT in your contacts") + "[/yellow]"
-    kind = _("HANDOVER (you become the case worker)") if incoming.handover else _("copy for consultation (read-only here)")
-    out.print(_("Bundle from [bold]{sender}[/bold], {agency} — fingerprint {fingerprint} — {known}").format(
-        sender=reader.sender_name, agency=reader.sender_agency, fingerprint=reader.fingerprint, known=known))
-    out.print(_("{kind}; {count} case(s); made {date}").format(kind=kind, count=len(incoming.cases), date=reader.header.get("created", "?")[:16]))
+    known = (
+        _("your contact {name}").format(name=incoming.known_sender)
+        if incoming.known_sender
+        else "[yellow]" + _("NOT in your contacts") + "[/yellow]"
+    )
+    kind = (
+        _("HANDOVER (you become the case worker)") if incoming.handover else _("copy for consultation (read-only here)")
+    )
+    out.print(
+        _("Bundle from [bold]{sender}[/bold], {agency} — fingerprint {fingerprint} — {known}").format(
+            sender=reader.sender_name, agency=reader.sender_agency, fingerprint=reader.fingerprint, known=known
+        )
+    )
+    out.print(
+        _("{kind}; {count} case(s); made {date}").format(
+            kind=kind, count=len(incoming.cases), date=reader.header.get("created", "?")[:16]
+        )
+    )
     note = incoming.meta.get("note") or {}
-    for key, label in (("key_concerns", _("Key concerns")), ("upcoming_dates", _("Upcoming dates")), ("child_told", _("What the child was told"))):
+    for key, label in (
+        ("key_concerns", _("Key concerns")),
+        ("upcoming_dates", _("Upcoming dates")),
+        ("child_told", _("What the child was told")),
+    ):
         if note.get(key):
             out.print(f"  {label}: {note[key]}")
-    names = {"new": _("new here"), "same_or_older": _("you have this or newer"), "continues": _("newer than yours"), "diverged": _("changed on both sides")}
+    names = {
+        "new": _("new here"),
+        "same_or_older": _("you have this or newer"),
+        "continues": _("newer than yours"),
+        "diverged": _("changed on both sides"),
+    }
     # one print for all the cases: rich parses each call's markup, which a large bundle feels
-    out.print("\n".join(f"  {number}  {escape(case.child_name)}  — {names[case.decision]}"
-                        for number, case in sorted(incoming.cases.items())))
+    out.print(
+        "\n".join(
+            f"  {number}  {escape(case.child_name)}  — {names[case.decision]}"
+            for number, case in sorted(incoming.cases.items())
+        )
+    )

@@ -38,4 +38,6 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx, no_input)
         store = create(env, answers_from(answers), agency_key)
         store.close()
-        console().print(_("Store created at {path}. Register a child with `casecli new-case`.").format(path=env.store_path))
+        console().print(
+            _("Store created at {path}. Register a child with `casecli new-case`.").format(path=env.store_path)
+        )

@@ -12,7 +12,9 @@ from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 
 agency_app = typer.Typer(
-    cls=CaseCliGroup, help=_("The agency recovery key: made and kept offline by the data protection officer."), no_args_is_help=True
+    cls=CaseCliGroup,
+    help=_("The agency recovery key: made and kept offline by the data protection officer."),
+    no_args_is_help=True,
 )
 
 
@@ -26,7 +28,9 @@ def _write_json(path: Path, doc: dict) -> None:
 @command(agency_app, "new")
 def agency_new(
     ctx: typer.Context,
-    output: Path = typer.Option(..., "--output", "-o", help=_("Where to write the private key file (keep it offline)."), dir_okay=False),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help=_("Where to write the private key file (keep it offline)."), dir_okay=False
+    ),
 ) -> None:
     """Make an agency recovery key pair (for the agency's data protection officer).
 
@@ -48,16 +52,22 @@ def agency_new(
     env = env_of(ctx)
     if output.exists():
         raise InvalidInput(_("--output: {path} already exists; choose another file").format(path=output))
-    passphrase = new_passphrase(env, AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV, "Choose a passphrase for the agency key")
+    passphrase = new_passphrase(
+        env, AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV, "Choose a passphrase for the agency key"
+    )
     doc, public = keys.new_agency_key(passphrase, kdf_memory(env))
     _write_json(output, doc)
     print(public)
     fpr = sealing.fingerprint(sealing.parse_public(public))
-    console(stderr=True).print(_("Private key written to {path}. Fingerprint: {fingerprint}").format(path=output, fingerprint=fpr))
+    console(stderr=True).print(
+        _("Private key written to {path}. Fingerprint: {fingerprint}").format(path=output, fingerprint=fpr)
+    )
 
 
 @command(agency_app, "add")
-def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help=_("The agency's public key (casecli-agency1:…)."))) -> None:
+def agency_add(
+    ctx: typer.Context, public_key: str = typer.Argument(..., help=_("The agency's public key (casecli-agency1:…)."))
+) -> None:
     """Let the agency's key holder recover this store if every other secret is lost.
 
     Example: casecli agency-key add casecli-agency1:3q2+7w…
@@ -69,7 +79,11 @@ def agency_add(ctx: typer.Context, public_key: str = typer.Argument(..., help=_(
     env = env_of(ctx)
     public = sealing.parse_public(public_key)
     keys.add_agency_slot(env.store_path, read_passphrase(env), public)
-    console().print(_("Agency recovery key added (fingerprint {fingerprint}): compare it with your agency's.").format(fingerprint=sealing.fingerprint(public)))
+    console().print(
+        _("Agency recovery key added (fingerprint {fingerprint}): compare it with your agency's.").format(
+            fingerprint=sealing.fingerprint(public)
+        )
+    )
 
 
 @command(agency_app, "answer")
@@ -77,7 +91,9 @@ def agency_answer(
     ctx: typer.Context,
     request: Path = typer.Argument(..., help=_("The recovery request file a worker sent."), dir_okay=False),
     key: Path = typer.Option(..., "--key", help=_("The agency private key file."), dir_okay=False),
-    output: Path = typer.Option(..., "--output", "-o", help=_("Where to write the response for the worker."), dir_okay=False),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help=_("Where to write the response for the worker."), dir_okay=False
+    ),
 ) -> None:
     """Answer a worker's recovery request with the agency private key (done offline by the key holder).
 
@@ -128,9 +144,21 @@ def register(app: typer.Typer) -> None:
     @command(app, "recover")
     def recover_cmd(
         ctx: typer.Context,
-        code_file: Path | None = typer.Option(None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False),
-        agency_request: Path | None = typer.Option(None, "--agency-request", help=_("Start a recovery through the agency key: write a request file."), dir_okay=False),
-        agency_response: Path | None = typer.Option(None, "--agency-response", help=_("Finish it with the response file from the agency's key holder."), dir_okay=False),
+        code_file: Path | None = typer.Option(
+            None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False
+        ),
+        agency_request: Path | None = typer.Option(
+            None,
+            "--agency-request",
+            help=_("Start a recovery through the agency key: write a request file."),
+            dir_okay=False,
+        ),
+        agency_response: Path | None = typer.Option(
+            None,
+            "--agency-response",
+            help=_("Finish it with the response file from the agency's key holder."),
+            dir_okay=False,
+        ),
     ) -> None:
         """Open the store without the passphrase, and set a new one.
 
@@ -157,11 +185,15 @@ def register(app: typer.Typer) -> None:
         if agency_request:
             console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
             _write_json(agency_request, keys.make_request(env.store_path, replacement_passphrase(env), memory))
-            console().print(_("Request written to {path}: send it to your agency's key holder.").format(path=agency_request))
+            console().print(
+                _("Request written to {path}: send it to your agency's key holder.").format(path=agency_request)
+            )
             return
         if agency_response:
             doc = keys.read_response(agency_response)
-            keys.complete_request(env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory)
+            keys.complete_request(
+                env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory
+            )
             console().print(_("Recovered: the store now opens with the new passphrase."))
             return
         if code_file:

@@ -22,7 +22,9 @@ from casecli.commands.common import (
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
 
-referral_app = typer.Typer(cls=CaseCliGroup, help=_("Referrals to other agencies: add, update, list."), no_args_is_help=True)
+referral_app = typer.Typer(
+    cls=CaseCliGroup, help=_("Referrals to other agencies: add, update, list."), no_args_is_help=True
+)
 visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."), no_args_is_help=True)
 item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)
 
@@ -39,7 +41,9 @@ def _date(value: str | None, today: dt.date, option: str) -> dt.date:
 
 
 @command(referral_app, "add")
-def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
+def referral_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
     """Refer the child to another agency, recording consent and what was shared.
 
     A referral can be made before the plan exists when a need is urgent.
@@ -56,7 +60,11 @@ def referral_add(ctx: typer.Context, case: str = CaseArgument, answers: Path | N
         number = resolve(store, case)
         clean = wizard.collect(load_form("referral"), env, answers_from(answers), console=console())
         saved = add_referral(store, number, clean)
-    console().print(_("Referral [bold]{ref}[/bold] recorded for {number} (pending). Update it with `casecli referral update {ref}`.").format(ref=saved["ref"], number=number))
+    console().print(
+        _(
+            "Referral [bold]{ref}[/bold] recorded for {number} (pending). Update it with `casecli referral update {ref}`."
+        ).format(ref=saved["ref"], number=number)
+    )
 
 
 @command(referral_app, "update")
@@ -76,11 +84,17 @@ def referral_update(
     env = env_of(ctx)
     with open_store(env) as store:
         saved = update_referral(store, ref, status, _date(date, env.today, "--date"), note, env.today)
-    console().print(_("Referral {ref} of {number}: {status} on {date}.").format(ref=saved["ref"], number=saved["case_number"], status=saved["status"], date=saved["on_date"]))
+    console().print(
+        _("Referral {ref} of {number}: {status} on {date}.").format(
+            ref=saved["ref"], number=saved["case_number"], status=saved["status"], date=saved["on_date"]
+        )
+    )
 
 
 @command(referral_app, "list")
-def referral_list(ctx: typer.Context, case: str | None = typer.Argument(None, help=_("Only this case.")), as_json: bool = JsonOption) -> None:
+def referral_list(
+    ctx: typer.Context, case: str | None = typer.Argument(None, help=_("Only this case.")), as_json: bool = JsonOption
+) -> None:
     """List referrals and their status; those waiting too long are flagged.
 
     Example: casecli referral list MX7-0042-R
@@ -97,10 +111,26 @@ def referral_list(ctx: typer.Context, case: str | None = typer.Argument(None, he
     from casecli.forms.labels import answer, label
     from casecli.ui.render import titled_table
 
-    table = titled_table(_("{count} referral(s)").format(count=len(rows)), _("Referral"), _("Case"), _("Service"), _("Agency"), _("Status"), _("Since"), "")
+    table = titled_table(
+        _("{count} referral(s)").format(count=len(rows)),
+        _("Referral"),
+        _("Case"),
+        _("Service"),
+        _("Agency"),
+        _("Status"),
+        _("Since"),
+        "",
+    )
     for r in rows:
-        table.add_row(r["ref"], r["case_number"], answer("referral", "service_type", r["service_type"]), r["answers"]["agency"], label(r["status"]),
-                      format_date(r["since"]), "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "")
+        table.add_row(
+            r["ref"],
+            r["case_number"],
+            answer("referral", "service_type", r["service_type"]),
+            r["answers"]["agency"],
+            label(r["status"]),
+            format_date(r["since"]),
+            "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "",
+        )
     console().print(table)
 
 
@@ -122,7 +152,11 @@ def item_done(
     env = env_of(ctx)
     with open_store(env) as store:
         saved = mark_item(store, case, item, status, _date(date, env.today, "--date"), note, env.today)
-    console().print(_("Plan item {item} of {number}: {status}.").format(item=saved["item"], number=saved["case_number"], status=saved["status"]))
+    console().print(
+        _("Plan item {item} of {number}: {status}.").format(
+            item=saved["item"], number=saved["case_number"], status=saved["status"]
+        )
+    )
 
 
 def _walk_items(env, store, number: str, given: dict, out) -> dict:
@@ -142,7 +176,10 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
     for item in open_:
         kind_name = item["kind"]  # a plan item kind, translated as data (plan.ITEM_NAMES)
         kind = _(kind_name).capitalize()
-        out.print(f"[bold]{kind}:[/bold] {item['title']} " + _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—"))
+        out.print(
+            f"[bold]{kind}:[/bold] {item['title']} "
+            + _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—")
+        )
         status = prompts.ask_field(form.field("status"), None, env.today, env.lang)
         note = prompts.ask_field(form.field("note"), None, env.today, env.lang)
         items[item["id"]] = {"status": status, **({"note": note} if note else {})}
@@ -150,7 +187,9 @@ def _walk_items(env, store, number: str, given: dict, out) -> dict:
 
 
 @command(visit_app, "add")
-def visit_add(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
+def visit_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
     """Record a monitoring visit, walking the plan's open items; the next visit follows the plan's frequency.
 
     Answers file: the visit form's fields plus "items": {item id: {"status": "done|partly|not_done|not_yet", "note": "…"}}.
@@ -202,8 +241,17 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
     for v in rows:
         from casecli.forms.labels import answer
 
-        out.print(f"{format_date(v['visited_on'])}  {answer('visit', 'kind', v['answers']['kind'])}  " + (_("seen") if v["child_seen"] else _("not seen")) + "  " + _("next {date}").format(date=v["next_visit"]))
-    out.print(_("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(count=count["count"], days=count["every_days"] or "—", late=count["late_gaps"]))
+        out.print(
+            f"{format_date(v['visited_on'])}  {answer('visit', 'kind', v['answers']['kind'])}  "
+            + (_("seen") if v["child_seen"] else _("not seen"))
+            + "  "
+            + _("next {date}").format(date=v["next_visit"])
+        )
+    out.print(
+        _("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(
+            count=count["count"], days=count["every_days"] or "—", late=count["late_gaps"]
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -214,7 +262,12 @@ def register(app: typer.Typer) -> None:
     plan_app.add_typer(item_app, name="item")
 
     @command(app, "review")
-    def review_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
+    def review_cmd(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        answers: Path | None = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
         """A formal review: progress on each plan item, the child's views, and a decision.
 
         Deciding "revise" opens the plan editor; "close" goes on to the closure.
@@ -250,7 +303,12 @@ def register(app: typer.Typer) -> None:
                 out.print(_("Next: close the case with `casecli close {number}`.").format(number=number))
 
     @command(app, "close")
-    def close_cmd(ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption) -> None:
+    def close_cmd(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        answers: Path | None = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
         """Close a case with a standard reason and the checks that reason needs; it becomes read-only.
 
         Example: casecli close MX7-0042-R
@@ -268,11 +326,18 @@ def register(app: typer.Typer) -> None:
             close_case(store, number, clean)
         from casecli.forms.labels import answer
 
-        console().print(_("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(
-            number=number, reason=answer("closure", "reason", clean["reason"])))
+        console().print(
+            _("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(
+                number=number, reason=answer("closure", "reason", clean["reason"])
+            )
+        )
 
     @command(app, "reopen")
-    def reopen_cmd(ctx: typer.Context, case: str = CaseArgument, reason: str = typer.Option(..., "--reason", help=_("Why the case is reopened."))) -> None:
+    def reopen_cmd(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        reason: str = typer.Option(..., "--reason", help=_("Why the case is reopened.")),
+    ) -> None:
         """Reopen a closed case.
 
         Example: casecli reopen MX7-0042-R --reason "the child came back to the shelter"
@@ -287,7 +352,13 @@ def register(app: typer.Typer) -> None:
     @command(app, "agenda")
     def agenda_cmd(
         ctx: typer.Context,
-        days: int | None = typer.Option(None, "--days", min=0, max=365, help=_("Also what falls due within this many days (default: the agency setting, 7).")),
+        days: int | None = typer.Option(
+            None,
+            "--days",
+            min=0,
+            max=365,
+            help=_("Also what falls due within this many days (default: the agency setting, 7)."),
+        ),
         as_json: bool = JsonOption,
     ) -> None:
         """Everything due or overdue across your open cases, most urgent first, with the command that resolves it.
@@ -307,9 +378,27 @@ def register(app: typer.Typer) -> None:
         from casecli.forms.labels import label
         from casecli.ui.render import RISK_STYLE, titled_table
 
-        table = titled_table(_("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(env.today + dt.timedelta(days=window))),
-                             _("Case"), _("Risk"), _("Due"), _("What"), _("Do"))
+        table = titled_table(
+            _("Agenda: {count} item(s) due by {date}").format(
+                count=len(items), date=format_date(env.today + dt.timedelta(days=window))
+            ),
+            _("Case"),
+            _("Risk"),
+            _("Due"),
+            _("What"),
+            _("Do"),
+        )
         for item in items:
-            due = f"[red]{format_date(item['due'])} " + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else format_date(item["due"])
-            table.add_row(item["case_number"], f"[{RISK_STYLE.get(item['risk'], '')}]{label(item['risk'])}[/]", due, item["what"], item["command"])
+            due = (
+                f"[red]{format_date(item['due'])} " + _("({days} days late)").format(days=item["days_late"]) + "[/red]"
+                if item["overdue"]
+                else format_date(item["due"])
+            )
+            table.add_row(
+                item["case_number"],
+                f"[{RISK_STYLE.get(item['risk'], '')}]{label(item['risk'])}[/]",
+                due,
+                item["what"],
+                item["command"],
+            )
         console().print(table)

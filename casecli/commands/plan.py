@@ -21,7 +21,11 @@ from casecli.commands.common import (
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
 
-plan_app = typer.Typer(cls=CaseCliGroup, help=_("The Care and Protection Plan: edit, check, activate, show, compare versions."), no_args_is_help=True)
+plan_app = typer.Typer(
+    cls=CaseCliGroup,
+    help=_("The Care and Protection Plan: edit, check, activate, show, compare versions."),
+    no_args_is_help=True,
+)
 
 
 @command(plan_app, "edit")
@@ -58,21 +62,35 @@ def edit_cmd(
         if given:
             if not isinstance(given.get("header", {}), dict):
                 raise InvalidInput(_("plan answers: header must be an object of answers"))
-            plan = {**plan, **{k: v for k, v in given.items() if k != "header"}, "header": {**plan["header"], **given.get("header", {})}}
+            plan = {
+                **plan,
+                **{k: v for k, v in given.items() if k != "header"},
+                "header": {**plan["header"], **given.get("header", {})},
+            }
         elif env.interactive:
             from casecli.ui import plan_editor
 
             needs = latest_needs(store, number)
+
             def review(draft):
                 return _review(store, number, draft, env, out)
+
             plan, activate = plan_editor.edit(plans.normalise(plan, env.today), env, number, needs, out, review)
         elif not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plans.save(store, number, plan, env.today, activate=activate)
     if result["unchanged"]:
-        out.print(_("Nothing changed: {number} stays at plan version {version} ({status}).").format(number=number, version=result["version"], status=result["status"]))
+        out.print(
+            _("Nothing changed: {number} stays at plan version {version} ({status}).").format(
+                number=number, version=result["version"], status=result["status"]
+            )
+        )
         return
-    out.print(_("Saved plan version {version} for {number} ({status}).").format(version=result["version"], number=number, status=result["status"]))
+    out.print(
+        _("Saved plan version {version} for {number} ({status}).").format(
+            version=result["version"], number=number, status=result["status"]
+        )
+    )
     if result["status"] == "draft" and result["missing"]:
         out.print(_("Still missing before it can be activated: {missing}").format(missing="; ".join(result["missing"])))
 
@@ -84,20 +102,35 @@ def _review(store, number, draft, env, out) -> None:
     for line in _plan_lines(draft):
         out.print(line)
     lacking = plans.missing(plans.normalise(draft, env.today), number, latest_needs(store, number), env.today)
-    out.print("[green]" + _("Complete.") + "[/green]" if not lacking else "[yellow]" + _("Missing:") + "[/yellow] " + "; ".join(lacking))
+    out.print(
+        "[green]" + _("Complete.") + "[/green]"
+        if not lacking
+        else "[yellow]" + _("Missing:") + "[/yellow] " + "; ".join(lacking)
+    )
 
 
 def _plan_lines(plan: dict) -> list[str]:
     from casecli.case import plan as plans
 
     header = plan["header"]
-    lines = [_("Responsible: {worker} · placement: {care}, {provider}, {location} since {start} · visits every {days} days").format(
-        worker=header.get("case_worker", "—"), care=header.get("care_type", "—"), provider=header.get("provider", "—"),
-        location=header.get("location", "—"), start=header.get("start_date", "—"), days=header.get("visit_every_days", "—"))]
+    lines = [
+        _(
+            "Responsible: {worker} · placement: {care}, {provider}, {location} since {start} · visits every {days} days"
+        ).format(
+            worker=header.get("case_worker", "—"),
+            care=header.get("care_type", "—"),
+            provider=header.get("provider", "—"),
+            location=header.get("location", "—"),
+            start=header.get("start_date", "—"),
+            days=header.get("visit_every_days", "—"),
+        )
+    ]
     for key in plans.ITEM_FORMS:
         for item in plan[key]:
-            lines.append(f"  • {plans.ITEM_NAMES[key]}: {item.get(plans.ITEM_TITLE_FIELD[key], '')} "
-                         f"(by {item.get(plans.ITEM_DATE_FIELD[key], '—')}){' urgent' if item.get('urgent') else ''}")
+            lines.append(
+                f"  • {plans.ITEM_NAMES[key]}: {item.get(plans.ITEM_TITLE_FIELD[key], '')} "
+                f"(by {item.get(plans.ITEM_DATE_FIELD[key], '—')}){' urgent' if item.get('urgent') else ''}"
+            )
     return lines
 
 
@@ -116,13 +149,24 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
         print_json(report)
         return
     out = console()
-    title = _("Plan of {number}").format(number=report["case_number"]) + (_(", version {version} ({status})").format(version=report["version"], status=report["status"]) if report["version"] else "")
+    title = _("Plan of {number}").format(number=report["case_number"]) + (
+        _(", version {version} ({status})").format(version=report["version"], status=report["status"])
+        if report["version"]
+        else ""
+    )
     out.print(f"[bold]{title}[/bold]")
     out.print("[green]" + _("Nothing missing.") + "[/green]" if not report["missing"] else _("Missing:"))
     for line in report["missing"]:
         out.print(f"  • {line}")
     for item in report["overdue"]:
-        out.print("  [red]" + _("overdue") + "[/red] " + _("{kind} “{title}” was due {date}").format(kind=item["kind"], title=item["title"], date=format_date(item["due"])))
+        out.print(
+            "  [red]"
+            + _("overdue")
+            + "[/red] "
+            + _("{kind} “{title}” was due {date}").format(
+                kind=item["kind"], title=item["title"], date=format_date(item["due"])
+            )
+        )
 
 
 @command(plan_app, "activate")
@@ -136,7 +180,11 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
     env = env_of(ctx)
     with open_store(env) as store:
         result = plans.activate_latest(store, case, env.today)
-    message = _("Plan version {version} of {number} is already active.") if result["unchanged"] else _("Plan version {version} of {number} is now active.")
+    message = (
+        _("Plan version {version} of {number} is already active.")
+        if result["unchanged"]
+        else _("Plan version {version} of {number} is now active.")
+    )
     console().print(message.format(version=result["version"], number=result["case_number"]))
 
 
@@ -159,9 +207,18 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     from casecli.forms.labels import label
     from casecli.ui.render import titled_table
 
-    table = titled_table(_("Plan versions of {number}").format(number=number), _("Version"), _("Status"), _("Saved by"), _("Saved at (UTC)"), _("Activated at"))
+    table = titled_table(
+        _("Plan versions of {number}").format(number=number),
+        _("Version"),
+        _("Status"),
+        _("Saved by"),
+        _("Saved at (UTC)"),
+        _("Activated at"),
+    )
     for row in rows:
-        table.add_row(str(row["version"]), label(row["status"]), row["saved_by"], row["saved_at"], row["activated_at"] or "—")
+        table.add_row(
+            str(row["version"]), label(row["status"]), row["saved_by"], row["saved_at"], row["activated_at"] or "—"
+        )
     console().print(table)
 
 
@@ -211,10 +268,18 @@ def show_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
     version: int | None = typer.Option(None, "--version", help=_("A given version (default: the latest).")),
-    fmt: str | None = typer.Option(None, "--format", help=_("markdown or html, for printing (default: a terminal view).")),
-    output: Path | None = typer.Option(None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False),
-    redact: bool = typer.Option(False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")),
-    doc_lang: str | None = typer.Option(None, "--lang", help=_("The document's language (en or es), whatever the interface's.")),
+    fmt: str | None = typer.Option(
+        None, "--format", help=_("markdown or html, for printing (default: a terminal view).")
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False
+    ),
+    redact: bool = typer.Option(
+        False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")
+    ),
+    doc_lang: str | None = typer.Option(
+        None, "--lang", help=_("The document's language (en or es), whatever the interface's.")
+    ),
 ) -> None:
     """Render the plan as a document with signature lines for the worker and the child.
 
@@ -240,7 +305,11 @@ def show_cmd(
 
         write_private_atomic(output, text.encode("utf-8"))
         console(stderr=True).print(
-            "[yellow]" + _("Wrote {path}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed.").format(path=output) + "[/yellow]"
+            "[yellow]"
+            + _(
+                "Wrote {path}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed."
+            ).format(path=output)
+            + "[/yellow]"
         )
     elif fmt is None:
         from rich.markdown import Markdown

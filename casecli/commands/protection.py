@@ -37,7 +37,9 @@ def register(app: typer.Typer) -> None:
             return
         out = console()
         for event in events:
-            out.print(f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {describe(event)}")
+            out.print(
+                f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {describe(event)}"
+            )
             for field, change in event["changes"].items():
                 if isinstance(change, dict) and set(change) == {"old", "new"}:
                     out.print(f"      {field}: {change['old']!s} → {change['new']!s}")
@@ -59,18 +61,39 @@ def register(app: typer.Typer) -> None:
         else:
             out = console()
             ok, damaged = _("ok"), _("DAMAGED")
-            out.print(_("Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked.").format(
-                pages=ok if report["pages_ok"] else damaged, integrity=ok if report["integrity_ok"] else damaged, count=report["cases"]))
+            out.print(
+                _(
+                    "Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked."
+                ).format(
+                    pages=ok if report["pages_ok"] else damaged,
+                    integrity=ok if report["integrity_ok"] else damaged,
+                    count=report["cases"],
+                )
+            )
             for item in report["broken"]:
-                out.print("[red]" + _("{number}: event {seq} {why}").format(number=item["case_number"], seq=item["seq"], why=item["why"]) + "[/red]")
+                out.print(
+                    "[red]"
+                    + _("{number}: event {seq} {why}").format(
+                        number=item["case_number"], seq=item["seq"], why=item["why"]
+                    )
+                    + "[/red]"
+                )
         if not report["ok"]:
             first = report["broken"][0] if report["broken"] else None
-            where = _("{number} event {seq} {why}").format(number=first["case_number"], seq=first["seq"], why=first["why"]) if first \
+            where = (
+                _("{number} event {seq} {why}").format(number=first["case_number"], seq=first["seq"], why=first["why"])
+                if first
                 else _("the store's pages are damaged")
+            )
             raise CaseCliError(_("verify failed: {where}").format(where=where))
 
     @command(app, "backup")
-    def backup_cmd(ctx: typer.Context, output: Path = typer.Option(..., "--output", "-o", help=_("The backup file (its key file is written beside it)."), dir_okay=False)) -> None:
+    def backup_cmd(
+        ctx: typer.Context,
+        output: Path = typer.Option(
+            ..., "--output", "-o", help=_("The backup file (its key file is written beside it)."), dir_okay=False
+        ),
+    ) -> None:
         """Write a consistent encrypted copy of the store, even while it is in use, and check it.
 
         The copy opens with the same passphrase and recovery code as the store. Keep it on another device.
@@ -82,11 +105,18 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             report = backup(store, env.store_path, output)
-        console().print(_("Backup written and checked: {path} (+ {keys}), {count} cases.").format(path=output, keys=f"{output.name}.keys", count=report["cases"]))
+        console().print(
+            _("Backup written and checked: {path} (+ {keys}), {count} cases.").format(
+                path=output, keys=f"{output.name}.keys", count=report["cases"]
+            )
+        )
 
     @command(app, "restore")
-    def restore_cmd(ctx: typer.Context, file: Path = typer.Argument(..., help=_("A backup made with `casecli backup`."), dir_okay=False),
-                    yes: bool = typer.Option(False, "--yes", help=_("Replace the store without being asked."))) -> None:
+    def restore_cmd(
+        ctx: typer.Context,
+        file: Path = typer.Argument(..., help=_("A backup made with `casecli backup`."), dir_okay=False),
+        yes: bool = typer.Option(False, "--yes", help=_("Replace the store without being asked.")),
+    ) -> None:
         """Replace the store with a backup, after checking the backup; the replaced store is kept aside.
 
         Example: casecli restore /media/usb/casecli-2026-11-23.db
@@ -101,13 +131,19 @@ def register(app: typer.Typer) -> None:
                 raise InvalidInput(_("restore: confirm with --yes (there is no terminal to ask at)"))
             from casecli.ui import prompts
 
-            if not prompts.confirm(_("Replace the store at {path} with {file}?").format(path=env.store_path, file=file), default=False):
+            if not prompts.confirm(
+                _("Replace the store at {path} with {file}?").format(path=env.store_path, file=file), default=False
+            ):
                 raise InvalidInput(_("restore: not confirmed; nothing was changed"))
         report = restore(file, env.store_path, lambda: read_passphrase(env, _("The backup's passphrase")))
         out = console()
         out.print(_("Restored {count} cases from {file}.").format(count=report["cases"], file=file))
         if report["kept_aside"]:
-            out.print(_("The replaced store is kept at {path} (delete it when you no longer need it).").format(path=report["kept_aside"]))
+            out.print(
+                _("The replaced store is kept at {path} (delete it when you no longer need it).").format(
+                    path=report["kept_aside"]
+                )
+            )
 
     @command(app, "purge")
     def purge_cmd(
@@ -146,13 +182,24 @@ def register(app: typer.Typer) -> None:
                 out.print(_("No case is past its retention date."))
                 return
             for t in targets:
-                out.print(f"{t['case_number']}" + ("  " + _("(retention ended {date})").format(date=format_date(t["retention_until"])) if t["retention_until"] else ""))
+                out.print(
+                    f"{t['case_number']}"
+                    + (
+                        "  " + _("(retention ended {date})").format(date=format_date(t["retention_until"]))
+                        if t["retention_until"]
+                        else ""
+                    )
+                )
             if not yes:
                 if not env.interactive:
-                    raise InvalidInput(_("purge: confirm with --yes (there is no terminal to ask at); nothing was deleted"))
+                    raise InvalidInput(
+                        _("purge: confirm with --yes (there is no terminal to ask at); nothing was deleted")
+                    )
                 from casecli.ui import prompts
 
-                if not prompts.confirm(_("Delete these {count} case(s) for good?").format(count=len(targets)), default=False):
+                if not prompts.confirm(
+                    _("Delete these {count} case(s) for good?").format(count=len(targets)), default=False
+                ):
                     raise InvalidInput(_("purge: not confirmed; nothing was deleted"))
             purge(store, [t["case_number"] for t in targets], why, env.today)
         out.print(_("Purged {count} case(s); tombstones remain.").format(count=len(targets)))

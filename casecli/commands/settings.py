@@ -15,7 +15,11 @@ from casecli.commands.common import (
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 
-settings_app = typer.Typer(cls=CaseCliGroup, help=_("Agency settings: deadlines by risk level, referral and agenda limits."), no_args_is_help=True)
+settings_app = typer.Typer(
+    cls=CaseCliGroup,
+    help=_("Agency settings: deadlines by risk level, referral and agenda limits."),
+    no_args_is_help=True,
+)
 
 
 @command(settings_app, "show")
@@ -39,7 +43,11 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 
 
 @command(settings_app, "set")
-def set_cmd(ctx: typer.Context, key: str = typer.Argument(..., help=_("e.g. deadlines.high.plan_days")), value: str = typer.Argument(...)) -> None:
+def set_cmd(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help=_("e.g. deadlines.high.plan_days")),
+    value: str = typer.Argument(...),
+) -> None:
     """Change one setting (whole numbers of days or years).
 
     Example: casecli settings set deadlines.high.plan_days 5

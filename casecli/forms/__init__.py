@@ -85,7 +85,11 @@ class Field:
         """What a valid answer looks like, for error messages."""
         t = self.type
         if t == "date":
-            return _("a date as YYYY-MM-DD, not in the future") if self.spec.get("not_future") else _("a date as YYYY-MM-DD")
+            return (
+                _("a date as YYYY-MM-DD, not in the future")
+                if self.spec.get("not_future")
+                else _("a date as YYYY-MM-DD")
+            )
         if t == "integer":
             lo, hi = self.spec.get("min"), self.spec.get("max")
             if lo is not None and hi is not None:
@@ -241,7 +245,9 @@ class Form:
         problems: dict[str, str] = {}
         for key in answers:
             if key not in known:
-                problems[key] = _("unknown field (not in form {form} v{version})").format(form=self.id, version=self.version)
+                problems[key] = _("unknown field (not in form {form} v{version})").format(
+                    form=self.id, version=self.version
+                )
         clean: dict[str, Any] = {}
         for field in self.fields:
             if not field.applies(clean):
@@ -273,9 +279,7 @@ class Form:
             "version": self.version,
             "title": self.doc.get("title", {}),
             "languages": list(self.doc.get("languages", LANGUAGES)),
-            "sections": [
-                {"id": s["id"], "title": s.get("title", {})} for s in self.sections
-            ],
+            "sections": [{"id": s["id"], "title": s.get("title", {})} for s in self.sections],
             "fields": [f.describe() for f in self.fields],
         }
 
@@ -302,7 +306,9 @@ def load_form(name: str) -> Form:
     folder = resources.files("casecli") / "templates" / "forms"
     path = folder / f"{name}.json"
     if not path.is_file():
-        raise InvalidInput(_("form {name}: no such form; known forms: {forms}").format(name=repr(name), forms=", ".join(form_names())))
+        raise InvalidInput(
+            _("form {name}: no such form; known forms: {forms}").format(name=repr(name), forms=", ".join(form_names()))
+        )
     return Form(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -317,9 +323,15 @@ def load_answers_file(path) -> dict:
     except FileNotFoundError:
         raise InvalidInput(_("--answers: no such file: {path}").format(path=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(_("--answers: cannot read {path}: {reason}").format(path=file, reason=exc.__class__.__name__)) from None
+        raise InvalidInput(
+            _("--answers: cannot read {path}: {reason}").format(path=file, reason=exc.__class__.__name__)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise InvalidInput(_("--answers: {path} is not valid JSON (line {line}, column {column})").format(path=file, line=exc.lineno, column=exc.colno)) from None
+        raise InvalidInput(
+            _("--answers: {path} is not valid JSON (line {line}, column {column})").format(
+                path=file, line=exc.lineno, column=exc.colno
+            )
+        ) from None
     if not isinstance(doc, dict):
         raise InvalidInput(_("--answers: {path} must hold a JSON object whose keys are field ids").format(path=file))
     return doc

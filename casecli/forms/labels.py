@@ -13,18 +13,38 @@ from casecli.i18n import _
 
 CODES = {
     # stages
-    "registered": "registered", "assessed": "assessed", "planned": "planned", "in implementation": "in implementation",
-    "closed": "closed", "reopened": "reopened", "transferred": "transferred", "copy": "copy",
+    "registered": "registered",
+    "assessed": "assessed",
+    "planned": "planned",
+    "in implementation": "in implementation",
+    "closed": "closed",
+    "reopened": "reopened",
+    "transferred": "transferred",
+    "copy": "copy",
     # risk
-    "high": "high", "medium": "medium", "low": "low",
+    "high": "high",
+    "medium": "medium",
+    "low": "low",
     # referral statuses
-    "pending": "pending", "accepted": "accepted", "declined": "declined", "completed": "completed", "no_response": "no response",
+    "pending": "pending",
+    "accepted": "accepted",
+    "declined": "declined",
+    "completed": "completed",
+    "no_response": "no response",
     # review decisions
-    "continue": "continue", "revise": "revise", "close": "close",
+    "continue": "continue",
+    "revise": "revise",
+    "close": "close",
     # judgements
-    "no_action": "no action", "monitor": "monitor", "intervention": "intervention", "urgent": "urgent",
+    "no_action": "no action",
+    "monitor": "monitor",
+    "intervention": "intervention",
+    "urgent": "urgent",
     # assessments and plan versions
-    "initial": "initial", "comprehensive": "comprehensive", "draft": "draft", "active": "active",
+    "initial": "initial",
+    "comprehensive": "comprehensive",
+    "draft": "draft",
+    "active": "active",
 }
 
 

@@ -69,8 +69,16 @@ def _chunk_nonce(counter: int, last: bool) -> bytes:
 class BundleWriter:
     """Write a bundle to `path` atomically; only ciphertext ever reaches the disk."""
 
-    def __init__(self, path: Path, sender: dict, signing_key: bytes, recipients: list[tuple[bytes, str]], passphrase: str | None = None,
-                 kdf: dict | None = None, created: str = ""):
+    def __init__(
+        self,
+        path: Path,
+        sender: dict,
+        signing_key: bytes,
+        recipients: list[tuple[bytes, str]],
+        passphrase: str | None = None,
+        kdf: dict | None = None,
+        created: str = "",
+    ):
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         from casecli.store import sealing
@@ -82,17 +90,28 @@ class BundleWriter:
         file_key = secrets.token_bytes(32)
         stanzas = []
         for public, identity_fingerprint in recipients:
-            stanzas.append({"type": "x25519", "recipient": identity_fingerprint,
-                            **sealing.seal(public, file_key, _stanza_aad(self.bundle_id))})
+            stanzas.append(
+                {
+                    "type": "x25519",
+                    "recipient": identity_fingerprint,
+                    **sealing.seal(public, file_key, _stanza_aad(self.bundle_id)),
+                }
+            )
         if passphrase is not None:
             params = kdf or kdf_params(None)
             nonce = secrets.token_bytes(12)
-            sealed = AESGCM(derive(secret_bytes(passphrase), params)).encrypt(nonce, file_key, _stanza_aad(self.bundle_id))
+            sealed = AESGCM(derive(secret_bytes(passphrase), params)).encrypt(
+                nonce, file_key, _stanza_aad(self.bundle_id)
+            )
             stanzas.append({"type": "argon2id", "kdf": params, "nonce": _b64(nonce), "sealed": _b64(sealed)})
         if not stanzas:
             raise ValueError("a bundle needs at least one recipient")
         self.header = {
-            "bundle": 1, "id": self.bundle_id, "created": created, "sender": sender, "recipients": stanzas,
+            "bundle": 1,
+            "id": self.bundle_id,
+            "created": created,
+            "sender": sender,
+            "recipients": stanzas,
             "payload": {"cipher": "chacha20-poly1305-stream", "chunk": CHUNK, "compression": "zlib"},
         }
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
@@ -124,7 +143,9 @@ class BundleWriter:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         self._raw(self._aead.encrypt(_chunk_nonce(self._counter, True), bytes(self._buffer), None))
-        signature = Ed25519PrivateKey.from_private_bytes(self._signing_key).sign(SIGNATURE_CONTEXT + self._hash.digest())
+        signature = Ed25519PrivateKey.from_private_bytes(self._signing_key).sign(
+            SIGNATURE_CONTEXT + self._hash.digest()
+        )
         self._file.write(TRAILER_PREFIX + _b64(signature).encode() + b"\n")
         self._file.flush()
         os.fsync(self._file.fileno())
@@ -147,11 +168,17 @@ class BundleReader:
                 start = handle.read(len(MAGIC))
                 if start != MAGIC:
                     if start.startswith(b"casecli-bundle/"):
-                        raise BundleRejected(_("{file}: bundle version {version} is not supported by this casecli").format(file=self.path.name, version=start.decode(errors='replace').strip()))
+                        raise BundleRejected(
+                            _("{file}: bundle version {version} is not supported by this casecli").format(
+                                file=self.path.name, version=start.decode(errors="replace").strip()
+                            )
+                        )
                     raise BundleRejected(_("{file} is not a casecli bundle").format(file=self.path.name))
                 line = handle.readline(MAX_HEADER)
         except OSError as exc:
-            raise BundleRejected(_("{file}: cannot read it ({reason})").format(file=self.path.name, reason=exc.strerror)) from None
+            raise BundleRejected(
+                _("{file}: cannot read it ({reason})").format(file=self.path.name, reason=exc.strerror)
+            ) from None
         if not line.endswith(b"\n"):
             raise BundleRejected(_("{file}: the bundle's header is damaged or cut off").format(file=self.path.name))
         try:
@@ -165,7 +192,9 @@ class BundleReader:
         except (ValueError, KeyError, TypeError):
             raise BundleRejected(_("{file}: the bundle's header is damaged").format(file=self.path.name)) from None
         if self.header.get("bundle") != 1 or self.header.get("payload", {}).get("chunk") != CHUNK:
-            raise BundleRejected(_("{file}: this bundle version is not supported by this casecli").format(file=self.path.name))
+            raise BundleRejected(
+                _("{file}: this bundle version is not supported by this casecli").format(file=self.path.name)
+            )
         self.payload_start = len(MAGIC) + len(line)
         self.payload_end = self.size - TRAILER_LEN
         if self.payload_end < self.payload_start + 16 + TAG:
@@ -197,15 +226,25 @@ class BundleReader:
                 remaining -= len(block)
             trailer = handle.read()
         if len(trailer) != TRAILER_LEN or not trailer.startswith(TRAILER_PREFIX) or not trailer.endswith(b"\n"):
-            raise BundleRejected(_("{file}: the bundle's signature is missing or the file is cut off").format(file=self.path.name))
+            raise BundleRejected(
+                _("{file}: the bundle's signature is missing or the file is cut off").format(file=self.path.name)
+            )
         try:
-            signature = base64.b64decode(trailer[len(TRAILER_PREFIX):-1], validate=True)
-            Ed25519PublicKey.from_public_bytes(self.sender_signing).verify(signature, SIGNATURE_CONTEXT + digest.digest())
+            signature = base64.b64decode(trailer[len(TRAILER_PREFIX) : -1], validate=True)
+            Ed25519PublicKey.from_public_bytes(self.sender_signing).verify(
+                signature, SIGNATURE_CONTEXT + digest.digest()
+            )
         except (ValueError, InvalidSignature):
-            raise BundleRejected(_("{file}: the signature does not match: the bundle was altered, or not signed by its sender").format(file=self.path.name)) from None
+            raise BundleRejected(
+                _("{file}: the signature does not match: the bundle was altered, or not signed by its sender").format(
+                    file=self.path.name
+                )
+            ) from None
         self._verified = True
 
-    def file_key(self, encryption_private: bytes | None, my_fingerprint: str = "", passphrase: str | None = None) -> bytes:
+    def file_key(
+        self, encryption_private: bytes | None, my_fingerprint: str = "", passphrase: str | None = None
+    ) -> bytes:
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -218,20 +257,32 @@ class BundleReader:
                 if stanza.get("type") == "x25519" and stanza.get("recipient") == my_fingerprint:
                     key = sealing.open_sealed(encryption_private, stanza, aad)
                     if key is None or len(key) != 32:
-                        raise BundleRejected(_("{file}: the part addressed to you is damaged").format(file=self.path.name))
+                        raise BundleRejected(
+                            _("{file}: the part addressed to you is damaged").format(file=self.path.name)
+                        )
                     return key
         if passphrase is not None:
             for stanza in self.stanzas:
                 if stanza.get("type") == "argon2id":
                     try:
-                        key = AESGCM(derive(secret_bytes(passphrase), stanza["kdf"])).decrypt(_unb64(stanza["nonce"]), _unb64(stanza["sealed"]), aad)
+                        key = AESGCM(derive(secret_bytes(passphrase), stanza["kdf"])).decrypt(
+                            _unb64(stanza["nonce"]), _unb64(stanza["sealed"]), aad
+                        )
                     except (InvalidTag, KeyError, TypeError, ValueError):
                         raise BundleRejected(_("{file}: wrong bundle passphrase").format(file=self.path.name)) from None
                     return key
         keyed = [r for r in self.recipients() if r != "passphrase"]
         if "passphrase" in self.recipients():
-            raise BundleRejected(_("{file} is protected by a passphrase: give --passphrase-file FILE (or type it when asked)").format(file=self.path.name))
-        raise BundleRejected(_("{file} is not for you: it is for {recipients} (check `casecli identity`)").format(file=self.path.name, recipients=', '.join(keyed)))
+            raise BundleRejected(
+                _("{file} is protected by a passphrase: give --passphrase-file FILE (or type it when asked)").format(
+                    file=self.path.name
+                )
+            )
+        raise BundleRejected(
+            _("{file} is not for you: it is for {recipients} (check `casecli identity`)").format(
+                file=self.path.name, recipients=", ".join(keyed)
+            )
+        )
 
     def plaintext(self, file_key: bytes) -> Iterator[bytes]:
         """The decompressed payload, block by block; every chunk is authenticated first."""
@@ -255,7 +306,9 @@ class BundleReader:
                 try:
                     chunk = aead.decrypt(_chunk_nonce(counter, last), sealed, None)
                 except InvalidTag:
-                    raise BundleRejected(_("{file}: the payload is damaged or cut off").format(file=self.path.name)) from None
+                    raise BundleRejected(
+                        _("{file}: the payload is damaged or cut off").format(file=self.path.name)
+                    ) from None
                 counter += 1
                 try:
                     yield inflate.decompress(chunk)

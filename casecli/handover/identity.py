@@ -37,7 +37,8 @@ class Identity:
 
     def line(self) -> str:
         doc = {
-            "n": self.name, "a": self.agency,
+            "n": self.name,
+            "a": self.agency,
             "e": base64.urlsafe_b64encode(self.encryption_public).decode().rstrip("="),
             "s": base64.urlsafe_b64encode(self.signing_public).decode().rstrip("="),
         }
@@ -48,8 +49,10 @@ class Identity:
     def parse(cls, text: str) -> Identity:
         text = "".join(text.split())
         if not text.startswith(PREFIX):
-            raise InvalidInput(_("identity: expected a line starting with {prefix} (from `casecli identity`)").format(prefix=PREFIX))
-        body = text[len(PREFIX):]
+            raise InvalidInput(
+                _("identity: expected a line starting with {prefix} (from `casecli identity`)").format(prefix=PREFIX)
+            )
+        body = text[len(PREFIX) :]
         try:
             doc = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
             enc = base64.urlsafe_b64decode(doc["e"] + "=" * (-len(doc["e"]) % 4))
@@ -74,7 +77,9 @@ def own(store: Store) -> Identity:
     from casecli.store.sealing import public_of
 
     encryption, signing = private_keys(store)
-    signing_public = Ed25519PrivateKey.from_private_bytes(signing).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    signing_public = (
+        Ed25519PrivateKey.from_private_bytes(signing).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
     profile = store.profile()
     return Identity(profile["name"], profile["agency"], public_of(encryption), signing_public)
 
@@ -92,7 +97,14 @@ def add_contact(store: Store, name: str, line: str) -> Identity:
     with store.transaction():
         store.conn.execute(
             "INSERT OR REPLACE INTO contacts (name, agency, encryption_public, signing_public, fingerprint, added_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (name, identity.agency, identity.encryption_public, identity.signing_public, identity.fingerprint, utc_now()),
+            (
+                name,
+                identity.agency,
+                identity.encryption_public,
+                identity.signing_public,
+                identity.fingerprint,
+                utc_now(),
+            ),
         )
     return identity
 
@@ -108,7 +120,11 @@ def contact(store: Store, name: str) -> Identity:
     ).fetchone()
     if row is None:
         known = ", ".join(c["name"] for c in contacts(store)) or _("none yet")
-        raise CaseNotFound(_("no contact {name} (contacts: {known}); add one with `casecli contacts add`").format(name=repr(name.strip()), known=known))
+        raise CaseNotFound(
+            _("no contact {name} (contacts: {known}); add one with `casecli contacts add`").format(
+                name=repr(name.strip()), known=known
+            )
+        )
     return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]))
 
 

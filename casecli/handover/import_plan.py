@@ -74,9 +74,9 @@ class ImportPlan:
         """Refuse to go on while a diverged case has no choice (nothing has been written)."""
         if self.undecided:
             raise InvalidInput(
-                _("{number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed").format(
-                    number=", ".join(self.undecided)
-                )
+                _(
+                    "{number} diverged: choose with --on-conflict keep-local|take-theirs|keep-both; nothing was changed"
+                ).format(number=", ".join(self.undecided))
             )
 
     def outcomes(self, done: dict[str, str]) -> dict[str, str]:

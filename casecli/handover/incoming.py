@@ -74,10 +74,15 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Inc
     me = identities.own(store)
     reader.verify()
     if reader.fingerprint == me.fingerprint:
-        raise BundleRejected(_("{file} was made by you: it can be imported only by its recipients").format(file=path.name))
+        raise BundleRejected(
+            _("{file} was made by you: it can be imported only by its recipients").format(file=path.name)
+        )
     addressed = me.fingerprint in reader.recipients()
-    file_key = reader.file_key(encryption_private if addressed else None, me.fingerprint,
-                               passphrase() if not addressed and "passphrase" in reader.recipients() and passphrase else None)
+    file_key = reader.file_key(
+        encryption_private if addressed else None,
+        me.fingerprint,
+        passphrase() if not addressed and "passphrase" in reader.recipients() and passphrase else None,
+    )
     models: dict[str, type] = {}
     cases: dict[str, IncomingCase] = {}
     meta = None
@@ -86,20 +91,32 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Inc
         kind, row = record.get("t"), record.get("r")
         if meta is None:
             if kind != "bundle" or not isinstance(row, dict):
-                raise BundleRejected(_("{file}: the payload does not start with its description").format(file=path.name))
+                raise BundleRejected(
+                    _("{file}: the payload does not start with its description").format(file=path.name)
+                )
             meta = row
             if int(meta.get("schema", 0)) > LATEST_VERSION:
-                raise BundleRejected(_("{file} was made by a newer casecli (schema {schema}): update casecli first").format(file=path.name, schema=meta.get("schema")))
+                raise BundleRejected(
+                    _("{file} was made by a newer casecli (schema {schema}): update casecli first").format(
+                        file=path.name, schema=meta.get("schema")
+                    )
+                )
             # An older casecli's records are accepted when they fit this schema (checked record by record).
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
-            raise BundleRejected(_("{file}: the payload holds an unknown kind of record ({kind})").format(file=path.name, kind=str(kind)[:30]))
+            raise BundleRejected(
+                _("{file}: the payload holds an unknown kind of record ({kind})").format(
+                    file=path.name, kind=str(kind)[:30]
+                )
+            )
         number = str(record.get("c", ""))
         _validate(store, models, table, row, number, path.name)
         if table == "cases":
             if number in cases:
-                raise BundleRejected(_("{file}: the payload holds {number} twice").format(file=path.name, number=number))
+                raise BundleRejected(
+                    _("{file}: the payload holds {number} twice").format(file=path.name, number=number)
+                )
             if current is not None:
                 current.settle(store)
             current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
@@ -132,8 +149,16 @@ def _validate(store: Store, models: dict, table: str, row: dict, number: str, na
             EventRow.model_validate(row)
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-        raise BundleRejected(_("{file}: a {table} record of {number} breaks the schema ({fields})").format(file=name, table=table, number=number, fields=", ".join(fields)[:120])) from None
-    owner = row.get("case_number", number) if table != "links" else (number if number in (row["case_a"], row["case_b"]) else None)
+        raise BundleRejected(
+            _("{file}: a {table} record of {number} breaks the schema ({fields})").format(
+                file=name, table=table, number=number, fields=", ".join(fields)[:120]
+            )
+        ) from None
+    owner = (
+        row.get("case_number", number)
+        if table != "links"
+        else (number if number in (row["case_a"], row["case_b"]) else None)
+    )
     if table != "referral_updates" and owner != number:
         raise BundleRejected(_("{file}: a {table} record is filed under the wrong case").format(file=name, table=table))
 
@@ -141,13 +166,19 @@ def _validate(store: Store, models: dict, table: str, row: dict, number: str, na
 def _check_event(row: dict, case: IncomingCase, name: str) -> None:
     expected_prev = case.hashes[-1] if case.hashes else GENESIS
     if row["seq"] != len(case.hashes) + 1 or row["prev_hash"] != expected_prev or event_hash(row) != row["hash"]:
-        raise BundleRejected(_("{file}: the history of {number} does not verify at event {seq}").format(file=name, number=case.number, seq=row["seq"]))
+        raise BundleRejected(
+            _("{file}: the history of {number} does not verify at event {seq}").format(
+                file=name, number=case.number, seq=row["seq"]
+            )
+        )
     case.hashes.append(row["hash"])
     case.summaries[row["hash"]] = f"{row['at'][:10]} {row['actor']}: {row['summary']}"
 
 
 def _decide(store: Store, case: IncomingCase) -> None:
-    local = [h for (h,) in store.conn.execute("SELECT hash FROM events WHERE case_number = ? ORDER BY seq", (case.number,))]
+    local = [
+        h for (h,) in store.conn.execute("SELECT hash FROM events WHERE case_number = ? ORDER BY seq", (case.number,))
+    ]
     theirs = case.hashes
     if not local:
         case.decision = "new"
@@ -156,7 +187,9 @@ def _decide(store: Store, case: IncomingCase) -> None:
     elif local == theirs[: len(local)]:
         case.decision = "continues"
     else:
-        common = next((i for i, (a, b) in enumerate(zip(local, theirs, strict=False)) if a != b), min(len(local), len(theirs)))
+        common = next(
+            (i for i, (a, b) in enumerate(zip(local, theirs, strict=False)) if a != b), min(len(local), len(theirs))
+        )
         case.decision = "diverged"
         rows = store.conn.execute("SELECT hash, at, actor, summary FROM events WHERE case_number = ?", (case.number,))
         mine = {h: f"{at[:10]} {actor}: {summary}" for h, at, actor, summary in rows}
@@ -168,8 +201,13 @@ def already_imported(store: Store, bundle_id: str) -> bool:
     return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
 
 
-def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same: dict[str, list[str]] | None = None,
-          progress=None) -> dict:
+def apply(
+    store: Store,
+    incoming: Incoming,
+    choices: dict[str, str],
+    links_same: dict[str, list[str]] | None = None,
+    progress=None,
+) -> dict:
     """Write the bundle in one transaction, case by case as decided; returns what was done.
 
     `progress(total)` is called as each case is reached, with the number of cases.
@@ -188,7 +226,9 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
 
     def flush() -> None:
         for (table, columns), rows in sorted(batches.items(), key=lambda item: order[item[0][0]]):
-            store.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+            store.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+            )
         batches.clear()
 
     store.defer_refresh = True  # one refresh of every imported case at the end
@@ -214,7 +254,9 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
                     flush()
                     _insert_link(store, number, record["r"])
                     continue
-                row = {k: v for k, v in record["r"].items() if not (table == "events" and k == "id")}  # local row numbers stay local
+                row = {
+                    k: v for k, v in record["r"].items() if not (table == "events" and k == "id")
+                }  # local row numbers stay local
                 rows = batches.setdefault((table, tuple(row)), [])
                 rows.append(list(row.values()))
                 if len(rows) >= 2000:
@@ -224,33 +266,65 @@ def apply(store: Store, incoming: Incoming, choices: dict[str, str], links_same:
             for number, records in kept.items():
                 store.conn.execute(
                     "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (secrets.token_hex(8), number, reader.bundle_id, sender, json.dumps(records, ensure_ascii=False), utc_now()))
-                append_event(store, number, me, "conflict", f"Diverged copy from {sender} kept for review",
-                             {"bundle": reader.bundle_id, "their_events": incoming.cases[number].events})
+                    (
+                        secrets.token_hex(8),
+                        number,
+                        reader.bundle_id,
+                        sender,
+                        json.dumps(records, ensure_ascii=False),
+                        utc_now(),
+                    ),
+                )
+                append_event(
+                    store,
+                    number,
+                    me,
+                    "conflict",
+                    f"Diverged copy from {sender} kept for review",
+                    {"bundle": reader.bundle_id, "their_events": incoming.cases[number].events},
+                )
                 done[number] = "keep_both"
             written = [n for n, action in done.items() if action != "keep_both"]
             for number in written:
                 plans.reindex_items(store, number)
             if incoming.handover:
-                store.conn.executemany("UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",
-                                       [(me, utc_now(), n) for n in written])
+                store.conn.executemany(
+                    "UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",
+                    [(me, utc_now(), n) for n in written],
+                )
                 for number in written:
-                    append_event(store, number, me, "received", f"Received by handover from {sender}",
-                                 {"bundle": reader.bundle_id, "from": reader.fingerprint, "receiver": me, "note": incoming.meta.get("note", {})})
+                    append_event(
+                        store,
+                        number,
+                        me,
+                        "received",
+                        f"Received by handover from {sender}",
+                        {
+                            "bundle": reader.bundle_id,
+                            "from": reader.fingerprint,
+                            "receiver": me,
+                            "note": incoming.meta.get("note", {}),
+                        },
+                    )
             else:
                 # A copy for consultation: read-only here, and its history left exactly as sent,
                 # so that a later copy from the same sender simply continues it.
-                store.conn.executemany("UPDATE cases SET status = 'copy' WHERE case_number = ?", [(n,) for n in written])
+                store.conn.executemany(
+                    "UPDATE cases SET status = 'copy' WHERE case_number = ?", [(n,) for n in written]
+                )
             for number, others in (links_same or {}).items():
                 from casecli.case import links
 
                 for other in others:
                     links.record(store, number, other, "same_child", me, "matched at import")
             store.defer_refresh = False
-            lifecycle.refresh_all(store, sorted(done) + sorted(n for others in (links_same or {}).values() for n in others))
+            lifecycle.refresh_all(
+                store, sorted(done) + sorted(n for others in (links_same or {}).values() for n in others)
+            )
             store.conn.execute(
                 "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, ?, ?, ?)",
-                (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()))
+                (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()),
+            )
     finally:
         store.defer_refresh = False
     return done
@@ -262,4 +336,5 @@ def _insert_link(store: Store, number: str, row: dict) -> None:
         return  # the other child's case is not here
     store.conn.execute(
         "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
-        (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]))
+        (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]),
+    )

@@ -22,15 +22,29 @@ def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[s
 
     if everything:
         me = store.profile()["name"]
-        return [n for (n,) in store.conn.execute(
-            "SELECT case_number FROM cases WHERE status = 'open' AND case_worker = ? ORDER BY case_number", (me,))]
+        return [
+            n
+            for (n,) in store.conn.execute(
+                "SELECT case_number FROM cases WHERE status = 'open' AND case_worker = ? ORDER BY case_number", (me,)
+            )
+        ]
     if not numbers:
         raise InvalidInput(_("export: name one or more cases, or --all"))
     return list(dict.fromkeys(resolve(store, n) for n in numbers))
 
 
-def export(store: Store, output: Path, numbers: list[str], everything: bool, recipients: list[identities.Identity],
-           passphrase: str | None, handover: bool, note: dict, progress=None, kdf: dict | None = None) -> dict:
+def export(
+    store: Store,
+    output: Path,
+    numbers: list[str],
+    everything: bool,
+    recipients: list[identities.Identity],
+    passphrase: str | None,
+    handover: bool,
+    note: dict,
+    progress=None,
+    kdf: dict | None = None,
+) -> dict:
     """Write the bundle; with `handover`, the local cases become read-only in the same transaction."""
     from casecli.case.lookup import require_open
 
@@ -42,8 +56,12 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
     output.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
     me = identities.own(store)
     _encryption_private, signing_private = identities.private_keys(store)
-    sender = {"name": me.name, "agency": me.agency,
-              "encryption_public": _b64(me.encryption_public), "signing_public": _b64(me.signing_public)}
+    sender = {
+        "name": me.name,
+        "agency": me.agency,
+        "encryption_public": _b64(me.encryption_public),
+        "signing_public": _b64(me.signing_public),
+    }
     targets = [(r.encryption_public, r.fingerprint) for r in recipients]
     writer = BundleWriter(output, sender, signing_private, targets, passphrase, kdf, created=utc_now())
     to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or _("a passphrase holder")
@@ -53,15 +71,35 @@ def export(store: Store, output: Path, numbers: list[str], everything: bool, rec
             if handover:
                 for number in chosen:
                     require_open(store, number)
-                    store.conn.execute("UPDATE cases SET status = 'transferred', updated_at = ? WHERE case_number = ?", (utc_now(), number))
+                    store.conn.execute(
+                        "UPDATE cases SET status = 'transferred', updated_at = ? WHERE case_number = ?",
+                        (utc_now(), number),
+                    )
                     seq, prev = store.conn.execute(
-                        "SELECT seq + 1, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (number,)).fetchone()
+                        "SELECT seq + 1, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (number,)
+                    ).fetchone()
                     signed = sign_handover(signing_private, me.signing_public, number, seq, prev, writer.bundle_id)
-                    append_event(store, number, me.name, "handover", f"Handed over to {to}",
-                                 {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note, **signed})
+                    append_event(
+                        store,
+                        number,
+                        me.name,
+                        "handover",
+                        f"Handed over to {to}",
+                        {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note, **signed},
+                    )
             payload = PayloadWriter(writer)
-            payload.record({"t": "bundle", "r": {"schema": RECORDS_VERSION, "handover": handover, "note": note,
-                                                "cases": chosen, "case_worker": me.name}})
+            payload.record(
+                {
+                    "t": "bundle",
+                    "r": {
+                        "schema": RECORDS_VERSION,
+                        "handover": handover,
+                        "note": note,
+                        "cases": chosen,
+                        "case_worker": me.name,
+                    },
+                }
+            )
             for number in chosen:
                 for table, sql in CASE_TABLES:
                     for row in rows_of(store, sql, number):

@@ -24,8 +24,16 @@ def check_chain(rows: list[tuple]) -> tuple[int, str] | None:
     previous = GENESIS
     for expected, row in enumerate(rows, start=1):
         case_number, seq, at, actor, kind, summary, changes, prev_hash, stored = row
-        event = {"case_number": case_number, "seq": seq, "at": at, "actor": actor, "kind": kind,
-                 "summary": summary, "changes": changes, "prev_hash": prev_hash}
+        event = {
+            "case_number": case_number,
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "summary": summary,
+            "changes": changes,
+            "prev_hash": prev_hash,
+        }
         if seq != expected:
             return expected, _("an event is missing or out of order")
         if prev_hash != previous:
@@ -36,7 +44,8 @@ def check_chain(rows: list[tuple]) -> tuple[int, str] | None:
             try:
                 data = json.loads(changes)
                 Ed25519PublicKey.from_public_bytes(base64.b64decode(data["signer"])).verify(
-                    base64.b64decode(data["signature"]), handover_message(case_number, seq, prev_hash, data["bundle"]))
+                    base64.b64decode(data["signature"]), handover_message(case_number, seq, prev_hash, data["bundle"])
+                )
             except (KeyError, ValueError, TypeError, InvalidSignature):
                 return seq, _("its handover signature does not verify")
         previous = stored
@@ -67,8 +76,16 @@ def verify(store: Store) -> dict:
         rows.append(row)
     if current is not None:
         finish()
-    without = conn.execute("SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)").fetchone()[0]
-    for (number,) in conn.execute("SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)") if without else []:
+    without = conn.execute(
+        "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
+    ).fetchone()[0]
+    for (number,) in (
+        conn.execute(
+            "SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
+        )
+        if without
+        else []
+    ):
         broken.append({"case_number": number, "seq": 1, "why": _("the case has no history at all")})
     return {
         "pages_ok": not pages,

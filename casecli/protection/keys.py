@@ -84,7 +84,8 @@ def answer_request(request: dict, private: bytes, public: bytes) -> dict:
     if recipient != public:
         raise InvalidInput(
             _("this recovery request is for another agency key (fingerprint {theirs}); this key is {ours}").format(
-                theirs=sealing.fingerprint(recipient), ours=sealing.fingerprint(public))
+                theirs=sealing.fingerprint(recipient), ours=sealing.fingerprint(public)
+            )
         )
     data_key = slot.unwrap(private, request["store_id"])
     if data_key is None:
@@ -116,7 +117,9 @@ def make_request(store_path: Path, new: str, kdf_memory_kib: int | None = None) 
     pending = Slot.wrap("recovery-pending", secret_bytes(new), private, keys.store_id, kdf_params(kdf_memory_kib))
     write_private_atomic(
         pending_path(store_path),
-        json.dumps({"format": PENDING_FORMAT, "version": 1, "store_id": keys.store_id, "slot": pending.__dict__}).encode(),
+        json.dumps(
+            {"format": PENDING_FORMAT, "version": 1, "store_id": keys.store_id, "slot": pending.__dict__}
+        ).encode(),
     )
     return {
         "format": REQUEST_FORMAT,
@@ -132,7 +135,9 @@ def complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib:
     keys = load_keys(store_path)
     pending_file = pending_path(store_path)
     if not pending_file.exists():
-        raise InvalidInput(_("no agency recovery was started on this laptop: run `casecli recover --agency-request FILE` first"))
+        raise InvalidInput(
+            _("no agency recovery was started on this laptop: run `casecli recover --agency-request FILE` first")
+        )
     pending = _read_doc(pending_file, PENDING_FORMAT, "pending recovery")
     if response.get("store_id") != keys.store_id or pending.get("store_id") != keys.store_id:
         raise InvalidInput(_("this recovery response is for another store"))
@@ -194,7 +199,9 @@ def _read_doc(path: Path, fmt: str, what: str) -> dict:
     except FileNotFoundError:
         raise InvalidInput(_("{what}: no such file: {path}").format(what=what, path=path)) from None
     except (OSError, ValueError):
-        raise InvalidInput(_("{what}: {path} is not a {format} file").format(what=what, path=path, format=fmt)) from None
+        raise InvalidInput(
+            _("{what}: {path} is not a {format} file").format(what=what, path=path, format=fmt)
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise InvalidInput(_("{what}: {path} is not a {format} file").format(what=what, path=path, format=fmt))
     return doc
@@ -209,5 +216,3 @@ def read_request(path: Path) -> dict:
 
 def read_response(path: Path) -> dict:
     return _read_doc(path, RESPONSE_FORMAT, "recovery response")
-
-

@@ -30,9 +30,13 @@ def normalize(text: str) -> str:
     compact = "".join(ch for ch in text.upper().translate(READ_AS) if ch not in " -\t")
     size = RANDOM_PER_GROUP + 1
     if len(compact) != GROUPS * size or any(ch not in ALPHABET for ch in compact):
-        raise InvalidInput(_("recovery code: expected {groups} groups of {size} letters or digits").format(groups=GROUPS, size=size))
+        raise InvalidInput(
+            _("recovery code: expected {groups} groups of {size} letters or digits").format(groups=GROUPS, size=size)
+        )
     groups = [compact[i : i + size] for i in range(0, len(compact), size)]
     for number, group in enumerate(groups, start=1):
         if check_character(group[:-1]) != group[-1]:
-            raise InvalidInput(_("recovery code: group {number} ({group}) has a typo").format(number=number, group=group))
+            raise InvalidInput(
+                _("recovery code: group {number} ({group}) has a typo").format(number=number, group=group)
+            )
     return "-".join(groups)

@@ -36,8 +36,12 @@ def purge(store: Store, numbers: list[str], reason: str, today: dt.date) -> None
     actor = store.profile()["name"]
     with store.transaction():
         for number in numbers:
-            registered_on, = store.conn.execute("SELECT registered_on FROM cases WHERE case_number = ?", (number,)).fetchone()
-            closed = store.conn.execute("SELECT max(closed_on) FROM closures WHERE case_number = ?", (number,)).fetchone()[0]
+            (registered_on,) = store.conn.execute(
+                "SELECT registered_on FROM cases WHERE case_number = ?", (number,)
+            ).fetchone()
+            closed = store.conn.execute(
+                "SELECT max(closed_on) FROM closures WHERE case_number = ?", (number,)
+            ).fetchone()[0]
             delete_case(store, number)
             store.conn.execute(
                 "INSERT OR REPLACE INTO tombstones (case_number, registered_on, closed_on, purged_on, purged_by, reason) VALUES (?, ?, ?, ?, ?, ?)",

@@ -48,7 +48,12 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
     """
     import sqlcipher3
 
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, cached_statements=STATEMENT_CACHE if memory_security else STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY)
+    conn = sqlcipher3.connect(
+        str(path),
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        cached_statements=STATEMENT_CACHE if memory_security else STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY,
+    )
     try:
         conn.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
@@ -61,7 +66,9 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
             raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
-        raise NotAStore(_("{path} is not a casecli store, is damaged, or does not match its key file").format(path=path)) from None
+        raise NotAStore(
+            _("{path} is not a casecli store, is damaged, or does not match its key file").format(path=path)
+        ) from None
     return conn
 
 
@@ -110,8 +117,12 @@ class Store:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlcipher3.OperationalError) and self.path is not None and not self.path.exists():
                 # SQLite refuses to write to a file removed or renamed under it: say what happened.
-                raise StoreError(_("the store file {path} was removed or moved while casecli was using it: nothing was saved; "
-                                   "put it back or restore a backup (`casecli restore`)").format(path=self.path)) from None
+                raise StoreError(
+                    _(
+                        "the store file {path} was removed or moved while casecli was using it: nothing was saved; "
+                        "put it back or restore a backup (`casecli restore`)"
+                    ).format(path=self.path)
+                ) from None
             raise
 
     def meta(self, key: str) -> str | None:
@@ -173,7 +184,11 @@ def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: 
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > LATEST_VERSION:
-            raise StoreTooNew(_("{path} was written by a newer casecli (schema {version}; this one reads up to {latest}): update casecli to open it").format(path=path, version=version, latest=LATEST_VERSION))
+            raise StoreTooNew(
+                _(
+                    "{path} was written by a newer casecli (schema {version}; this one reads up to {latest}): update casecli to open it"
+                ).format(path=path, version=version, latest=LATEST_VERSION)
+            )
         if version == 0:
             raise NotAStore(_("{path} is not a casecli store (it has no casecli schema)").format(path=path))
         stored_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()

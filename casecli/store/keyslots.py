@@ -151,7 +151,9 @@ class KeyFile:
             raise WrongPassphrase(_("this store has no {kind} key slot").format(kind=kind))
         if kind == "passphrase":
             raise WrongPassphrase(_("wrong passphrase (or the key file was altered): nothing was changed"))
-        raise WrongPassphrase(_("wrong {kind} code (or the key file was altered): nothing was changed").format(kind=kind))
+        raise WrongPassphrase(
+            _("wrong {kind} code (or the key file was altered): nothing was changed").format(kind=kind)
+        )
 
     def to_bytes(self) -> bytes:
         doc = {
@@ -170,13 +172,21 @@ class KeyFile:
         try:
             doc = json.loads(path.read_bytes())
         except FileNotFoundError:
-            raise NotAStore(_("{store} is not a casecli store (its key file {keys} is missing)").format(store=store_path, keys=path.name)) from None
+            raise NotAStore(
+                _("{store} is not a casecli store (its key file {keys} is missing)").format(
+                    store=store_path, keys=path.name
+                )
+            ) from None
         except (OSError, ValueError):
             raise NotAStore(_("{path} is not a casecli key file").format(path=path)) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise NotAStore(_("{path} is not a casecli key file").format(path=path))
         if doc.get("version") != VERSION:
-            raise NotAStore(_("{path} has key-file version {version}; this casecli reads {latest}").format(path=path, version=repr(doc.get("version")), latest=VERSION))
+            raise NotAStore(
+                _("{path} has key-file version {version}; this casecli reads {latest}").format(
+                    path=path, version=repr(doc.get("version")), latest=VERSION
+                )
+            )
         try:
             slots = [Slot(**{k: s[k] for k in ("kind", "kdf", "nonce", "wrapped")}) for s in doc["slots"]]
             return cls(store_id=str(doc["store_id"]), slots=slots)

@@ -280,7 +280,10 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             # `x IN ('a', 'b', 'c')` in a CHECK builds a temporary b-tree for every row written
             # (more than two values), and with memory security every allocation costs two system
             # calls: an import spent most of its time there. The same rules, as comparisons.
-            lambda conn: _rebuild(conn, "links", """CREATE TABLE links (
+            lambda conn: _rebuild(
+                conn,
+                "links",
+                """CREATE TABLE links (
                 case_a TEXT NOT NULL REFERENCES cases (case_number),
                 case_b TEXT NOT NULL REFERENCES cases (case_number),
                 kind TEXT NOT NULL CHECK (kind = 'same_child' OR kind = 'sibling' OR kind = 'not_same'),
@@ -289,8 +292,12 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 note TEXT NOT NULL DEFAULT '',
                 PRIMARY KEY (case_a, case_b, kind),
                 CHECK (case_a < case_b)
-            )"""),
-            lambda conn: _rebuild(conn, "referral_updates", """CREATE TABLE referral_updates (
+            )""",
+            ),
+            lambda conn: _rebuild(
+                conn,
+                "referral_updates",
+                """CREATE TABLE referral_updates (
                 uid TEXT PRIMARY KEY,
                 referral_uid TEXT NOT NULL REFERENCES referrals (uid),
                 status TEXT NOT NULL CHECK (status = 'pending' OR status = 'accepted' OR status = 'declined'
@@ -299,8 +306,12 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 note TEXT NOT NULL DEFAULT '',
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL
-            )"""),
-            lambda conn: _rebuild(conn, "item_progress", """CREATE TABLE item_progress (
+            )""",
+            ),
+            lambda conn: _rebuild(
+                conn,
+                "item_progress",
+                """CREATE TABLE item_progress (
                 uid TEXT PRIMARY KEY,
                 case_number TEXT NOT NULL REFERENCES cases (case_number),
                 item_id TEXT NOT NULL,
@@ -310,7 +321,8 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 source TEXT NOT NULL DEFAULT '',
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL
-            )"""),
+            )""",
+            ),
         ],
     ),
 ]
@@ -322,8 +334,12 @@ def _rebuild(conn, table: str, create: str) -> None:
     SQLite's own recipe for changes ALTER TABLE cannot make: new table, copy, drop, rename.
     Only tables that no other table references are rebuilt this way, so foreign keys stay on.
     """
-    indexes = [sql for (sql,) in conn.execute(
-        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    indexes = [
+        sql
+        for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        )
+    ]
     conn.execute(create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_rebuilt (", 1))
     columns = ", ".join(name for (_cid, name, *_rest) in conn.execute(f"PRAGMA table_info({table})"))
     conn.execute(f"INSERT INTO {table}_rebuilt ({columns}) SELECT {columns} FROM {table}")
@@ -354,7 +370,9 @@ def _mark_derived_stale(conn) -> None:
     opens the store refreshes them and clears it (case.lifecycle.refresh_if_stale). A store
     with no case has nothing to refresh.
     """
-    conn.execute(f"INSERT OR REPLACE INTO meta (key, value) SELECT '{DERIVED_STALE}', '1' WHERE EXISTS (SELECT 1 FROM cases)")
+    conn.execute(
+        f"INSERT OR REPLACE INTO meta (key, value) SELECT '{DERIVED_STALE}', '1' WHERE EXISTS (SELECT 1 FROM cases)"
+    )
 
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -21,7 +21,9 @@ def _hkdf(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> by
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral_public + recipient_public, info=INFO).derive(shared)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral_public + recipient_public, info=INFO).derive(
+        shared
+    )
 
 
 def new_keypair() -> tuple[bytes, bytes]:
@@ -124,14 +126,18 @@ def format_public(public: bytes) -> str:
 def parse_public(text: str) -> bytes:
     text = text.strip()
     if text.startswith(PUBLIC_PREFIX):
-        body = text[len(PUBLIC_PREFIX):]
+        body = text[len(PUBLIC_PREFIX) :]
         try:
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         except ValueError:
             raw = b""
         if len(raw) == 32:
             return raw
-    raise InvalidInput(_("agency key: expected a public key starting with {prefix} (from `casecli agency-key new`)").format(prefix=PUBLIC_PREFIX))
+    raise InvalidInput(
+        _("agency key: expected a public key starting with {prefix} (from `casecli agency-key new`)").format(
+            prefix=PUBLIC_PREFIX
+        )
+    )
 
 
 def fingerprint(public: bytes) -> str:

@@ -35,7 +35,11 @@ def _from_environment(env: Env, file_var: str, value_var: str) -> str | None:
 
 
 def _unavailable(file_var: str, value_var: str) -> PassphraseUnavailable:
-    return PassphraseUnavailable(_("a passphrase is needed and there is no terminal to ask at: set {file_variable} (a file holding it) or {variable}").format(file_variable=file_var, variable=value_var))
+    return PassphraseUnavailable(
+        _(
+            "a passphrase is needed and there is no terminal to ask at: set {file_variable} (a file holding it) or {variable}"
+        ).format(file_variable=file_var, variable=value_var)
+    )
 
 
 def read_passphrase(
@@ -55,12 +59,17 @@ def read_passphrase(
 
 def check_new(passphrase: str) -> str | None:
     if len(passphrase) < MIN_LENGTH:
-        return _("passphrase: expected at least {count} characters (a few words are easiest to remember)").format(count=MIN_LENGTH)
+        return _("passphrase: expected at least {count} characters (a few words are easiest to remember)").format(
+            count=MIN_LENGTH
+        )
     return None
 
 
 def new_passphrase(
-    env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV, message: str | None = None,
+    env: Env,
+    file_var: str = PASSPHRASE_FILE_ENV,
+    value_var: str = PASSPHRASE_ENV,
+    message: str | None = None,
     from_environment: bool = True,
 ) -> str:
     """A new passphrase: checked for length, and typed twice when prompted."""
@@ -76,7 +85,9 @@ def new_passphrase(
 
     message = message or _("Choose a passphrase")
     for _attempt in range(ATTEMPTS):
-        first = prompts.password(_("{message} (at least {count} characters):").format(message=message, count=MIN_LENGTH))
+        first = prompts.password(
+            _("{message} (at least {count} characters):").format(message=message, count=MIN_LENGTH)
+        )
         problem = check_new(first)
         if problem:
             print(problem)

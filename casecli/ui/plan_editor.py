@@ -16,7 +16,11 @@ from casecli.ui.wizard import ask_all
 
 
 def add_label(key: str) -> str:
-    return {"protection_needs": _("Add a protection need"), "services": _("Add a service"), "actions": _("Add an action")}[key]
+    return {
+        "protection_needs": _("Add a protection need"),
+        "services": _("Add a service"),
+        "actions": _("Add an action"),
+    }[key]
 
 
 def item_label(key: str, item: dict, lang: str) -> str:
@@ -36,8 +40,12 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
         choices += [(add_label(key), f"add:{key}") for key in plans.ITEM_FORMS]
         if items:
             choices += [(_("Edit an item"), "edit"), (_("Remove an item"), "remove"), (_("Move an item up"), "up")]
-        choices += [(_("Review the plan"), "review"), (_("Save as draft"), "save"), (_("Save and activate"), "activate"),
-                    (_("Discard changes"), "discard")]
+        choices += [
+            (_("Review the plan"), "review"),
+            (_("Save as draft"), "save"),
+            (_("Save and activate"), "activate"),
+            (_("Discard changes"), "discard"),
+        ]
         action = prompts.select(_("Plan for {number}: what now?").format(number=number), choices)
         if action == "header":
             plan["header"] = ask_all(load_form(plans.HEADER_FORM), env, plan["header"], console)
@@ -51,9 +59,15 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
             if action == "edit":
                 item = plan[key][position]
                 edited = ask_all(load_form(plans.ITEM_FORMS[key]), env, item, console)
-                plan[key][position] = {**edited, "id": item["id"], **({"need_ref": item["need_ref"]} if item.get("need_ref") else {})}
+                plan[key][position] = {
+                    **edited,
+                    "id": item["id"],
+                    **({"need_ref": item["need_ref"]} if item.get("need_ref") else {}),
+                }
             elif action == "remove":
-                if prompts.confirm(_("Remove “{item}”?").format(item=item_label(key, plan[key][position], lang)), default=False):
+                if prompts.confirm(
+                    _("Remove “{item}”?").format(item=item_label(key, plan[key][position], lang)), default=False
+                ):
                     plan[key].pop(position)
             elif position > 0:
                 plan[key][position - 1], plan[key][position] = plan[key][position], plan[key][position - 1]
@@ -77,7 +91,12 @@ def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dic
     start: dict = {}
     if open_needs:
         options = [(_("A new item"), None)] + [
-            (_("From the assessment: {need} ({judgement})").format(need=n["title"].get(env.lang) or n["title"]["en"], judgement=n["judgement"]), n)
+            (
+                _("From the assessment: {need} ({judgement})").format(
+                    need=n["title"].get(env.lang) or n["title"]["en"], judgement=n["judgement"]
+                ),
+                n,
+            )
             for n in open_needs
         ]
         need = prompts.select(_("Start from an assessed need?"), options)

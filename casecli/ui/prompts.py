@@ -34,7 +34,9 @@ def select(message: str, choices: list[tuple[str, Any]], default: Any = None) ->
 
     options = [questionary.Choice(title=label, value=value) for label, value in choices]
     chosen = next((o for o in options if o.value == default), None)
-    return _ask(questionary.select(message, choices=options, default=chosen, style=_style(), instruction=_("(Use arrow keys)")))
+    return _ask(
+        questionary.select(message, choices=options, default=chosen, style=_style(), instruction=_("(Use arrow keys)"))
+    )
 
 
 def confirm(message: str, default: bool = False) -> bool:
@@ -101,8 +103,15 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
                 return str(exc)
             return True
 
-        values = _ask(questionary.checkbox(message, choices=options, validate=check_many, style=_style(),
-                                           instruction=_("(space to mark, enter to confirm)")))
+        values = _ask(
+            questionary.checkbox(
+                message,
+                choices=options,
+                validate=check_many,
+                style=_style(),
+                instruction=_("(space to mark, enter to confirm)"),
+            )
+        )
         return field.coerce(values, today)
 
     def check_one(typed: str) -> bool | str:

@@ -32,8 +32,13 @@ def create(env: Env, given: dict, agency_key: str | None = None):
     passphrase = new_passphrase(env)
     code = recovery.generate()
     store = create_store(
-        env.store_path, passphrase, profile, form.version, recovery_code=code,
-        kdf_memory_kib=kdf_memory(env), agency_public=agency_public,
+        env.store_path,
+        passphrase,
+        profile,
+        form.version,
+        recovery_code=code,
+        kdf_memory_kib=kdf_memory(env),
+        agency_public=agency_public,
     )
     env.lang = profile.get("language", env.lang)
     show_recovery_code(env, code)

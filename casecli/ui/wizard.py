@@ -19,7 +19,12 @@ from casecli.i18n import _
 
 
 def collect(
-    form: Form, env: Env, given: dict | None = None, console=None, confirm_save: bool = True, defaults: dict | None = None
+    form: Form,
+    env: Env,
+    given: dict | None = None,
+    console=None,
+    confirm_save: bool = True,
+    defaults: dict | None = None,
 ) -> dict:
     """Validated answers for `form`. `defaults` pre-fill questions (or fill them, without prompts)."""
     given = dict(given or {})
@@ -94,7 +99,6 @@ def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: boo
 
 def show_summary(form: Form, answers: dict, console, lang: str) -> None:
     from rich.table import Table
-
 
     table = Table(title=form.title(lang), show_header=False, expand=False)
     table.add_column(_("Question"))
