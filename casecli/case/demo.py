@@ -212,6 +212,7 @@ def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit)
     from casecli.case import plan as plans
 
     plan = plans.active(store, number)
+    assert plan is not None, "a training case is followed up only after its plan is activated"
     every = int(plan["data"]["header"]["visit_every_days"])
     items = [
         (item["id"], item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan["data"][key]

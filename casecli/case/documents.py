@@ -37,7 +37,7 @@ def _environment(fmt: str, lang: str = "en"):
         undefined=jinja2.StrictUndefined,
     )
     # The document's language, which may differ from the interface's (a plan read with a family).
-    env.install_gettext_translations(
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True), newstyle=True
     )
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")

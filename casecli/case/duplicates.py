@@ -149,7 +149,8 @@ def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
     seen: dict[tuple[str, str], float] = {}
     for group in buckets.values():
         for a, b in combinations(group, 2):
-            pair = tuple(sorted((a.case_number, b.case_number)))
+            first, second = sorted((a.case_number, b.case_number))
+            pair = (first, second)
             if pair in seen or pair in decided:
                 continue
             seen[pair] = match_score(a, b)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from typing import Any
 
 from casecli.case.history import append_event
 from casecli.case.lookup import resolve, resolve_open
@@ -88,7 +89,7 @@ def normalise(plan: dict, today: dt.date) -> dict:
     invalid: dict[str, str] = {}
     header, problems = check_part(load_form(HEADER_FORM), plan.get("header", {}), today)
     invalid.update({f"header.{k}": v for k, v in problems.items() if v != MISSING})
-    out = {"header": header}
+    out: dict[str, Any] = {"header": header}
     for key, form_name in ITEM_FORMS.items():
         items = plan.get(key, [])
         if not isinstance(items, list):
@@ -218,6 +219,13 @@ def load(store: Store, number: str, version: int | None = None) -> dict | None:
         "saved_at": at,
         "activated_at": activated,
     }
+
+
+def load_version(store: Store, number: str, version: int) -> dict:
+    """One plan version, or InvalidInput naming the case and the version."""
+    plan = load(store, number, version)
+    assert plan is not None  # load() raises for a version that is not there
+    return plan
 
 
 def active(store: Store, number: str) -> dict | None:
@@ -356,7 +364,7 @@ def diff(old: dict, new: dict) -> dict:
     for key in ITEM_FORMS:
         before = {i["id"]: i for i in old[key]}
         after = {i["id"]: i for i in new[key]}
-        part = {}
+        part: dict[str, Any] = {}
         added = [after[i] for i in after if i not in before]
         removed = [before[i] for i in before if i not in after]
         changed = {

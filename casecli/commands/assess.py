@@ -46,15 +46,19 @@ def register(app: typer.Typer) -> None:
         kind = "comprehensive" if comprehensive else "initial"
         out = console()
         with open_store(env) as store:
-            case = get_case(store, case, env.today)
-            given = {"risk_level": case["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
+            record = get_case(store, case, env.today)
+            given = (
+                {"risk_level": record["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
+            )
             form = form_for(kind)
             if env.interactive:
                 out.print(
-                    _("[bold]{form}[/bold] for {number}").format(form=form.title(env.lang), number=case["case_number"])
+                    _("[bold]{form}[/bold] for {number}").format(
+                        form=form.title(env.lang), number=record["case_number"]
+                    )
                 )
             clean = wizard.collect(form, env, given, console=out)
-            saved = record_assessment(store, case["case_number"], kind, clean, env.today)
+            saved = record_assessment(store, record["case_number"], kind, clean, env.today)
         out.print(
             (
                 _("Initial assessment saved for {number}.")

@@ -7,12 +7,10 @@ import sys
 import traceback
 
 import typer
-from typer.core import TyperCommand, TyperGroup
 
-try:  # typer >= 0.26 carries its own copy of click
-    from typer._click.exceptions import ClickException
-except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException
+# typer >= 0.26 carries its own copy of click (pinned below 0.29 in pyproject)
+from typer._click.exceptions import ClickException
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from casecli.errors import Cancelled, CaseCliError, ExitCode
 from casecli.i18n import _
@@ -50,21 +48,26 @@ def print_frames(exc: BaseException) -> None:
 
 class TranslatedHelp:
     """Typer's own words in help screens (the help option, completion options, "Usage:") in the
-    worker's language: their English text is a message of our catalog."""
+    worker's language: their English text is a message of our catalog. Mixed into both the
+    command and the group class, before Typer's own."""
 
     def get_params(self, ctx):
         from casecli.i18n import _
 
-        params = super().get_params(ctx)
+        params = super().get_params(ctx)  # type: ignore[misc]  # a mixin before Typer's classes
         for param in params:
-            if getattr(param, "help", None):
+            if isinstance(param, TyperOption | TyperArgument) and param.help:
                 param.help = _(param.help)
         return params
 
     def format_usage(self, ctx, formatter) -> None:
         from casecli.i18n import _
 
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=_("Usage: "))
+        formatter.write_usage(
+            ctx.command_path,
+            " ".join(self.collect_usage_pieces(ctx)),  # type: ignore[attr-defined]
+            prefix=_("Usage: "),
+        )
 
 
 class CaseCliCommand(TranslatedHelp, TyperCommand):

@@ -240,7 +240,9 @@ def diff_cmd(
     env = env_of(ctx)
     with open_store(env) as store:
         number = resolve(store, case)
-        changes = plans.diff(plans.load(store, number, old)["data"], plans.load(store, number, new)["data"])
+        changes = plans.diff(
+            plans.load_version(store, number, old)["data"], plans.load_version(store, number, new)["data"]
+        )
     if as_json:
         print_json(changes)
         return

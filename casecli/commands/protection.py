@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
                     raise InvalidInput(_("purge CASE: give --now and --reason to remove one case before its time"))
                 from casecli.case.lookup import resolve
 
-                targets = [{"case_number": resolve(store, case), "retention_until": None}]
+                targets: list[dict] = [{"case_number": resolve(store, case), "retention_until": None}]
                 why = reason.strip()
             else:
                 targets = due_for_purge(store, env.today)

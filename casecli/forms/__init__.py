@@ -145,13 +145,13 @@ class Field:
             if isinstance(raw, bool):
                 raise ValueError(_("expected {what}").format(what=self.expected()))
             try:
-                value = int(str(raw).strip())
+                number = int(str(raw).strip())
             except ValueError:
                 raise ValueError(_("expected {what}").format(what=self.expected())) from None
             lo, hi = self.spec.get("min"), self.spec.get("max")
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
+            if (lo is not None and number < lo) or (hi is not None and number > hi):
                 raise ValueError(_("expected {what}").format(what=self.expected()))
-            return value
+            return number
         if t == "boolean":
             if isinstance(raw, bool):
                 return raw

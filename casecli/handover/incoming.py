@@ -235,9 +235,10 @@ def apply(
     try:
         with store.transaction():
             for record in reader.lines(incoming.file_key):
-                table, number = record.get("t"), record.get("c")
+                table = record.get("t")
                 if table == "bundle":
                     continue
+                number = str(record["c"])  # every record after the description names its case (checked on open)
                 case = incoming.cases[number]
                 if table == "cases" and progress is not None:
                     progress(len(incoming.cases))
@@ -257,7 +258,7 @@ def apply(
                 row = {
                     k: v for k, v in record["r"].items() if not (table == "events" and k == "id")
                 }  # local row numbers stay local
-                rows = batches.setdefault((table, tuple(row)), [])
+                rows = batches.setdefault((str(table), tuple(row)), [])
                 rows.append(list(row.values()))
                 if len(rows) >= 2000:
                     flush()

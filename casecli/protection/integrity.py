@@ -58,7 +58,8 @@ def verify(store: Store) -> dict:
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     broken = []
     cases = 0
-    current, rows = None, []
+    current: str | None = None
+    rows: list[tuple] = []
 
     def finish():
         found = check_chain(rows)

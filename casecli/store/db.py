@@ -75,13 +75,13 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
 class Store:
     """An open store: one keyed connection and the helpers every domain module writes through."""
 
-    def __init__(self, conn, path: Path, store_id: str):
+    def __init__(self, conn, path: Path, store_id: str, data_key: bytes):
         self.conn = conn
         self.path = path
         self.store_id = store_id
         # A bulk job sets this and refreshes every case's derived columns once at the end.
         self.defer_refresh = False
-        self.data_key: bytes | None = None  # kept in memory only, for an encrypted-to-encrypted backup
+        self.data_key = data_key  # kept in memory only, for an encrypted-to-encrypted backup
 
     @contextmanager
     def transaction(self) -> Iterator[object]:
@@ -198,8 +198,7 @@ def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: 
     except BaseException:
         conn.close()
         raise
-    store = Store(conn, path, keys.store_id)
-    store.data_key = data_key
+    store = Store(conn, path, keys.store_id, data_key)
     return store
 
 

@@ -7,7 +7,7 @@ Importing this module loads SQLModel (and pydantic): only write paths do, never 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel import Field, SQLModel
 
@@ -52,7 +52,7 @@ def table_model(conn, table: str) -> type[SQLModel]:
     """A strict model of one table's rows, read from the store's own schema (for bundle imports)."""
     from pydantic import StrictFloat, StrictInt, StrictStr, create_model
 
-    fields = {}
+    fields: dict[str, Any] = {}
     for _cid, name, declared, notnull, default, _pk in conn.execute(f"PRAGMA table_info({table})"):
         kind = {"INTEGER": StrictInt, "TEXT": StrictStr, "REAL": StrictFloat}.get(declared.upper(), StrictStr)
         optional = not notnull or default is not None

@@ -74,22 +74,22 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
         current = field.default(today)
 
     if field.type == "boolean":
-        choices = [(_(messages.YES), True), (_(messages.NO), False)]
+        choices: list[tuple[str, Any]] = [(_(messages.YES), True), (_(messages.NO), False)]
         if not field.required:
             choices.append((_(messages.SKIP), SKIP))
         value = select(message, choices, default=current)
         return None if value == SKIP else value
 
     if field.type == "choice":
-        choices = [(field.choice_label(v, lang), v) for v in field.choice_values]
+        options: list[tuple[str, Any]] = [(field.choice_label(v, lang), v) for v in field.choice_values]
         if not field.required:
-            choices.append((_(messages.SKIP), SKIP))
-        value = select(message, choices, default=current)
+            options.append((_(messages.SKIP), SKIP))
+        value = select(message, options, default=current)
         return None if value == SKIP else value
 
     if field.type == "multichoice":
         selected = current or []
-        options = [
+        boxes = [
             questionary.Choice(title=field.choice_label(v, lang), value=v, checked=v in selected)
             for v in field.choice_values
         ]
@@ -106,7 +106,7 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
         values = _ask(
             questionary.checkbox(
                 message,
-                choices=options,
+                choices=boxes,
                 validate=check_many,
                 style=_style(),
                 instruction=_("(space to mark, enter to confirm)"),

@@ -60,11 +60,11 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaul
             answers.setdefault(field.id, None)
 
 
-def _interactive(form: Form, env: Env, answers: dict, console, confirm_save: bool, defaults: dict) -> dict:
+def _interactive(form: Form, env: Env, given: dict, console, confirm_save: bool, defaults: dict) -> dict:
     from casecli.ui import prompts
 
     lang = env.lang
-    answers: dict[str, Any] = dict(answers)
+    answers: dict[str, Any] = dict(given)
     _ask_missing(form, env, answers, console, lang, defaults)
     while True:
         clean, problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today)
