@@ -16,6 +16,7 @@ from .test_store import fingerprint
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 
 
+@pytest.mark.slow
 def test_import_killed_mid_way(home, monkeypatch):
     ana, luis = two_workers(home, monkeypatch)
     bundle = home / "many.bundle"
@@ -53,7 +54,9 @@ def test_import_killed_mid_way(home, monkeypatch):
     assert not journal.exists()
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.6])
+@pytest.mark.parametrize(
+    "delay", [0.05, 0.15, pytest.param(0.3, marks=pytest.mark.slow), pytest.param(0.6, marks=pytest.mark.slow)]
+)
 def test_passwd_and_backup_killed_at_any_moment(ready, monkeypatch, delay):
     """Killed half-way, the store opens with one of the two passphrases and verifies; no half backup."""
     for name in ("Dayana", "Wilmer", "Brayan", "Génesis", "Kevin"):

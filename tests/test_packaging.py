@@ -20,3 +20,56 @@ def test_every_data_file_is_package_data():
     }
     assert needed, "no data files found"
     assert sorted(str(p.relative_to(package)) for p in needed - shipped) == []
+
+
+def test_the_version_is_written_once():
+    import casecli
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    from importlib.metadata import version
+
+    assert version("casecli") == casecli.__version__
+
+
+def test_the_source_distribution_can_test_itself_and_rebuild_its_catalogs(tmp_path):
+    """An sdist holds the tests, the .po sources, docs/, scripts/ and the licence, and its
+    catalog check passes from the unpacked sdist alone (not from this checkout)."""
+    import subprocess
+    import sys
+    import tarfile
+
+    pytest = __import__("pytest")
+    pytest.importorskip("babel")
+    build = "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", build, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    sdist = tmp_path / done.stdout.strip().splitlines()[-1]
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    for needed in (
+        "LICENSE",
+        "tests/conftest.py",
+        "casecli/locale/es/LC_MESSAGES/casecli.po",
+        "casecli/locale/es/LC_MESSAGES/casecli.mo",
+        "docs/architecture.md",
+        "docs/bundle-format.md",
+        "scripts/messages.py",
+        "casecli/templates/forms/registration.json",
+    ):
+        assert needed in names, needed
+    assert not any("__pycache__" in name for name in names)
+    unpacked = next((tmp_path / "unpacked").iterdir())
+    check = subprocess.run(
+        [sys.executable, str(unpacked / "scripts" / "messages.py"), "check"],
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "PYTHONPATH": str(unpacked)},
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr[-2000:]
+    assert '"problems": []' in check.stdout

@@ -249,6 +249,7 @@ def test_no_child_data_leaks_to_any_file(tmp_path, monkeypatch):
     assert list(scratch_tmp.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once(ready):
     """Two windows editing at the same time: every write lands, the store verifies."""
     numbers = [ready.register(), ready.register(name_first="Wilmer")]
@@ -273,6 +274,7 @@ def test_two_processes_writing_at_once(ready):
         assert len(edits) == 6
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="file size limits")
 def test_a_full_disk_leaves_the_store_intact(ready):
     """The disk fills up during a big write: a clear message, and the store opens and verifies."""

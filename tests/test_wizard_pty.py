@@ -122,7 +122,9 @@ def test_registration_wizard_with_a_correction_at_the_summary(ready):
     assert "id_documents" not in reg and "identified_by" not in reg
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.002, 0.005])
+@pytest.mark.parametrize(
+    "delay", [0.0, pytest.param(0.002, marks=pytest.mark.slow), pytest.param(0.005, marks=pytest.mark.slow)]
+)
 def test_a_wizard_killed_while_saving_leaves_all_or_nothing(ready, delay):
     """kill -9 inside the save's transaction (its journal has appeared; the delays move the moment):
     the store verifies, the case is whole or absent, and no plaintext is left in any file."""
