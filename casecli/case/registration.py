@@ -1,4 +1,4 @@
-"""The case: registration, lookup and listing. Plain functions over an open store."""
+"""Registration: a child's first record, keyed by a new case number, and later edits to it."""
 
 from __future__ import annotations
 

@@ -122,3 +122,16 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
         )
     ]
     return case
+
+
+def case_record(store: Store, text: str, today: dt.date, history: bool = False, sharing: bool = False) -> dict:
+    """The whole case for `show`: every step, and on request its history and what was shared."""
+    from casecli.case.history import case_history
+    from casecli.case.sharing import sharing_of
+
+    record = get_case(store, text, today)
+    if history:
+        record["history"] = case_history(store, record["case_number"])
+    if sharing:
+        record["sharing"] = sharing_of(store, record["case_number"])
+    return record

@@ -15,9 +15,9 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    emit,
     env_of,
     open_store,
-    print_json,
 )
 from casecli.i18n import _
 
@@ -135,15 +135,12 @@ def register(app: typer.Typer) -> None:
         Example: casecli list --risk high --search hernandez
         """
         from casecli.case.view import list_cases
-        from casecli.ui.render import case_table
+        from casecli.ui.views import case_table
 
         env = env_of(ctx)
         with open_store(env) as store:
             rows = list_cases(store, env.today, status=status, risk=risk, search=search, incomplete=incomplete)
-        if as_json:
-            print_json(rows)
-        else:
-            console().print(case_table(rows))
+        emit(rows, as_json, case_table)
 
     @command(app, "show")
     def show_cmd(
@@ -159,30 +156,20 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli show MX7-0042-R --history
         """
-        from casecli.case.history import case_history
-        from casecli.case.view import get_case
-        from casecli.ui.render import case_view
+        from casecli.case.view import case_record
+        from casecli.ui.views import case_view
 
         env = env_of(ctx)
         with open_store(env) as store:
-            record = get_case(store, case, env.today)
-            if history:
-                record["history"] = case_history(store, record["case_number"])
-            if sharing:
-                from casecli.case.sharing import sharing_of
-
-                record["sharing"] = sharing_of(store, record["case_number"])
-        if as_json:
-            print_json(record)
-        else:
-            case_view(record, console(), env.lang)
+            record = case_record(store, case, env.today, history=history, sharing=sharing)
+        emit(record, as_json, lambda value: case_view(value, env.lang))
 
 
 def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
     """Possible duplicates found: True to register anyway (the worker says: another child)."""
     from casecli.case.view import get_case
     from casecli.errors import PossibleDuplicate
-    from casecli.ui.render import case_table
+    from casecli.ui.views import case_table
 
     numbers = [n for n, _ in matches]
     if not env.interactive:

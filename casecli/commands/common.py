@@ -10,6 +10,7 @@ from casecli.context import Env
 from casecli.errors import StoreMissing
 from casecli.i18n import _
 from casecli.ui.render import console as console
+from casecli.ui.render import emit as emit
 from casecli.ui.render import print_json as print_json
 
 AnswersOption = typer.Option(

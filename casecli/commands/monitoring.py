@@ -15,9 +15,9 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    emit,
     env_of,
     open_store,
-    print_json,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
@@ -101,37 +101,12 @@ def referral_list(
     """
     from casecli.case.implementation import referrals_of
     from casecli.case.lookup import resolve
+    from casecli.ui.views import referral_table
 
     env = env_of(ctx)
     with open_store(env) as store:
         rows = referrals_of(store, resolve(store, case) if case else None, env.today)
-    if as_json:
-        print_json(rows)
-        return
-    from casecli.forms.labels import answer, label
-    from casecli.ui.render import titled_table
-
-    table = titled_table(
-        _("{count} referral(s)").format(count=len(rows)),
-        _("Referral"),
-        _("Case"),
-        _("Service"),
-        _("Agency"),
-        _("Status"),
-        _("Since"),
-        "",
-    )
-    for r in rows:
-        table.add_row(
-            r["ref"],
-            r["case_number"],
-            answer("referral", "service_type", r["service_type"]),
-            r["answers"]["agency"],
-            label(r["status"]),
-            format_date(r["since"]),
-            "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "",
-        )
-    console().print(table)
+    emit(rows, as_json, referral_table)
 
 
 @command(item_app, "done")
@@ -229,29 +204,13 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
     """
     from casecli.case.lookup import resolve
     from casecli.case.monitoring import visits_of, visits_on_time
+    from casecli.ui.views import visit_report
 
     env = env_of(ctx)
     with open_store(env) as store:
         number = resolve(store, case)
-        rows, count = visits_of(store, number), visits_on_time(store, number)
-    if as_json:
-        print_json({"visits": rows, **count})
-        return
-    out = console()
-    for v in rows:
-        from casecli.forms.labels import answer
-
-        out.print(
-            f"{format_date(v['visited_on'])}  {answer('visit', 'kind', v['answers']['kind'])}  "
-            + (_("seen") if v["child_seen"] else _("not seen"))
-            + "  "
-            + _("next {date}").format(date=v["next_visit"])
-        )
-    out.print(
-        _("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(
-            count=count["count"], days=count["every_days"] or "—", late=count["late_gaps"]
-        )
-    )
+        report = {"visits": visits_of(store, number), **visits_on_time(store, number)}
+    emit(report, as_json, visit_report)
 
 
 def register(app: typer.Typer) -> None:
@@ -367,38 +326,10 @@ def register(app: typer.Typer) -> None:
         """
         from casecli import settings
         from casecli.case.lifecycle import agenda
+        from casecli.ui.views import agenda_table
 
         env = env_of(ctx)
         with open_store(env) as store:
             window = days if days is not None else settings.get(store, "agenda.upcoming_days")
             items = agenda(store, env.today, window)
-        if as_json:
-            print_json(items)
-            return
-        from casecli.forms.labels import label
-        from casecli.ui.render import RISK_STYLE, titled_table
-
-        table = titled_table(
-            _("Agenda: {count} item(s) due by {date}").format(
-                count=len(items), date=format_date(env.today + dt.timedelta(days=window))
-            ),
-            _("Case"),
-            _("Risk"),
-            _("Due"),
-            _("What"),
-            _("Do"),
-        )
-        for item in items:
-            due = (
-                f"[red]{format_date(item['due'])} " + _("({days} days late)").format(days=item["days_late"]) + "[/red]"
-                if item["overdue"]
-                else format_date(item["due"])
-            )
-            table.add_row(
-                item["case_number"],
-                f"[{RISK_STYLE.get(item['risk'], '')}]{label(item['risk'])}[/]",
-                due,
-                item["what"],
-                item["command"],
-            )
-        console().print(table)
+        emit(items, as_json, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)))

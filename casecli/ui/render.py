@@ -1,14 +1,17 @@
-"""Rich views of the values the core returns; `--json` prints the same values unchanged."""
+"""Output: a core function's value printed as JSON (`--json`) or as a rich view, from one place.
+
+Every read command ends in `emit(value, as_json, view)`: the JSON is the value itself, and the
+view is built from the same value (ui.views), so the two can never disagree.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from casecli.case.history import describe
-from casecli.forms.labels import answer, label, need
-from casecli.i18n import _, format_date
+from casecli.forms.labels import label
 
 
 def console(stderr: bool = False):
@@ -21,6 +24,14 @@ def print_json(value: Any) -> None:
     # Indented for a person at a terminal; compact (and several times faster) for scripts.
     indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
+
+
+def emit(value: Any, as_json: bool, view: Callable[[Any], Any]) -> None:
+    """Print `value` as JSON, or the rich view of it."""
+    if as_json:
+        print_json(value)
+    else:
+        console().print(view(value))
 
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
@@ -42,237 +53,6 @@ def titled_table(title: str, *columns: str):
     return table
 
 
-def case_table(rows: list[dict]):
-    from rich.table import Table
-
-    table = Table(
-        title=(_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))), title_justify="left"
-    )
-    for column in (
-        _("Case number"),
-        _("Child"),
-        _("Age"),
-        _("Stage"),
-        _("Risk"),
-        _("Case worker"),
-        _("Registered"),
-        _("Next due"),
-    ):
-        table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
-    for row in rows:
-        marks = " [dim](demo)[/dim]" if row["demo"] else ""
-        stage = label(row["stage"]) + (" [yellow](" + _("incomplete") + ")[/yellow]" if row["incomplete"] else "")
-        risk = row["risk"]
-        table.add_row(
-            row["case_number"],
-            row["child_name"] + marks,
-            age_text(row),
-            stage,
-            f"[{RISK_STYLE.get(risk, '')}]{label(risk)}[/]",
-            row["case_worker"],
-            format_date(row["registered_on"]),
-            format_date(row["next_due"]),
-        )
-    return table
-
-
-def case_view(record: dict, console, lang: str = "en") -> None:
-    from rich.panel import Panel
-    from rich.table import Table
-
-    from casecli.forms import load_form
-    from casecli.forms.labels import display_value
-
-    header = (
-        f"[bold]{record['case_number']}[/bold]  {record['child_name']}  "
-        + _("age {age}").format(age=age_text(record))
-        + "\n"
-        + _("stage: {stage}   risk: {risk}   case worker: {worker}   registered: {date}").format(
-            stage=label(record["stage"]),
-            risk=f"[{RISK_STYLE.get(record['risk'], '')}]{label(record['risk'])}[/]",
-            worker=record["case_worker"],
-            date=format_date(record["registered_on"]),
-        )
-        + ("\n[yellow]" + _("training case (fictional)") + "[/yellow]" if record.get("demo") else "")
-    )
-    if record.get("incomplete"):
-        header += (
-            "\n[yellow]"
-            + _("quick registration, still to complete:")
-            + f"[/yellow] {', '.join(record.get('missing', []))}"
-        )
-    words = {
-        "same_child": _("same child as"),
-        "sibling": _("sibling of"),
-        "not_same": _("checked, not the same child as"),
-    }
-    for link in record.get("links", []):
-        header += f"\n{words[link['kind']]} {link['case_number']}"
-    console.print(Panel(header, expand=False))
-    form = load_form(record["form"]["id"])
-    answers = record["registration"]
-    table = Table(title=_("1. Registration"), show_header=False, title_justify="left")
-    table.add_column(_("Question"), style="dim")
-    table.add_column(_("Answer"))
-    section = None
-    for field in form.applicable(answers):
-        if field.id not in answers:
-            continue
-        if field.section != section:
-            section = field.section
-            table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
-        table.add_row(field.label(lang), display_value(field, answers[field.id], lang))
-    console.print(table)
-    assessments = record.get("assessments", [])
-    if assessments:
-        table = titled_table(
-            _("2. Assessments (newest first)"), _("Date"), _("Kind"), _("Risk"), _("Needs found"), _("By")
-        )
-        for a in assessments:
-            needs = ", ".join(need(n) for n in a["needs"]) or "—"
-            risk = (
-                label(a["risk_after"])
-                if a["risk_before"] == a["risk_after"]
-                else f"{label(a['risk_before'])} → {label(a['risk_after'])}"
-            )
-            table.add_row(format_date(a["assessed_on"]), label(a["kind"]), risk, needs, a["created_by"])
-        console.print(table)
-    plan = record.get("plan")
-    if plan:
-        data = plan["data"]
-        in_force = (
-            _("; version {version} is in force").format(version=plan["active_version"])
-            if plan["active_version"] not in (None, plan["version"])
-            else ""
-        )
-        console.print(
-            "[bold]"
-            + _("3. Care and Protection Plan")
-            + "[/bold]: "
-            + _(
-                "version {version} ({status}{in_force}) — {needs} protection need(s), {services} service(s), "
-                "{actions} other action(s); visits every {days} days."
-            ).format(
-                version=plan["version"],
-                status=label(plan["status"]),
-                in_force=in_force,
-                needs=len(data["protection_needs"]),
-                services=len(data["services"]),
-                actions=len(data["actions"]),
-                days=data["header"].get("visit_every_days", "?"),
-            )
-            + f" `casecli plan show {record['case_number']}`"
-        )
-    referrals = record.get("referrals", [])
-    if referrals:
-        table = titled_table(_("4. Referrals"), _("Referral"), _("Service"), _("Agency"), _("Status"), _("Since"))
-        for r in referrals:
-            flag = " [red](" + _("waiting too long") + ")[/red]" if r["stale"] else ""
-            table.add_row(
-                r["ref"],
-                answer("referral", "service_type", r["service_type"]),
-                r["answers"]["agency"],
-                label(r["status"]) + flag,
-                format_date(r["since"]),
-            )
-        console.print(table)
-    visits = record.get("visits", [])
-    if visits:
-        count = record.get("visit_count", {})
-        table = titled_table(
-            _("5. Visits ({count}; planned every {days} days; {late} late)").format(
-                count=count.get("count", len(visits)),
-                days=count.get("every_days") or "—",
-                late=count.get("late_gaps", 0),
-            ),
-            _("Date"),
-            _("Kind"),
-            _("Child seen"),
-            _("Placement suitable"),
-            _("Next visit"),
-        )
-        for v in visits:
-            seen = (_("yes, alone") if v["answers"].get("seen_alone") else _("yes")) if v["child_seen"] else _("no")
-            table.add_row(
-                format_date(v["visited_on"]),
-                answer("visit", "kind", v["answers"]["kind"]),
-                seen,
-                answer("visit", "placement_suitable", v["answers"]["placement_suitable"]),
-                format_date(v["next_visit"]),
-            )
-        console.print(table)
-    for review in record.get("reviews", []):
-        console.print(
-            _("Review {date}: {decision} (by {worker})").format(
-                date=format_date(review["reviewed_on"]), decision=label(review["decision"]), worker=review["by"]
-            )
-        )
-    for closure in record.get("closures", []):
-        line = _("Closed {date}: {reason}").format(
-            date=format_date(closure["closed_on"]), reason=answer("closure", "reason", closure["reason"])
-        )
-        if closure["reopened_on"]:
-            line += _("; reopened {date}: {reason}").format(
-                date=format_date(closure["reopened_on"]), reason=closure["reopen_reason"]
-            )
-        console.print(line)
-    for conflict in record.get("conflicts", []):
-        console.print(
-            "[yellow]"
-            + _(
-                "A diverged version from {sender} ({count} records, received {date}) is kept for review: {command}."
-            ).format(
-                sender=conflict["sender"],
-                count=len(conflict["records"]),
-                date=format_date(conflict["received_at"]),
-                command=f"`casecli show {record['case_number']} --json`",
-            )
-            + "[/yellow]"
-        )
-    for item in record.get("due", []):
-        late = " [red]" + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else ""
-        console.print(
-            _("Due {date}{late}: {what} — `{command}`").format(
-                date=format_date(item["due"]), late=late, what=item["what"], command=item["command"]
-            )
-        )
-    deadlines = record.get("deadlines") or {}
-    names = {"initial_assessment": _("initial assessment"), "plan": _("plan")}
-    due = [
-        _("{what} by {date}").format(what=names.get(what, what), date=format_date(when))
-        for what, when in deadlines.items()
-        if when
-    ]
-    if due and record.get("next_due"):
-        console.print(
-            _("Deadlines: {deadlines}; next due {date}.").format(
-                deadlines=", ".join(due), date=format_date(record["next_due"])
-            )
-        )
-    if "sharing" in record:
-        consent = record["sharing"]["consent"]
-        console.print(
-            _("[bold]Consent[/bold]: {consent}; may be shared with: {whom}").format(
-                consent=consent.get("consent", "—"), whom=", ".join(consent.get("share_with", [])) or "—"
-            )
-            + (
-                _("; withhold: {notes}").format(notes=consent["withhold_notes"])
-                if consent.get("withhold_notes")
-                else ""
-            )
-        )
-        table = titled_table(_("Information shared"), _("When"), _("With"), _("How"), _("What"), _("Consent"))
-        for item in record["sharing"]["shared"]:
-            table.add_row(
-                item["when"],
-                item["with"],
-                item["how"],
-                item["what"],
-                ", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v),
-            )
-        console.print(table)
-    if "history" in record:
-        history = titled_table(_("History"), "#", _("When (UTC)"), _("Who"), _("What"))
-        for event in record["history"]:
-            history.add_row(str(event["seq"]), event["at"], event["actor"], describe(event))
-        console.print(history)
+def risk_text(risk: str) -> str:
+    """The risk level as a word in the worker's language, coloured by level."""
+    return f"[{RISK_STYLE.get(risk, '')}]{label(risk)}[/]"

@@ -1,0 +1,57 @@
+"""The layers are contracts (import-linter, in pyproject.toml): they hold, and they catch a breach."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    pytest.importorskip("importlinter")
+    script = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run(
+        [sys.executable, "-c", script, "--no-cache"], cwd=tree, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def copy_of_the_package(tmp_path) -> Path:
+    shutil.copytree(ROOT / "casecli", tmp_path / "casecli", ignore=shutil.ignore_patterns("__pycache__", "locale"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_contracts_hold(copy_of_the_package):
+    done = lint_imports(copy_of_the_package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        # the store reaching up into the case layer
+        ("store/db.py", "from casecli.case import lifecycle", "The store knows nothing"),
+        # a step importing the view built on top of it: a layer breach and a cycle
+        ("case/closure.py", "from casecli.case import view", "No import cycles"),
+        # handover and protection are independent
+        ("protection/retention.py", "from casecli.handover import identity", "Layers only look down"),
+        # a heavy library at the top of a command module
+        ("commands/cases.py", "import questionary", "No heavy library"),
+    ],
+)
+def test_a_forbidden_import_breaks_a_contract(copy_of_the_package, module, line, contract):
+    path = copy_of_the_package / "casecli" / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # noqa\n", encoding="utf-8")
+    done = lint_imports(copy_of_the_package)
+    assert done.returncode != 0
+    broken = [line for line in done.stdout.splitlines() if line.endswith(" BROKEN")]
+    assert any(line.startswith(contract) for line in broken), done.stdout[-3000:]
