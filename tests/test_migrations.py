@@ -122,3 +122,28 @@ def test_a_casecli_one_rules_only_migration_behind_imports_this_ones_bundles(hom
         patch.setattr(handover, "LATEST_VERSION", migrations.RECORDS_VERSION - 1)
         again = luis("import", str(bundle), "--yes", "--trust-sender")
         assert again.exit_code != 0 and "newer casecli" in again.stderr
+
+
+def test_a_migration_that_needs_the_case_rules_asks_for_them_and_the_next_command_applies_them(ready):
+    """Migration 6 cannot call the case layer (the store does not import it): it marks every case's
+    derived columns stale, and the first command that opens the store computes them again."""
+    number = ready.register()
+    expected = ready.json("list")[0]
+    conn = raw_connection(ready.store)
+    conn.execute("UPDATE cases SET stage = 'closed', next_due = NULL")
+    migrations._mark_derived_stale(conn)
+    conn.close()
+    assert ready.json("list")[0] == expected
+    conn = raw_connection(ready.store)
+    assert conn.execute("SELECT value FROM meta WHERE key = ?", (migrations.DERIVED_STALE,)).fetchone() is None
+    assert conn.execute("SELECT stage FROM cases WHERE case_number = ?", (number,)).fetchone()[0] == "registered"
+    conn.close()
+
+
+def test_a_new_store_has_nothing_to_refresh():
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    migrations.apply_migrations(conn)
+    assert conn.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
+    conn.close()

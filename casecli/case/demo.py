@@ -210,12 +210,15 @@ VISIT = {
 def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit) -> None:
     """Visits at roughly the plan's pace, most items done on the way: a caseload as it really looks."""
     from casecli.case import plan as plans
+    from casecli.case import plan_rules
 
     plan = plans.active(store, number)
     assert plan is not None, "a training case is followed up only after its plan is activated"
     every = int(plan["data"]["header"]["visit_every_days"])
     items = [
-        (item["id"], item.get(plans.ITEM_DATE_FIELD[key])) for key in plans.ITEM_FORMS for item in plan["data"][key]
+        (item["id"], item.get(plan_rules.ITEM_DATE_FIELD[key]))
+        for key in plan_rules.ITEM_FORMS
+        for item in plan["data"][key]
     ]
     keeping_up = rng.random() < 0.8
     # Items and visits older than three months are settled: record them in one go.

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from casecli.case import plan as plans
+from casecli.case import plan_rules
 from casecli.case.registration import fold
 from casecli.case.view import get_case
 from casecli.forms import load_form
@@ -90,11 +91,11 @@ def plan_context(
     header = data["header"]
 
     def items(key: str) -> list[dict]:
-        form = load_form(plans.ITEM_FORMS[key])
-        source = plans.ordered_services(data[key]) if key == "services" else data[key]
+        form = load_form(plan_rules.ITEM_FORMS[key])
+        source = plan_rules.ordered_services(data[key]) if key == "services" else data[key]
         return [{f.id: scrub(display_value(f, item.get(f.id), lang)) for f in form.fields} for item in source]
 
-    header_form = load_form(plans.HEADER_FORM)
+    header_form = load_form(plan_rules.HEADER_FORM)
 
     def shown(field_id):
         return scrub(display_value(header_form.field(field_id), header.get(field_id), lang))
@@ -119,7 +120,7 @@ def plan_context(
         "actions": items("actions"),
         "visit_every_days": header.get("visit_every_days"),
         "participation": _rows(
-            plans.HEADER_FORM,
+            plan_rules.HEADER_FORM,
             {
                 k: v
                 for k, v in header.items()
@@ -130,7 +131,7 @@ def plan_context(
         ),
         "missing": []
         if plan["status"] == "active"
-        else plans.missing(data, number, latest_needs(store, number), today),
+        else plan_rules.missing(data, number, latest_needs(store, number), today),
         "generated_on": today.isoformat(),
         "lang": lang,
     }

@@ -24,12 +24,15 @@ ITEM_STATUSES = ("done", "partly", "not_done")
 def plan_item_ids(store: Store, number: str) -> dict[str, str]:
     """Item id -> title, for the items of the case's latest plan."""
     from casecli.case import plan as plans
+    from casecli.case import plan_rules
 
     plan = plans.load(store, number)
     if plan is None:
         return {}
     return {
-        item["id"]: item.get(plans.ITEM_TITLE_FIELD[key], "") for key in plans.ITEM_FORMS for item in plan["data"][key]
+        item["id"]: item.get(plan_rules.ITEM_TITLE_FIELD[key], "")
+        for key in plan_rules.ITEM_FORMS
+        for item in plan["data"][key]
     }
 
 

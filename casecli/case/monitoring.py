@@ -12,6 +12,7 @@ import json
 import secrets
 
 from casecli.case import plan as plans
+from casecli.case import plan_rules
 from casecli.case.deadlines import refresh_deadlines
 from casecli.case.history import append_event
 from casecli.case.implementation import progress_of, record_progress
@@ -31,12 +32,12 @@ def open_items(store: Store, number: str) -> list[dict]:
     return [
         {
             "id": item["id"],
-            "kind": plans.ITEM_NAMES[key],
-            "title": item.get(plans.ITEM_TITLE_FIELD[key], ""),
-            "due": item.get(plans.ITEM_DATE_FIELD[key]),
+            "kind": plan_rules.ITEM_NAMES[key],
+            "title": item.get(plan_rules.ITEM_TITLE_FIELD[key], ""),
+            "due": item.get(plan_rules.ITEM_DATE_FIELD[key]),
             "last": progress.get(item["id"], {}).get("status"),
         }
-        for key in plans.ITEM_FORMS
+        for key in plan_rules.ITEM_FORMS
         for item in plan["data"][key]
         if progress.get(item["id"], {}).get("status") != "done"
     ]

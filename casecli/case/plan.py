@@ -1,4 +1,4 @@
-"""The Care and Protection Plan: versions, completeness against its seven elements, diffs.
+"""The Care and Protection Plan in the store: versions, saving, activation, and its item index.
 
 A plan is a header (responsible worker, placement, monitoring frequency, the child's
 participation) and three lists of items (protection needs, other services, other actions), each
@@ -11,48 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
-from typing import Any
 
+from casecli.case import plan_rules
 from casecli.case.history import append_event
 from casecli.case.lookup import resolve, resolve_open
-from casecli.errors import CaseCliError, ExitCode, InvalidAnswers, InvalidInput
-from casecli.forms import MISSING, Form, load_form
+from casecli.errors import InvalidInput
+from casecli.forms import load_form
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
-
-HEADER_FORM = "plan-header"
-ITEM_FORMS = {"protection_needs": "plan-need", "services": "plan-service", "actions": "plan-action"}
-ITEM_NAMES = {"protection_needs": "protection need", "services": "service", "actions": "action"}
-ITEM_TITLE_FIELD = {"protection_needs": "need", "services": "what", "actions": "action"}
-ITEM_DATE_FIELD = {"protection_needs": "by", "services": "by", "actions": "due"}
-ELEMENTS = (
-    "1. responsible case worker",
-    "2. case number",
-    "3. alternative care placement",
-    "4. protection needs: how, by whom, by when",
-    "5. other services: what, who, where, by when",
-    "6. other actions: owner and due date",
-    "7. frequency of monitoring visits",
-)
-
-
-class PlanIncomplete(CaseCliError):
-    exit_code = ExitCode.INPUT
-
-    def __init__(self, missing: list[str]):
-        self.missing = missing
-        super().__init__(
-            _("the plan is incomplete and stays a draft; missing: {missing}").format(missing="; ".join(missing))
-        )
-
-
-def empty_plan() -> dict:
-    return {"header": {}, "protection_needs": [], "services": [], "actions": []}
-
-
-def new_item_id() -> str:
-    return secrets.token_hex(3)
 
 
 def header_defaults(store: Store, number: str) -> dict:
@@ -63,7 +29,7 @@ def header_defaults(store: Store, number: str) -> dict:
         "SELECT answers, risk FROM cases WHERE case_number = ?", (number,)
     ).fetchone()
     reg = json.loads(answers_json)
-    care_types = load_form(HEADER_FORM).field("care_type").choice_values
+    care_types = load_form(plan_rules.HEADER_FORM).field("care_type").choice_values
     defaults = {
         "case_worker": store.profile()["name"],
         "visit_every_days": settings.get(store, f"deadlines.{risk}.visit_every_days"),
@@ -75,115 +41,6 @@ def header_defaults(store: Store, number: str) -> dict:
     if reg.get("current_location"):
         defaults["location"] = reg["current_location"]
     return defaults
-
-
-def check_part(form: Form, answers: dict, today: dt.date) -> tuple[dict, dict[str, str]]:
-    clean, problems = form.check(
-        {k: v for k, v in answers.items() if k not in ("id", "need_ref")}, today, use_defaults=False
-    )
-    return clean, problems
-
-
-def normalise(plan: dict, today: dt.date) -> dict:
-    """Validate every value in a plan (missing answers allowed: a draft may be partial)."""
-    invalid: dict[str, str] = {}
-    header, problems = check_part(load_form(HEADER_FORM), plan.get("header", {}), today)
-    invalid.update({f"header.{k}": v for k, v in problems.items() if v != MISSING})
-    out: dict[str, Any] = {"header": header}
-    for key, form_name in ITEM_FORMS.items():
-        items = plan.get(key, [])
-        if not isinstance(items, list):
-            raise InvalidInput(_("plan: {part} must be a list of items").format(part=key))
-        form = load_form(form_name)
-        cleaned = []
-        for index, item in enumerate(items, start=1):
-            if not isinstance(item, dict):
-                raise InvalidInput(
-                    _("plan: {part} item {index} must be an object of answers").format(part=key, index=index)
-                )
-            clean, problems = check_part(form, item, today)
-            invalid.update({f"{key}[{index}].{k}": v for k, v in problems.items() if v != MISSING})
-            clean["id"] = str(item.get("id") or new_item_id())
-            if item.get("need_ref"):
-                clean["need_ref"] = str(item["need_ref"])
-            cleaned.append(clean)
-        out[key] = cleaned
-    unknown = set(plan) - {"header", *ITEM_FORMS}
-    for key in sorted(unknown):
-        invalid[key] = _("unknown part of a plan (expected header, protection_needs, services, actions)")
-    if invalid:
-        raise InvalidAnswers("plan", invalid)
-    return out
-
-
-def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[str]:
-    """What the plan still lacks, element by element, and assessed needs not yet taken up."""
-    out: list[str] = []
-    header_form = load_form(HEADER_FORM)
-    _clean, problems = header_form.check(plan["header"], today, use_defaults=False)
-    gaps = [k for k, v in problems.items() if v == MISSING]
-    if "case_worker" in gaps:
-        out.append(_(ELEMENTS[0]))
-    if not number:
-        out.append(_(ELEMENTS[1]))
-    placement = [g for g in gaps if g in ("care_type", "provider", "location", "start_date")]
-    if placement:
-        out.append(f"{_(ELEMENTS[2])} ({', '.join(placement)})")
-    for position, key in ((3, "protection_needs"), (4, "services"), (5, "actions")):
-        form = load_form(ITEM_FORMS[key])
-        items = plan[key]
-        if not items and key != "actions":
-            out.append(_("{element} (none yet)").format(element=_(ELEMENTS[position])))
-        for index, item in enumerate(items, start=1):
-            _clean, problems = check_part(form, item, today)
-            lacking = [k for k, v in problems.items() if v == MISSING]
-            if lacking:
-                out.append(
-                    _("{element}: item {index} lacks {fields}").format(
-                        element=_(ELEMENTS[position]), index=index, fields=", ".join(lacking)
-                    )
-                )
-    if "visit_every_days" in gaps:
-        out.append(_(ELEMENTS[6]))
-    participation = [g for g in gaps if g in ("child_took_part", "child_views", "child_agrees", "not_part_reason")]
-    if participation:
-        out.append(_("the child's participation ({fields})").format(fields=", ".join(participation)))
-    taken = {item.get("need_ref") for key in ITEM_FORMS for item in plan[key]}
-    for need in needs:
-        if need["id"] not in taken and need["domain"] not in taken:
-            out.append(
-                _("assessed need not taken up: {domain} ({judgement})").format(
-                    domain=need["domain"], judgement=need["judgement"]
-                )
-            )
-    return out
-
-
-def overdue(plan: dict, today: dt.date, done: set[str] | None = None) -> list[dict]:
-    """Items whose date has passed (and that are not recorded as done)."""
-    done = done or set()
-    late = []
-    for key, date_field in ITEM_DATE_FIELD.items():
-        for item in plan[key]:
-            when = item.get(date_field)
-            if when and dt.date.fromisoformat(when) < today and item["id"] not in done:
-                late.append(
-                    {
-                        "kind": ITEM_NAMES[key],
-                        "id": item["id"],
-                        "title": item.get(ITEM_TITLE_FIELD[key], ""),
-                        "due": when,
-                    }
-                )
-    return late
-
-
-def ordered_services(services: list[dict]) -> list[dict]:
-    """Urgent services first, then by date."""
-    return sorted(services, key=lambda s: (not s.get("urgent"), s.get("by") or "9999"))
-
-
-# --- Storage --------------------------------------------------------------------------------------
 
 
 def versions(store: Store, number: str) -> list[dict]:
@@ -240,10 +97,10 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     from casecli.case.assessment import latest_needs
 
     number = resolve_open(store, text)
-    clean = normalise(plan, today)
-    lacking = missing(clean, number, latest_needs(store, number), today)
+    clean = plan_rules.normalise(plan, today)
+    lacking = plan_rules.missing(clean, number, latest_needs(store, number), today)
     if activate and lacking:
-        raise PlanIncomplete(lacking)
+        raise plan_rules.PlanIncomplete(lacking)
     previous = load(store, number)
     if previous and previous["data"] == clean and (previous["status"] == "active" or not activate):
         return {
@@ -257,7 +114,7 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     status = "active" if activate else "draft"
     now = utc_now()
     actor = store.profile()["name"]
-    changes = diff(previous["data"] if previous else empty_plan(), clean)
+    changes = plan_rules.diff(previous["data"] if previous else plan_rules.empty_plan(), clean)
     with store.transaction():
         store.conn.execute(
             "INSERT INTO plans (case_number, version, status, data, saved_by, saved_at, activated_at, visit_every_days)"
@@ -300,11 +157,11 @@ def index_items(store: Store, number: str, version: int, data: dict) -> None:
                 number,
                 version,
                 item["id"],
-                ITEM_NAMES[key],
-                str(item.get(ITEM_TITLE_FIELD[key], "")),
-                item.get(ITEM_DATE_FIELD[key]),
+                plan_rules.ITEM_NAMES[key],
+                str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "")),
+                item.get(plan_rules.ITEM_DATE_FIELD[key]),
             )
-            for key in ITEM_FORMS
+            for key in plan_rules.ITEM_FORMS
             for item in data.get(key, [])
         ],
     )
@@ -330,9 +187,9 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
         )
     if latest["status"] == "active":
         return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": True}
-    lacking = missing(latest["data"], number, latest_needs(store, number), today)
+    lacking = plan_rules.missing(latest["data"], number, latest_needs(store, number), today)
     if lacking:
-        raise PlanIncomplete(lacking)
+        raise plan_rules.PlanIncomplete(lacking)
     actor = store.profile()["name"]
     with store.transaction():
         store.conn.execute("UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active'", (number,))
@@ -349,45 +206,6 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
             {"version": latest["version"], "status": "active"},
         )
     return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": False}
-
-
-def diff(old: dict, new: dict) -> dict:
-    """What changed between two plan versions: header fields, and items added, removed, changed."""
-    out: dict = {}
-    header = {
-        k: {"old": old["header"].get(k), "new": new["header"].get(k)}
-        for k in sorted(set(old["header"]) | set(new["header"]))
-        if old["header"].get(k) != new["header"].get(k)
-    }
-    if header:
-        out["header"] = header
-    for key in ITEM_FORMS:
-        before = {i["id"]: i for i in old[key]}
-        after = {i["id"]: i for i in new[key]}
-        part: dict[str, Any] = {}
-        added = [after[i] for i in after if i not in before]
-        removed = [before[i] for i in before if i not in after]
-        changed = {
-            i: {
-                k: {"old": before[i].get(k), "new": after[i].get(k)}
-                for k in sorted(set(before[i]) | set(after[i]))
-                if before[i].get(k) != after[i].get(k)
-            }
-            for i in after
-            if i in before and before[i] != after[i]
-        }
-        order_changed = [i for i in after if i in before] != [i for i in before if i in after]
-        if added:
-            part["added"] = added
-        if removed:
-            part["removed"] = removed
-        if changed:
-            part["changed"] = changed
-        if order_changed:
-            part["reordered"] = list(after)
-        if part:
-            out[key] = part
-    return out
 
 
 def check(store: Store, text: str, today: dt.date) -> dict:
@@ -407,6 +225,6 @@ def check(store: Store, text: str, today: dt.date) -> dict:
         "case_number": number,
         "version": plan["version"],
         "status": plan["status"],
-        "missing": missing(plan["data"], number, latest_needs(store, number), today),
-        "overdue": overdue(plan["data"], today),
+        "missing": plan_rules.missing(plan["data"], number, latest_needs(store, number), today),
+        "overdue": plan_rules.overdue(plan["data"], today),
     }

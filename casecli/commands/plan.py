@@ -46,6 +46,7 @@ def edit_cmd(
     Example: casecli plan edit MX7-0042-R --answers plan.json --activate --no-input
     """
     from casecli.case import plan as plans
+    from casecli.case import plan_rules
     from casecli.case.assessment import latest_needs
     from casecli.case.lookup import resolve
     from casecli.errors import InvalidInput
@@ -56,7 +57,7 @@ def edit_cmd(
     with open_store(env) as store:
         number = resolve(store, case)
         current = plans.load(store, number)
-        plan = current["data"] if current else plans.empty_plan()
+        plan = current["data"] if current else plan_rules.empty_plan()
         if not current:
             plan["header"] = plans.header_defaults(store, number)
         if given:
@@ -75,7 +76,7 @@ def edit_cmd(
             def review(draft):
                 return _review(store, number, draft, env, out)
 
-            plan, activate = plan_editor.edit(plans.normalise(plan, env.today), env, number, needs, out, review)
+            plan, activate = plan_editor.edit(plan_rules.normalise(plan, env.today), env, number, needs, out, review)
         elif not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plans.save(store, number, plan, env.today, activate=activate)
@@ -96,12 +97,12 @@ def edit_cmd(
 
 
 def _review(store, number, draft, env, out) -> None:
-    from casecli.case import plan as plans
+    from casecli.case import plan_rules
     from casecli.case.assessment import latest_needs
 
     for line in _plan_lines(draft):
         out.print(line)
-    lacking = plans.missing(plans.normalise(draft, env.today), number, latest_needs(store, number), env.today)
+    lacking = plan_rules.missing(plan_rules.normalise(draft, env.today), number, latest_needs(store, number), env.today)
     out.print(
         "[green]" + _("Complete.") + "[/green]"
         if not lacking
@@ -110,7 +111,7 @@ def _review(store, number, draft, env, out) -> None:
 
 
 def _plan_lines(plan: dict) -> list[str]:
-    from casecli.case import plan as plans
+    from casecli.case import plan_rules
 
     header = plan["header"]
     lines = [
@@ -125,11 +126,11 @@ def _plan_lines(plan: dict) -> list[str]:
             days=header.get("visit_every_days", "—"),
         )
     ]
-    for key in plans.ITEM_FORMS:
+    for key in plan_rules.ITEM_FORMS:
         for item in plan[key]:
             lines.append(
-                f"  • {plans.ITEM_NAMES[key]}: {item.get(plans.ITEM_TITLE_FIELD[key], '')} "
-                f"(by {item.get(plans.ITEM_DATE_FIELD[key], '—')}){' urgent' if item.get('urgent') else ''}"
+                f"  • {plan_rules.ITEM_NAMES[key]}: {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')} "
+                f"(by {item.get(plan_rules.ITEM_DATE_FIELD[key], '—')}){' urgent' if item.get('urgent') else ''}"
             )
     return lines
 
@@ -235,12 +236,13 @@ def diff_cmd(
     Example: casecli plan diff MX7-0042-R 1 2
     """
     from casecli.case import plan as plans
+    from casecli.case import plan_rules
     from casecli.case.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
         number = resolve(store, case)
-        changes = plans.diff(
+        changes = plan_rules.diff(
             plans.load_version(store, number, old)["data"], plans.load_version(store, number, new)["data"]
         )
     if as_json:
@@ -252,17 +254,19 @@ def diff_cmd(
     header = _("header")
     for field, change in changes.get("header", {}).items():
         out.print(f"{header} {field}: {change['old']!s} → {change['new']!s}")
-    for key in plans.ITEM_FORMS:
+    for key in plan_rules.ITEM_FORMS:
         part = changes.get(key, {})
         for item in part.get("added", []):
-            out.print(f"[green]+ {_(plans.ITEM_NAMES[key])}[/green] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
+            out.print(
+                f"[green]+ {_(plan_rules.ITEM_NAMES[key])}[/green] {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')}"
+            )
         for item in part.get("removed", []):
-            out.print(f"[red]- {_(plans.ITEM_NAMES[key])}[/red] {item.get(plans.ITEM_TITLE_FIELD[key], '')}")
+            out.print(f"[red]- {_(plan_rules.ITEM_NAMES[key])}[/red] {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')}")
         for item_id, fields in part.get("changed", {}).items():
             for field, change in fields.items():
-                out.print(f"~ {_(plans.ITEM_NAMES[key])} {item_id} {field}: {change['old']!s} → {change['new']!s}")
+                out.print(f"~ {_(plan_rules.ITEM_NAMES[key])} {item_id} {field}: {change['old']!s} → {change['new']!s}")
         if "reordered" in part:
-            out.print("~ " + _("{kind}s reordered").format(kind=_(plans.ITEM_NAMES[key])))
+            out.print("~ " + _("{kind}s reordered").format(kind=_(plan_rules.ITEM_NAMES[key])))
 
 
 @command(plan_app, "show")

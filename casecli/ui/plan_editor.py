@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 
-from casecli.case import plan as plans
+from casecli.case import plan_rules
 from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form
@@ -24,10 +24,10 @@ def add_label(key: str) -> str:
 
 
 def item_label(key: str, item: dict, lang: str) -> str:
-    title = str(item.get(plans.ITEM_TITLE_FIELD[key], "(untitled)"))
-    when = item.get(plans.ITEM_DATE_FIELD[key], "no date")
+    title = str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "(untitled)"))
+    when = item.get(plan_rules.ITEM_DATE_FIELD[key], "no date")
     urgent = " [" + _("urgent") + "]" if item.get("urgent") else ""
-    return f"{_(plans.ITEM_NAMES[key]).capitalize()}: {title[:50]} — {when}{urgent}"
+    return f"{_(plan_rules.ITEM_NAMES[key]).capitalize()}: {title[:50]} — {when}{urgent}"
 
 
 def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) -> tuple[dict, bool]:
@@ -35,9 +35,9 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
     plan = copy.deepcopy(plan)
     lang = env.lang
     while True:
-        items = [(key, item) for key in plans.ITEM_FORMS for item in plan[key]]
+        items = [(key, item) for key in plan_rules.ITEM_FORMS for item in plan[key]]
         choices = [(_("Edit the header (worker, placement, monitoring, the child's participation)"), "header")]
-        choices += [(add_label(key), f"add:{key}") for key in plans.ITEM_FORMS]
+        choices += [(add_label(key), f"add:{key}") for key in plan_rules.ITEM_FORMS]
         if items:
             choices += [(_("Edit an item"), "edit"), (_("Remove an item"), "remove"), (_("Move an item up"), "up")]
         choices += [
@@ -48,7 +48,7 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
         ]
         action = prompts.select(_("Plan for {number}: what now?").format(number=number), choices)
         if action == "header":
-            plan["header"] = ask_all(load_form(plans.HEADER_FORM), env, plan["header"], console)
+            plan["header"] = ask_all(load_form(plan_rules.HEADER_FORM), env, plan["header"], console)
         elif action.startswith("add:"):
             key = action.split(":", 1)[1]
             plan[key].append(_new_item(key, plan, env, needs, console))
@@ -58,23 +58,19 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
             position = next(i for i, it in enumerate(plan[key]) if it["id"] == item_id)
             if action == "edit":
                 item = plan[key][position]
-                edited = ask_all(load_form(plans.ITEM_FORMS[key]), env, item, console)
-                plan[key][position] = {
-                    **edited,
-                    "id": item["id"],
-                    **({"need_ref": item["need_ref"]} if item.get("need_ref") else {}),
-                }
+                edited = ask_all(load_form(plan_rules.ITEM_FORMS[key]), env, item, console)
+                plan[key][position] = plan_rules.edited_item(item, edited)
             elif action == "remove":
                 if prompts.confirm(
                     _("Remove “{item}”?").format(item=item_label(key, plan[key][position], lang)), default=False
                 ):
                     plan[key].pop(position)
-            elif position > 0:
-                plan[key][position - 1], plan[key][position] = plan[key][position], plan[key][position - 1]
+            else:
+                plan[key] = plan_rules.moved_up(plan[key], item_id)
         elif action == "review":
             review(plan)
         elif action in ("save", "activate"):
-            lacking = plans.missing(plan, number, needs, env.today)
+            lacking = plan_rules.missing(plan, number, needs, env.today)
             if action == "activate" and lacking:
                 console.print("[yellow]" + _("The plan cannot be activated yet. Missing:") + "[/yellow]")
                 for line in lacking:
@@ -86,8 +82,7 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
 
 
 def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dict:
-    taken = {item.get("need_ref") for k in plans.ITEM_FORMS for item in plan[k]}
-    open_needs = [n for n in needs if n["id"] not in taken]
+    open_needs = plan_rules.untaken_needs(plan, needs)
     start: dict = {}
     if open_needs:
         options = [(_("A new item"), None)] + [
@@ -101,13 +96,9 @@ def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dic
         ]
         need = prompts.select(_("Start from an assessed need?"), options)
         if need is not None:
-            start["need_ref"] = need["id"]
-            text = need["description"] or need["title"]["en"]
-            start["need" if key == "protection_needs" else "what" if key == "services" else "action"] = text
-            if key == "services":
-                start["urgent"] = need["judgement"] == "urgent"
-    answers = ask_all(load_form(plans.ITEM_FORMS[key]), env, start, console)
-    item = {**answers, "id": plans.new_item_id()}
+            start = plan_rules.item_from_need(key, need)
+    answers = ask_all(load_form(plan_rules.ITEM_FORMS[key]), env, start, console)
+    item = {**answers, "id": plan_rules.new_item_id()}
     if start.get("need_ref"):
         item["need_ref"] = start["need_ref"]
     return item
