@@ -42,7 +42,7 @@ def collected() -> set[str]:
         )
         if isinstance(message, str)
     }
-    from casecli.case.plan import ELEMENTS, ITEM_NAMES
+    from casecli.case.plan_rules import ELEMENTS, ITEM_NAMES
     from casecli.commands.errors import STORAGE_MESSAGES
     from casecli.forms.labels import CODES
 
