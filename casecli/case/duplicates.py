@@ -132,6 +132,15 @@ def matches_for(
     return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
 
 
+def duplicate_pairs(store, today: dt.date) -> list[dict]:
+    """Undecided pairs that may be the same child, most alike first, with both children's names."""
+    names = dict(store.conn.execute("SELECT case_number, child_name FROM cases"))
+    return [
+        {"case_a": a, "child_a": names[a], "case_b": b, "child_b": names[b], "score": score}
+        for a, b, score in likely_pairs(store, today)
+    ]
+
+
 def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
     """Likely duplicate pairs in the whole store, not yet decided by a worker.
 

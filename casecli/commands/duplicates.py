@@ -8,9 +8,9 @@ from casecli.commands.common import (
     JsonOption,
     command,
     console,
+    emit,
     env_of,
     open_store,
-    print_json,
 )
 from casecli.i18n import _
 
@@ -24,31 +24,13 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli duplicates
         """
-        from casecli.case.duplicates import likely_pairs
+        from casecli.case.duplicates import duplicate_pairs
+        from casecli.ui.views import duplicate_pairs_table
 
         env = env_of(ctx)
         with open_store(env) as store:
-            pairs = likely_pairs(store, env.today)
-            names = dict(store.conn.execute("SELECT case_number, child_name FROM cases"))
-        rows = [{"case_a": a, "case_b": b, "score": s} for a, b, s in pairs]
-        if as_json:
-            print_json(rows)
-            return
-        from casecli.ui.render import titled_table
-
-        table = titled_table(
-            _("{count} possible duplicate pair(s)").format(count=len(rows)),
-            _("Case"),
-            _("Child"),
-            _("Case"),
-            _("Child"),
-            _("Likeness"),
-        )
-        for row in rows:
-            table.add_row(
-                row["case_a"], names[row["case_a"]], row["case_b"], names[row["case_b"]], f"{row['score']:.2f}"
-            )
-        console().print(table)
+            rows = duplicate_pairs(store, env.today)
+        emit(rows, as_json, duplicate_pairs_table)
 
     @command(app, "link")
     def link_cmd(

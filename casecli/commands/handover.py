@@ -14,13 +14,13 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    emit,
     env_of,
     open_store,
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
-from casecli.ui import prompts
 
 contacts_app = typer.Typer(
     cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True
@@ -57,17 +57,12 @@ def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     Example: casecli contacts list
     """
     from casecli.handover.identity import contacts
+    from casecli.ui.admin_views import contacts_view
 
     env = env_of(ctx)
     with open_store(env) as store:
         rows = contacts(store)
-    if as_json:
-        print_json(rows)
-        return
-    for row in rows:
-        console().print(f"{row['name']:20} {row['agency']:24} {row['fingerprint']}")
-    if not rows:
-        console().print(_("No contacts yet: `casecli contacts add NAME IDENTITY`."))
+    emit(rows, as_json, contacts_view)
 
 
 @command(contacts_app, "remove")
@@ -85,6 +80,7 @@ def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None
 
 
 def _bundle_passphrase(env, passphrase_file: Path | None, new: bool):
+    from casecli.ui import prompts
     from casecli.ui.passphrase import MIN_LENGTH, check_new, read_secret_file
 
     if passphrase_file is not None:
@@ -233,6 +229,7 @@ def register(app: typer.Typer) -> None:
 
         from casecli.errors import BundleRejected, InvalidInput
         from casecli.handover.import_plan import apply_plan, conflict_action, plan_import
+        from casecli.ui import prompts
 
         env = env_of(ctx, no_input)
         conflict_action(on_conflict)  # a wrong word is refused before the passphrase is asked
@@ -287,6 +284,8 @@ def _ask_conflicts(out, env, plan) -> None:
     """Show each diverged case; ask what to do where `--on-conflict` did not say."""
     from rich.markup import escape
 
+    from casecli.ui import prompts
+
     for case in plan.diverged:
         out.print(
             "[yellow]"
@@ -314,6 +313,8 @@ def _ask_conflicts(out, env, plan) -> None:
 
 def _ask_duplicates(out, env, plan) -> None:
     """Say which new cases may be children registered here already; ask whether they are the same."""
+    from casecli.ui import prompts
+
     for number, matches in plan.possible_duplicates.items():
         numbers = ", ".join(matches)
         out.print(

@@ -14,12 +14,12 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    emit,
     env_of,
     open_store,
-    print_json,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _, format_date
+from casecli.i18n import _
 
 plan_app = typer.Typer(
     cls=CaseCliGroup,
@@ -146,28 +146,9 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
     env = env_of(ctx)
     with open_store(env) as store:
         report = plans.check(store, case, env.today)
-    if as_json:
-        print_json(report)
-        return
-    out = console()
-    title = _("Plan of {number}").format(number=report["case_number"]) + (
-        _(", version {version} ({status})").format(version=report["version"], status=report["status"])
-        if report["version"]
-        else ""
-    )
-    out.print(f"[bold]{title}[/bold]")
-    out.print("[green]" + _("Nothing missing.") + "[/green]" if not report["missing"] else _("Missing:"))
-    for line in report["missing"]:
-        out.print(f"  • {line}")
-    for item in report["overdue"]:
-        out.print(
-            "  [red]"
-            + _("overdue")
-            + "[/red] "
-            + _("{kind} “{title}” was due {date}").format(
-                kind=item["kind"], title=item["title"], date=format_date(item["due"])
-            )
-        )
+    from casecli.ui.plan_views import plan_check_view
+
+    emit(report, as_json, plan_check_view)
 
 
 @command(plan_app, "activate")
@@ -202,25 +183,9 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     with open_store(env) as store:
         number = resolve(store, case)
         rows = plans.versions(store, number)
-    if as_json:
-        print_json(rows)
-        return
-    from casecli.forms.labels import label
-    from casecli.ui.render import titled_table
+    from casecli.ui.plan_views import plan_history_table
 
-    table = titled_table(
-        _("Plan versions of {number}").format(number=number),
-        _("Version"),
-        _("Status"),
-        _("Saved by"),
-        _("Saved at (UTC)"),
-        _("Activated at"),
-    )
-    for row in rows:
-        table.add_row(
-            str(row["version"]), label(row["status"]), row["saved_by"], row["saved_at"], row["activated_at"] or "—"
-        )
-    console().print(table)
+    emit(rows, as_json, lambda value: plan_history_table(number, value))
 
 
 @command(plan_app, "diff")
@@ -245,28 +210,9 @@ def diff_cmd(
         changes = plan_rules.diff(
             plans.load_version(store, number, old)["data"], plans.load_version(store, number, new)["data"]
         )
-    if as_json:
-        print_json(changes)
-        return
-    out = console()
-    if not changes:
-        out.print(_("No differences."))
-    header = _("header")
-    for field, change in changes.get("header", {}).items():
-        out.print(f"{header} {field}: {change['old']!s} → {change['new']!s}")
-    for key in plan_rules.ITEM_FORMS:
-        part = changes.get(key, {})
-        for item in part.get("added", []):
-            out.print(
-                f"[green]+ {_(plan_rules.ITEM_NAMES[key])}[/green] {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')}"
-            )
-        for item in part.get("removed", []):
-            out.print(f"[red]- {_(plan_rules.ITEM_NAMES[key])}[/red] {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')}")
-        for item_id, fields in part.get("changed", {}).items():
-            for field, change in fields.items():
-                out.print(f"~ {_(plan_rules.ITEM_NAMES[key])} {item_id} {field}: {change['old']!s} → {change['new']!s}")
-        if "reordered" in part:
-            out.print("~ " + _("{kind}s reordered").format(kind=_(plan_rules.ITEM_NAMES[key])))
+    from casecli.ui.plan_views import plan_diff_view
+
+    emit(changes, as_json, plan_diff_view)
 
 
 @command(plan_app, "show")

@@ -11,6 +11,7 @@ from casecli.commands.common import (
     JsonOption,
     command,
     console,
+    emit,
     env_of,
     open_store,
     print_json,
@@ -25,24 +26,15 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli log MX7-0042-R
         """
-        from casecli.case.history import case_history, describe
+        from casecli.case.history import case_history
         from casecli.case.lookup import resolve
+        from casecli.ui.admin_views import log_view
 
         env = env_of(ctx)
         with open_store(env) as store:
             number = resolve(store, case)
             events = case_history(store, number)
-        if as_json:
-            print_json(events)
-            return
-        out = console()
-        for event in events:
-            out.print(
-                f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {describe(event)}"
-            )
-            for field, change in event["changes"].items():
-                if isinstance(change, dict) and set(change) == {"old", "new"}:
-                    out.print(f"      {field}: {change['old']!s} → {change['new']!s}")
+        emit(events, as_json, log_view)
 
     @command(app, "verify")
     def verify_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
@@ -52,32 +44,12 @@ def register(app: typer.Typer) -> None:
         """
         from casecli.errors import CaseCliError
         from casecli.protection.integrity import verify
+        from casecli.ui.admin_views import verify_view
 
         env = env_of(ctx)
         with open_store(env) as store:
             report = verify(store)
-        if as_json:
-            print_json(report)
-        else:
-            out = console()
-            ok, damaged = _("ok"), _("DAMAGED")
-            out.print(
-                _(
-                    "Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked."
-                ).format(
-                    pages=ok if report["pages_ok"] else damaged,
-                    integrity=ok if report["integrity_ok"] else damaged,
-                    count=report["cases"],
-                )
-            )
-            for item in report["broken"]:
-                out.print(
-                    "[red]"
-                    + _("{number}: event {seq} {why}").format(
-                        number=item["case_number"], seq=item["seq"], why=item["why"]
-                    )
-                    + "[/red]"
-                )
+        emit(report, as_json, verify_view)
         if not report["ok"]:
             first = report["broken"][0] if report["broken"] else None
             where = (

@@ -8,9 +8,9 @@ from casecli.commands.common import (
     JsonOption,
     command,
     console,
+    emit,
     env_of,
     open_store,
-    print_json,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -29,17 +29,12 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     Example: casecli settings show
     """
     from casecli import settings
+    from casecli.ui.admin_views import settings_view
 
     env = env_of(ctx)
     with open_store(env) as store:
         values = settings.all_settings(store)
-    if as_json:
-        print_json(values)
-        return
-    defaults = settings.defaults()
-    for key, value in values.items():
-        note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
-        console().print(f"{key} = {value}{note}")
+    emit(values, as_json, settings_view)
 
 
 @command(settings_app, "set")

@@ -11,8 +11,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from casecli.forms.labels import label
-
 
 def console(stderr: bool = False):
     from rich.console import Console
@@ -55,4 +53,6 @@ def titled_table(title: str, *columns: str):
 
 def risk_text(risk: str) -> str:
     """The risk level as a word in the worker's language, coloured by level."""
+    from casecli.forms.labels import label
+
     return f"[{RISK_STYLE.get(risk, '')}]{label(risk)}[/]"

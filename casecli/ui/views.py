@@ -311,3 +311,17 @@ def agenda_table(items: list[dict], until: dt.date):
         )
         table.add_row(item["case_number"], risk_text(item["risk"]), due, item["what"], item["command"])
     return table
+
+
+def duplicate_pairs_table(rows: list[dict]):
+    table = titled_table(
+        _("{count} possible duplicate pair(s)").format(count=len(rows)),
+        _("Case"),
+        _("Child"),
+        _("Case"),
+        _("Child"),
+        _("Likeness"),
+    )
+    for row in rows:
+        table.add_row(row["case_a"], row["child_a"], row["case_b"], row["child_b"], f"{row['score']:.2f}")
+    return table

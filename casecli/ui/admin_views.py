@@ -1,0 +1,60 @@
+"""The rich views of the store's own read commands: log, verify, contacts, settings."""
+
+from __future__ import annotations
+
+from casecli.case.history import describe
+from casecli.i18n import _
+
+
+def _group(parts: list):
+    from rich.console import Group
+
+    return Group(*parts)
+
+
+def log_view(events: list[dict]):
+    """The case's history: who changed what, when, with old and new values."""
+    parts: list = []
+    for event in events:
+        parts.append(
+            f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {describe(event)}"
+        )
+        for field, change in event["changes"].items():
+            if isinstance(change, dict) and set(change) == {"old", "new"}:
+                parts.append(f"      {field}: {change['old']!s} → {change['new']!s}")
+    return _group(parts)
+
+
+def verify_view(report: dict):
+    ok, damaged = _("ok"), _("DAMAGED")
+    parts: list = [
+        _("Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked.").format(
+            pages=ok if report["pages_ok"] else damaged,
+            integrity=ok if report["integrity_ok"] else damaged,
+            count=report["cases"],
+        )
+    ]
+    for item in report["broken"]:
+        parts.append(
+            "[red]"
+            + _("{number}: event {seq} {why}").format(number=item["case_number"], seq=item["seq"], why=item["why"])
+            + "[/red]"
+        )
+    return _group(parts)
+
+
+def contacts_view(rows: list[dict]):
+    if not rows:
+        return _("No contacts yet: `casecli contacts add NAME IDENTITY`.")
+    return _group([f"{row['name']:20} {row['agency']:24} {row['fingerprint']}" for row in rows])
+
+
+def settings_view(values: dict):
+    from casecli import settings
+
+    defaults = settings.defaults()
+    parts = []
+    for key, value in values.items():
+        note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
+        parts.append(f"{key} = {value}{note}")
+    return _group(parts)
