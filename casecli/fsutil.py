@@ -44,6 +44,26 @@ def write_private_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    sync_folder(path.parent)
+
+
+def replace_durably(source: Path, target: Path) -> None:
+    """Rename `source` over `target` and make the rename itself survive a power cut."""
+    os.replace(source, target)
+    sync_folder(target.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk (POSIX: a rename is durable only then; Windows has no such call)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (a FAT stick, a network share) cannot sync a folder
+    finally:
+        os.close(fd)
 
 
 def _chmod(path: Path, mode: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -137,8 +138,9 @@ def register(app: typer.Typer) -> None:
         )
 
         env = env_of(ctx)
-        key_file, data_key = keys.unlock(env.store_path, "passphrase", read_passphrase(env, "Current passphrase"))
-        keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), kdf_memory(env))
+        current = read_passphrase(env, "Current passphrase")
+        keys.unlock(env.store_path, "passphrase", current)  # a wrong passphrase is said before the new one is asked
+        keys.change_passphrase(env.store_path, "passphrase", current, replacement_passphrase(env), kdf_memory(env))
         console().print(_("Passphrase changed."))
 
     @command(app, "recover")
@@ -202,8 +204,9 @@ def register(app: typer.Typer) -> None:
             code = prompts.text(_("Recovery code") + ":", validate=_code_checker(recovery))
         else:
             raise InvalidInput(_("recovery code: give --code-file FILE (there is no terminal to ask at)"))
-        key_file, data_key = keys.unlock(env.store_path, "recovery", recovery.normalize(code))
-        keys.set_passphrase(env.store_path, key_file, data_key, replacement_passphrase(env), memory)
+        code = recovery.normalize(code)
+        keys.unlock(env.store_path, "recovery", code)  # a wrong code is said before the new passphrase is asked
+        keys.change_passphrase(env.store_path, "recovery", code, replacement_passphrase(env), memory)
         console().print(_("Recovered: the store now opens with the new passphrase. Your recovery code still works."))
 
     @command(app, "rekey")
@@ -221,9 +224,15 @@ def register(app: typer.Typer) -> None:
 
         env = env_of(ctx)
         keys.load_keys(env.store_path)
-        code = keys.rekey(env.store_path, read_passphrase(env), kdf_memory(env))
-        console().print(_("The store is re-encrypted under a new key."))
-        show_recovery_code(env, code)
+
+        def show(code: str) -> None:
+            # Shown, and confirmed at a terminal, before the old code stops working.
+            console().print(_("Your new recovery code (it replaces the old one once the store is re-encrypted):"))
+            show_recovery_code(env, code)
+            sys.stdout.flush()
+
+        keys.rekey(env.store_path, read_passphrase(env), show, kdf_memory(env))
+        console().print(_("The store is re-encrypted under a new key; the recovery code above is now the only one."))
 
 
 def _ask_new(env, message: str) -> str:

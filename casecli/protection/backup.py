@@ -10,16 +10,18 @@ aside.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
 from casecli.context import keys_path_for
 from casecli.errors import CaseCliError, InvalidInput
-from casecli.fsutil import create_private_file
+from casecli.fsutil import create_private_file, replace_durably, sync_folder
 from casecli.i18n import _
 from casecli.protection.integrity import verify
 from casecli.store.db import Store, connect, open_store
 from casecli.store.keyslots import KeyFile
+from casecli.store.lock import key_change_lock, staged_keys_path
 
 
 def _check(store: Store, what: str) -> dict:
@@ -63,17 +65,52 @@ def open_store_keys(path: Path, keys: KeyFile, data_key: bytes) -> Store:
 
 
 def restore(backup_file: Path, store_path: Path, passphrase) -> dict:
-    """Check the backup, move the current store aside, put the backup in its place."""
+    """Check the backup, keep the current store aside, put the backup in its place.
+
+    Under the key-change lock, in an order where a stop at any step leaves a store and a key
+    file that open together: the backup and its key file are copied beside the store first (the
+    key file staged as in a rekey), the current store is kept aside by a second name for the
+    same file (or a copy), the backup is renamed over the store, and last its key file over the
+    old one; a stop between the last two is finished by the next open (store.db.open_store).
+    Every file written is readable by its owner only.
+    """
     with open_store(backup_file, passphrase) as copy:
         report = _check(copy, _("the backup"))
-    kept = None
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = store_path.with_name(f".{store_path.name}.restoring")
-    shutil.copyfile(backup_file, staging)
-    if store_path.exists():
-        kept = store_path.with_name(f"{store_path.name}.replaced-{stamp}")
-        keys_path_for(store_path).replace(keys_path_for(kept))
-        store_path.replace(kept)
-    shutil.copyfile(keys_path_for(backup_file), keys_path_for(store_path))
-    staging.replace(store_path)
+    staged_keys = staged_keys_path(store_path)
+    kept = store_path.with_name(f"{store_path.name}.replaced-{stamp}") if store_path.exists() else None
+    with key_change_lock(store_path):
+        try:
+            _copy_private(backup_file, staging)
+            _copy_private(keys_path_for(backup_file), staged_keys)
+            if kept is not None:
+                _copy_private(keys_path_for(store_path), keys_path_for(kept))
+                _keep_aside(store_path, kept)
+            replace_durably(staging, store_path)
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            staged_keys.unlink(missing_ok=True)
+            raise
+        replace_durably(staged_keys, keys_path_for(store_path))
     return {"cases": report["cases"], "kept_aside": str(kept) if kept else None}
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy a file into a new file readable by its owner only, flushed to disk."""
+    target.unlink(missing_ok=True)
+    create_private_file(target)
+    with source.open("rb") as reading, target.open("r+b") as writing:
+        shutil.copyfileobj(reading, writing, 1024 * 1024)
+        writing.flush()
+        os.fsync(writing.fileno())
+
+
+def _keep_aside(store_path: Path, kept: Path) -> None:
+    """A second name for the store's file (atomic, and the same bytes whatever another window
+    writes); where the file system has no such links (a FAT stick), a copy."""
+    try:
+        os.link(store_path, kept)
+    except OSError:
+        _copy_private(store_path, kept)
+    sync_folder(kept.parent)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from casecli.context import keys_path_for
-from casecli.errors import InvalidInput, WrongPassphrase
-from casecli.fsutil import write_private_atomic
+from casecli.errors import CaseCliError, InvalidInput, WrongPassphrase
+from casecli.fsutil import replace_durably, write_private_atomic
 from casecli.i18n import _
 from casecli.store import sealing
 from casecli.store.db import connect
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
+from casecli.store.lock import key_change_lock, staged_keys_path
 
 REQUEST_FORMAT = "casecli-recovery-request"
 RESPONSE_FORMAT = "casecli-recovery-response"
@@ -38,6 +40,14 @@ def _prove(store_path: Path, data_key: bytes) -> None:
     connect(store_path, data_key).close()
 
 
+def _opens(store_path: Path, data_key: bytes) -> bool:
+    try:
+        _prove(store_path, data_key)
+    except CaseCliError:
+        return False
+    return True
+
+
 def unlock(store_path: Path, kind: str, secret: str) -> tuple[KeyFile, bytes]:
     keys = load_keys(store_path)
     data_key = keys.unlock(kind, secret_bytes(secret))
@@ -46,14 +56,27 @@ def unlock(store_path: Path, kind: str, secret: str) -> tuple[KeyFile, bytes]:
 
 
 def set_passphrase(store_path: Path, keys: KeyFile, data_key: bytes, new: str, kdf_memory_kib: int | None) -> None:
+    """Write a new passphrase slot; call holding the key-change lock, with keys read under it."""
     keys.add("passphrase", secret_bytes(new), data_key, kdf_params(kdf_memory_kib))
     keys.save(keys_path_for(store_path))
 
 
+def change_passphrase(store_path: Path, kind: str, secret: str, new: str, kdf_memory_kib: int | None) -> None:
+    """A new passphrase, unlocking with the passphrase or the recovery code (`kind`).
+
+    The key file is read, checked against the store and rewritten under the key-change lock, so
+    a `rekey` or another `passwd` in another window can neither interleave nor be undone by it.
+    """
+    with key_change_lock(store_path):
+        keys, data_key = unlock(store_path, kind, secret)
+        set_passphrase(store_path, keys, data_key, new, kdf_memory_kib)
+
+
 def add_agency_slot(store_path: Path, passphrase: str, agency_public: bytes) -> None:
-    keys, data_key = unlock(store_path, "passphrase", passphrase)
-    keys.put(Slot.wrap_for_agency(agency_public, data_key, keys.store_id))
-    keys.save(keys_path_for(store_path))
+    with key_change_lock(store_path):
+        keys, data_key = unlock(store_path, "passphrase", passphrase)
+        keys.put(Slot.wrap_for_agency(agency_public, data_key, keys.store_id))
+        keys.save(keys_path_for(store_path))
 
 
 # --- The agency key holder's side -------------------------------------------------------------
@@ -132,6 +155,11 @@ def make_request(store_path: Path, new: str, kdf_memory_kib: int | None = None) 
 
 
 def complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib: int | None = None) -> None:
+    with key_change_lock(store_path):
+        _complete_request(store_path, response, new, kdf_memory_kib)
+
+
+def _complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib: int | None) -> None:
     keys = load_keys(store_path)
     pending_file = pending_path(store_path)
     if not pending_file.exists():
@@ -155,37 +183,47 @@ def complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib:
 # --- Rekey ---------------------------------------------------------------------------------------
 
 
-def staged_keys_path(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".keys.new")
-
-
-def rekey(store_path: Path, passphrase: str, kdf_memory_kib: int | None = None) -> str:
+def rekey(
+    store_path: Path, passphrase: str, show_code: Callable[[str], None], kdf_memory_kib: int | None = None
+) -> str:
     """Re-encrypt the store under a new data key; returns the new recovery code.
 
-    The new key file is written first beside the old one; the store is then re-encrypted in one
-    SQLCipher transaction; only then does the new key file replace the old. A crash at any point
-    leaves a store that one of the two key files opens (see db.open_store).
+    Under the key-change lock, in this order: the new key file (passphrase, new recovery code,
+    agency slot) is written durably beside the old one; the new code is shown (`show_code`, which
+    may wait for the worker to confirm it is written down); only then is the store re-encrypted,
+    in one SQLCipher transaction, and the new key file put in place. Killed before the
+    re-encryption, the old key file still opens the store (and the old code still works); killed
+    after it, the staged key file does, and the next open puts it in place (store.db.open_store).
     """
     from casecli.protection import recovery
 
-    keys, old_key = unlock(store_path, "passphrase", passphrase)
-    new_key = secrets.token_bytes(32)
-    fresh = KeyFile(store_id=keys.store_id)
-    fresh.add("passphrase", secret_bytes(passphrase), new_key, kdf_params(kdf_memory_kib))
-    code = recovery.generate()
-    fresh.add("recovery", secret_bytes(code), new_key, kdf_params(kdf_memory_kib))
-    agency = keys.slot("agency")
-    if agency is not None:
-        fresh.put(Slot.wrap_for_agency(sealing.unb64(agency.kdf["recipient"]), new_key, keys.store_id))
-    staged = staged_keys_path(store_path)
-    fresh.save(staged)
-    conn = connect(store_path, old_key)
-    try:
-        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-    finally:
-        conn.close()
-    _prove(store_path, new_key)
-    staged.replace(keys_path_for(store_path))
+    with key_change_lock(store_path):
+        keys, old_key = unlock(store_path, "passphrase", passphrase)
+        new_key = secrets.token_bytes(32)
+        fresh = KeyFile(store_id=keys.store_id)
+        fresh.add("passphrase", secret_bytes(passphrase), new_key, kdf_params(kdf_memory_kib))
+        code = recovery.generate()
+        fresh.add("recovery", secret_bytes(code), new_key, kdf_params(kdf_memory_kib))
+        agency = keys.slot("agency")
+        if agency is not None:
+            fresh.put(Slot.wrap_for_agency(sealing.unb64(agency.kdf["recipient"]), new_key, keys.store_id))
+        staged = staged_keys_path(store_path)
+        fresh.save(staged)
+        try:
+            show_code(code)
+            conn = connect(store_path, old_key)
+            try:
+                conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+            finally:
+                conn.close()
+        except BaseException:
+            # Not re-encrypted (cancelled at the code, or the rekey failed as a whole): the old
+            # key file stays in force, and the staged one goes, unless the store already needs it.
+            if _opens(store_path, old_key):
+                staged.unlink(missing_ok=True)
+            raise
+        _prove(store_path, new_key)
+        replace_durably(staged, keys_path_for(store_path))
     return code
 
 

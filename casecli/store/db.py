@@ -14,16 +14,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from casecli.errors import (
+    CaseCliError,
     NotAStore,
     StoreBusy,
     StoreError,
     StoreExists,
     StoreMissing,
     StoreTooNew,
+    WrongPassphrase,
 )
-from casecli.fsutil import create_private_file, make_private_dir
+from casecli.fsutil import create_private_file, make_private_dir, replace_durably
 from casecli.i18n import _
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
+from casecli.store.lock import key_change_lock, staged_keys_path
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
 
 BUSY_TIMEOUT_MS = 5000
@@ -144,42 +147,78 @@ class Store:
 
 
 def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool = True) -> Store:
-    """Unlock and open an existing store, upgrading its schema if it is older than this casecli."""
+    """Unlock and open an existing store, upgrading its schema if it is older than this casecli.
+
+    A key change that stopped half-way (a staged key file beside the store) is finished or
+    discarded here, under the key-change lock (see store/lock.py): whichever key file opens the
+    store is the one kept, so the store always opens with a secret the worker was given.
+    """
     if not path.exists():
         raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=path))
     if path.is_dir():
         raise NotAStore(_("{path} is a folder, not a casecli store").format(path=path))
     keys_path = path.with_name(path.name + ".keys")
-    keys = KeyFile.load(keys_path, path)
     secret = secret_bytes(passphrase())
-    data_key = keys.unlock("passphrase", secret)
-    staged = path.with_name(path.name + ".keys.new")
+    staged = staged_keys_path(path)
     try:
-        store = _open_with_key(path, keys, data_key, memory_security)
-    except NotAStore:
+        keys = KeyFile.load(keys_path, path)
+        store = _open_with_key(path, keys, keys.unlock("passphrase", secret), memory_security)
+    except (NotAStore, WrongPassphrase):
         if not staged.exists():
             raise
-        # A rekey re-encrypted the store but stopped before its new key file replaced the old.
-        fresh = KeyFile.load(staged, path)
-        store = _open_with_key(path, fresh, fresh.unlock("passphrase", secret))
-        staged.replace(keys_path)
-        return store
-    # A rekey that stopped before re-encrypting leaves a key file for a key never used. (Checked
-    # first: on a read-only medium even removing a missing file fails, and reading must work.)
+        with key_change_lock(path):
+            keys = settle_key_change(path, secret)
+        return _open_with_key(path, keys, keys.unlock("passphrase", secret), memory_security)
     if staged.exists():
+        # Left by a key change that stopped before it took effect, or being written right now by
+        # one that holds the lock: removed only if nobody holds it. (On a read-only medium the
+        # lock cannot even be made: reading must work all the same.)
         try:
-            staged.unlink()
-        except BaseException:
-            store.close()
-            raise
+            with key_change_lock(path, wait=0):
+                settle_key_change(path, secret)
+        except (StoreBusy, OSError):
+            pass
     return store
+
+
+def settle_key_change(path: Path, secret: bytes) -> KeyFile:
+    """Finish or discard a staged key file; call holding the key-change lock. Returns the key file in force.
+
+    If the key file in place opens the store, the staged one was never used: it is removed. If
+    only the staged one does, the change had taken effect on the store: it replaces the old one.
+    """
+    keys_path = path.with_name(path.name + ".keys")
+    staged = staged_keys_path(path)
+    current_error: CaseCliError | None = None
+    try:
+        current = KeyFile.load(keys_path, path)
+        _prove(path, current, current.unlock("passphrase", secret))
+    except (NotAStore, WrongPassphrase) as exc:
+        current_error = exc
+    else:
+        staged.unlink(missing_ok=True)
+        return current
+    if not staged.exists():
+        assert current_error is not None
+        raise current_error
+    fresh = KeyFile.load(staged, path)
+    _prove(path, fresh, fresh.unlock("passphrase", secret))
+    replace_durably(staged, keys_path)
+    return fresh
+
+
+def _prove(path: Path, keys: KeyFile, data_key: bytes) -> None:
+    """The key opens this very store (its id matches the key file's), or NotAStore."""
+    _open_with_key(path, keys, data_key, migrate=False).close()
 
 
 def open_store_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
     return _open_with_key(path, keys, data_key)
 
 
-def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: bool = True) -> Store:
+def _open_with_key(
+    path: Path, keys: KeyFile, data_key: bytes, memory_security: bool = True, migrate: bool = True
+) -> Store:
     conn = connect(path, data_key, memory_security)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -194,7 +233,8 @@ def _open_with_key(path: Path, keys: KeyFile, data_key: bytes, memory_security: 
         stored_id = conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
         if not stored_id or stored_id[0] != keys.store_id:
             raise NotAStore(_("{path} does not belong to the key file beside it").format(path=path))
-        apply_migrations(conn)
+        if migrate:
+            apply_migrations(conn)
     except BaseException:
         conn.close()
         raise
