@@ -17,6 +17,7 @@ from casecli.case.view import get_case
 from casecli.forms import load_form
 from casecli.forms.labels import display_value
 from casecli.i18n import _
+from casecli.plaintext import markdown_text, visible
 
 FORMATS = ("markdown", "html")
 REDACTED = "[…]"
@@ -32,6 +33,8 @@ def _environment(fmt: str, lang: str = "en"):
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("casecli", "templates/documents"),
         autoescape=fmt == "html",
+        # Every value is data: in Markdown no HTML, links or emphasis of its own; in both, no controls.
+        finalize=markdown_text if fmt == "markdown" else visible,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
@@ -41,7 +44,7 @@ def _environment(fmt: str, lang: str = "en"):
     env.install_gettext_translations(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True), newstyle=True
     )
-    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    env.filters["cell"] = lambda text: str(text).replace("\n", " ")  # finalize escapes the rest
     return env
 
 

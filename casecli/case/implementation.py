@@ -48,8 +48,9 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
     item = answers.get("plan_item")
     if item and item not in plan_item_ids(store, number):
         raise InvalidInput(
-            _("plan_item: {item} is not an item of {number}'s plan (see `casecli plan show {number}`)").format(
-                item=item, number=number
+            # the answer is not repeated: errors name fields, never what was typed in them
+            _("plan_item: expected the id of an item of {number}'s plan (see `casecli plan show {number}`)").format(
+                number=number
             )
         )
     uid, ref, now, actor = secrets.token_hex(8), _new_ref(store), utc_now(), store.profile()["name"]

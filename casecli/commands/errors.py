@@ -14,6 +14,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from casecli.errors import Cancelled, CaseCliError, ExitCode
 from casecli.i18n import _
+from casecli.plaintext import visible
 
 STORAGE_MESSAGES = (
     ("full", "the disk is full: nothing was saved; free some space and try again"),
@@ -28,7 +29,8 @@ STORAGE_MESSAGES = (
 
 
 def report(message: str, code: int) -> None:
-    sys.stderr.write(f"error: {message}\n")
+    # one line, whatever a message quotes (a file name, a sender's name): no control is obeyed
+    sys.stderr.write("error: " + visible(message).replace("\n", " ") + "\n")
     raise typer.Exit(code)
 
 

@@ -21,6 +21,7 @@ from casecli.commands.common import (
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
+from casecli.ui.render import shown
 
 contacts_app = typer.Typer(
     cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True
@@ -46,7 +47,7 @@ def contacts_add(
         _(
             "Added {name} ({person}, {agency}). Fingerprint: [bold]{fingerprint}[/bold] — compare it with theirs "
             "before sending them a case."
-        ).format(name=name, person=added.name, agency=added.agency, fingerprint=added.fingerprint)
+        ).format(name=shown(name), person=shown(added.name), agency=shown(added.agency), fingerprint=added.fingerprint)
     )
 
 
@@ -122,7 +123,7 @@ def register(app: typer.Typer) -> None:
         print(me.line())
         console(stderr=True).print(
             _("{name}, {agency} — fingerprint [bold]{fingerprint}[/bold]").format(
-                name=me.name, agency=me.agency, fingerprint=me.fingerprint
+                name=shown(me.name), agency=shown(me.agency), fingerprint=me.fingerprint
             )
         )
 
@@ -225,8 +226,6 @@ def register(app: typer.Typer) -> None:
         Example: casecli import MX7-0042-R.bundle
         Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
         """
-        from rich.markup import escape
-
         from casecli.errors import BundleRejected, InvalidInput
         from casecli.handover.import_plan import apply_plan, conflict_action, plan_import
         from casecli.ui import prompts
@@ -255,7 +254,7 @@ def register(app: typer.Typer) -> None:
                 if not prompts.confirm(
                     _(
                         "{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?"
-                    ).format(sender=escape(reader.sender_name), fingerprint=reader.fingerprint),
+                    ).format(sender=shown(reader.sender_name), fingerprint=reader.fingerprint),
                     default=False,
                 ):
                     raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
@@ -282,8 +281,6 @@ def register(app: typer.Typer) -> None:
 
 def _ask_conflicts(out, env, plan) -> None:
     """Show each diverged case; ask what to do where `--on-conflict` did not say."""
-    from rich.markup import escape
-
     from casecli.ui import prompts
 
     for case in plan.diverged:
@@ -294,8 +291,8 @@ def _ask_conflicts(out, env, plan) -> None:
         )
         out.print(
             "\n".join(
-                ["  " + _("here only:") + "   " + escape(line) for line in case.local_only]
-                + ["  " + _("theirs only:") + " " + escape(line) for line in case.theirs_only]
+                ["  " + _("here only:") + "   " + shown(line) for line in case.local_only]
+                + ["  " + _("theirs only:") + " " + shown(line) for line in case.theirs_only]
             )
         )
     if not env.interactive:
@@ -344,11 +341,9 @@ def _case_progress(out, description: str):
 
 
 def _summary(out, incoming) -> None:
-    from rich.markup import escape
-
     reader = incoming.reader
     known = (
-        _("your contact {name}").format(name=incoming.known_sender)
+        _("your contact {name}").format(name=shown(incoming.known_sender))
         if incoming.known_sender
         else "[yellow]" + _("NOT in your contacts") + "[/yellow]"
     )
@@ -357,12 +352,15 @@ def _summary(out, incoming) -> None:
     )
     out.print(
         _("Bundle from [bold]{sender}[/bold], {agency} — fingerprint {fingerprint} — {known}").format(
-            sender=reader.sender_name, agency=reader.sender_agency, fingerprint=reader.fingerprint, known=known
+            sender=shown(reader.sender_name),
+            agency=shown(reader.sender_agency),
+            fingerprint=shown(reader.fingerprint),
+            known=known,
         )
     )
     out.print(
         _("{kind}; {count} case(s); made {date}").format(
-            kind=kind, count=len(incoming.cases), date=reader.header.get("created", "?")[:16]
+            kind=kind, count=len(incoming.cases), date=shown(str(reader.header.get("created", "?"))[:16])
         )
     )
     note = incoming.meta.get("note") or {}
@@ -372,7 +370,7 @@ def _summary(out, incoming) -> None:
         ("child_told", _("What the child was told")),
     ):
         if note.get(key):
-            out.print(f"  {label}: {note[key]}")
+            out.print(f"  {label}: {shown(note[key])}")
     names = {
         "new": _("new here"),
         "same_or_older": _("you have this or newer"),
@@ -382,7 +380,7 @@ def _summary(out, incoming) -> None:
     # one print for all the cases: rich parses each call's markup, which a large bundle feels
     out.print(
         "\n".join(
-            f"  {number}  {escape(case.child_name)}  — {names[case.decision]}"
+            f"  {shown(number)}  {shown(case.child_name)}  — {names[case.decision]}"
             for number, case in sorted(incoming.cases.items())
         )
     )

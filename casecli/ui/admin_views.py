@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from casecli.case.history import describe
 from casecli.i18n import _
+from casecli.ui.render import shown
 
 
 def _group(parts: list):
@@ -17,11 +18,12 @@ def log_view(events: list[dict]):
     parts: list = []
     for event in events:
         parts.append(
-            f"[bold]{event['seq']:>3}[/bold] {event['at'][:16].replace('T', ' ')}  {event['actor']}: {describe(event)}"
+            f"[bold]{event['seq']:>3}[/bold] {shown(event['at'][:16].replace('T', ' '))}  "
+            f"{shown(event['actor'])}: {shown(describe(event))}"
         )
         for field, change in event["changes"].items():
             if isinstance(change, dict) and set(change) == {"old", "new"}:
-                parts.append(f"      {field}: {change['old']!s} → {change['new']!s}")
+                parts.append(f"      {shown(field)}: {shown(change['old'])} → {shown(change['new'])}")
     return _group(parts)
 
 
@@ -37,7 +39,9 @@ def verify_view(report: dict):
     for item in report["broken"]:
         parts.append(
             "[red]"
-            + _("{number}: event {seq} {why}").format(number=item["case_number"], seq=item["seq"], why=item["why"])
+            + _("{number}: event {seq} {why}").format(
+                number=shown(item["case_number"]), seq=item["seq"], why=shown(item["why"])
+            )
             + "[/red]"
         )
     return _group(parts)
@@ -46,7 +50,7 @@ def verify_view(report: dict):
 def contacts_view(rows: list[dict]):
     if not rows:
         return _("No contacts yet: `casecli contacts add NAME IDENTITY`.")
-    return _group([f"{row['name']:20} {row['agency']:24} {row['fingerprint']}" for row in rows])
+    return _group([f"{shown(row['name']):20} {shown(row['agency']):24} {row['fingerprint']}" for row in rows])
 
 
 def settings_view(values: dict):

@@ -11,7 +11,9 @@ from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form
 from casecli.i18n import _
+from casecli.plaintext import visible
 from casecli.ui import prompts
+from casecli.ui.render import shown
 from casecli.ui.wizard import ask_all
 
 
@@ -27,7 +29,7 @@ def item_label(key: str, item: dict, lang: str) -> str:
     title = str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "(untitled)"))
     when = item.get(plan_rules.ITEM_DATE_FIELD[key], "no date")
     urgent = " [" + _("urgent") + "]" if item.get("urgent") else ""
-    return f"{_(plan_rules.ITEM_NAMES[key]).capitalize()}: {title[:50]} — {when}{urgent}"
+    return visible(f"{_(plan_rules.ITEM_NAMES[key]).capitalize()}: {title[:50]} — {when}{urgent}")
 
 
 def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) -> tuple[dict, bool]:
@@ -74,7 +76,7 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
             if action == "activate" and lacking:
                 console.print("[yellow]" + _("The plan cannot be activated yet. Missing:") + "[/yellow]")
                 for line in lacking:
-                    console.print(f"  • {line}")
+                    console.print(f"  • {shown(line)}")
                 continue
             return plan, action == "activate"
         elif action == "discard" and prompts.confirm(_("Discard every change made in this session?"), default=False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from casecli.case import plan_rules
 from casecli.forms.labels import label
 from casecli.i18n import _, format_date
-from casecli.ui.render import titled_table
+from casecli.ui.render import shown, titled_table
 
 
 def _group(parts: list):
@@ -24,14 +24,14 @@ def plan_check_view(report: dict):
     parts.append(f"[bold]{title}[/bold]")
     parts.append("[green]" + _("Nothing missing.") + "[/green]" if not report["missing"] else _("Missing:"))
     for line in report["missing"]:
-        parts.append(f"  • {line}")
+        parts.append(f"  • {shown(line)}")
     for item in report["overdue"]:
         parts.append(
             "  [red]"
             + _("overdue")
             + "[/red] "
             + _("{kind} “{title}” was due {date}").format(
-                kind=item["kind"], title=item["title"], date=format_date(item["due"])
+                kind=shown(item["kind"]), title=shown(item["title"]), date=format_date(item["due"])
             )
         )
     return _group(parts)
@@ -48,7 +48,11 @@ def plan_history_table(number: str, rows: list[dict]):
     )
     for row in rows:
         table.add_row(
-            str(row["version"]), label(row["status"]), row["saved_by"], row["saved_at"], row["activated_at"] or "—"
+            str(row["version"]),
+            shown(label(row["status"])),
+            shown(row["saved_by"]),
+            shown(row["saved_at"]),
+            shown(row["activated_at"] or "—"),
         )
     return table
 
@@ -59,21 +63,22 @@ def plan_diff_view(changes: dict):
         parts.append(_("No differences."))
     header = _("header")
     for field, change in changes.get("header", {}).items():
-        parts.append(f"{header} {field}: {change['old']!s} → {change['new']!s}")
+        parts.append(f"{header} {shown(field)}: {shown(change['old'])} → {shown(change['new'])}")
     for key in plan_rules.ITEM_FORMS:
         part = changes.get(key, {})
         for item in part.get("added", []):
             parts.append(
-                f"[green]+ {_(plan_rules.ITEM_NAMES[key])}[/green] {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')}"
+                f"[green]+ {_(plan_rules.ITEM_NAMES[key])}[/green] {shown(item.get(plan_rules.ITEM_TITLE_FIELD[key], ''))}"
             )
         for item in part.get("removed", []):
             parts.append(
-                f"[red]- {_(plan_rules.ITEM_NAMES[key])}[/red] {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')}"
+                f"[red]- {_(plan_rules.ITEM_NAMES[key])}[/red] {shown(item.get(plan_rules.ITEM_TITLE_FIELD[key], ''))}"
             )
         for item_id, fields in part.get("changed", {}).items():
             for field, change in fields.items():
                 parts.append(
-                    f"~ {_(plan_rules.ITEM_NAMES[key])} {item_id} {field}: {change['old']!s} → {change['new']!s}"
+                    f"~ {_(plan_rules.ITEM_NAMES[key])} {shown(item_id)} {shown(field)}: "
+                    f"{shown(change['old'])} → {shown(change['new'])}"
                 )
         if "reordered" in part:
             parts.append("~ " + _("{kind}s reordered").format(kind=_(plan_rules.ITEM_NAMES[key])))

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from casecli.plaintext import visible
+
 
 def console(stderr: bool = False):
     from rich.console import Console
@@ -22,6 +24,14 @@ def print_json(value: Any) -> None:
     # Indented for a person at a terminal; compact (and several times faster) for scripts.
     indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
+
+
+def shown(value: Any) -> str:
+    """Data (what a person or a bundle typed) made safe to put inside rich markup: its brackets
+    are escaped, so `Ana [/] Maria` is a name and not a closing tag, and controls are visible."""
+    from rich.markup import escape
+
+    return escape(visible(value))
 
 
 def emit(value: Any, as_json: bool, view: Callable[[Any], Any]) -> None:
@@ -55,4 +65,4 @@ def risk_text(risk: str) -> str:
     """The risk level as a word in the worker's language, coloured by level."""
     from casecli.forms.labels import label
 
-    return f"[{RISK_STYLE.get(risk, '')}]{label(risk)}[/]"
+    return f"[{RISK_STYLE.get(risk, '')}]{shown(label(risk))}[/]"

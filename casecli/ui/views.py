@@ -7,7 +7,7 @@ import datetime as dt
 from casecli.case.history import describe
 from casecli.forms.labels import answer, label, need
 from casecli.i18n import _, format_date
-from casecli.ui.render import RISK_STYLE, age_text, risk_text, titled_table
+from casecli.ui.render import age_text, risk_text, shown, titled_table
 
 
 def case_table(rows: list[dict]):
@@ -29,15 +29,17 @@ def case_table(rows: list[dict]):
         table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
     for row in rows:
         marks = " [dim](demo)[/dim]" if row["demo"] else ""
-        stage = label(row["stage"]) + (" [yellow](" + _("incomplete") + ")[/yellow]" if row["incomplete"] else "")
+        stage = shown(label(row["stage"])) + (
+            " [yellow](" + _("incomplete") + ")[/yellow]" if row["incomplete"] else ""
+        )
         risk = row["risk"]
         table.add_row(
-            row["case_number"],
-            row["child_name"] + marks,
+            shown(row["case_number"]),
+            shown(row["child_name"]) + marks,
             age_text(row),
             stage,
-            f"[{RISK_STYLE.get(risk, '')}]{label(risk)}[/]",
-            row["case_worker"],
+            risk_text(risk),
+            shown(row["case_worker"]),
             format_date(row["registered_on"]),
             format_date(row["next_due"]),
         )
@@ -56,13 +58,13 @@ def case_view(record: dict, lang: str = "en"):
     from casecli.forms.labels import display_value
 
     header = (
-        f"[bold]{record['case_number']}[/bold]  {record['child_name']}  "
+        f"[bold]{shown(record['case_number'])}[/bold]  {shown(record['child_name'])}  "
         + _("age {age}").format(age=age_text(record))
         + "\n"
         + _("stage: {stage}   risk: {risk}   case worker: {worker}   registered: {date}").format(
-            stage=label(record["stage"]),
-            risk=f"[{RISK_STYLE.get(record['risk'], '')}]{label(record['risk'])}[/]",
-            worker=record["case_worker"],
+            stage=shown(label(record["stage"])),
+            risk=risk_text(record["risk"]),
+            worker=shown(record["case_worker"]),
             date=format_date(record["registered_on"]),
         )
         + ("\n[yellow]" + _("training case (fictional)") + "[/yellow]" if record.get("demo") else "")
@@ -71,7 +73,7 @@ def case_view(record: dict, lang: str = "en"):
         header += (
             "\n[yellow]"
             + _("quick registration, still to complete:")
-            + f"[/yellow] {', '.join(record.get('missing', []))}"
+            + f"[/yellow] {shown(', '.join(record.get('missing', [])))}"
         )
     words = {
         "same_child": _("same child as"),
@@ -79,7 +81,7 @@ def case_view(record: dict, lang: str = "en"):
         "not_same": _("checked, not the same child as"),
     }
     for link in record.get("links", []):
-        header += f"\n{words[link['kind']]} {link['case_number']}"
+        header += f"\n{words.get(link['kind'], shown(link['kind']))} {shown(link['case_number'])}"
     parts.append(Panel(header, expand=False))
     form = load_form(record["form"]["id"])
     answers = record["registration"]
@@ -93,7 +95,7 @@ def case_view(record: dict, lang: str = "en"):
         if field.section != section:
             section = field.section
             table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
-        table.add_row(field.label(lang), display_value(field, answers[field.id], lang))
+        table.add_row(field.label(lang), shown(display_value(field, answers[field.id], lang)))
     parts.append(table)
     assessments = record.get("assessments", [])
     if assessments:
@@ -107,7 +109,13 @@ def case_view(record: dict, lang: str = "en"):
                 if a["risk_before"] == a["risk_after"]
                 else f"{label(a['risk_before'])} → {label(a['risk_after'])}"
             )
-            table.add_row(format_date(a["assessed_on"]), label(a["kind"]), risk, needs, a["created_by"])
+            table.add_row(
+                format_date(a["assessed_on"]),
+                shown(label(a["kind"])),
+                shown(risk),
+                shown(needs),
+                shown(a["created_by"]),
+            )
         parts.append(table)
     plan = record.get("plan")
     if plan:
@@ -133,7 +141,7 @@ def case_view(record: dict, lang: str = "en"):
                 actions=len(data["actions"]),
                 days=data["header"].get("visit_every_days", "?"),
             )
-            + f" `casecli plan show {record['case_number']}`"
+            + f" `casecli plan show {shown(record['case_number'])}`"
         )
     referrals = record.get("referrals", [])
     if referrals:
@@ -141,10 +149,10 @@ def case_view(record: dict, lang: str = "en"):
         for r in referrals:
             flag = " [red](" + _("waiting too long") + ")[/red]" if r["stale"] else ""
             table.add_row(
-                r["ref"],
-                answer("referral", "service_type", r["service_type"]),
-                r["answers"]["agency"],
-                label(r["status"]) + flag,
+                shown(r["ref"]),
+                shown(answer("referral", "service_type", r["service_type"])),
+                shown(r["answers"].get("agency", "")),
+                shown(label(r["status"])) + flag,
                 format_date(r["since"]),
             )
         parts.append(table)
@@ -167,25 +175,27 @@ def case_view(record: dict, lang: str = "en"):
             seen = (_("yes, alone") if v["answers"].get("seen_alone") else _("yes")) if v["child_seen"] else _("no")
             table.add_row(
                 format_date(v["visited_on"]),
-                answer("visit", "kind", v["answers"]["kind"]),
+                shown(answer("visit", "kind", v["answers"].get("kind"))),
                 seen,
-                answer("visit", "placement_suitable", v["answers"]["placement_suitable"]),
+                shown(answer("visit", "placement_suitable", v["answers"].get("placement_suitable"))),
                 format_date(v["next_visit"]),
             )
         parts.append(table)
     for review in record.get("reviews", []):
         parts.append(
             _("Review {date}: {decision} (by {worker})").format(
-                date=format_date(review["reviewed_on"]), decision=label(review["decision"]), worker=review["by"]
+                date=format_date(review["reviewed_on"]),
+                decision=shown(label(review["decision"])),
+                worker=shown(review["by"]),
             )
         )
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(
-            date=format_date(closure["closed_on"]), reason=answer("closure", "reason", closure["reason"])
+            date=format_date(closure["closed_on"]), reason=shown(answer("closure", "reason", closure["reason"]))
         )
         if closure["reopened_on"]:
             line += _("; reopened {date}: {reason}").format(
-                date=format_date(closure["reopened_on"]), reason=closure["reopen_reason"]
+                date=format_date(closure["reopened_on"]), reason=shown(closure["reopen_reason"])
             )
         parts.append(line)
     for conflict in record.get("conflicts", []):
@@ -194,10 +204,10 @@ def case_view(record: dict, lang: str = "en"):
             + _(
                 "A diverged version from {sender} ({count} records, received {date}) is kept for review: {command}."
             ).format(
-                sender=conflict["sender"],
+                sender=shown(conflict["sender"]),
                 count=len(conflict["records"]),
                 date=format_date(conflict["received_at"]),
-                command=f"`casecli show {record['case_number']} --json`",
+                command=f"`casecli show {shown(record['case_number'])} --json`",
             )
             + "[/yellow]"
         )
@@ -205,7 +215,7 @@ def case_view(record: dict, lang: str = "en"):
         late = " [red]" + _("({days} days late)").format(days=item["days_late"]) + "[/red]" if item["overdue"] else ""
         parts.append(
             _("Due {date}{late}: {what} — `{command}`").format(
-                date=format_date(item["due"]), late=late, what=item["what"], command=item["command"]
+                date=format_date(item["due"]), late=late, what=shown(item["what"]), command=shown(item["command"])
             )
         )
     deadlines = record.get("deadlines") or {}
@@ -225,10 +235,11 @@ def case_view(record: dict, lang: str = "en"):
         consent = record["sharing"]["consent"]
         parts.append(
             _("[bold]Consent[/bold]: {consent}; may be shared with: {whom}").format(
-                consent=consent.get("consent", "—"), whom=", ".join(consent.get("share_with", [])) or "—"
+                consent=shown(consent.get("consent", "—")),
+                whom=shown(", ".join(map(str, consent.get("share_with", []))) or "—"),
             )
             + (
-                _("; withhold: {notes}").format(notes=consent["withhold_notes"])
+                _("; withhold: {notes}").format(notes=shown(consent["withhold_notes"]))
                 if consent.get("withhold_notes")
                 else ""
             )
@@ -236,17 +247,17 @@ def case_view(record: dict, lang: str = "en"):
         table = titled_table(_("Information shared"), _("When"), _("With"), _("How"), _("What"), _("Consent"))
         for item in record["sharing"]["shared"]:
             table.add_row(
-                item["when"],
-                item["with"],
-                item["how"],
-                item["what"],
-                ", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v),
+                shown(item["when"]),
+                shown(item["with"]),
+                shown(item["how"]),
+                shown(item["what"]),
+                shown(", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v)),
             )
         parts.append(table)
     if "history" in record:
         history = titled_table(_("History"), "#", _("When (UTC)"), _("Who"), _("What"))
         for event in record["history"]:
-            history.add_row(str(event["seq"]), event["at"], event["actor"], describe(event))
+            history.add_row(str(event["seq"]), shown(event["at"]), shown(event["actor"]), shown(describe(event)))
         parts.append(history)
     return Group(*parts)
 
@@ -264,11 +275,11 @@ def referral_table(rows: list[dict]):
     )
     for r in rows:
         table.add_row(
-            r["ref"],
-            r["case_number"],
-            answer("referral", "service_type", r["service_type"]),
-            r["answers"]["agency"],
-            label(r["status"]),
+            shown(r["ref"]),
+            shown(r["case_number"]),
+            shown(answer("referral", "service_type", r["service_type"])),
+            shown(r["answers"].get("agency", "")),
+            shown(label(r["status"])),
             format_date(r["since"]),
             "[red]" + _("waiting too long") + "[/red]" if r["stale"] else "",
         )
@@ -280,10 +291,10 @@ def visit_report(report: dict):
     from rich.console import Group
 
     lines = [
-        f"{format_date(v['visited_on'])}  {answer('visit', 'kind', v['answers']['kind'])}  "
+        f"{format_date(v['visited_on'])}  {shown(answer('visit', 'kind', v['answers'].get('kind')))}  "
         + (_("seen") if v["child_seen"] else _("not seen"))
         + "  "
-        + _("next {date}").format(date=v["next_visit"])
+        + _("next {date}").format(date=shown(v["next_visit"]))
         for v in report["visits"]
     ]
     lines.append(
@@ -309,7 +320,9 @@ def agenda_table(items: list[dict], until: dt.date):
             if item["overdue"]
             else format_date(item["due"])
         )
-        table.add_row(item["case_number"], risk_text(item["risk"]), due, item["what"], item["command"])
+        table.add_row(
+            shown(item["case_number"]), risk_text(item["risk"]), due, shown(item["what"]), shown(item["command"])
+        )
     return table
 
 
@@ -323,5 +336,11 @@ def duplicate_pairs_table(rows: list[dict]):
         _("Likeness"),
     )
     for row in rows:
-        table.add_row(row["case_a"], row["child_a"], row["case_b"], row["child_b"], f"{row['score']:.2f}")
+        table.add_row(
+            shown(row["case_a"]),
+            shown(row["child_a"]),
+            shown(row["case_b"]),
+            shown(row["child_b"]),
+            f"{row['score']:.2f}",
+        )
     return table

@@ -16,6 +16,8 @@ from casecli.errors import Cancelled, InvalidAnswers
 from casecli.forms import Form
 from casecli.forms.labels import display_value
 from casecli.i18n import _
+from casecli.plaintext import visible
+from casecli.ui.render import shown
 
 
 def collect(
@@ -82,7 +84,7 @@ def _interactive(form: Form, env: Env, given: dict, console, confirm_save: bool,
         applicable = form.applicable(clean)
         field_id = prompts.select(
             _(messages.WHICH_ANSWER),
-            [(f"{f.label(lang)}: {display_value(f, clean.get(f.id), lang)}", f.id) for f in applicable],
+            [(f"{f.label(lang)}: {visible(display_value(f, clean.get(f.id), lang))}", f.id) for f in applicable],
         )
         field = form.field(field_id)
         answers = dict(clean)
@@ -108,7 +110,7 @@ def show_summary(form: Form, answers: dict, console, lang: str) -> None:
         if field.section != section:
             section = field.section
             table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
-        table.add_row(field.label(lang), display_value(field, answers.get(field.id), lang))
+        table.add_row(field.label(lang), shown(display_value(field, answers.get(field.id), lang)))
     console.print(table)
 
 

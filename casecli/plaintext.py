@@ -1,0 +1,34 @@
+"""Text that people and bundles typed, made safe to show: never obeyed by a terminal or a reader.
+
+A child's name, a note or a bundle's header may hold characters a terminal acts on instead of
+showing (ESC starts the sequences that clear the screen, set the window title, write the
+clipboard or make links; other C0 and C1 controls; the marks that reorder text right to left),
+or markup that a Markdown reader would render as HTML or links. These functions write such
+characters out as visible escapes; the terminal views (ui.render.shown) and the documents use them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+# C0 and C1 controls but tab and newline, DEL, and the bidirectional marks and overrides.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What Markdown would read as emphasis, code, links, tables or headings.
+_MARKDOWN = re.compile(r"([\\`*_\[\]|#])")
+
+
+def visible(value: Any) -> str:
+    """The text with every control character written out as an escape (ESC as \\x1b)."""
+
+    def escaped(match: re.Match) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escaped, str(value))
+
+
+def markdown_text(value: Any) -> str:
+    """The text as literal Markdown: no HTML, no links or emphasis, controls visible."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(visible(value), quote=False))

@@ -1,0 +1,94 @@
+"""Data is never markup or terminal control: hostile text in every free-text answer of every form a
+case goes through, then every read command and every document format over it."""
+
+from __future__ import annotations
+
+from casecli.forms import load_form
+
+from .conftest import registration_answers
+from .test_assessment_plan import COMPREHENSIVE, INITIAL
+from .test_cycle import PLAN, REFERRAL, VISIT
+
+# Rich markup that is not ours (a stray closing tag made `list` fail for the whole store), the
+# escape sequences for clear screen, window title, clipboard (OSC 52), a link (OSC 8), a bell, a
+# right-to-left override and NUL, and HTML that a Markdown reader would run.
+HOSTILE = (
+    "Ana [/] Maria [bold red]x[/] "
+    "\x1b[2J\x1b]0;title\x07\x1b]52;c;SGVsbG8=\x07\x1b]8;;http://x.example/\x07link\x1b]8;;\x07"
+    "\u202eevil\u202c\x00 <script>alert(1)</script><iframe src=x></iframe> [click](javascript:alert(1))"
+)
+RAW_CONTROLS = ("\x1b", "\x07", "\x00", "\u202e")
+
+
+def hostile(form_name: str, answers: dict) -> dict:
+    """The answers with every text field (and every text field a form has but the answers lack) hostile."""
+    form = load_form(form_name)
+    out = dict(answers)
+    for field in form.fields:
+        reference = field.id == "plan_item"  # names a plan item by its id, not free text
+        if (
+            field.type in ("text", "longtext")
+            and not field.spec.get("validator")
+            and not reference
+            and field.applies(out)
+        ):
+            limit = field.spec.get("max_length") or len(HOSTILE)
+            out[field.id] = HOSTILE[:limit]
+    return out
+
+
+def hostile_plan() -> dict:
+    plan = {"header": hostile("plan-header", PLAN["header"])}
+    for key, form_name in (("protection_needs", "plan-need"), ("services", "plan-service"), ("actions", "plan-action")):
+        plan[key] = [hostile(form_name, item) for item in PLAN[key]]
+    return plan
+
+
+def assert_safe(text: str, where: str, document: bool = False) -> None:
+    for control in RAW_CONTROLS:
+        assert control not in text, f"{where}: raw {control!r} reaches the terminal or file"
+    if document:  # a terminal runs no HTML; a document opened in a browser or a Markdown reader would
+        assert "<script>" not in text and "<iframe" not in text, f"{where}: raw HTML"
+
+
+def test_hostile_text_in_every_free_text_answer_breaks_no_view_and_reaches_no_terminal(ready):
+    cli = ready
+    answers = hostile("registration", registration_answers())
+    number = cli.register(**answers)
+    cli.ok("assess", number, "--answers", cli.write("i.json", hostile("assessment-initial", INITIAL)))
+    cli.ok("assess", number, "--comprehensive", "--answers", cli.write("c.json", hostile("assessment-comprehensive", COMPREHENSIVE)))  # fmt: skip
+    cli.ok("plan", "edit", number, "--answers", cli.write("p.json", hostile_plan()))
+    cli.ok("referral", "add", number, "--answers", cli.write("r.json", hostile("referral", REFERRAL)))
+    cli.ok("visit", "add", number, "--answers", cli.write("v.json", hostile("visit", {**VISIT, "visited_on": "2026-11-23"})))  # fmt: skip
+
+    reads = [
+        ["list"],
+        ["list", "--search", "ana"],
+        ["show", number],
+        ["show", number, "--history", "--sharing"],
+        ["log", number],
+        ["plan", "check", number],
+        ["plan", "history", number],
+        ["plan", "show", number],
+        ["referral", "list"],
+        ["visit", "list", number],
+        ["agenda", "--days", "365"],
+        ["duplicates"],
+        ["verify"],
+    ]
+    for args in reads:
+        result = cli.ok(*args)
+        assert_safe(result.stdout + result.stderr, " ".join(args))
+    shown = cli.ok("show", number).stdout
+    assert "Ana [/] Maria" in shown  # the name as typed, brackets and all
+    assert "\\x1b" in shown  # the escape written out, not obeyed
+
+    for fmt in ("markdown", "html"):
+        document = cli.home / f"plan.{fmt}"
+        cli.ok("plan", "show", number, "--format", fmt, "--output", str(document))
+        assert_safe(document.read_text(encoding="utf-8"), f"plan show --format {fmt}", document=True)
+    markdown = (cli.home / "plan.markdown").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in markdown and "\\[click\\]" in markdown
+
+    # --json keeps the data exactly as stored: it is for programs, which escape for themselves
+    assert cli.json("show", number)["child_name"].startswith("Ana [/] Maria")
