@@ -12,7 +12,7 @@ import secrets
 
 from casecli import casenumber, settings
 from casecli.case.history import append_event
-from casecli.case.lookup import require_open, resolve_open
+from casecli.case.lookup import require_open, resolve, resolve_open
 from casecli.errors import CaseNotFound, InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
@@ -37,8 +37,10 @@ def plan_item_ids(store: Store, number: str) -> dict[str, str]:
 
 
 def _new_ref(store: Store) -> str:
+    """R-PREFIX-XXXXX: the laptop's own prefix keeps two laptops from ever drawing the same one."""
+    prefix = store.profile().get("case_number_prefix") or "R"
     while True:
-        ref = "R-" + "".join(secrets.choice(casenumber.ALPHABET[10:]) for _ in range(5))
+        ref = f"R-{prefix}-" + "".join(secrets.choice(casenumber.ALPHABET[10:]) for _ in range(5))
         if not store.conn.execute("SELECT 1 FROM referrals WHERE ref = ?", (ref,)).fetchone():
             return ref
 
@@ -92,12 +94,30 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
     return {"ref": ref, "case_number": number, **answers}
 
 
-def update_referral(store: Store, ref: str, status: str, on_date: dt.date, note: str, today: dt.date) -> dict:
+def find_referral(store: Store, ref: str, case: str | None = None) -> tuple[str, str, str]:
+    """(uid, case number, referred on) of the referral `ref` (of `case`, when two share the name)."""
     ref = ref.strip().upper()
-    row = store.conn.execute("SELECT uid, case_number, referred_on FROM referrals WHERE ref = ?", (ref,)).fetchone()
-    if row is None:
+    sql, params = "SELECT uid, case_number, referred_on FROM referrals WHERE ref = ?", [ref]
+    if case is not None:
+        sql += " AND case_number = ?"
+        params.append(resolve(store, case))
+    rows = store.conn.execute(sql, params).fetchall()
+    if not rows:
         raise CaseNotFound(_("no referral {ref} in this store (see `casecli referral list`)").format(ref=ref))
-    uid, number, referred_on = row
+    if len(rows) > 1:
+        raise InvalidInput(
+            _("referral {ref}: cases {numbers} each have a referral of that name; add --case CASE").format(
+                ref=ref, numbers=", ".join(sorted(r[1] for r in rows))
+            )
+        )
+    return rows[0]
+
+
+def update_referral(
+    store: Store, ref: str, status: str, on_date: dt.date, note: str, today: dt.date, case: str | None = None
+) -> dict:
+    ref = ref.strip().upper()
+    uid, number, referred_on = find_referral(store, ref, case)
     require_open(store, number)
     if status not in REFERRAL_STATUSES:
         raise InvalidInput(_("--status: expected one of: {choices}").format(choices=", ".join(REFERRAL_STATUSES)))

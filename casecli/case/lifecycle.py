@@ -259,6 +259,9 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                         f"casecli plan item done {number} {item_id}",
                     )
                 )
+        # Two cases may hold referrals of one name (made on two laptops before names carried the
+        # laptop's prefix): for those the command names the case too.
+        shared = {ref for (ref,) in store.conn.execute("SELECT ref FROM referrals GROUP BY ref HAVING count(*) > 1")}
         for number, ref, service, status, on_date in store.conn.execute(
             REFERRALS_SQL + scope.format("r"), scope_params
         ):
@@ -275,7 +278,7 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                             date=format_date(on_date),
                         ),
                         _plus(on_date, stale_days),
-                        f"casecli referral update {ref}",
+                        f"casecli referral update {ref}" + (f" --case {number}" if ref in shared else ""),
                     )
                 )
     return found

@@ -74,6 +74,9 @@ def referral_update(
     status: str = typer.Option(..., "--status", help=_("pending, accepted, declined, completed or no_response.")),
     date: str | None = typer.Option(None, "--date", help=_("When it changed (YYYY-MM-DD; default today).")),
     note: str = typer.Option("", "--note", help=_("A short note.")),
+    case: str | None = typer.Option(
+        None, "--case", help=_("The case the referral belongs to (needed only when two cases have one of that name).")
+    ),
 ) -> None:
     """Record a referral's new status.
 
@@ -83,7 +86,7 @@ def referral_update(
 
     env = env_of(ctx)
     with open_store(env) as store:
-        saved = update_referral(store, ref, status, _date(date, env.today, "--date"), note, env.today)
+        saved = update_referral(store, ref, status, _date(date, env.today, "--date"), note, env.today, case)
     console().print(
         _("Referral {ref} of {number}: {status} on {date}.").format(
             ref=saved["ref"], number=saved["case_number"], status=saved["status"], date=saved["on_date"]

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 # The meta key that asks for the derived columns of every case to be computed again.
 DERIVED_STALE = "derived_stale"
+# First step of a migration that rebuilds a table other tables refer to (SQLite's recipe turns
+# foreign keys off around it, and checks them all before the migration commits).
+FOREIGN_KEYS_OFF = "-- foreign keys off"
 
 MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of the connection
     (
@@ -325,6 +328,34 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             ),
         ],
     ),
+    (
+        10,
+        [
+            # Referral references were unique per store; two laptops could draw the same one, and
+            # an import then failed on it. A reference now names the laptop (R-PREFIX-XXXXX), and
+            # one merely equal to an unrelated local one no longer stops an import: the uid is the
+            # key, and `referral update REF --case CASE` tells two of the same name apart.
+            # referral_updates refers to referrals, so foreign keys are off for this rebuild.
+            FOREIGN_KEYS_OFF,
+            lambda conn: _rebuild(
+                conn,
+                "referrals",
+                """CREATE TABLE referrals (
+                uid TEXT PRIMARY KEY,
+                ref TEXT NOT NULL,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                referred_on TEXT NOT NULL,
+                service_type TEXT NOT NULL,
+                urgency TEXT NOT NULL,
+                plan_item TEXT,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            ),
+            "CREATE INDEX referrals_ref ON referrals (ref)",
+        ],
+    ),
 ]
 
 
@@ -332,7 +363,7 @@ def _rebuild(conn, table: str, create: str) -> None:
     """Replace `table` by `create` (same columns), keeping its rows and its indexes.
 
     SQLite's own recipe for changes ALTER TABLE cannot make: new table, copy, drop, rename.
-    Only tables that no other table references are rebuilt this way, so foreign keys stay on.
+    A table that others refer to is rebuilt in a migration that starts with FOREIGN_KEYS_OFF.
     """
     indexes = [
         sql
@@ -390,16 +421,24 @@ def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None
     for version, statements in migrations:
         if version <= before:
             continue
+        keys_off = FOREIGN_KEYS_OFF in statements
+        if keys_off:
+            conn.execute("PRAGMA foreign_keys = OFF")  # has effect only outside a transaction
         conn.execute("BEGIN IMMEDIATE")
         try:
             for statement in statements:
                 if callable(statement):
                     statement(conn)
-                else:
+                elif statement != FOREIGN_KEYS_OFF:
                     conn.execute(statement)
+            if keys_off and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise RuntimeError(f"migration {version} would leave records pointing at nothing")
             conn.execute(f"PRAGMA user_version = {int(version)}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            if keys_off:
+                conn.execute("PRAGMA foreign_keys = ON")
     return before
