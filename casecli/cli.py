@@ -15,6 +15,7 @@ from casecli import i18n
 i18n.setup(sys.argv, os.environ)  # before typer and the commands: their help texts are read at import
 
 import typer
+from typer._click.exceptions import UsageError
 
 from casecli import __version__
 from casecli.commands import (
@@ -32,7 +33,12 @@ from casecli.commands import (
     settings,
 )
 from casecli.commands.errors import CaseCliGroup
+from casecli.errors import ExitCode
 from casecli.i18n import _
+
+# Click ends a command line it cannot parse with exit code 2, which casecli gives to store problems
+# (wrong passphrase, not a store …): scripts tell the two apart by 64 for a usage error.
+UsageError.exit_code = ExitCode.USAGE
 
 app = typer.Typer(
     name="casecli",

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+# The years a date in casecli may fall in: due dates are counted forward from them, and no case
+# date lies outside these (a date of 9999-12-31 would overflow every deadline counted from it).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 STORE_ENV = "CASECLI_STORE"
 PASSPHRASE_ENV = "CASECLI_PASSPHRASE"
@@ -59,10 +63,15 @@ class Env:
         path = store if store is not None else data_dir() / STORE_FILE_NAME
         today = dt.date.today()
         if environ.get(TODAY_ENV):
+            text = environ[TODAY_ENV].strip()
             try:
-                today = dt.date.fromisoformat(environ[TODAY_ENV])
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                    raise ValueError(text)
+                today = dt.date.fromisoformat(text)
             except ValueError:
                 raise InvalidInput(f"{TODAY_ENV}: expected a date as YYYY-MM-DD") from None
+            if not FIRST_YEAR <= today.year <= LAST_YEAR:
+                raise InvalidInput(f"{TODAY_ENV}: expected a date from {FIRST_YEAR} to {LAST_YEAR}")
         tty = sys.stdin.isatty() and sys.stdout.isatty()
         interactive = tty and not no_input and not env_flag("CI", environ)
         return cls(

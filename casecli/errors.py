@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     INPUT = 3  # invalid or missing answers, bad arguments
     NOT_FOUND = 4
     BUNDLE = 5  # a bundle refused: not for us, altered, truncated, wrong passphrase …
+    USAGE = 64  # the command line itself: an unknown option, a missing argument (sysexits' EX_USAGE)
     CANCELLED = 130
 
 

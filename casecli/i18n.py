@@ -91,10 +91,8 @@ def parse_date(text: str):
     import re
 
     text = text.strip()
-    try:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # ISO with dashes only: not 20260301, not week dates
         return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if current == "es" and match:
         day, month, year = (int(g) for g in match.groups())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -16,16 +17,27 @@ from casecli.errors import Cancelled, CaseCliError, ExitCode
 from casecli.i18n import _
 from casecli.plaintext import visible
 
+# What a storage failure means for the worker, by SQLite's error name (prefix) or the OS's errno:
+# never by words in a message, which may quote a path ("…/locked-cases/…").
 STORAGE_MESSAGES = (
-    ("full", "the disk is full: nothing was saved; free some space and try again"),
-    ("locked", "the store is busy in another casecli window; try again"),
-    ("busy", "the store is busy in another casecli window; try again"),
-    ("readonly", "the store's folder is read-only: nothing was saved"),
-    ("read-only", "the store's folder is read-only: nothing was saved"),
-    ("disk i/o", "the store could not be written (disk error): nothing was saved"),
-    ("not a database", "the store is damaged or is not a casecli store"),
-    ("malformed", "the store is damaged: run `casecli verify`"),
+    ("SQLITE_FULL", "the disk is full: nothing was saved; free some space and try again"),
+    ("SQLITE_BUSY", "the store is busy in another casecli window; try again"),
+    ("SQLITE_LOCKED", "the store is busy in another casecli window; try again"),
+    ("SQLITE_READONLY", "the store's folder is read-only: nothing was saved"),
+    ("SQLITE_IOERR", "the store could not be written (disk error): nothing was saved"),
+    ("SQLITE_NOTADB", "the store is damaged or is not a casecli store"),
+    ("SQLITE_CORRUPT", "the store is damaged: run `casecli verify`"),
+    ("SQLITE_CANTOPEN", "the store's file could not be opened (moved, or no permission)"),
 )
+ERRNO_MESSAGES = {
+    getattr(errno, name): message
+    for name, message in (
+        ("ENOSPC", "the disk is full: nothing was saved; free some space and try again"),
+        ("EDQUOT", "the disk is full: nothing was saved; free some space and try again"),  # not on Windows
+        ("EROFS", "the store's folder is read-only: nothing was saved"),
+    )
+    if hasattr(errno, name)
+}
 
 
 def report(message: str, code: int) -> None:
@@ -35,10 +47,12 @@ def report(message: str, code: int) -> None:
 
 
 def storage_message(exc: BaseException) -> str | None:
-    text = str(exc).lower()
-    for needle, message in STORAGE_MESSAGES:
-        if needle in text:
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    for prefix, message in STORAGE_MESSAGES:
+        if name.startswith(prefix):
             return _(message)
+    if isinstance(exc, OSError) and exc.errno in ERRNO_MESSAGES:
+        return _(ERRNO_MESSAGES[exc.errno])
     return None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from casecli.context import FIRST_YEAR, LAST_YEAR
 from casecli.errors import InvalidAnswers, InvalidInput
 from casecli.i18n import _
 
@@ -138,7 +139,7 @@ class Field:
                 raise ValueError(_("expected {what}").format(what=self.expected())) from None
             if self.spec.get("not_future") and value > today:
                 raise ValueError(_("expected {what} (got a future date)").format(what=self.expected()))
-            if value.year < 1900:
+            if not FIRST_YEAR <= value.year <= LAST_YEAR:
                 raise ValueError(_("expected {what}").format(what=self.expected()))
             return value.isoformat()
         if t == "integer":
@@ -326,7 +327,11 @@ def load_answers_file(path) -> dict:
         raise InvalidInput(
             _("--answers: cannot read {path}: {reason}").format(path=file, reason=exc.__class__.__name__)
         ) from None
-    except json.JSONDecodeError as exc:
+    except (RecursionError, ValueError) as exc:  # not JSON, nested too deep, or a number too long to read
+        if not isinstance(exc, json.JSONDecodeError):
+            raise InvalidInput(
+                _("--answers: {path} is not valid JSON (nested too deep or a number too long)").format(path=file)
+            ) from None
         raise InvalidInput(
             _("--answers: {path} is not valid JSON (line {line}, column {column})").format(
                 path=file, line=exc.lineno, column=exc.colno

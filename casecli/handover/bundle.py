@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from casecli.errors import BundleRejected
+from casecli.errors import BundleRejected, NotAStore
 from casecli.fsutil import PRIVATE_FILE
 from casecli.i18n import _
 
@@ -270,6 +270,10 @@ class BundleReader:
                         )
                     except (InvalidTag, KeyError, TypeError, ValueError):
                         raise BundleRejected(_("{file}: wrong bundle passphrase").format(file=self.path.name)) from None
+                    except NotAStore:  # a key derivation casecli never writes: refused before any work
+                        raise BundleRejected(
+                            _("{file}: the bundle's passphrase part is damaged or altered").format(file=self.path.name)
+                        ) from None
                     return key
         keyed = [r for r in self.recipients() if r != "passphrase"]
         if "passphrase" in self.recipients():

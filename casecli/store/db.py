@@ -39,6 +39,16 @@ STATEMENT_CACHE = 4
 STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY = 128
 
 
+def error_name(exc: BaseException) -> str:
+    """SQLite's name for an error (SQLITE_BUSY, SQLITE_FULL …), or "" for any other exception."""
+    return str(getattr(exc, "sqlite_errorname", "") or "")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Another connection holds the lock: decided by SQLite's error code, never by the message's words."""
+    return error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -58,6 +68,9 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
         cached_statements=STATEMENT_CACHE if memory_security else STATEMENT_CACHE_WITHOUT_MEMORY_SECURITY,
     )
     try:
+        # SQLCipher logs a wrong key or a damaged page to stderr by itself (many lines of it): off,
+        # casecli says what happened in one line.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA cipher_memory_security = {'ON' if memory_security else 'OFF'}")
         conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
@@ -67,7 +80,7 @@ def connect(path: Path, data_key: bytes, memory_security: bool = True):
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
+        if is_busy(exc):
             raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
         raise NotAStore(
             _("{path} is not a casecli store, is damaged, or does not match its key file").format(path=path)
@@ -109,7 +122,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlcipher3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if is_busy(exc):
                 raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
             raise
         try:

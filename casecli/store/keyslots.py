@@ -28,6 +28,10 @@ DATA_KEY_BYTES = 32
 # well within an old laptop's memory.
 DEFAULT_KDF = {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4}
 MIN_MEMORY_KIB = 64  # allowed only for tests through CASECLI_KDF_MEMORY_KIB
+# The most a key slot may ask of a laptop: far above what casecli writes (64 MiB, 3 passes, 4
+# lanes), far below what would stall an old laptop for minutes or run it out of memory. A slot
+# asking for more was not written by casecli: refused before any work is done.
+MAX_KDF = {"memory_kib": 1024 * 1024, "iterations": 16, "lanes": 16}
 X25519_KDF = "x25519-hkdf-sha256"
 
 
@@ -54,6 +58,13 @@ def derive(secret: bytes, params: dict) -> bytes:
     name = params.get("name")
     if name == "argon2id":
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+        try:
+            cost = {key: int(params[key]) for key in MAX_KDF}
+        except (KeyError, TypeError, ValueError):
+            raise NotAStore(_("a key slot's key derivation is damaged")) from None
+        if any(not 1 <= cost[key] <= MAX_KDF[key] for key in MAX_KDF) or cost["memory_kib"] < 8 * cost["lanes"]:
+            raise NotAStore(_("a key slot asks for a key derivation casecli never writes (altered?)"))
 
         return Argon2id(
             salt=_unb64(params["salt"]),

@@ -1,0 +1,89 @@
+"""Errors are one clean line, classified by cause (SQLite's error names, errno), never by words."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from casecli.commands.errors import storage_message
+
+from .test_store import assert_one_line_error
+
+
+class FakeSqliteError(Exception):
+    def __init__(self, name: str, text: str):
+        super().__init__(text)
+        self.sqlite_errorname = name
+
+
+def test_a_storage_error_is_named_by_its_code_not_by_its_words():
+    # a path with "locked" in it, in an error that has nothing to do with a lock
+    assert storage_message(FakeSqliteError("SQLITE_CANTOPEN", "unable to open /home/locked-cases/casecli.db")) != (
+        storage_message(FakeSqliteError("SQLITE_BUSY", "database is locked"))
+    )
+    assert "busy" in storage_message(FakeSqliteError("SQLITE_BUSY_SNAPSHOT", "x"))
+    assert "full" in storage_message(FakeSqliteError("SQLITE_FULL", "x"))
+    assert "full" in storage_message(OSError(28, "No space left on device"))
+    assert storage_message(FakeSqliteError("SQLITE_ERROR", "a disk is full of locked busy things")) is None
+
+
+def test_usage_errors_and_store_errors_have_distinct_exit_codes(ready):
+    assert ready("list", "--no-such-option").exit_code == 64
+    assert ready("show").exit_code == 64  # a missing argument
+    wrong = ready.runner.invoke(
+        __import__("casecli.cli", fromlist=["app"]).app, ["list"], env={"CASECLI_PASSPHRASE": "wrong one"}
+    )
+    assert_one_line_error(wrong, code=2)
+
+
+@pytest.mark.parametrize("today", ["9999-12-31", "20260301", "2026-W48-1", "0001-01-01"])
+def test_an_impossible_today_is_refused(ready, monkeypatch, today):
+    monkeypatch.setenv("CASECLI_TODAY", today)
+    assert_one_line_error(ready("agenda"), code=3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, '{"age_estimate": ' + "9" * 5000 + "}", '{"identified_on": "20260301"}'],
+    ids=["nested", "long number", "basic date"],
+)
+def test_hostile_answers_files_are_refused_in_one_line(ready, text):
+    path = ready.home / "answers.json"
+    path.write_text(text, encoding="utf-8")
+    result = ready("new-case", "--answers", str(path))
+    assert_one_line_error(result, code=3)
+
+
+def test_a_key_slot_asking_for_huge_key_derivation_is_refused_at_once(ready):
+    keys_path = ready.store.with_name(ready.store.name + ".keys")
+    doc = json.loads(keys_path.read_text())
+    for slot in doc["slots"]:
+        slot["kdf"]["memory_kib"] = 64 * 1024 * 1024  # 64 GiB
+    keys_path.write_text(json.dumps(doc))
+    assert_one_line_error(ready("list"), code=2)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a second process")
+def test_sqlcipher_writes_no_log_of_its_own_on_a_wrong_key(ready, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    env = {**os.environ, "CASECLI_STORE": str(other / "casecli.db")}
+    subprocess.run([sys.executable, "-m", "casecli", "init", "--answers", ready.write("p.json", {
+        "name": "Luis", "agency": "X", "role": "social_worker", "case_number_prefix": "GT2", "language": "en"})],
+        env=env, check=True, capture_output=True)  # fmt: skip
+    # another laptop's key file beside this store: wrong key for every page
+    ready.store.with_name(ready.store.name + ".keys").write_bytes((other / "casecli.db.keys").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "casecli", "list"],
+        env={**os.environ, "CASECLI_STORE": str(ready.store)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "ERROR CORE" not in done.stderr
