@@ -33,7 +33,7 @@ CASE_TABLES: list[tuple[str, str]] = [
 ]
 # Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
 DERIVED_TABLES = {"plan_items"}
-LOCAL_TABLES = {"conflicts", "tombstones"}
+LOCAL_TABLES = {"conflicts", "tombstones", "signers"}
 DELETE_ORDER = [
     "links",
     "closures",
@@ -46,6 +46,7 @@ DELETE_ORDER = [
     "plans",
     "assessments",
     "conflicts",
+    "signers",
     "events",
     "cases",
 ]

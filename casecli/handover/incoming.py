@@ -26,6 +26,7 @@ from casecli.handover.bundle import BundleReader
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import LATEST_VERSION
+from casecli.store.trust import record_signers
 
 
 @dataclass
@@ -219,6 +220,7 @@ def apply(
     sender = f"{reader.sender_name} ({reader.fingerprint})"
     done: dict[str, str] = {}
     kept: dict[str, list] = {}
+    vouched: dict[str, set[str]] = {}
     # Rows wait in one batch per table and are written parents first (cases before events …):
     # a few large inserts instead of many small ones.
     batches: dict[tuple[str, tuple[str, ...]], list[list]] = {}
@@ -262,8 +264,20 @@ def apply(
                 rows.append(list(row.values()))
                 if len(rows) >= 2000:
                     flush()
+                if table == "events" and row.get("kind") == "handover":
+                    signer = _signer_of(row)
+                    if signer:
+                        vouched.setdefault(number, set()).add(signer)
                 done[number] = action
             flush()
+            # The bundle's signature was checked against its sender's key before anything was
+            # read: that key, and every handover signer in the histories it carries, are recorded
+            # as vouched for (verify trusts them for these cases; see store/trust.py).
+            source = f"bundle {reader.bundle_id[:12]} from {reader.fingerprint}"
+            for number in done:
+                if done[number] != "keep_both":
+                    keys = vouched.get(number, set()) | {_b64(reader.sender_signing)}
+                    record_signers(store, number, keys, source, utc_now())
             for number, records in kept.items():
                 store.conn.execute(
                     "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -339,3 +353,17 @@ def _insert_link(store: Store, number: str, row: dict) -> None:
         "INSERT OR IGNORE INTO links (case_a, case_b, kind, decided_by, decided_at, note) VALUES (?, ?, ?, ?, ?, ?)",
         (row["case_a"], row["case_b"], row["kind"], row["decided_by"], row["decided_at"], row["note"]),
     )
+
+
+def _signer_of(event: dict) -> str | None:
+    try:
+        signer = json.loads(event["changes"]).get("signer")
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return signer if isinstance(signer, str) else None
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")

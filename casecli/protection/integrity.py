@@ -14,13 +14,15 @@ from casecli.case.history import GENESIS, event_hash
 from casecli.case.signatures import handover_message
 from casecli.i18n import _
 from casecli.store.db import Store
+from casecli.store.trust import Signer, recorded_signers, trusted_signers
 
 
-def check_chain(rows: list[tuple]) -> tuple[int, str] | None:
-    """The first broken link of one case's events (seq, why), or None."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+def check_chain(rows: list[tuple], trusted: dict[str, Signer] | None = None) -> tuple[int, str] | None:
+    """The first broken link of one case's events (seq, why), or None.
 
+    With `trusted`, a handover's signature must also be by one of those keys: a history edited
+    by someone with the store's key could carry any key, with a signature to match.
+    """
     previous = GENESIS
     for expected, row in enumerate(rows, start=1):
         case_number, seq, at, actor, kind, summary, changes, prev_hash, stored = row
@@ -41,19 +43,39 @@ def check_chain(rows: list[tuple]) -> tuple[int, str] | None:
         if event_hash(event) != stored:
             return seq, _("was altered after it was written")
         if kind == "handover":
-            try:
-                data = json.loads(changes)
-                Ed25519PublicKey.from_public_bytes(base64.b64decode(data["signer"])).verify(
-                    base64.b64decode(data["signature"]), handover_message(case_number, seq, prev_hash, data["bundle"])
-                )
-            except (KeyError, ValueError, TypeError, InvalidSignature):
+            signer = handover_signer(row)
+            if signer is None:
                 return seq, _("its handover signature does not verify")
+            if trusted is not None and signer not in trusted:
+                return seq, _("its handover was signed by a key this store does not know")
         previous = stored
     return None
 
 
+def handover_signer(row: tuple) -> str | None:
+    """The signing key (base64) of a handover event whose signature verifies, else None."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    case_number, seq, _at, _actor, _kind, _summary, changes, prev_hash, _hash = row
+    try:
+        data = json.loads(changes)
+        key = base64.b64decode(data["signer"], validate=True)
+        Ed25519PublicKey.from_public_bytes(key).verify(
+            base64.b64decode(data["signature"], validate=True),
+            handover_message(case_number, seq, prev_hash, data["bundle"]),
+        )
+    except (KeyError, ValueError, TypeError, AttributeError, InvalidSignature):
+        return None
+    return str(data["signer"])
+
+
 def verify(store: Store) -> dict:
+    """Pages, SQLite's own check, every case's chain, and who signed each handover (known or not)."""
     conn = store.conn
+    everyone = trusted_signers(store)
+    per_case = recorded_signers(store)
+    handovers: list[dict] = []
     pages = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
     integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     broken = []
@@ -62,9 +84,24 @@ def verify(store: Store) -> dict:
     rows: list[tuple] = []
 
     def finish():
-        found = check_chain(rows)
+        trusted = {**everyone, **per_case.get(str(current), {})}
+        found = check_chain(rows, trusted)
         if found:
             broken.append({"case_number": current, "seq": found[0], "why": found[1]})
+        for row in rows:
+            if row[4] == "handover":
+                signer = handover_signer(row)
+                known = trusted.get(signer) if signer else None
+                handovers.append(
+                    {
+                        "case_number": current,
+                        "seq": row[1],
+                        "signature_ok": signer is not None,
+                        "signer": signer,
+                        "known_as": known.kind if known else None,
+                        "name": known.name if known else None,
+                    }
+                )
 
     for row in conn.execute(
         "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events ORDER BY case_number, seq"
@@ -95,5 +132,6 @@ def verify(store: Store) -> dict:
         "integrity_errors": integrity[:10] if integrity != ["ok"] else [],
         "cases": cases,
         "broken": broken,
+        "handovers": handovers,
         "ok": not pages and integrity == ["ok"] and not broken,
     }

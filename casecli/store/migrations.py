@@ -356,6 +356,27 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "CREATE INDEX referrals_ref ON referrals (ref)",
         ],
     ),
+    (
+        11,
+        [
+            # Keys that signed handovers in a case's history, recorded as a verified bundle brings
+            # the case (see store/trust.py). Local to this laptop: the next import records its own.
+            """CREATE TABLE signers (
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                signing_public TEXT NOT NULL,
+                source TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                PRIMARY KEY (case_number, signing_public)
+            )""",
+            # Handovers already here were checked by the imports that brought them, which did not
+            # record their keys yet: they are recorded now, as the store holds them.
+            """INSERT OR IGNORE INTO signers (case_number, signing_public, source, recorded_at)
+               SELECT case_number, json_extract(changes, '$.signer'), 'recorded before this check',
+                      strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+               FROM events WHERE kind = 'handover' AND json_valid(changes)
+                 AND json_type(changes, '$.signer') = 'text'""",
+        ],
+    ),
 ]
 
 

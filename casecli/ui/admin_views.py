@@ -36,6 +36,20 @@ def verify_view(report: dict):
             count=report["cases"],
         )
     ]
+    for item in report.get("handovers", []):
+        if item["known_as"] == "own":
+            who = _("signed by you")
+        elif item["known_as"] == "contact":
+            who = _("signed by your contact {name}").format(name=shown(item["name"]))
+        elif item["known_as"] == "recorded":
+            who = _("signed by a key recorded when the case arrived ({source})").format(source=shown(item["name"]))
+        else:
+            who = "[red]" + _("not signed by any key this store knows") + "[/red]"
+        parts.append(
+            _("{number} event {seq}: handover {who}").format(
+                number=shown(item["case_number"]), seq=item["seq"], who=who
+            )
+        )
     for item in report["broken"]:
         parts.append(
             "[red]"
