@@ -33,6 +33,7 @@ TAG = 16
 TRAILER_PREFIX = b"\n-- signature "
 TRAILER_LEN = len(TRAILER_PREFIX) + 88 + 1
 MAX_HEADER = 1024 * 1024
+MAX_NAME = 200  # a sender's name or agency, in characters
 # No record of a case comes near this; a larger one is refused before it fills the memory (a
 # compressed payload can expand a thousandfold, and it is read before the worker is asked
 # whether to trust an unknown sender).
@@ -189,7 +190,9 @@ class BundleReader:
             self.sender_encryption = _unb64(sender["encryption_public"])
             self.sender_signing = _unb64(sender["signing_public"])
             self.stanzas = list(self.header["recipients"])
-        except (ValueError, KeyError, TypeError):
+            if len(self.sender_name) > MAX_NAME or len(self.sender_agency) > MAX_NAME or len(self.stanzas) > 64:
+                raise ValueError("header fields past their limits")
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested too deep to read
             raise BundleRejected(_("{file}: the bundle's header is damaged").format(file=self.path.name)) from None
         if self.header.get("bundle") != 1 or self.header.get("payload", {}).get("chunk") != CHUNK:
             raise BundleRejected(
@@ -314,12 +317,16 @@ class BundleReader:
                         _("{file}: the payload is damaged or cut off").format(file=self.path.name)
                     ) from None
                 counter += 1
+                if inflate.eof and chunk:  # more after the end of the compressed payload: not what was signed for
+                    raise BundleRejected(_("{file}: the payload has data after its end").format(file=self.path.name))
                 try:
                     yield inflate.decompress(chunk)
                 except zlib.error:
                     raise BundleRejected(_("{file}: the payload is damaged").format(file=self.path.name)) from None
             if not inflate.eof:
                 raise BundleRejected(_("{file}: the payload is cut off").format(file=self.path.name))
+            if inflate.unused_data:
+                raise BundleRejected(_("{file}: the payload has data after its end").format(file=self.path.name))
 
     def lines(self, file_key: bytes) -> Iterator[dict]:
         pending = b""
@@ -338,7 +345,7 @@ class BundleReader:
 def _record(line: bytes, name: str) -> dict:
     try:
         record = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, a number too long to read, or nested too deep
         raise BundleRejected(_("{file}: a record in the payload is not valid JSON").format(file=name)) from None
     if not isinstance(record, dict):
         raise BundleRejected(_("{file}: a record in the payload is not an object").format(file=name))

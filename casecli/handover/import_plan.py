@@ -98,7 +98,7 @@ def plan_import(
 ) -> ImportPlan:
     """Check the bundle and decide everything that needs no person; nothing is written."""
     action = conflict_action(on_conflict)
-    incoming = bundles_in.open_bundle(store, path, passphrase, progress)
+    incoming = bundles_in.open_bundle(store, path, passphrase, progress, today)
     plan = ImportPlan(path, incoming, bundles_in.already_imported(store, incoming.reader.bundle_id))
     if plan.already_imported:
         return plan

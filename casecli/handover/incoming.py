@@ -12,6 +12,7 @@ Every kind of record a case has travels (case.tables lists them once).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from casecli.case import plan as plans
 from casecli.case.history import GENESIS, append_event, event_hash
 from casecli.case.tables import CASE_TABLES, delete_case
 from casecli.errors import BundleRejected
+from casecli.handover import contents
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader
 from casecli.i18n import _
@@ -65,11 +67,13 @@ class Incoming:
         return bool(self.meta.get("handover"))
 
 
-def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Incoming:
+def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today: dt.date | None = None) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written).
 
-    `progress(total)` is called as each case is reached, with the number of cases listed.
+    `progress(total)` is called as each case is reached, with the number of cases listed;
+    `today` is the receiver's date, against which the records' dates are checked.
     """
+    today = today or dt.date.today()
     reader = BundleReader(path)
     encryption_private, _signing = identities.private_keys(store)
     me = identities.own(store)
@@ -112,7 +116,7 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Inc
                 )
             )
         number = str(record.get("c", ""))
-        _validate(store, models, table, row, number, path.name)
+        _validate(store, models, table, row, number, path.name, today)
         if table == "cases":
             if number in cases:
                 raise BundleRejected(
@@ -135,7 +139,7 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None) -> Inc
     return Incoming(reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing))
 
 
-def _validate(store: Store, models: dict, table: str, row: dict, number: str, name: str) -> None:
+def _validate(store: Store, models: dict, table: str, row: dict, number: str, name: str, today: dt.date) -> None:
     from pydantic import ValidationError
 
     from casecli.store.records import CaseRow, EventRow, table_model
@@ -162,6 +166,13 @@ def _validate(store: Store, models: dict, table: str, row: dict, number: str, na
     )
     if table != "referral_updates" and owner != number:
         raise BundleRejected(_("{file}: a {table} record is filed under the wrong case").format(file=name, table=table))
+    wrong = contents.problem(table, row, today)
+    if wrong:
+        raise BundleRejected(
+            _("{file}: a {table} record of {number} breaks the rules of its form ({fields})").format(
+                file=name, table=table, number=number, fields=wrong
+            )
+        )
 
 
 def _check_event(row: dict, case: IncomingCase, name: str) -> None:
@@ -232,6 +243,8 @@ def apply(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
             )
         batches.clear()
+
+    import sqlcipher3
 
     store.defer_refresh = True  # one refresh of every imported case at the end
     try:
@@ -340,6 +353,15 @@ def apply(
                 "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, ?, ?, ?)",
                 (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()),
             )
+    except sqlcipher3.IntegrityError as exc:
+        # A record that passed every check above but breaks a rule of the store's own (a value a
+        # column allows none of, a record pointing at nothing, an id twice): the transaction is
+        # rolled back whole, and the bundle refused like any other malformed one.
+        raise BundleRejected(
+            _("{file}: a record breaks the store's rules ({rule}); nothing was changed").format(
+                file=reader.path.name, rule=str(getattr(exc, "sqlite_errorname", "") or "constraint")
+            )
+        ) from None
     finally:
         store.defer_refresh = False
     return done

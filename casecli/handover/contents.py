@@ -1,0 +1,131 @@
+"""What a bundle's records must meet beyond their column types: the rules a worker's own answers meet.
+
+A bundle signed by a trusted colleague may still come from a buggy or altered casecli. Every record
+is checked here before anything is written: dates are dates (in the years casecli accepts),
+timestamps are timestamps, JSON fields are JSON objects, text has a bounded length, and every set
+of answers passes its form as a worker's answers would (a draft plan its plan rules). Nothing a
+bundle holds can then make a later command fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from casecli.context import FIRST_YEAR, LAST_YEAR
+
+DATE_COLUMNS = {
+    "registered_on",
+    "date_of_birth",
+    "assessment_due",
+    "plan_due",
+    "next_due",
+    "assessed_on",
+    "referred_on",
+    "on_date",
+    "visited_on",
+    "next_visit",
+    "reviewed_on",
+    "closed_on",
+    "reopened_on",
+    "activated_at",
+}
+TIMESTAMP_COLUMNS = {"created_at", "updated_at", "at", "saved_at", "decided_at"}
+JSON_COLUMNS = {"answers", "data", "changes"}
+MAX_TEXT = 64 * 1024  # one column of text
+MAX_JSON = 4 * 1024 * 1024  # one JSON column
+# The form each table's answers are checked against (cases: the registration form).
+ANSWER_FORMS = {
+    "cases": "registration",
+    "referrals": "referral",
+    "visits": "visit",
+    "reviews": "review",
+    "closures": "closure",
+}
+# The values a column allows, as the store's CHECK rules say (refused here with the column's name).
+CHOICES = {
+    ("referral_updates", "status"): {"pending", "accepted", "declined", "completed", "no_response"},
+    ("item_progress", "status"): {"done", "partly", "not_done"},
+    ("plans", "status"): {"draft", "active"},
+    ("assessments", "kind"): {"initial", "comprehensive"},
+    ("links", "kind"): {"same_child", "sibling", "not_same"},
+}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
+
+
+def problem(table: str, row: dict, today: dt.date) -> str | None:
+    """The first column of `row` that breaks a rule (with what is wrong), or None."""
+    for (name, column), allowed in CHOICES.items():
+        if name == table and row.get(column) not in allowed:
+            return f"{column} (not one of its values)"
+    for column, value in row.items():
+        if not isinstance(value, str):
+            continue
+        if len(value) > (MAX_JSON if column in JSON_COLUMNS else MAX_TEXT):
+            return f"{column} (too long)"
+        if column in DATE_COLUMNS and not _is_date(value):
+            return f"{column} (not a date)"
+        if column in TIMESTAMP_COLUMNS and not _is_timestamp(value):
+            return f"{column} (not a time)"
+    for column in JSON_COLUMNS & set(row):
+        if row[column] is not None and _json_object(row[column]) is None:
+            return f"{column} (not a JSON object)"
+    return _answers_problem(table, row, today)
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        return FIRST_YEAR <= dt.date.fromisoformat(text).year <= LAST_YEAR
+    except ValueError:
+        return False
+
+
+def _is_timestamp(text: str) -> bool:
+    if not _TIMESTAMP.fullmatch(text):
+        return False
+    try:
+        return FIRST_YEAR <= dt.datetime.fromisoformat(text.replace("Z", "+00:00")).year <= LAST_YEAR
+    except ValueError:
+        return False
+
+
+def _json_object(text: str) -> dict | None:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
+    from casecli.errors import CaseCliError
+    from casecli.forms import MISSING, load_form
+
+    # A colleague's clock may be a day ahead: their "today" is still not the future here.
+    tomorrow = today + dt.timedelta(days=1)
+    if table == "plans":
+        from casecli.case import plan_rules
+
+        try:
+            plan_rules.normalise(json.loads(row["data"]), tomorrow)
+        except CaseCliError:
+            return "data (a plan that breaks the plan's forms)"
+        return None
+    if table == "assessments":
+        from casecli.case.assessment import KINDS
+
+        name = KINDS.get(str(row.get("kind")))
+    else:
+        name = ANSWER_FORMS.get(table)
+    if name is None or "answers" not in row:
+        return None
+    answers: dict[str, Any] = json.loads(row["answers"])
+    answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
+    _clean, problems = load_form(name).check(answers, tomorrow, use_defaults=False)
+    invalid = sorted(field for field, why in problems.items() if why != MISSING)
+    return f"answers ({', '.join(invalid)[:120]})" if invalid else None

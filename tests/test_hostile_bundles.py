@@ -1,0 +1,147 @@
+"""Signed bundles with arbitrary record contents, as a buggy or altered casecli of a trusted colleague
+could write them: each is refused with one line (exit 5), or imported, and then every read command,
+every document and `export` still work."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casecli.case.history import GENESIS, event_hash
+
+from .conftest import PASSPHRASE
+from .test_handover import NOTE, full_case, two_workers
+
+HOSTILE_TEXT = st.sampled_from(
+    [
+        "Ana [/] Maria",
+        "[bold red]x[/]",
+        "\x1b[2J\x1b]52;c;SGVsbG8=\x07",
+        "\u202e\x00",
+        "9999-12-31",
+        "20260301",
+        "0000-00-00",
+        "not json",
+        "[]",
+        '{"a": ' * 50 + "1" + "}" * 50,
+        "x" * 70_000,
+        "",
+    ]
+)
+VALUES = st.one_of(
+    HOSTILE_TEXT,
+    st.text(max_size=40),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+)
+
+
+@pytest.fixture
+def source(home, monkeypatch):
+    """Ana's full case as records, her signing key, and Luis (whose store receives the bundles)."""
+    from casecli.case.tables import CASE_TABLES, rows_of
+    from casecli.handover.identity import own, private_keys
+    from casecli.store.db import open_store
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = full_case(ana)
+    with open_store(ana.store, lambda: PASSPHRASE) as store:
+        me, (_enc, signing) = own(store), private_keys(store)
+        records = [(table, dict(row)) for table, sql in CASE_TABLES for row in rows_of(store, sql, number)]
+    with open_store(luis.store, lambda: PASSPHRASE) as store:
+        them = own(store)
+    return ana, luis, number, records, me, signing, them
+
+
+def write_bundle(path, number, records, me, signing, them) -> None:
+    from casecli.handover.bundle import BundleWriter, PayloadWriter
+    from casecli.store.migrations import RECORDS_VERSION
+
+    sender = {
+        "name": me.name,
+        "agency": me.agency,
+        "encryption_public": base64.b64encode(me.encryption_public).decode(),
+        "signing_public": base64.b64encode(me.signing_public).decode(),
+    }
+    writer = BundleWriter(path, sender, signing, [(them.encryption_public, them.fingerprint)])
+    payload = PayloadWriter(writer)
+    meta = {"schema": RECORDS_VERSION, "handover": True, "note": NOTE, "cases": [number], "case_worker": me.name}
+    payload.record({"t": "bundle", "r": meta})
+    for table, row in records:
+        payload.record({"t": table, "c": number, "r": row})
+    payload.close()
+
+
+def rechain(records: list) -> None:
+    """Re-hash the case's events after a change, as an altered casecli would (so the chain holds)."""
+    previous = GENESIS
+    for table, row in records:
+        if table == "events":
+            row["prev_hash"] = previous
+            row["hash"] = (
+                event_hash(row) if all(isinstance(row.get(k), (str, int)) for k in ("at", "summary")) else row["hash"]
+            )
+            previous = row["hash"]
+
+
+def check_bundle(source, data, tmp_path) -> None:
+    _ana, luis, number, records, me, signing, them = source
+    records = [(table, dict(row)) for table, row in records]
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        index = data.draw(st.integers(min_value=0, max_value=len(records) - 1))
+        _table, row = records[index]
+        column = data.draw(st.sampled_from(sorted(row)))
+        if column in ("case_number", "case_a", "case_b"):
+            continue  # filed under another case: refused by a simpler rule, tested elsewhere
+        if column in ("answers", "data", "changes") and data.draw(st.booleans()):
+            inner = json.loads(row[column])
+            if isinstance(inner, dict) and inner:
+                key = data.draw(st.sampled_from(sorted(inner)))
+                inner[key] = data.draw(VALUES)
+                row[column] = json.dumps(inner)
+                continue
+        row[column] = data.draw(VALUES)
+    rechain(records)
+    path = tmp_path / f"b{data.draw(st.integers(0, 10**9))}.bundle"
+    write_bundle(path, number, records, me, signing, them)
+    result = luis("import", str(path), "--yes", "--trust-sender", "--on-conflict", "take-theirs")
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "internal error" not in output, output[-500:]
+    if result.exit_code != 0:
+        assert result.exit_code == 5, output[-500:]
+        assert len(result.stderr.strip().splitlines()) == 1
+        return
+    for args in (
+        ["list"],
+        ["show", number],
+        ["show", number, "--history", "--sharing"],
+        ["log", number],
+        ["agenda", "--days", "365"],
+        ["plan", "show", number],
+        ["plan", "show", number, "--format", "html", "--output", str(tmp_path / f"{path.stem}.html")],
+        ["referral", "list"],
+        ["verify"],
+        ["export", number, "--to", "ana", "--output", str(tmp_path / f"{path.stem}.out"), "--answers", luis.write("n.json", NOTE)],
+    ):  # fmt: skip
+        read = luis(*args)
+        assert read.exit_code == 0, (args, read.stdout[-300:], read.stderr[-300:])
+        assert "\x1b" not in read.stdout
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_signed_bundle_with_any_contents_is_refused_or_harmless(source, data, tmp_path_factory):
+    check_bundle(source, data, tmp_path_factory.mktemp("bundles"))
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_many_signed_bundles_with_any_contents(source, data, tmp_path_factory):
+    check_bundle(source, data, tmp_path_factory.mktemp("bundles"))
