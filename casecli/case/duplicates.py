@@ -44,12 +44,17 @@ def phonetic(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", t)
 
 
+# Comparing names costs time with the square of a word's length: the words of a name are bounded
+# (a name from a bundle or an answers file could be any length), far above any real name's.
+MAX_NAME_WORDS = 8
+MAX_WORD_LENGTH = 30
+
+
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
     text = fold(" ".join(p for p in parts if p))
-    words = re.findall(r"[a-z]+", text)
-    return tuple(
-        phonetic(nicknames().get(w, w)) for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y")
-    )
+    words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[a-z]+", text)]
+    kept = [w for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y")]
+    return tuple(phonetic(nicknames().get(w, w)) for w in kept[:MAX_NAME_WORDS])
 
 
 @lru_cache(maxsize=1 << 16)  # names come from a small vocabulary: an import compares the same pairs again and again
