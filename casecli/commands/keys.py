@@ -210,7 +210,14 @@ def register(app: typer.Typer) -> None:
         console().print(_("Recovered: the store now opens with the new passphrase. Your recovery code still works."))
 
     @command(app, "rekey")
-    def rekey_cmd(ctx: typer.Context) -> None:
+    def rekey_cmd(
+        ctx: typer.Context,
+        yes: bool = typer.Option(
+            False,
+            "--yes",
+            help=_("Also delete stores kept aside by `restore` (still under the old key) without asking."),
+        ),
+    ) -> None:
         """Re-encrypt the whole store under a new key (if the key itself may have leaked).
 
         Issues a new recovery code; the old one stops working. For a forgotten or shared
@@ -218,6 +225,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli rekey
         """
+        from casecli.commands.protection import settle_kept_aside
         from casecli.protection import keys
         from casecli.ui.passphrase import kdf_memory, read_passphrase
         from casecli.ui.setup import show_recovery_code
@@ -233,6 +241,7 @@ def register(app: typer.Typer) -> None:
 
         keys.rekey(env.store_path, read_passphrase(env), show, kdf_memory(env))
         console().print(_("The store is re-encrypted under a new key; the recovery code above is now the only one."))
+        settle_kept_aside(env, yes, _("it is still under the old key"))
 
 
 def _ask_new(env, message: str) -> str:

@@ -17,6 +17,7 @@ from casecli.commands.common import (
     print_json,
 )
 from casecli.i18n import _, format_date
+from casecli.ui.render import shown
 
 
 def register(app: typer.Typer) -> None:
@@ -152,6 +153,7 @@ def register(app: typer.Typer) -> None:
             out = console()
             if not targets:
                 out.print(_("No case is past its retention date."))
+                settle_kept_aside(env, yes, _("it may still hold cases purged here"))
                 return
             for t in targets:
                 out.print(
@@ -175,3 +177,27 @@ def register(app: typer.Typer) -> None:
                     raise InvalidInput(_("purge: not confirmed; nothing was deleted"))
             purge(store, [t["case_number"] for t in targets], why, env.today)
         out.print(_("Purged {count} case(s); tombstones remain.").format(count=len(targets)))
+        settle_kept_aside(env, yes, _("it still holds the cases just purged here"))
+
+
+def settle_kept_aside(env, yes: bool, why: str) -> None:
+    """Name every store `restore` kept aside, and delete them with --yes or the worker's word:
+    a purge or a rekey never leaves one behind without saying so."""
+    from casecli.protection.backup import forget_kept_aside, kept_aside
+
+    kept = kept_aside(env.store_path)
+    if not kept:
+        return
+    out = console(stderr=True)
+    for path in kept:
+        out.print(_("A store replaced by `restore` is kept at {path}: {why}.").format(path=shown(path), why=why))
+    if not yes:
+        if not env.interactive:
+            out.print(_("Delete it when you no longer need it (or run this again with --yes)."))
+            return
+        from casecli.ui import prompts
+
+        if not prompts.confirm(_("Delete the kept store(s) now?"), default=True):
+            return
+    forget_kept_aside(kept)
+    out.print(_("Deleted {count} kept store(s).").format(count=len(kept)))

@@ -114,3 +114,16 @@ def _keep_aside(store_path: Path, kept: Path) -> None:
     except OSError:
         _copy_private(store_path, kept)
     sync_folder(kept.parent)
+
+
+def kept_aside(store_path: Path) -> list[Path]:
+    """Stores that `restore` kept aside beside this one (each with its key file)."""
+    prefix = f"{store_path.name}.replaced-"
+    return sorted(p for p in store_path.parent.glob(prefix + "*") if not p.name.endswith(".keys"))
+
+
+def forget_kept_aside(paths: list[Path]) -> None:
+    """Delete stores kept aside by `restore`, and their key files (without the key file, nothing opens them)."""
+    for path in paths:
+        keys_path_for(path).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
