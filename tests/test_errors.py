@@ -87,3 +87,24 @@ def test_sqlcipher_writes_no_log_of_its_own_on_a_wrong_key(ready, tmp_path):
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "ERROR CORE" not in done.stderr
+
+
+def test_an_import_that_finds_the_store_busy_says_so(home, monkeypatch):
+    """Two imports at once: the one that waits past the busy timeout says the store is busy."""
+    from .test_handover import NOTE, two_workers
+    from .test_store import raw_connection
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = ana.register()
+    bundle = home / "b.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    other = raw_connection(luis.store)  # another import, holding the store's write lock
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = luis("import", str(bundle), "--yes")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert_one_line_error(result, code=2)
+    assert "busy" in result.stderr
+    luis.ok("import", str(bundle), "--yes")  # and once the other is done, it goes through

@@ -92,3 +92,34 @@ def test_hostile_text_in_every_free_text_answer_breaks_no_view_and_reaches_no_te
 
     # --json keeps the data exactly as stored: it is for programs, which escape for themselves
     assert cli.json("show", number)["child_name"].startswith("Ana [/] Maria")
+
+
+def test_hostile_text_in_review_closure_handover_note_and_a_bundles_header(home, monkeypatch):
+    """The review and closure forms, the handover note, and the sender's name and agency that a
+    bundle's header carries (shown in the import summary before the trust question)."""
+    from .test_handover import Worker, identity
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(name=HOSTILE[:100], agency=HOSTILE[:100])
+    luis = Worker(home, "luis", monkeypatch)
+    luis.init(name="Luis Pérez", case_number_prefix="GT2")
+    ana.ok("contacts", "add", "luis", identity(luis))
+    number = ana.register()
+    review = {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}
+    ana.ok("review", number, "--answers", ana.write("rv.json", hostile("review", review)))
+    sibling = ana.register(name_first="Kevin", sex="male")
+    closure = {"reason": "other", "reason_other": "x", "final_visit": True, "child_informed": True}
+    ana.ok("close", sibling, "--answers", ana.write("cl.json", hostile("closure", closure)))
+    note = hostile("handover-note", {})
+    bundle = home / "hostile.bundle"
+    exported = ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", note))  # fmt: skip
+    assert_safe(exported.stdout + exported.stderr, "export")
+    for args in (["show", number, "--history"], ["show", sibling], ["log", number], ["identity"], ["list"]):
+        result = ana.ok(*args)
+        assert_safe(result.stdout + result.stderr, " ".join(args))
+    imported = luis.ok("import", str(bundle), "--yes", "--trust-sender")
+    assert_safe(imported.stdout + imported.stderr, "import summary")
+    assert "Ana [/] Maria" in imported.stdout
+    for args in (["show", number, "--history", "--sharing"], ["log", number], ["verify"], ["contacts", "list"]):
+        result = luis.ok(*args)
+        assert_safe(result.stdout + result.stderr, " ".join(args))
