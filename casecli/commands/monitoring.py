@@ -70,7 +70,7 @@ def referral_add(
 @command(referral_app, "update")
 def referral_update(
     ctx: typer.Context,
-    ref: str = typer.Argument(..., help=_("The referral id, e.g. R-4KXQM.")),
+    ref: str = typer.Argument(..., help=_("The referral id, e.g. R-MX7-KQX4T.")),
     status: str = typer.Option(..., "--status", help=_("pending, accepted, declined, completed or no_response.")),
     date: str | None = typer.Option(None, "--date", help=_("When it changed (YYYY-MM-DD; default today).")),
     note: str = typer.Option("", "--note", help=_("A short note.")),
@@ -80,7 +80,7 @@ def referral_update(
 ) -> None:
     """Record a referral's new status.
 
-    Example: casecli referral update R-4KXQM --status accepted --note "appointment on Monday"
+    Example: casecli referral update R-MX7-KQX4T --status accepted --note "appointment on Monday"
     """
     from casecli.case.implementation import update_referral
 
