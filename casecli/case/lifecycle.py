@@ -146,6 +146,7 @@ def refresh_if_stale(store) -> None:
     """Compute every case's stage and next due date if a migration asked for it (see migration 6)."""
     import sqlcipher3
 
+    from casecli.store.db import error_name
     from casecli.store.migrations import DERIVED_STALE
 
     if store.meta(DERIVED_STALE) is None:
@@ -156,7 +157,7 @@ def refresh_if_stale(store) -> None:
             store.conn.execute("DELETE FROM meta WHERE key = ?", (DERIVED_STALE,))
     except sqlcipher3.OperationalError as exc:
         # A store on a read-only medium still opens for reading, with the columns it has.
-        if getattr(exc, "sqlite_errorname", "") != "SQLITE_READONLY":
+        if not error_name(exc).startswith("SQLITE_READONLY"):
             raise
 
 
@@ -259,28 +260,41 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                         f"casecli plan item done {number} {item_id}",
                     )
                 )
+        waiting = [
+            row
+            for row in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params)
+            if row[0] in open_rows and row[3] in OPEN_REFERRAL
+        ]
         # Two cases may hold referrals of one name (made on two laptops before names carried the
-        # laptop's prefix): for those the command names the case too.
-        shared = {ref for (ref,) in store.conn.execute("SELECT ref FROM referrals GROUP BY ref HAVING count(*) > 1")}
-        for number, ref, service, status, on_date in store.conn.execute(
-            REFERRALS_SQL + scope.format("r"), scope_params
-        ):
-            if number in open_rows and status in OPEN_REFERRAL:
-                found[number].append(
-                    Due(
-                        number,
-                        open_rows[number]["risk"],
-                        "referral",
-                        _("referral {ref} ({service}) {status} since {date}").format(
-                            ref=ref,
-                            service=answer("referral", "service_type", service),
-                            status=label(status),
-                            date=format_date(on_date),
-                        ),
-                        _plus(on_date, stale_days),
-                        f"casecli referral update {ref}" + (f" --case {number}" if ref in shared else ""),
-                    )
+        # laptop's prefix): for those the command names the case too. Asked only of the names due.
+        shared = (
+            {
+                ref
+                for (ref,) in store.conn.execute(
+                    "SELECT ref FROM referrals WHERE ref IN (SELECT value FROM json_each(?))"
+                    " GROUP BY ref HAVING count(*) > 1",
+                    (json.dumps(sorted({row[1] for row in waiting})),),
                 )
+            }
+            if waiting
+            else set()
+        )
+        for number, ref, service, status, on_date in waiting:
+            found[number].append(
+                Due(
+                    number,
+                    open_rows[number]["risk"],
+                    "referral",
+                    _("referral {ref} ({service}) {status} since {date}").format(
+                        ref=ref,
+                        service=answer("referral", "service_type", service),
+                        status=label(status),
+                        date=format_date(on_date),
+                    ),
+                    _plus(on_date, stale_days),
+                    f"casecli referral update {ref}" + (f" --case {number}" if ref in shared else ""),
+                )
+            )
     return found
 
 

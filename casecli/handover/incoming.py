@@ -26,8 +26,9 @@ from casecli.handover import contents
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader
 from casecli.i18n import _
-from casecli.store.db import Store, utc_now
+from casecli.store.db import Store, error_name, utc_now
 from casecli.store.migrations import LATEST_VERSION
+from casecli.store.sealing import b64
 from casecli.store.trust import record_signers
 
 
@@ -289,7 +290,7 @@ def apply(
             source = f"bundle {reader.bundle_id[:12]} from {reader.fingerprint}"
             for number in done:
                 if done[number] != "keep_both":
-                    keys = vouched.get(number, set()) | {_b64(reader.sender_signing)}
+                    keys = vouched.get(number, set()) | {b64(reader.sender_signing)}
                     record_signers(store, number, keys, source, utc_now())
             for number, records in kept.items():
                 store.conn.execute(
@@ -359,7 +360,7 @@ def apply(
         # rolled back whole, and the bundle refused like any other malformed one.
         raise BundleRejected(
             _("{file}: a record breaks the store's rules ({rule}); nothing was changed").format(
-                file=reader.path.name, rule=str(getattr(exc, "sqlite_errorname", "") or "constraint")
+                file=reader.path.name, rule=error_name(exc) or "constraint"
             )
         ) from None
     finally:
@@ -383,9 +384,3 @@ def _signer_of(event: dict) -> str | None:
     except (ValueError, TypeError, AttributeError):
         return None
     return signer if isinstance(signer, str) else None
-
-
-def _b64(data: bytes) -> str:
-    import base64
-
-    return base64.b64encode(data).decode("ascii")

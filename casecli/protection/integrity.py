@@ -17,11 +17,14 @@ from casecli.store.db import Store
 from casecli.store.trust import Signer, recorded_signers, trusted_signers
 
 
-def check_chain(rows: list[tuple], trusted: dict[str, Signer] | None = None) -> tuple[int, str] | None:
+def check_chain(
+    rows: list[tuple], trusted: dict[str, Signer] | None = None, signers: dict[int, str | None] | None = None
+) -> tuple[int, str] | None:
     """The first broken link of one case's events (seq, why), or None.
 
     With `trusted`, a handover's signature must also be by one of those keys: a history edited
-    by someone with the store's key could carry any key, with a signature to match.
+    by someone with the store's key could carry any key, with a signature to match. `signers`
+    holds each handover's checked signer by its place in `rows` (from 1), when already checked.
     """
     previous = GENESIS
     for expected, row in enumerate(rows, start=1):
@@ -43,7 +46,7 @@ def check_chain(rows: list[tuple], trusted: dict[str, Signer] | None = None) -> 
         if event_hash(event) != stored:
             return seq, _("was altered after it was written")
         if kind == "handover":
-            signer = handover_signer(row)
+            signer = signers[expected] if signers is not None else handover_signer(row)
             if signer is None:
                 return seq, _("its handover signature does not verify")
             if trusted is not None and signer not in trusted:
@@ -85,23 +88,23 @@ def verify(store: Store) -> dict:
 
     def finish():
         trusted = {**everyone, **per_case.get(str(current), {})}
-        found = check_chain(rows, trusted)
+        # each handover's signature is checked once, for the chain and for the report
+        signers = {place: handover_signer(row) for place, row in enumerate(rows, start=1) if row[4] == "handover"}
+        found = check_chain(rows, trusted, signers)
         if found:
             broken.append({"case_number": current, "seq": found[0], "why": found[1]})
-        for row in rows:
-            if row[4] == "handover":
-                signer = handover_signer(row)
-                known = trusted.get(signer) if signer else None
-                handovers.append(
-                    {
-                        "case_number": current,
-                        "seq": row[1],
-                        "signature_ok": signer is not None,
-                        "signer": signer,
-                        "known_as": known.kind if known else None,
-                        "name": known.name if known else None,
-                    }
-                )
+        for place, signer in signers.items():
+            known = trusted.get(signer) if signer else None
+            handovers.append(
+                {
+                    "case_number": current,
+                    "seq": rows[place - 1][1],
+                    "signature_ok": signer is not None,
+                    "signer": signer,
+                    "known_as": known.kind if known else None,
+                    "name": known.name if known else None,
+                }
+            )
 
     for row in conn.execute(
         "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events ORDER BY case_number, seq"

@@ -8,18 +8,15 @@ key, with a signature to match).
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
+
+from casecli.store.sealing import b64
 
 
 @dataclass(frozen=True)
 class Signer:
     kind: str  # "own" | "contact" | "recorded"
     name: str  # the contact's name, or the bundle that recorded the key
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def signing_public(private: bytes) -> bytes:
@@ -33,10 +30,10 @@ def trusted_signers(store) -> dict[str, Signer]:
     """Keys trusted for every case, by base64 of the Ed25519 public key: own, then contacts."""
     out: dict[str, Signer] = {}
     for name, key in store.conn.execute("SELECT name, signing_public FROM contacts"):
-        out[_b64(bytes(key))] = Signer("contact", name)
+        out[b64(bytes(key))] = Signer("contact", name)
     row = store.conn.execute("SELECT signing_key FROM identity WHERE id = 1").fetchone()
     if row is not None:
-        out[_b64(signing_public(bytes(row[0])))] = Signer("own", "")
+        out[b64(signing_public(bytes(row[0])))] = Signer("own", "")
     return out
 
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from casecli.case.history import describe
 from casecli.i18n import _
-from casecli.ui.render import shown
-
-
-def _group(parts: list):
-    from rich.console import Group
-
-    return Group(*parts)
+from casecli.ui.render import group, shown
 
 
 def log_view(events: list[dict]):
@@ -24,7 +18,7 @@ def log_view(events: list[dict]):
         for field, change in event["changes"].items():
             if isinstance(change, dict) and set(change) == {"old", "new"}:
                 parts.append(f"      {shown(field)}: {shown(change['old'])} → {shown(change['new'])}")
-    return _group(parts)
+    return group(parts)
 
 
 def verify_view(report: dict):
@@ -58,13 +52,13 @@ def verify_view(report: dict):
             )
             + "[/red]"
         )
-    return _group(parts)
+    return group(parts)
 
 
 def contacts_view(rows: list[dict]):
     if not rows:
         return _("No contacts yet: `casecli contacts add NAME IDENTITY`.")
-    return _group([f"{shown(row['name']):20} {shown(row['agency']):24} {row['fingerprint']}" for row in rows])
+    return group([f"{shown(row['name']):20} {shown(row['agency']):24} {row['fingerprint']}" for row in rows])
 
 
 def settings_view(values: dict):
@@ -75,4 +69,4 @@ def settings_view(values: dict):
     for key, value in values.items():
         note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
         parts.append(f"{key} = {value}{note}")
-    return _group(parts)
+    return group(parts)

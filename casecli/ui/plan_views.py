@@ -5,13 +5,7 @@ from __future__ import annotations
 from casecli.case import plan_rules
 from casecli.forms.labels import label
 from casecli.i18n import _, format_date
-from casecli.ui.render import shown, titled_table
-
-
-def _group(parts: list):
-    from rich.console import Group
-
-    return Group(*parts)
+from casecli.ui.render import group, shown, titled_table
 
 
 def plan_check_view(report: dict):
@@ -34,7 +28,7 @@ def plan_check_view(report: dict):
                 kind=shown(item["kind"]), title=shown(item["title"]), date=format_date(item["due"])
             )
         )
-    return _group(parts)
+    return group(parts)
 
 
 def plan_history_table(number: str, rows: list[dict]):
@@ -82,4 +76,4 @@ def plan_diff_view(changes: dict):
                 )
         if "reordered" in part:
             parts.append("~ " + _("{kind}s reordered").format(kind=_(plan_rules.ITEM_NAMES[key])))
-    return _group(parts)
+    return group(parts)

@@ -34,6 +34,13 @@ def shown(value: Any) -> str:
     return escape(visible(value))
 
 
+def group(parts: list):
+    """Several lines or tables as one renderable (a view returns one thing to print)."""
+    from rich.console import Group
+
+    return Group(*parts)
+
+
 def emit(value: Any, as_json: bool, view: Callable[[Any], Any]) -> None:
     """Print `value` as JSON, or the rich view of it."""
     if as_json:

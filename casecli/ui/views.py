@@ -7,7 +7,7 @@ import datetime as dt
 from casecli.case.history import describe
 from casecli.forms.labels import answer, label, need
 from casecli.i18n import _, format_date
-from casecli.ui.render import age_text, risk_text, shown, titled_table
+from casecli.ui.render import age_text, group, risk_text, shown, titled_table
 
 
 def case_table(rows: list[dict]):
@@ -48,7 +48,6 @@ def case_table(rows: list[dict]):
 
 def case_view(record: dict, lang: str = "en"):
     """Everything about one case, grouped by step, as one renderable."""
-    from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
 
@@ -259,7 +258,7 @@ def case_view(record: dict, lang: str = "en"):
         for event in record["history"]:
             history.add_row(str(event["seq"]), shown(event["at"]), shown(event["actor"]), shown(describe(event)))
         parts.append(history)
-    return Group(*parts)
+    return group(parts)
 
 
 def referral_table(rows: list[dict]):
@@ -288,8 +287,6 @@ def referral_table(rows: list[dict]):
 
 def visit_report(report: dict):
     """A case's visits, newest first, and how they kept to the plan's frequency."""
-    from rich.console import Group
-
     lines = [
         f"{format_date(v['visited_on'])}  {shown(answer('visit', 'kind', v['answers'].get('kind')))}  "
         + (_("seen") if v["child_seen"] else _("not seen"))
@@ -302,7 +299,7 @@ def visit_report(report: dict):
             count=report["count"], days=report["every_days"] or "—", late=report["late_gaps"]
         )
     )
-    return Group(*lines)
+    return group(lines)
 
 
 def agenda_table(items: list[dict], until: dt.date):
