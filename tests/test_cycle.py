@@ -180,7 +180,7 @@ def test_a_closed_case_is_read_only_until_reopened(worker):
         ["close", number, "--answers", cli.write("c2.json", {"reason": "death"})],
     ):
         result = cli(*args)
-        assert_one_line_error(result, code=1)
+        assert_one_line_error(result, code=3)
         assert "closed and read-only" in result.stderr and "casecli reopen" in result.stderr
     assert_one_line_error(cli("reopen", number, "--reason", " "), code=3)
     cli.ok("reopen", number, "--reason", "She came back to the shelter")

@@ -476,3 +476,15 @@ def test_registration_wizard_entirely_in_spanish_then_shown_in_english(cli):
     assert "Unaccompanied" in english and "Separation and family" in english and "No acompañado" not in english
     spanish = cli.ok("show", number).stdout
     assert "No acompañado" in spanish and "Separación y familia" in spanish
+
+
+def test_a_visit_to_a_closed_case_is_refused_before_the_first_question(ready):
+    number = ready.register()
+    closure = {"reason": "lost_contact", "last_contact": "2026-11-22", "search_efforts": "Called the shelters"}
+    ready.ok("close", number, "--answers", ready.write("closure.json", closure))
+    child = spawn(ready.home, "visit", "add", number)
+    child.expect_exact("is closed and read-only")
+    before = child.before
+    ends(child, 3)
+    visit_form = load_form("visit")
+    assert visit_form.field("visited_on").label("en") not in before + (child.before or "")

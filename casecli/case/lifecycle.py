@@ -23,7 +23,9 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
        c.case_worker, c.incomplete, c.demo, c.assessment_due, c.plan_due,
        coalesce(a.initial, 0) AS assessed, a.case_number IS NOT NULL AS any_assessment,
        p.version AS active_version, p.visit_every_days, p.activated_at AS plan_activated_on,
-       v.last_visit, v.last_seen,
+       v.last_visit, v.last_seen, w.last_review,
+       (SELECT next_visit FROM visits n WHERE n.case_number = c.case_number
+        ORDER BY visited_on DESC, created_at DESC LIMIT 1) AS next_visit,
        (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
        x.reopened_on
 FROM cases c
@@ -32,6 +34,8 @@ LEFT JOIN (SELECT case_number, max(kind = 'initial') AS initial FROM assessments
        ON a.case_number = c.case_number
 LEFT JOIN (SELECT case_number, max(visited_on) AS last_visit, max(CASE WHEN child_seen THEN visited_on END) AS last_seen
            FROM visits {scope} GROUP BY case_number) v ON v.case_number = c.case_number
+LEFT JOIN (SELECT case_number, max(reviewed_on) AS last_review FROM reviews {scope} GROUP BY case_number) w
+       ON w.case_number = c.case_number
 LEFT JOIN (SELECT DISTINCT case_number FROM referrals {scope}) r ON r.case_number = c.case_number
 LEFT JOIN (SELECT DISTINCT case_number FROM item_progress {scope}) i ON i.case_number = c.case_number
 LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {scope} GROUP BY case_number) x
@@ -178,6 +182,7 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
     found: dict[str, list[Due]] = {n: [] for n in open_rows}
     stale_days = settings.get(store, "referral.stale_days")
     unseen_days = settings.get(store, "agenda.high_risk_unseen_days")
+    review_days = settings.get(store, "review.every_days")
 
     for number, row in open_rows.items():
         add = found[number].append
@@ -216,15 +221,30 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                 )
             )
         if row["active_version"] and row["visit_every_days"]:
-            since = max(row["last_visit"] or "", row["plan_activated_on"] or "") or row["registered_on"]
+            activated = (row["plan_activated_on"] or "")[:10]
+            since = max(row["last_visit"] or "", activated) or row["registered_on"]
+            # The next visit the worker chose at the last visit is the one due (not the frequency's).
+            chosen = row["next_visit"] if row["last_visit"] and row["last_visit"] >= activated else None
             add(
                 Due(
                     number,
                     risk,
                     "visit",
                     _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]),
-                    _plus(since, row["visit_every_days"]),
+                    chosen or _plus(since, row["visit_every_days"]),
                     f"casecli visit add {number}",
+                )
+            )
+        if row["active_version"] and review_days:
+            since = max(row["last_review"] or "", (row["plan_activated_on"] or "")[:10])
+            add(
+                Due(
+                    number,
+                    risk,
+                    "review",
+                    _("plan review (every {days} days)").format(days=review_days),
+                    _plus(since, review_days),
+                    f"casecli review {number}",
                 )
             )
         elif risk == "high":

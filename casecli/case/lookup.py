@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 
 from casecli import casenumber
-from casecli.errors import CaseCliError, CaseNotFound, InvalidCaseNumber
+from casecli.errors import CaseNotFound, InvalidCaseNumber, InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store
 
@@ -37,8 +37,8 @@ def _closest_hint(store: Store, number: str) -> str:
     return _("; closest: {numbers}").format(numbers=", ".join(close)) if close else ""
 
 
-class CaseClosed(CaseCliError):
-    pass
+class CaseClosed(InvalidInput):
+    """A change refused because the case cannot change here: an invalid request (exit 3)."""
 
 
 def require_open(store: Store, number: str) -> None:

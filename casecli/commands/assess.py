@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
         """
         from casecli.case.assessment import form_for, record_assessment
+        from casecli.case.lookup import require_open
         from casecli.case.view import get_case
         from casecli.ui import wizard
 
@@ -47,6 +48,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             record = get_case(store, case, env.today)
+            require_open(store, record["case_number"])  # before any question
             given = (
                 {"risk_level": record["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
             )

@@ -83,6 +83,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli edit MX7-0042-R
         Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
         """
+        from casecli.case.lookup import require_open
         from casecli.case.registration import edit_registration
         from casecli.case.view import get_case
         from casecli.errors import InvalidInput
@@ -99,6 +100,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             record = get_case(store, case, env.today)
+            require_open(store, record["case_number"])  # before any question
             if changes:
                 diff = edit_registration(store, record["case_number"], changes, env.today)
             elif env.interactive:

@@ -51,13 +51,13 @@ def referral_add(
     Example: casecli referral add MX7-0042-R
     """
     from casecli.case.implementation import add_referral
-    from casecli.case.lookup import resolve
+    from casecli.case.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
 
     env = env_of(ctx, no_input)
     with open_store(env) as store:
-        number = resolve(store, case)
+        number = resolve_open(store, case)  # before any question: a closed case loses no answers
         clean = wizard.collect(load_form("referral"), env, answers_from(answers), console=console())
         saved = add_referral(store, number, clean)
     console().print(
@@ -174,6 +174,7 @@ def visit_add(
 
     Example: casecli visit add MX7-0042-R
     """
+    from casecli.case.lookup import require_open
     from casecli.case.monitoring import record_visit, visit_frequency
     from casecli.case.view import get_case
     from casecli.forms import load_form
@@ -186,6 +187,7 @@ def visit_add(
     with open_store(env) as store:
         case_record = get_case(store, case, env.today)
         number = case_record["case_number"]
+        require_open(store, number)  # before any question: a closed case loses no answers
         every = visit_frequency(store, number)
         visited_on = given.get("visited_on") or env.today.isoformat()
         try:
@@ -236,7 +238,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli review MX7-0042-R
         """
-        from casecli.case.lookup import resolve
+        from casecli.case.lookup import resolve_open
         from casecli.case.monitoring import record_review
         from casecli.forms import load_form
         from casecli.ui import wizard
@@ -246,7 +248,7 @@ def register(app: typer.Typer) -> None:
         item_answers = given.pop("items", {})
         out = console()
         with open_store(env) as store:
-            number = resolve(store, case)
+            number = resolve_open(store, case)  # before any question
             clean = wizard.collect(load_form("review"), env, given, console=out)
             items = _walk_items(env, store, number, item_answers, out)
             saved = record_review(store, number, clean, items)

@@ -48,14 +48,14 @@ def edit_cmd(
     from casecli.case import plan as plans
     from casecli.case import plan_rules
     from casecli.case.assessment import latest_needs
-    from casecli.case.lookup import resolve
+    from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidInput
 
     env = env_of(ctx, no_input)
     out = console()
     given = answers_from(answers)
     with open_store(env) as store:
-        number = resolve(store, case)
+        number = resolve_open(store, case)  # before the editor opens: a closed case loses no work
         current = plans.load(store, number)
         plan = current["data"] if current else plan_rules.empty_plan()
         if not current:

@@ -1,0 +1,94 @@
+"""The field's rules (issue 14): refusals come before questions, reviews and chosen visit dates
+reach the agenda, and the plan offers every care arrangement registration offers."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_assessment_plan import INITIAL
+from .test_cycle import PLAN, VISIT
+from .test_store import assert_one_line_error
+
+
+@pytest.fixture
+def worker(ready, monkeypatch):
+    ready.today = lambda day: monkeypatch.setenv("CASECLI_TODAY", day)
+    return ready
+
+
+def planned(cli) -> str:
+    cli.today("2026-11-24")
+    number = cli.register()
+    cli.ok("assess", number, "--answers", cli.write("a.json", INITIAL))
+    cli.ok("plan", "edit", number, "--answers", cli.write("p.json", PLAN), "--activate")
+    return number
+
+
+def due(cli, number: str, kind: str) -> list[str]:
+    return [i["due"] for i in cli.json("show", number)["due"] if i["kind"] == kind]
+
+
+def test_the_next_visit_chosen_at_a_visit_is_the_one_due(worker):
+    number = planned(worker)
+    assert due(worker, number, "visit") == ["2026-12-01"]  # the plan's frequency: every 7 days
+    visit = {**VISIT, "visited_on": "2026-11-24", "next_visit": "2026-12-12", "items": {}}
+    worker.ok("visit", "add", number, "--answers", worker.write("v.json", visit))
+    assert due(worker, number, "visit") == ["2026-12-12"]  # not 2026-12-01
+    worker.today("2026-12-12")
+    agenda = worker.json("agenda", "--days", "0")
+    assert [(i["kind"], i["due"]) for i in agenda if i["kind"] == "visit"] == [("visit", "2026-12-12")]
+
+
+def test_a_review_is_due_every_90_days_after_the_plan_is_active(worker):
+    number = planned(worker)
+    assert due(worker, number, "review") == ["2027-02-22"]  # 2026-11-24 + 90 days
+    review = {
+        "reviewed_on": "2027-01-10",
+        "participants": ["child"],
+        "progress": "Settled",
+        "child_views": "Estoy bien",
+        "decision": "continue",
+        "items": {},
+    }
+    worker.today("2027-01-10")
+    worker.ok("review", number, "--answers", worker.write("r.json", review))
+    assert due(worker, number, "review") == ["2027-04-10"]
+    worker.ok("settings", "set", "review.every_days", "30")
+    assert due(worker, number, "review") == ["2027-02-09"]
+    worker.today("2027-02-09")
+    assert "review" in [i["kind"] for i in worker.json("agenda", "--days", "0")]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("visit", "add"),
+        ("review",),
+        ("referral", "add"),
+        ("plan", "edit"),
+        ("assess",),
+        ("edit",),
+    ],
+)
+def test_a_write_to_a_closed_case_is_refused_before_any_question(worker, command):
+    worker.today("2026-11-23")
+    number = worker.register()
+    closure = {"reason": "lost_contact", "last_contact": "2026-11-22", "search_efforts": "Called the shelters"}
+    worker.ok("close", number, "--answers", worker.write("c.json", closure))
+    # No answers at all: were the wizard asked first, it would fail on a missing answer instead.
+    result = worker(*command, number, "--no-input")
+    assert_one_line_error(result, 3)
+    assert "is closed and read-only" in result.stderr
+
+
+@pytest.mark.parametrize("care", ["unrelated_adult", "child_headed_household", "no_care_arrangement"])
+def test_the_plan_offers_every_care_arrangement_of_registration(worker, care):
+    worker.today("2026-11-24")
+    number = worker.register(care_arrangement=care)
+    worker.ok("assess", number, "--answers", worker.write("a.json", INITIAL))
+    plan = {**PLAN, "header": {k: v for k, v in PLAN["header"].items() if k != "care_type"}}
+    worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
+    from casecli.forms import load_form
+
+    label = load_form("registration").field("care_arrangement").choice_label(care)
+    assert label in worker.ok("plan", "show", number, "--format", "markdown").stdout
