@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import registration_answers
 from .test_assessment_plan import INITIAL
 from .test_cycle import PLAN, VISIT
 from .test_store import assert_one_line_error
@@ -92,3 +93,45 @@ def test_the_plan_offers_every_care_arrangement_of_registration(worker, care):
 
     label = load_form("registration").field("care_arrangement").choice_label(care)
     assert label in worker.ok("plan", "show", number, "--format", "markdown").stdout
+
+
+def test_an_adult_date_of_birth_is_refused_unless_the_age_is_disputed(worker):
+    worker.today("2026-11-23")
+    adult = {"dob_known": True, "date_of_birth": "1990-01-01", "age_estimate": None}
+    result = worker("new-case", "--answers", worker.write("c.json", registration_answers(**adult)))
+    assert_one_line_error(result, 3)
+    assert "date_of_birth" in result.stderr and "age.majority_years" in result.stderr
+    estimated = worker("new-case", "--answers", worker.write("c.json", registration_answers(age_estimate=19)))
+    assert_one_line_error(estimated, 3)
+    assert "age_estimate" in estimated.stderr
+    assert worker.json("list") == []
+
+    disputed = {**adult, "age_disputed": True, "age_dispute_reason": "No papers", "age_child_says": "Tengo 16"}
+    number = worker.register(**disputed)
+    (row,) = worker.json("list")
+    assert (row["age"], row["age_disputed"]) == (36, True)
+    assert "36 (disputed)" in worker.ok("list").stdout
+    assert "36 (disputed)" in worker.ok("show", number).stdout
+    # and an edit cannot take the dispute away while the age says adult
+    result = worker("edit", number, "--set", "age_disputed=no")
+    assert_one_line_error(result, 3)
+
+
+def test_the_agenda_warns_before_the_child_turns_18_until_the_plan_holds_a_transition_action(worker):
+    worker.today("2026-11-24")
+    number = worker.register(dob_known=True, date_of_birth="2009-01-15", age_estimate=None)
+    warning = [i for i in worker.json("show", number)["due"] if i["kind"] == "turns 18"]
+    assert [i["due"] for i in warning] == ["2026-10-17"]  # 90 days before 2027-01-15
+    assert "2027-01-15" in warning[0]["what"] or "15/01/2027" in warning[0]["what"]
+    assert "turns 18" in [i["kind"] for i in worker.json("agenda")]
+    worker.ok("assess", number, "--answers", worker.write("a.json", INITIAL))
+    plan = {**PLAN, "actions": [{**PLAN["actions"][0], "transition": False}]}
+    worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
+    assert "turns 18" in [i["kind"] for i in worker.json("agenda")]
+    action = {"action": "Prepare leaving care", "owner": "Ana Ruiz", "due": "2026-12-20", "transition": True}
+    plan = {**PLAN, "actions": [*PLAN["actions"], action]}
+    worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
+    assert "turns 18" not in [i["kind"] for i in worker.json("agenda")]
+    # a younger child is not warned yet
+    other = worker.register(dob_known=True, date_of_birth="2012-01-15", age_estimate=None)
+    assert "turns 18" not in [i["kind"] for i in worker.json("show", other)["due"] if i["due"] <= "2026-12-01"]

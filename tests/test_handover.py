@@ -208,7 +208,7 @@ def test_handover_round_trip_with_every_record(pair):
         assert secret.encode() not in raw
     sent = ana.json("show", number, "--history")
     assert sent["status"] == "transferred" and sent["history"][-1]["kind"] == "handover"
-    assert_one_line_error(ana("edit", number, "--set", "risk_level=low"), code=1)
+    assert_one_line_error(ana("edit", number, "--set", "risk_level=low"), code=3)
 
     result = luis.ok("import", str(bundle), "--yes")
     assert "Afraid of the smuggler" in result.stdout and "your contact ana" in result.stdout
@@ -248,7 +248,7 @@ def test_a_consultation_copy_is_read_only_and_continues(pair):
     assert ana.json("show", number)["status"] == "open"
     luis.ok("import", str(first), "--yes")
     assert luis.json("show", number)["status"] == "copy"
-    assert_one_line_error(luis("edit", number, "--set", "risk_level=low"), code=1)
+    assert_one_line_error(luis("edit", number, "--set", "risk_level=low"), code=3)
     ana.ok("edit", number, "--set", "risk_level=low")
     second = ana.home / "copy2.bundle"
     ana.ok("export", number, "--to", "luis", "--output", str(second), "--answers", ana.write("n.json", NOTE))

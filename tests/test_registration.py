@@ -24,7 +24,7 @@ def test_register_list_and_show(ready):
     assert case["case_number"] == number
     assert case["registration"]["urgent_needs"] == ["health", "shelter"]
     assert case["registration"]["dob_known"] is False
-    assert case["form"] == {"id": "registration", "version": 1}
+    assert case["form"] == {"id": "registration", "version": 2}
 
     text = ready.ok("show", number).stdout
     assert "Identity" in text and CHILD_NAMES[0] in text and "Unaccompanied" in text
@@ -54,13 +54,13 @@ def test_filters(ready):
 
 
 def test_invalid_answers_name_the_field_and_save_nothing(ready):
-    bad = registration_answers(age_estimate=25, risk_level="extreme", identified_on="2099-01-01")
+    bad = registration_answers(age_estimate=45, risk_level="extreme", identified_on="2099-01-01")
     del bad["sex"]
     result = ready("new-case", "--answers", ready.write("bad.json", bad))
     assert_one_line_error(result, code=3)
     message = result.stderr
     assert "missing: sex" in message
-    assert "age_estimate (expected a whole number from 0 to 17)" in message
+    assert "age_estimate (expected a whole number from 0 to 30)" in message
     assert "risk_level (expected one of: high, medium, low)" in message
     assert "identified_on" in message and "future" in message
     assert "25" not in message  # answers are never echoed back
@@ -168,7 +168,7 @@ def test_forms_list_and_show(cli):
     fields = {f["id"]: f for f in described["fields"]}
     assert fields["risk_level"]["required"] is True
     assert [c["value"] for c in fields["risk_level"]["choices"]] == ["high", "medium", "low"]
-    assert fields["age_estimate"]["min"] == 0 and fields["age_estimate"]["max"] == 17
+    assert fields["age_estimate"]["min"] == 0 and fields["age_estimate"]["max"] == 30
     assert fields["age_estimate"]["when"] == {"field": "dob_known", "equals": False}
     assert fields["sex"]["label"]["es"] == "Sexo"
     assert "risk_level" in cli.ok("forms", "show", "registration").stdout

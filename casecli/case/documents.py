@@ -109,6 +109,7 @@ def plan_context(
         "child_name": None if redact else case["child_name"],
         "age": case["age"],
         "age_estimated": case["age_estimated"],
+        "age_disputed": case["age_disputed"],
         "sex": display_value(load_form("registration").field("sex"), reg.get("sex"), lang),
         "version": plan["version"],
         "status": plan["status"],

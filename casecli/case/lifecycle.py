@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from casecli import settings
+from casecli.case.age import majority_date
 from casecli.forms.labels import answer, label
 from casecli.i18n import _, format_date
 
@@ -27,7 +28,9 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
        (SELECT next_visit FROM visits n WHERE n.case_number = c.case_number
         ORDER BY visited_on DESC, created_at DESC LIMIT 1) AS next_visit,
        (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
-       x.reopened_on
+       x.reopened_on,
+       EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.transition') = 1)
+           AS transition_planned
 FROM cases c
 LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
 LEFT JOIN (SELECT case_number, max(kind = 'initial') AS initial FROM assessments {scope} GROUP BY case_number) a
@@ -183,6 +186,8 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
     stale_days = settings.get(store, "referral.stale_days")
     unseen_days = settings.get(store, "agenda.high_risk_unseen_days")
     review_days = settings.get(store, "review.every_days")
+    majority = settings.get(store, "age.majority_years")
+    warn_days = settings.get(store, "age.turns_18_warning_days")
 
     for number, row in open_rows.items():
         add = found[number].append
@@ -233,6 +238,20 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                     _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]),
                     chosen or _plus(since, row["visit_every_days"]),
                     f"casecli visit add {number}",
+                )
+            )
+        adult_on = majority_date(row["date_of_birth"], row["age_estimate"], row["registered_on"], majority)
+        if adult_on and not row["transition_planned"]:
+            add(
+                Due(
+                    number,
+                    risk,
+                    "turns 18",
+                    _("turns {age} on {date}: add a transition action to the plan").format(
+                        age=majority, date=format_date(adult_on)
+                    ),
+                    _plus(adult_on, -warn_days),
+                    f"casecli plan edit {number}",
                 )
             )
         if row["active_version"] and review_days:

@@ -134,12 +134,17 @@ def register_case(store: Store, answers: dict, form: Form, today: dt.date, not_s
     records the worker's decision that possible duplicates shown to them are other children.
     """
     from casecli.case import links
+    from casecli.case.age import registration_problems
+    from casecli.errors import InvalidAnswers
     from casecli.forms import load_form
 
     profile = store.profile()
     full = load_form(form.doc.get("completes", form.id))
     if full.id != form.id:
         answers = {"dob_known": False, **answers}
+    problems = registration_problems(store, answers)
+    if problems:
+        raise InvalidAnswers(form.id, problems)
     incomplete = bool(missing_for_registration(answers, today))
     with store.transaction():
         number = insert_case(
@@ -173,8 +178,12 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
     clean, problems = form.check(merged, today, use_defaults=False)
     invalid = {k: v for k, v in problems.items() if v != MISSING}
     missing = {k: v for k, v in problems.items() if v == MISSING}
+    if not invalid:
+        from casecli.case.age import registration_problems
+
+        invalid = registration_problems(store, clean)
     if invalid or (missing and not was_incomplete):
-        raise InvalidAnswers(form.id, problems if not was_incomplete else invalid)
+        raise InvalidAnswers(form.id, {**problems, **invalid} if not was_incomplete else invalid)
     diff = {
         key: {"old": existing.get(key), "new": clean.get(key)}
         for key in sorted(set(existing) | set(clean))

@@ -22,7 +22,7 @@ from casecli.store.db import Store
 
 LIST_SQL = (
     "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
-    " case_worker, incomplete, demo FROM cases c"
+    " case_worker, incomplete, demo, json_extract(answers, '$.age_disputed') AS age_disputed FROM cases c"
 )
 
 
@@ -33,6 +33,7 @@ def _summary(row: dict, today: dt.date) -> dict:
         "child_name": row["child_name"],
         "age": age,
         "age_estimated": estimated,
+        "age_disputed": bool(row.get("age_disputed")),
         "stage": row["stage"],
         "status": row["status"],
         "risk": row["risk"],
@@ -90,6 +91,7 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     row = dict(zip(names, cursor.fetchone(), strict=False))
     case["form"] = {"id": row["form_id"], "version": row["form_version"]}
     case["registration"] = json.loads(row["answers"])
+    case["age_disputed"] = bool(case["registration"].get("age_disputed"))
     case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
     if case["incomplete"]:
         case["missing"] = missing_for_registration(case["registration"], today)

@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli new-case --answers child.json --no-input
         """
         from casecli.case import duplicates
+        from casecli.case.age import registration_problems
         from casecli.case.registration import register_case
         from casecli.forms import load_form
         from casecli.ui import wizard
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             form = load_form("registration-quick" if quick else "registration")
-            clean = wizard.collect(form, env, given, console=out)
+            clean = wizard.collect(form, env, given, console=out, rules=lambda a: registration_problems(store, a))
             matches = duplicates.matches_for(store, clean, env.today)
             if matches and not new_child and not decide_new_child(env, store, matches, out):
                 return
@@ -83,6 +84,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli edit MX7-0042-R
         Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
         """
+        from casecli.case.age import registration_problems
         from casecli.case.lookup import require_open
         from casecli.case.registration import edit_registration
         from casecli.case.view import get_case
@@ -105,7 +107,9 @@ def register(app: typer.Typer) -> None:
                 diff = edit_registration(store, record["case_number"], changes, env.today)
             elif env.interactive:
                 form = load_form("registration")
-                clean = wizard.collect(form, env, record["registration"], console=out)
+                clean = wizard.collect(
+                    form, env, record["registration"], console=out, rules=lambda a: registration_problems(store, a)
+                )
                 diff = edit_registration(store, record["case_number"], clean, env.today, replace=True)
             else:
                 raise InvalidInput(_("nothing to change: give --set field=value or --answers FILE"))

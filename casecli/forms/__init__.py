@@ -56,6 +56,11 @@ class Field:
     def choice_values(self) -> list[str]:
         return [c["value"] for c in self.choices]
 
+    @property
+    def when_needed(self) -> bool:
+        """Asked only when a rule across fields needs it (`"asked": "when_needed"`), not in the first pass."""
+        return self.spec.get("asked") == "when_needed"
+
     def label(self, lang: str = "en") -> str:
         return _text(self.spec.get("label"), lang)
 
@@ -189,7 +194,18 @@ class Field:
             "required": self.required,
             "label": self.spec.get("label", {}),
         }
-        for key in ("help", "min", "max", "max_length", "not_future", "default", "when", "validator", "exclusive"):
+        for key in (
+            "help",
+            "min",
+            "max",
+            "max_length",
+            "not_future",
+            "default",
+            "when",
+            "validator",
+            "exclusive",
+            "asked",
+        ):
             if key in self.spec:
                 out[key] = self.spec[key]
         if self.choices:

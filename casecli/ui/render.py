@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from casecli.i18n import _
 from casecli.plaintext import visible
 
 
@@ -55,7 +56,8 @@ RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 def age_text(row: dict) -> str:
     if row.get("age") is None:
         return "?"
-    return f"~{row['age']}" if row.get("age_estimated") else str(row["age"])
+    age = f"~{row['age']}" if row.get("age_estimated") else str(row["age"])
+    return age + " " + _("(disputed)") if row.get("age_disputed") else age
 
 
 def titled_table(title: str, *columns: str):

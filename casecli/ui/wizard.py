@@ -8,6 +8,7 @@ answer, and returns only when the worker chooses to save.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from casecli import messages
@@ -27,8 +28,15 @@ def collect(
     console=None,
     confirm_save: bool = True,
     defaults: dict | None = None,
+    rules: Rules | None = None,
 ) -> dict:
-    """Validated answers for `form`. `defaults` pre-fill questions (or fill them, without prompts)."""
+    """Validated answers for `form`. `defaults` pre-fill questions (or fill them, without prompts).
+
+    `rules` checks answers across fields (the field's rules of the case layer, e.g. the age of majority)
+    and returns problems by field id: without a person they are an error; with one, the wizard
+    shows them, asks the form's questions kept for when a rule needs them, and offers no save until
+    they are solved.
+    """
     given = dict(given or {})
     defaults = defaults or {}
     if not env.interactive:
@@ -38,10 +46,14 @@ def collect(
     if unknown:
         raise InvalidAnswers(form.id, unknown)
     if not env.interactive:
+        problems = problems or (rules(clean) if rules else {})
         if problems:
             raise InvalidAnswers(form.id, problems)
         return clean
-    return _interactive(form, env, clean, console, confirm_save, defaults)
+    return _interactive(form, env, clean, console, confirm_save, defaults, rules)
+
+
+Rules = Callable[[dict], dict[str, str]]
 
 
 def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None) -> None:
@@ -49,7 +61,7 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaul
 
     section = None
     for field in form.fields:
-        if not field.applies(answers) or field.id in answers:
+        if not field.applies(answers) or field.id in answers or field.when_needed:
             continue
         if field.section != section:
             section = field.section
@@ -62,7 +74,9 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaul
             answers.setdefault(field.id, None)
 
 
-def _interactive(form: Form, env: Env, given: dict, console, confirm_save: bool, defaults: dict) -> dict:
+def _interactive(
+    form: Form, env: Env, given: dict, console, confirm_save: bool, defaults: dict, rules: Rules | None
+) -> dict:
     from casecli.ui import prompts
 
     lang = env.lang
@@ -70,6 +84,17 @@ def _interactive(form: Form, env: Env, given: dict, console, confirm_save: bool,
     _ask_missing(form, env, answers, console, lang, defaults)
     while True:
         clean, problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today)
+        ruled = rules(clean) if rules and not problems else {}
+        if ruled:
+            _show_problems(form, ruled, console, lang)
+            # The questions a rule may need (e.g. "is the age disputed?") are asked now, once.
+            kept = [f for f in form.applicable(clean) if f.when_needed and f.id not in answers]
+            if kept:
+                for field in kept:
+                    answers[field.id] = prompts.ask_field(field, None, env.today, lang)
+                _ask_follow_ups(form, env, answers, lang)
+                continue
+            problems = ruled
         if not confirm_save and not problems:
             return clean
         if console is not None:
@@ -93,10 +118,24 @@ def _interactive(form: Form, env: Env, given: dict, console, confirm_save: bool,
             answers.pop(field_id, None)
         else:
             answers[field_id] = value
-        # A changed answer may open questions that were skipped before: ask them now.
-        for follow in form.fields:
-            if follow.applies(answers) and follow.id not in answers and follow.required:
-                answers[follow.id] = prompts.ask_field(follow, None, env.today, lang)
+        _ask_follow_ups(form, env, answers, lang)
+
+
+def _ask_follow_ups(form: Form, env: Env, answers: dict, lang: str) -> None:
+    """A changed answer may open required questions that were skipped before: ask them now."""
+    from casecli.ui import prompts
+
+    for follow in form.fields:
+        if follow.applies(answers) and follow.id not in answers and follow.required:
+            answers[follow.id] = prompts.ask_field(follow, None, env.today, lang)
+
+
+def _show_problems(form: Form, problems: dict[str, str], console, lang: str) -> None:
+    if console is None:
+        return
+    labels = {f.id: f.label(lang) for f in form.fields}
+    for field_id, why in problems.items():
+        console.print(f"[red]{shown(labels.get(field_id, field_id))}[/red]: {shown(why)}")
 
 
 def show_summary(form: Form, answers: dict, console, lang: str) -> None:
