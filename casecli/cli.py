@@ -31,6 +31,7 @@ from casecli.commands import (
     plan,
     protection,
     settings,
+    transfer,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.errors import ExitCode
@@ -92,6 +93,7 @@ monitoring.register(app)
 handover.register(app)
 protection.register(app)
 settings.register(app)
+transfer.register(app)
 
 
 def main() -> None:

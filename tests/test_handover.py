@@ -17,6 +17,7 @@ NOTE = {
     "key_concerns": "Afraid of the smuggler's contacts",
     "upcoming_dates": "Asylum hearing 2026-12-15",
     "child_told": "Told on Friday, she agreed",
+    "transfer_reason": "organisational",  # asked with --handover only; a copy's export leaves it
 }
 
 
@@ -149,7 +150,7 @@ def full_case(worker) -> str:
 
 
 def comparable(case: dict) -> dict:
-    drop = {"history", "case_worker", "status", "stage", "due", "next_due", "updated_at", "links"}
+    drop = {"history", "case_worker", "status", "stage", "due", "next_due", "updated_at", "links", "handovers"}
     return {k: v for k, v in case.items() if k not in drop}
 
 
@@ -207,10 +208,15 @@ def test_handover_round_trip_with_every_record(pair):
     for secret in ("Yulissa", "Quetzalcoatl", "Afraid of the smuggler", "Infected wound"):
         assert secret.encode() not in raw
     sent = ana.json("show", number, "--history")
-    assert sent["status"] == "transferred" and sent["history"][-1]["kind"] == "handover"
+    assert sent["status"] == "handover_pending" and sent["history"][-1]["kind"] == "handover"
     assert_one_line_error(ana("edit", number, "--set", "risk_level=low"), code=3)
 
     result = luis.ok("import", str(bundle), "--yes")
+    receipt = bundle.with_name("case.bundle.receipt")
+    assert str(receipt) in result.stdout.replace("\n", "")
+    assert f"{number}: handover accepted: transferred" in ana.ok("import", str(receipt)).stdout
+    assert ana.json("show", number)["status"] == "transferred"
+    assert ana.ok("import", str(receipt)).stdout.strip().endswith("nothing changed.")
     assert "Afraid of the smuggler" in result.stdout and "your contact ana" in result.stdout
     got = luis.json("show", number, "--history")
     assert got["case_worker"] == "Luis Pérez" and got["status"] == "open"
@@ -426,6 +432,13 @@ def test_export_all_hands_over_every_open_case_of_mine(pair):
     received = {r["case_number"]: r for r in luis.json("list")}
     assert {first, second} <= set(received) and closed not in received
     assert {received[n]["case_worker"] for n in (first, second)} == {"Luis Pérez"}
+    assert {r["case_number"]: r["status"] for r in ana.json("list")} == {
+        first: "handover_pending",
+        second: "handover_pending",
+        closed: "closed",
+        theirs: "copy",
+    }
+    ana.ok("import", str(bundle) + ".receipt")
     assert {r["case_number"]: r["status"] for r in ana.json("list")} == {
         first: "transferred",
         second: "transferred",

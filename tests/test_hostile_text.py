@@ -110,7 +110,7 @@ def test_hostile_text_in_review_closure_handover_note_and_a_bundles_header(home,
     sibling = ana.register(name_first="Kevin", sex="male")
     closure = {"reason": "other", "reason_other": "x", "final_visit": True, "child_informed": True}
     ana.ok("close", sibling, "--answers", ana.write("cl.json", hostile("closure", closure)))
-    note = hostile("handover-note", {})
+    note = {**hostile("handover-note", {}), "transfer_reason": "organisational"}
     bundle = home / "hostile.bundle"
     exported = ana.ok("export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", note))  # fmt: skip
     assert_safe(exported.stdout + exported.stderr, "export")

@@ -50,6 +50,18 @@ def require_open(store: Store, number: str) -> None:
                 number=number
             )
         )
+    if row and row[0] == "handover_pending":
+        to, sent = store.conn.execute(
+            "SELECT recipient_names, substr(sent_at, 1, 10) FROM handovers WHERE case_number = ? AND outcome IS NULL"
+            " ORDER BY sent_at DESC LIMIT 1",
+            (number,),
+        ).fetchone() or ("?", "?")
+        raise CaseClosed(
+            _(
+                "{number} was handed over to {to} on {date} and awaits their receipt: read-only here"
+                " (if the bundle was lost or refused: `casecli handover revoke {number} --reason …`)"
+            ).format(number=number, to=to, date=sent)
+        )
     if row and row[0] == "transferred":
         raise CaseClosed(_("{number} was handed over and is read-only here").format(number=number))
     if row and row[0] == "copy":

@@ -33,7 +33,7 @@ CASE_TABLES: list[tuple[str, str]] = [
 ]
 # Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
 DERIVED_TABLES = {"plan_items"}
-LOCAL_TABLES = {"conflicts", "tombstones", "signers"}
+LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers"}
 DELETE_ORDER = [
     "links",
     "closures",
@@ -47,6 +47,7 @@ DELETE_ORDER = [
     "assessments",
     "conflicts",
     "signers",
+    "handovers",
     "events",
     "cases",
 ]

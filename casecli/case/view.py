@@ -96,6 +96,7 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     if case["incomplete"]:
         case["missing"] = missing_for_registration(case["registration"], today)
     case["links"] = links_of(store, number)
+    case["handovers"] = handovers_of(store, number)
     case["deadlines"] = {"initial_assessment": row["assessment_due"], "plan": row["plan_due"]}
     case["assessments"] = assessments_of(store, number)
     current = plans.load(store, number)
@@ -137,3 +138,14 @@ def case_record(store: Store, text: str, today: dt.date, history: bool = False, 
     if sharing:
         record["sharing"] = sharing_of(store, record["case_number"])
     return record
+
+
+def handovers_of(store: Store, number: str) -> list[dict]:
+    """The handovers of this case sent from here, and how each ended (kept on this laptop only)."""
+    keys = ("bundle_id", "to", "reason", "sent_at", "outcome", "outcome_at", "outcome_by", "outcome_note")
+    rows = store.conn.execute(
+        "SELECT bundle_id, recipient_names, reason, sent_at, outcome, outcome_at, outcome_by, outcome_note"
+        " FROM handovers WHERE case_number = ? ORDER BY sent_at",
+        (number,),
+    )
+    return [dict(zip(keys, row, strict=True)) for row in rows]

@@ -135,7 +135,17 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
         everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
         handover: bool = typer.Option(
-            False, "--handover", help=_("Transfer responsibility: your copy becomes read-only.")
+            False,
+            "--handover",
+            help=_("Transfer responsibility: your copy becomes read-only, pending the receiver's receipt."),
+        ),
+        reason: str | None = typer.Option(
+            None,
+            "--reason",
+            help=_(
+                "Why the case is transferred (with --handover): specialised_services, moving_location, "
+                "organisational, relocation_protection, turned_18_needs_protection or other."
+            ),
         ),
         passphrase_file: Path | None = typer.Option(
             None,
@@ -154,8 +164,11 @@ def register(app: typer.Typer) -> None:
         Only the recipients (your contacts named with --to, or whoever knows the bundle's
         passphrase) can open it, and they can check it came from you, unaltered and whole.
 
-        Example: casecli export MX7-0042-R --to luis --handover --output MX7-0042-R.bundle
-        Example: casecli export --all --to luis --handover --output my-cases.bundle
+        With --handover your copy waits, read-only, for the receiver's receipt (`casecli import
+        FILE.receipt`); if the bundle is lost, take it back with `casecli handover revoke`.
+
+        Example: casecli export MX7-0042-R --to luis --handover --reason moving_location --output MX7-0042-R.bundle
+        Example: casecli export --all --to luis --handover --reason organisational --output my-cases.bundle
         """
         from rich.progress import Progress
 
@@ -174,7 +187,16 @@ def register(app: typer.Typer) -> None:
             passphrase = (
                 _bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
             )
-            note = wizard.collect(load_form("handover-note"), env, answers_from(answers), console=out)
+            given = answers_from(answers)
+            transfer_form = load_form("handover-transfer")
+            # One answers file holds the note and, for a handover, the transfer's reason.
+            transfer_given = {f.id: given.pop(f.id) for f in transfer_form.fields if f.id in given}
+            if reason is not None:
+                transfer_given["transfer_reason"] = reason
+            if not handover and reason is not None:
+                raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
+            transfer = wizard.collect(transfer_form, env, transfer_given, console=out) if handover else None
+            note = wizard.collect(load_form("handover-note"), env, given, console=out)
             count = len(cases or []) if not everything else None
             with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
                 task = progress.add_task(_("Writing the bundle"), total=count)
@@ -188,6 +210,7 @@ def register(app: typer.Typer) -> None:
                     handover,
                     note,
                     lambda: progress.advance(task),
+                    transfer=transfer,
                 )
         done = (
             _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")
@@ -198,7 +221,12 @@ def register(app: typer.Typer) -> None:
             done.format(count=len(result["cases"]), to=result["to"], path=output, bundle=result["bundle_id"][:12])
         )
         if handover:
-            out.print(_("Your copy is now read-only."))
+            out.print(
+                _(
+                    "Your copy is read-only, pending their receipt: import it when it comes"
+                    " (`casecli import FILE.receipt`); if the bundle is lost, `casecli handover revoke`."
+                )
+            )
 
     @command(app, "import")
     def import_cmd(
@@ -216,18 +244,39 @@ def register(app: typer.Typer) -> None:
         passphrase_file: Path | None = typer.Option(
             None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False
         ),
+        receipt: Path | None = typer.Option(
+            None,
+            "--receipt",
+            help=_("Where to write the receipt of a handover (default: beside the bundle, FILE.receipt)."),
+            dir_okay=False,
+        ),
+        refuse: bool = typer.Option(
+            False, "--refuse", help=_("Refuse a handover: nothing is imported; a refused receipt goes back.")
+        ),
+        reason: str = typer.Option("", "--reason", help=_("Why the handover is refused (with --refuse).")),
         no_input: bool = NoInputOption,
     ) -> None:
-        """Check, show and import a bundle, in one transaction.
+        """Check, show and import a bundle, in one transaction; a handover answers with a receipt.
 
         The signature is checked before anything is read; every record is validated; a case
-        changed on both sides is never overwritten without your choice.
+        changed on both sides is never overwritten without your choice. Importing a handover
+        writes a signed receipt for the sender; importing a receipt settles your pending handover.
 
         Example: casecli import MX7-0042-R.bundle
         Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
+        Example: casecli import MX7-0042-R.bundle --refuse --reason "the child is not in our area"
+        Example: casecli import MX7-0042-R.bundle.receipt
         """
+        from casecli.commands.transfer import print_receipt, write_receipt
         from casecli.errors import BundleRejected, InvalidInput
-        from casecli.handover.import_plan import apply_plan, conflict_action, plan_import
+        from casecli.handover.import_plan import (
+            answer_handover,
+            apply_plan,
+            conflict_action,
+            plan_import,
+            settle_receipt,
+        )
+        from casecli.handover.receipts import receipt_path
         from casecli.ui import prompts
 
         env = env_of(ctx, no_input)
@@ -244,7 +293,19 @@ def register(app: typer.Typer) -> None:
                     advance,
                 )
             if plan.already_imported:
-                out.print(_("{file} was imported already: nothing changed.").format(file=file.name))
+                out.print(_("{file} was imported (or refused) already: nothing changed.").format(file=file.name))
+                return
+            if plan.incoming.receipt is not None:
+                print_receipt(out, plan.incoming, settle_receipt(store, plan))
+                return
+            receipt_file = receipt or receipt_path(file)
+            if refuse:
+                answer_handover(store, plan, False, reason, receipt_file)
+                out.print(
+                    _("Handover refused; nothing was imported. Give the sender the receipt: {path}").format(
+                        path=receipt_file
+                    )
+                )
                 return
             _summary(out, plan.incoming)
             if not plan.sender_known and not trust_sender:
@@ -269,6 +330,7 @@ def register(app: typer.Typer) -> None:
                     raise BundleRejected(_("import cancelled; nothing was changed"))
             with _case_progress(out, _("Importing")) as advance:
                 outcomes = apply_plan(store, plan, advance)
+            written = write_receipt(out, store, plan, receipt_file) if plan.incoming.handover else None
         words = {
             "added": _("added"),
             "brought_forward": _("brought forward"),
@@ -277,6 +339,8 @@ def register(app: typer.Typer) -> None:
             "unchanged": _("unchanged (you have the same or newer)"),
         }
         out.print("\n".join(f"{number}: {words[outcome]}" for number, outcome in outcomes.items()))
+        if plan.incoming.handover and written:
+            out.print(_("Give the sender the receipt (it tells them you took the case): {path}").format(path=written))
 
 
 def _ask_conflicts(out, env, plan) -> None:

@@ -20,6 +20,7 @@ CODES = {
     "closed": "closed",
     "reopened": "reopened",
     "transferred": "transferred",
+    "handover_pending": "handover pending",
     "copy": "copy",
     # risk
     "high": "high",

@@ -120,3 +120,47 @@ def apply_plan(store: Store, plan: ImportPlan, progress: Callable[[int], None] |
     plan.require_decided()
     done = bundles_in.apply(store, plan.incoming, plan.choices, plan.same_child, progress)
     return plan.outcomes(done)
+
+
+def settle_receipt(store: Store, plan: ImportPlan) -> dict[str, str]:
+    """Apply a receipt (a bundle holding the receiver's answer to a handover) in one transaction."""
+    import json
+
+    from casecli.handover.pending import apply_receipt
+    from casecli.store.db import utc_now
+
+    reader, receipt = plan.incoming.reader, plan.incoming.receipt
+    assert receipt is not None
+    with store.transaction():
+        done = apply_receipt(store, receipt, reader.fingerprint, reader.sender_name)
+        store.conn.execute(
+            "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, 0, ?, ?)",
+            (reader.bundle_id, f"{reader.sender_name} ({reader.fingerprint})", json.dumps(receipt["cases"]), utc_now()),
+        )
+    return done
+
+
+def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str, output: Path) -> dict:
+    """Write the signed receipt of a handover; a refused one imports nothing and is remembered,
+    so that the bundle is not imported by mistake later."""
+    import json
+
+    from casecli.handover.receipts import write_receipt
+    from casecli.store.db import utc_now
+
+    incoming = plan.incoming
+    if not incoming.handover or incoming.receipt is not None:
+        raise InvalidInput(_("--refuse: {file} is not a handover").format(file=plan.path.name))
+    if not accepted and not reason.strip():
+        raise InvalidInput(_("--reason: say why the handover is refused"))
+    if output.exists():
+        raise InvalidInput(_("--receipt: {path} already exists; choose another file name").format(path=output))
+    written = write_receipt(store, incoming.reader, sorted(incoming.cases), accepted, reason.strip(), output)
+    if not accepted:
+        reader = incoming.reader
+        with store.transaction():
+            store.conn.execute(
+                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, 0, ?, ?)",
+                (reader.bundle_id, f"{reader.sender_name} ({reader.fingerprint}) refused", json.dumps([]), utc_now()),
+            )
+    return written

@@ -67,6 +67,13 @@ class Incoming:
     def handover(self) -> bool:
         return bool(self.meta.get("handover"))
 
+    @property
+    def receipt(self) -> dict | None:
+        """A receipt's contents (checked on open), or None for a bundle of cases."""
+        from casecli.handover.receipts import receipt_of
+
+        return receipt_of(self.meta, self.reader.path.name)
+
 
 def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today: dt.date | None = None) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written).
@@ -108,6 +115,9 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
                     )
                 )
             # An older casecli's records are accepted when they fit this schema (checked record by record).
+            from casecli.handover.receipts import receipt_of
+
+            receipt_of(meta, path.name)  # a malformed receipt is refused here, before anything is asked
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
@@ -320,6 +330,13 @@ def apply(
                 store.conn.executemany(
                     "UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",
                     [(me, utc_now(), n) for n in written],
+                )
+                # A case handed back to me settles my own handover of it still waiting for a receipt:
+                # the colleague evidently took it.
+                store.conn.executemany(
+                    "UPDATE handovers SET outcome = 'accepted', outcome_at = ?, outcome_by = ?,"
+                    " outcome_note = 'handed back' WHERE case_number = ? AND outcome IS NULL",
+                    [(utc_now(), sender, n) for n in written],
                 )
                 for number in written:
                     append_event(

@@ -44,9 +44,12 @@ def export(
     note: dict,
     progress=None,
     kdf: dict | None = None,
+    transfer: dict | None = None,
 ) -> dict:
-    """Write the bundle; with `handover`, the local cases become read-only in the same transaction."""
+    """Write the bundle; with `handover`, the local cases become read-only in the same transaction,
+    pending until the receiver's receipt (see handover/pending.py); `transfer` says why."""
     from casecli.case.lookup import require_open
+    from casecli.handover.pending import record_pending
 
     chosen = _cases_to_send(store, numbers, everything)
     if not chosen:
@@ -69,11 +72,16 @@ def export(
     try:
         with store.transaction():
             if handover:
+                reason = (transfer or {}).get("transfer_reason", "")
                 for number in chosen:
                     require_open(store, number)
-                    store.conn.execute(
-                        "UPDATE cases SET status = 'transferred', updated_at = ? WHERE case_number = ?",
-                        (utc_now(), number),
+                    record_pending(
+                        store,
+                        writer.bundle_id,
+                        number,
+                        [(r.name, r.fingerprint) for r in recipients],
+                        reason,
+                        utc_now(),
                     )
                     seq, prev = store.conn.execute(
                         "SELECT seq + 1, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (number,)
@@ -85,7 +93,13 @@ def export(
                         me.name,
                         "handover",
                         f"Handed over to {to}",
-                        {"bundle": writer.bundle_id, "to": [r.fingerprint for r in recipients], "note": note, **signed},
+                        {
+                            "bundle": writer.bundle_id,
+                            "to": [r.fingerprint for r in recipients],
+                            "note": note,
+                            "transfer": transfer or {},
+                            **signed,
+                        },
                     )
             payload = PayloadWriter(writer)
             payload.record(

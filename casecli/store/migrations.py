@@ -377,6 +377,30 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                  AND json_type(changes, '$.signer') = 'text'""",
         ],
     ),
+    (
+        12,
+        [
+            # A handover is pending until the receiver's signed receipt comes back (accepted or
+            # refused), or the sender revokes it (the bundle was lost): no child is left with nobody
+            # responsible. Local to the sender's laptop, like bundles_seen. Cases handed over
+            # before receipts existed stay transferred.
+            """CREATE TABLE handovers (
+                bundle_id TEXT NOT NULL,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                recipients TEXT NOT NULL,
+                recipient_names TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                sent_at TEXT NOT NULL,
+                outcome TEXT CHECK (outcome IS NULL OR outcome = 'accepted' OR outcome = 'refused'
+                                    OR outcome = 'revoked'),
+                outcome_at TEXT,
+                outcome_by TEXT,
+                outcome_note TEXT,
+                PRIMARY KEY (bundle_id, case_number)
+            )""",
+            "CREATE INDEX handovers_pending ON handovers (outcome, sent_at)",
+        ],
+    ),
 ]
 
 

@@ -23,7 +23,7 @@ class CaseRow(SQLModel):
     date_of_birth: str | None = None
     age_estimate: int | None = Field(default=None, ge=0, le=17)
     risk: Literal["high", "medium", "low"]
-    status: Literal["open", "closed", "transferred", "copy"] = "open"
+    status: Literal["open", "closed", "handover_pending", "transferred", "copy"] = "open"
     case_worker: str = Field(min_length=1)
     registered_on: str
     created_at: str

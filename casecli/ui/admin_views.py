@@ -70,3 +70,22 @@ def settings_view(values: dict):
         note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
         parts.append(f"{key} = {value}{note}")
     return group(parts)
+
+
+def handovers_table(rows: list[dict]):
+    """Handovers waiting for a receipt: to whom, since when, and the command that takes one back."""
+    from casecli.i18n import format_date
+    from casecli.ui.render import titled_table
+
+    if not rows:
+        return _("No handover is waiting for a receipt.")
+    table = titled_table(_("Handovers waiting for a receipt"), _("Case"), _("To"), _("Sent"), _("Days"), _("If lost"))
+    for row in rows:
+        table.add_row(
+            shown(row["case_number"]),
+            shown(row["to"]),
+            shown(format_date(row["sent_at"][:10])),
+            str(row["days_waiting"]),
+            shown(f"casecli handover revoke {row['case_number']} --reason …"),
+        )
+    return table

@@ -1,0 +1,76 @@
+"""Receipts: the receiver's signed answer to a handover (accepted, or refused with a reason).
+
+A receipt is a bundle with no case records: encrypted to the sender alone, signed by the receiver,
+read by the same checks as any bundle. Its description names the handover's bundle and cases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casecli.errors import BundleRejected
+from casecli.handover import identity as identities
+from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
+from casecli.i18n import _
+from casecli.store.db import Store, utc_now
+from casecli.store.migrations import RECORDS_VERSION
+from casecli.store.sealing import b64
+
+KIND = "receipt"
+MAX_REASON = 2000
+
+
+def receipt_path(bundle: Path) -> Path:
+    """Where a receipt is written by default: beside the bundle, named after it."""
+    return bundle.with_name(bundle.name + ".receipt")
+
+
+def write_receipt(
+    store: Store, reader: BundleReader, cases: list[str], accepted: bool, reason: str, output: Path
+) -> dict:
+    """Write the signed receipt for the handover `reader` brought, for its sender only."""
+    me = identities.own(store)
+    _encryption, signing_private = identities.private_keys(store)
+    sender = {
+        "name": me.name,
+        "agency": me.agency,
+        "encryption_public": b64(me.encryption_public),
+        "signing_public": b64(me.signing_public),
+    }
+    at = utc_now()
+    receipt = {
+        "bundle": reader.bundle_id,
+        "cases": sorted(cases),
+        "accepted": accepted,
+        "reason": reason[:MAX_REASON],
+        "at": at,
+    }
+    writer = BundleWriter(output, sender, signing_private, [(reader.sender_encryption, reader.fingerprint)], created=at)
+    try:
+        payload = PayloadWriter(writer)
+        payload.record({"t": "bundle", "r": {"schema": RECORDS_VERSION, "kind": KIND, "cases": [], "receipt": receipt}})
+        payload.close()
+    except BaseException:
+        writer.abort()
+        raise
+    return {**receipt, "output": str(output), "receipt_id": writer.bundle_id}
+
+
+def receipt_of(meta: dict, name: str) -> dict | None:
+    """The receipt a bundle's description holds (checked), or None for a bundle of cases."""
+    if meta.get("kind") != KIND:
+        return None
+    receipt = meta.get("receipt")
+    if (
+        not isinstance(receipt, dict)
+        or not isinstance(receipt.get("bundle"), str)
+        or not isinstance(receipt.get("accepted"), bool)
+        or not isinstance(receipt.get("cases"), list)
+        or not all(isinstance(n, str) and len(n) <= 24 for n in receipt["cases"])
+        or not isinstance(receipt.get("reason", ""), str)
+        or len(receipt.get("reason", "")) > MAX_REASON
+        or not isinstance(receipt.get("at"), str)
+        or len(receipt["at"]) > 40
+    ):
+        raise BundleRejected(_("{file}: the receipt is malformed").format(file=name))
+    return receipt
