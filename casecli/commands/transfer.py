@@ -1,13 +1,25 @@
-"""`casecli handover list|revoke`: handovers waiting for the receiver's receipt, and the receipts themselves."""
+"""`casecli import` (bundles and receipts) and `casecli handover list|revoke`: cases coming in, and
+handovers sent that wait for the receiver's receipt."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from casecli.commands.common import CaseArgument, JsonOption, command, console, emit, env_of, open_store
+from casecli.commands.common import (
+    CaseArgument,
+    JsonOption,
+    NoInputOption,
+    command,
+    console,
+    emit,
+    env_of,
+    open_store,
+)
 from casecli.commands.errors import CaseCliGroup
+from casecli.commands.handover import bundle_passphrase
 from casecli.i18n import _
 from casecli.ui.render import shown
 
@@ -97,3 +109,223 @@ def print_receipt(out, incoming, done: dict[str, str]) -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(handover_app, name="handover")
+
+    @command(app, "import")
+    def import_cmd(
+        ctx: typer.Context,
+        file: Path = typer.Argument(..., help=_("The bundle file."), dir_okay=False),
+        trust_sender: bool = typer.Option(
+            False,
+            "--trust-sender",
+            help=_("Accept a sender who is not in your contacts (compare the fingerprint first)."),
+        ),
+        yes: bool = typer.Option(False, "--yes", help=_("Confirm the import without being asked.")),
+        on_conflict: str | None = typer.Option(
+            None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")
+        ),
+        passphrase_file: Path | None = typer.Option(
+            None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False
+        ),
+        receipt: Path | None = typer.Option(
+            None,
+            "--receipt",
+            help=_("Where to write the receipt of a handover (default: beside the bundle, FILE.receipt)."),
+            dir_okay=False,
+        ),
+        refuse: bool = typer.Option(
+            False, "--refuse", help=_("Refuse a handover: nothing is imported; a refused receipt goes back.")
+        ),
+        reason: str = typer.Option("", "--reason", help=_("Why the handover is refused (with --refuse).")),
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """Check, show and import a bundle, in one transaction; a handover answers with a receipt.
+
+        The signature is checked before anything is read; every record is validated; a case
+        changed on both sides is never overwritten without your choice. Importing a handover
+        writes a signed receipt for the sender; importing a receipt settles your pending handover.
+
+        Example: casecli import MX7-0042-R.bundle
+        Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
+        Example: casecli import MX7-0042-R.bundle --refuse --reason "the child is not in our area"
+        Example: casecli import MX7-0042-R.bundle.receipt
+        """
+        from casecli.errors import BundleRejected, InvalidInput
+        from casecli.handover.import_plan import (
+            answer_handover,
+            apply_plan,
+            conflict_action,
+            plan_import,
+            settle_receipt,
+        )
+        from casecli.handover.receipts import receipt_path
+        from casecli.ui import prompts
+
+        env = env_of(ctx, no_input)
+        conflict_action(on_conflict)  # a wrong word is refused before the passphrase is asked
+        out = console()
+        with open_store(env) as store:
+            with _case_progress(out, _("Checking the bundle")) as advance:
+                plan = plan_import(
+                    store,
+                    file,
+                    env.today,
+                    lambda: bundle_passphrase(env, passphrase_file, new=False),
+                    on_conflict,
+                    advance,
+                )
+            if plan.already_imported:
+                out.print(_("{file} was imported (or refused) already: nothing changed.").format(file=file.name))
+                return
+            if plan.incoming.receipt is not None:
+                print_receipt(out, plan.incoming, settle_receipt(store, plan))
+                return
+            receipt_file = receipt or receipt_path(file)
+            if refuse:
+                answer_handover(store, plan, False, reason, receipt_file)
+                out.print(
+                    _("Handover refused; nothing was imported. Give the sender the receipt: {path}").format(
+                        path=receipt_file
+                    )
+                )
+                return
+            _summary(out, plan.incoming)
+            if not plan.sender_known and not trust_sender:
+                if not env.interactive:
+                    raise plan.unknown_sender()
+                reader = plan.incoming.reader
+                if not prompts.confirm(
+                    _(
+                        "{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?"
+                    ).format(sender=shown(reader.sender_name), fingerprint=reader.fingerprint),
+                    default=False,
+                ):
+                    raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
+            _ask_conflicts(out, env, plan)
+            _ask_duplicates(out, env, plan)
+            if not yes:
+                if not env.interactive:
+                    raise InvalidInput(
+                        _("import: confirm with --yes (there is no terminal to ask at); nothing was changed")
+                    )
+                if not prompts.confirm(_("Import now?"), default=True):
+                    raise BundleRejected(_("import cancelled; nothing was changed"))
+            with _case_progress(out, _("Importing")) as advance:
+                outcomes = apply_plan(store, plan, advance)
+            written = write_receipt(out, store, plan, receipt_file) if plan.incoming.handover else None
+        words = {
+            "added": _("added"),
+            "brought_forward": _("brought forward"),
+            "replaced": _("replaced by theirs"),
+            "kept_both": _("kept both (theirs for review)"),
+            "unchanged": _("unchanged (you have the same or newer)"),
+        }
+        out.print("\n".join(f"{number}: {words[outcome]}" for number, outcome in outcomes.items()))
+        if plan.incoming.handover and written:
+            out.print(_("Give the sender the receipt (it tells them you took the case): {path}").format(path=written))
+
+
+def _ask_conflicts(out, env, plan) -> None:
+    """Show each diverged case; ask what to do where `--on-conflict` did not say."""
+    from casecli.ui import prompts
+
+    for case in plan.diverged:
+        out.print(
+            "[yellow]"
+            + _("{number} was changed on both sides since you last shared it.").format(number=case.number)
+            + "[/yellow]"
+        )
+        out.print(
+            "\n".join(
+                ["  " + _("here only:") + "   " + shown(line) for line in case.local_only]
+                + ["  " + _("theirs only:") + " " + shown(line) for line in case.theirs_only]
+            )
+        )
+    if not env.interactive:
+        plan.require_decided()
+    for number in plan.undecided:
+        plan.choices[number] = prompts.select(
+            _("What to do with {number}?").format(number=number),
+            [
+                (_("Keep my version (ignore theirs)"), "keep_local"),
+                (_("Take their version (mine is replaced)"), "take_theirs"),
+                (_("Keep both: mine stays, theirs is kept aside for review"), "keep_both"),
+            ],
+        )
+
+
+def _ask_duplicates(out, env, plan) -> None:
+    """Say which new cases may be children registered here already; ask whether they are the same."""
+    from casecli.ui import prompts
+
+    for number, matches in plan.possible_duplicates.items():
+        numbers = ", ".join(matches)
+        out.print(
+            "[yellow]"
+            + _("{number} may be a child already registered here: {numbers}").format(number=number, numbers=numbers)
+            + "[/yellow]"
+        )
+        if (
+            env.interactive
+            and prompts.select(
+                _("Is {number} the same child as {numbers}?").format(number=number, numbers=numbers),
+                [(_("No, another child"), "new"), (_("Yes, the same child (record it; nothing is merged)"), "same")],
+            )
+            == "same"
+        ):
+            plan.same_child[number] = matches
+
+
+@contextmanager
+def _case_progress(out, description: str):
+    """A progress bar over cases, on a terminal only; yields `advance(total)`."""
+    from rich.progress import Progress
+
+    with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda total: progress.update(task, total=total, advance=1)
+
+
+def _summary(out, incoming) -> None:
+    reader = incoming.reader
+    known = (
+        _("your contact {name}").format(name=shown(incoming.known_sender))
+        if incoming.known_sender
+        else "[yellow]" + _("NOT in your contacts") + "[/yellow]"
+    )
+    kind = (
+        _("HANDOVER (you become the case worker)") if incoming.handover else _("copy for consultation (read-only here)")
+    )
+    out.print(
+        _("Bundle from [bold]{sender}[/bold], {agency} — fingerprint {fingerprint} — {known}").format(
+            sender=shown(reader.sender_name),
+            agency=shown(reader.sender_agency),
+            fingerprint=shown(reader.fingerprint),
+            known=known,
+        )
+    )
+    out.print(
+        _("{kind}; {count} case(s); made {date}").format(
+            kind=kind, count=len(incoming.cases), date=shown(str(reader.header.get("created", "?"))[:16])
+        )
+    )
+    note = incoming.meta.get("note") or {}
+    for key, label in (
+        ("key_concerns", _("Key concerns")),
+        ("upcoming_dates", _("Upcoming dates")),
+        ("child_told", _("What the child was told")),
+    ):
+        if note.get(key):
+            out.print(f"  {label}: {shown(note[key])}")
+    names = {
+        "new": _("new here"),
+        "same_or_older": _("you have this or newer"),
+        "continues": _("newer than yours"),
+        "diverged": _("changed on both sides"),
+    }
+    # one print for all the cases: rich parses each call's markup, which a large bundle feels
+    out.print(
+        "\n".join(
+            f"  {shown(number)}  {shown(case.child_name)}  — {names[case.decision]}"
+            for number, case in sorted(incoming.cases.items())
+        )
+    )
