@@ -115,7 +115,10 @@ def plan_context(
         "status": plan["status"],
         "saved_at": plan["saved_at"],
         "saved_by": plan["saved_by"],
-        "case_worker": shown("case_worker"),
+        # The responsible case worker is the case's, today: after a handover the plan names the
+        # new one at once (and the one it was written by), without waiting for a revision.
+        "case_worker": scrub(case["case_worker"]),
+        "plan_named": shown("case_worker") if header.get("case_worker") != case["case_worker"] else None,
         "placement": [
             (header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")
         ],

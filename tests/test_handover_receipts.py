@@ -1,0 +1,118 @@
+"""A handover that strands no child (issue 14): pending until a signed receipt comes back, refused or
+revoked back to active, on the agenda when no receipt comes, and the plan naming the new worker."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_assessment_plan import INITIAL
+from .test_cycle import PLAN
+from .test_handover import NOTE, two_workers
+from .test_store import assert_one_line_error
+
+
+@pytest.fixture
+def pair(home, monkeypatch):
+    return two_workers(home, monkeypatch)
+
+
+def hand_over(ana, number: str, name: str = "case.bundle", **note) -> str:
+    bundle = ana.home / name
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", {**NOTE, **note})
+    )  # fmt: skip
+    return str(bundle)
+
+
+def test_a_refused_handover_makes_the_case_active_again_with_its_reason(pair):
+    ana, luis = pair
+    number = ana.register()
+    bundle = hand_over(ana, number)
+    assert ana.json("show", number)["status"] == "handover_pending"
+    result = luis("import", bundle, "--refuse", "--reason", "Not our area")
+    assert result.exit_code == 0, result.output
+    assert luis.json("list") == []  # nothing imported
+    assert "imported (or refused) already" in luis.ok("import", bundle, "--yes").stdout
+
+    out = ana.ok("import", bundle + ".receipt").stdout
+    assert f"{number}: handover refused: active again here" in out and "Not our area" in out
+    case = ana.json("show", number, "--history")
+    assert case["status"] == "open" and case["case_worker"] == "Ana Ruiz"
+    assert case["history"][-1]["kind"] == "receipt" and "refused by Luis Pérez" in case["history"][-1]["summary"]
+    assert case["handovers"][0]["outcome"] == "refused" and case["handovers"][0]["outcome_note"] == "Not our area"
+    ana.ok("edit", number, "--set", "risk_level=low")  # hers to work on again
+    # a refusal needs its reason
+    other = ana.register(name_first="Kevin", sex="male")
+    second = hand_over(ana, other, "second.bundle")
+    assert_one_line_error(luis("import", second, "--refuse"), 3)
+
+
+def test_a_lost_bundle_is_revoked_and_a_late_acceptance_is_flagged(pair):
+    ana, luis = pair
+    number = ana.register()
+    bundle = hand_over(ana, number)
+    refused = ana("visit", "add", number, "--no-input")
+    assert_one_line_error(refused, 3)
+    assert "awaits their receipt" in refused.stderr and "handover revoke" in refused.stderr
+    assert_one_line_error(ana("handover", "revoke", number, "--reason", " "), 3)
+    assert "revoked" in ana.ok("handover", "revoke", number, "--reason", "The stick was lost").stdout
+    case = ana.json("show", number, "--history")
+    assert case["status"] == "open" and case["history"][-1]["kind"] == "handover revoked"
+    assert_one_line_error(ana("handover", "revoke", number, "--reason", "again"), 3)
+    # the stick turns up after all: Luis imports it, and his receipt tells Ana to agree who keeps it
+    luis.ok("import", bundle, "--yes")
+    out = ana.ok("import", bundle + ".receipt").stdout
+    assert "agree with them who keeps the case" in out
+    assert ana.json("show", number)["status"] == "open"
+
+
+def test_the_agenda_lists_a_handover_with_no_receipt_after_seven_days(pair, monkeypatch):
+    ana, _luis = pair
+    number = ana.register()
+    hand_over(ana, number, transfer_reason="moving_location")
+    assert [i for i in ana.json("agenda", "--days", "0") if i["kind"] == "handover"] == []
+    (waiting,) = ana.json("handover", "list")
+    assert (waiting["case_number"], waiting["reason"], waiting["days_waiting"]) == (number, "moving_location", 0)
+    monkeypatch.setenv("CASECLI_TODAY", "2026-12-01")
+    (item,) = [i for i in ana.json("agenda", "--days", "0") if i["kind"] == "handover"]
+    assert item["case_number"] == number and item["command"].startswith(f"casecli handover revoke {number}")
+    assert "luis" in item["what"] and item["days_late"] == 1  # the contact's name, as Ana knows him
+
+
+def test_a_handover_records_its_reason(pair):
+    ana, _luis = pair
+    number = ana.register()
+    note = {k: v for k, v in NOTE.items() if k != "transfer_reason"}
+    bundle = ana.home / "b.bundle"
+    args = (
+        "export",
+        number,
+        "--to",
+        "luis",
+        "--handover",
+        "--output",
+        str(bundle),
+        "--answers",
+        ana.write("n.json", note),
+    )
+    result = ana(*args)
+    assert_one_line_error(result, 3)
+    assert "transfer_reason" in result.stderr and not bundle.exists()
+    assert ana.json("show", number)["status"] == "open"
+    assert_one_line_error(ana(*args, "--reason", "because"), 3)
+    ana.ok(*args, "--reason", "turned_18_needs_protection")
+    assert ana.json("show", number)["handovers"][0]["reason"] == "turned_18_needs_protection"
+    history = ana.json("show", number, "--history")["history"]
+    assert history[-1]["changes"]["transfer"] == {"transfer_reason": "turned_18_needs_protection"}
+
+
+def test_after_a_handover_the_plan_names_the_new_case_worker(pair):
+    ana, luis = pair
+    number = ana.register()
+    ana.ok("assess", number, "--answers", ana.write("a.json", INITIAL))
+    ana.ok("plan", "edit", number, "--answers", ana.write("p.json", PLAN), "--activate")
+    luis.ok("import", hand_over(ana, number), "--yes")
+    document = luis.ok("plan", "show", number, "--format", "markdown").stdout
+    assert "Luis Pérez (responsible since the handover; the plan was written by Ana Ruiz)" in document
+    mine = ana.ok("plan", "show", number, "--format", "markdown").stdout  # Ana's own copy, before the receipt
+    assert "Ana Ruiz" in mine and "responsible since the handover" not in mine
