@@ -21,6 +21,7 @@ from casecli import __version__
 from casecli.commands import (
     assess,
     cases,
+    consent,
     demo,
     duplicates,
     forms,
@@ -83,6 +84,7 @@ def main_options(
 
 init.register(app)
 cases.register(app)
+consent.register(app)
 forms.register(app)
 demo.register(app)
 keys.register(app)

@@ -40,8 +40,20 @@ def registration_answers(**changes) -> dict:
         "risk_level": "high",
         "child_informed": True,
         "consent": "child_consent",
-        "share_with": ["agency_team"],
+        "share_with": ["agency_team", "service_providers"],
     }
+    if "consent" not in changes:
+        # By age, as the consent rules ask (agency defaults): a younger child assents, with a
+        # best-interests decision standing in for the guardian an unaccompanied child does not have.
+        age = changes.get("age_estimate", answers["age_estimate"])
+        if changes.get("date_of_birth"):
+            age = 2026 - int(changes["date_of_birth"][:4]) - 1
+        if age is not None and age < 6:
+            answers.update(consent="best_interests", consent_reason="Too young; no guardian: supervisor decided")
+        elif age is not None and age < 15:
+            answers.update(
+                consent="child_assent", assent_with="best_interests", consent_reason="No guardian: supervisor decided"
+            )
     answers.update(changes)
     return {k: v for k, v in answers.items() if v is not None}
 

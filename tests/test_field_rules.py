@@ -135,3 +135,68 @@ def test_the_agenda_warns_before_the_child_turns_18_until_the_plan_holds_a_trans
     # a younger child is not warned yet
     other = worker.register(dob_known=True, date_of_birth="2012-01-15", age_estimate=None)
     assert "turns 18" not in [i["kind"] for i in worker.json("show", other)["due"] if i["due"] <= "2026-12-01"]
+
+
+def test_consent_follows_the_age_rules(worker):
+    worker.today("2026-11-23")
+    toddler = {"age_estimate": 2, "consent": "child_consent", "share_with": ["agency_team"]}
+    result = worker("new-case", "--answers", worker.write("c.json", registration_answers(**toddler)))
+    assert_one_line_error(result, 3)
+    assert "consent" in result.stderr and "consent.caregiver_only_under_age" in result.stderr
+    number = worker.register(age_estimate=2, consent="caregiver_consent", caregiver="Tía Rosa")
+    (record,) = worker.json("consent", "show", number)["consents"]
+    assert (record["answers"]["consent"], record["child_age"], record["status"]) == ("caregiver_consent", 2, "active")
+
+    ten = worker.register(age_estimate=10, name_first="Kevin", sex="male")
+    for bad, rule in (("child_consent", "consent.informed_from_age"), ("caregiver_consent", "assent")):
+        answers = {"consent": bad, "share_with": ["agency_team"], "child_informed": True}
+        refused = worker("consent", "new", ten, "--answers", worker.write("k.json", answers))
+        assert_one_line_error(refused, 3)
+        assert rule in refused.stderr
+    assent = {
+        "consent": "child_assent",
+        "assent_with": "guardian_consent",
+        "share_with": ["agency_team"],
+        "child_informed": True,
+    }
+    worker.ok("consent", "new", ten, "--answers", worker.write("k.json", assent))
+    assert worker.json("consent", "show", ten)["in_force"]["answers"]["assent_with"] == "guardian_consent"
+    older = registration_answers(age_estimate=16, name_first="Brayan", sex="male", consent="caregiver_consent")
+    refused = worker("new-case", "--answers", worker.write("c.json", older))
+    assert_one_line_error(refused, 3)
+    assert "informed consent" in refused.stderr
+
+
+def test_a_referral_is_checked_against_the_consent_in_force(worker):
+    from .test_cycle import REFERRAL
+
+    worker.today("2026-11-23")
+    number = worker.register(share_with=["agency_team"])
+    referral = worker.write("r.json", REFERRAL)
+    refused = worker("referral", "add", number, "--answers", referral)
+    assert_one_line_error(refused, 3)
+    assert "service_providers" in refused.stderr and "consent_override" in refused.stderr
+    assert worker.json("referral", "list") == []
+    worker.ok("referral", "add", number, "--answers", referral, "--override-reason", "Infected wound: risk to life")
+    sharing = worker.json("show", number, "--sharing")["sharing"]
+    (shared,) = sharing["shared"]
+    assert shared["override"] == "Infected wound: risk to life" and not shared["consent"]["within"]
+    out = worker.ok("show", number, "--sharing").stdout
+    assert "beyond the consent of" in out and "override: Infected wound" in out
+
+    # a wider consent, then its withdrawal: sharing stops, and the agenda asks for a review
+    wider = {"consent": "child_consent", "share_with": ["agency_team", "service_providers"], "child_informed": True}
+    worker.ok("consent", "new", number, "--answers", worker.write("k.json", wider))
+    worker.ok("referral", "add", number, "--answers", referral)
+    worker.today("2026-11-25")
+    worker.ok("consent", "withdraw", number, "--reason", "Ya no quiere que se comparta")
+    refused = worker("referral", "add", number, "--answers", referral)
+    assert_one_line_error(refused, 3)
+    assert "withdrawn on 2026-11-25" in refused.stderr
+    (item,) = [i for i in worker.json("agenda") if i["kind"] == "consent"]
+    assert item["case_number"] == number and item["due"] == "2026-11-25"
+    history = worker.json("show", number, "--history")["history"]
+    assert [e["kind"] for e in history][-2:] == ["referral", "consent withdrawn"]
+    assert_one_line_error(worker("consent", "withdraw", number, "--reason", "again"), 3)
+    worker.ok("consent", "new", number, "--answers", worker.write("k.json", wider))
+    assert [i for i in worker.json("agenda") if i["kind"] == "consent"] == []

@@ -153,11 +153,13 @@ def test_show_sharing(ready):
     number = ready.register()
     ready.ok("referral", "add", number, "--answers", ready.write("r.json", REFERRAL))
     sharing = ready.json("show", number, "--sharing")["sharing"]
-    assert sharing["consent"]["consent"] == "child_consent" and sharing["consent"]["share_with"] == ["agency_team"]
+    in_force = sharing["consent"]["answers"]
+    assert in_force["consent"] == "child_consent" and in_force["share_with"] == ["agency_team", "service_providers"]
     [shared] = sharing["shared"]
     assert shared["with"] == "Clínica Santa María" and shared["what"] == "Name, age, the wound"
-    assert shared["consent"]["child"] == "yes"
-    assert "Information shared" in ready.ok("show", number, "--sharing").stdout
+    assert shared["referral_consent"]["child"] == "yes" and shared["consent"]["within"]
+    out = ready.ok("show", number, "--sharing").stdout
+    assert "Information shared" in out and "within the consent of" in out
 
 
 MARKER = "Zzmarkerzz"

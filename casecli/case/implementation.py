@@ -13,7 +13,7 @@ import secrets
 from casecli import casenumber, settings
 from casecli.case.history import append_event
 from casecli.case.lookup import require_open, resolve, resolve_open
-from casecli.errors import CaseNotFound, InvalidInput
+from casecli.errors import CaseNotFound, InvalidAnswers, InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
@@ -45,6 +45,26 @@ def _new_ref(store: Store) -> str:
             return ref
 
 
+def referral_scope(answers: dict) -> list[str]:
+    """Who a referral shares the case with, in the consent's words (its scope's ids)."""
+    scope = ["service_providers"]
+    if answers.get("service_type") == "family_tracing_service":
+        scope.append("family")
+    return scope
+
+
+def referral_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """A referral beyond the consent in force is refused unless the worker records why (an override)."""
+    from casecli.case.consent import sharing_problem
+
+    why = sharing_problem(store, number, referral_scope(answers))
+    if why is None or (answers.get("consent_override") or "").strip():
+        return {}
+    return {
+        "consent_override": why + _("; to share anyway in the child's best interests, record why (consent_override)")
+    }
+
+
 def add_referral(store: Store, text: str, answers: dict) -> dict:
     number = resolve_open(store, text)
     item = answers.get("plan_item")
@@ -55,6 +75,9 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
                 number=number
             )
         )
+    problems = referral_problems(store, number, answers)
+    if problems:
+        raise InvalidAnswers("referral", problems)
     uid, ref, now, actor = secrets.token_hex(8), _new_ref(store), utc_now(), store.profile()["name"]
     with store.transaction():
         store.conn.execute(

@@ -27,6 +27,8 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
        v.last_visit, v.last_seen, w.last_review,
        (SELECT next_visit FROM visits n WHERE n.case_number = c.case_number
         ORDER BY visited_on DESC, created_at DESC LIMIT 1) AS next_visit,
+       (SELECT withdrawn_on FROM consents k WHERE k.case_number = c.case_number
+        ORDER BY given_on DESC, created_at DESC LIMIT 1) AS consent_withdrawn_on,
        (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
        x.reopened_on,
        EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.transition') = 1)
@@ -238,6 +240,19 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                     _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]),
                     chosen or _plus(since, row["visit_every_days"]),
                     f"casecli visit add {number}",
+                )
+            )
+        withdrawn = row["consent_withdrawn_on"]
+        # until the plan is reviewed (or revised) after the withdrawal, or a new consent is recorded
+        if withdrawn and max((row["plan_activated_on"] or "")[:10], row["last_review"] or "") <= withdrawn:
+            add(
+                Due(
+                    number,
+                    risk,
+                    "consent",
+                    _("consent withdrawn: review the plan (nothing new is shared)"),
+                    withdrawn,
+                    f"casecli review {number}" if row["active_version"] else f"casecli consent show {number}",
                 )
             )
         adult_on = majority_date(row["date_of_birth"], row["age_estimate"], row["registered_on"], majority)

@@ -7,7 +7,8 @@ import json
 import unicodedata
 
 from casecli import casenumber
-from casecli.case import lifecycle
+from casecli.case import consent, lifecycle
+from casecli.case.age import age_at
 from casecli.case.deadlines import refresh_deadlines
 from casecli.case.history import GENESIS, build_event, insert_events
 from casecli.forms import MISSING, Form
@@ -98,6 +99,11 @@ def insert_case(
     ).model_dump()
     store.conn.execute(f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
     refresh_deadlines(store, number)
+    first_consent = consent.from_registration(answers, today.isoformat(), actor)
+    if first_consent is not None:
+        identified = answers.get("identified_on")
+        age = age_at(answers, dt.date.fromisoformat(identified)) if identified else None
+        consent.insert_consent(store, number, first_consent, actor, age)
     summary = "Case registered (quick: to be completed)" if incomplete else "Case registered"
     insert_events(
         store,
@@ -126,6 +132,13 @@ def missing_for_registration(answers: dict, today: dt.date) -> list[str]:
     return [field for field, why in problems.items() if why == MISSING]
 
 
+def rules(store: Store, answers: dict) -> dict[str, str]:
+    """The field's rules across a registration's answers: the age of majority, and consent by age."""
+    from casecli.case.age import registration_problems
+
+    return {**consent.registration_problems(store, answers), **registration_problems(store, answers)}
+
+
 def register_case(store: Store, answers: dict, form: Form, today: dt.date, not_same_as: tuple[str, ...] = ()) -> str:
     """Register a child from answers valid for `form`; returns the new case number.
 
@@ -134,7 +147,6 @@ def register_case(store: Store, answers: dict, form: Form, today: dt.date, not_s
     records the worker's decision that possible duplicates shown to them are other children.
     """
     from casecli.case import links
-    from casecli.case.age import registration_problems
     from casecli.errors import InvalidAnswers
     from casecli.forms import load_form
 
@@ -142,7 +154,7 @@ def register_case(store: Store, answers: dict, form: Form, today: dt.date, not_s
     full = load_form(form.doc.get("completes", form.id))
     if full.id != form.id:
         answers = {"dob_known": False, **answers}
-    problems = registration_problems(store, answers)
+    problems = rules(store, answers)
     if problems:
         raise InvalidAnswers(form.id, problems)
     incomplete = bool(missing_for_registration(answers, today))

@@ -1,23 +1,36 @@
-"""Consent and information sharing: what the child (and caregiver) agreed to, and every time
-information about the case left this laptop (a referral, a bundle), with whom and on whose consent."""
+"""Information sharing: every time information about the case left this laptop (a referral, a
+handover, a copy for consultation), with whom, and the consent in force that day."""
 
 from __future__ import annotations
 
 import json
 
+from casecli.case.consent import consents_of, in_force
 from casecli.store.db import Store
+
+# What each kind of sharing shares with, in the consent's scope ids.
+WHOLE_CASE = ["agency_team"]
+
+
+def _contact_names(store: Store) -> dict[str, str]:
+    """Contacts by fingerprint (handover events name their recipients by fingerprint)."""
+    import hashlib
+
+    names = {}
+    for name, encryption, signing in store.conn.execute("SELECT name, encryption_public, signing_public FROM contacts"):
+        digest = hashlib.sha256(b"casecli identity\n" + bytes(encryption) + bytes(signing)).hexdigest()[:20].upper()
+        names[" ".join(digest[i : i + 4] for i in range(0, 20, 4))] = name
+    return names
 
 
 def sharing_of(store: Store, number: str) -> dict:
-    answers = json.loads(store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0])
-    consent = {
-        k: answers[k]
-        for k in ("child_informed", "consent", "consent_reason", "share_with", "withhold_notes")
-        if k in answers
-    }
+    from casecli.case.implementation import referral_scope
+
+    records = consents_of(store, number)
     shared = []
     for ref, on, agency, data in store.conn.execute(
-        "SELECT ref, referred_on, json_extract(answers, '$.agency'), answers FROM referrals WHERE case_number = ? ORDER BY referred_on",
+        "SELECT ref, referred_on, json_extract(answers, '$.agency'), answers FROM referrals WHERE case_number = ?"
+        " ORDER BY referred_on",
         (number,),
     ):
         detail = json.loads(data)
@@ -25,26 +38,33 @@ def sharing_of(store: Store, number: str) -> dict:
             {
                 "when": on,
                 "with": agency,
-                "how": f"referral {ref}",
+                "how": "referral",
+                "ref": ref,
                 "what": detail.get("info_shared", ""),
-                "consent": {
+                "scope": referral_scope(detail),
+                "override": detail.get("consent_override"),
+                "referral_consent": {
                     "child": detail.get("child_consent"),
                     "caregiver": detail.get("caregiver_consent"),
                     "without_consent_because": detail.get("no_consent_reason"),
                 },
             }
         )
+    names = _contact_names(store)
     for at, changes in store.conn.execute(
         "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'handover' ORDER BY seq", (number,)
     ):
         detail = json.loads(changes)
+        to = [names.get(f, f) for f in detail.get("to", [])]
         shared.append(
             {
                 "when": at[:10],
-                "with": ", ".join(detail.get("to", [])) or "a passphrase holder",
-                "how": f"handover bundle {detail.get('bundle', '')[:12]}",
-                "what": "the whole case",
-                "consent": {"registration": consent.get("share_with")},
+                "with": ", ".join(to),
+                "how": "handover",
+                "ref": detail.get("bundle", "")[:12],
+                "what": "whole case",
+                "scope": WHOLE_CASE,
+                "override": None,
             }
         )
     for bundle_id, peer, at, cases in store.conn.execute(
@@ -54,11 +74,22 @@ def sharing_of(store: Store, number: str) -> dict:
             shared.append(
                 {
                     "when": at[:10],
-                    "with": peer,
-                    "how": f"copy for consultation {bundle_id[:12]}",
-                    "what": "the whole case",
-                    "consent": {"registration": consent.get("share_with")},
+                    "with": peer.split(" (")[0],
+                    "how": "copy",
+                    "ref": bundle_id[:12],
+                    "what": "whole case",
+                    "scope": WHOLE_CASE,
+                    "override": None,
                 }
             )
     shared.sort(key=lambda s: s["when"])
-    return {"consent": consent, "shared": shared}
+    for item in shared:
+        record = in_force(store, number, item["when"])
+        allowed = set(record["answers"].get("share_with", [])) if record and record["status"] == "active" else set()
+        item["consent"] = {
+            "uid": record["uid"] if record else None,
+            "status": record["status"] if record else None,
+            "given_on": record["given_on"] if record else None,
+            "within": all(s in allowed for s in item["scope"]),
+        }
+    return {"consent": in_force(store, number), "consents": records, "shared": shared}

@@ -29,6 +29,7 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("visits", "SELECT * FROM visits WHERE case_number = ? ORDER BY visited_on, created_at"),
     ("reviews", "SELECT * FROM reviews WHERE case_number = ? ORDER BY reviewed_on, created_at"),
     ("closures", "SELECT * FROM closures WHERE case_number = ? ORDER BY closed_on, created_at"),
+    ("consents", "SELECT * FROM consents WHERE case_number = ? ORDER BY given_on, created_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
 ]
 # Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
@@ -36,6 +37,7 @@ DERIVED_TABLES = {"plan_items"}
 LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers"}
 DELETE_ORDER = [
     "links",
+    "consents",
     "closures",
     "reviews",
     "visits",

@@ -46,8 +46,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli new-case --answers child.json --no-input
         """
         from casecli.case import duplicates
-        from casecli.case.age import registration_problems
-        from casecli.case.registration import register_case
+        from casecli.case.registration import register_case, rules
         from casecli.forms import load_form
         from casecli.ui import wizard
 
@@ -56,7 +55,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             form = load_form("registration-quick" if quick else "registration")
-            clean = wizard.collect(form, env, given, console=out, rules=lambda a: registration_problems(store, a))
+            clean = wizard.collect(form, env, given, console=out, rules=lambda a: rules(store, a))
             matches = duplicates.matches_for(store, clean, env.today)
             if matches and not new_child and not decide_new_child(env, store, matches, out):
                 return

@@ -62,9 +62,9 @@ def show_form(
     for field in form.fields:
         d = field.describe()
         limits = ", ".join(field.choice_values) or field.expected()
-        if "when" in d:
-            condition = f"= {d['when'].get('equals')}" if "equals" in d["when"] else f"∈ {d['when'].get('in')}"
-            limits += "  " + _("(only when {field} {condition})").format(field=d["when"]["field"], condition=condition)
+        for when in d["when"] if isinstance(d.get("when"), list) else [d["when"]] if "when" in d else []:
+            condition = f"= {when.get('equals')}" if "equals" in when else f"∈ {when.get('in')}"
+            limits += "  " + _("(only when {field} {condition})").format(field=when["field"], condition=condition)
         table.add_row(field.id, field.type, _("yes") if field.required else "", field.label(lang), limits)
     console().print(table)
 

@@ -42,15 +42,24 @@ def _date(value: str | None, today: dt.date, option: str) -> dt.date:
 
 @command(referral_app, "add")
 def referral_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    override_reason: str | None = typer.Option(
+        None,
+        "--override-reason",
+        help=_("Share beyond the consent in force (or after its withdrawal), and why: recorded with the referral."),
+    ),
+    no_input: bool = NoInputOption,
 ) -> None:
     """Refer the child to another agency, recording consent and what was shared.
 
-    A referral can be made before the plan exists when a need is urgent.
+    A referral can be made before the plan exists when a need is urgent. It is checked against the
+    consent in force: sharing beyond its scope needs a recorded reason (--override-reason).
 
     Example: casecli referral add MX7-0042-R
     """
-    from casecli.case.implementation import add_referral
+    from casecli.case.implementation import add_referral, referral_problems
     from casecli.case.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
@@ -58,7 +67,12 @@ def referral_add(
     env = env_of(ctx, no_input)
     with open_store(env) as store:
         number = resolve_open(store, case)  # before any question: a closed case loses no answers
-        clean = wizard.collect(load_form("referral"), env, answers_from(answers), console=console())
+        given = answers_from(answers)
+        if override_reason is not None:
+            given["consent_override"] = override_reason
+        clean = wizard.collect(
+            load_form("referral"), env, given, console=console(), rules=lambda a: referral_problems(store, number, a)
+        )
         saved = add_referral(store, number, clean)
     console().print(
         _(

@@ -31,6 +31,17 @@ def _text(labels: dict[str, str] | None, lang: str) -> str:
     return labels.get(lang) or labels.get("en") or next(iter(labels.values()))
 
 
+def _holds(when: dict, answers: dict) -> bool:
+    value = answers.get(when["field"])
+    if "equals" in when:
+        return value == when["equals"]
+    if "in" in when:
+        return value in when["in"]
+    if "contains" in when:
+        return isinstance(value, list) and when["contains"] in value
+    return True
+
+
 @dataclass(frozen=True)
 class Field:
     spec: dict
@@ -78,14 +89,9 @@ class Field:
         when = self.spec.get("when")
         if not when:
             return True
-        value = answers.get(when["field"])
-        if "equals" in when:
-            return value == when["equals"]
-        if "in" in when:
-            return value in when["in"]
-        if "contains" in when:
-            return isinstance(value, list) and when["contains"] in value
-        return True
+        if isinstance(when, list):  # any one of several conditions
+            return any(_holds(condition, answers) for condition in when)
+        return _holds(when, answers)
 
     def expected(self) -> str:
         """What a valid answer looks like, for error messages."""

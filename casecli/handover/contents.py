@@ -31,6 +31,8 @@ DATE_COLUMNS = {
     "closed_on",
     "reopened_on",
     "activated_at",
+    "given_on",
+    "withdrawn_on",
 }
 TIMESTAMP_COLUMNS = {"created_at", "updated_at", "at", "saved_at", "decided_at"}
 JSON_COLUMNS = {"answers", "data", "changes"}
@@ -43,6 +45,7 @@ ANSWER_FORMS = {
     "visits": "visit",
     "reviews": "review",
     "closures": "closure",
+    "consents": "consent",
 }
 # The values a column allows, as the store's CHECK rules say (refused here with the column's name).
 CHOICES = {
@@ -51,6 +54,7 @@ CHOICES = {
     ("plans", "status"): {"draft", "active"},
     ("assessments", "kind"): {"initial", "comprehensive"},
     ("links", "kind"): {"same_child", "sibling", "not_same"},
+    ("consents", "status"): {"active", "withdrawn"},
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")

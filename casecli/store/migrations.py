@@ -401,6 +401,30 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "CREATE INDEX handovers_pending ON handovers (outcome, sent_at)",
         ],
     ),
+    (
+        13,
+        [
+            # Consent becomes a record of its own (casecli consent), kept in the case's history and
+            # in bundles. The one in force is the latest; a withdrawn one blocks new sharing.
+            """CREATE TABLE consents (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                given_on TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status = 'active' OR status = 'withdrawn'),
+                withdrawn_on TEXT,
+                withdraw_reason TEXT,
+                child_age INTEGER,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX consents_case ON consents (case_number, given_on)",
+            # Each case's registration consent becomes its first record, with the same answers
+            # (and so the same meaning); its uid is derived from the case, so that two laptops
+            # upgrading the same case make the same record.
+            lambda conn: _consents_from_registrations(conn),
+        ],
+    ),
 ]
 
 
@@ -438,6 +462,32 @@ def _new_identity(conn) -> None:
     )
 
 
+def _consents_from_registrations(conn) -> None:
+    import hashlib
+    import json
+
+    keys = ("child_informed", "consent", "consent_reason", "share_with", "withhold_notes")
+    rows = conn.execute("SELECT case_number, answers, registered_on, case_worker, created_at FROM cases").fetchall()
+    for number, answers_json, registered_on, worker, created_at in rows:
+        answers = json.loads(answers_json)
+        if not answers.get("consent"):
+            continue  # a quick registration with no consent yet
+        given_on = answers.get("identified_on") or registered_on
+        record = {"given_on": given_on, "obtained_by": worker, **{k: answers[k] for k in keys if k in answers}}
+        conn.execute(
+            "INSERT INTO consents (uid, case_number, given_on, status, child_age, answers, created_by, created_at)"
+            " VALUES (?, ?, ?, 'active', NULL, ?, ?, ?)",
+            (
+                hashlib.sha256(f"consent {number}".encode()).hexdigest()[:16],
+                number,
+                given_on,
+                json.dumps(record, ensure_ascii=False, sort_keys=True),
+                worker,
+                created_at,
+            ),
+        )
+
+
 def _mark_derived_stale(conn) -> None:
     """Ask for every case's derived columns (stage, next due date) to be computed again.
 
@@ -456,7 +506,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 7
+RECORDS_VERSION = 13
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:

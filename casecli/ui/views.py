@@ -231,28 +231,9 @@ def case_view(record: dict, lang: str = "en"):
             )
         )
     if "sharing" in record:
-        consent = record["sharing"]["consent"]
-        parts.append(
-            _("[bold]Consent[/bold]: {consent}; may be shared with: {whom}").format(
-                consent=shown(consent.get("consent", "—")),
-                whom=shown(", ".join(map(str, consent.get("share_with", []))) or "—"),
-            )
-            + (
-                _("; withhold: {notes}").format(notes=shown(consent["withhold_notes"]))
-                if consent.get("withhold_notes")
-                else ""
-            )
-        )
-        table = titled_table(_("Information shared"), _("When"), _("With"), _("How"), _("What"), _("Consent"))
-        for item in record["sharing"]["shared"]:
-            table.add_row(
-                shown(item["when"]),
-                shown(item["with"]),
-                shown(item["how"]),
-                shown(item["what"]),
-                shown(", ".join(f"{k}: {v}" for k, v in item["consent"].items() if v)),
-            )
-        parts.append(table)
+        from casecli.ui.consent_views import sharing_parts
+
+        parts.extend(sharing_parts(record["sharing"]))
     if "history" in record:
         history = titled_table(_("History"), "#", _("When (UTC)"), _("Who"), _("What"))
         for event in record["history"]:
