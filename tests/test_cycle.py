@@ -150,8 +150,18 @@ def test_a_case_from_registration_to_closure(worker):
 
     cli.today("2026-12-10")
     closure = {"reason": "reunified", "final_visit": True, "child_informed": True, "notes": "Living with her aunt"}
-    cli.ok("close", number, "--answers", cli.write("c.json", closure))
+    result = cli("close", number, "--answers", cli.write("c.json", closure), "--acknowledge-open")
+    assert_one_line_error(result, code=3)  # a reunification records with whom, where and when
+    assert "outcome_with, outcome_where, outcome_on" in result.stderr
+    closure.update(outcome_with="Her aunt", outcome_where="San Pedro Sula, Honduras", outcome_on="2026-12-09")
+    result = cli("close", number, "--answers", cli.write("c.json", closure))
+    assert_one_line_error(result, code=3)  # the call to the aunt is still open: acknowledge it or resolve it
+    assert f"still open: action {action_id}" in result.stderr and "--acknowledge-open" in result.stderr
+    assert cli.json("show", number)["status"] == "open"
+    cli.ok("close", number, "--answers", cli.write("c.json", closure), "--acknowledge-open")
     case = cli.json("show", number)
+    (closed,) = case["closures"]
+    assert [(i["kind"], i["id"]) for i in closed["answers"]["open_at_closure"]] == [("action", action_id)]
     assert (case["stage"], case["status"], case["next_due"]) == ("closed", "closed", None)
     assert agenda(cli, "2026-12-10", days=30) == []
     history = [e["kind"] for e in cli.json("show", number, "--history")["history"]]

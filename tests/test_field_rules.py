@@ -200,3 +200,16 @@ def test_a_referral_is_checked_against_the_consent_in_force(worker):
     assert_one_line_error(worker("consent", "withdraw", number, "--reason", "again"), 3)
     worker.ok("consent", "new", number, "--answers", worker.write("k.json", wider))
     assert [i for i in worker.json("agenda") if i["kind"] == "consent"] == []
+
+
+def test_reached_adulthood_fits_only_a_child_of_18_or_nearly(worker):
+    worker.today("2026-11-23")
+    twelve = worker.register(age_estimate=12)
+    closure = {"reason": "reached_adulthood", "final_visit": True, "child_informed": True, "aftercare_plan": "Shelter"}
+    refused = worker("close", twelve, "--answers", worker.write("c.json", closure))
+    assert_one_line_error(refused, 3)
+    assert "reached_adulthood" in refused.stderr and "closure.adulthood_margin_days" in refused.stderr
+    assert worker.json("show", twelve)["status"] == "open"
+    nearly = worker.register(dob_known=True, date_of_birth="2008-12-10", age_estimate=None, name_first="Kevin")
+    worker.ok("close", nearly, "--answers", worker.write("c.json", closure))  # 18 in 17 days: within 30
+    assert worker.json("show", nearly)["status"] == "closed"

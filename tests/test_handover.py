@@ -144,6 +144,7 @@ def full_case(worker) -> str:
         worker.write(
             "cl.json", {"reason": "other", "reason_other": "test", "final_visit": True, "child_informed": True}
         ),
+        "--acknowledge-open",
     )
     worker.ok("reopen", number, "--reason", "came back")
     return number

@@ -131,7 +131,9 @@ def test_purge_after_retention_leaves_a_tombstone(ready, monkeypatch):
         "close",
         old,
         "--answers",
-        ready.write("c.json", {"reason": "reunified", "final_visit": True, "child_informed": True}),
+        ready.write(
+            "c.json", {"reason": "other", "reason_other": "moved on", "final_visit": True, "child_informed": True}
+        ),
     )
     keep = ready.register(name_first="Wilmer", identified_on="2020-01-05")
     monkeypatch.setenv("CASECLI_TODAY", "2026-11-23")

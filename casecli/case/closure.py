@@ -8,13 +8,71 @@ import secrets
 
 from casecli.case.history import append_event
 from casecli.case.lookup import resolve, resolve_open
-from casecli.errors import InvalidInput
+from casecli.errors import InvalidAnswers, InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 
-def close_case(store: Store, text: str, answers: dict) -> dict:
+def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """A closure reason that does not fit the facts: 'reached adulthood' for a child not (nearly) 18."""
+    from casecli import settings
+    from casecli.case.age import age_at, majority_date
+
+    if answers.get("reason") != "reached_adulthood" or not answers.get("closed_on"):
+        return {}
+    registration, registered_on = store.conn.execute(
+        "SELECT answers, registered_on FROM cases WHERE case_number = ?", (number,)
+    ).fetchone()
+    registration = json.loads(registration)
+    majority = settings.get(store, "age.majority_years")
+    margin = settings.get(store, "closure.adulthood_margin_days")
+    closed_on = dt.date.fromisoformat(answers["closed_on"])
+    adult_on = majority_date(
+        registration.get("date_of_birth"),
+        registration.get("age_estimate"),
+        registration.get("identified_on") or registered_on,
+        majority,
+    )
+    if adult_on is None or closed_on >= dt.date.fromisoformat(adult_on) - dt.timedelta(days=margin):
+        return {}
+    age = age_at(registration, closed_on)
+    return {
+        "reason": _(
+            "reached_adulthood: the child is {age} on the closing date and turns {majority} on {date}"
+            " (allowed from {margin} days before: setting closure.adulthood_margin_days)"
+        ).format(age=age, majority=majority, date=adult_on, margin=margin)
+    }
+
+
+def open_at_closure(store: Store, number: str) -> list[dict]:
+    """What is still open: plan items not done, and referrals with no outcome (pending or accepted)."""
+    from casecli.case.implementation import referrals_of
+    from casecli.case.monitoring import open_items
+
+    items = [{"kind": item["kind"], "id": item["id"], "title": item["title"]} for item in open_items(store, number)]
+    referrals = [
+        {"kind": "referral", "id": r["ref"], "title": r["answers"].get("agency", "")}
+        for r in referrals_of(store, number, dt.date.today())
+        if r["status"] in ("pending", "accepted")
+    ]
+    return items + referrals
+
+
+def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False) -> dict:
+    """Close the case. What is still open must be acknowledged (it is recorded with the closure)."""
     number = resolve_open(store, text)
+    problems = closure_problems(store, number, answers)
+    if problems:
+        raise InvalidAnswers("closure", problems)
+    still_open = open_at_closure(store, number)
+    if still_open and not acknowledged:
+        raise InvalidInput(
+            _(
+                "close: still open: {items}; resolve each (plan item done, referral update) or acknowledge"
+                " them with --acknowledge-open"
+            ).format(items=", ".join(f"{item['kind']} {item['id']}" for item in still_open))
+        )
+    answers = {**answers, "open_at_closure": still_open} if still_open else answers
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
     with store.transaction():
@@ -39,7 +97,12 @@ def close_case(store: Store, text: str, answers: dict) -> dict:
             actor,
             "closed",
             f"Case closed: {answers['reason']}",
-            {"closure": uid, "reason": answers["reason"], "closed_on": answers["closed_on"]},
+            {
+                "closure": uid,
+                "reason": answers["reason"],
+                "closed_on": answers["closed_on"],
+                "open_at_closure": [f"{item['kind']} {item['id']}" for item in still_open],
+            },
         )
     return {"case_number": number, "uid": uid, **answers}
 

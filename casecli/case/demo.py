@@ -96,13 +96,21 @@ def fictional_answers(rng: random.Random, form: Form, today: dt.date) -> dict:
         ),
         "risk_level": rng.choices(["high", "medium", "low"], weights=[2, 5, 3])[0],
         "child_informed": True,
-        "consent": pick("consent", skip=("best_interests",)),
         "share_with": ["agency_team", "service_providers"],
     }
     if dob_known:
         answers["date_of_birth"] = (today - dt.timedelta(days=rng.randint(365 * 6, 365 * 17))).isoformat()
     else:
         answers["age_estimate"] = rng.randint(6, 17)
+    from casecli.case.age import age_at
+
+    # consent as the age rules ask (agency defaults): informed consent from 15, assent below
+    if (age_at(answers, dt.date.fromisoformat(str(answers["identified_on"]))) or 0) >= 15:
+        answers["consent"] = "child_consent"
+    else:
+        answers.update(
+            consent="child_assent", assent_with="best_interests", consent_reason="Training case: no guardian here"
+        )
     return answers
 
 
@@ -169,15 +177,20 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
                     )
                 _follow_up(store, number, rng, on, today, record_visit)
             if stage in ("closed", "reopened"):
+                closed_on = _day(registered, rng, today, 200).isoformat()
                 close_case(
                     store,
                     number,
                     {
-                        "closed_on": _day(registered, rng, today, 200).isoformat(),
+                        "closed_on": closed_on,
                         "reason": "reunified",
+                        "outcome_with": "Training family",
+                        "outcome_where": "Training town",
+                        "outcome_on": closed_on,
                         "final_visit": True,
                         "child_informed": True,
                     },
+                    acknowledged=True,  # a training case may close with items still open, as real ones do
                 )
             if stage == "reopened":
                 reopen_case(store, number, "The child came back (training case)", today)

@@ -232,6 +232,29 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
     emit(report, as_json, visit_report)
 
 
+def _acknowledge_each(out, still_open: list[dict]) -> bool:
+    """Ask about each open item before the closure's questions: acknowledge it, or stop to resolve it."""
+    from casecli.errors import Cancelled
+    from casecli.ui import prompts
+    from casecli.ui.render import shown
+
+    out.print("[bold]" + _("Still open on this case") + "[/bold]")
+    for item in still_open:
+        # a plan item kind is translated as data (plan_rules.ITEM_NAMES)
+        name = item["kind"]
+        kind = (_("referral") if name == "referral" else _(name)).capitalize()
+        choice = prompts.select(
+            f"{kind} {shown(item['id'])}: {shown(item['title'])}",
+            [
+                (_("Acknowledge: it stays open, recorded with the closure"), "acknowledge"),
+                (_("Stop: I will resolve it first (nothing is saved)"), "stop"),
+            ],
+        )
+        if choice == "stop":
+            raise Cancelled()
+    return True
+
+
 def register(app: typer.Typer) -> None:
     from casecli.commands.plan import plan_app
 
@@ -285,26 +308,46 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case: str = CaseArgument,
         answers: Path | None = AnswersOption,
+        acknowledge_open: bool = typer.Option(
+            False,
+            "--acknowledge-open",
+            help=_("Close although plan items or referrals are still open (each is recorded with the closure)."),
+        ),
         no_input: bool = NoInputOption,
     ) -> None:
         """Close a case with a standard reason and the checks that reason needs; it becomes read-only.
 
+        What is still open (plan items not done, referrals with no outcome) is listed first: resolve
+        each, or acknowledge it. "reached_adulthood" needs the child to be 18 (or nearly); a durable
+        solution or a reunification records with whom, where and when.
+
         Example: casecli close MX7-0042-R
+        Example: casecli close MX7-0042-R --answers closure.json --acknowledge-open --no-input
         """
-        from casecli.case.closure import close_case
+        from casecli.case.closure import close_case, closure_problems, open_at_closure
         from casecli.case.lookup import require_open, resolve
         from casecli.forms import load_form
         from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
+        out = console()
         with open_store(env) as store:
             number = resolve(store, case)
             require_open(store, number)
-            clean = wizard.collect(load_form("closure"), env, answers_from(answers), console=console())
-            close_case(store, number, clean)
+            still_open = open_at_closure(store, number)
+            if still_open and env.interactive and not acknowledge_open:
+                acknowledge_open = _acknowledge_each(out, still_open)
+            clean = wizard.collect(
+                load_form("closure"),
+                env,
+                answers_from(answers),
+                console=out,
+                rules=lambda a: closure_problems(store, number, a),
+            )
+            close_case(store, number, clean, acknowledged=acknowledge_open)
         from casecli.forms.labels import answer
 
-        console().print(
+        out.print(
             _("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(
                 number=number, reason=answer("closure", "reason", clean["reason"])
             )

@@ -130,6 +130,7 @@ def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
         return None
     answers: dict[str, Any] = json.loads(row["answers"])
     answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
+    answers.pop("open_at_closure", None)  # a closure keeps what was acknowledged as still open
     _clean, problems = load_form(name).check(answers, tomorrow, use_defaults=False)
     invalid = sorted(field for field, why in problems.items() if why != MISSING)
     return f"answers ({', '.join(invalid)[:120]})" if invalid else None
