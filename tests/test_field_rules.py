@@ -125,10 +125,15 @@ def test_the_agenda_warns_before_the_child_turns_18_until_the_plan_holds_a_trans
     assert "2027-01-15" in warning[0]["what"] or "15/01/2027" in warning[0]["what"]
     assert "turns 18" in [i["kind"] for i in worker.json("agenda")]
     worker.ok("assess", number, "--answers", worker.write("a.json", INITIAL))
-    plan = {**PLAN, "actions": [{**PLAN["actions"][0], "transition": False}]}
+    plan = {**PLAN, "actions": [{**PLAN["actions"][0], "category": "other"}]}
     worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
     assert "turns 18" in [i["kind"] for i in worker.json("agenda")]
-    action = {"action": "Prepare leaving care", "owner": "Ana Ruiz", "due": "2026-12-20", "transition": True}
+    action = {
+        "action": "Prepare leaving care",
+        "owner": "Ana Ruiz",
+        "due": "2026-12-20",
+        "category": "transition_to_adulthood",
+    }
     plan = {**PLAN, "actions": [*PLAN["actions"], action]}
     worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
     assert "turns 18" not in [i["kind"] for i in worker.json("agenda")]
@@ -213,3 +218,35 @@ def test_reached_adulthood_fits_only_a_child_of_18_or_nearly(worker):
     nearly = worker.register(dob_known=True, date_of_birth="2008-12-10", age_estimate=None, name_first="Kevin")
     worker.ok("close", nearly, "--answers", worker.write("c.json", closure))  # 18 in 17 days: within 30
     assert worker.json("show", nearly)["status"] == "closed"
+
+
+def test_every_care_arrangement_of_registration_is_offered_by_the_plan():
+    from casecli.forms import load_form
+
+    registration = load_form("registration").field("care_arrangement").choice_values
+    assert load_form("plan-header").field("care_type").choice_values == registration
+
+
+def test_lists_for_mexico_and_central_america_keep_old_answers(worker):
+    from casecli.forms import load_form
+
+    concerns = load_form("assessment-comprehensive").field("protection_concerns")
+    assert {"trafficked", "smuggled", "child_mother", "statelessness", "child_marriage", "neglect"} <= set(
+        concerns.choice_values
+    )
+    # the merged value is no longer offered, but answers that hold it keep their meaning
+    assert "trafficked_smuggled" not in concerns.offered_values()
+    assert "trafficked_smuggled" in concerns.offered_values(["trafficked_smuggled"])
+    assert concerns.coerce(["trafficked_smuggled"], None) == ["trafficked_smuggled"]
+    worker.today("2026-11-23")
+    number = worker.register(
+        migration_situation="returned_deported",
+        care_arrangement="migration_detention",
+        separation_cause="entrusted",
+        authority_notified=True,
+        authority_notified_on="2026-11-22",
+    )
+    registration = worker.json("show", number)["registration"]
+    assert registration["authority_name"].startswith("Procuraduría de Protección")
+    shown = worker.ok("--lang", "es", "show", number).stdout
+    assert "Retenido/a en una estación migratoria" in shown or "estación migratoria" in shown

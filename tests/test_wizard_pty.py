@@ -81,6 +81,7 @@ def fill_registration(w: Wizard) -> None:
     w.answer("current_location", "Casa" + ENTER)
     w.answer("care_arrangement", ENTER)
     w.answer("caregiver", ENTER)
+    w.answer("authority_notified", DOWN + ENTER)  # No
     w.answer("urgent_needs", DOWN + SPACE + ENTER)  # health
     w.answer("urgent_needs_notes", ENTER)
     w.answer("risk_level", ENTER)  # high

@@ -31,7 +31,7 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
         ORDER BY given_on DESC, created_at DESC LIMIT 1) AS consent_withdrawn_on,
        (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
        x.reopened_on,
-       EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.transition') = 1)
+       EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.category') = 'transition_to_adulthood')
            AS transition_planned
 FROM cases c
 LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'

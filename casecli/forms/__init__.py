@@ -67,6 +67,12 @@ class Field:
     def choice_values(self) -> list[str]:
         return [c["value"] for c in self.choices]
 
+    def offered_values(self, current: Any = None) -> list[str]:
+        """The choices a wizard offers: a retired one (kept so that old answers keep their meaning)
+        only when it is the current answer."""
+        kept = current if isinstance(current, list) else [current]
+        return [c["value"] for c in self.choices if not c.get("retired") or c["value"] in kept]
+
     @property
     def when_needed(self) -> bool:
         """Asked only when a rule across fields needs it (`"asked": "when_needed"`), not in the first pass."""

@@ -81,7 +81,7 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
         return None if value == SKIP else value
 
     if field.type == "choice":
-        options: list[tuple[str, Any]] = [(field.choice_label(v, lang), v) for v in field.choice_values]
+        options: list[tuple[str, Any]] = [(field.choice_label(v, lang), v) for v in field.offered_values(current)]
         if not field.required:
             options.append((_(messages.SKIP), SKIP))
         value = select(message, options, default=current)
@@ -91,7 +91,7 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
         selected = current or []
         boxes = [
             questionary.Choice(title=field.choice_label(v, lang), value=v, checked=v in selected)
-            for v in field.choice_values
+            for v in field.offered_values(selected)
         ]
 
         def check_many(values: list[str]) -> bool | str:
