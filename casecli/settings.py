@@ -16,6 +16,18 @@ def defaults() -> dict[str, int]:
     return json.loads(path.read_text(encoding="utf-8"))["settings"]
 
 
+@lru_cache(maxsize=1)
+def _about() -> dict[str, dict[str, str]]:
+    path = resources.files("casecli") / "templates" / "settings.json"
+    return json.loads(path.read_text(encoding="utf-8"))["about_settings"]
+
+
+def about(key: str, lang: str) -> str:
+    """What a setting decides, in the worker's language (documented beside its default)."""
+    text = _about().get(key, {})
+    return text.get(lang) or text.get("en", "")
+
+
 def all_settings(store) -> dict[str, int]:
     values = dict(defaults())
     for key, value in store.conn.execute("SELECT key, value FROM settings"):

@@ -115,6 +115,10 @@ def test_an_adult_date_of_birth_is_refused_unless_the_age_is_disputed(worker):
     # and an edit cannot take the dispute away while the age says adult
     result = worker("edit", number, "--set", "age_disputed=no")
     assert_one_line_error(result, 3)
+    estimated = worker.register(
+        age_estimate=19, age_disputed=True, age_dispute_reason="Looks 15", age_child_says="15", name_first="Kevin"
+    )
+    assert worker.json("show", estimated)["age"] == 19
 
 
 def test_the_agenda_warns_before_the_child_turns_18_until_the_plan_holds_a_transition_action(worker):
@@ -250,3 +254,16 @@ def test_lists_for_mexico_and_central_america_keep_old_answers(worker):
     assert registration["authority_name"].startswith("Procuraduría de Protección")
     shown = worker.ok("--lang", "es", "show", number).stdout
     assert "Retenido/a en una estación migratoria" in shown or "estación migratoria" in shown
+
+
+def test_every_setting_is_documented_in_both_languages_and_in_the_readme(worker):
+    from pathlib import Path
+
+    from casecli import settings
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for key, value in settings.defaults().items():
+        assert settings.about(key, "en") and settings.about(key, "es") != settings.about(key, "en"), key
+        assert f"| `{key}` | {value} |" in readme, key
+    shown = worker.ok("--lang", "es", "settings", "show").stdout
+    assert settings.about("consent.informed_from_age", "es") in shown

@@ -57,7 +57,7 @@ class Wizard:
         self.child.send(keys)
 
 
-def fill_registration(w: Wizard) -> None:
+def fill_registration(w: Wizard, age: str = "15") -> None:
     w.answer("identified_on", ENTER)  # default: today
     w.answer("identified_how", ENTER)  # outreach
     w.answer("identified_where", "Tapachula" + ENTER)
@@ -67,7 +67,7 @@ def fill_registration(w: Wizard) -> None:
     w.answer("name_other", ENTER)
     w.answer("sex", ENTER)  # female
     w.answer("dob_known", DOWN + ENTER)  # No
-    w.answer("age_estimate", "15" + ENTER)
+    w.answer("age_estimate", age + ENTER)
     w.answer("nationality", DOWN + DOWN + ENTER)  # honduras
     w.answer("languages", "Spanish" + ENTER)
     w.answer("place_of_origin", ENTER)
@@ -489,3 +489,20 @@ def test_a_visit_to_a_closed_case_is_refused_before_the_first_question(ready):
     ends(child, 3)
     visit_form = load_form("visit")
     assert visit_form.field("visited_on").label("en") not in before + (child.before or "")
+
+
+def test_an_adult_age_asks_whether_it_is_disputed_then_saves(ready):
+    child = spawn(ready.home, "new-case")
+    w = Wizard(child, "registration")
+    fill_registration(w, age="19")
+    child.expect_exact("age.majority_years")  # the rule, shown before the question it needs
+    w.answer("age_disputed", ENTER)  # yes
+    w.answer("age_dispute_reason", "No documents; looks younger" + ENTER)
+    w.answer("age_child_says", "Tengo 16" + ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)  # save
+    child.expect(r"Registered case \S*?(MX7-\d{4}-\w)")
+    number = child.match.group(1)
+    ends(child, 0)
+    reg = ready.json("show", number)["registration"]
+    assert (reg["age_estimate"], reg["age_disputed"], reg["age_child_says"]) == (19, True, "Tengo 16")

@@ -21,7 +21,7 @@ class CaseRow(SQLModel):
     search_text: str
     sex: str | None = None
     date_of_birth: str | None = None
-    age_estimate: int | None = Field(default=None, ge=0, le=17)
+    age_estimate: int | None = Field(default=None, ge=0, le=30)
     risk: Literal["high", "medium", "low"]
     status: Literal["open", "closed", "handover_pending", "transferred", "copy"] = "open"
     case_worker: str = Field(min_length=1)

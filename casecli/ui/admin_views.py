@@ -62,13 +62,14 @@ def contacts_view(rows: list[dict]):
 
 
 def settings_view(values: dict):
-    from casecli import settings
+    from casecli import i18n, settings
 
     defaults = settings.defaults()
     parts = []
     for key, value in values.items():
         note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
         parts.append(f"{key} = {value}{note}")
+        parts.append(f"    [dim]{shown(settings.about(key, i18n.current))}[/dim]")
     return group(parts)
 
 
