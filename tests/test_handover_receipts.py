@@ -29,6 +29,9 @@ def test_a_refused_handover_makes_the_case_active_again_with_its_reason(pair):
     number = ana.register()
     bundle = hand_over(ana, number)
     assert ana.json("show", number)["status"] == "handover_pending"
+    assert "handed over to luis on 23/11/2026: waiting for the receipt" in ana.ok("show", number).stdout.replace(
+        "2026-11-23", "23/11/2026"
+    )
     result = luis("import", bundle, "--refuse", "--reason", "Not our area")
     assert result.exit_code == 0, result.output
     assert luis.json("list") == []  # nothing imported

@@ -175,7 +175,13 @@ def consents_of(store: Store, number: str) -> list[dict]:
     rows = store.conn.execute(
         f"SELECT {', '.join(KEYS)} FROM consents WHERE case_number = ? ORDER BY given_on, created_at", (number,)
     )
-    return [{**dict(zip(KEYS, r, strict=True)), "answers": json.loads(r[6])} for r in rows]
+    records = [{**dict(zip(KEYS, r, strict=True)), "answers": json.loads(r[6])} for r in rows]
+    registration = None
+    for record in records:
+        if record["child_age"] is None:  # a consent carried over from a registration by migration 13
+            registration = registration or _registration(store, number)
+            record["child_age"] = age_at(registration, dt.date.fromisoformat(record["given_on"]))
+    return records
 
 
 def in_force(store: Store, number: str, on: str | None = None) -> dict | None:

@@ -81,6 +81,15 @@ def case_view(record: dict, lang: str = "en"):
     }
     for link in record.get("links", []):
         header += f"\n{words.get(link['kind'], shown(link['kind']))} {shown(link['case_number'])}"
+    for handover in record.get("handovers", []):
+        if handover["outcome"] is None:
+            header += (
+                "\n[yellow]"
+                + _(
+                    "handed over to {to} on {date}: waiting for the receipt (`casecli handover revoke` if lost)"
+                ).format(to=shown(handover["to"]), date=format_date(handover["sent_at"][:10]))
+                + "[/yellow]"
+            )
     parts.append(Panel(header, expand=False))
     form = load_form(record["form"]["id"])
     answers = record["registration"]
