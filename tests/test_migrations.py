@@ -63,10 +63,8 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
             for k in ("child_informed", "consent", "consent_reason", "share_with", "withhold_notes")
             if k in registered
         }
-    assert ana.json("consent", "show", number)["in_force"]["answers"]["share_with"] == [
-        "agency_team",
-        "service_providers",
-    ]
+    in_force = ana.json("consent", "show", number)["in_force"]
+    assert in_force["answers"]["share_with"] == ["agency_team", "service_providers"] and in_force["child_age"] == 15
     ana.ok("verify")
     conn = raw_connection(ana.store)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST_VERSION
