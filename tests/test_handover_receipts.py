@@ -61,6 +61,7 @@ def test_a_lost_bundle_is_revoked_and_a_late_acceptance_is_flagged(pair):
     assert "revoked" in ana.ok("handover", "revoke", number, "--reason", "The stick was lost").stdout
     case = ana.json("show", number, "--history")
     assert case["status"] == "open" and case["history"][-1]["kind"] == "handover revoked"
+    assert "Traspaso revocado" in ana.ok("--lang", "es", "show", number, "--history").stdout
     assert_one_line_error(ana("handover", "revoke", number, "--reason", "again"), 3)
     # the stick turns up after all: Luis imports it, and his receipt tells Ana to agree who keeps it
     luis.ok("import", bundle, "--yes")

@@ -144,6 +144,16 @@ def describe(event: dict) -> str:
             return f"{words[c['kind']]} {c['other']}"
         if kind == "conflict":
             return _("Diverged copy kept for review (bundle {bundle})").format(bundle=c["bundle"][:12])
+        if kind == "consent":
+            return _("Consent recorded (scope: {scope})").format(scope=", ".join(c["scope"]))
+        if kind == "consent withdrawn":
+            return _("Consent withdrawn: no new sharing")
+        if kind == "handover revoked":
+            return _("Handover revoked; the case is active here again")
+        if kind == "receipt" and not c["accepted"]:
+            return _("Handover refused; the case is active here again")
+        if kind == "receipt":
+            return _("Handover accepted after it was revoked: agree who keeps the case")
     except (KeyError, TypeError, ValueError):
         pass
     return event["summary"]
