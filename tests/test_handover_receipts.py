@@ -120,3 +120,40 @@ def test_after_a_handover_the_plan_names_the_new_case_worker(pair):
     assert "Luis Pérez (responsible since the handover; the plan was written by Ana Ruiz)" in document
     mine = ana.ok("plan", "show", number, "--format", "markdown").stdout  # Ana's own copy, before the receipt
     assert "Ana Ruiz" in mine and "responsible since the handover" not in mine
+
+
+def test_a_bundle_to_another_agency_needs_the_consent_or_a_recorded_reason(home, monkeypatch):
+    from .test_handover import Worker, identity
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init()
+    rosa = Worker(home, "rosa", monkeypatch)
+    rosa.init(name="Rosa Díaz", agency="Clínica Santa María", case_number_prefix="CS1")
+    luis = Worker(home, "luis", monkeypatch)
+    luis.init(name="Luis Pérez", case_number_prefix="GT2")  # the same agency as Ana
+    ana.ok("contacts", "add", "rosa", identity(rosa))
+    ana.ok("contacts", "add", "luis", identity(luis))
+    number = ana.register(share_with=["agency_team", "service_providers"])
+    copy = ana.home / "copy.bundle"
+    args = ("export", number, "--to", "rosa", "--output", str(copy), "--answers", ana.write("n.json", NOTE))
+    refused = ana(*args)
+    assert_one_line_error(refused, 3)
+    assert "other_organisations" in refused.stderr and "--override-reason" in refused.stderr
+    assert not copy.exists()
+    ana.ok(*args, "--override-reason", "The clinic needs the history for surgery")
+    sharing = ana.json("show", number, "--sharing")["sharing"]
+    (shared,) = sharing["shared"]
+    assert shared["how"] == "copy" and shared["scope"] == ["other_organisations"]
+    assert shared["override"] == "The clinic needs the history for surgery" and not shared["consent"]["within"]
+    rosa.ok("contacts", "add", "ana", identity(ana))
+    rosa.ok("import", str(copy), "--yes")  # the override travels in the case's history
+    assert rosa.json("show", number, "--history")["history"][-1]["kind"] == "sharing override"
+    # within the agency, even a withdrawn consent never stops a handover: the child keeps a worker
+    ana.ok("consent", "withdraw", number, "--reason", "No quiere")
+    ana.ok(*hand_over_args(ana, number, "luis"))
+    assert ana.json("show", number)["status"] == "handover_pending"
+
+
+def hand_over_args(ana, number: str, to: str) -> tuple:
+    bundle = ana.home / f"to-{to}.bundle"
+    return ("export", number, "--to", to, "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))

@@ -104,7 +104,7 @@ def test_hostile_text_in_review_closure_handover_note_and_a_bundles_header(home,
     luis = Worker(home, "luis", monkeypatch)
     luis.init(name="Luis Pérez", case_number_prefix="GT2")
     ana.ok("contacts", "add", "luis", identity(luis))
-    number = ana.register()
+    number = ana.register(share_with=["agency_team", "other_organisations"])  # Luis's agency is another
     review = {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}
     ana.ok("review", number, "--answers", ana.write("rv.json", hostile("review", review)))
     sibling = ana.register(name_first="Kevin", sex="male")

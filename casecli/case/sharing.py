@@ -4,6 +4,7 @@ handover, a copy for consultation), with whom, and the consent in force that day
 from __future__ import annotations
 
 import json
+import re
 
 from casecli.case.consent import consents_of, in_force
 from casecli.store.db import Store
@@ -12,15 +13,18 @@ from casecli.store.db import Store
 WHOLE_CASE = ["agency_team"]
 
 
-def _contact_names(store: Store) -> dict[str, str]:
-    """Contacts by fingerprint (handover events name their recipients by fingerprint)."""
-    import hashlib
+def _contacts(store: Store) -> dict[str, tuple[str, str]]:
+    """Contacts (name, agency) by fingerprint: bundles name their recipients by fingerprint."""
+    return {
+        f: (name, agency) for name, agency, f in store.conn.execute("SELECT name, agency, fingerprint FROM contacts")
+    }
 
-    names = {}
-    for name, encryption, signing in store.conn.execute("SELECT name, encryption_public, signing_public FROM contacts"):
-        digest = hashlib.sha256(b"casecli identity\n" + bytes(encryption) + bytes(signing)).hexdigest()[:20].upper()
-        names[" ".join(digest[i : i + 4] for i in range(0, 20, 4))] = name
-    return names
+
+def _scope(store: Store, fingerprints: list[str], contacts: dict[str, tuple[str, str]]) -> list[str]:
+    """A bundle to a contact of another agency shares with other organisations; else with the team."""
+    mine = store.profile()["agency"].strip().casefold()
+    agencies = {contacts[f][1].strip().casefold() for f in fingerprints if f in contacts}
+    return ["other_organisations"] if agencies - {mine} else WHOLE_CASE
 
 
 def sharing_of(store: Store, number: str) -> dict:
@@ -50,12 +54,18 @@ def sharing_of(store: Store, number: str) -> dict:
                 },
             }
         )
-    names = _contact_names(store)
+    contacts = _contacts(store)
+    overrides = {
+        json.loads(changes).get("bundle"): json.loads(changes)
+        for (changes,) in store.conn.execute(
+            "SELECT changes FROM events WHERE case_number = ? AND kind = 'sharing override'", (number,)
+        )
+    }
     for at, changes in store.conn.execute(
         "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'handover' ORDER BY seq", (number,)
     ):
         detail = json.loads(changes)
-        to = [names.get(f, f) for f in detail.get("to", [])]
+        to = [contacts.get(f, (f, ""))[0] for f in detail.get("to", [])]
         shared.append(
             {
                 "when": at[:10],
@@ -63,8 +73,8 @@ def sharing_of(store: Store, number: str) -> dict:
                 "how": "handover",
                 "ref": detail.get("bundle", "")[:12],
                 "what": "whole case",
-                "scope": WHOLE_CASE,
-                "override": None,
+                "scope": _scope(store, detail.get("to", []), contacts),
+                "override": overrides.get(detail.get("bundle"), {}).get("reason"),
             }
         )
     for bundle_id, peer, at, cases in store.conn.execute(
@@ -78,8 +88,8 @@ def sharing_of(store: Store, number: str) -> dict:
                     "how": "copy",
                     "ref": bundle_id[:12],
                     "what": "whole case",
-                    "scope": WHOLE_CASE,
-                    "override": None,
+                    "scope": _scope(store, re.findall(r"\(([0-9A-F ]{24})\)", peer), contacts),
+                    "override": overrides.get(bundle_id, {}).get("reason"),
                 }
             )
     shared.sort(key=lambda s: s["when"])

@@ -155,6 +155,11 @@ def register(app: typer.Typer) -> None:
         use_passphrase: bool = typer.Option(
             False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")
         ),
+        override_reason: str | None = typer.Option(
+            None,
+            "--override-reason",
+            help=_("Share with another agency beyond the consent in force, and why (recorded in the case)."),
+        ),
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
@@ -165,6 +170,8 @@ def register(app: typer.Typer) -> None:
 
         With --handover your copy waits, read-only, for the receiver's receipt (`casecli import
         FILE.receipt`); if the bundle is lost, take it back with `casecli handover revoke`.
+        A contact of another agency gets only cases whose consent allows other organisations,
+        unless you record why with --override-reason.
 
         Example: casecli export MX7-0042-R --to luis --handover --reason moving_location --output MX7-0042-R.bundle
         Example: casecli export --all --to luis --handover --reason organisational --output my-cases.bundle
@@ -174,7 +181,7 @@ def register(app: typer.Typer) -> None:
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
         from casecli.handover.identity import contact
-        from casecli.handover.outgoing import export
+        from casecli.handover.outgoing import check_sharing, export
         from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
@@ -183,6 +190,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             recipients = [contact(store, name) for name in (to or [])]
+            check_sharing(store, cases or [], recipients, override_reason, everything)  # before any question
             passphrase = (
                 bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
             )
@@ -210,6 +218,7 @@ def register(app: typer.Typer) -> None:
                     note,
                     lambda: progress.advance(task),
                     transfer=transfer,
+                    override=override_reason,
                 )
         done = (
             _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")

@@ -45,6 +45,7 @@ def export(
     progress=None,
     kdf: dict | None = None,
     transfer: dict | None = None,
+    override: str | None = None,
 ) -> dict:
     """Write the bundle; with `handover`, the local cases become read-only in the same transaction,
     pending until the receiver's receipt (see handover/pending.py); `transfer` says why."""
@@ -58,6 +59,7 @@ def export(
         raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
     output.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
     me = identities.own(store)
+    beyond = check_sharing(store, chosen, recipients, override)
     _encryption_private, signing_private = identities.private_keys(store)
     sender = {
         "name": me.name,
@@ -101,6 +103,20 @@ def export(
                             **signed,
                         },
                     )
+            for number in beyond:  # before the records are written: the bundle carries the override
+                append_event(
+                    store,
+                    number,
+                    me.name,
+                    "sharing override",
+                    "Shared with another agency beyond the consent in force (reason recorded)",
+                    {
+                        "bundle": writer.bundle_id,
+                        "with": sorted({r.agency for r in recipients}),
+                        "scope": ["other_organisations"],
+                        "reason": (override or "").strip(),
+                    },
+                )
             payload = PayloadWriter(writer)
             payload.record(
                 {
@@ -133,6 +149,42 @@ def export(
             writer.abort()
         raise
     return {"bundle_id": writer.bundle_id, "cases": chosen, "handover": handover, "to": to, "output": str(output)}
+
+
+def check_sharing(store: Store, numbers: list[str], recipients, override: str | None, everything: bool = False) -> dict:
+    """Refuse a bundle to another agency beyond a case's consent unless an override reason is given;
+    returns the cases that need the override (asked before any question, and again at export)."""
+    chosen = _cases_to_send(store, numbers, everything)
+    beyond = _beyond_consent(store, chosen, identities.own(store), recipients)
+    if beyond and not (override or "").strip():
+        number, why = next(iter(beyond.items()))
+        raise InvalidInput(
+            _(
+                "export: {number}: {why}; to share with another agency anyway, record why with --override-reason"
+                " (nothing was written)"
+            ).format(number=", ".join(beyond) if len(beyond) > 1 else number, why=why)
+        )
+    return beyond
+
+
+def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[str, str]:
+    """Cases whose consent does not cover a recipient of another agency, with why.
+
+    Within the agency (the same agency name) a bundle is case management, which every consent
+    covers; even a withdrawn consent must not stop a handover to a colleague, or the child would be
+    left with nobody responsible.
+    """
+    from casecli.case.consent import sharing_problem
+
+    mine = me.agency.strip().casefold()
+    if not any(r.agency.strip().casefold() != mine for r in recipients):
+        return {}
+    beyond = {}
+    for number in numbers:
+        why = sharing_problem(store, number, ["other_organisations"])
+        if why:
+            beyond[number] = why
+    return beyond
 
 
 def _b64(data: bytes) -> str:
