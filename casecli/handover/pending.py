@@ -2,7 +2,8 @@
 
 Until then the sender's copy is read-only but still the sender's: it shows to whom and when it was
 sent, and the sender can revoke it (the bundle was lost, or never arrived). An accepted receipt makes
-the case transferred, a refused one makes it active again; each outcome joins the case's history.
+the case transferred, a refused one makes it active again. A refusal and a revocation join the case's
+history; every outcome is kept in the `handovers` table, which `show` lists.
 """
 
 from __future__ import annotations
