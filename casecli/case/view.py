@@ -22,7 +22,10 @@ from casecli.store.db import Store
 
 LIST_SQL = (
     "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
-    " case_worker, incomplete, demo, json_extract(answers, '$.age_disputed') AS age_disputed FROM cases c"
+    " case_worker, incomplete, demo,"
+    # parse the answers only where the word is there at all: most children's age is not disputed
+    " CASE WHEN instr(answers, '\"age_disputed\"') THEN json_extract(answers, '$.age_disputed') END AS age_disputed"
+    " FROM cases c"
 )
 
 
