@@ -11,20 +11,18 @@ from casecli.i18n import _
 
 
 @lru_cache(maxsize=1)
+def _document() -> dict:
+    path = resources.files("casecli") / "templates" / "settings.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def defaults() -> dict[str, int]:
-    path = resources.files("casecli") / "templates" / "settings.json"
-    return json.loads(path.read_text(encoding="utf-8"))["settings"]
-
-
-@lru_cache(maxsize=1)
-def _about() -> dict[str, dict[str, str]]:
-    path = resources.files("casecli") / "templates" / "settings.json"
-    return json.loads(path.read_text(encoding="utf-8"))["about_settings"]
+    return _document()["settings"]
 
 
 def about(key: str, lang: str) -> str:
     """What a setting decides, in the worker's language (documented beside its default)."""
-    text = _about().get(key, {})
+    text = _document()["about_settings"].get(key, {})
     return text.get(lang) or text.get("en", "")
 
 

@@ -32,12 +32,14 @@ def test_a_refused_handover_makes_the_case_active_again_with_its_reason(pair):
     assert "handed over to luis on 23/11/2026: waiting for the receipt" in ana.ok("show", number).stdout.replace(
         "2026-11-23", "23/11/2026"
     )
-    result = luis("import", bundle, "--refuse", "--reason", "Not our area")
+    receipt = luis.home / "refused.receipt"
+    result = luis("import", bundle, "--refuse", "--reason", "Not our area", "--receipt", str(receipt))
     assert result.exit_code == 0, result.output
     assert luis.json("list") == []  # nothing imported
+    assert b"Not our area" not in receipt.read_bytes()  # encrypted to Ana
     assert "imported (or refused) already" in luis.ok("import", bundle, "--yes").stdout
 
-    out = ana.ok("import", bundle + ".receipt").stdout
+    out = ana.ok("import", str(receipt)).stdout
     assert f"{number}: handover refused: active again here" in out and "Not our area" in out
     case = ana.json("show", number, "--history")
     assert case["status"] == "open" and case["case_worker"] == "Ana Ruiz"
@@ -76,6 +78,7 @@ def test_the_agenda_lists_a_handover_with_no_receipt_after_seven_days(pair, monk
     hand_over(ana, number, transfer_reason="moving_location")
     assert [i for i in ana.json("agenda", "--days", "0") if i["kind"] == "handover"] == []
     (waiting,) = ana.json("handover", "list")
+    assert number in ana.ok("handover", "list").stdout
     assert (waiting["case_number"], waiting["reason"], waiting["days_waiting"]) == (number, "moving_location", 0)
     monkeypatch.setenv("CASECLI_TODAY", "2026-12-01")
     (item,) = [i for i in ana.json("agenda", "--days", "0") if i["kind"] == "handover"]

@@ -53,7 +53,7 @@ def registration_problems(store, answers: dict) -> dict[str, str]:
     field = "date_of_birth" if answers.get("date_of_birth") else "age_estimate"
     return {
         field: _(
-            "{age} years old on the identification date, {majority} or older (setting age.majority_years):"
+            "{majority} or older on the identification date (setting age.majority_years):"
             " an adult is not registered as a child; if the age is disputed, answer age_disputed"
-        ).format(age=age, majority=majority)
+        ).format(majority=majority)
     }

@@ -16,7 +16,7 @@ from casecli.store.db import Store, utc_now
 def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
     """A closure reason that does not fit the facts: 'reached adulthood' for a child not (nearly) 18."""
     from casecli import settings
-    from casecli.case.age import age_at, majority_date
+    from casecli.case.age import majority_date
 
     if answers.get("reason") != "reached_adulthood" or not answers.get("closed_on"):
         return {}
@@ -35,12 +35,12 @@ def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]
     )
     if adult_on is None or closed_on >= dt.date.fromisoformat(adult_on) - dt.timedelta(days=margin):
         return {}
-    age = age_at(registration, closed_on)
+    # The message names the rule, never the child's age or birthday (error lines carry no child data).
     return {
         "reason": _(
-            "reached_adulthood: the child is {age} on the closing date and turns {majority} on {date}"
-            " (allowed from {margin} days before: setting closure.adulthood_margin_days)"
-        ).format(age=age, majority=majority, date=adult_on, margin=margin)
+            "reached_adulthood: the child is not {majority} on the closing date, nor within {margin} days of it"
+            " (setting closure.adulthood_margin_days)"
+        ).format(majority=majority, margin=margin)
     }
 
 

@@ -42,23 +42,24 @@ def rule_problems(store: Store, answers: dict, age: int | None) -> dict[str, str
     informed = settings.get(store, "consent.informed_from_age")
     if age < young and given in ("child_consent", "child_assent"):
         problems["consent"] = _(
-            "the child is {age}: under {young} a parent, caregiver or guardian consents, not the child"
+            "the child is under {young} on that day: a parent, caregiver or guardian consents, not the child"
             " (setting consent.caregiver_only_under_age)"
-        ).format(age=age, young=young)
+        ).format(young=young)
     elif young <= age < informed and given == "child_consent":
         problems["consent"] = _(
-            "the child is {age}: under {informed} the child assents (child_assent) together with an adult's"
-            " consent; informed consent from {informed} (setting consent.informed_from_age)"
-        ).format(age=age, informed=informed)
+            "the child is under {informed} on that day: the child assents (child_assent) together with an"
+            " adult's consent; informed consent from {informed} (setting consent.informed_from_age)"
+        ).format(informed=informed)
     elif young <= age < informed and given in ADULTS:
         problems["consent"] = _(
-            "the child is {age}: from {young} the child's own assent is needed too (child_assent, with assent_with)"
-        ).format(age=age, young=young)
+            "the child is {young} or older on that day: the child's own assent is needed too"
+            " (child_assent, with assent_with)"
+        ).format(young=young)
     elif age >= informed and given in ("child_assent", *ADULTS):
         problems["consent"] = _(
-            "the child is {age}: from {informed} the child gives informed consent (child_consent);"
+            "the child is {informed} or older on that day: the child gives informed consent (child_consent);"
             " an adult's consent or an assent is not enough (setting consent.informed_from_age)"
-        ).format(age=age, informed=informed)
+        ).format(informed=informed)
     if given == "child_assent" and not with_ and "consent" not in problems:
         problems["assent_with"] = _(
             "an assent goes with a caregiver's or guardian's consent, or a best-interests decision"
@@ -186,8 +187,13 @@ def consents_of(store: Store, number: str) -> list[dict]:
 
 def in_force(store: Store, number: str, on: str | None = None) -> dict | None:
     """The consent in force (on a day): the latest given by then; withdrawn if it was withdrawn by then."""
+    return in_force_among(consents_of(store, number), on)
+
+
+def in_force_among(records: list[dict], on: str | None = None) -> dict | None:
+    """`in_force` over records already read (`consents_of`), for callers that ask of many days."""
     found = None
-    for record in consents_of(store, number):
+    for record in records:
         if on is None or record["given_on"] <= on:
             found = record
     if found and on is not None and found["status"] == "withdrawn" and (found["withdrawn_on"] or "") > on:
@@ -217,4 +223,5 @@ def sharing_problem(store: Store, number: str, scope: list[str]) -> str | None:
 
 def show(store: Store, text: str) -> dict:
     number = resolve(store, text)
-    return {"case_number": number, "in_force": in_force(store, number), "consents": consents_of(store, number)}
+    records = consents_of(store, number)
+    return {"case_number": number, "in_force": in_force_among(records), "consents": records}

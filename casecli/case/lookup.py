@@ -41,6 +41,16 @@ class CaseClosed(InvalidInput):
     """A change refused because the case cannot change here: an invalid request (exit 3)."""
 
 
+def pending_handover(store: Store, number: str) -> dict | None:
+    """The handover of `number` sent from here and still waiting for its receipt, if any."""
+    row = store.conn.execute(
+        "SELECT bundle_id, recipient_names, reason, sent_at FROM handovers"
+        " WHERE case_number = ? AND outcome IS NULL ORDER BY sent_at DESC LIMIT 1",
+        (number,),
+    ).fetchone()
+    return dict(zip(("bundle_id", "to", "reason", "sent_at"), row, strict=True)) if row else None
+
+
 def require_open(store: Store, number: str) -> None:
     """Refuse a change to a closed (or transferred) case: it is read-only until reopened."""
     row = store.conn.execute("SELECT status FROM cases WHERE case_number = ?", (number,)).fetchone()
@@ -51,16 +61,12 @@ def require_open(store: Store, number: str) -> None:
             )
         )
     if row and row[0] == "handover_pending":
-        to, sent = store.conn.execute(
-            "SELECT recipient_names, substr(sent_at, 1, 10) FROM handovers WHERE case_number = ? AND outcome IS NULL"
-            " ORDER BY sent_at DESC LIMIT 1",
-            (number,),
-        ).fetchone() or ("?", "?")
+        pending = pending_handover(store, number) or {"to": "?", "sent_at": "?"}
         raise CaseClosed(
             _(
                 "{number} was handed over to {to} on {date} and awaits their receipt: read-only here"
                 " (if the bundle was lost or refused: `casecli handover revoke {number} --reason …`)"
-            ).format(number=number, to=to, date=sent)
+            ).format(number=number, to=pending["to"], date=pending["sent_at"][:10])
         )
     if row and row[0] == "transferred":
         raise CaseClosed(_("{number} was handed over and is read-only here").format(number=number))

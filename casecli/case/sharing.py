@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from casecli.case.consent import consents_of, in_force
+from casecli.case.consent import consents_of, in_force_among
 from casecli.store.db import Store
 
 # What each kind of sharing shares with, in the consent's scope ids.
@@ -20,9 +20,9 @@ def _contacts(store: Store) -> dict[str, tuple[str, str]]:
     }
 
 
-def _scope(store: Store, fingerprints: list[str], contacts: dict[str, tuple[str, str]]) -> list[str]:
-    """A bundle to a contact of another agency shares with other organisations; else with the team."""
-    mine = store.profile()["agency"].strip().casefold()
+def _scope(mine: str, fingerprints: list[str], contacts: dict[str, tuple[str, str]]) -> list[str]:
+    """A bundle to a contact of another agency (`mine` is ours, folded) shares with other
+    organisations; else with the team."""
     agencies = {contacts[f][1].strip().casefold() for f in fingerprints if f in contacts}
     return ["other_organisations"] if agencies - {mine} else WHOLE_CASE
 
@@ -55,6 +55,7 @@ def sharing_of(store: Store, number: str) -> dict:
             }
         )
     contacts = _contacts(store)
+    mine = store.profile()["agency"].strip().casefold()
     overrides = {
         json.loads(changes).get("bundle"): json.loads(changes)
         for (changes,) in store.conn.execute(
@@ -73,7 +74,7 @@ def sharing_of(store: Store, number: str) -> dict:
                 "how": "handover",
                 "ref": detail.get("bundle", "")[:12],
                 "what": "whole case",
-                "scope": _scope(store, detail.get("to", []), contacts),
+                "scope": _scope(mine, detail.get("to", []), contacts),
                 "override": overrides.get(detail.get("bundle"), {}).get("reason"),
             }
         )
@@ -88,13 +89,13 @@ def sharing_of(store: Store, number: str) -> dict:
                     "how": "copy",
                     "ref": bundle_id[:12],
                     "what": "whole case",
-                    "scope": _scope(store, re.findall(r"\(([0-9A-F ]{24})\)", peer), contacts),
+                    "scope": _scope(mine, re.findall(r"\(([0-9A-F ]{24})\)", peer), contacts),
                     "override": overrides.get(bundle_id, {}).get("reason"),
                 }
             )
     shared.sort(key=lambda s: s["when"])
     for item in shared:
-        record = in_force(store, number, item["when"])
+        record = in_force_among(records, item["when"])
         allowed = set(record["answers"].get("share_with", [])) if record and record["status"] == "active" else set()
         item["consent"] = {
             "uid": record["uid"] if record else None,
@@ -102,4 +103,4 @@ def sharing_of(store: Store, number: str) -> dict:
             "given_on": record["given_on"] if record else None,
             "within": all(s in allowed for s in item["scope"]),
         }
-    return {"consent": in_force(store, number), "consents": records, "shared": shared}
+    return {"consent": in_force_among(records), "consents": records, "shared": shared}

@@ -35,6 +35,17 @@ class Identity:
     def fingerprint(self) -> str:
         return fingerprint(self.encryption_public, self.signing_public)
 
+    def header(self) -> dict:
+        """Who a bundle is from, as its header names the sender (both public keys, base64)."""
+        from casecli.store.sealing import b64
+
+        return {
+            "name": self.name,
+            "agency": self.agency,
+            "encryption_public": b64(self.encryption_public),
+            "signing_public": b64(self.signing_public),
+        }
+
     def line(self) -> str:
         doc = {
             "n": self.name,

@@ -124,18 +124,14 @@ def apply_plan(store: Store, plan: ImportPlan, progress: Callable[[int], None] |
 
 def settle_receipt(store: Store, plan: ImportPlan) -> dict[str, str]:
     """Apply a receipt (a bundle holding the receiver's answer to a handover) in one transaction."""
-    import json
-
     from casecli.handover.pending import apply_receipt
-    from casecli.store.db import utc_now
 
     reader, receipt = plan.incoming.reader, plan.incoming.receipt
     assert receipt is not None
     with store.transaction():
         done = apply_receipt(store, receipt, reader.fingerprint, reader.sender_name)
-        store.conn.execute(
-            "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, 0, ?, ?)",
-            (reader.bundle_id, f"{reader.sender_name} ({reader.fingerprint})", json.dumps(receipt["cases"]), utc_now()),
+        bundles_in.record_seen(
+            store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint})", False, receipt["cases"]
         )
     return done
 
@@ -143,10 +139,7 @@ def settle_receipt(store: Store, plan: ImportPlan) -> dict[str, str]:
 def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str, output: Path) -> dict:
     """Write the signed receipt of a handover; a refused one imports nothing and is remembered,
     so that the bundle is not imported by mistake later."""
-    import json
-
     from casecli.handover.receipts import write_receipt
-    from casecli.store.db import utc_now
 
     incoming = plan.incoming
     if not incoming.handover or incoming.receipt is not None:
@@ -159,8 +152,7 @@ def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str,
     if not accepted:
         reader = incoming.reader
         with store.transaction():
-            store.conn.execute(
-                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, 0, ?, ?)",
-                (reader.bundle_id, f"{reader.sender_name} ({reader.fingerprint}) refused", json.dumps([]), utc_now()),
+            bundles_in.record_seen(
+                store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
             )
     return written

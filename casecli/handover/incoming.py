@@ -220,6 +220,14 @@ def _decide(store: Store, case: IncomingCase) -> None:
         case.theirs_only = [case.summaries[h] for h in theirs[common:]]
 
 
+def record_seen(store: Store, bundle_id: str, direction: str, peer: str, handover: bool, cases: list[str]) -> None:
+    """Remember a bundle sent or received (a receipt, a refusal), so that it is never imported twice."""
+    store.conn.execute(
+        "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, ?, ?, ?, ?, ?)",
+        (bundle_id, direction, peer, int(handover), json.dumps(cases), utc_now()),
+    )
+
+
 def already_imported(store: Store, bundle_id: str) -> bool:
     return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
 
@@ -367,10 +375,7 @@ def apply(
             lifecycle.refresh_all(
                 store, sorted(done) + sorted(n for others in (links_same or {}).values() for n in others)
             )
-            store.conn.execute(
-                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'received', ?, ?, ?, ?)",
-                (reader.bundle_id, sender, int(incoming.handover), json.dumps(sorted(incoming.cases)), utc_now()),
-            )
+            record_seen(store, reader.bundle_id, "received", sender, incoming.handover, sorted(incoming.cases))
     except sqlcipher3.IntegrityError as exc:
         # A record that passed every check above but breaks a rule of the store's own (a value a
         # column allows none of, a record pointing at nothing, an id twice): the transaction is

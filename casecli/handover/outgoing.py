@@ -3,7 +3,6 @@ in the same transaction, and each case's history records the handover, signed.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from casecli.case.history import append_event
@@ -12,6 +11,7 @@ from casecli.case.tables import CASE_TABLES, rows_of
 from casecli.errors import InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleWriter, PayloadWriter
+from casecli.handover.incoming import record_seen
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
@@ -61,12 +61,7 @@ def export(
     me = identities.own(store)
     beyond = check_sharing(store, chosen, recipients, override)
     _encryption_private, signing_private = identities.private_keys(store)
-    sender = {
-        "name": me.name,
-        "agency": me.agency,
-        "encryption_public": _b64(me.encryption_public),
-        "signing_public": _b64(me.signing_public),
-    }
+    sender = me.header()
     targets = [(r.encryption_public, r.fingerprint) for r in recipients]
     writer = BundleWriter(output, sender, signing_private, targets, passphrase, kdf, created=utc_now())
     to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or _("a passphrase holder")
@@ -136,10 +131,7 @@ def export(
                         payload.record({"t": table, "c": number, "r": row})
                 if progress is not None:
                     progress()
-            store.conn.execute(
-                "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, 'sent', ?, ?, ?, ?)",
-                (writer.bundle_id, to, int(handover), json.dumps(chosen), utc_now()),
-            )
+            record_seen(store, writer.bundle_id, "sent", to, handover, chosen)
             payload.close()  # the file is in place only if everything above succeeded
             written = True
     except BaseException:
@@ -185,9 +177,3 @@ def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[st
         if why:
             beyond[number] = why
     return beyond
-
-
-def _b64(data: bytes) -> str:
-    import base64
-
-    return base64.b64encode(data).decode("ascii")

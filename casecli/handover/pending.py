@@ -12,7 +12,7 @@ import json
 
 from casecli.case import lifecycle
 from casecli.case.history import append_event
-from casecli.case.lookup import resolve
+from casecli.case.lookup import pending_handover, resolve
 from casecli.errors import InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
@@ -39,22 +39,12 @@ def record_pending(
     )
 
 
-def pending_of(store: Store, number: str) -> dict | None:
-    """The handover of `number` waiting for its receipt, if any."""
-    row = store.conn.execute(
-        "SELECT bundle_id, recipient_names, reason, sent_at FROM handovers"
-        " WHERE case_number = ? AND outcome IS NULL ORDER BY sent_at DESC LIMIT 1",
-        (number,),
-    ).fetchone()
-    return dict(zip(("bundle_id", "to", "reason", "sent_at"), row, strict=True)) if row else None
-
-
 def revoke(store: Store, text: str, reason: str) -> dict:
     """Take back a pending handover: the case is active again here, and the history says why."""
     number = resolve(store, text)
     if not reason.strip():
         raise InvalidInput(_("--reason: say why the handover is revoked (e.g. the bundle was lost)"))
-    pending = pending_of(store, number)
+    pending = pending_handover(store, number)
     if pending is None:
         raise InvalidInput(_("{number} has no handover waiting for a receipt").format(number=number))
     actor = store.profile()["name"]

@@ -14,7 +14,6 @@ from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
-from casecli.store.sealing import b64
 
 KIND = "receipt"
 MAX_REASON = 2000
@@ -29,14 +28,8 @@ def write_receipt(
     store: Store, reader: BundleReader, cases: list[str], accepted: bool, reason: str, output: Path
 ) -> dict:
     """Write the signed receipt for the handover `reader` brought, for its sender only."""
-    me = identities.own(store)
+    sender = identities.own(store).header()
     _encryption, signing_private = identities.private_keys(store)
-    sender = {
-        "name": me.name,
-        "agency": me.agency,
-        "encryption_public": b64(me.encryption_public),
-        "signing_public": b64(me.signing_public),
-    }
     at = utc_now()
     receipt = {
         "bundle": reader.bundle_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from casecli import i18n
 from casecli.forms.labels import display_value
 from casecli.i18n import _, format_date
 from casecli.ui.render import group, shown
@@ -17,7 +18,7 @@ def consent_lines(record: dict | None) -> list[str]:
     answers = record["answers"]
 
     def value(field_id: str) -> str:
-        return shown(display_value(form.field(field_id), answers.get(field_id), _lang()))
+        return shown(display_value(form.field(field_id), answers.get(field_id), i18n.current))
 
     status = (
         "[red]"
@@ -37,7 +38,7 @@ def consent_lines(record: dict | None) -> list[str]:
     if answers.get("assent_with"):
         lines.append("  " + value("assent_with"))
     if answers.get("consent_reason"):
-        lines.append("  " + form.field("consent_reason").label(_lang()) + ": " + value("consent_reason"))
+        lines.append("  " + form.field("consent_reason").label(i18n.current) + ": " + value("consent_reason"))
     lines.append("  " + _("Scope: {scope}").format(scope=value("share_with")))
     if answers.get("withhold_notes"):
         lines.append("  " + _("Keep from: {notes}").format(notes=value("withhold_notes")))
@@ -60,7 +61,7 @@ def sharing_parts(sharing: dict) -> list:
     from casecli.ui.render import titled_table
 
     scope_field = load_form("consent").field("share_with")
-    lang = _lang()
+    lang = i18n.current
     hows = {
         "referral": _("referral {ref}"),
         "handover": _("handover (bundle {ref})"),
@@ -97,9 +98,3 @@ def sharing_parts(sharing: dict) -> list:
         )
     parts.append(table)
     return parts
-
-
-def _lang() -> str:
-    from casecli import i18n
-
-    return i18n.current
