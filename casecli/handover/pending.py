@@ -143,7 +143,8 @@ def waiting(store: Store, today) -> list[dict]:
             "to": to,
             "reason": reason,
             "sent_at": sent,
-            "days_waiting": (today - dt.date.fromisoformat(sent[:10])).days,
+            # never below 0: a laptop's clock set back, or a day fixed for training, may be behind sent_at
+            "days_waiting": max((today - dt.date.fromisoformat(sent[:10])).days, 0),
         }
         for number, bundle, to, reason, sent in rows
     ]
