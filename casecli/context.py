@@ -72,8 +72,7 @@ class Env:
                 raise InvalidInput(f"{TODAY_ENV}: expected a date as YYYY-MM-DD") from None
             if not FIRST_YEAR <= today.year <= LAST_YEAR:
                 raise InvalidInput(f"{TODAY_ENV}: expected a date from {FIRST_YEAR} to {LAST_YEAR}")
-        tty = sys.stdin.isatty() and sys.stdout.isatty()
-        interactive = tty and not no_input and not env_flag("CI", environ)
+        interactive = person_at_terminal() and not no_input and not env_flag("CI", environ)
         return cls(
             store_path=path.expanduser(),
             store_from_flag=from_flag,
@@ -88,6 +87,31 @@ class Env:
     @property
     def keys_path(self) -> Path:
         return keys_path_for(self.store_path)
+
+
+def person_at_terminal() -> bool:
+    """A person can answer: stdin is a terminal, or (stdin redirected) the controlling terminal
+    can be opened and stderr shows them the question. stdout does not matter: it may be a pipe."""
+    if sys.stdin.isatty():
+        return True
+    if not sys.stderr.isatty():
+        return False
+    tty = controlling_terminal()
+    if tty is None:
+        return False
+    tty.close()
+    return True
+
+
+def controlling_terminal(write: bool = False):
+    """The process's controlling terminal, opened; None where there is none (cron, a service) or
+    on Windows, where prompts keep to the console stdin and stdout already are."""
+    if os.name != "posix":
+        return None
+    try:
+        return open("/dev/tty", "w" if write else "r", encoding="utf-8")  # the caller keeps it
+    except OSError:
+        return None
 
 
 def language(flag: str | None, environ: dict[str, str]) -> str:

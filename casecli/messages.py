@@ -15,6 +15,7 @@ WHICH_ANSWER = "Which answer?"
 YES = "Yes"
 NO = "No"
 SKIP = "— skip —"
+BACK = "← back"
 OPTIONAL = "optional"
 NOTHING_SAVED = "Cancelled: nothing was saved."
 REGISTERED = "Registered case {number}."
@@ -41,6 +42,7 @@ ALL = (
     YES,
     NO,
     SKIP,
+    BACK,
     OPTIONAL,
     NOTHING_SAVED,
     REGISTERED,

@@ -13,6 +13,7 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    conversation,
     env_of,
     open_store,
 )
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
                         form=form.title(env.lang), number=record["case_number"]
                     )
                 )
-            clean = wizard.collect(form, env, given, console=out)
+            clean = wizard.collect(form, env, given, console=conversation())
             saved = record_assessment(store, record["case_number"], kind, clean, env.today)
         out.print(
             (

@@ -15,6 +15,7 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    conversation,
     emit,
     env_of,
     open_store,
@@ -55,7 +56,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             form = load_form("registration-quick" if quick else "registration")
-            clean = wizard.collect(form, env, given, console=out, rules=lambda a: rules(store, a))
+            clean = wizard.collect(form, env, given, console=conversation(), rules=lambda a: rules(store, a))
             matches = duplicates.matches_for(store, clean, env.today)
             if matches and not new_child and not decide_new_child(env, store, matches, out):
                 return
@@ -107,7 +108,11 @@ def register(app: typer.Typer) -> None:
             elif env.interactive:
                 form = load_form("registration")
                 clean = wizard.collect(
-                    form, env, record["registration"], console=out, rules=lambda a: registration_problems(store, a)
+                    form,
+                    env,
+                    record["registration"],
+                    console=conversation(),
+                    rules=lambda a: registration_problems(store, a),
                 )
                 diff = edit_registration(store, record["case_number"], clean, env.today, replace=True)
             else:
@@ -145,7 +150,7 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             rows = list_cases(store, env.today, status=status, risk=risk, search=search, incomplete=incomplete)
-        emit(rows, as_json, case_table)
+        emit(rows, as_json, case_table, page=True)
 
     @command(app, "show")
     def show_cmd(
@@ -167,7 +172,7 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             record = case_record(store, case, env.today, history=history, sharing=sharing)
-        emit(record, as_json, lambda value: case_view(value, env.lang))
+        emit(record, as_json, lambda value: case_view(value, env.lang), page=True)
 
 
 def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:

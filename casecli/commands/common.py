@@ -12,6 +12,7 @@ from casecli.i18n import _
 from casecli.ui.render import console as console
 from casecli.ui.render import emit as emit
 from casecli.ui.render import print_json as print_json
+from casecli.ui.terminal import conversation as conversation
 
 AnswersOption = typer.Option(
     None,

@@ -14,6 +14,7 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    conversation,
     emit,
     env_of,
     open_store,
@@ -50,7 +51,7 @@ def new_cmd(
             load_form("consent"),
             env,
             answers_from(answers),
-            console=console(),
+            console=conversation(),
             defaults=defaults,
             rules=lambda a: record_problems(store, number, a),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from casecli.commands.common import command, console, env_of
+from casecli.commands.common import command, console, conversation, env_of
 from casecli.i18n import _
 
 
@@ -67,7 +67,10 @@ def register(app: typer.Typer) -> None:
                 kdf_memory_kib=kdf_memory(env),
                 memory_security=False,
             )
-        with store, Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+        with (
+            store,
+            Progress(console=conversation(), transient=True, disable=not conversation().is_terminal) as progress,
+        ):
             task = progress.add_task(_("Adding fictional cases"), total=cases)
             numbers = demo.fill(store, form, cases, env.today, seed, lambda: progress.advance(task))
         out.print(_("Added {count} fictional case(s) to {path}.").format(count=len(numbers), path=env.store_path))

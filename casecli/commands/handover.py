@@ -13,6 +13,7 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    conversation,
     emit,
     env_of,
     open_store,
@@ -106,11 +107,23 @@ def register(app: typer.Typer) -> None:
     app.add_typer(contacts_app, name="contacts")
 
     @command(app, "identity")
-    def identity_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    def identity_cmd(
+        ctx: typer.Context,
+        output: Path | None = typer.Option(
+            None,
+            "--output",
+            "-o",
+            help=_("Write the identity line to this file (e.g. on a USB stick)."),
+            dir_okay=False,
+        ),
+        as_json: bool = JsonOption,
+    ) -> None:
         """Print your public identity (one line to send to colleagues) and its fingerprint.
 
         Example: casecli identity
+        Example: casecli identity --output /media/usb/ana.id
         """
+        from casecli.fsutil import write_private_atomic
         from casecli.handover.identity import own
 
         env = env_of(ctx)
@@ -119,7 +132,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json({"name": me.name, "agency": me.agency, "identity": me.line(), "fingerprint": me.fingerprint})
             return
-        print(me.line())
+        if output is not None:
+            # Public by design (a name, an agency, public keys): no child data, so not sealed.
+            output.parent.mkdir(parents=True, exist_ok=True)
+            write_private_atomic(output, (me.line() + "\n").encode())
+            console(stderr=True).print(_("Identity written to {path}.").format(path=shown(str(output))))
+        else:
+            print(me.line())
         console(stderr=True).print(
             _("{name}, {agency} — fingerprint [bold]{fingerprint}[/bold]").format(
                 name=shown(me.name), agency=shown(me.agency), fingerprint=me.fingerprint
@@ -202,10 +221,10 @@ def register(app: typer.Typer) -> None:
                 transfer_given["transfer_reason"] = reason
             if not handover and reason is not None:
                 raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
-            transfer = wizard.collect(transfer_form, env, transfer_given, console=out) if handover else None
+            transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None
             note = wizard.collect(load_form("handover-note"), env, given, console=out)
             count = len(cases or []) if not everything else None
-            with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+            with Progress(console=conversation(), transient=True, disable=not conversation().is_terminal) as progress:
                 task = progress.add_task(_("Writing the bundle"), total=count)
                 result = export(
                     store,

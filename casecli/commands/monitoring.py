@@ -15,6 +15,7 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    conversation,
     emit,
     env_of,
     open_store,
@@ -71,7 +72,11 @@ def referral_add(
         if override_reason is not None:
             given["consent_override"] = override_reason
         clean = wizard.collect(
-            load_form("referral"), env, given, console=console(), rules=lambda a: referral_problems(store, number, a)
+            load_form("referral"),
+            env,
+            given,
+            console=conversation(),
+            rules=lambda a: referral_problems(store, number, a),
         )
         saved = add_referral(store, number, clean)
     console().print(
@@ -209,8 +214,8 @@ def visit_add(
         except ValueError:
             proposed = None
         defaults = {"risk_level": case_record["risk"], "next_visit": proposed}
-        clean = wizard.collect(load_form("visit"), env, given, console=out, defaults=defaults)
-        items = _walk_items(env, store, number, item_answers, out)
+        clean = wizard.collect(load_form("visit"), env, given, console=conversation(), defaults=defaults)
+        items = _walk_items(env, store, number, item_answers, conversation())
         saved = record_visit(store, number, clean, items, env.today)
     out.print(_("Visit recorded for {number}. Next visit: {date}.").format(number=number, date=saved["next_visit"]))
 
@@ -286,8 +291,8 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             number = resolve_open(store, case)  # before any question
-            clean = wizard.collect(load_form("review"), env, given, console=out)
-            items = _walk_items(env, store, number, item_answers, out)
+            clean = wizard.collect(load_form("review"), env, given, console=conversation())
+            items = _walk_items(env, store, number, item_answers, conversation())
             saved = record_review(store, number, clean, items)
         out.print(_("Review recorded for {number}: {decision}.").format(number=number, decision=saved["decision"]))
         if saved["decision"] == "revise":
@@ -341,7 +346,7 @@ def register(app: typer.Typer) -> None:
                 load_form("closure"),
                 env,
                 answers_from(answers),
-                console=out,
+                console=conversation(),
                 rules=lambda a: closure_problems(store, number, a),
             )
             close_case(store, number, clean, acknowledged=acknowledge_open)
@@ -394,4 +399,4 @@ def register(app: typer.Typer) -> None:
         with open_store(env) as store:
             window = days if days is not None else settings.get(store, "agenda.upcoming_days")
             items = agenda(store, env.today, window)
-        emit(items, as_json, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)))
+        emit(items, as_json, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)), page=True)

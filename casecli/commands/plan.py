@@ -14,6 +14,7 @@ from casecli.commands.common import (
     answers_from,
     command,
     console,
+    conversation,
     emit,
     env_of,
     open_store,
@@ -74,9 +75,11 @@ def edit_cmd(
             needs = latest_needs(store, number)
 
             def review(draft):
-                return _review(store, number, draft, env, out)
+                return _review(store, number, draft, env, conversation())
 
-            plan, activate = plan_editor.edit(plan_rules.normalise(plan, env.today), env, number, needs, out, review)
+            plan, activate = plan_editor.edit(
+                plan_rules.normalise(plan, env.today), env, number, needs, conversation(), review
+            )
         elif not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plans.save(store, number, plan, env.today, activate=activate)

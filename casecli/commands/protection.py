@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
         with open_store(env) as store:
             number = resolve(store, case)
             events = case_history(store, number)
-        emit(events, as_json, log_view)
+        emit(events, as_json, log_view, page=True)
 
     @command(app, "verify")
     def verify_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:

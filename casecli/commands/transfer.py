@@ -14,6 +14,7 @@ from casecli.commands.common import (
     NoInputOption,
     command,
     console,
+    conversation,
     emit,
     env_of,
     open_store,
@@ -280,7 +281,7 @@ def _case_progress(out, description: str):
     """A progress bar over cases, on a terminal only; yields `advance(total)`."""
     from rich.progress import Progress
 
-    with Progress(console=out, transient=True, disable=not out.is_terminal) as progress:
+    with Progress(console=conversation(), transient=True, disable=not conversation().is_terminal) as progress:
         task = progress.add_task(description, total=None)
         yield lambda total: progress.update(task, total=total, advance=1)
 

@@ -1,6 +1,9 @@
 """All prompting goes through here: one seam between the wizards and questionary.
 
-Ctrl-C at any prompt raises Cancelled, which the CLI reports as "nothing was saved".
+Ctrl-C at any prompt raises Cancelled, which the CLI reports as "nothing was saved". Every
+prompt reads the person's keyboard and writes to stderr (ui.terminal). Letters typed at a menu
+filter it, visibly, and never move the selection silently; a prefilled answer is replaced by
+what is typed, unless the worker first moves into it to edit it; a menu may offer "back".
 """
 
 from __future__ import annotations
@@ -11,9 +14,17 @@ from typing import Any
 from casecli import messages
 from casecli.errors import Cancelled
 from casecli.forms import Field
-from casecli.i18n import _
+from casecli.i18n import _, format_date
 
 SKIP = "__skip__"
+BACK = "__back__"
+
+
+def _io() -> dict[str, Any]:
+    from casecli.ui.terminal import prompt_streams
+
+    _translate_checkbox_answer()
+    return prompt_streams()
 
 
 def _ask(question) -> Any:
@@ -29,13 +40,25 @@ def _style():
     return Style([("qmark", "fg:ansicyan bold"), ("question", "bold"), ("answer", "fg:ansigreen")])
 
 
-def select(message: str, choices: list[tuple[str, Any]], default: Any = None) -> Any:
+def select(message: str, choices: list[tuple[str, Any]], default: Any = None, back: bool = False) -> Any:
+    """One of `choices` (label, value); BACK when `back` is offered and chosen."""
     import questionary
 
+    if back:
+        choices = [*choices, (_(messages.BACK), BACK)]
     options = [questionary.Choice(title=label, value=value) for label, value in choices]
     chosen = next((o for o in options if o.value == default), None)
     return _ask(
-        questionary.select(message, choices=options, default=chosen, style=_style(), instruction=_("(Use arrow keys)"))
+        questionary.select(
+            message,
+            choices=options,
+            default=chosen,
+            style=_style(),
+            instruction=_("(arrow keys; type to search)"),
+            use_jk_keys=False,
+            use_search_filter=True,
+            **_io(),
+        )
     )
 
 
@@ -48,23 +71,97 @@ def confirm(message: str, default: bool = False) -> bool:
 
     if i18n.current != "en":
         return select(message, [(_(messages.YES), True), (_(messages.NO), False)], default=default)
-    return _ask(questionary.confirm(message, default=default, style=_style()))
+    return _ask(questionary.confirm(message, default=default, style=_style(), **_io()))
 
 
 def text(message: str, default: str = "", validate=None) -> str:
     import questionary
 
-    return _ask(questionary.text(message, default=default, validate=validate, style=_style()))
+    extra: dict[str, Any] = {}
+    if default:
+        extra = {"key_bindings": _replace_on_typing(), "instruction": _("(Enter keeps it; typing replaces it)")}
+    return _ask(questionary.text(message, default=default, validate=validate, style=_style(), **extra, **_io()))
 
 
 def password(message: str) -> str:
     import questionary
 
-    return _ask(questionary.password(message, style=_style()))
+    return _ask(questionary.password(message, style=_style(), **_io()))
 
 
-def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
-    """Ask one form field; returns its stored value (None when an optional field is skipped)."""
+def _replace_on_typing():
+    """Key bindings for a prefilled answer: the first letter typed replaces the whole answer (the
+    worker typing "Calle 5a Norte" over "Albergue DIF" means the new place, never both run
+    together); moving the cursor or deleting first means editing it, and typing then inserts."""
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+
+    pristine = [True]
+    untouched = Condition(lambda: pristine[0])
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Any, filter=untouched)
+    def _replace(event) -> None:
+        pristine[0] = False
+        event.current_buffer.text = ""
+        event.current_buffer.insert_text(event.data)
+
+    def editing(move):
+        def handler(event) -> None:
+            pristine[0] = False
+            move(event.current_buffer)
+
+        return handler
+
+    moves = {
+        Keys.Left: lambda b: setattr(b, "cursor_position", b.cursor_position + b.document.get_cursor_left_position()),
+        Keys.Right: lambda b: setattr(b, "cursor_position", b.cursor_position + b.document.get_cursor_right_position()),
+        Keys.Home: lambda b: setattr(b, "cursor_position", 0),
+        Keys.End: lambda b: setattr(b, "cursor_position", len(b.text)),
+        Keys.Backspace: lambda b: b.delete_before_cursor(1),
+        Keys.Delete: lambda b: b.delete(1),
+    }
+    for key, move in moves.items():
+        bindings.add(key, filter=untouched)(editing(move))
+    return bindings
+
+
+_checkbox_translated = False
+
+
+def _translate_checkbox_answer() -> None:
+    """questionary writes a checked list's answer as "done (4 selections)" in English whatever the
+    language: its prompt's words are put through our catalog (once per process)."""
+    global _checkbox_translated
+    if _checkbox_translated:
+        return
+    _checkbox_translated = True
+    import re
+
+    from questionary.prompts import common
+
+    make_layout = common.create_inquirer_layout
+
+    def translated_layout(ic, get_prompt_tokens, **kwargs):
+        def tokens():
+            out = []
+            for style, words in get_prompt_tokens():
+                if style == "class:answer" and words == "done":
+                    words = _("done")
+                elif style == "class:answer" and (found := re.fullmatch(r"done \((\d+) selections\)", words)):
+                    words = _("done ({count} selected)").format(count=found.group(1))
+                out.append((style, words))
+            return out
+
+        return make_layout(ic, tokens, **kwargs)
+
+    common.create_inquirer_layout = translated_layout
+
+
+def ask_field(field: Field, current: Any, today: dt.date, lang: str, back: bool = False) -> Any:
+    """Ask one form field; returns its stored value (None when an optional field is skipped, BACK
+    when `back` is offered at a menu and chosen)."""
     import questionary
 
     label = field.label(lang)
@@ -77,14 +174,14 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
         choices: list[tuple[str, Any]] = [(_(messages.YES), True), (_(messages.NO), False)]
         if not field.required:
             choices.append((_(messages.SKIP), SKIP))
-        value = select(message, choices, default=current)
+        value = select(message, choices, default=current, back=back)
         return None if value == SKIP else value
 
     if field.type == "choice":
         options: list[tuple[str, Any]] = [(field.choice_label(v, lang), v) for v in field.offered_values(current)]
         if not field.required:
             options.append((_(messages.SKIP), SKIP))
-        value = select(message, options, default=current)
+        value = select(message, options, default=current, back=back)
         return None if value == SKIP else value
 
     if field.type == "multichoice":
@@ -109,7 +206,10 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
                 choices=boxes,
                 validate=check_many,
                 style=_style(),
-                instruction=_("(space to mark, enter to confirm)"),
+                instruction=_("(space to mark, enter to confirm; type to search)"),
+                use_jk_keys=False,
+                use_search_filter=True,
+                **_io(),
             )
         )
         return field.coerce(values, today)
@@ -123,5 +223,6 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str) -> Any:
             return _("Required: {expected}").format(expected=field.expected())
         return True
 
-    typed = text(message, default="" if current is None else str(current), validate=check_one)
+    shown_now = "" if current is None else (format_date(current) if field.type == "date" else str(current))
+    typed = text(message, default=shown_now, validate=check_one)
     return field.coerce(typed, today)

@@ -42,12 +42,31 @@ def group(parts: list):
     return Group(*parts)
 
 
-def emit(value: Any, as_json: bool, view: Callable[[Any], Any]) -> None:
-    """Print `value` as JSON, or the rich view of it."""
+def emit(value: Any, as_json: bool, view: Callable[[Any], Any], page: bool = False) -> None:
+    """Print `value` as JSON, or the view of it: tab-separated text to a pipe or a file, a rich
+    view on a terminal (in a pager when `page` and it is longer than the screen)."""
     if as_json:
         print_json(value)
+        return
+    renderable = view(value)
+    if not sys.stdout.isatty():
+        from casecli.ui.pipe import tab_separated
+
+        sys.stdout.write(tab_separated(renderable))
+        return
+    out = console()
+    if page and _taller_than_screen(out, renderable):
+        from casecli.ui.pager import PipePager
+
+        with out.pager(pager=PipePager(), styles=True):
+            out.print(renderable)
     else:
-        console().print(view(value))
+        out.print(renderable)
+
+
+def _taller_than_screen(out, renderable) -> bool:
+    lines = out.render_lines(renderable, out.options, pad=False)
+    return len(lines) > out.size.height - 2
 
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}

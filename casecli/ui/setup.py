@@ -7,6 +7,7 @@ from casecli import messages
 from casecli.context import Env
 from casecli.i18n import _
 from casecli.ui.render import console
+from casecli.ui.terminal import conversation
 
 RECOVERY_WARNING = messages.RECOVERY_WARNING
 
@@ -28,7 +29,7 @@ def create(env: Env, given: dict, agency_key: str | None = None):
     out = console()
     if env.interactive:
         out.print(_("[bold]Creating a new case store[/bold] at {path}").format(path=env.store_path))
-    profile = wizard.collect(form, env, given, console=out)
+    profile = wizard.collect(form, env, given, console=conversation())
     passphrase = new_passphrase(env)
     code = recovery.generate()
     store = create_store(

@@ -57,21 +57,40 @@ Rules = Callable[[dict], dict[str, str]]
 
 
 def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None) -> None:
+    """Ask, in order, each applicable question not yet answered. Every menu but the first offers
+    "back": the previous question is asked again (its answer kept as the default)."""
     from casecli.ui import prompts
 
+    asked: list[str] = []  # the questions asked here, in order: where "back" returns to
     section = None
-    for field in form.fields:
+    index = 0
+    fields = form.fields
+    while index < len(fields):
+        field = fields[index]
         if not field.applies(answers) or field.id in answers or field.when_needed:
+            index += 1
             continue
         if field.section != section:
             section = field.section
             if console is not None:
                 console.print(f"\n[bold]{form.section_title(section, lang)}[/bold]")
-        value = prompts.ask_field(field, (defaults or {}).get(field.id), env.today, lang)
+        start = answers.get(field.id, (defaults or {}).get(field.id))
+        value = prompts.ask_field(field, start, env.today, lang, back=bool(asked))
+        if value == prompts.BACK:
+            previous = asked.pop()
+            kept = answers.pop(previous, None)
+            answers.pop(field.id, None)
+            if kept is not None:
+                defaults = {**(defaults or {}), previous: kept}
+            index = next(i for i, f in enumerate(fields) if f.id == previous)
+            section = None
+            continue
+        asked.append(field.id)
         if value is not None:
             answers[field.id] = value
         else:
             answers.setdefault(field.id, None)
+        index += 1
 
 
 def _interactive(
