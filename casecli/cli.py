@@ -32,6 +32,7 @@ from casecli.commands import (
     plan,
     protection,
     settings,
+    shell,
     transfer,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -96,6 +97,7 @@ handover.register(app)
 protection.register(app)
 settings.register(app)
 transfer.register(app)
+shell.register(app)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from casecli.case import plan_rules
 
 NEED = {"id": "a1:safety", "domain": "safety", "title": {"en": "Safety", "es": "Seguridad"}, "judgement": "urgent",
@@ -38,3 +40,14 @@ def test_an_edited_item_keeps_its_id_and_need_and_moving_up_stops_at_the_top():
     assert [i["id"] for i in plan_rules.moved_up(items, "c")] == ["a", "c", "b"]
     assert [i["id"] for i in plan_rules.moved_up(items, "a")] == ["a", "b", "c"]
     assert [i["id"] for i in items] == ["a", "b", "c"]  # the editor's copy is not changed in place
+
+
+def test_a_plan_whose_header_is_not_an_object_is_invalid_input_not_a_crash():
+    import datetime as dt
+
+    from casecli.case import plan_rules
+    from casecli.errors import InvalidInput
+
+    for plan in ({"header": 5}, {"header": ["x"]}, ["not", "a", "plan"]):
+        with pytest.raises(InvalidInput):
+            plan_rules.normalise(plan, dt.date(2026, 11, 23))

@@ -23,16 +23,14 @@ def shell_spawn(home, command: str, **extra):
     env = spawn_env(home, passphrase=False)
     env.update(extra)
     casecli = f"{sys.executable} -m casecli"
-    return pexpect.spawn(
-        "/bin/sh", ["-c", command.replace("casecli", casecli)], env=env, encoding="utf-8", timeout=20
-    )
+    return pexpect.spawn("/bin/sh", ["-c", command.replace("casecli", casecli)], env=env, encoding="utf-8", timeout=20)
 
 
 @posix_only
 def test_list_json_piped_asks_the_passphrase_on_the_terminal_and_pipes_clean_json(ready):
     ready.register()
     check = "import json,sys; rows = json.load(sys.stdin); print('CASES', len(rows))"
-    child = shell_spawn(ready.home, f"casecli list --json | {sys.executable} -c \"{check}\"")
+    child = shell_spawn(ready.home, f'casecli list --json | {sys.executable} -c "{check}"')
     child.expect("passphrase")
     child.sendline(PASSPHRASE)
     child.expect(r"CASES (\d+)")

@@ -31,6 +31,11 @@ def resolve(store: Store, text: str) -> str:
     raise CaseNotFound(_("no case {number} in this store").format(number=number) + _closest_hint(store, number))
 
 
+def case_numbers(store: Store) -> list[str]:
+    """Every case number in the store, in order (for completion: no child data)."""
+    return [r[0] for r in store.conn.execute("SELECT case_number FROM cases ORDER BY case_number")]
+
+
 def _closest_hint(store: Store, number: str) -> str:
     numbers = [r[0] for r in store.conn.execute("SELECT case_number FROM cases")]
     close = difflib.get_close_matches(number, numbers, n=3, cutoff=0.6)

@@ -60,6 +60,8 @@ def check_part(form: Form, answers: dict, today: dt.date) -> tuple[dict, dict[st
 def normalise(plan: dict, today: dt.date) -> dict:
     """Validate every value in a plan (missing answers allowed: a draft may be partial)."""
     invalid: dict[str, str] = {}
+    if not isinstance(plan, dict) or not isinstance(plan.get("header", {}), dict):
+        raise InvalidInput(_("plan answers: header must be an object of answers"))
     header, problems = check_part(load_form(HEADER_FORM), plan.get("header", {}), today)
     invalid.update({f"header.{k}": v for k, v in problems.items() if v != MISSING})
     out: dict[str, Any] = {"header": header}

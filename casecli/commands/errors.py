@@ -104,6 +104,15 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
         self.options_metavar = _("[OPTIONS]")
         self.subcommand_metavar = _("COMMAND [ARGS]...")
 
+    def format_help(self, ctx, formatter) -> None:
+        """At a terminal, the main help also suggests the shell (the passphrase typed once)."""
+        from casecli.context import person_at_terminal
+        from casecli.i18n import _
+
+        if ctx.parent is None and person_at_terminal():
+            self.epilog = _("Many commands in a row? `casecli shell` asks the passphrase once.")
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

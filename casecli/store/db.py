@@ -171,6 +171,14 @@ def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool 
     if path.is_dir():
         raise NotAStore(_("{path} is a folder, not a casecli store").format(path=path))
     keys_path = path.with_name(path.name + ".keys")
+    from casecli.store import unlocked
+
+    held = unlocked.key_for(path)
+    if held is not None:
+        try:
+            return _open_with_key(path, KeyFile.load(keys_path, path), held, memory_security)
+        except (NotAStore, WrongPassphrase):
+            unlocked.forget()  # the key changed in the meantime (`casecli rekey`): ask again
     secret = secret_bytes(passphrase())
     staged = staged_keys_path(path)
     try:

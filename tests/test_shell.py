@@ -1,0 +1,120 @@
+"""`casecli shell` in a pseudo-terminal: one passphrase, then commands, completion, a wizard,
+the idle lock, and a history that never reaches the disk."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+if os.name != "posix":  # pragma: no cover
+    pytest.skip("pseudo-terminals need POSIX", allow_module_level=True)
+
+from .conftest import PASSPHRASE
+from .pty_session import ENTER, Wizard, spawn_env
+
+TAB, CTRL_D = "\t", "\x04"
+PROMPT = "casecli>"
+MARKER = "HISTORY-MARKER-7Q"
+
+
+def start_shell(home, **extra):
+    env = spawn_env(home, passphrase=False)
+    env.update(HOME=str(home), **extra)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "casecli", "shell"], env=env, encoding="utf-8", timeout=20, dimensions=(50, 120)
+    )
+    child.expect("passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect_exact(PROMPT)
+    return child
+
+
+def files_holding(root, marker: str) -> list[str]:
+    found = []
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as handle:
+                    if marker.encode() in handle.read():
+                        found.append(path)
+            except OSError:
+                continue
+    return found
+
+
+def test_one_passphrase_then_commands_completion_a_wizard_and_ctrl_d(ready):
+    number = ready.register()
+    child = start_shell(ready.home)
+    child.sendline("agenda")
+    child.expect_exact(number)  # a new high-risk case: its initial assessment is due
+    child.expect_exact(PROMPT)
+
+    child.send("show " + number[:6] + TAB)  # the case number completed from the store
+    child.expect_exact(number)
+    child.send(ENTER)
+    child.expect_exact("Yulissa")
+    child.expect_exact(PROMPT)
+
+    child.sendline(f"show {MARKER}")  # a failing command does not end the shell
+    child.expect_exact("error:")
+    child.expect_exact(PROMPT)
+
+    child.sendline(f"visit add {number}")  # a wizard, as on the command line, with no passphrase
+    w = Wizard(child, "visit")
+    w.answer("visited_on", ENTER)
+    w.answer("kind", ENTER)
+    w.answer("child_seen", ENTER)
+    w.answer("seen_alone", ENTER)
+    w.answer("wellbeing", "Calm" + ENTER)
+    w.answer("child_views", ENTER)
+    w.answer("placement_suitable", ENTER)
+    w.answer("new_concerns", ENTER)
+    w.answer("risk_level", ENTER)
+    w.answer("risk_reason", ENTER)
+    w.answer("next_visit", ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Visit recorded")
+    child.expect_exact(PROMPT)
+
+    child.send(CTRL_D)
+    child.expect_exact("Goodbye")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(ready.json("show", number)["visits"]) == 1
+    # The history (with the typed marker) was in memory only: no file under the home holds it.
+    assert files_holding(ready.home, MARKER) == []
+
+
+def test_the_shell_locks_when_idle_and_asks_the_passphrase_again(ready):
+    number = ready.register()
+    child = start_shell(ready.home, CASECLI_LOCK_AFTER_SECONDS="2")
+    child.expect_exact("Locked after", timeout=10)
+    child.expect("passphrase")
+    child.sendline("not the passphrase at all")
+    child.expect_exact("error:")
+    child.expect("passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect_exact(PROMPT)
+    child.sendline(f"show {number}")
+    child.expect_exact("Yulissa")
+    child.send(CTRL_D)
+    child.expect(pexpect.EOF)
+
+
+def test_the_shell_needs_a_terminal(ready):
+    result = ready("shell")
+    assert result.exit_code != 0 and "terminal" in result.stderr
+
+
+def test_casecli_alone_on_a_terminal_suggests_the_shell(ready):
+    from .pty_session import spawn
+
+    child = spawn(ready.home)
+    child.expect_exact("asks the passphrase once")
+    child.expect(pexpect.EOF)
