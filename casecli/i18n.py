@@ -56,6 +56,11 @@ def set_language(lang: str) -> None:
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[current], fallback=True)
 
 
+def in_language(message: str, lang: str) -> str:
+    """`message` in `lang`, whatever the current language (e.g. to accept a word in either)."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True).gettext(message)
+
+
 def _(message: str) -> str:
     if recorded is not None:
         recorded.add(message)
@@ -83,6 +88,36 @@ def format_date(value) -> str:
     except ValueError:
         return str(value)
     return day.strftime("%d/%m/%Y") if current == "es" else day.isoformat()
+
+
+def format_time(value) -> str:
+    """A stored moment (UTC, ISO) as the worker's local date and time, in their language's
+    format: a worker in Chiapas reads 08:00, not the 14:00 UTC the store keeps."""
+    import datetime as dt
+
+    if not value:
+        return "—"
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return local.strftime("%d/%m/%Y %H:%M" if current == "es" else "%Y-%m-%d %H:%M")
+
+
+def local_date(value) -> str:
+    """A stored moment's day where the worker is, in their language's format."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return format_date(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return format_date(moment.astimezone().date())
 
 
 def parse_date(text: str):

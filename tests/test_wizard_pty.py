@@ -89,7 +89,8 @@ def test_ctrl_c_saves_nothing_and_says_so(ready):
     w.answer("identified_where", "Tapachula" + ENTER)
     w.answer("identified_by", ENTER)
     w.answer("name_first", "Yulissa" + CTRL_C)
-    child.expect_exact("nothing was saved")
+    child.expect_exact("Cancelled: nothing was saved")
+    assert "error" not in (child.before or "").splitlines()[-1]  # a notice: the worker chose it
     ends(child, 130)
     assert ready.json("list") == []
 

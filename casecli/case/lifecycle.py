@@ -69,6 +69,21 @@ WHERE NOT EXISTS (SELECT 1 FROM referral_updates n WHERE n.referral_uid = u.refe
 """
 
 
+# What `list --status` takes: a case's stage (below) or its status.
+LIST_STATUSES = (
+    "open",
+    "registered",
+    "assessed",
+    "planned",
+    "in implementation",
+    "reopened",
+    "closed",
+    "transferred",
+    "handover_pending",
+    "copy",
+)
+
+
 def stage(row: dict) -> str:
     if row["status"] != "open":
         return row["status"]

@@ -16,8 +16,6 @@ from casecli.case.links import links_of
 from casecli.case.lookup import resolve
 from casecli.case.monitoring import reviews_of, visits_of, visits_on_time
 from casecli.case.registration import age_on, fold, missing_for_registration
-from casecli.errors import InvalidInput
-from casecli.i18n import _
 from casecli.store.db import Store
 
 LIST_SQL = (
@@ -60,9 +58,10 @@ def list_cases(
     where, params = [], []
     if incomplete:
         where.append("c.incomplete = 1")
+    from casecli.forms.words import code_for, spellings_of_codes
+
     if risk:
-        if risk not in RISK_ORDER:
-            raise InvalidInput(_("--risk: expected one of: {choices}").format(choices=", ".join(RISK_ORDER)))
+        risk = code_for("--risk", risk, spellings_of_codes(RISK_ORDER))  # `--risk alto` as `--risk high`
         where.append("c.risk = ?")
         params.append(risk)
     if search:
@@ -70,6 +69,7 @@ def list_cases(
         needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
     if status:
+        status = code_for("--status", status, spellings_of_codes(lifecycle.LIST_STATUSES))
         where.append("(c.stage = ? OR c.status = ?)")
         params += [status, status]
     cursor = store.conn.execute(LIST_SQL + (" WHERE " + " AND ".join(where) if where else ""), params)

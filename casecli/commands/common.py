@@ -85,6 +85,21 @@ def adopt_profile_language(env: Env, store) -> None:
     i18n.set_language(env.lang)
 
 
+def option_date(value: str | None, today, option: str):
+    """A date given on an option: ISO everywhere, DD/MM/AAAA in Spanish (read once the store is
+    open, so in the worker's language); today when not given."""
+    from casecli.errors import InvalidInput
+    from casecli.i18n import current, parse_date
+
+    if value is None:
+        return today
+    try:
+        return parse_date(value)
+    except ValueError:
+        expected = _("a date as DD/MM/YYYY or YYYY-MM-DD") if current == "es" else _("a date as YYYY-MM-DD")
+        raise InvalidInput(_("{option}: expected {what}").format(option=option, what=expected)) from None
+
+
 def answers_from(path: Path | None) -> dict:
     from casecli.forms import load_answers_file
 

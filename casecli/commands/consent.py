@@ -18,9 +18,10 @@ from casecli.commands.common import (
     emit,
     env_of,
     open_store,
+    option_date,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, format_date
 
 consent_app = typer.Typer(
     cls=CaseCliGroup,
@@ -71,14 +72,13 @@ def withdraw_cmd(
     Example: casecli consent withdraw MX7-0042-R --reason "she no longer wants her family traced"
     """
     from casecli.case.consent import withdraw
-    from casecli.commands.monitoring import _date
 
     env = env_of(ctx)
     with open_store(env) as store:
-        done = withdraw(store, case, reason, _date(date, env.today, "--date"))
+        done = withdraw(store, case, reason, option_date(date, env.today, "--date"))
     console().print(
         _("Consent of {number} withdrawn on {date}: nothing new is shared until a new consent is recorded.").format(
-            number=done["case_number"], date=done["withdrawn_on"]
+            number=done["case_number"], date=format_date(done["withdrawn_on"])
         )
     )
 

@@ -10,7 +10,7 @@ import traceback
 import typer
 
 # typer >= 0.26 carries its own copy of click (pinned below 0.29 in pyproject)
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption, UsageError
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from casecli.errors import Cancelled, CaseCliError, ExitCode
@@ -40,9 +40,10 @@ ERRNO_MESSAGES = {
 }
 
 
-def report(message: str, code: int) -> None:
-    # one line, whatever a message quotes (a file name, a sender's name): no control is obeyed
-    sys.stderr.write("error: " + visible(message).replace("\n", " ") + "\n")
+def report(message: str, code: int, notice: bool = False) -> None:
+    # one line, whatever a message quotes (a file name, a sender's name): no control is obeyed;
+    # a notice (the worker cancelled) is not an error, though scripts still see its exit code
+    sys.stderr.write(("" if notice else "error: ") + visible(message).replace("\n", " ") + "\n")
     raise typer.Exit(code)
 
 
@@ -76,6 +77,12 @@ class TranslatedHelp:
                 param.help = _(param.help)
         return params
 
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except UsageError as exc:
+            raise translated(exc) from None
+
     def format_usage(self, ctx, formatter) -> None:
         from casecli.i18n import _
 
@@ -84,6 +91,40 @@ class TranslatedHelp:
             " ".join(self.collect_usage_pieces(ctx)),  # type: ignore[attr-defined]
             prefix=_("Usage: "),
         )
+
+
+def speak_as_asked(ctx) -> None:
+    """A usage error comes before any command sets the language: --lang, if given, applies now."""
+    from casecli import i18n
+
+    root = ctx.find_root() if ctx is not None else None
+    lang = i18n.normalise((root.params or {}).get("lang")) if root is not None else None
+    if lang:
+        i18n.set_language(lang)
+
+
+def translated(exc: UsageError) -> UsageError:
+    """Click's own complaints about a command line (English only, in its code) in the worker's
+    language: the same error, its message rewritten."""
+    from casecli.i18n import _
+
+    speak_as_asked(exc.ctx)
+    message = None
+    if isinstance(exc, MissingParameter):
+        hint = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
+        kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "")
+        if kind == "argument":
+            message = _("Missing argument {name}.").format(name=hint)
+        elif kind == "option":
+            message = _("Missing option {name}.").format(name=hint)
+    elif isinstance(exc, NoSuchOption):
+        message = _("No such option: {name}").format(name=exc.option_name)
+        if exc.possibilities:
+            message += " " + _("(Did you mean {options}?)").format(options=", ".join(sorted(exc.possibilities)))
+    if message is None:
+        return exc
+    again = UsageError(message, ctx=exc.ctx)
+    return again
 
 
 class CaseCliCommand(TranslatedHelp, TyperCommand):
@@ -104,6 +145,27 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
         self.options_metavar = _("[OPTIONS]")
         self.subcommand_metavar = _("COMMAND [ARGS]...")
 
+    def resolve_command(self, ctx, args):
+        from difflib import get_close_matches
+
+        from casecli.i18n import _
+
+        try:
+            return super().resolve_command(ctx, args)
+        except NoSuchOption as exc:
+            raise translated(exc) from None
+        except UsageError:
+            if not args:
+                raise
+            speak_as_asked(ctx)
+            message = _("No such command '{name}'.").format(name=args[0])
+            matches = get_close_matches(args[0], list(self.commands))
+            if matches:
+                message += " " + _("Did you mean {suggestions}?").format(
+                    suggestions=", ".join(f"'{m}'" for m in matches)
+                )
+            raise UsageError(message, ctx=ctx) from None
+
     def format_help(self, ctx, formatter) -> None:
         """At a terminal, the main help also suggests the shell (the passphrase typed once)."""
         from casecli.context import person_at_terminal
@@ -116,10 +178,12 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except Cancelled as exc:
+            report(exc.message, exc.exit_code, notice=True)
         except CaseCliError as exc:
             report(exc.message, exc.exit_code)
         except KeyboardInterrupt:
-            report(Cancelled().message, ExitCode.CANCELLED)
+            report(Cancelled().message, ExitCode.CANCELLED, notice=True)
         except OSError as exc:
             # File names are ours (store, answers file); the OS text names no child data.
             report(
@@ -129,7 +193,7 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
         except (typer.Exit, ClickException):
             raise
         except typer.Abort:
-            report(Cancelled().message, ExitCode.CANCELLED)
+            report(Cancelled().message, ExitCode.CANCELLED, notice=True)
         except Exception as exc:  # a bug or a storage failure: one line, no data, no traceback
             module = type(exc).__module__ or ""
             if module.startswith("sqlcipher3"):

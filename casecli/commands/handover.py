@@ -218,7 +218,11 @@ def register(app: typer.Typer) -> None:
             # One answers file holds the note and, for a handover, the transfer's reason.
             transfer_given = {f.id: given.pop(f.id) for f in transfer_form.fields if f.id in given}
             if reason is not None:
-                transfer_given["transfer_reason"] = reason
+                from casecli.forms.words import code_for, spellings_of_choices
+
+                transfer_given["transfer_reason"] = code_for(
+                    "--reason", reason, spellings_of_choices("handover-transfer", "transfer_reason")
+                )
             if not handover and reason is not None:
                 raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
             transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None

@@ -19,6 +19,7 @@ from casecli.commands.common import (
     emit,
     env_of,
     open_store,
+    option_date,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
@@ -28,17 +29,6 @@ referral_app = typer.Typer(
 )
 visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."), no_args_is_help=True)
 item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)
-
-
-def _date(value: str | None, today: dt.date, option: str) -> dt.date:
-    from casecli.errors import InvalidInput
-
-    if value is None:
-        return today
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(_("{option}: expected a date as YYYY-MM-DD").format(option=option)) from None
 
 
 @command(referral_app, "add")
@@ -101,14 +91,20 @@ def referral_update(
 
     Example: casecli referral update R-MX7-KQX4T --status accepted --note "appointment on Monday"
     """
-    from casecli.case.implementation import update_referral
+    from casecli.case.implementation import REFERRAL_STATUSES, update_referral
+    from casecli.forms.labels import label
+    from casecli.forms.words import code_for, spellings_of_codes
 
     env = env_of(ctx)
     with open_store(env) as store:
-        saved = update_referral(store, ref, status, _date(date, env.today, "--date"), note, env.today, case)
+        status = code_for("--status", status, spellings_of_codes(REFERRAL_STATUSES))
+        saved = update_referral(store, ref, status, option_date(date, env.today, "--date"), note, env.today, case)
     console().print(
         _("Referral {ref} of {number}: {status} on {date}.").format(
-            ref=saved["ref"], number=saved["case_number"], status=saved["status"], date=saved["on_date"]
+            ref=saved["ref"],
+            number=saved["case_number"],
+            status=label(saved["status"]),
+            date=format_date(saved["on_date"]),
         )
     )
 
@@ -145,13 +141,18 @@ def item_done(
     Example: casecli plan item done MX7-0042-R 3fa2c1 --note "vaccinated"
     """
     from casecli.case.implementation import mark_item
+    from casecli.forms.labels import answer
+    from casecli.forms.words import code_for, spellings_of_choices
 
     env = env_of(ctx)
     with open_store(env) as store:
-        saved = mark_item(store, case, item, status, _date(date, env.today, "--date"), note, env.today)
+        spellings = spellings_of_choices("plan-item-check", "status")
+        spellings.pop("not_yet", None)  # a visit's answer, not a mark
+        status = code_for("--status", status, spellings)
+        saved = mark_item(store, case, item, status, option_date(date, env.today, "--date"), note, env.today)
     console().print(
         _("Plan item {item} of {number}: {status}.").format(
-            item=saved["item"], number=saved["case_number"], status=saved["status"]
+            item=saved["item"], number=saved["case_number"], status=answer("plan-item-check", "status", saved["status"])
         )
     )
 
@@ -217,7 +218,11 @@ def visit_add(
         clean = wizard.collect(load_form("visit"), env, given, console=conversation(), defaults=defaults)
         items = _walk_items(env, store, number, item_answers, conversation())
         saved = record_visit(store, number, clean, items, env.today)
-    out.print(_("Visit recorded for {number}. Next visit: {date}.").format(number=number, date=saved["next_visit"]))
+    out.print(
+        _("Visit recorded for {number}. Next visit: {date}.").format(
+            number=number, date=format_date(saved["next_visit"])
+        )
+    )
 
 
 @command(visit_app, "list")
@@ -283,6 +288,7 @@ def register(app: typer.Typer) -> None:
         from casecli.case.lookup import resolve_open
         from casecli.case.monitoring import record_review
         from casecli.forms import load_form
+        from casecli.forms.labels import label
         from casecli.ui import wizard
 
         env = env_of(ctx, no_input)
@@ -294,7 +300,9 @@ def register(app: typer.Typer) -> None:
             clean = wizard.collect(load_form("review"), env, given, console=conversation())
             items = _walk_items(env, store, number, item_answers, conversation())
             saved = record_review(store, number, clean, items)
-        out.print(_("Review recorded for {number}: {decision}.").format(number=number, decision=saved["decision"]))
+        out.print(
+            _("Review recorded for {number}: {decision}.").format(number=number, decision=label(saved["decision"]))
+        )
         if saved["decision"] == "revise":
             if env.interactive:
                 from casecli.commands.plan import edit_cmd

@@ -51,6 +51,7 @@ def edit_cmd(
     from casecli.case.assessment import latest_needs
     from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidInput
+    from casecli.forms.labels import label
 
     env = env_of(ctx, no_input)
     out = console()
@@ -86,13 +87,13 @@ def edit_cmd(
     if result["unchanged"]:
         out.print(
             _("Nothing changed: {number} stays at plan version {version} ({status}).").format(
-                number=number, version=result["version"], status=result["status"]
+                number=number, version=result["version"], status=label(result["status"])
             )
         )
         return
     out.print(
         _("Saved plan version {version} for {number} ({status}).").format(
-            version=result["version"], number=number, status=result["status"]
+            version=result["version"], number=number, status=label(result["status"])
         )
     )
     if result["status"] == "draft" and result["missing"]:

@@ -21,7 +21,7 @@ from casecli.commands.common import (
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.commands.handover import bundle_passphrase
-from casecli.i18n import _
+from casecli.i18n import _, format_time
 from casecli.ui.render import shown
 
 handover_app = typer.Typer(
@@ -306,7 +306,7 @@ def _summary(out, incoming) -> None:
     )
     out.print(
         _("{kind}; {count} case(s); made {date}").format(
-            kind=kind, count=len(incoming.cases), date=shown(str(reader.header.get("created", "?"))[:16])
+            kind=kind, count=len(incoming.cases), date=shown(format_time(reader.header.get("created")))
         )
     )
     note = incoming.meta.get("note") or {}

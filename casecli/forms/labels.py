@@ -22,6 +22,7 @@ CODES = {
     "transferred": "transferred",
     "handover_pending": "handover pending",
     "copy": "copy",
+    "open": "open",
     # risk
     "high": "high",
     "medium": "medium",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casecli.case.history import describe
-from casecli.i18n import _
+from casecli.i18n import _, format_time, local_date
 from casecli.ui.render import group, shown
 
 
@@ -12,7 +12,7 @@ def log_view(events: list[dict]):
     parts: list = []
     for event in events:
         parts.append(
-            f"[bold]{event['seq']:>3}[/bold] {shown(event['at'][:16].replace('T', ' '))}  "
+            f"[bold]{event['seq']:>3}[/bold] {shown(format_time(event['at']))}  "
             f"{shown(event['actor'])}: {shown(describe(event))}"
         )
         for field, change in event["changes"].items():
@@ -75,7 +75,6 @@ def settings_view(values: dict):
 
 def handovers_table(rows: list[dict]):
     """Handovers waiting for a receipt: to whom, since when, and the command that takes one back."""
-    from casecli.i18n import format_date
     from casecli.ui.render import titled_table
 
     if not rows:
@@ -85,7 +84,7 @@ def handovers_table(rows: list[dict]):
         table.add_row(
             shown(row["case_number"]),
             shown(row["to"]),
-            shown(format_date(row["sent_at"][:10])),
+            shown(local_date(row["sent_at"])),
             str(row["days_waiting"]),
             shown(f"casecli handover revoke {row['case_number']} --reason …"),
         )

@@ -11,7 +11,7 @@ from casecli.ui.render import group, shown, titled_table
 def plan_check_view(report: dict):
     parts: list = []
     title = _("Plan of {number}").format(number=report["case_number"]) + (
-        _(", version {version} ({status})").format(version=report["version"], status=report["status"])
+        _(", version {version} ({status})").format(version=report["version"], status=label(report["status"]))
         if report["version"]
         else ""
     )

@@ -29,7 +29,8 @@ def create(env: Env, given: dict, agency_key: str | None = None):
     out = console()
     if env.interactive:
         out.print(_("[bold]Creating a new case store[/bold] at {path}").format(path=env.store_path))
-    profile = wizard.collect(form, env, given, console=conversation())
+    # The interface's language is the first offered: a worker pressing Enter keeps what they read.
+    profile = wizard.collect(form, env, given, console=conversation(), defaults={"language": env.lang})
     passphrase = new_passphrase(env)
     code = recovery.generate()
     store = create_store(

@@ -6,7 +6,7 @@ import datetime as dt
 
 from casecli.case.history import describe
 from casecli.forms.labels import answer, label, need
-from casecli.i18n import _, format_date
+from casecli.i18n import _, format_date, format_time, local_date
 from casecli.ui.render import age_text, group, risk_text, shown, titled_table
 
 
@@ -87,7 +87,7 @@ def case_view(record: dict, lang: str = "en"):
                 "\n[yellow]"
                 + _(
                     "handed over to {to} on {date}: waiting for the receipt (`casecli handover revoke` if lost)"
-                ).format(to=shown(handover["to"]), date=format_date(handover["sent_at"][:10]))
+                ).format(to=shown(handover["to"]), date=local_date(handover["sent_at"]))
                 + "[/yellow]"
             )
     parts.append(Panel(header, expand=False))
@@ -214,7 +214,7 @@ def case_view(record: dict, lang: str = "en"):
             ).format(
                 sender=shown(conflict["sender"]),
                 count=len(conflict["records"]),
-                date=format_date(conflict["received_at"]),
+                date=local_date(conflict["received_at"]),
                 command=f"`casecli show {shown(record['case_number'])} --json`",
             )
             + "[/yellow]"
@@ -244,9 +244,11 @@ def case_view(record: dict, lang: str = "en"):
 
         parts.extend(sharing_parts(record["sharing"]))
     if "history" in record:
-        history = titled_table(_("History"), "#", _("When (UTC)"), _("Who"), _("What"))
+        history = titled_table(_("History"), "#", _("When"), _("Who"), _("What"))
         for event in record["history"]:
-            history.add_row(str(event["seq"]), shown(event["at"]), shown(event["actor"]), shown(describe(event)))
+            history.add_row(
+                str(event["seq"]), shown(format_time(event["at"])), shown(event["actor"]), shown(describe(event))
+            )
         parts.append(history)
     return group(parts)
 
@@ -281,7 +283,7 @@ def visit_report(report: dict):
         f"{format_date(v['visited_on'])}  {shown(answer('visit', 'kind', v['answers'].get('kind')))}  "
         + (_("seen") if v["child_seen"] else _("not seen"))
         + "  "
-        + _("next {date}").format(date=shown(v["next_visit"]))
+        + _("next {date}").format(date=shown(format_date(v["next_visit"])))
         for v in report["visits"]
     ]
     lines.append(
