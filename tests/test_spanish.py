@@ -3,7 +3,6 @@ options, local times, and a cancel that is a notice."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
