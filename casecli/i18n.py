@@ -77,8 +77,8 @@ def setup(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     return lang
 
 
-def format_date(value) -> str:
-    """A date as the worker's language writes it: 2026-11-23 in English, 23/11/2026 in Spanish."""
+def format_date(value, lang: str | None = None) -> str:
+    """A date as the worker's language (or `lang`) writes it: 2026-11-23 in English, 23/11/2026 in Spanish."""
     import datetime as dt
 
     if not value:
@@ -87,12 +87,12 @@ def format_date(value) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
-    return day.strftime("%d/%m/%Y") if current == "es" else day.isoformat()
+    return day.strftime("%d/%m/%Y") if (lang or current) == "es" else day.isoformat()
 
 
-def format_time(value) -> str:
-    """A stored moment (UTC, ISO) as the worker's local date and time, in their language's
-    format: a worker in Chiapas reads 08:00, not the 14:00 UTC the store keeps."""
+def format_time(value, lang: str | None = None) -> str:
+    """A stored moment (UTC, ISO) as the worker's local date and time, in their language's (or
+    `lang`'s) format: a worker in Chiapas reads 08:00, not the 14:00 UTC the store keeps."""
     import datetime as dt
 
     if not value:
@@ -104,7 +104,7 @@ def format_time(value) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     local = moment.astimezone()
-    return local.strftime("%d/%m/%Y %H:%M" if current == "es" else "%Y-%m-%d %H:%M")
+    return local.strftime("%d/%m/%Y %H:%M" if (lang or current) == "es" else "%Y-%m-%d %H:%M")
 
 
 def local_date(value) -> str:

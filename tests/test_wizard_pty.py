@@ -215,10 +215,10 @@ def test_plan_editor_add_edit_remove_save(ready):
     service.answer("by", "2026-11-24" + ENTER)
     service.answer("urgent", ENTER)  # yes, pre-set from the urgent need
 
-    child.expect_exact("what now?")
-    child.send(DOWN * 4 + ENTER)  # edit an item
+    child.expect_exact("what now?")  # the menu stays on "Add a service", where the worker was
+    child.send(DOWN * 2 + ENTER)  # edit an item
     child.expect_exact("Which item?")
-    child.send(DOWN + ENTER)  # the new service (second)
+    child.send(ENTER)  # the new service, the item just added, is where the menu starts
     service.answer("type", ENTER)
     service.answer("what", ENTER)
     service.answer("provider", "\x15" + "Hospital General" + ENTER)
@@ -227,14 +227,14 @@ def test_plan_editor_add_edit_remove_save(ready):
     service.answer("urgent", ENTER)
 
     child.expect_exact("what now?")
-    child.send(DOWN * 5 + ENTER)  # remove an item
+    child.send(DOWN + ENTER)  # remove an item (one below "Edit an item", where the menu stays)
     child.expect_exact("Which item?")
-    child.send(DOWN * 2 + ENTER)  # the action
+    child.send(DOWN + ENTER)  # the action (one below the service just edited)
     child.expect_exact("Remove")
     child.send("y")
 
     child.expect_exact("what now?")
-    child.send(DOWN * 8 + ENTER)  # save as draft
+    child.send(DOWN * 3 + ENTER)  # save as draft
     child.expect_exact("Saved plan version 2")
     ends(child, 0)
 

@@ -15,8 +15,8 @@ from casecli.case import plan_rules
 from casecli.case.registration import fold
 from casecli.case.view import get_case
 from casecli.forms import load_form
-from casecli.forms.labels import display_value
-from casecli.i18n import _
+from casecli.forms.labels import display_value, label
+from casecli.i18n import _, format_date, format_time
 from casecli.plaintext import markdown_text, visible
 
 FORMATS = ("markdown", "html")
@@ -45,7 +45,14 @@ def _environment(fmt: str, lang: str = "en"):
         gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True), newstyle=True
     )
     env.filters["cell"] = lambda text: str(text).replace("\n", " ")  # finalize escapes the rest
+    env.filters["css_text"] = css_text
     return env
+
+
+def css_text(text) -> str:
+    """Data inside a CSS string (the agency's name in a page's margin): every character but
+    letters, digits and spaces as a CSS hex escape, so no quote, brace or `<` ever reaches CSS."""
+    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in visible(str(text)))
 
 
 def _scrubber(names: list[str]):
@@ -111,9 +118,11 @@ def plan_context(
         "age_estimated": case["age_estimated"],
         "age_disputed": case["age_disputed"],
         "sex": display_value(load_form("registration").field("sex"), reg.get("sex"), lang),
+        "agency": store.profile().get("agency", ""),
         "version": plan["version"],
-        "status": plan["status"],
-        "saved_at": plan["saved_at"],
+        "status": label(plan["status"], lang),
+        "draft": plan["status"] != "active",
+        "saved_at": format_time(plan["saved_at"], lang),
         "saved_by": plan["saved_by"],
         # The responsible case worker is the case's, today: after a handover the plan names the
         # new one at once (and the one it was written by), without waiting for a revision.
@@ -139,7 +148,7 @@ def plan_context(
         "missing": []
         if plan["status"] == "active"
         else plan_rules.missing(data, number, latest_needs(store, number), today),
-        "generated_on": today.isoformat(),
+        "generated_on": format_date(today, lang),
         "lang": lang,
     }
 

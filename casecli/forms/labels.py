@@ -50,10 +50,16 @@ CODES = {
 }
 
 
-def label(code) -> str:
-    """The worker's word for a stored code (unknown codes are shown as they are)."""
+def label(code, lang: str | None = None) -> str:
+    """The worker's word (or `lang`'s) for a stored code (unknown codes are shown as they are)."""
     text = CODES.get(code)
-    return _(text) if text else str(code)
+    if not text:
+        return str(code)
+    if lang is None:
+        return _(text)
+    from casecli.i18n import in_language
+
+    return in_language(text, lang)
 
 
 def answer(form_name: str, field_id: str, value) -> str:
@@ -87,4 +93,8 @@ def display_value(field: Field, value: Any, lang: str) -> str:
         return field.choice_label(value, lang)
     if field.type == "multichoice":
         return ", ".join(field.choice_label(v, lang) for v in value)
+    if field.type == "date":
+        from casecli.i18n import format_date
+
+        return format_date(value, lang)
     return str(value)

@@ -10,7 +10,8 @@ from casecli.case import plan_rules
 from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form
-from casecli.i18n import _
+from casecli.forms.labels import display_value, label
+from casecli.i18n import _, format_date
 from casecli.plaintext import visible
 from casecli.ui import prompts
 from casecli.ui.render import shown
@@ -26,16 +27,46 @@ def add_label(key: str) -> str:
 
 
 def item_label(key: str, item: dict, lang: str) -> str:
-    title = str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "(untitled)"))
-    when = item.get(plan_rules.ITEM_DATE_FIELD[key], "no date")
+    title = str(item.get(plan_rules.ITEM_TITLE_FIELD[key]) or _("(untitled)"))
+    due = item.get(plan_rules.ITEM_DATE_FIELD[key])
+    when = format_date(due) if due else _("no date")
     urgent = " [" + _("urgent") + "]" if item.get("urgent") else ""
-    return visible(f"{_(plan_rules.ITEM_NAMES[key]).capitalize()}: {title[:50]} — {when}{urgent}")
+    short = f" ({item['id'][:6]})" if item.get("id") else ""
+    return visible(f"{_(plan_rules.ITEM_NAMES[key]).capitalize()}{short}: {title[:50]} — {when}{urgent}")
+
+
+def edit_header(header: dict, env: Env, console) -> dict:
+    """The header: one question, or all of them in order; "back" leaves it as it was."""
+    form = load_form(plan_rules.HEADER_FORM)
+    lang = env.lang
+    fields = form.applicable(header)
+    choices = [(_("All of them, in order"), "__all__")] + [
+        (f"{f.label(lang)}: {visible(display_value(f, header.get(f.id), lang))}", f.id) for f in fields
+    ]
+    chosen = prompts.select(_("Which part of the header?"), choices, back=True)
+    if chosen == prompts.BACK:
+        return header
+    if chosen == "__all__":
+        return ask_all(form, env, header, console)
+    answers = dict(header)
+    value = prompts.ask_field(form.field(chosen), header.get(chosen), env.today, lang)
+    if value is None:
+        answers.pop(chosen, None)
+    else:
+        answers[chosen] = value
+    for follow in form.fields:  # a changed answer may open questions (e.g. a caregiver's name)
+        if follow.applies(answers) and follow.id not in answers and follow.required:
+            answers[follow.id] = prompts.ask_field(follow, None, env.today, lang)
+    clean, _problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today, use_defaults=False)
+    return clean
 
 
 def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) -> tuple[dict, bool]:
     """Run the editor on a copy of `plan`; returns (the edited plan, activate?) or raises Cancelled."""
     plan = copy.deepcopy(plan)
     lang = env.lang
+    last_action: str | None = None  # the menu stays where the worker was: on the item just edited
+    last_item: tuple[str, str] | None = None
     while True:
         items = [(key, item) for key in plan_rules.ITEM_FORMS for item in plan[key]]
         choices = [(_("Edit the header (worker, placement, monitoring, the child's participation)"), "header")]
@@ -48,15 +79,23 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
             (_("Save and activate"), "activate"),
             (_("Discard changes"), "discard"),
         ]
-        action = prompts.select(_("Plan for {number}: what now?").format(number=number), choices)
+        action = prompts.select(_("Plan for {number}: what now?").format(number=number), choices, default=last_action)
+        last_action = action
         if action == "header":
-            plan["header"] = ask_all(load_form(plan_rules.HEADER_FORM), env, plan["header"], console)
+            plan["header"] = edit_header(plan["header"], env, console)
         elif action.startswith("add:"):
             key = action.split(":", 1)[1]
-            plan[key].append(_new_item(key, plan, env, needs, console))
+            added = _new_item(key, plan, env, needs, console)
+            if added is not None:
+                plan[key].append(added)
+                last_item = (key, added["id"])
         elif action in ("edit", "remove", "up"):
             labels = [(item_label(key, item, lang), (key, item["id"])) for key, item in items]
-            key, item_id = prompts.select(_("Which item?"), labels)
+            picked = prompts.select(_("Which item?"), labels, default=last_item, back=True)
+            if picked == prompts.BACK:
+                continue
+            key, item_id = picked
+            last_item = (key, item_id)
             position = next(i for i, it in enumerate(plan[key]) if it["id"] == item_id)
             if action == "edit":
                 item = plan[key][position]
@@ -83,20 +122,23 @@ def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) 
             raise Cancelled(_("Discarded: the plan was not changed."))
 
 
-def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dict:
+def _new_item(key: str, plan: dict, env: Env, needs: list[dict], console) -> dict | None:
+    """A new item (None when the worker goes back from the first menu)."""
     open_needs = plan_rules.untaken_needs(plan, needs)
     start: dict = {}
     if open_needs:
         options = [(_("A new item"), None)] + [
             (
                 _("From the assessment: {need} ({judgement})").format(
-                    need=n["title"].get(env.lang) or n["title"]["en"], judgement=n["judgement"]
+                    need=n["title"].get(env.lang) or n["title"]["en"], judgement=label(n["judgement"])
                 ),
                 n,
             )
             for n in open_needs
         ]
-        need = prompts.select(_("Start from an assessed need?"), options)
+        need = prompts.select(_("Start from an assessed need?"), options, back=True)
+        if need == prompts.BACK:
+            return None
         if need is not None:
             start = plan_rules.item_from_need(key, need)
     answers = ask_all(load_form(plan_rules.ITEM_FORMS[key]), env, start, console)
