@@ -151,7 +151,18 @@ def full_case(worker) -> str:
 
 
 def comparable(case: dict) -> dict:
-    drop = {"history", "case_worker", "status", "stage", "due", "next_due", "updated_at", "links", "handovers"}
+    drop = {
+        "history",
+        "case_worker",
+        "status",
+        "stage",
+        "due",
+        "next_due",
+        "updated_at",
+        "links",
+        "handovers",
+        "handover_notes",
+    }  # the last two: this laptop's own
     return {k: v for k, v in case.items() if k not in drop}
 
 

@@ -120,6 +120,7 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["visit_count"] = visits_on_time(store, number)
     case["reviews"] = reviews_of(store, number)
     case["closures"] = closures_of(store, number)
+    case["handover_notes"] = handover_notes_of(store, number)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(
@@ -130,8 +131,11 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     return case
 
 
-def case_record(store: Store, text: str, today: dt.date, history: bool = False, sharing: bool = False) -> dict:
-    """The whole case for `show`: every step, and on request its history and what was shared."""
+def case_record(
+    store: Store, text: str, today: dt.date, history: bool = False, sharing: bool = False, voice: bool = False
+) -> dict:
+    """The whole case for `show`: every step, and on request its history, what was shared, and
+    the child's voice across the steps."""
     from casecli.case.history import case_history
     from casecli.case.sharing import sharing_of
 
@@ -140,7 +144,26 @@ def case_record(store: Store, text: str, today: dt.date, history: bool = False, 
         record["history"] = case_history(store, record["case_number"])
     if sharing:
         record["sharing"] = sharing_of(store, record["case_number"])
+    if voice:
+        from casecli.case.voice import child_voice
+
+        record["voice"] = child_voice(store, record["case_number"])
     return record
+
+
+def handover_notes_of(store: Store, number: str) -> list[dict]:
+    """The handover notes that came with this case, from whom and when (kept in its history)."""
+    notes = []
+    for at, summary, changes in store.conn.execute(
+        "SELECT at, summary, changes FROM events WHERE case_number = ? AND kind = 'received' ORDER BY seq", (number,)
+    ):
+        detail = json.loads(changes)
+        note = detail.get("note")
+        if isinstance(note, dict) and note:
+            # older events name the sender only in their summary ("Received by handover from Ana")
+            sender = detail.get("sender") or summary.rsplit(" from ", 1)[-1]
+            notes.append({"at": at, "from": sender, "note": note})
+    return notes
 
 
 def handovers_of(store: Store, number: str) -> list[dict]:

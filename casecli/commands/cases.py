@@ -160,19 +160,27 @@ def register(app: typer.Typer) -> None:
         sharing: bool = typer.Option(
             False, "--sharing", help=_("Also what the child agreed to share, and every sharing with others.")
         ),
+        voice: bool = typer.Option(
+            False, "--voice", help=_("Only the child's voice: what the child said and was told, at every step.")
+        ),
         as_json: bool = JsonOption,
     ) -> None:
         """Show everything known about a case, grouped by step.
 
         Example: casecli show MX7-0042-R --history
+        Example: casecli show MX7-0042-R --voice
         """
         from casecli.case.view import case_record
+        from casecli.ui.notes_views import voice_view
         from casecli.ui.views import case_view
 
         env = env_of(ctx)
         with open_store(env) as store:
-            record = case_record(store, case, env.today, history=history, sharing=sharing)
-        emit(record, as_json, lambda value: case_view(value, env.lang), page=True)
+            record = case_record(store, case, env.today, history=history, sharing=sharing, voice=voice)
+        if voice and as_json:
+            emit({"case_number": record["case_number"], "voice": record["voice"]}, True, voice_view)
+            return
+        emit(record, as_json, voice_view if voice else (lambda value: case_view(value, env.lang)), page=True)
 
 
 def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:

@@ -74,6 +74,12 @@ class Field:
         return [c["value"] for c in self.choices if not c.get("retired") or c["value"] in kept]
 
     @property
+    def voice(self) -> str | None:
+        """ "said" when the answer is the child's own words, "told" when it is what the child was
+        told; None otherwise (the child's voice, gathered across steps by `show --voice`)."""
+        return self.spec.get("voice")
+
+    @property
     def when_needed(self) -> bool:
         """Asked only when a rule across fields needs it (`"asked": "when_needed"`), not in the first pass."""
         return self.spec.get("asked") == "when_needed"

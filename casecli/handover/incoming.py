@@ -356,6 +356,7 @@ def apply(
                         {
                             "bundle": reader.bundle_id,
                             "from": reader.fingerprint,
+                            "sender": sender,
                             "receiver": me,
                             "note": incoming.meta.get("note", {}),
                         },

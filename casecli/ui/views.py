@@ -189,14 +189,9 @@ def case_view(record: dict, lang: str = "en"):
                 format_date(v["next_visit"]),
             )
         parts.append(table)
-    for review in record.get("reviews", []):
-        parts.append(
-            _("Review {date}: {decision} (by {worker})").format(
-                date=format_date(review["reviewed_on"]),
-                decision=shown(label(review["decision"])),
-                worker=shown(review["by"]),
-            )
-        )
+    from casecli.ui.notes_views import notes_parts
+
+    parts.extend(notes_parts(record))
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(
             date=format_date(closure["closed_on"]), reason=shown(answer("closure", "reason", closure["reason"]))

@@ -1,0 +1,122 @@
+"""What was written down, to read again: visits' notes, reviews, referrals' updates, handover
+notes received, and the child's voice across every step (`show --voice`)."""
+
+from __future__ import annotations
+
+from casecli import i18n
+from casecli.forms.labels import answer, display_value, label
+from casecli.i18n import _, format_date, local_date
+from casecli.ui.render import group, shown, titled_table
+
+# Answers a table already shows: the notes list only what a person wrote.
+WRITTEN = ("text", "longtext")
+
+
+def written(form_name: str, answers: dict, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """Each written answer of a record as "question: answer" (the worker's words, escaped)."""
+    from casecli.forms import load_form
+
+    form = load_form(form_name)
+    lines = []
+    for field in form.applicable(answers):
+        value = answers.get(field.id)
+        if field.type in WRITTEN and value and field.id not in leave_out:
+            lines.append(f"    [dim]{shown(field.label(i18n.current))}:[/dim] {shown(value)}")
+    return lines
+
+
+def notes_parts(record: dict) -> list:
+    parts: list = []
+    visits = record.get("visits", [])
+    if any(written("visit", v["answers"]) for v in visits):
+        parts.append("[bold]" + _("Visit notes (newest first)") + "[/bold]")
+        for visit in visits:
+            lines = written("visit", visit["answers"])
+            if lines:
+                parts.append(
+                    "  "
+                    + _("{date}, by {worker}").format(date=format_date(visit["visited_on"]), worker=shown(visit["by"]))
+                )
+                parts.extend(lines)
+    for review in record.get("reviews", []):
+        parts.append(
+            "[bold]"
+            + _("Review {date}: {decision} (by {worker})").format(
+                date=format_date(review["reviewed_on"]),
+                decision=shown(label(review["decision"])),
+                worker=shown(review["by"]),
+            )
+            + "[/bold]"
+        )
+        from casecli.forms import load_form
+
+        participants = load_form("review").field("participants")
+        if review["answers"].get("participants"):
+            parts.append(
+                f"    [dim]{shown(participants.label(i18n.current))}:[/dim] "
+                + shown(display_value(participants, review["answers"]["participants"], i18n.current))
+            )
+        parts.extend(written("review", review["answers"]))
+    updated = [r for r in record.get("referrals", []) if len(r.get("updates", [])) > 1 or r["updates"][0]["note"]]
+    if updated:
+        parts.append("[bold]" + _("Referral updates") + "[/bold]")
+        for referral in updated:
+            parts.append(
+                f"  {shown(referral['ref'])} — {shown(answer('referral', 'service_type', referral['service_type']))}"
+            )
+            for update in referral["updates"]:
+                note = f": {shown(update['note'])}" if update["note"] else ""
+                parts.append(
+                    f"    {format_date(update['on_date'])} {shown(label(update['status']))}{note} "
+                    + _("(by {worker})").format(worker=shown(update["by"]))
+                )
+    for note in record.get("handover_notes", []):
+        parts.append(
+            "[bold]"
+            + _("Handover note from {sender}, received {date}").format(
+                sender=shown(note["from"]), date=local_date(note["at"])
+            )
+            + "[/bold]"
+        )
+        parts.extend(written("handover-note", note["note"]))
+    return parts
+
+
+def voice_view(record: dict):
+    """The child's voice, in date order: what the child said, and what the child was told."""
+    from casecli.forms import load_form
+
+    lang = i18n.current
+    voice = record.get("voice", [])
+    if not voice:
+        return _("Nothing the child said or was told is recorded yet for {number}.").format(
+            number=shown(record["case_number"])
+        )
+    table = titled_table(
+        _("The child's voice: {number}").format(number=shown(record["case_number"])),
+        _("Date"),
+        _("Step"),
+        _("Question"),
+        _("Answer"),
+    )
+    said, told = _("said"), _("was told")
+    steps = {
+        "registration": _("registration"),
+        "consent": _("consent"),
+        "initial assessment": _("initial assessment"),
+        "comprehensive assessment": _("comprehensive assessment"),
+        "plan": _("plan"),
+        "visit": _("visit"),
+        "review": _("review"),
+        "closure": _("closure"),
+        "handover": _("handover"),
+    }
+    for entry in voice:
+        field = load_form(entry["form"]).field(entry["field"])
+        table.add_row(
+            format_date(entry["on"]),
+            shown(steps[entry["step"]]),
+            f"[dim]({said if entry['kind'] == 'said' else told})[/dim] " + shown(field.label(lang)),
+            shown(display_value(field, entry["answer"], lang)),
+        )
+    return group([table])
