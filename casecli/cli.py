@@ -31,6 +31,7 @@ from casecli.commands import (
     monitoring,
     plan,
     protection,
+    referral,
     settings,
     shell,
     transfer,
@@ -93,6 +94,7 @@ duplicates.register(app)
 assess.register(app)
 plan.register(app)
 monitoring.register(app)
+referral.register(app)
 handover.register(app)
 protection.register(app)
 settings.register(app)

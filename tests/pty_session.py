@@ -11,7 +11,7 @@ from casecli.forms import load_form
 
 from .conftest import PASSPHRASE
 
-DOWN, ENTER, SPACE, CTRL_C = "\x1b[B", "\r", " ", "\x03"
+DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 
 
 def spawn_env(home, passphrase: bool = True) -> dict[str, str]:

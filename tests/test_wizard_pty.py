@@ -14,7 +14,7 @@ if os.name != "posix":  # pragma: no cover
 from casecli.forms import load_form
 
 from .conftest import PASSPHRASE
-from .pty_session import CTRL_C, DOWN, ENTER, SPACE, Wizard, ends, fill_registration, spawn
+from .pty_session import CTRL_C, DOWN, ENTER, SPACE, UP, Wizard, ends, fill_registration, spawn
 
 
 def test_registration_wizard_with_a_correction_at_the_summary(ready):
@@ -250,6 +250,8 @@ def test_plan_editor_add_edit_remove_save(ready):
 
 
 def test_visit_wizard_walks_the_open_plan_items(ready):
+    """The walk comes before the summary, starts from each item's last status, and an item's
+    answer is corrected at the summary like any other."""
     from .test_assessment_plan import INITIAL
     from .test_cycle import PLAN
 
@@ -257,8 +259,9 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     ready.ok("assess", number, "--answers", ready.write("initial.json", INITIAL))
     ready.ok("plan", "edit", number, "--answers", ready.write("plan.json", PLAN), "--activate")
     plan = ready.json("show", number)["plan"]["data"]
-    service_id = plan["services"][0]["id"]
+    service_id, action_id = plan["services"][0]["id"], plan["actions"][0]["id"]
     ready.ok("plan", "item", "done", number, service_id)  # done items are not asked again
+    ready.ok("plan", "item", "done", number, action_id, "--status", "partly", "--note", "the aunt called back once")
 
     child = spawn(ready.home, "visit", "add", number)
     w = Wizard(child, "visit")
@@ -273,18 +276,28 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     w.answer("risk_level", DOWN + ENTER)  # high -> medium (the current risk is pre-selected)
     w.answer("risk_reason", "Settled" + ENTER)
     w.answer("next_visit", ENTER)  # pre-filled: today + the plan's 7 days
-    child.expect_exact("What now?")
-    child.send(ENTER)
-    child.expect_exact("open items")
+    child.expect_exact("open items")  # before the summary
     child.expect_exact("Safe placement")
     child.expect_exact("Was it received")
-    child.send(ENTER)  # done
+    child.send(UP * 3 + ENTER)  # nothing recorded: it starts at "not yet due"; three up is "done"
     child.expect_exact("Note")
     child.send("at the group home" + ENTER)
     child.expect_exact("Call the aunt")
+    child.expect_exact("the aunt called back once")  # what was recorded last
     child.expect_exact("Was it received")
-    child.send(DOWN * 3 + ENTER)  # not yet due
+    child.send(ENTER)  # it starts at "partly", as last recorded: kept
     child.expect_exact("Note")
+    child.send(ENTER)
+    child.expect_exact("What now?")  # the summary, with the items' answers in it
+    child.send(DOWN + ENTER)  # correct an answer
+    child.expect_exact("Which answer?")
+    child.send("Call")  # typed letters search the list
+    child.send(ENTER)
+    child.expect_exact("Was it received")
+    child.send(DOWN + ENTER)  # from "partly" to "not received / not done"
+    child.expect_exact("Note")
+    child.send("no phone signal" + ENTER)
+    child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Visit recorded")
     ends(child, 0)
@@ -293,9 +306,9 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     assert visit["next_visit"] == "2026-11-30" and visit["answers"]["seen_alone"] is True
     assert case["risk"] == "medium"
     progress = case["plan"]["progress"]
-    need_id, action_id = plan["protection_needs"][0]["id"], plan["actions"][0]["id"]
+    need_id = plan["protection_needs"][0]["id"]
     assert progress[need_id]["status"] == "done" and progress[need_id]["note"] == "at the group home"
-    assert action_id not in progress
+    assert progress[action_id]["status"] == "not_done" and progress[action_id]["note"] == "no phone signal"
 
 
 def test_interactive_recovery_with_a_mistyped_code_then_the_right_one(cli):

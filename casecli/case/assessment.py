@@ -101,6 +101,17 @@ def record_assessment(store: Store, text: str, kind: str, answers: dict, today: 
     return {**row, "answers": answers, "needs": needs}
 
 
+def starting_answers(store: Store, number: str) -> dict:
+    """The latest initial assessment's answers to the questions the comprehensive one asks too
+    (same ids, same meaning): where the comprehensive assessment starts. Its date and risk are the
+    new assessment's own."""
+    initial = next((a for a in assessments_of(store, number) if a["kind"] == "initial"), None)
+    if initial is None:
+        return {}
+    asked = {f.id for f in form_for("comprehensive").fields}
+    return {k: v for k, v in initial["answers"].items() if k in asked and k not in ("assessed_on", "risk_level")}
+
+
 def assessments_of(store: Store, number: str) -> list[dict]:
     """Every assessment of a case, newest first, each with the needs it found."""
     rows = store.conn.execute(

@@ -81,7 +81,13 @@ def _rows(form_name: str, answers: dict, lang: str, scrub) -> list[tuple[str, st
 
 
 def plan_context(
-    store, text: str, today: dt.date, version: int | None = None, lang: str = "en", redact: bool = False
+    store,
+    text: str,
+    today: dt.date,
+    version: int | None = None,
+    lang: str = "en",
+    redact: bool = False,
+    show_ids: bool = False,
 ) -> dict:
     from casecli.case.assessment import latest_needs
 
@@ -103,7 +109,13 @@ def plan_context(
     def items(key: str) -> list[dict]:
         form = load_form(plan_rules.ITEM_FORMS[key])
         source = plan_rules.ordered_services(data[key]) if key == "services" else data[key]
-        return [{f.id: scrub(display_value(f, item.get(f.id), lang)) for f in form.fields} for item in source]
+        return [
+            {
+                "id": str(item.get("id", ""))[:6],
+                **{f.id: scrub(display_value(f, item.get(f.id), lang)) for f in form.fields},
+            }
+            for item in source
+        ]
 
     header_form = load_form(plan_rules.HEADER_FORM)
 
@@ -150,6 +162,7 @@ def plan_context(
         else plan_rules.missing(data, number, latest_needs(store, number), today),
         "generated_on": format_date(today, lang),
         "lang": lang,
+        "show_ids": show_ids,  # on the screen: `plan item done CASE ID` needs them; not on paper
     }
 
 

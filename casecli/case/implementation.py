@@ -163,6 +163,43 @@ def update_referral(
     return {"ref": ref, "case_number": number, "status": status, "on_date": on_date.isoformat()}
 
 
+def plan_services(store: Store, number: str) -> list[dict]:
+    """The services of the plan in force (else the latest), urgent first: where a referral may start."""
+    from casecli.case import plan as plans
+    from casecli.case import plan_rules
+
+    plan = plans.active(store, number) or plans.load(store, number)
+    return plan_rules.ordered_services(plan["data"]["services"]) if plan else []
+
+
+def referral_from_service(store: Store, number: str, item_id: str) -> dict:
+    """A referral's answers taken from a service of the case's plan (`--from-service ID`)."""
+    start = referral_from_service_of(plan_services(store, number), item_id)
+    if not start:
+        raise InvalidInput(
+            _("--from-service: {item} is not a service of the plan of {number}").format(item=item_id, number=number)
+        )
+    return start
+
+
+def referral_from_service_of(services: list[dict], item_id: str) -> dict:
+    """The organisation, the service and the need of the plan service `item_id` (or of the one
+    its first letters name), as a referral's answers; empty when there is none."""
+    wanted = item_id.strip().lower()
+    found = [s for s in services if wanted and s["id"].lower().startswith(wanted)]
+    if len(found) != 1:
+        return {}
+    service = found[0]
+    start = {
+        "service_type": service.get("type"),
+        "agency": service.get("provider"),
+        "reason": service.get("what"),
+        "plan_item": service["id"],
+        "urgency": "within_1_day" if service.get("urgent") else None,
+    }
+    return {k: v for k, v in start.items() if v not in (None, "")}
+
+
 def referrals_of(store: Store, number: str | None, today: dt.date) -> list[dict]:
     stale_days = settings.get(store, "referral.stale_days")
     sql = "SELECT uid, ref, case_number, referred_on, service_type, urgency, plan_item, answers FROM referrals"

@@ -36,6 +36,7 @@ def open_items(store: Store, number: str) -> list[dict]:
             "title": item.get(plan_rules.ITEM_TITLE_FIELD[key], ""),
             "due": item.get(plan_rules.ITEM_DATE_FIELD[key]),
             "last": progress.get(item["id"], {}).get("status"),
+            "last_note": progress.get(item["id"], {}).get("note"),
         }
         for key in plan_rules.ITEM_FORMS
         for item in plan["data"][key]

@@ -39,10 +39,11 @@ def register(app: typer.Typer) -> None:
         Example: casecli assess MX7-0042-R
         Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
         """
-        from casecli.case.assessment import form_for, record_assessment
+        from casecli.case.assessment import form_for, record_assessment, starting_answers
         from casecli.case.lookup import require_open
         from casecli.case.view import get_case
         from casecli.ui import wizard
+        from casecli.ui.notes_views import earlier_words
 
         env = env_of(ctx, no_input)
         kind = "comprehensive" if comprehensive else "initial"
@@ -50,9 +51,16 @@ def register(app: typer.Typer) -> None:
         with open_store(env) as store:
             record = get_case(store, case, env.today)
             require_open(store, record["case_number"])  # before any question
-            given = (
-                {"risk_level": record["risk"], **answers_from(answers)} if env.interactive else answers_from(answers)
-            )
+            given = answers_from(answers)
+            # The risk is asked, starting from the case's (never filled in silently); a comprehensive
+            # assessment starts from the initial one's answers, and the child's words are offered.
+            defaults: dict = {"risk_level": record["risk"]}
+            hints: dict = {}
+            if env.interactive:
+                if kind == "comprehensive":
+                    defaults = {**starting_answers(store, record["case_number"]), **defaults}
+                words, hints = earlier_words(store, record["case_number"])
+                defaults = {**defaults, **words}
             form = form_for(kind)
             if env.interactive:
                 out.print(
@@ -60,7 +68,7 @@ def register(app: typer.Typer) -> None:
                         form=form.title(env.lang), number=record["case_number"]
                     )
                 )
-            clean = wizard.collect(form, env, given, console=conversation())
+            clean = wizard.collect(form, env, given, console=conversation(), defaults=defaults, hints=hints)
             saved = record_assessment(store, record["case_number"], kind, clean, env.today)
         out.print(
             (

@@ -1,4 +1,4 @@
-"""Implementation and monitoring: `referral`, `plan item done`, `visit`, `review`, `close`, `reopen`, `agenda`."""
+"""Monitoring: `plan item done`, `visit`, `review`, `close`, `reopen`, `agenda`."""
 
 from __future__ import annotations
 
@@ -24,107 +24,8 @@ from casecli.commands.common import (
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
 
-referral_app = typer.Typer(
-    cls=CaseCliGroup, help=_("Referrals to other agencies: add, update, list."), no_args_is_help=True
-)
 visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."), no_args_is_help=True)
 item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)
-
-
-@command(referral_app, "add")
-def referral_add(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    answers: Path | None = AnswersOption,
-    override_reason: str | None = typer.Option(
-        None,
-        "--override-reason",
-        help=_("Share beyond the consent in force (or after its withdrawal), and why: recorded with the referral."),
-    ),
-    no_input: bool = NoInputOption,
-) -> None:
-    """Refer the child to another agency, recording consent and what was shared.
-
-    A referral can be made before the plan exists when a need is urgent. It is checked against the
-    consent in force: sharing beyond its scope needs a recorded reason (--override-reason).
-
-    Example: casecli referral add MX7-0042-R
-    """
-    from casecli.case.implementation import add_referral, referral_problems
-    from casecli.case.lookup import resolve_open
-    from casecli.forms import load_form
-    from casecli.ui import wizard
-
-    env = env_of(ctx, no_input)
-    with open_store(env) as store:
-        number = resolve_open(store, case)  # before any question: a closed case loses no answers
-        given = answers_from(answers)
-        if override_reason is not None:
-            given["consent_override"] = override_reason
-        clean = wizard.collect(
-            load_form("referral"),
-            env,
-            given,
-            console=conversation(),
-            rules=lambda a: referral_problems(store, number, a),
-        )
-        saved = add_referral(store, number, clean)
-    console().print(
-        _(
-            "Referral [bold]{ref}[/bold] recorded for {number} (pending). Update it with `casecli referral update {ref}`."
-        ).format(ref=saved["ref"], number=number)
-    )
-
-
-@command(referral_app, "update")
-def referral_update(
-    ctx: typer.Context,
-    ref: str = typer.Argument(..., help=_("The referral id, e.g. R-MX7-KQX4T.")),
-    status: str = typer.Option(..., "--status", help=_("pending, accepted, declined, completed or no_response.")),
-    date: str | None = typer.Option(None, "--date", help=_("When it changed (YYYY-MM-DD; default today).")),
-    note: str = typer.Option("", "--note", help=_("A short note.")),
-    case: str | None = typer.Option(
-        None, "--case", help=_("The case the referral belongs to (needed only when two cases have one of that name).")
-    ),
-) -> None:
-    """Record a referral's new status.
-
-    Example: casecli referral update R-MX7-KQX4T --status accepted --note "appointment on Monday"
-    """
-    from casecli.case.implementation import REFERRAL_STATUSES, update_referral
-    from casecli.forms.labels import label
-    from casecli.forms.words import code_for, spellings_of_codes
-
-    env = env_of(ctx)
-    with open_store(env) as store:
-        status = code_for("--status", status, spellings_of_codes(REFERRAL_STATUSES))
-        saved = update_referral(store, ref, status, option_date(date, env.today, "--date"), note, env.today, case)
-    console().print(
-        _("Referral {ref} of {number}: {status} on {date}.").format(
-            ref=saved["ref"],
-            number=saved["case_number"],
-            status=label(saved["status"]),
-            date=format_date(saved["on_date"]),
-        )
-    )
-
-
-@command(referral_app, "list")
-def referral_list(
-    ctx: typer.Context, case: str | None = typer.Argument(None, help=_("Only this case.")), as_json: bool = JsonOption
-) -> None:
-    """List referrals and their status; those waiting too long are flagged.
-
-    Example: casecli referral list MX7-0042-R
-    """
-    from casecli.case.implementation import referrals_of
-    from casecli.case.lookup import resolve
-    from casecli.ui.views import referral_table
-
-    env = env_of(ctx)
-    with open_store(env) as store:
-        rows = referrals_of(store, resolve(store, case) if case else None, env.today)
-    emit(rows, as_json, referral_table)
 
 
 @command(item_app, "done")
@@ -157,31 +58,15 @@ def item_done(
     )
 
 
-def _walk_items(env, store, number: str, given: dict, out) -> dict:
-    """Ask about each open plan item (interactive), or check the answers file's "items"."""
+def _item_walk(env, store, number: str, given: dict):
+    """The walk over the plan's open items: checked answers from a file, or a part of the wizard."""
     from casecli.case.monitoring import check_items, open_items
 
     if given or not env.interactive:
-        return check_items(store, number, given, env.today)
-    from casecli.forms import load_form
-    from casecli.ui import prompts
+        return check_items(store, number, given, env.today), None
+    from casecli.ui.item_walk import ItemWalk
 
-    form = load_form("plan-item-check")
-    items = {}
-    open_ = open_items(store, number)
-    if open_:
-        out.print("[bold]" + _("The plan's open items") + "[/bold]")
-    for item in open_:
-        kind_name = item["kind"]  # a plan item kind, translated as data (plan.ITEM_NAMES)
-        kind = _(kind_name).capitalize()
-        out.print(
-            f"[bold]{kind}:[/bold] {item['title']} "
-            + _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—")
-        )
-        status = prompts.ask_field(form.field("status"), None, env.today, env.lang)
-        note = prompts.ask_field(form.field("note"), None, env.today, env.lang)
-        items[item["id"]] = {"status": status, **({"note": note} if note else {})}
-    return items
+    return None, ItemWalk(env, open_items(store, number))
 
 
 @command(visit_app, "add")
@@ -199,6 +84,7 @@ def visit_add(
     from casecli.case.view import get_case
     from casecli.forms import load_form
     from casecli.ui import wizard
+    from casecli.ui.notes_views import earlier_words
 
     env = env_of(ctx, no_input)
     given = answers_from(answers)
@@ -215,9 +101,18 @@ def visit_add(
         except ValueError:
             proposed = None
         defaults = {"risk_level": case_record["risk"], "next_visit": proposed}
-        clean = wizard.collect(load_form("visit"), env, given, console=conversation(), defaults=defaults)
-        items = _walk_items(env, store, number, item_answers, conversation())
-        saved = record_visit(store, number, clean, items, env.today)
+        words, hints = earlier_words(store, number) if env.interactive else ({}, {})
+        items, walk = _item_walk(env, store, number, item_answers)
+        clean = wizard.collect(
+            load_form("visit"),
+            env,
+            given,
+            console=conversation(),
+            defaults={**defaults, **words},
+            extra=walk,
+            hints=hints,
+        )
+        saved = record_visit(store, number, clean, walk.answers if walk else items, env.today)
     out.print(
         _("Visit recorded for {number}. Next visit: {date}.").format(
             number=number, date=format_date(saved["next_visit"])
@@ -268,7 +163,6 @@ def _acknowledge_each(out, still_open: list[dict]) -> bool:
 def register(app: typer.Typer) -> None:
     from casecli.commands.plan import plan_app
 
-    app.add_typer(referral_app, name="referral")
     app.add_typer(visit_app, name="visit")
     plan_app.add_typer(item_app, name="item")
 
@@ -290,6 +184,7 @@ def register(app: typer.Typer) -> None:
         from casecli.forms import load_form
         from casecli.forms.labels import label
         from casecli.ui import wizard
+        from casecli.ui.notes_views import earlier_words
 
         env = env_of(ctx, no_input)
         given = answers_from(answers)
@@ -297,9 +192,12 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             number = resolve_open(store, case)  # before any question
-            clean = wizard.collect(load_form("review"), env, given, console=conversation())
-            items = _walk_items(env, store, number, item_answers, conversation())
-            saved = record_review(store, number, clean, items)
+            words, hints = earlier_words(store, number) if env.interactive else ({}, {})
+            items, walk = _item_walk(env, store, number, item_answers)
+            clean = wizard.collect(
+                load_form("review"), env, given, console=conversation(), defaults=words, extra=walk, hints=hints
+            )
+            saved = record_review(store, number, clean, walk.answers if walk else items)
         out.print(
             _("Review recorded for {number}: {decision}.").format(number=number, decision=label(saved["decision"]))
         )

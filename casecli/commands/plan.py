@@ -254,7 +254,7 @@ def show_cmd(
         raise InvalidInput(_("--lang: expected one of: {choices}").format(choices=", ".join(LANGUAGES)))
     env = env_of(ctx)
     with open_store(env) as store:
-        context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact)
+        context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact, show_ids=fmt is None)
     text = render_plan(context, fmt or "markdown")
     if output is not None:
         from casecli.fsutil import write_private_atomic

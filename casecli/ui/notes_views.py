@@ -82,6 +82,35 @@ def notes_parts(record: dict) -> list:
     return parts
 
 
+def step_name(step: str) -> str:
+    """A step of the case (case.voice.STEPS) in the worker's words."""
+    return {
+        "registration": _("registration"),
+        "consent": _("consent"),
+        "initial assessment": _("initial assessment"),
+        "comprehensive assessment": _("comprehensive assessment"),
+        "plan": _("plan"),
+        "visit": _("visit"),
+        "review": _("review"),
+        "closure": _("closure"),
+        "handover": _("handover"),
+    }.get(step, step)
+
+
+def earlier_words(store, number: str, field_id: str = "child_views") -> tuple[dict, dict]:
+    """The child's last recorded words, offered where a later step asks for the child's views:
+    (defaults, hints) for a wizard, prefilling the question and saying where the words come from."""
+    from casecli.case.voice import latest_words
+
+    last = latest_words(store, number)
+    if last is None:
+        return {}, {}
+    hint = _("The child's last recorded words ({step}, {date}); Enter keeps them, typing replaces them:").format(
+        step=step_name(last["step"]), date=format_date(last["on"])
+    )
+    return {field_id: last["answer"]}, {field_id: hint}
+
+
 def voice_view(record: dict):
     """The child's voice, in date order: what the child said, and what the child was told."""
     from casecli.forms import load_form
@@ -100,22 +129,11 @@ def voice_view(record: dict):
         _("Answer"),
     )
     said, told = _("said"), _("was told")
-    steps = {
-        "registration": _("registration"),
-        "consent": _("consent"),
-        "initial assessment": _("initial assessment"),
-        "comprehensive assessment": _("comprehensive assessment"),
-        "plan": _("plan"),
-        "visit": _("visit"),
-        "review": _("review"),
-        "closure": _("closure"),
-        "handover": _("handover"),
-    }
     for entry in voice:
         field = load_form(entry["form"]).field(entry["field"])
         table.add_row(
             format_date(entry["on"]),
-            shown(steps[entry["step"]]),
+            shown(step_name(entry["step"])),
             f"[dim]({said if entry['kind'] == 'said' else told})[/dim] " + shown(field.label(lang)),
             shown(display_value(field, entry["answer"], lang)),
         )

@@ -9,7 +9,7 @@ answer, and returns only when the worker chooses to save.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from casecli import messages
 from casecli.context import Env
@@ -29,6 +29,8 @@ def collect(
     confirm_save: bool = True,
     defaults: dict | None = None,
     rules: Rules | None = None,
+    extra: Extra | None = None,
+    hints: dict[str, str] | None = None,
 ) -> dict:
     """Validated answers for `form`. `defaults` pre-fill questions (or fill them, without prompts).
 
@@ -36,6 +38,10 @@ def collect(
     and returns problems by field id: without a person they are an error; with one, the wizard
     shows them, asks the form's questions kept for when a rule needs them, and offers no save until
     they are solved.
+
+    `extra` is a part asked after the form's questions and before the summary (a visit's walk over
+    the plan's items): its answers are in the summary and can be corrected like the others.
+    `hints` are lines shown before a question (e.g. what the child said last time).
     """
     given = dict(given or {})
     defaults = defaults or {}
@@ -50,13 +56,22 @@ def collect(
         if problems:
             raise InvalidAnswers(form.id, problems)
         return clean
-    return _interactive(form, env, clean, console, confirm_save, defaults, rules)
+    return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {})
 
 
 Rules = Callable[[dict], dict[str, str]]
 
 
-def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None) -> None:
+class Extra(Protocol):
+    def ask(self, console) -> None: ...
+    def rows(self) -> list[tuple[str, str]]: ...
+    def corrections(self) -> list[tuple[str, str]]: ...
+    def correct(self, key: str, console) -> None: ...
+
+
+def _ask_missing(
+    form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None, hints: dict | None = None
+) -> None:
     """Ask, in order, each applicable question not yet answered. Every menu but the first offers
     "back": the previous question is asked again (its answer kept as the default)."""
     from casecli.ui import prompts
@@ -75,6 +90,8 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaul
             if console is not None:
                 console.print(f"\n[bold]{form.section_title(section, lang)}[/bold]")
         start = answers.get(field.id, (defaults or {}).get(field.id))
+        if console is not None and (hints or {}).get(field.id):
+            console.print("[dim]" + shown((hints or {})[field.id]) + "[/dim]")
         value = prompts.ask_field(field, start, env.today, lang, back=bool(asked))
         if value == prompts.BACK:
             previous = asked.pop()
@@ -94,13 +111,23 @@ def _ask_missing(form: Form, env: Env, answers: dict, console, lang: str, defaul
 
 
 def _interactive(
-    form: Form, env: Env, given: dict, console, confirm_save: bool, defaults: dict, rules: Rules | None
+    form: Form,
+    env: Env,
+    given: dict,
+    console,
+    confirm_save: bool,
+    defaults: dict,
+    rules: Rules | None,
+    extra: Extra | None,
+    hints: dict[str, str],
 ) -> dict:
     from casecli.ui import prompts
 
     lang = env.lang
     answers: dict[str, Any] = dict(given)
-    _ask_missing(form, env, answers, console, lang, defaults)
+    _ask_missing(form, env, answers, console, lang, defaults, hints)
+    if extra is not None:
+        extra.ask(console)
     while True:
         clean, problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today)
         ruled = rules(clean) if rules and not problems else {}
@@ -117,7 +144,7 @@ def _interactive(
         if not confirm_save and not problems:
             return clean
         if console is not None:
-            show_summary(form, clean, console, lang)
+            show_summary(form, clean, console, lang, extra.rows() if extra is not None else [])
         choices = [(_(messages.SAVE), "save")] if not problems else []
         choices += [(_(messages.CORRECT), "correct"), (_(messages.CANCEL), "cancel")]
         action = prompts.select(_(messages.WHAT_NOW), choices)
@@ -128,10 +155,17 @@ def _interactive(
         applicable = form.applicable(clean)
         field_id = prompts.select(
             _(messages.WHICH_ANSWER),
-            [(f"{f.label(lang)}: {visible(display_value(f, clean.get(f.id), lang))}", f.id) for f in applicable],
+            [(f"{f.label(lang)}: {visible(display_value(f, clean.get(f.id), lang))}", f.id) for f in applicable]
+            + [(visible(text), key) for text, key in (extra.corrections() if extra is not None else [])],
+            back=True,
         )
-        field = form.field(field_id)
         answers = dict(clean)
+        if field_id == prompts.BACK:
+            continue
+        if extra is not None and field_id.startswith("item:"):
+            extra.correct(field_id, console)
+            continue
+        field = form.field(field_id)
         value = prompts.ask_field(field, clean.get(field_id), env.today, lang)
         if value is None:
             answers.pop(field_id, None)
@@ -157,7 +191,7 @@ def _show_problems(form: Form, problems: dict[str, str], console, lang: str) -> 
         console.print(f"[red]{shown(labels.get(field_id, field_id))}[/red]: {shown(why)}")
 
 
-def show_summary(form: Form, answers: dict, console, lang: str) -> None:
+def show_summary(form: Form, answers: dict, console, lang: str, extra_rows: list | None = None) -> None:
     from rich.table import Table
 
     table = Table(title=form.title(lang), show_header=False, expand=False)
@@ -169,6 +203,10 @@ def show_summary(form: Form, answers: dict, console, lang: str) -> None:
             section = field.section
             table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
         table.add_row(field.label(lang), shown(display_value(field, answers.get(field.id), lang)))
+    if extra_rows:
+        table.add_row("[bold]" + _("The plan's open items") + "[/bold]", "")
+        for question, answer in extra_rows:
+            table.add_row(shown(question), shown(answer))
     console.print(table)
 
 

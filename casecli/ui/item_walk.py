@@ -1,0 +1,74 @@
+"""The walk over the plan's open items at a visit or a review, as part of that wizard.
+
+It runs after the form's questions and before the summary, so the summary shows each item's
+answer and the worker can correct one like any other answer. Each item starts from its last
+recorded status (what the last visit or mark said), or "not yet due" when nothing was recorded:
+pressing Enter never claims an item was received or done.
+"""
+
+from __future__ import annotations
+
+from casecli.context import Env
+from casecli.forms import load_form
+from casecli.forms.labels import display_value
+from casecli.i18n import _, format_date
+from casecli.ui.render import shown
+
+NOTHING_YET = "not_yet"
+
+
+class ItemWalk:
+    """An extra part of a wizard: ask, summarise and correct the answers about plan items."""
+
+    def __init__(self, env: Env, items: list[dict]):
+        self.env = env
+        self.items = items
+        self.form = load_form("plan-item-check")
+        self.answers: dict[str, dict] = {}
+
+    def _title(self, item: dict) -> str:
+        kind_name = item["kind"]  # a plan item kind, translated as data (plan.ITEM_NAMES)
+        return f"{_(kind_name).capitalize()}: {item['title']}"
+
+    def _ask_one(self, item: dict, console) -> None:
+        from casecli.ui import prompts
+
+        due = _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—")
+        console.print(f"[bold]{shown(self._title(item))}[/bold] {due}")
+        if item.get("last"):
+            last = display_value(self.form.field("status"), item["last"], self.env.lang)
+            note = f" — {shown(item['last_note'])}" if item.get("last_note") else ""
+            console.print("  [dim]" + _("Last recorded: {status}").format(status=shown(last)) + note + "[/dim]")
+        earlier = self.answers.get(item["id"], {})
+        status = prompts.ask_field(
+            self.form.field("status"),
+            earlier.get("status") or item.get("last") or NOTHING_YET,
+            self.env.today,
+            self.env.lang,
+        )
+        note = prompts.ask_field(self.form.field("note"), earlier.get("note"), self.env.today, self.env.lang)
+        self.answers[item["id"]] = {"status": status, **({"note": note} if note else {})}
+
+    def ask(self, console) -> None:
+        if self.items:
+            console.print("\n[bold]" + _("The plan's open items") + "[/bold]")
+        for item in self.items:
+            self._ask_one(item, console)
+
+    def rows(self) -> list[tuple[str, str]]:
+        out = []
+        for item in self.items:
+            answer = self.answers.get(item["id"], {})
+            status = display_value(self.form.field("status"), answer.get("status"), self.env.lang)
+            out.append((self._title(item), status + (f" — {answer['note']}" if answer.get("note") else "")))
+        return out
+
+    def corrections(self) -> list[tuple[str, str]]:
+        return [
+            (f"{self._title(item)}: {value}", f"item:{item['id']}")
+            for item, (_t, value) in zip(self.items, self.rows(), strict=True)
+        ]
+
+    def correct(self, key: str, console) -> None:
+        item = next(i for i in self.items if f"item:{i['id']}" == key)
+        self._ask_one(item, console)
