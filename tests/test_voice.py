@@ -77,3 +77,17 @@ def test_a_handover_note_received_is_in_show_and_in_the_voice(home, monkeypatch)
         assert written in shown
     voice = luis.json("show", number, "--voice")["voice"]
     assert ("handover", NOTE["child_told"]) in [(e["step"], e["answer"]) for e in voice if e["kind"] == "told"]
+
+
+def test_each_save_says_the_next_step_and_its_deadline(ready):
+    from .conftest import registration_answers
+
+    registered = ready.ok("new-case", "--answers", ready.write("c.json", registration_answers())).stdout
+    number = registered.split("Registered case ")[1].split(".")[0]
+    assert f"Next step: initial assessment, by 2026-11-24 — `casecli assess {number}`" in registered
+    assessed = ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL)).stdout
+    assert (
+        f"Next step: Care and Protection Plan (none active), by 2026-11-26 — `casecli plan edit {number}`" in assessed
+    )
+    planned = ready.ok("plan", "edit", number, "--answers", ready.write("p.json", PLAN), "--activate").stdout
+    assert "Next step:" in planned and "plan edit" not in planned.split("Next step:")[1]

@@ -408,3 +408,11 @@ def handovers_waiting(store, me: str, horizon: str) -> list[Due]:
                 )
             )
     return found
+
+
+def next_step(store, number: str, today: dt.date) -> dict | None:
+    """What is due next on a case (the earliest item of its agenda), printed after each save."""
+    due = due_items(store, [summary_of(store, number)]).get(number, [])
+    if not due:
+        return None
+    return min(due, key=lambda d: (d.due, d.kind)).as_dict(today)

@@ -15,6 +15,7 @@ from casecli.commands.common import (
     console,
     conversation,
     env_of,
+    next_step_line,
     open_store,
 )
 from casecli.i18n import _
@@ -40,6 +41,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
         """
         from casecli.case.assessment import form_for, record_assessment, starting_answers
+        from casecli.case.lifecycle import next_step
         from casecli.case.lookup import require_open
         from casecli.case.view import get_case
         from casecli.ui import wizard
@@ -70,6 +72,7 @@ def register(app: typer.Typer) -> None:
                 )
             clean = wizard.collect(form, env, given, console=conversation(), defaults=defaults, hints=hints)
             saved = record_assessment(store, record["case_number"], kind, clean, env.today)
+            step = next_step(store, record["case_number"], env.today)
         out.print(
             (
                 _("Initial assessment saved for {number}.")
@@ -78,7 +81,13 @@ def register(app: typer.Typer) -> None:
             ).format(number=saved["case_number"])
         )
         if saved["risk_before"] != saved["risk_after"]:
-            out.print(_("Risk re-rated: {old} → {new}.").format(old=saved["risk_before"], new=saved["risk_after"]))
+            from casecli.forms.labels import label
+
+            out.print(
+                _("Risk re-rated: {old} → {new}.").format(
+                    old=label(saved["risk_before"]), new=label(saved["risk_after"])
+                )
+            )
         if saved["needs"]:
             from casecli.forms.labels import need
 
@@ -88,3 +97,5 @@ def register(app: typer.Typer) -> None:
                     needs=listed, number=saved["case_number"]
                 )
             )
+        if step is not None:
+            out.print(next_step_line(step), markup=False)

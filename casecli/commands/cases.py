@@ -18,6 +18,7 @@ from casecli.commands.common import (
     conversation,
     emit,
     env_of,
+    next_step_line,
     open_store,
 )
 from casecli.i18n import _
@@ -47,6 +48,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli new-case --answers child.json --no-input
         """
         from casecli.case import duplicates
+        from casecli.case.lifecycle import next_step
         from casecli.case.registration import register_case, rules
         from casecli.forms import load_form
         from casecli.ui import wizard
@@ -61,8 +63,11 @@ def register(app: typer.Typer) -> None:
             if matches and not new_child and not decide_new_child(env, store, matches, out):
                 return
             number = register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
+            step = next_step(store, number, env.today)
         note = " " + _("(quick: complete it with `casecli edit {number}`)").format(number=number) if quick else ""
         out.print(_(messages.REGISTERED).format(number=f"[bold]{number}[/bold]") + note)
+        if step is not None:
+            out.print(next_step_line(step), markup=False)
 
     @command(app, "edit")
     def edit_cmd(

@@ -100,6 +100,19 @@ def option_date(value: str | None, today, option: str):
         raise InvalidInput(_("{option}: expected {what}").format(option=option, what=expected)) from None
 
 
+def next_step_line(step: dict | None) -> str | None:
+    """After a save: the case's next step, its deadline and the command to run (None: nothing due)."""
+    if step is None:
+        return None
+    from casecli.i18n import format_date
+    from casecli.plaintext import visible
+
+    late = " " + _("({days} days late)").format(days=step["days_late"]) if step["overdue"] else ""
+    return _("Next step: {what}, by {date}{late} — `{command}`").format(
+        what=visible(step["what"]), date=format_date(step["due"]), late=late, command=visible(step["command"])
+    )
+
+
 def answers_from(path: Path | None) -> dict:
     from casecli.forms import load_answers_file
 

@@ -17,6 +17,7 @@ from casecli.commands.common import (
     conversation,
     emit,
     env_of,
+    next_step_line,
     open_store,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -49,6 +50,7 @@ def edit_cmd(
     from casecli.case import plan as plans
     from casecli.case import plan_rules
     from casecli.case.assessment import latest_needs
+    from casecli.case.lifecycle import next_step
     from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidInput
     from casecli.forms.labels import label
@@ -84,6 +86,7 @@ def edit_cmd(
         elif not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plans.save(store, number, plan, env.today, activate=activate)
+        step = next_step(store, number, env.today)
     if result["unchanged"]:
         out.print(
             _("Nothing changed: {number} stays at plan version {version} ({status}).").format(
@@ -98,6 +101,8 @@ def edit_cmd(
     )
     if result["status"] == "draft" and result["missing"]:
         out.print(_("Still missing before it can be activated: {missing}").format(missing="; ".join(result["missing"])))
+    if step is not None:
+        out.print(next_step_line(step), markup=False)
 
 
 def _review(store, number, draft, env, out) -> None:
