@@ -211,23 +211,34 @@ def show_summary(form: Form, answers: dict, console, lang: str, extra_rows: list
 
 
 def ask_all(form: Form, env: Env, current: dict, console=None) -> dict:
-    """Ask every applicable field in order, each pre-filled with its current answer; returns clean answers."""
+    """Ask every applicable field in order, each pre-filled with its current answer; returns clean
+    answers. Every menu but the first offers "back" to the question before."""
     from casecli.ui import prompts
 
     lang = env.lang
     answers = dict(current)
     section = None
-    for field in form.fields:
+    asked: list[int] = []
+    index = 0
+    while index < len(form.fields):
+        field = form.fields[index]
         if not field.applies(answers):
             answers.pop(field.id, None)
+            index += 1
             continue
         if field.section != section and console is not None and len(form.sections) > 1:
             section = field.section
             console.print(f"\n[bold]{form.section_title(section, lang)}[/bold]")
-        value = prompts.ask_field(field, answers.get(field.id), env.today, lang)
+        value = prompts.ask_field(field, answers.get(field.id), env.today, lang, back=bool(asked))
+        if value == prompts.BACK:
+            index = asked.pop()
+            section = None
+            continue
+        asked.append(index)
         if value is None:
             answers.pop(field.id, None)
         else:
             answers[field.id] = value
+        index += 1
     clean, _problems = form.check(answers, env.today, use_defaults=False)
     return clean
