@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casecli.case import plan_rules
 from casecli.forms.labels import label
-from casecli.i18n import _, format_date
+from casecli.i18n import _, format_date, format_time
 from casecli.ui.render import group, shown, titled_table
 
 
@@ -37,7 +37,7 @@ def plan_history_table(number: str, rows: list[dict]):
         _("Version"),
         _("Status"),
         _("Saved by"),
-        _("Saved at (UTC)"),
+        _("Saved at"),
         _("Activated at"),
     )
     for row in rows:
@@ -45,8 +45,8 @@ def plan_history_table(number: str, rows: list[dict]):
             str(row["version"]),
             shown(label(row["status"])),
             shown(row["saved_by"]),
-            shown(row["saved_at"]),
-            shown(row["activated_at"] or "—"),
+            shown(format_time(row["saved_at"])),
+            shown(format_date(row["activated_at"]) if row["activated_at"] else "—"),
         )
     return table
 
