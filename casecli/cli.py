@@ -21,6 +21,7 @@ from casecli import __version__
 from casecli.commands import (
     assess,
     cases,
+    conference,
     consent,
     demo,
     duplicates,
@@ -95,6 +96,7 @@ assess.register(app)
 plan.register(app)
 monitoring.register(app)
 referral.register(app)
+conference.register(app)
 handover.register(app)
 protection.register(app)
 settings.register(app)

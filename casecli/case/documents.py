@@ -171,6 +171,42 @@ def render_plan(context: dict, fmt: str) -> str:
     return template.render(**context)
 
 
+def conference_context(store, text: str, which: int, today: dt.date, lang: str = "en") -> dict:
+    """A case conference as a printable record: its answers in the document's language, the
+    participants (each with a signature line) and the follow-up actions."""
+    from casecli.case.conference import conference
+
+    meeting = conference(store, text, which)
+    answers = meeting["answers"]
+    role = load_form("conference-participant").field("role")
+    action_form = load_form("plan-action")
+    return {
+        "agency": store.profile().get("agency", ""),
+        "case_number": meeting["case_number"],
+        "number": meeting["number"],
+        "held_on": format_date(meeting["held_on"], lang),
+        "recorded_by": meeting["by"],
+        "answers": _rows(
+            "conference", {k: v for k, v in answers.items() if k not in ("participants", "actions")}, lang, lambda v: v
+        ),
+        "participants": [
+            {"name": p.get("name", ""), "role": display_value(role, p.get("role"), lang), "agency": p.get("agency", "")}
+            for p in answers.get("participants", [])
+        ],
+        "actions": [
+            {f.id: display_value(f, a.get(f.id), lang) for f in action_form.fields} for a in answers.get("actions", [])
+        ],
+        "generated_on": format_date(today, lang),
+        "lang": lang,
+    }
+
+
+def render(template: str, context: dict, fmt: str) -> str:
+    """A document template (`NAME.md.j2` or `NAME.html.j2`) rendered in its context's language."""
+    extension = "md" if fmt == "markdown" else "html"
+    return _environment(fmt, context["lang"]).get_template(f"{template}.{extension}.j2").render(**context)
+
+
 def template_messages() -> set[str]:
     """Every message the document templates translate (for the catalogs)."""
     from importlib import resources

@@ -21,6 +21,8 @@ ITEM_FORMS = {"protection_needs": "plan-need", "services": "plan-service", "acti
 ITEM_NAMES = {"protection_needs": "protection need", "services": "service", "actions": "action"}
 ITEM_TITLE_FIELD = {"protection_needs": "need", "services": "what", "actions": "action"}
 ITEM_DATE_FIELD = {"protection_needs": "by", "services": "by", "actions": "due"}
+# Where an item came from, kept beside its answers: an assessed need, a case conference's action.
+REF_KEYS = ("need_ref", "conference_ref")
 ELEMENTS = (
     "1. responsible case worker",
     "2. case number",
@@ -52,7 +54,7 @@ def new_item_id() -> str:
 
 def check_part(form: Form, answers: dict, today: dt.date) -> tuple[dict, dict[str, str]]:
     clean, problems = form.check(
-        {k: v for k, v in answers.items() if k not in ("id", "need_ref")}, today, use_defaults=False
+        {k: v for k, v in answers.items() if k not in ("id", *REF_KEYS)}, today, use_defaults=False
     )
     return clean, problems
 
@@ -79,8 +81,9 @@ def normalise(plan: dict, today: dt.date) -> dict:
             clean, problems = check_part(form, item, today)
             invalid.update({f"{key}[{index}].{k}": v for k, v in problems.items() if v != MISSING})
             clean["id"] = str(item.get("id") or new_item_id())
-            if item.get("need_ref"):
-                clean["need_ref"] = str(item["need_ref"])
+            for ref in REF_KEYS:
+                if item.get(ref):
+                    clean[ref] = str(item[ref])
             cleaned.append(clean)
         out[key] = cleaned
     unknown = set(plan) - {"header", *ITEM_FORMS}
@@ -213,7 +216,7 @@ def item_from_need(key: str, need: dict) -> dict:
 
 def edited_item(item: dict, answers: dict) -> dict:
     """An item after the worker edited its answers: it keeps its id and the need it takes up."""
-    return {**answers, "id": item["id"], **({"need_ref": item["need_ref"]} if item.get("need_ref") else {})}
+    return {**answers, "id": item["id"], **{ref: item[ref] for ref in REF_KEYS if item.get(ref)}}
 
 
 def moved_up(items: list[dict], item_id: str) -> list[dict]:

@@ -121,6 +121,9 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     case["reviews"] = reviews_of(store, number)
     case["closures"] = closures_of(store, number)
     case["handover_notes"] = handover_notes_of(store, number)
+    from casecli.case.conference import conferences_of
+
+    case["conferences"] = conferences_of(store, number)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(

@@ -22,6 +22,7 @@ STEPS = (
     "plan",
     "visit",
     "review",
+    "conference",
     "closure",
     "handover",
 )
@@ -61,6 +62,10 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
         yield visit["visited_on"], "visit", "visit", visit["answers"]
     for review in reviews_of(store, number):
         yield review["reviewed_on"], "review", "review", review["answers"]
+    from casecli.case.conference import conferences_of
+
+    for meeting in conferences_of(store, number):
+        yield meeting["held_on"], "conference", "conference", meeting["answers"]
     for closure in closures_of(store, number):
         yield closure["closed_on"], "closure", "closure", closure["answers"]
     for at, changes in store.conn.execute(

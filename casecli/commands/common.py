@@ -113,6 +113,28 @@ def next_step_line(step: dict | None) -> str | None:
     )
 
 
+def deliver_document(text: str, fmt: str | None, output: Path | None) -> None:
+    """A rendered document: to a file (plain text, with a warning), printed, or (no --format) shown
+    on the terminal as rendered Markdown."""
+    if output is not None:
+        from casecli.fsutil import write_private_atomic
+
+        write_private_atomic(output, text.encode("utf-8"))
+        console(stderr=True).print(
+            "[yellow]"
+            + _(
+                "Wrote {path}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed."
+            ).format(path=output)
+            + "[/yellow]"
+        )
+    elif fmt is None:
+        from rich.markdown import Markdown
+
+        console().print(Markdown(text))
+    else:
+        typer.echo(text)
+
+
 def answers_from(path: Path | None) -> dict:
     from casecli.forms import load_answers_file
 

@@ -15,6 +15,7 @@ from casecli.commands.common import (
     command,
     console,
     conversation,
+    deliver_document,
     emit,
     env_of,
     next_step_line,
@@ -50,6 +51,7 @@ def edit_cmd(
     from casecli.case import plan as plans
     from casecli.case import plan_rules
     from casecli.case.assessment import latest_needs
+    from casecli.case.conference import with_conference_actions
     from casecli.case.lifecycle import next_step
     from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidInput
@@ -64,6 +66,8 @@ def edit_cmd(
         plan = current["data"] if current else plan_rules.empty_plan()
         if not current:
             plan["header"] = plans.header_defaults(store, number)
+        # A case conference's follow-up actions not yet in any plan version join this one.
+        plan, from_conferences = with_conference_actions(store, number, plan)
         if given:
             if not isinstance(given.get("header", {}), dict):
                 raise InvalidInput(_("plan answers: header must be an object of answers"))
@@ -72,7 +76,12 @@ def edit_cmd(
                 **{k: v for k, v in given.items() if k != "header"},
                 "header": {**plan["header"], **given.get("header", {})},
             }
-        elif env.interactive:
+            plan, _again = with_conference_actions(store, number, plan)  # answers that replaced the actions
+        if from_conferences:
+            conversation().print(
+                _("{count} follow-up action(s) of case conferences added to the plan.").format(count=from_conferences)
+            )
+        if not given and env.interactive:
             from casecli.ui import plan_editor
 
             needs = latest_needs(store, number)
@@ -83,7 +92,7 @@ def edit_cmd(
             plan, activate = plan_editor.edit(
                 plan_rules.normalise(plan, env.today), env, number, needs, conversation(), review
             )
-        elif not current:
+        elif not given and not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plans.save(store, number, plan, env.today, activate=activate)
         step = next_step(store, number, env.today)
@@ -242,7 +251,7 @@ def show_cmd(
         None, "--lang", help=_("The document's language (en or es), whatever the interface's.")
     ),
 ) -> None:
-    """Render the plan as a document with signature lines for the worker and the child.
+    """Render the plan as a document, with signature lines for the worker, the child, the caregiver, an interpreter and the supervisor.
 
     Example: casecli plan show MX7-0042-R
     Example: casecli plan show MX7-0042-R --format html --output plan.html
@@ -261,23 +270,7 @@ def show_cmd(
     with open_store(env) as store:
         context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact, show_ids=fmt is None)
     text = render_plan(context, fmt or "markdown")
-    if output is not None:
-        from casecli.fsutil import write_private_atomic
-
-        write_private_atomic(output, text.encode("utf-8"))
-        console(stderr=True).print(
-            "[yellow]"
-            + _(
-                "Wrote {path}: this file is NOT encrypted. Keep it safe and delete it when it is no longer needed."
-            ).format(path=output)
-            + "[/yellow]"
-        )
-    elif fmt is None:
-        from rich.markdown import Markdown
-
-        console().print(Markdown(text))
-    else:
-        typer.echo(text)
+    deliver_document(text, fmt, output)
 
 
 def register(app: typer.Typer) -> None:

@@ -33,6 +33,7 @@ DATE_COLUMNS = {
     "activated_at",
     "given_on",
     "withdrawn_on",
+    "held_on",
 }
 TIMESTAMP_COLUMNS = {"created_at", "updated_at", "at", "saved_at", "decided_at"}
 JSON_COLUMNS = {"answers", "data", "changes"}
@@ -46,6 +47,7 @@ ANSWER_FORMS = {
     "reviews": "review",
     "closures": "closure",
     "consents": "consent",
+    "conferences": "conference",
 }
 # The values a column allows, as the store's CHECK rules say (refused here with the column's name).
 CHOICES = {
@@ -55,6 +57,7 @@ CHOICES = {
     ("assessments", "kind"): {"initial", "comprehensive"},
     ("links", "kind"): {"same_child", "sibling", "not_same"},
     ("consents", "status"): {"active", "withdrawn"},
+    ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
@@ -131,6 +134,12 @@ def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
     answers: dict[str, Any] = json.loads(row["answers"])
     answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
     answers.pop("open_at_closure", None)  # a closure keeps what was acknowledged as still open
+    if table == "conferences":
+        from casecli.case.conference import parts_problem
+
+        found = parts_problem(answers.pop("participants", None), answers.pop("actions", None), tomorrow)
+        if found:
+            return f"answers ({found})"
     _clean, problems = load_form(name).check(answers, tomorrow, use_defaults=False)
     invalid = sorted(field for field, why in problems.items() if why != MISSING)
     return f"answers ({', '.join(invalid)[:120]})" if invalid else None

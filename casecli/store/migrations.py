@@ -425,6 +425,23 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _consents_from_registrations(conn),
         ],
     ),
+    (
+        14,
+        [
+            # A case conference of the multi-disciplinary team: its participants, the child's
+            # views, the decisions and the follow-up actions (which the next plan version takes up).
+            """CREATE TABLE conferences (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                held_on TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX conferences_case ON conferences (case_number, held_on)",
+        ],
+    ),
 ]
 
 
@@ -506,7 +523,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 13
+RECORDS_VERSION = 14
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:

@@ -70,6 +70,7 @@ def notes_parts(record: dict) -> list:
                     f"    {format_date(update['on_date'])} {shown(label(update['status']))}{note} "
                     + _("(by {worker})").format(worker=shown(update["by"]))
                 )
+    parts.extend(conference_parts(record))
     for note in record.get("handover_notes", []):
         parts.append(
             "[bold]"
@@ -79,6 +80,55 @@ def notes_parts(record: dict) -> list:
             + "[/bold]"
         )
         parts.extend(written("handover-note", note["note"]))
+    return parts
+
+
+def conference_table(number: str, rows: list[dict]):
+    from casecli.forms import load_form
+
+    form = load_form("conference")
+    table = titled_table(
+        _("Case conferences of {number}").format(number=shown(number)),
+        "#",
+        _("Date"),
+        _("Type"),
+        _("Why"),
+        _("Participants"),
+        _("Decisions"),
+    )
+    for row in rows:
+        answers = row["answers"]
+        table.add_row(
+            str(row["number"]),
+            format_date(row["held_on"]),
+            shown(display_value(form.field("kind"), row["kind"], i18n.current)),
+            shown(display_value(form.field("reason"), answers.get("reason"), i18n.current)),
+            str(len(answers.get("participants", []))),
+            shown(answers.get("decisions", "")),
+        )
+    return table
+
+
+def conference_parts(record: dict) -> list:
+    """A case's conferences in `show`: when, why, the decisions, and the written answers."""
+    from casecli.forms import load_form
+
+    form = load_form("conference")
+    parts: list = []
+    for row in record.get("conferences", []):
+        answers = row["answers"]
+        parts.append(
+            "[bold]"
+            + _("Case conference {count}, {date}: {kind} — {reason}").format(
+                count=row["number"],
+                date=format_date(row["held_on"]),
+                kind=shown(display_value(form.field("kind"), row["kind"], i18n.current)),
+                reason=shown(display_value(form.field("reason"), answers.get("reason"), i18n.current)),
+            )
+            + "[/bold] "
+            + f"`casecli conference show {shown(record['case_number'])} {row['number']}`"
+        )
+        parts.extend(written("conference", answers))
     return parts
 
 
@@ -94,6 +144,7 @@ def step_name(step: str) -> str:
         "review": _("review"),
         "closure": _("closure"),
         "handover": _("handover"),
+        "conference": _("case conference"),
     }.get(step, step)
 
 

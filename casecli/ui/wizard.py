@@ -204,7 +204,7 @@ def show_summary(form: Form, answers: dict, console, lang: str, extra_rows: list
             table.add_row(f"[bold]{form.section_title(section, lang)}[/bold]", "")
         table.add_row(field.label(lang), shown(display_value(field, answers.get(field.id), lang)))
     if extra_rows:
-        table.add_row("[bold]" + _("The plan's open items") + "[/bold]", "")
+        table.add_row("", "")
         for question, answer in extra_rows:
             table.add_row(shown(question), shown(answer))
     console.print(table)

@@ -1,0 +1,133 @@
+"""`casecli conference add|list|show`: case conferences of the multi-disciplinary team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import (
+    AnswersOption,
+    CaseArgument,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    conversation,
+    deliver_document,
+    emit,
+    env_of,
+    open_store,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+conference_app = typer.Typer(
+    cls=CaseCliGroup, help=_("Case conferences of the team: add, list, show."), no_args_is_help=True
+)
+
+
+@command(conference_app, "add")
+def conference_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
+    """Record a case conference: who took part, how the child took part, the decisions and the follow-up actions.
+
+    The follow-up actions go into the next version of the plan (`casecli plan edit`), linked to
+    the conference. Answers file: the conference form's fields, plus "participants": [{"name",
+    "role", "agency"}] and "actions": [{"action", "owner", "due"}].
+
+    Example: casecli conference add MX7-0042-R
+    Example: casecli conference add MX7-0042-R --answers conference.json --no-input
+    """
+    from casecli.case.conference import record_conference
+    from casecli.case.lookup import resolve_open
+    from casecli.forms import load_form
+    from casecli.ui import wizard
+    from casecli.ui.conference_parts import ConferenceParts
+    from casecli.ui.notes_views import earlier_words
+
+    env = env_of(ctx, no_input)
+    given = answers_from(answers)
+    participants, actions = given.pop("participants", None), given.pop("actions", None)
+    with open_store(env) as store:
+        number = resolve_open(store, case)  # before any question
+        parts = None
+        words: dict = {}
+        hints: dict = {}
+        if env.interactive:
+            words, hints = earlier_words(store, number)
+            parts = ConferenceParts(
+                env,
+                participants if isinstance(participants, list) else None,
+                actions if isinstance(actions, list) else None,
+            )
+        clean = wizard.collect(
+            load_form("conference"), env, given, console=conversation(), defaults=words, hints=hints, extra=parts
+        )
+        if parts is not None:
+            participants, actions = parts.participants, parts.actions
+        saved = record_conference(store, number, clean, participants, actions, env.today)
+    console().print(_("Case conference {count} recorded for {number}.").format(count=saved["number"], number=number))
+    if saved["actions"]:
+        console().print(
+            _("Its {count} follow-up action(s) go into the next plan version: `casecli plan edit {number}`.").format(
+                count=saved["actions"], number=number
+            )
+        )
+
+
+@command(conference_app, "list")
+def conference_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """List a case's conferences, numbered in the order they were held.
+
+    Example: casecli conference list MX7-0042-R
+    """
+    from casecli.case.conference import conferences_of
+    from casecli.case.lookup import resolve
+    from casecli.ui.notes_views import conference_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = conferences_of(store, number)
+    emit(rows, as_json, lambda value: conference_table(number, value))
+
+
+@command(conference_app, "show")
+def conference_show(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int = typer.Argument(..., metavar="N", help=_("The conference's number (see `casecli conference list`).")),
+    fmt: str | None = typer.Option(
+        None, "--format", help=_("markdown or html, for printing (default: a terminal view).")
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False
+    ),
+    doc_lang: str | None = typer.Option(
+        None, "--lang", help=_("The document's language (en or es), whatever the interface's.")
+    ),
+) -> None:
+    """A conference's record, with a signature line for each participant.
+
+    Example: casecli conference show MX7-0042-R 1
+    Example: casecli conference show MX7-0042-R 1 --format html --output conference.html
+    """
+    from casecli.case.documents import FORMATS, conference_context, render
+    from casecli.errors import InvalidInput
+    from casecli.i18n import LANGUAGES
+
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(_("--format: expected one of: {choices}").format(choices=", ".join(FORMATS)))
+    if doc_lang is not None and doc_lang not in LANGUAGES:
+        raise InvalidInput(_("--lang: expected one of: {choices}").format(choices=", ".join(LANGUAGES)))
+    env = env_of(ctx)
+    with open_store(env) as store:
+        context = conference_context(store, case, which, env.today, doc_lang or env.lang)
+    deliver_document(render("conference", context, fmt or "markdown"), fmt, output)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(conference_app, name="conference")
