@@ -190,6 +190,7 @@ def test_identity_and_contacts(ana, luis):
             "agency": "Casa Refugio",
             "fingerprint": fpr,
             "added_at": ana.json("contacts", "list")[0]["added_at"],
+            "role": "social_worker",
         }
     ]
     assert_one_line_error(ana("contacts", "add", "me", identity(ana)), code=3)

@@ -15,24 +15,33 @@ from .test_store import raw_connection
 
 def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
     """A store of version 11 (before handover receipts and consent records) holding every kind of
-    record: made by today's casecli, then taken back to 11 by dropping what migrations 12 and 13
-    add (they only add tables and indexes, checked here, so this is their exact inverse)."""
+    record: made by today's casecli, then taken back to 11 by dropping what the later migrations
+    add (they only add tables, indexes and columns, checked here, so this is their exact inverse)."""
     base = 11
     ana = Worker(home, "ana", monkeypatch)
     ana.init()
     number = full_case(ana)
-    added = []
+    added, columns = [], []
     for version, statements in migrations.MIGRATIONS:
         for statement in statements if version > base else []:
             if callable(statement):
                 continue  # fills an added table
-            assert statement.lstrip().startswith(("CREATE TABLE", "CREATE INDEX")), (version, statement[:60])
+            assert statement.lstrip().startswith(("CREATE TABLE", "CREATE INDEX", "ALTER TABLE")), (
+                version,
+                statement[:60],
+            )
             found = re.match(r"\s*CREATE TABLE (\w+)", statement)
             if found:
                 added.append(found.group(1))
+            column = re.match(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
+            assert column or not statement.lstrip().startswith("ALTER"), statement[:60]
+            if column:
+                columns.append(column.groups())
     conn = raw_connection(ana.store)
     for table in reversed(added):
         conn.execute(f"DROP TABLE {table}")
+    for table, column in reversed(columns):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute(f"PRAGMA user_version = {base}")
     conn.commit()
     conn.close()

@@ -31,6 +31,7 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("closures", "SELECT * FROM closures WHERE case_number = ? ORDER BY closed_on, created_at"),
     ("consents", "SELECT * FROM consents WHERE case_number = ? ORDER BY given_on, created_at"),
     ("conferences", "SELECT * FROM conferences WHERE case_number = ? ORDER BY held_on, created_at"),
+    ("approvals", "SELECT * FROM approvals WHERE case_number = ? ORDER BY requested_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
 ]
 # Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
@@ -38,6 +39,7 @@ DERIVED_TABLES = {"plan_items"}
 LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers"}
 DELETE_ORDER = [
     "links",
+    "approvals",
     "conferences",
     "consents",
     "closures",

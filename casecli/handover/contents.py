@@ -35,8 +35,8 @@ DATE_COLUMNS = {
     "withdrawn_on",
     "held_on",
 }
-TIMESTAMP_COLUMNS = {"created_at", "updated_at", "at", "saved_at", "decided_at"}
-JSON_COLUMNS = {"answers", "data", "changes"}
+TIMESTAMP_COLUMNS = {"created_at", "updated_at", "at", "saved_at", "decided_at", "requested_at"}
+JSON_COLUMNS = {"answers", "data", "changes", "subject", "signed_decision"}
 MAX_TEXT = 64 * 1024  # one column of text
 MAX_JSON = 4 * 1024 * 1024  # one JSON column
 # The form each table's answers are checked against (cases: the registration form).
@@ -58,6 +58,8 @@ CHOICES = {
     ("links", "kind"): {"same_child", "sibling", "not_same"},
     ("consents", "status"): {"active", "withdrawn"},
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
+    ("approvals", "kind"): {"plan_activation", "closure"},
+    ("approvals", "status"): {"waiting", "approved", "rejected", "void"},
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")

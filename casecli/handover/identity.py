@@ -1,8 +1,9 @@
 """Worker identities (an X25519 key to receive bundles, an Ed25519 key to sign them) and contacts.
 
 The private keys live only inside the encrypted store. A public identity is one copyable line:
-`casecli1.` followed by base64url of a small JSON document (name, agency, both public keys). Its
-fingerprint, 20 hex digits in groups of four, is short enough to compare aloud on the phone.
+`casecli1.` followed by base64url of a small JSON document (name, agency, role, both public keys).
+Its fingerprint, 20 hex digits in groups of four, is short enough to compare aloud on the phone.
+The role ("supervisor" …) says whose decisions count as a supervisor's approval.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Identity:
     agency: str
     encryption_public: bytes
     signing_public: bytes
+    role: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -52,6 +54,7 @@ class Identity:
             "a": self.agency,
             "e": base64.urlsafe_b64encode(self.encryption_public).decode().rstrip("="),
             "s": base64.urlsafe_b64encode(self.signing_public).decode().rstrip("="),
+            **({"r": self.role} if self.role else {}),
         }
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
         return PREFIX + base64.urlsafe_b64encode(body).decode().rstrip("=")
@@ -68,12 +71,12 @@ class Identity:
             doc = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
             enc = base64.urlsafe_b64decode(doc["e"] + "=" * (-len(doc["e"]) % 4))
             sig = base64.urlsafe_b64decode(doc["s"] + "=" * (-len(doc["s"]) % 4))
-            name, agency = str(doc["n"]), str(doc["a"])
-        except (ValueError, KeyError, TypeError):
+            name, agency, role = str(doc["n"]), str(doc["a"]), str(doc.get("r", ""))
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise InvalidInput(_("identity: the line is damaged (copy it again, whole)")) from None
-        if len(enc) != 32 or len(sig) != 32:
+        if len(enc) != 32 or len(sig) != 32 or len(role) > 40:
             raise InvalidInput(_("identity: the line is damaged (copy it again, whole)"))
-        return cls(name, agency, enc, sig)
+        return cls(name, agency, enc, sig, role)
 
 
 def private_keys(store: Store) -> tuple[bytes, bytes]:
@@ -92,7 +95,9 @@ def own(store: Store) -> Identity:
         Ed25519PrivateKey.from_private_bytes(signing).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     )
     profile = store.profile()
-    return Identity(profile["name"], profile["agency"], public_of(encryption), signing_public)
+    return Identity(
+        profile["name"], profile["agency"], public_of(encryption), signing_public, str(profile.get("role", ""))
+    )
 
 
 def add_contact(store: Store, name: str, line: str) -> Identity:
@@ -107,7 +112,8 @@ def add_contact(store: Store, name: str, line: str) -> Identity:
         raise InvalidInput(_("identity: already a contact, as {name}").format(name=existing[0]))
     with store.transaction():
         store.conn.execute(
-            "INSERT OR REPLACE INTO contacts (name, agency, encryption_public, signing_public, fingerprint, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO contacts (name, agency, encryption_public, signing_public, fingerprint, added_at, role)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 identity.agency,
@@ -115,19 +121,20 @@ def add_contact(store: Store, name: str, line: str) -> Identity:
                 identity.signing_public,
                 identity.fingerprint,
                 utc_now(),
+                identity.role,
             ),
         )
     return identity
 
 
 def contacts(store: Store) -> list[dict]:
-    rows = store.conn.execute("SELECT name, agency, fingerprint, added_at FROM contacts ORDER BY name")
-    return [{"name": n, "agency": a, "fingerprint": f, "added_at": at} for n, a, f, at in rows]
+    rows = store.conn.execute("SELECT name, agency, fingerprint, added_at, role FROM contacts ORDER BY name")
+    return [{"name": n, "agency": a, "fingerprint": f, "added_at": at, "role": r} for n, a, f, at, r in rows]
 
 
 def contact(store: Store, name: str) -> Identity:
     row = store.conn.execute(
-        "SELECT name, agency, encryption_public, signing_public FROM contacts WHERE name = ?", (name.strip(),)
+        "SELECT name, agency, encryption_public, signing_public, role FROM contacts WHERE name = ?", (name.strip(),)
     ).fetchone()
     if row is None:
         known = ", ".join(c["name"] for c in contacts(store)) or _("none yet")
@@ -136,7 +143,12 @@ def contact(store: Store, name: str) -> Identity:
                 name=repr(name.strip()), known=known
             )
         )
-    return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]))
+    return Identity(row[0], row[1], bytes(row[2]), bytes(row[3]), row[4])
+
+
+def contact_by_fingerprint(store: Store, fingerprint: str) -> Identity | None:
+    row = store.conn.execute("SELECT name FROM contacts WHERE fingerprint = ?", (fingerprint,)).fetchone()
+    return contact(store, row[0]) if row else None
 
 
 def contact_by_signing_key(store: Store, signing_public: bytes) -> str | None:

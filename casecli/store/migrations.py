@@ -442,6 +442,33 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "CREATE INDEX conferences_case ON conferences (case_number, held_on)",
         ],
     ),
+    (
+        15,
+        [
+            # A decision that waits for a supervisor's approval (a plan's activation, a closure):
+            # what is to be approved and its hash, then the supervisor's signed decision.
+            """CREATE TABLE approvals (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind = 'plan_activation' OR kind = 'closure'),
+                subject TEXT NOT NULL,
+                subject_hash TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status = 'waiting' OR status = 'approved' OR status = 'rejected'
+                                            OR status = 'void'),
+                requested_by TEXT NOT NULL,
+                requested_by_fingerprint TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                decided_by TEXT,
+                decided_by_fingerprint TEXT,
+                decided_at TEXT,
+                comment TEXT,
+                signed_decision TEXT
+            )""",
+            "CREATE INDEX approvals_case ON approvals (case_number, status)",
+            # A contact's role, from their identity line: only a supervisor's decision is accepted.
+            "ALTER TABLE contacts ADD COLUMN role TEXT NOT NULL DEFAULT ''",
+        ],
+    ),
 ]
 
 
@@ -523,7 +550,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 14
+RECORDS_VERSION = 15
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:
