@@ -19,6 +19,7 @@ from typer._click.exceptions import UsageError
 
 from casecli import __version__
 from casecli.commands import (
+    approval,
     assess,
     cases,
     conference,
@@ -97,6 +98,7 @@ plan.register(app)
 monitoring.register(app)
 referral.register(app)
 conference.register(app)
+approval.register(app)
 handover.register(app)
 protection.register(app)
 settings.register(app)

@@ -103,8 +103,14 @@ class Cli:
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         return str(path)
 
-    def init(self, **profile):
-        return self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
+    def init(self, approvals: bool = False, **profile):
+        """A store with this profile. The agency's approvals are off unless asked for: a test of a
+        step is not a test of supervision (tests/test_approvals.py turns them on)."""
+        done = self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
+        if not approvals:
+            for kind in ("plan_activation", "closure"):
+                self.ok("settings", "set", f"approval.{kind}", "0")
+        return done
 
     def register(self, **changes) -> str:
         result = self.ok("new-case", "--answers", self.write("child.json", registration_answers(**changes)))

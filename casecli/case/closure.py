@@ -58,8 +58,11 @@ def open_at_closure(store: Store, number: str) -> list[dict]:
     return items + referrals
 
 
-def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False) -> dict:
-    """Close the case. What is still open must be acknowledged (it is recorded with the closure)."""
+def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False, approved: bool = False) -> dict:
+    """Close the case. What is still open must be acknowledged (it is recorded with the closure).
+
+    Where the agency's closures need a supervisor's approval (and this is not the approved one),
+    the checked closure is only requested: the case stays open, waiting for the decision."""
     number = resolve_open(store, text)
     problems = closure_problems(store, number, answers)
     if problems:
@@ -73,6 +76,18 @@ def close_case(store: Store, text: str, answers: dict, acknowledged: bool = Fals
             ).format(items=", ".join(f"{item['kind']} {item['id']}" for item in still_open))
         )
     answers = {**answers, "open_at_closure": still_open} if still_open else answers
+    from casecli.case import approvals
+
+    if not approved and approvals.needed(store, "closure"):
+        with store.transaction():
+            waiting = approvals.wait_for(
+                store,
+                number,
+                "closure",
+                {"answers": answers},
+                f"Closure requested ({answers['reason']}): awaiting approval",
+            )
+        return {"case_number": number, "awaiting_approval": True, "approval": waiting["uid"], **answers}
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
     with store.transaction():

@@ -141,6 +141,7 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
     quick_form = load_form("registration-quick")
     numbers = []
     store.defer_refresh = True
+    store.approvals_waived = True  # fictional cases: no supervisor approves them
     with store.transaction():
         for _case in range(count):
             stage = rng.choices(STAGES, weights=STAGE_WEIGHTS)[0]
@@ -197,6 +198,7 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
             if progress is not None:
                 progress()
         store.defer_refresh = False
+        store.approvals_waived = False
         refresh_all(store)
     return numbers
 

@@ -111,6 +111,10 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
             "unchanged": True,
         }
     version = (previous["version"] + 1) if previous else 1
+    from casecli.case import approvals
+
+    awaiting = activate and approvals.needed(store, "plan_activation")
+    activate = activate and not awaiting  # with approvals, a complete plan waits as a draft
     status = "active" if activate else "draft"
     now = utc_now()
     actor = store.profile()["name"]
@@ -145,7 +149,22 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
             f"Plan {verb}: version {version} ({status})",
             {"version": version, "status": status, "diff": changes},
         )
-    return {"case_number": number, "version": version, "status": status, "missing": lacking, "unchanged": False}
+        if awaiting:
+            approvals.wait_for(
+                store,
+                number,
+                "plan_activation",
+                approvals.plan_subject(store, number, version),
+                f"Plan version {version} awaiting approval",
+            )
+    return {
+        "case_number": number,
+        "version": version,
+        "status": status,
+        "missing": lacking,
+        "unchanged": False,
+        "awaiting_approval": awaiting,
+    }
 
 
 def index_items(store: Store, number: str, version: int, data: dict) -> None:
@@ -190,22 +209,44 @@ def activate_latest(store: Store, text: str, today: dt.date) -> dict:
     lacking = plan_rules.missing(latest["data"], number, latest_needs(store, number), today)
     if lacking:
         raise plan_rules.PlanIncomplete(lacking)
-    actor = store.profile()["name"]
+    from casecli.case import approvals
+
+    if approvals.needed(store, "plan_activation"):
+        with store.transaction():
+            approvals.wait_for(
+                store,
+                number,
+                "plan_activation",
+                approvals.plan_subject(store, number, latest["version"]),
+                f"Plan version {latest['version']} awaiting approval",
+            )
+        return {
+            "case_number": number,
+            "version": latest["version"],
+            "status": "draft",
+            "unchanged": False,
+            "awaiting_approval": True,
+        }
     with store.transaction():
-        store.conn.execute("UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active'", (number,))
-        store.conn.execute(
-            "UPDATE plans SET status = 'active', activated_at = ? WHERE case_number = ? AND version = ?",
-            (today.isoformat(), number, latest["version"]),
-        )
-        append_event(
-            store,
-            number,
-            actor,
-            "plan",
-            f"Plan version {latest['version']} activated",
-            {"version": latest["version"], "status": "active"},
-        )
+        activate_version(store, number, latest["version"], today)
     return {"case_number": number, "version": latest["version"], "status": "active", "unchanged": False}
+
+
+def activate_version(store: Store, number: str, version: int, today: dt.date) -> None:
+    """Make `version` the plan in force; call inside a transaction (a worker's activation, or an
+    approved request)."""
+    actor = store.profile()["name"]
+    store.conn.execute("UPDATE plans SET status = 'draft' WHERE case_number = ? AND status = 'active'", (number,))
+    store.conn.execute(
+        "UPDATE plans SET status = 'active', activated_at = ? WHERE case_number = ? AND version = ?",
+        (today.isoformat(), number, version),
+    )
+    append_event(
+        store, number, actor, "plan", f"Plan version {version} activated", {"version": version, "status": "active"}
+    )
+    from casecli.case import lifecycle
+
+    lifecycle.refresh(store, number)
 
 
 def check(store: Store, text: str, today: dt.date) -> dict:

@@ -124,6 +124,9 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     from casecli.case.conference import conferences_of
 
     case["conferences"] = conferences_of(store, number)
+    from casecli.case.approvals import approvals_of
+
+    case["approvals"] = approvals_of(store, number)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(

@@ -255,9 +255,18 @@ def register(app: typer.Typer) -> None:
                 console=conversation(),
                 rules=lambda a: closure_problems(store, number, a),
             )
-            close_case(store, number, clean, acknowledged=acknowledge_open)
+            closed = close_case(store, number, clean, acknowledged=acknowledge_open)
         from casecli.forms.labels import answer
 
+        if closed.get("awaiting_approval"):
+            out.print(
+                _(
+                    "Closure of {number} requested: it waits for a supervisor's approval"
+                    " (`casecli approval request {number} --to SUPERVISOR`)."
+                ).format(number=number),
+                markup=False,
+            )
+            return
         out.print(
             _("{number} is closed ({reason}). Reopen it with `casecli reopen {number} --reason …`.").format(
                 number=number, reason=answer("closure", "reason", clean["reason"])

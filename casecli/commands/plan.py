@@ -110,6 +110,8 @@ def edit_cmd(
     )
     if result["status"] == "draft" and result["missing"]:
         out.print(_("Still missing before it can be activated: {missing}").format(missing="; ".join(result["missing"])))
+    if result.get("awaiting_approval"):
+        out.print(awaiting_line(result["version"], number), markup=False)
     if step is not None:
         out.print(next_step_line(step), markup=False)
 
@@ -180,12 +182,21 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
     env = env_of(ctx)
     with open_store(env) as store:
         result = plans.activate_latest(store, case, env.today)
+    if result.get("awaiting_approval"):
+        console().print(awaiting_line(result["version"], result["case_number"]), markup=False)
+        return
     message = (
         _("Plan version {version} of {number} is already active.")
         if result["unchanged"]
         else _("Plan version {version} of {number} is now active.")
     )
     console().print(message.format(version=result["version"], number=result["case_number"]))
+
+
+def awaiting_line(version: int, number: str) -> str:
+    return _(
+        "Plan version {version} of {number} awaits a supervisor's approval: `casecli approval request {number} --to SUPERVISOR`."
+    ).format(version=version, number=number)
 
 
 @command(plan_app, "history")

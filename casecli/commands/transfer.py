@@ -87,6 +87,18 @@ def write_receipt(out, store, plan, path: Path) -> Path | None:
     return None
 
 
+def print_decision(out, done: dict) -> None:
+    kind = _("plan activation") if done["kind"] == "plan_activation" else _("closure")
+    line = (
+        _("{kind} of {number} approved by {by}.")
+        if done["approved"]
+        else _("{kind} of {number} rejected by {by}; the case stays as it was.")
+    )
+    out.print(line.format(kind=kind.capitalize(), number=done["case_number"], by=shown(done["by"])))
+    if done["comment"]:
+        out.print(_("Comment: {comment}").format(comment=shown(done["comment"])))
+
+
 def print_receipt(out, incoming, done: dict[str, str]) -> None:
     reader = incoming.reader
     words = {
@@ -179,6 +191,12 @@ def register(app: typer.Typer) -> None:
                 return
             if plan.incoming.receipt is not None:
                 print_receipt(out, plan.incoming, settle_receipt(store, plan))
+                return
+            if plan.incoming.decision is not None:
+                from casecli.handover.approvals import settle_decision
+
+                decision, signature = plan.incoming.decision
+                print_decision(out, settle_decision(store, plan.incoming.reader, decision, signature, env.today))
                 return
             receipt_file = receipt or receipt_path(file)
             if refuse:

@@ -74,6 +74,13 @@ class Incoming:
 
         return receipt_of(self.meta, self.reader.path.name)
 
+    @property
+    def decision(self) -> tuple[dict, str] | None:
+        """A supervisor's decision and its signature (checked on open), or None."""
+        from casecli.handover.decisions import decision_of
+
+        return decision_of(self.meta, self.reader.path.name)
+
 
 def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today: dt.date | None = None) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written).
@@ -118,6 +125,9 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
             from casecli.handover.receipts import receipt_of
 
             receipt_of(meta, path.name)  # a malformed receipt is refused here, before anything is asked
+            from casecli.handover.decisions import decision_of
+
+            decision_of(meta, path.name)  # and a malformed decision
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):

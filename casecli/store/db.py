@@ -97,6 +97,8 @@ class Store:
         self.store_id = store_id
         # A bulk job sets this and refreshes every case's derived columns once at the end.
         self.defer_refresh = False
+        # A training job sets this: fictional cases have no supervisor to approve their plans.
+        self.approvals_waived = False
         self.data_key = data_key  # kept in memory only, for an encrypted-to-encrypted backup
 
     @contextmanager

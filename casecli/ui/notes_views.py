@@ -70,6 +70,7 @@ def notes_parts(record: dict) -> list:
                     f"    {format_date(update['on_date'])} {shown(label(update['status']))}{note} "
                     + _("(by {worker})").format(worker=shown(update["by"]))
                 )
+    parts.extend(approval_lines(record))
     parts.extend(conference_parts(record))
     for note in record.get("handover_notes", []):
         parts.append(
@@ -130,6 +131,56 @@ def conference_parts(record: dict) -> list:
         )
         parts.extend(written("conference", answers))
     return parts
+
+
+def approvals_table(rows: list[dict]):
+    if not rows:
+        return _("Nothing waits for a supervisor's approval.")
+    table = titled_table(_("Waiting for approval"), _("Case"), _("What"), _("Requested by"), _("Since"), _("Next"))
+    for row in rows:
+        what = (
+            _("plan version {version}").format(version=row["subject"].get("version"))
+            if row["kind"] == "plan_activation"
+            else _("closure")
+        )
+        if row.get("decided_here"):
+            step = _("decided ({decision}); the worker imports it").format(decision=label(row["decided_here"]))
+        elif row["requested_by_fingerprint"]:
+            step = f"casecli approve {row['case_number']} | casecli reject {row['case_number']} --comment …"
+        else:
+            step = f"casecli approval request {row['case_number']} --to …"
+        table.add_row(
+            shown(row["case_number"]),
+            shown(what),
+            shown(row["requested_by"]),
+            local_date(row["requested_at"]),
+            shown(step),
+        )
+    return table
+
+
+def approval_lines(record: dict) -> list:
+    """A case's approvals in `show`: what was asked, and the supervisor's decision."""
+    lines = []
+    for row in record.get("approvals", []):
+        what = (
+            _("plan version {version}").format(version=row["subject"].get("version"))
+            if row["kind"] == "plan_activation"
+            else _("closure")
+        )
+        if row["status"] == "waiting":
+            text = _("Awaiting approval: {what} (asked {date})").format(what=what, date=local_date(row["requested_at"]))
+        elif row["status"] == "void":
+            text = _("Approval request void: {what} was changed").format(what=what)
+        else:
+            verdict = _("approved") if row["status"] == "approved" else _("rejected")
+            text = _("{what} {verdict} by {by} on {date}").format(
+                what=what.capitalize(), verdict=verdict, by=row["decided_by"], date=local_date(row["decided_at"])
+            )
+            if row.get("comment"):
+                text += f": {row['comment']}"
+        lines.append(shown(text))
+    return lines
 
 
 def step_name(step: str) -> str:

@@ -1,0 +1,169 @@
+"""A supervisor's approval: what waits for it, and what a decision does when it comes back.
+
+Agency settings say which decisions need one (`approval.plan_activation`, `approval.closure`).
+The worker's action then leaves the case waiting: the plan version stays a draft, the closure is
+only requested. A decision is bound to what it saw: the subject's hash (the plan version's data,
+the closure's answers). It counts only when signed by a contact whose identity says supervisor,
+who is not the worker who asked; a plan revised since the request voids it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from casecli import settings
+from casecli.case.history import append_event
+from casecli.case.lookup import resolve
+from casecli.errors import InvalidInput
+from casecli.i18n import _
+from casecli.store.db import Store, utc_now
+
+KINDS = ("plan_activation", "closure")
+SUPERVISOR = "supervisor"
+DECISION_CONTEXT = b"casecli approval decision\n"
+
+
+def needed(store: Store, kind: str) -> bool:
+    return not store.approvals_waived and bool(settings.get(store, f"approval.{kind}"))
+
+
+def subject_hash(subject: dict) -> str:
+    return hashlib.sha256(json.dumps(subject, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def plan_subject(store: Store, number: str, version: int) -> dict:
+    data = store.conn.execute(
+        "SELECT data FROM plans WHERE case_number = ? AND version = ?", (number, version)
+    ).fetchone()[0]
+    return {"version": version, "data": json.loads(data)}
+
+
+def wait_for(store: Store, number: str, kind: str, subject: dict, summary: str) -> dict:
+    """Leave the case waiting for a supervisor's approval of `subject`; call inside the transaction
+    that makes the waiting state (an earlier request of the same kind is void from now). The
+    requester's fingerprint is filled in when the request is sent (`approval request`)."""
+    actor = store.profile()["name"]
+    store.conn.execute(
+        "UPDATE approvals SET status = 'void' WHERE case_number = ? AND kind = ? AND status = 'waiting'", (number, kind)
+    )
+    uid = secrets.token_hex(8)
+    stored = {k: v for k, v in subject.items() if k != "data"}  # a plan's data is in its version already
+    store.conn.execute(
+        "INSERT INTO approvals (uid, case_number, kind, subject, subject_hash, status, requested_by,"
+        " requested_by_fingerprint, requested_at) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?)",
+        (uid, number, kind, json.dumps(stored, ensure_ascii=False), subject_hash(subject), actor, "", utc_now()),
+    )
+    append_event(store, number, actor, "approval", summary, {"approval": uid, "kind": kind, "status": "waiting"})
+    return {"uid": uid, "kind": kind}
+
+
+def approvals_of(store: Store, number: str) -> list[dict]:
+    keys = (
+        "uid", "kind", "subject", "status", "requested_by", "requested_by_fingerprint", "requested_at",
+        "decided_by", "decided_at", "comment",
+    )  # fmt: skip
+    rows = store.conn.execute(
+        f"SELECT {', '.join(keys)} FROM approvals WHERE case_number = ? ORDER BY requested_at", (number,)
+    )
+    return [{**dict(zip(keys, r, strict=True)), "subject": json.loads(r[2]), "case_number": number} for r in rows]
+
+
+def waiting(store: Store, number: str | None = None) -> list[dict]:
+    """Approvals that wait for a decision (one case, or every case: the worker's, or the copies a
+    supervisor holds)."""
+    numbers = (
+        [number]
+        if number
+        else [n for (n,) in store.conn.execute("SELECT DISTINCT case_number FROM approvals WHERE status = 'waiting'")]
+    )
+    return [a for n in numbers for a in approvals_of(store, n) if a["status"] == "waiting"]
+
+
+def the_waiting(store: Store, text: str) -> dict:
+    number = resolve(store, text)
+    found = waiting(store, number)
+    if not found:
+        raise InvalidInput(_("{number} has no request waiting for approval").format(number=number))
+    return found[-1]
+
+
+def decision_message(decision: dict) -> bytes:
+    return DECISION_CONTEXT + json.dumps(decision, ensure_ascii=False, sort_keys=True).encode()
+
+
+def current_hash(store: Store, approval: dict) -> str | None:
+    """The hash of what the request is about as the case stands now (None: it is gone)."""
+    number = approval["case_number"]
+    if approval["kind"] == "plan_activation":
+        latest = store.conn.execute("SELECT max(version) FROM plans WHERE case_number = ?", (number,)).fetchone()[0]
+        if latest != approval["subject"].get("version"):
+            return None  # revised since the request: the decision saw another plan
+        return subject_hash(plan_subject(store, number, latest))
+    return subject_hash(approval["subject"])
+
+
+def find(store: Store, uid: str) -> dict | None:
+    row = store.conn.execute("SELECT case_number FROM approvals WHERE uid = ?", (uid,)).fetchone()
+    if row is None:
+        return None
+    return next(a for a in approvals_of(store, row[0]) if a["uid"] == uid)
+
+
+def is_stale(store: Store, approval: dict, seen_hash: str) -> bool:
+    """The decision saw something else than what waits now (a plan revised since the request)."""
+    return seen_hash != approval_hash(store, approval) or current_hash(store, approval) != seen_hash
+
+
+def void_stale(store: Store, approval: dict, signer_fingerprint: str) -> None:
+    with store.transaction():
+        store.conn.execute("UPDATE approvals SET status = 'void' WHERE uid = ?", (approval["uid"],))
+        append_event(
+            store,
+            approval["case_number"],
+            store.profile()["name"],
+            "approval",
+            "Approval refused as stale: what it approved was changed since the request",
+            {"approval": approval["uid"], "status": "void", "by": signer_fingerprint},
+        )
+
+
+def record_decision(store: Store, approval: dict, decision: dict, signer: dict) -> bool:
+    """Record a supervisor's signed decision on a waiting request (call inside the transaction that
+    also carries it out); returns whether it approves."""
+    approved = decision.get("decision") == "approved"
+    store.conn.execute(
+        "UPDATE approvals SET status = ?, decided_by = ?, decided_by_fingerprint = ?, decided_at = ?, comment = ?,"
+        " signed_decision = ? WHERE uid = ?",
+        (
+            "approved" if approved else "rejected",
+            signer["name"],
+            signer["fingerprint"],
+            decision["at"],
+            decision.get("comment", ""),
+            json.dumps({"decision": decision, "signature": signer["signature"], "signer": signer["public"]}),
+            approval["uid"],
+        ),
+    )
+    what = "Plan activation" if approval["kind"] == "plan_activation" else "Closure"
+    append_event(
+        store,
+        approval["case_number"],
+        signer["name"],
+        "approval",
+        f"{what} {'approved' if approved else 'rejected'} by {signer['name']}",
+        {
+            "approval": approval["uid"],
+            "status": "approved" if approved else "rejected",
+            "comment": decision.get("comment", ""),
+            "decision": decision,
+            "signer": signer["public"],
+            "signature": signer["signature"],
+        },
+    )
+    return approved
+
+
+def approval_hash(store: Store, approval: dict) -> str:
+    return str(store.conn.execute("SELECT subject_hash FROM approvals WHERE uid = ?", (approval["uid"],)).fetchone()[0])

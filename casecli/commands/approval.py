@@ -1,0 +1,116 @@
+"""`casecli approval request`, `approve`, `reject`, `approvals`: a supervisor's approval, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import CaseArgument, JsonOption, command, console, emit, env_of, open_store
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+approval_app = typer.Typer(
+    cls=CaseCliGroup, help=_("Approval requests: send what waits to a supervisor."), no_args_is_help=True
+)
+OutputOption = typer.Option(None, "--output", "-o", help=_("The bundle file to write."), dir_okay=False)
+
+
+def _supervisor(store, name: str | None):
+    from casecli.case.approvals import SUPERVISOR
+    from casecli.errors import InvalidInput
+    from casecli.handover.identity import contact, contacts
+
+    if name:
+        return contact(store, name)
+    found = [c["name"] for c in contacts(store) if c["role"] == SUPERVISOR]
+    if len(found) != 1:
+        raise InvalidInput(
+            _("--to: name the supervisor (your contacts whose identity says supervisor: {names})").format(
+                names=", ".join(found) or _("none yet")
+            )
+        )
+    return contact(store, found[0])
+
+
+@command(approval_app, "request")
+def request_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    to: str | None = typer.Option(None, "--to", help=_("The supervisor (a contact); the only one if not given.")),
+    output: Path | None = OutputOption,
+) -> None:
+    """Send a supervisor what waits for their approval, with a read-only copy of the case.
+
+    Example: casecli approval request MX7-0042-R --to marta --output MX7-0042-R.request.bundle
+    """
+    from casecli.handover.approvals import request
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        supervisor = _supervisor(store, to)
+        sent = request(store, case, supervisor, output or Path(f"{case.upper()}.approval-request.bundle"))
+    console().print(
+        _("Approval requested from {to} for {number}: {path}. Import their decision when it comes.").format(
+            to=sent["to"], number=sent["case_number"], path=sent["output"]
+        )
+    )
+
+
+def _decide(ctx, case: str, approved: bool, comment: str, output: Path | None) -> None:
+    from casecli.handover.approvals import decide
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        done = decide(store, case, approved, comment, output or Path(f"{case.upper()}.decision.bundle"))
+    message = (
+        _("Approved; the decision for {to} is in {path}.")
+        if approved
+        else _("Rejected; the decision for {to} is in {path}.")
+    )
+    console().print(message.format(to=done["to"], path=done["output"]))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(approval_app, name="approval")
+
+    @command(app, "approve")
+    def approve_cmd(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        comment: str = typer.Option("", "--comment", help=_("A comment for the worker (recorded with the decision).")),
+        output: Path | None = OutputOption,
+    ) -> None:
+        """Approve what waits in a case a worker sent you; writes a signed decision for them.
+
+        Example: casecli approve MX7-0042-R --comment "agreed in supervision"
+        """
+        _decide(ctx, case, True, comment, output)
+
+    @command(app, "reject")
+    def reject_cmd(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        comment: str = typer.Option(..., "--comment", help=_("Why (the worker reads it).")),
+        output: Path | None = OutputOption,
+    ) -> None:
+        """Reject what waits in a case a worker sent you, saying why; writes a signed decision for them.
+
+        Example: casecli reject MX7-0042-R --comment "the placement needs a home visit first"
+        """
+        _decide(ctx, case, False, comment, output)
+
+    @command(app, "approvals")
+    def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+        """What waits for a supervisor's decision: your requests, and (a supervisor's) the requests sent to you.
+
+        Example: casecli approvals
+        """
+        from casecli.case.approvals import waiting
+        from casecli.handover.approvals import decided_here
+        from casecli.ui.notes_views import approvals_table
+
+        env = env_of(ctx)
+        with open_store(env) as store:
+            rows = [{**a, "decided_here": decided_here(store, a["uid"])} for a in waiting(store)]
+        emit(rows, as_json, approvals_table)

@@ -1,0 +1,186 @@
+"""Approval requests and decisions as bundles, between a worker and a supervisor.
+
+A request is a copy of the case for the supervisor (its `approvals` record says what waits, with
+the hash of the exact plan version or closure). A decision is a small bundle with no records,
+encrypted to the requester alone: its description holds the decision, itself signed by the
+supervisor (so the case's history keeps a signature anyone can check, after the file is gone).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+from casecli.case import approvals
+from casecli.errors import BundleRejected, InvalidInput
+from casecli.handover import identity as identities
+from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
+from casecli.handover.decisions import KIND, MAX_COMMENT
+from casecli.i18n import _
+from casecli.store.db import Store, utc_now
+from casecli.store.migrations import RECORDS_VERSION
+
+DECIDED_KEY = "approval decided "  # meta key prefix: a decision sent from this store (local)
+
+
+def request(store: Store, text: str, supervisor: identities.Identity, output: Path) -> dict:
+    """Send the supervisor a copy of the case and what waits for their approval."""
+    from casecli.handover.outgoing import export
+
+    waiting = approvals.the_waiting(store, text)
+    if supervisor.role != approvals.SUPERVISOR:
+        raise InvalidInput(
+            _("--to: {name}'s identity does not say supervisor: only a supervisor's decision counts").format(
+                name=supervisor.name
+            )
+        )
+    me = identities.own(store)
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE approvals SET requested_by_fingerprint = ? WHERE uid = ?", (me.fingerprint, waiting["uid"])
+        )
+    what = "plan activation" if waiting["kind"] == "plan_activation" else "closure"
+    note = {"key_concerns": f"Approval requested: {what}"}
+    sent = export(store, output, [waiting["case_number"]], False, [supervisor], None, False, note)
+    return {**sent, "approval": waiting["uid"], "kind": waiting["kind"], "case_number": waiting["case_number"]}
+
+
+def decide(store: Store, text: str, approved: bool, comment: str, output: Path) -> dict:
+    """The supervisor's decision on a request in one of the copies they hold, for the requester."""
+    waiting = approvals.the_waiting(store, text)
+    me = identities.own(store)
+    if me.role != approvals.SUPERVISOR:
+        raise InvalidInput(
+            _("only a supervisor decides on approvals (your profile's role is {role})").format(role=me.role)
+        )
+    if waiting["requested_by_fingerprint"] in ("", me.fingerprint):
+        raise InvalidInput(_("a worker cannot approve their own request"))
+    requester = identities.contact_by_fingerprint(store, waiting["requested_by_fingerprint"])
+    if requester is None:
+        raise InvalidInput(
+            _("the requester ({name}) is not among your contacts: add their identity first").format(
+                name=waiting["requested_by"]
+            )
+        )
+    if not approved and not comment.strip():
+        raise InvalidInput(_("--comment: say why the request is rejected"))
+    subject_hash = approvals.approval_hash(store, waiting)
+    decision = {
+        "approval": waiting["uid"],
+        "case": waiting["case_number"],
+        "kind": waiting["kind"],
+        "subject_hash": subject_hash,
+        "decision": "approved" if approved else "rejected",
+        "comment": comment.strip()[:MAX_COMMENT],
+        "by": me.name,
+        "at": utc_now(),
+    }
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    _encryption, signing_private = identities.private_keys(store)
+    signature = Ed25519PrivateKey.from_private_bytes(signing_private).sign(approvals.decision_message(decision))
+    writer = BundleWriter(
+        output,
+        me.header(),
+        signing_private,
+        [(requester.encryption_public, requester.fingerprint)],
+        created=decision["at"],
+    )
+    try:
+        payload = PayloadWriter(writer)
+        payload.record(
+            {
+                "t": "bundle",
+                "r": {
+                    "schema": RECORDS_VERSION,
+                    "kind": KIND,
+                    "cases": [],
+                    "decision": decision,
+                    "signature": base64.b64encode(signature).decode(),
+                },
+            }
+        )
+        payload.close()
+    except BaseException:
+        writer.abort()
+        raise
+    with store.transaction():
+        store.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (DECIDED_KEY + waiting["uid"], decision["decision"]),
+        )
+    return {**decision, "to": requester.name, "output": str(output)}
+
+
+def decided_here(store: Store, uid: str) -> str | None:
+    """The decision this store sent on a request (a supervisor's), or None."""
+    return store.meta(DECIDED_KEY + uid)
+
+
+def settle_decision(store: Store, reader: BundleReader, decision: dict, signature: str, today: dt.date) -> dict:
+    """Check a supervisor's decision and carry it out, in one transaction (or refuse it whole)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    name = reader.path.name
+    try:
+        Ed25519PublicKey.from_public_bytes(reader.sender_signing).verify(
+            base64.b64decode(signature, validate=True), approvals.decision_message(decision)
+        )
+    except (InvalidSignature, ValueError):
+        raise BundleRejected(_("{file}: the decision's signature does not hold").format(file=name)) from None
+    signer = identities.contact_by_fingerprint(store, reader.fingerprint)
+    if signer is None:
+        raise BundleRejected(_("{file}: the decision's signer is not among your contacts").format(file=name))
+    if signer.role != approvals.SUPERVISOR:
+        raise BundleRejected(
+            _("{file}: {name} is not a supervisor (their identity says {role}): the decision does not count").format(
+                file=name, name=signer.name, role=signer.role or "—"
+            )
+        )
+    approval = approvals.find(store, decision["approval"])
+    if approval is None or approval["case_number"] != decision["case"]:
+        raise BundleRejected(_("{file}: the decision answers no request of this store").format(file=name))
+    if reader.fingerprint in (identities.own(store).fingerprint, approval["requested_by_fingerprint"]):
+        raise BundleRejected(_("{file}: a worker cannot approve their own request").format(file=name))
+    if approval["status"] != "waiting":
+        raise BundleRejected(
+            _("{file}: the request was decided or replaced already ({status})").format(
+                file=name, status=approval["status"]
+            )
+        )
+    if approvals.is_stale(store, approval, decision["subject_hash"]):
+        approvals.void_stale(store, approval, reader.fingerprint)
+        raise BundleRejected(
+            _("{file}: the decision is stale: what it approves was changed since the request; ask again").format(
+                file=name
+            )
+        )
+    from casecli.handover.incoming import record_seen
+
+    who = {
+        "name": signer.name,
+        "fingerprint": signer.fingerprint,
+        "public": base64.b64encode(signer.signing_public).decode(),
+        "signature": signature,
+    }
+    number = approval["case_number"]
+    with store.transaction():
+        approved = approvals.record_decision(store, approval, decision, who)
+        if approved and approval["kind"] == "plan_activation":
+            from casecli.case.plan import activate_version
+
+            activate_version(store, number, approval["subject"]["version"], today)
+        elif approved:
+            from casecli.case.closure import close_case
+
+            close_case(store, number, approval["subject"]["answers"], acknowledged=True, approved=True)
+        record_seen(store, reader.bundle_id, "received", f"{signer.name} ({signer.fingerprint})", False, [number])
+    return {
+        "case_number": number,
+        "kind": approval["kind"],
+        "approved": approved,
+        "comment": decision.get("comment", ""),
+        "by": signer.name,
+    }
