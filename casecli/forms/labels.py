@@ -47,6 +47,9 @@ CODES = {
     "comprehensive": "comprehensive",
     "draft": "draft",
     "active": "active",
+    # approvals
+    "approved": "approved",
+    "rejected": "rejected",
 }
 
 

@@ -160,7 +160,7 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
     from casecli.handover.incoming import record_seen
 
     who = {
-        "name": signer.name,
+        "name": decision["by"],  # their own name, as they signed it (the contact's name is ours for them)
         "fingerprint": signer.fingerprint,
         "public": base64.b64encode(signer.signing_public).decode(),
         "signature": signature,
@@ -182,5 +182,5 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
         "kind": approval["kind"],
         "approved": approved,
         "comment": decision.get("comment", ""),
-        "by": signer.name,
+        "by": decision["by"],
     }
