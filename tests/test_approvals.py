@@ -85,6 +85,8 @@ def test_a_plan_activation_approved_by_the_supervisor(team, tmp_path):
     assert signed["comment"] == "agreed in supervision"
     ana.ok("verify")
     assert "Marta Gómez" in ana.ok("show", number).stdout
+    document = ana.ok("plan", "show", number, "--format", "markdown", "--lang", "es").stdout
+    assert "Aprobado por el supervisor/a Marta Gómez el 2" in document
     assert ana("import", str(decision)).exit_code == 0  # twice: nothing changes
     assert ana.json("approvals") == []
 
@@ -169,3 +171,32 @@ def test_a_decision_altered_by_one_byte_is_refused(team, tmp_path):
     assert refused.exit_code == 5
     assert ana.json("show", number)["plan"]["status"] == "draft"
     assert json.loads(ana.ok("approvals", "--json").stdout)[0]["status"] == "waiting"
+
+
+def test_the_agenda_shows_what_waits_on_both_sides(team, tmp_path):
+    ana, marta, _luis = team
+    number = planned(ana)
+    [item] = [i for i in ana.json("agenda") if i["kind"] == "approval"]
+    assert item["case_number"] == number and item["command"].startswith(f"casecli approval request {number}")
+    ana.ok("approval", "request", number, "--to", "marta", "--output", str(tmp_path / "r.bundle"))
+    marta.ok("import", str(tmp_path / "r.bundle"), "--yes")
+    [item] = [i for i in marta.json("agenda") if i["kind"] == "approval"]
+    assert item["command"] == f"casecli approve {number}"
+    marta.ok("approve", number, "--output", str(tmp_path / "d.bundle"))
+    assert not [i for i in marta.json("agenda") if i["kind"] == "approval"]
+    ana.ok("import", str(tmp_path / "d.bundle"))
+    assert not [i for i in ana.json("agenda") if i["kind"] == "approval"]
+
+
+def test_approvals_travel_in_a_handover(team, tmp_path):
+    ana, marta, luis = team
+    number = planned(ana)
+    ana.ok("import", str(round_trip(ana, marta, number, tmp_path, "approve", "--comment", "ok")))
+    bundle = tmp_path / "h.bundle"
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    )
+    luis.ok("import", str(bundle), "--yes")
+    [approval] = luis.json("show", number)["approvals"]
+    assert approval["status"] == "approved" and approval["decided_by"] == "Marta Gómez" and approval["comment"] == "ok"
+    assert luis.json("show", number)["plan"]["status"] == "active"

@@ -161,9 +161,20 @@ def plan_context(
         if plan["status"] == "active"
         else plan_rules.missing(data, number, latest_needs(store, number), today),
         "generated_on": format_date(today, lang),
+        "approved_by": _approval_of(store, number, plan["version"], lang),
         "lang": lang,
         "show_ids": show_ids,  # on the screen: `plan item done CASE ID` needs them; not on paper
     }
+
+
+def _approval_of(store, number: str, version: int, lang: str) -> dict | None:
+    """The supervisor's approval of this plan version: who, and when (in the document's language)."""
+    from casecli.case.approvals import approvals_of
+
+    for approval in approvals_of(store, number):
+        if approval["status"] == "approved" and approval["subject"].get("version") == version:
+            return {"by": approval["decided_by"], "on": format_time(approval["decided_at"], lang)[:10]}
+    return None
 
 
 def render_plan(context: dict, fmt: str) -> str:

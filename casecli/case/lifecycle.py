@@ -371,45 +371,6 @@ def next_due(items: list[Due]) -> str | None:
     return min(d.due for d in items) if items else None
 
 
-def agenda(store, today: dt.date, days: int) -> list[dict]:
-    """Everything due by `today + days` or overdue, across the worker's open cases, most urgent first."""
-    me = store.profile()["name"]
-    horizon = (today + dt.timedelta(days=days)).isoformat()
-    # Cases whose next due date is past the horizon have nothing on the agenda: skip them early.
-    rows = summaries(store, "c.status = 'open' AND c.case_worker = ? AND c.next_due <= ?", (me, horizon))
-    items = [d for found in due_items(store, rows, horizon).values() for d in found if d.due <= horizon]
-    items += handovers_waiting(store, me, horizon)
-    # Most urgent first: risk, then lateness (the earlier the due date, the later it is).
-    items.sort(key=lambda d: (RISK_ORDER.get(d.risk, 9), d.due, d.case_number, d.kind))
-    return [d.as_dict(today) for d in items]
-
-
-def handovers_waiting(store, me: str, horizon: str) -> list[Due]:
-    """Handovers of mine with no receipt after `handover.pending_days`: the child may have nobody."""
-    days = settings.get(store, "handover.pending_days")
-    rows = store.conn.execute(
-        "SELECT h.case_number, c.risk, h.recipient_names, substr(h.sent_at, 1, 10) FROM handovers h"
-        " JOIN cases c ON c.case_number = h.case_number"
-        " WHERE h.outcome IS NULL AND c.status = 'handover_pending' AND c.case_worker = ?",
-        (me,),
-    )
-    found = []
-    for number, risk, to, sent in rows:
-        due = _plus(sent, days)
-        if due <= horizon:
-            found.append(
-                Due(
-                    number,
-                    risk,
-                    "handover",
-                    _("handover to {to} sent on {date}: no receipt yet").format(to=to, date=format_date(sent)),
-                    due,
-                    f"casecli handover revoke {number} --reason …",
-                )
-            )
-    return found
-
-
 def next_step(store, number: str, today: dt.date) -> dict | None:
     """What is due next on a case (the earliest item of its agenda), printed after each save."""
     due = due_items(store, [summary_of(store, number)]).get(number, [])

@@ -307,7 +307,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli agenda --days 14
         """
         from casecli import settings
-        from casecli.case.lifecycle import agenda
+        from casecli.case.agenda import agenda
         from casecli.ui.views import agenda_table
 
         env = env_of(ctx)

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from casecli.case import approvals
+from casecli.case.agenda import DECIDED_KEY
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
@@ -20,8 +21,6 @@ from casecli.handover.decisions import KIND, MAX_COMMENT
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
-
-DECIDED_KEY = "approval decided "  # meta key prefix: a decision sent from this store (local)
 
 
 def request(store: Store, text: str, supervisor: identities.Identity, output: Path) -> dict:

@@ -1,0 +1,93 @@
+"""The agenda: everything due or overdue across the worker's open cases, most urgent first.
+
+Due items come from the case's derived columns (`lifecycle`); handovers with no receipt and
+approvals that wait are added here, each with the command that resolves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from casecli import settings
+from casecli.case.lifecycle import RISK_ORDER, Due, _plus, due_items, summaries
+from casecli.i18n import _, format_date
+
+# A decision this store sent on an approval request (a supervisor's), kept in meta (local).
+DECIDED_KEY = "approval decided "
+
+
+def agenda(store, today: dt.date, days: int) -> list[dict]:
+    """Everything due by `today + days` or overdue, across the worker's open cases, most urgent first."""
+    me = store.profile()["name"]
+    horizon = (today + dt.timedelta(days=days)).isoformat()
+    # Cases whose next due date is past the horizon have nothing on the agenda: skip them early.
+    rows = summaries(store, "c.status = 'open' AND c.case_worker = ? AND c.next_due <= ?", (me, horizon))
+    items = [d for found in due_items(store, rows, horizon).values() for d in found if d.due <= horizon]
+    items += handovers_waiting(store, me, horizon)
+    items += [Due(**entry) for entry in approvals_waiting(store, me)]
+    # Most urgent first: risk, then lateness (the earlier the due date, the later it is).
+    items.sort(key=lambda d: (RISK_ORDER.get(d.risk, 9), d.due, d.case_number, d.kind))
+    return [d.as_dict(today) for d in items]
+
+
+def handovers_waiting(store, me: str, horizon: str) -> list[Due]:
+    """Handovers of mine with no receipt after `handover.pending_days`: the child may have nobody."""
+    days = settings.get(store, "handover.pending_days")
+    rows = store.conn.execute(
+        "SELECT h.case_number, c.risk, h.recipient_names, substr(h.sent_at, 1, 10) FROM handovers h"
+        " JOIN cases c ON c.case_number = h.case_number"
+        " WHERE h.outcome IS NULL AND c.status = 'handover_pending' AND c.case_worker = ?",
+        (me,),
+    )
+    found = []
+    for number, risk, to, sent in rows:
+        due = _plus(sent, days)
+        if due <= horizon:
+            found.append(
+                Due(
+                    number,
+                    risk,
+                    "handover",
+                    _("handover to {to} sent on {date}: no receipt yet").format(to=to, date=format_date(sent)),
+                    due,
+                    f"casecli handover revoke {number} --reason …",
+                )
+            )
+    return found
+
+
+def approvals_waiting(store, me: str) -> list[dict]:
+    """What waits on approvals: a request still to send or to hear back on (my cases), and a
+    supervisor's requests to decide (the copies workers sent). Due from the day it was asked."""
+    entries = []
+    rows = store.conn.execute(
+        "SELECT a.uid, a.case_number, c.risk, a.kind, a.subject, a.requested_at, a.requested_by_fingerprint,"
+        " c.status, c.case_worker FROM approvals a JOIN cases c ON c.case_number = a.case_number"
+        " WHERE a.status = 'waiting'"
+    ).fetchall()
+    for uid, number, risk, kind, subject, asked, sent_by, status, worker in rows:
+        what = (
+            _("plan version {version}").format(version=json.loads(subject).get("version"))
+            if kind == "plan_activation"
+            else _("closure")
+        )
+        if status == "open" and worker == me:
+            waits = _("{what} awaits approval").format(what=what)
+            command = f"casecli approval request {number} --to …" if not sent_by else "casecli import DECISION-FILE"
+        elif status == "copy" and sent_by and store.meta(DECIDED_KEY + uid) is None:
+            waits = _("{what} to approve or reject (asked by {worker})").format(what=what, worker=worker)
+            command = f"casecli approve {number}"
+        else:
+            continue
+        entries.append(
+            {
+                "case_number": number,
+                "risk": risk,
+                "kind": "approval",
+                "what": waits,
+                "due": asked[:10],
+                "command": command,
+            }
+        )
+    return entries
