@@ -34,6 +34,7 @@ from casecli.commands import (
     plan,
     protection,
     referral,
+    report,
     settings,
     shell,
     transfer,
@@ -99,6 +100,7 @@ monitoring.register(app)
 referral.register(app)
 conference.register(app)
 approval.register(app)
+report.register(app)
 handover.register(app)
 protection.register(app)
 settings.register(app)

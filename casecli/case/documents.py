@@ -34,7 +34,7 @@ def _environment(fmt: str, lang: str = "en"):
         loader=jinja2.PackageLoader("casecli", "templates/documents"),
         autoescape=fmt == "html",
         # Every value is data: in Markdown no HTML, links or emphasis of its own; in both, no controls.
-        finalize=markdown_text if fmt == "markdown" else visible,
+        finalize=markdown_text if fmt == "markdown" else _html_value,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
@@ -47,6 +47,14 @@ def _environment(fmt: str, lang: str = "en"):
     env.filters["cell"] = lambda text: str(text).replace("\n", " ")  # finalize escapes the rest
     env.filters["css_text"] = css_text
     return env
+
+
+def _html_value(value):
+    """A value printed in HTML: data made visible (no control obeyed); a template's own markup (a
+    macro's output, already escaped where it holds data) kept as markup."""
+    from markupsafe import Markup
+
+    return Markup(visible(str(value))) if isinstance(value, Markup) else visible(value)
 
 
 def css_text(text) -> str:
@@ -216,6 +224,31 @@ def render(template: str, context: dict, fmt: str) -> str:
     """A document template (`NAME.md.j2` or `NAME.html.j2`) rendered in its context's language."""
     extension = "md" if fmt == "markdown" else "html"
     return _environment(fmt, context["lang"]).get_template(f"{template}.{extension}.j2").render(**context)
+
+
+def render_report(report: dict, agency: str, lang: str) -> str:
+    """The caseload report as one self-contained HTML page (no script, no network): tables and bar
+    charts drawn as inline SVG, in the worker's language."""
+    from casecli.forms.labels import label
+
+    team = report["team"]
+
+    def bars(pairs: list[tuple[str, int]]) -> dict:
+        top = max((v for _k, v in pairs), default=0) or 1
+        return {"rows": [{"label": k, "value": v, "width": round(300 * v / top)} for k, v in pairs], "height": 22}
+
+    context = {
+        **report,
+        "agency": agency,
+        "as_of": format_date(report["as_of"], lang),
+        "lang": lang,
+        "stage_chart": bars([(label(k, lang), v) for k, v in sorted(team["by_stage"].items())]),
+        "risk_chart": bars([(label(k, lang), team["by_risk"][k]) for k in ("high", "medium", "low")]),
+        "overdue_chart": bars(sorted(team["overdue"].items())),
+        "worker_chart": bars([(w["case_worker"], w["open"]) for w in report["workers"]]),
+        "generated_on": format_date(report["as_of"], lang),
+    }
+    return _environment("html", lang).get_template("report.html.j2").render(**context)
 
 
 def template_messages() -> set[str]:
