@@ -229,6 +229,7 @@ def render(template: str, context: dict, fmt: str) -> str:
 def render_report(report: dict, agency: str, lang: str) -> str:
     """The caseload report as one self-contained HTML page (no script, no network): tables and bar
     charts drawn as inline SVG, in the worker's language."""
+    from casecli.case.report import kind_name
     from casecli.forms.labels import label
 
     team = report["team"]
@@ -244,7 +245,7 @@ def render_report(report: dict, agency: str, lang: str) -> str:
         "lang": lang,
         "stage_chart": bars([(label(k, lang), v) for k, v in sorted(team["by_stage"].items())]),
         "risk_chart": bars([(label(k, lang), team["by_risk"][k]) for k in ("high", "medium", "low")]),
-        "overdue_chart": bars(sorted(team["overdue"].items())),
+        "overdue_chart": bars(sorted((kind_name(k), v) for k, v in team["overdue"].items())),
         "worker_chart": bars([(w["case_worker"], w["open"]) for w in report["workers"]]),
         "generated_on": format_date(report["as_of"], lang),
     }

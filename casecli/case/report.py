@@ -14,10 +14,27 @@ from statistics import median
 
 from casecli import settings
 from casecli.case import lifecycle
+from casecli.i18n import _
 from casecli.store.db import Store
 
 LIVE = ("open", "copy")
 RISKS = ("high", "medium", "low")
+
+
+def kind_name(kind: str) -> str:
+    """A kind of due item (case.lifecycle) in the worker's words."""
+    return {
+        "registration": _("registration"),
+        "assessment": _("assessment"),
+        "plan": _("plan"),
+        "consent": _("consent"),
+        "visit": _("visit"),
+        "review": _("review"),
+        "see child": _("see the child"),
+        "turns 18": _("turns 18"),
+        "plan item": _("plan item"),
+        "referral": _("referral"),
+    }.get(kind, kind)
 
 
 def _as_open(row: dict) -> dict:

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
+from casecli.case.report import kind_name
 from casecli.forms.labels import label
 from casecli.i18n import _
 from casecli.ui.render import group, shown, titled_table
-
-
-def kind_name(kind: str) -> str:
-    """A kind of due item (case.lifecycle) in the worker's words."""
-    return {
-        "registration": _("registration"),
-        "assessment": _("assessment"),
-        "plan": _("plan"),
-        "consent": _("consent"),
-        "visit": _("visit"),
-        "review": _("review"),
-        "see child": _("see the child"),
-        "turns 18": _("turns 18"),
-        "plan item": _("plan item"),
-        "referral": _("referral"),
-    }.get(kind, kind)
 
 
 def _span(value) -> str:
