@@ -9,7 +9,8 @@ Floors:
   security, and reads the same rows.
 - `passwd` on the full store against `passwd` on an empty store (it re-wraps one key).
 - `agenda --json` against the same raw script running the agenda's queries (no Python logic).
-Targets: --help within 1.5x; list, show and agenda within 2x; passwd about 1x.
+- `report --json` (a supervisor's caseload) against `list --json` on the same store.
+Targets: --help within 1.5x; list, show, agenda and report within 2x; passwd about 1x.
 """
 
 from __future__ import annotations
@@ -153,6 +154,13 @@ def main() -> None:
                 [py, "-m", "casecli", "agenda", "--json"],
                 "raw sqlcipher3 agenda",
                 raw + ["agenda", "-"],
+                2.0,
+            ),
+            (
+                "casecli report --json",
+                [py, "-m", "casecli", "report", "--json"],
+                "casecli list --json",
+                [py, "-m", "casecli", "list", "--json"],
                 2.0,
             ),
         ]
