@@ -9,6 +9,7 @@ answers-file loader and `casecli forms show` all read these definitions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -337,7 +338,10 @@ def form_names() -> list[str]:
     return sorted(p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
+@functools.lru_cache(maxsize=64)
 def load_form(name: str) -> Form:
+    """A form by name, read once per process (forms are data shipped with casecli: they do not
+    change while it runs, and the agenda or a report asks for the same few thousands of times)."""
     folder = resources.files("casecli") / "templates" / "forms"
     path = folder / f"{name}.json"
     if not path.is_file():
