@@ -94,9 +94,14 @@ def test_the_assessment_asks_the_risk_starting_from_the_cases(ready):
     child.send(DOWN + ENTER)  # asked, at "high": one down is medium
     w.answer("risk_reason", "Safe shelter found" + ENTER)
     child.expect_exact("What now?")
+    child.send(UP + ENTER)  # the last choice of the summary's menu: back, to the last question
+    w.answer("risk_reason", "Safe shelter found, with her aunt nearby" + ENTER)
+    child.expect_exact("What now?")
     child.send(ENTER)
     ends(child, 0)
     assert ready.json("show", number)["risk"] == "medium"
+    [assessment] = ready.json("show", number)["assessments"]
+    assert assessment["answers"]["risk_reason"] == "Safe shelter found, with her aunt nearby"
 
 
 def test_the_plan_editor_changes_one_header_field(ready):

@@ -147,18 +147,21 @@ def _interactive(
             show_summary(form, clean, console, lang, extra.rows() if extra is not None else [])
         choices = [(_(messages.SAVE), "save")] if not problems else []
         choices += [(_(messages.CORRECT), "correct"), (_(messages.CANCEL), "cancel")]
-        action = prompts.select(_(messages.WHAT_NOW), choices)
+        action = prompts.select(_(messages.WHAT_NOW), choices, back=True)
         if action == "save":
             return clean
         if action == "cancel":
             raise Cancelled()
         applicable = form.applicable(clean)
-        field_id = prompts.select(
-            _(messages.WHICH_ANSWER),
-            [(f"{f.label(lang)}: {visible(display_value(f, clean.get(f.id), lang))}", f.id) for f in applicable]
-            + [(visible(text), key) for text, key in (extra.corrections() if extra is not None else [])],
-            back=True,
-        )
+        if action == prompts.BACK:  # back from the summary: the last question again
+            field_id = applicable[-1].id if applicable else prompts.BACK
+        else:
+            field_id = prompts.select(
+                _(messages.WHICH_ANSWER),
+                [(f"{f.label(lang)}: {visible(display_value(f, clean.get(f.id), lang))}", f.id) for f in applicable]
+                + [(visible(text), key) for text, key in (extra.corrections() if extra is not None else [])],
+                back=True,
+            )
         answers = dict(clean)
         if field_id == prompts.BACK:
             continue
