@@ -136,6 +136,24 @@ def full_case(worker) -> str:
             "rv.json", {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}
         ),
     )
+    conference = {
+        "held_on": "2026-11-23",
+        "kind": "review",
+        "reason": "best_interests_decision",
+        "child_participation": "in_person",
+        "child_views": "Quiero quedarme",
+        "discussed": "The placement",
+        "decisions": "She stays",
+        "participants": [{"name": "Ana Ruiz", "role": "case_worker"}, {"name": "Yulissa", "role": "child"}],
+        "actions": [{"action": "Call the school", "owner": "Ana Ruiz", "due": "2026-12-01"}],
+    }
+    worker.ok("conference", "add", number, "--answers", worker.write("cf.json", conference))
+    # an approval request, left waiting (the agency's approvals on for one activation)
+    worker.ok("settings", "set", "approval.plan_activation", "1")
+    revised = worker.json("show", number)["plan"]["data"]
+    revised["header"]["visit_every_days"] = 14
+    worker.ok("plan", "edit", number, "--answers", worker.write("p2.json", revised), "--activate")
+    worker.ok("settings", "set", "approval.plan_activation", "0")
     worker.ok("link", number, sibling, "--sibling")
     worker.ok(
         "close",
