@@ -90,34 +90,32 @@ def format_date(value, lang: str | None = None) -> str:
     return day.strftime("%d/%m/%Y") if (lang or current) == "es" else day.isoformat()
 
 
+def moment(value):
+    """A stored moment (ISO, UTC unless it says otherwise) as an aware datetime, or None."""
+    import datetime as dt
+
+    try:
+        found = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
+
+
 def format_time(value, lang: str | None = None) -> str:
     """A stored moment (UTC, ISO) as the worker's local date and time, in their language's (or
     `lang`'s) format: a worker in Chiapas reads 08:00, not the 14:00 UTC the store keeps."""
-    import datetime as dt
-
     if not value:
         return "—"
-    try:
-        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+    found = moment(value)
+    if found is None:
         return str(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone()
-    return local.strftime("%d/%m/%Y %H:%M" if (lang or current) == "es" else "%Y-%m-%d %H:%M")
+    return found.astimezone().strftime("%d/%m/%Y %H:%M" if (lang or current) == "es" else "%Y-%m-%d %H:%M")
 
 
 def local_date(value) -> str:
     """A stored moment's day where the worker is, in their language's format."""
-    import datetime as dt
-
-    try:
-        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return format_date(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return format_date(moment.astimezone().date())
+    found = moment(value)
+    return format_date(value) if found is None else format_date(found.astimezone().date())
 
 
 def parse_date(text: str):

@@ -24,8 +24,9 @@ def enter_until(child, text: str) -> None:
         child.expect_exact("[optional]")  # the question again, answered: not a new one
 
 
-def edit_provider(ready, keys: str) -> str:
-    """Change the plan's care provider alone (the header menu, searched), typing `keys`."""
+def edit_one_header_field(ready, search: str, label: str, keys: str) -> dict:
+    """In the plan editor, change one header field alone (the header menu, searched for `search`),
+    typing `keys` at its question; returns the saved header."""
     number = ready.register()
     ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
     ready.ok("plan", "edit", number, "--answers", ready.write("p.json", PLAN))
@@ -33,15 +34,20 @@ def edit_provider(ready, keys: str) -> str:
     child.expect_exact("what now?")
     child.send(ENTER)  # edit the header
     child.expect_exact("Which part of the header?")
-    child.send("provider")
+    child.send(search)
     child.send(ENTER)
+    child.expect_exact(label)
     child.expect_exact("typing replaces it")
     child.send(keys + ENTER)
-    child.expect_exact("what now?")
-    child.send(DOWN * 8 + ENTER)  # save as draft
+    child.expect_exact("what now?")  # straight back: no other header question
+    child.send(DOWN * 8 + ENTER)  # save as draft (the menu stayed on "Edit the header")
     child.expect_exact("Saved plan version 2")
     ends(child, 0)
-    return ready.json("show", number)["plan"]["data"]["header"]["provider"]
+    return ready.json("show", number)["plan"]["data"]["header"]
+
+
+def edit_provider(ready, keys: str) -> str:
+    return edit_one_header_field(ready, "provider", "Care provider", keys)["provider"]
 
 
 def test_typing_into_a_prefilled_answer_replaces_it(ready):
@@ -105,22 +111,7 @@ def test_the_assessment_asks_the_risk_starting_from_the_cases(ready):
 
 
 def test_the_plan_editor_changes_one_header_field(ready):
-    number = ready.register()
-    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
-    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", PLAN))
-    child = spawn(ready.home, "plan", "edit", number)
-    child.expect_exact("what now?")
-    child.send(ENTER)  # edit the header
-    child.expect_exact("Which part of the header?")
-    child.send("how many days")  # search: the visits' frequency
-    child.send(ENTER)
-    child.expect_exact("Monitoring visits every")
-    child.send("14" + ENTER)  # replaces the prefilled 7
-    child.expect_exact("what now?")  # straight back: no other header question
-    child.send(DOWN * 8 + ENTER)  # save as draft (the menu stayed on "Edit the header")
-    child.expect_exact("Saved plan version 2")
-    ends(child, 0)
-    header = ready.json("show", number)["plan"]["data"]["header"]
+    header = edit_one_header_field(ready, "how many days", "Monitoring visits every", "14")  # replaces the 7
     assert header["visit_every_days"] == 14 and header["provider"] == PLAN["header"]["provider"]
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 
 from casecli import settings
+from casecli.case.approvals import what_waits
 from casecli.case.lifecycle import RISK_ORDER, Due, _plus, due_items, summaries
 from casecli.i18n import _, format_date
 
@@ -67,11 +68,7 @@ def approvals_waiting(store, me: str) -> list[dict]:
         " WHERE a.status = 'waiting'"
     ).fetchall()
     for uid, number, risk, kind, subject, asked, sent_by, status, worker in rows:
-        what = (
-            _("plan version {version}").format(version=json.loads(subject).get("version"))
-            if kind == "plan_activation"
-            else _("closure")
-        )
+        what = what_waits(kind, json.loads(subject))
         if status == "open" and worker == me:
             waits = _("{what} awaits approval").format(what=what)
             command = f"casecli approval request {number} --to …" if not sent_by else "casecli import DECISION-FILE"

@@ -20,7 +20,6 @@ from casecli.errors import InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
-KINDS = ("plan_activation", "closure")
 SUPERVISOR = "supervisor"
 DECISION_CONTEXT = b"casecli approval decision\n"
 
@@ -62,7 +61,7 @@ def wait_for(store: Store, number: str, kind: str, subject: dict, summary: str) 
 def approvals_of(store: Store, number: str) -> list[dict]:
     keys = (
         "uid", "kind", "subject", "status", "requested_by", "requested_by_fingerprint", "requested_at",
-        "decided_by", "decided_at", "comment",
+        "decided_by", "decided_at", "comment", "subject_hash",
     )  # fmt: skip
     rows = store.conn.execute(
         f"SELECT {', '.join(keys)} FROM approvals WHERE case_number = ? ORDER BY requested_at", (number,)
@@ -89,6 +88,13 @@ def the_waiting(store: Store, text: str) -> dict:
     return found[-1]
 
 
+def what_waits(kind: str, subject: dict) -> str:
+    """What an approval is about, in the worker's words: "plan version 3", "closure"."""
+    if kind == "plan_activation":
+        return _("plan version {version}").format(version=subject.get("version"))
+    return _("closure")
+
+
 def decision_message(decision: dict) -> bytes:
     return DECISION_CONTEXT + json.dumps(decision, ensure_ascii=False, sort_keys=True).encode()
 
@@ -113,7 +119,7 @@ def find(store: Store, uid: str) -> dict | None:
 
 def is_stale(store: Store, approval: dict, seen_hash: str) -> bool:
     """The decision saw something else than what waits now (a plan revised since the request)."""
-    return seen_hash != approval_hash(store, approval) or current_hash(store, approval) != seen_hash
+    return seen_hash != approval["subject_hash"] or current_hash(store, approval) != seen_hash
 
 
 def void_stale(store: Store, approval: dict, signer_fingerprint: str) -> None:
@@ -163,7 +169,3 @@ def record_decision(store: Store, approval: dict, decision: dict, signer: dict) 
         },
     )
     return approved
-
-
-def approval_hash(store: Store, approval: dict) -> str:
-    return str(store.conn.execute("SELECT subject_hash FROM approvals WHERE uid = ?", (approval["uid"],)).fetchone()[0])

@@ -185,11 +185,6 @@ def _approval_of(store, number: str, version: int, lang: str) -> dict | None:
     return None
 
 
-def render_plan(context: dict, fmt: str) -> str:
-    template = _environment(fmt, context["lang"]).get_template("plan.md.j2" if fmt == "markdown" else "plan.html.j2")
-    return template.render(**context)
-
-
 def conference_context(store, text: str, which: int, today: dt.date, lang: str = "en") -> dict:
     """A case conference as a printable record: its answers in the document's language, the
     participants (each with a signature line) and the follow-up actions."""

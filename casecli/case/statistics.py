@@ -38,10 +38,9 @@ def deidentified_rows(store: Store, threshold: int) -> list[dict]:
             "service_type", "closure_reason", "registered_month",
         )
     }  # fmt: skip
+    registrations = dict(store.conn.execute("SELECT case_number, answers FROM cases"))  # one read, not one a case
     for row in lifecycle.summaries(store):
-        answers = json.loads(
-            store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (row["case_number"],)).fetchone()[0]
-        )
+        answers = json.loads(registrations[row["case_number"]])
         registered = dt.date.fromisoformat(row["registered_on"])
         counts["sex"][str(answers.get("sex", "unknown"))] += 1
         counts["age_band"][_band(age_at(answers, registered))] += 1

@@ -76,14 +76,12 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
             yield _local_day(at), "handover", "handover-note", note
 
 
-def _local_day(moment: str) -> str:
+def _local_day(stored: str) -> str:
     """The day a stored moment (UTC) fell on where the worker is."""
-    import datetime as dt
+    from casecli.i18n import moment
 
-    try:
-        return dt.datetime.fromisoformat(moment).astimezone().date().isoformat()
-    except ValueError:
-        return moment[:10]
+    found = moment(stored)
+    return found.astimezone().date().isoformat() if found is not None else stored[:10]
 
 
 def child_voice(store: Store, number: str) -> list[dict]:

@@ -28,6 +28,16 @@ NoInputOption = typer.Option(
 )
 CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
 JsonOption = typer.Option(False, "--json", help=_("Print machine-readable JSON instead of a table."))
+# The options of a printable document (`plan show`, `conference show`).
+DocumentFormatOption = typer.Option(
+    None, "--format", help=_("markdown or html, for printing (default: a terminal view).")
+)
+DocumentOutputOption = typer.Option(
+    None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False
+)
+DocumentLangOption = typer.Option(
+    None, "--lang", help=_("The document's language (en or es), whatever the interface's.")
+)
 
 
 def command(app: typer.Typer, name: str, **options):
@@ -111,6 +121,18 @@ def next_step_line(step: dict | None) -> str | None:
     return _("Next step: {what}, by {date}{late} — `{command}`").format(
         what=visible(step["what"]), date=format_date(step["due"]), late=late, command=visible(step["command"])
     )
+
+
+def check_document(fmt: str | None, doc_lang: str | None) -> None:
+    """A document's --format and --lang, checked before the passphrase is asked."""
+    from casecli.case.documents import FORMATS
+    from casecli.errors import InvalidInput
+    from casecli.i18n import LANGUAGES
+
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(_("--format: expected one of: {choices}").format(choices=", ".join(FORMATS)))
+    if doc_lang is not None and doc_lang not in LANGUAGES:
+        raise InvalidInput(_("--lang: expected one of: {choices}").format(choices=", ".join(LANGUAGES)))
 
 
 def deliver_document(text: str, fmt: str | None, output: Path | None) -> None:

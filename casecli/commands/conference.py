@@ -9,9 +9,13 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DocumentFormatOption,
+    DocumentLangOption,
+    DocumentOutputOption,
     JsonOption,
     NoInputOption,
     answers_from,
+    check_document,
     command,
     console,
     conversation,
@@ -100,29 +104,18 @@ def conference_show(
     ctx: typer.Context,
     case: str = CaseArgument,
     which: int = typer.Argument(..., metavar="N", help=_("The conference's number (see `casecli conference list`).")),
-    fmt: str | None = typer.Option(
-        None, "--format", help=_("markdown or html, for printing (default: a terminal view).")
-    ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False
-    ),
-    doc_lang: str | None = typer.Option(
-        None, "--lang", help=_("The document's language (en or es), whatever the interface's.")
-    ),
+    fmt: str | None = DocumentFormatOption,
+    output: Path | None = DocumentOutputOption,
+    doc_lang: str | None = DocumentLangOption,
 ) -> None:
     """A conference's record, with a signature line for each participant.
 
     Example: casecli conference show MX7-0042-R 1
     Example: casecli conference show MX7-0042-R 1 --format html --output conference.html
     """
-    from casecli.case.documents import FORMATS, conference_context, render
-    from casecli.errors import InvalidInput
-    from casecli.i18n import LANGUAGES
+    from casecli.case.documents import conference_context, render
 
-    if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(_("--format: expected one of: {choices}").format(choices=", ".join(FORMATS)))
-    if doc_lang is not None and doc_lang not in LANGUAGES:
-        raise InvalidInput(_("--lang: expected one of: {choices}").format(choices=", ".join(LANGUAGES)))
+    check_document(fmt, doc_lang)
     env = env_of(ctx)
     with open_store(env) as store:
         context = conference_context(store, case, which, env.today, doc_lang or env.lang)

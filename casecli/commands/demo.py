@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from casecli.commands.common import command, console, conversation, env_of
+from casecli.commands.common import command, console, env_of
 from casecli.i18n import _
 
 
@@ -26,14 +26,13 @@ def register(app: typer.Typer) -> None:
         Example: casecli demo --cases 50
         Example: casecli --store /tmp/training.db demo --cases 10000
         """
-        from rich.progress import Progress
-
         from casecli.case import demo
         from casecli.context import TRAINING_STORE_FILE_NAME, data_dir
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
         from casecli.store.db import create_store, open_store
         from casecli.ui.passphrase import kdf_memory, new_passphrase, read_passphrase
+        from casecli.ui.terminal import progress_bar
 
         env = env_of(ctx)
         if not env.store_from_flag:
@@ -69,7 +68,7 @@ def register(app: typer.Typer) -> None:
             )
         with (
             store,
-            Progress(console=conversation(), transient=True, disable=not conversation().is_terminal) as progress,
+            progress_bar() as progress,
         ):
             task = progress.add_task(_("Adding fictional cases"), total=cases)
             numbers = demo.fill(store, form, cases, env.today, seed, lambda: progress.advance(task))

@@ -195,13 +195,12 @@ def register(app: typer.Typer) -> None:
         Example: casecli export MX7-0042-R --to luis --handover --reason moving_location --output MX7-0042-R.bundle
         Example: casecli export --all --to luis --handover --reason organisational --output my-cases.bundle
         """
-        from rich.progress import Progress
-
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
         from casecli.handover.identity import contact
         from casecli.handover.outgoing import check_sharing, export
         from casecli.ui import wizard
+        from casecli.ui.terminal import progress_bar
 
         env = env_of(ctx, no_input)
         if not to and passphrase_file is None and not use_passphrase:
@@ -228,7 +227,7 @@ def register(app: typer.Typer) -> None:
             transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None
             note = wizard.collect(load_form("handover-note"), env, given, console=out)
             count = len(cases or []) if not everything else None
-            with Progress(console=conversation(), transient=True, disable=not conversation().is_terminal) as progress:
+            with progress_bar() as progress:
                 task = progress.add_task(_("Writing the bundle"), total=count)
                 result = export(
                     store,

@@ -9,9 +9,13 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DocumentFormatOption,
+    DocumentLangOption,
+    DocumentOutputOption,
     JsonOption,
     NoInputOption,
     answers_from,
+    check_document,
     command,
     console,
     conversation,
@@ -249,18 +253,12 @@ def show_cmd(
     ctx: typer.Context,
     case: str = CaseArgument,
     version: int | None = typer.Option(None, "--version", help=_("A given version (default: the latest).")),
-    fmt: str | None = typer.Option(
-        None, "--format", help=_("markdown or html, for printing (default: a terminal view).")
-    ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help=_("Write the document to this file (plain text: not encrypted)."), dir_okay=False
-    ),
+    fmt: str | None = DocumentFormatOption,
+    output: Path | None = DocumentOutputOption,
     redact: bool = typer.Option(
         False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")
     ),
-    doc_lang: str | None = typer.Option(
-        None, "--lang", help=_("The document's language (en or es), whatever the interface's.")
-    ),
+    doc_lang: str | None = DocumentLangOption,
 ) -> None:
     """Render the plan as a document, with signature lines for the worker, the child, the caregiver, an interpreter and the supervisor.
 
@@ -269,19 +267,13 @@ def show_cmd(
     Example: casecli plan show MX7-0042-R --format markdown --redact
     Example: casecli plan show MX7-0042-R --format html --lang es --output plan-es.html
     """
-    from casecli.case.documents import FORMATS, plan_context, render_plan
-    from casecli.errors import InvalidInput
-    from casecli.i18n import LANGUAGES
+    from casecli.case.documents import plan_context, render
 
-    if fmt is not None and fmt not in FORMATS:
-        raise InvalidInput(_("--format: expected one of: {choices}").format(choices=", ".join(FORMATS)))
-    if doc_lang is not None and doc_lang not in LANGUAGES:
-        raise InvalidInput(_("--lang: expected one of: {choices}").format(choices=", ".join(LANGUAGES)))
+    check_document(fmt, doc_lang)
     env = env_of(ctx)
     with open_store(env) as store:
         context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact, show_ids=fmt is None)
-    text = render_plan(context, fmt or "markdown")
-    deliver_document(text, fmt, output)
+    deliver_document(render("plan", context, fmt or "markdown"), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,6 @@ from casecli.commands.common import (
     NoInputOption,
     command,
     console,
-    conversation,
     emit,
     env_of,
     open_store,
@@ -297,9 +296,9 @@ def _ask_duplicates(out, env, plan) -> None:
 @contextmanager
 def _case_progress(out, description: str):
     """A progress bar over cases, on a terminal only; yields `advance(total)`."""
-    from rich.progress import Progress
+    from casecli.ui.terminal import progress_bar
 
-    with Progress(console=conversation(), transient=True, disable=not conversation().is_terminal) as progress:
+    with progress_bar() as progress:
         task = progress.add_task(description, total=None)
         yield lambda total: progress.update(task, total=total, advance=1)
 

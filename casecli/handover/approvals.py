@@ -35,13 +35,23 @@ def request(store: Store, text: str, supervisor: identities.Identity, output: Pa
             )
         )
     me = identities.own(store)
-    with store.transaction():
-        store.conn.execute(
-            "UPDATE approvals SET requested_by_fingerprint = ? WHERE uid = ?", (me.fingerprint, waiting["uid"])
-        )
+
+    def requested_by(fingerprint: str) -> None:
+        with store.transaction():
+            store.conn.execute(
+                "UPDATE approvals SET requested_by_fingerprint = ? WHERE uid = ?", (fingerprint, waiting["uid"])
+            )
+
+    # The copy the supervisor gets must name whom to answer; a copy that could not be written
+    # leaves the request as it was (not sent).
+    requested_by(me.fingerprint)
     what = "plan activation" if waiting["kind"] == "plan_activation" else "closure"
     note = {"key_concerns": f"Approval requested: {what}"}
-    sent = export(store, output, [waiting["case_number"]], False, [supervisor], None, False, note)
+    try:
+        sent = export(store, output, [waiting["case_number"]], False, [supervisor], None, False, note)
+    except BaseException:
+        requested_by(waiting["requested_by_fingerprint"])
+        raise
     return {**sent, "approval": waiting["uid"], "kind": waiting["kind"], "case_number": waiting["case_number"]}
 
 
@@ -64,7 +74,7 @@ def decide(store: Store, text: str, approved: bool, comment: str, output: Path) 
         )
     if not approved and not comment.strip():
         raise InvalidInput(_("--comment: say why the request is rejected"))
-    subject_hash = approvals.approval_hash(store, waiting)
+    subject_hash = waiting["subject_hash"]
     decision = {
         "approval": waiting["uid"],
         "case": waiting["case_number"],

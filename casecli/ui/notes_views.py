@@ -4,6 +4,7 @@ notes received, and the child's voice across every step (`show --voice`)."""
 from __future__ import annotations
 
 from casecli import i18n
+from casecli.case.approvals import what_waits
 from casecli.forms.labels import answer, display_value, label
 from casecli.i18n import _, format_date, local_date
 from casecli.ui.render import group, shown, titled_table
@@ -138,11 +139,7 @@ def approvals_table(rows: list[dict]):
         return _("Nothing waits for a supervisor's approval.")
     table = titled_table(_("Waiting for approval"), _("Case"), _("What"), _("Requested by"), _("Since"), _("Next"))
     for row in rows:
-        what = (
-            _("plan version {version}").format(version=row["subject"].get("version"))
-            if row["kind"] == "plan_activation"
-            else _("closure")
-        )
+        what = what_waits(row["kind"], row["subject"])
         if row.get("decided_here"):
             step = _("decided ({decision}); the worker imports it").format(decision=label(row["decided_here"]))
         elif row["requested_by_fingerprint"]:
@@ -163,11 +160,7 @@ def approval_lines(record: dict) -> list:
     """A case's approvals in `show`: what was asked, and the supervisor's decision."""
     lines = []
     for row in record.get("approvals", []):
-        what = (
-            _("plan version {version}").format(version=row["subject"].get("version"))
-            if row["kind"] == "plan_activation"
-            else _("closure")
-        )
+        what = what_waits(row["kind"], row["subject"])
         if row["status"] == "waiting":
             text = _("Awaiting approval: {what} (asked {date})").format(what=what, date=local_date(row["requested_at"]))
         elif row["status"] == "void":

@@ -12,6 +12,20 @@ def _span(value) -> str:
     return "—" if value is None else str(round(value))
 
 
+def _counts(title: str, rows: list[dict], key: str, word):
+    """A table of one count per worker and category (`key` of each row), or "" when there is none."""
+    categories = sorted({category for row in rows for category in row[key]})
+    if not categories:
+        return ""
+    table = titled_table(title, _("Case worker"), *(word(c) for c in categories))
+    for row in rows:
+        table.add_row(
+            shown(row["case_worker"]) if row["case_worker"] else _("Team"),
+            *(str(row[key].get(c, 0)) for c in categories),
+        )
+    return table
+
+
 def report_view(report: dict):
     rows = [*report["workers"], report["team"]]
     caseload = titled_table(
@@ -42,24 +56,12 @@ def report_view(report: dict):
             str(unvisited),
         )
     parts: list = [caseload]
-    stages = sorted({stage for row in rows for stage in row["by_stage"]})
-    if stages:
-        by_stage = titled_table(_("Open cases by stage"), _("Case worker"), *(label(s) for s in stages))
-        for row in rows:
-            by_stage.add_row(
-                shown(row["case_worker"]) if row["case_worker"] else _("Team"),
-                *(str(row["by_stage"].get(s, 0)) for s in stages),
-            )
-        parts.append(by_stage)
-    kinds = sorted({kind for row in rows for kind in row["overdue"]})
-    if kinds:
-        overdue = titled_table(_("Overdue, by kind"), _("Case worker"), *(kind_name(k) for k in kinds))
-        for row in rows:
-            overdue.add_row(
-                shown(row["case_worker"]) if row["case_worker"] else _("Team"),
-                *(str(row["overdue"].get(k, 0)) for k in kinds),
-            )
-        parts.append(overdue)
+    for table in (
+        _counts(_("Open cases by stage"), rows, "by_stage", label),
+        _counts(_("Overdue, by kind"), rows, "overdue", kind_name),
+    ):
+        if table:
+            parts.append(table)
     late = [(w["case_worker"], u) for w in report["workers"] for u in w["unvisited"]]
     if late:
         table = titled_table(

@@ -42,3 +42,11 @@ def conversation():
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
+
+
+def progress_bar():
+    """Progress on the conversation's console, shown only when that is a terminal."""
+    from rich.progress import Progress
+
+    talk = conversation()
+    return Progress(console=talk, transient=True, disable=not talk.is_terminal)
