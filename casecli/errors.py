@@ -64,6 +64,10 @@ class InvalidInput(CaseCliError):
     exit_code = ExitCode.INPUT
 
 
+class ApprovalNeeded(CaseCliError):
+    """The agency wants a supervisor to approve this first; the request is recorded."""
+
+
 class InvalidAnswers(InvalidInput):
     """Answers that do not satisfy a form; `problems` maps field id to what is expected."""
 

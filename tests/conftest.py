@@ -108,7 +108,7 @@ class Cli:
         step is not a test of supervision (tests/test_approvals.py turns them on)."""
         done = self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
         if not approvals:
-            for kind in ("plan_activation", "closure"):
+            for kind in ("plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency"):
                 self.ok("settings", "set", f"approval.{kind}", "0")
         return done
 

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 
 from casecli import settings
-from casecli.case.approvals import what_waits
+from casecli.case.approvals import SHARING_KINDS, what_waits
 from casecli.case.lifecycle import RISK_ORDER, Due, _plus, due_items, summaries
 from casecli.i18n import _, format_date
 
@@ -64,12 +64,20 @@ def approvals_waiting(store, me: str) -> list[dict]:
     entries = []
     rows = store.conn.execute(
         "SELECT a.uid, a.case_number, c.risk, a.kind, a.subject, a.requested_at, a.requested_by_fingerprint,"
-        " c.status, c.case_worker FROM approvals a JOIN cases c ON c.case_number = a.case_number"
-        " WHERE a.status = 'waiting'"
+        " c.status, c.case_worker, a.status, a.decided_at FROM approvals a"
+        " JOIN cases c ON c.case_number = a.case_number"
+        " WHERE a.status = 'waiting' OR (a.status = 'approved' AND a.kind IN (?, ?))",
+        SHARING_KINDS,
     ).fetchall()
-    for uid, number, risk, kind, subject, asked, sent_by, status, worker in rows:
+    for uid, number, risk, kind, subject, asked, sent_by, status, worker, state, decided in rows:
         what = what_waits(kind, json.loads(subject))
-        if status == "open" and worker == me:
+        if state == "approved":  # a sharing approved, not yet written: the worker exports it
+            if status != "open" or worker != me:
+                continue
+            waits = _("{what} approved: write the bundle").format(what=what)
+            command = f"casecli export {number} --to …"
+            asked = decided or asked
+        elif status == "open" and worker == me:
             waits = _("{what} awaits approval").format(what=what)
             command = f"casecli approval request {number} --to …" if not sent_by else "casecli import DECISION-FILE"
         elif status == "copy" and sent_by and store.meta(DECIDED_KEY + uid) is None:

@@ -1,8 +1,10 @@
 """A supervisor's approval: what waits for it, and what a decision does when it comes back.
 
-Agency settings say which decisions need one (`approval.plan_activation`, `approval.closure`).
-The worker's action then leaves the case waiting: the plan version stays a draft, the closure is
-only requested. A decision is bound to what it saw: the subject's hash (the plan version's data,
+Agency settings say which decisions need one (`approval.plan_activation`, `approval.closure`,
+`approval.sharing_beyond_consent`, `approval.handover_other_agency`). The worker's action then
+leaves the case waiting: the plan version stays a draft, the closure is only requested, the bundle
+for another agency is not written until an approval of that very sharing comes back (and one
+approval allows one bundle). A decision is bound to what it saw: the subject's hash (the plan version's data,
 the closure's answers). It counts only when signed by a contact whose identity says supervisor,
 who is not the worker who asked; a plan revised since the request voids it.
 """
@@ -21,6 +23,9 @@ from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 SUPERVISOR = "supervisor"
+# What an export to another agency may need approved: decided by the export, carried out by it.
+SHARING_KINDS = ("sharing_beyond_consent", "handover_other_agency")
+KINDS = ("plan_activation", "closure", *SHARING_KINDS)
 DECISION_CONTEXT = b"casecli approval decision\n"
 
 
@@ -64,7 +69,7 @@ def approvals_of(store: Store, number: str) -> list[dict]:
         "decided_by", "decided_at", "comment", "subject_hash",
     )  # fmt: skip
     rows = store.conn.execute(
-        f"SELECT {', '.join(keys)} FROM approvals WHERE case_number = ? ORDER BY requested_at", (number,)
+        f"SELECT {', '.join(keys)} FROM approvals WHERE case_number = ? ORDER BY requested_at, rowid", (number,)
     )
     return [{**dict(zip(keys, r, strict=True)), "subject": json.loads(r[2]), "case_number": number} for r in rows]
 
@@ -80,19 +85,95 @@ def waiting(store: Store, number: str | None = None) -> list[dict]:
     return [a for n in numbers for a in approvals_of(store, n) if a["status"] == "waiting"]
 
 
-def the_waiting(store: Store, text: str) -> dict:
+def the_waiting(store: Store, text: str, kind: str | None = None, settled=lambda a: False) -> dict:
+    """The one request of a case to act on: of `kind` if given; else the only one not `settled`
+    (e.g. decided here already), else the only one."""
     number = resolve(store, text)
-    found = waiting(store, number)
+    found = [a for a in waiting(store, number) if kind is None or a["kind"] == kind]
     if not found:
         raise InvalidInput(_("{number} has no request waiting for approval").format(number=number))
-    return found[-1]
+    open_ones = [a for a in found if not settled(a)] or found
+    if len(open_ones) > 1:
+        raise InvalidInput(
+            _("--kind: {number} has several requests waiting; say which: {kinds}").format(
+                number=number, kinds=", ".join(a["kind"] for a in open_ones)
+            )
+        )
+    return open_ones[0]
 
 
 def what_waits(kind: str, subject: dict) -> str:
     """What an approval is about, in the worker's words: "plan version 3", "closure"."""
     if kind == "plan_activation":
         return _("plan version {version}").format(version=subject.get("version"))
+    agencies = ", ".join(sorted({str(r.get("agency", "")) for r in subject.get("to", [])}))
+    if kind == "handover_other_agency":
+        return _("handover to {agency}").format(agency=agencies)
+    if kind == "sharing_beyond_consent":
+        return _("sharing beyond consent with {agency}").format(agency=agencies)
     return _("closure")
+
+
+def kind_words(kind: str) -> str:
+    """The kind of decision, as a worker says it."""
+    words = {
+        "plan_activation": _("plan activation"),
+        "closure": _("closure"),
+        "sharing_beyond_consent": _("sharing beyond consent"),
+        "handover_other_agency": _("handover to another agency"),
+    }
+    return words.get(kind, kind)
+
+
+def sharing_subject(recipients: list[dict], handover: bool, reason: str) -> dict:
+    """What a supervisor approves when a case goes to another agency: to whom, how, and why."""
+    return {
+        "to": sorted(
+            ({"name": r["name"], "agency": r["agency"], "fingerprint": r["fingerprint"]} for r in recipients),
+            key=lambda r: r["fingerprint"],
+        ),
+        "handover": handover,
+        "reason": reason.strip(),
+    }
+
+
+def sharing_allowed(store: Store, number: str, kind: str, subject: dict) -> dict | None:
+    """The approval (approved, not yet spent) of exactly this sharing, or None."""
+    wanted = subject_hash(subject)
+    return next(
+        (
+            a
+            for a in approvals_of(store, number)
+            if a["kind"] == kind and a["status"] == "approved" and a["subject_hash"] == wanted
+        ),
+        None,
+    )
+
+
+def sharing_waits(store: Store, number: str, kind: str, subject: dict) -> dict:
+    """The waiting request for this sharing: the one already made, or a new one (call in a transaction)."""
+    wanted = subject_hash(subject)
+    for a in approvals_of(store, number):
+        if a["kind"] == kind and a["status"] == "waiting" and a["subject_hash"] == wanted:
+            return {"uid": a["uid"], "kind": kind, "new": False}
+    english = {
+        "sharing_beyond_consent": "Sharing beyond consent",
+        "handover_other_agency": "Handover to another agency",
+    }
+    return {**wait_for(store, number, kind, subject, f"{english[kind]} awaits approval"), "new": True}
+
+
+def spend(store: Store, approval: dict, bundle_id: str) -> None:
+    """The one export an approval allowed is written (call in the export's transaction)."""
+    store.conn.execute("UPDATE approvals SET status = 'used' WHERE uid = ?", (approval["uid"],))
+    append_event(
+        store,
+        approval["case_number"],
+        store.profile()["name"],
+        "approval",
+        "Bundle written under the supervisor's approval",
+        {"approval": approval["uid"], "status": "used", "bundle": bundle_id},
+    )
 
 
 def decision_message(decision: dict) -> bytes:
@@ -152,7 +233,12 @@ def record_decision(store: Store, approval: dict, decision: dict, signer: dict) 
             approval["uid"],
         ),
     )
-    what = "Plan activation" if approval["kind"] == "plan_activation" else "Closure"
+    what = {
+        "plan_activation": "Plan activation",
+        "closure": "Closure",
+        "sharing_beyond_consent": "Sharing beyond consent",
+        "handover_other_agency": "Handover to another agency",
+    }[approval["kind"]]
     append_event(
         store,
         approval["case_number"],

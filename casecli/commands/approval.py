@@ -14,6 +14,14 @@ approval_app = typer.Typer(
     cls=CaseCliGroup, help=_("Approval requests: send what waits to a supervisor."), no_args_is_help=True
 )
 OutputOption = typer.Option(None, "--output", "-o", help=_("The bundle file to write."), dir_okay=False)
+KindOption = typer.Option(
+    None,
+    "--kind",
+    help=_(
+        "Which request, when a case has several: plan_activation, closure, sharing_beyond_consent or"
+        " handover_other_agency."
+    ),
+)
 
 
 def _supervisor(store, name: str | None):
@@ -39,8 +47,11 @@ def request_cmd(
     case: str = CaseArgument,
     to: str | None = typer.Option(None, "--to", help=_("The supervisor (a contact); the only one if not given.")),
     output: Path | None = OutputOption,
+    kind: str | None = KindOption,
 ) -> None:
     """Send a supervisor what waits for their approval, with a read-only copy of the case.
+
+    Every request of the case that waits goes in the one copy (or only the one of --kind).
 
     Example: casecli approval request MX7-0042-R --to marta --output MX7-0042-R.request.bundle
     """
@@ -49,7 +60,8 @@ def request_cmd(
     env = env_of(ctx)
     with open_store(env) as store:
         supervisor = _supervisor(store, to)
-        sent = request(store, case, supervisor, output or Path(f"{case.upper()}.approval-request.bundle"))
+        target = output or Path(f"{case.upper()}.approval-request.bundle")
+        sent = request(store, case, supervisor, target, _kind(kind))
     console().print(
         _("Approval requested from {to} for {number}: {path}. Import their decision when it comes.").format(
             to=sent["to"], number=sent["case_number"], path=sent["output"]
@@ -57,12 +69,23 @@ def request_cmd(
     )
 
 
-def _decide(ctx, case: str, approved: bool, comment: str, output: Path | None) -> None:
+def _kind(kind: str | None) -> str | None:
+    from casecli.case.approvals import KINDS
+    from casecli.errors import InvalidInput
+
+    code = None if kind is None else kind.strip().lower().replace("-", "_")
+    if code is not None and code not in KINDS:
+        raise InvalidInput(_("--kind: expected one of: {choices}").format(choices=", ".join(KINDS)))
+    return code
+
+
+def _decide(ctx, case: str, approved: bool, comment: str, output: Path | None, kind: str | None) -> None:
     from casecli.handover.approvals import decide
 
     env = env_of(ctx)
     with open_store(env) as store:
-        done = decide(store, case, approved, comment, output or Path(f"{case.upper()}.decision.bundle"))
+        target = output or Path(f"{case.upper()}.decision.bundle")
+        done = decide(store, case, approved, comment, target, _kind(kind))
     message = (
         _("Approved; the decision for {to} is in {path}.")
         if approved
@@ -80,12 +103,13 @@ def register(app: typer.Typer) -> None:
         case: str = CaseArgument,
         comment: str = typer.Option("", "--comment", help=_("A comment for the worker (recorded with the decision).")),
         output: Path | None = OutputOption,
+        kind: str | None = KindOption,
     ) -> None:
         """Approve what waits in a case a worker sent you; writes a signed decision for them.
 
         Example: casecli approve MX7-0042-R --comment "agreed in supervision"
         """
-        _decide(ctx, case, True, comment, output)
+        _decide(ctx, case, True, comment, output, kind)
 
     @command(app, "reject")
     def reject_cmd(
@@ -93,12 +117,13 @@ def register(app: typer.Typer) -> None:
         case: str = CaseArgument,
         comment: str = typer.Option(..., "--comment", help=_("Why (the worker reads it).")),
         output: Path | None = OutputOption,
+        kind: str | None = KindOption,
     ) -> None:
         """Reject what waits in a case a worker sent you, saying why; writes a signed decision for them.
 
         Example: casecli reject MX7-0042-R --comment "the placement needs a home visit first"
         """
-        _decide(ctx, case, False, comment, output)
+        _decide(ctx, case, False, comment, output, kind)
 
     @command(app, "approvals")
     def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:

@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
         out = console()
         with open_store(env) as store:
             recipients = [contact(store, name) for name in (to or [])]
-            check_sharing(store, cases or [], recipients, override_reason, everything)  # before any question
+            check_sharing(store, cases or [], recipients, override_reason, everything, handover)  # before any question
             passphrase = (
                 bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
             )

@@ -87,7 +87,9 @@ def write_receipt(out, store, plan, path: Path) -> Path | None:
 
 
 def print_decision(out, done: dict) -> None:
-    kind = _("plan activation") if done["kind"] == "plan_activation" else _("closure")
+    from casecli.case.approvals import SHARING_KINDS, kind_words
+
+    kind = kind_words(done["kind"])
     line = (
         _("{kind} of {number} approved by {by}.")
         if done["approved"]
@@ -96,6 +98,8 @@ def print_decision(out, done: dict) -> None:
     out.print(line.format(kind=kind.capitalize(), number=done["case_number"], by=shown(done["by"])))
     if done["comment"]:
         out.print(_("Comment: {comment}").format(comment=shown(done["comment"])))
+    if done["approved"] and done["kind"] in SHARING_KINDS:
+        out.print(_("Write the bundle now: run the same `casecli export` again (the approval allows it once)."))
 
 
 def print_receipt(out, incoming, done: dict[str, str]) -> None:

@@ -22,12 +22,25 @@ from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
 
+# What the note of a request's copy says (the note is the bundle's, read in any language).
+ENGLISH = {
+    "plan_activation": "plan activation",
+    "closure": "closure",
+    "sharing_beyond_consent": "sharing beyond consent",
+    "handover_other_agency": "handover to another agency",
+}
 
-def request(store: Store, text: str, supervisor: identities.Identity, output: Path) -> dict:
-    """Send the supervisor a copy of the case and what waits for their approval."""
+
+def request(store: Store, text: str, supervisor: identities.Identity, output: Path, kind: str | None = None) -> dict:
+    """Send the supervisor a copy of the case and what waits for their approval (every request
+    of the case that waits, or the one of `kind`)."""
+    from casecli.case.lookup import resolve
     from casecli.handover.outgoing import export
 
-    waiting = approvals.the_waiting(store, text)
+    number = resolve(store, text)
+    asked = [a for a in approvals.waiting(store, number) if kind is None or a["kind"] == kind]
+    if not asked:
+        approvals.the_waiting(store, number, kind)  # says so
     if supervisor.role != approvals.SUPERVISOR:
         raise InvalidInput(
             _("--to: {name}'s identity does not say supervisor: only a supervisor's decision counts").format(
@@ -36,28 +49,34 @@ def request(store: Store, text: str, supervisor: identities.Identity, output: Pa
         )
     me = identities.own(store)
 
-    def requested_by(fingerprint: str) -> None:
+    def requested_by(fingerprints: list[str]) -> None:
         with store.transaction():
-            store.conn.execute(
-                "UPDATE approvals SET requested_by_fingerprint = ? WHERE uid = ?", (fingerprint, waiting["uid"])
-            )
+            for approval, fingerprint in zip(asked, fingerprints, strict=True):
+                store.conn.execute(
+                    "UPDATE approvals SET requested_by_fingerprint = ? WHERE uid = ?", (fingerprint, approval["uid"])
+                )
 
     # The copy the supervisor gets must name whom to answer; a copy that could not be written
-    # leaves the request as it was (not sent).
-    requested_by(me.fingerprint)
-    what = "plan activation" if waiting["kind"] == "plan_activation" else "closure"
+    # leaves the requests as they were (not sent).
+    requested_by([me.fingerprint] * len(asked))
+    what = ", ".join(ENGLISH[a["kind"]] for a in asked)
     note = {"key_concerns": f"Approval requested: {what}"}
     try:
-        sent = export(store, output, [waiting["case_number"]], False, [supervisor], None, False, note)
+        sent = export(store, output, [number], False, [supervisor], None, False, note)
     except BaseException:
-        requested_by(waiting["requested_by_fingerprint"])
+        requested_by([a["requested_by_fingerprint"] for a in asked])
         raise
-    return {**sent, "approval": waiting["uid"], "kind": waiting["kind"], "case_number": waiting["case_number"]}
+    return {
+        **sent,
+        "approvals": [a["uid"] for a in asked],
+        "kinds": [a["kind"] for a in asked],
+        "case_number": number,
+    }
 
 
-def decide(store: Store, text: str, approved: bool, comment: str, output: Path) -> dict:
+def decide(store: Store, text: str, approved: bool, comment: str, output: Path, kind: str | None = None) -> dict:
     """The supervisor's decision on a request in one of the copies they hold, for the requester."""
-    waiting = approvals.the_waiting(store, text)
+    waiting = approvals.the_waiting(store, text, kind, settled=lambda a: decided_here(store, a["uid"]) is not None)
     me = identities.own(store)
     if me.role != approvals.SUPERVISOR:
         raise InvalidInput(
@@ -181,10 +200,11 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
             from casecli.case.plan import activate_version
 
             activate_version(store, number, approval["subject"]["version"], today)
-        elif approved:
+        elif approved and approval["kind"] == "closure":
             from casecli.case.closure import close_case
 
             close_case(store, number, approval["subject"]["answers"], acknowledged=True, approved=True)
+        # An approved sharing is carried out by the worker's next export, which spends it.
         record_seen(store, reader.bundle_id, "received", f"{signer.name} ({signer.fingerprint})", False, [number])
     return {
         "case_number": number,

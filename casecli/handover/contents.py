@@ -58,8 +58,8 @@ CHOICES = {
     ("links", "kind"): {"same_child", "sibling", "not_same"},
     ("consents", "status"): {"active", "withdrawn"},
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
-    ("approvals", "kind"): {"plan_activation", "closure"},
-    ("approvals", "status"): {"waiting", "approved", "rejected", "void"},
+    ("approvals", "kind"): {"plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency"},
+    ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from casecli.case import approvals
 from casecli.case.history import append_event
 from casecli.case.signatures import sign_handover
 from casecli.case.tables import CASE_TABLES, rows_of
-from casecli.errors import InvalidInput
+from casecli.errors import ApprovalNeeded, InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleWriter, PayloadWriter
 from casecli.handover.incoming import record_seen
@@ -59,7 +60,7 @@ def export(
         raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
     output.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
     me = identities.own(store)
-    beyond = check_sharing(store, chosen, recipients, override)
+    beyond, allowed = check_sharing(store, chosen, recipients, override, handover=handover)
     _encryption_private, signing_private = identities.private_keys(store)
     sender = me.header()
     targets = [(r.encryption_public, r.fingerprint) for r in recipients]
@@ -98,6 +99,8 @@ def export(
                             **signed,
                         },
                     )
+            for approval in allowed.values():
+                approvals.spend(store, approval, writer.bundle_id)
             for number in beyond:  # before the records are written: the bundle carries the override
                 append_event(
                     store,
@@ -143,11 +146,21 @@ def export(
     return {"bundle_id": writer.bundle_id, "cases": chosen, "handover": handover, "to": to, "output": str(output)}
 
 
-def check_sharing(store: Store, numbers: list[str], recipients, override: str | None, everything: bool = False) -> dict:
-    """Refuse a bundle to another agency beyond a case's consent unless an override reason is given;
-    returns the cases that need the override (asked before any question, and again at export)."""
+def check_sharing(
+    store: Store,
+    numbers: list[str],
+    recipients,
+    override: str | None,
+    everything: bool = False,
+    handover: bool = False,
+) -> tuple[dict[str, str], dict[str, dict]]:
+    """Refuse a bundle to another agency beyond a case's consent unless an override reason is given,
+    and one the agency wants a supervisor to approve until it is approved (the request is recorded
+    then, for `casecli approval request`). Returns the cases that need the override, and the
+    approvals the bundle spends (asked before any question, and again at export)."""
     chosen = _cases_to_send(store, numbers, everything)
-    beyond = _beyond_consent(store, chosen, identities.own(store), recipients)
+    me = identities.own(store)
+    beyond = _beyond_consent(store, chosen, me, recipients)
     if beyond and not (override or "").strip():
         number, why = next(iter(beyond.items()))
         raise InvalidInput(
@@ -156,7 +169,43 @@ def check_sharing(store: Store, numbers: list[str], recipients, override: str | 
                 " (nothing was written)"
             ).format(number=", ".join(beyond) if len(beyond) > 1 else number, why=why)
         )
-    return beyond
+    return beyond, _approved(store, chosen, me, recipients, handover, override or "", beyond)
+
+
+def _approved(store: Store, chosen: list[str], me, recipients, handover: bool, reason: str, beyond) -> dict:
+    """The approval each case's sharing needs, approved; or the requests recorded and the export refused."""
+    others = [r for r in recipients if r.agency.strip().casefold() != me.agency.strip().casefold()]
+    if not others:
+        return {}
+    subject = approvals.sharing_subject(
+        [{"name": r.name, "agency": r.agency, "fingerprint": r.fingerprint} for r in recipients],
+        handover,
+        reason if beyond else "",
+    )
+    wanted: dict[str, str] = {}
+    for number in chosen:
+        if handover and approvals.needed(store, "handover_other_agency"):
+            wanted[number] = "handover_other_agency"
+        elif number in beyond and approvals.needed(store, "sharing_beyond_consent"):
+            wanted[number] = "sharing_beyond_consent"
+    allowed = {n: approvals.sharing_allowed(store, n, kind, subject) for n, kind in wanted.items()}
+    missing = [n for n, approval in allowed.items() if approval is None]
+    if not missing:
+        return {n: a for n, a in allowed.items() if a is not None}
+    with store.transaction():
+        for number in missing:
+            approvals.sharing_waits(store, number, wanted[number], subject)
+    raise ApprovalNeeded(
+        _(
+            "export: {numbers}: {what} waits for a supervisor's approval; send the request with"
+            " `casecli approval request {number}` and export again once their decision is imported"
+            " (nothing was written)"
+        ).format(
+            numbers=", ".join(missing),
+            what=approvals.kind_words(wanted[missing[0]]),
+            number=missing[0],
+        )
+    )
 
 
 def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[str, str]:

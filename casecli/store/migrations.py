@@ -469,6 +469,36 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "ALTER TABLE contacts ADD COLUMN role TEXT NOT NULL DEFAULT ''",
         ],
     ),
+    (
+        16,
+        [
+            # Two more decisions an agency may want approved: sharing a case with another agency
+            # beyond the child's consent, and a handover to another agency. An approval of either
+            # is spent by the one export it allows ('used').
+            lambda conn: _rebuild(
+                conn,
+                "approvals",
+                """CREATE TABLE approvals (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind = 'plan_activation' OR kind = 'closure'
+                                          OR kind = 'sharing_beyond_consent' OR kind = 'handover_other_agency'),
+                subject TEXT NOT NULL,
+                subject_hash TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status = 'waiting' OR status = 'approved' OR status = 'rejected'
+                                            OR status = 'void' OR status = 'used'),
+                requested_by TEXT NOT NULL,
+                requested_by_fingerprint TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                decided_by TEXT,
+                decided_by_fingerprint TEXT,
+                decided_at TEXT,
+                comment TEXT,
+                signed_decision TEXT
+            )""",
+            ),
+        ],
+    ),
 ]
 
 

@@ -138,12 +138,14 @@ def approvals_table(rows: list[dict]):
     if not rows:
         return _("Nothing waits for a supervisor's approval.")
     table = titled_table(_("Waiting for approval"), _("Case"), _("What"), _("Requested by"), _("Since"), _("Next"))
+    several = {n for n in (r["case_number"] for r in rows) if sum(r["case_number"] == n for r in rows) > 1}
     for row in rows:
         what = what_waits(row["kind"], row["subject"])
+        which = f"{row['case_number']} --kind {row['kind']}" if row["case_number"] in several else row["case_number"]
         if row.get("decided_here"):
             step = _("decided ({decision}); the worker imports it").format(decision=label(row["decided_here"]))
         elif row["requested_by_fingerprint"]:
-            step = f"casecli approve {row['case_number']} | casecli reject {row['case_number']} --comment …"
+            step = f"casecli approve {which} | casecli reject {which} --comment …"
         else:
             step = f"casecli approval request {row['case_number']} --to …"
         table.add_row(
@@ -166,7 +168,7 @@ def approval_lines(record: dict) -> list:
         elif row["status"] == "void":
             text = _("Approval request void: {what} was changed").format(what=what)
         else:
-            verdict = _("approved") if row["status"] == "approved" else _("rejected")
+            verdict = {"approved": _("approved"), "used": _("approved and used")}.get(row["status"], _("rejected"))
             text = _("{what} {verdict} by {by} on {date}").format(
                 what=what.capitalize(), verdict=verdict, by=row["decided_by"], date=local_date(row["decided_at"])
             )
