@@ -48,6 +48,23 @@ def test_the_caseload_per_worker_and_team(home, monkeypatch):
     assert len(named) == len(unvisited) and set(named) <= children
 
 
+def test_copies_count_as_their_workers_cases_and_the_stored_derivation_matches_the_rules(home, monkeypatch):
+    """The supervisor's report over copies says what the worker's own report says of the same cases;
+    and read from the stored derivation (case_due) it says what deriving every case again says."""
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    ana, marta = supervised(home, monkeypatch)
+    mine, theirs = ana.json("report")["team"], marta.json("report")["team"]
+    for key in ("open", "by_stage", "by_risk", "overdue", "visits_made", "visits_planned", "unvisited"):
+        assert mine[key] == theirs[key], key
+    assert theirs["overdue"] and set(theirs["by_stage"]) - {"copy"} == set(theirs["by_stage"])
+    with open_store(marta.store, lambda: PASSPHRASE) as store, store.transaction():
+        store.conn.execute("DELETE FROM case_due")
+    assert marta.json("report")["team"] == theirs
+
+
 def test_the_html_report_is_one_offline_page_with_charts(home, monkeypatch, tmp_path):
     _ana, marta = supervised(home, monkeypatch)
     page = tmp_path / "caseload.html"

@@ -142,11 +142,7 @@ def refresh(store, number: str) -> None:
     """
     if store.defer_refresh:
         return
-    row = summary_of(store, number)
-    due = due_items(store, [row]).get(number, [])
-    store.conn.execute(
-        "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?", (stage(row), next_due(due), number)
-    )
+    _store_derived(store, [summary_of(store, number)])
 
 
 def refresh_all(store, numbers: list[str] | None = None) -> None:
@@ -159,10 +155,35 @@ def refresh_all(store, numbers: list[str] | None = None) -> None:
         if numbers is None
         else summaries(store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))
     )
-    due = due_items(store, rows)
+    _store_derived(store, rows)
+
+
+def as_worked(row: dict) -> dict:
+    """A copy read as its worker's open case: what is due on it there, and at what stage."""
+    return {**row, "status": "open"} if row["status"] == "copy" else row
+
+
+def _store_derived(store, rows: list[dict]) -> None:
+    """The stage and next due date (`cases`), and every due item's kind and date (`case_due`)."""
+    worked = [as_worked(r) for r in rows]
+    due = due_items(store, worked)
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
-        [(stage(r), next_due(due.get(r["case_number"], [])), r["case_number"]) for r in rows],
+        [
+            (stage(r), next_due(due.get(r["case_number"], [])) if r["status"] == "open" else None, r["case_number"])
+            for r in rows
+        ],
+    )
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO case_due (case_number, stage, due) VALUES (?, ?, ?)",
+        [
+            (
+                r["case_number"],
+                stage(r),
+                json.dumps(sorted((d.kind, d.due) for d in due.get(r["case_number"], [])), separators=(",", ":")),
+            )
+            for r in worked
+        ],
     )
 
 

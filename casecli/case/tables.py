@@ -34,8 +34,9 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("approvals", "SELECT * FROM approvals WHERE case_number = ? ORDER BY requested_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
 ]
-# Rebuilt on import from the records they index (plans -> plan_items), or local to one laptop.
-DERIVED_TABLES = {"plan_items"}
+# Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due,
+# by the case rules), or local to one laptop.
+DERIVED_TABLES = {"plan_items", "case_due"}
 LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers"}
 DELETE_ORDER = [
     "links",
@@ -55,6 +56,7 @@ DELETE_ORDER = [
     "signers",
     "handovers",
     "events",
+    "case_due",
     "cases",
 ]
 

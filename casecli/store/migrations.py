@@ -499,6 +499,20 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             ),
         ],
     ),
+    (
+        17,
+        [
+            # What is due on each case, by kind and date, as the case rules derive it (for a copy,
+            # as its worker's own would be): a supervisor's report counts overdue work by kind over
+            # ten thousand cases without deriving it again. Rewritten with `stage` and `next_due`.
+            """CREATE TABLE case_due (
+                case_number TEXT PRIMARY KEY REFERENCES cases (case_number),
+                stage TEXT NOT NULL,
+                due TEXT NOT NULL
+            )""",
+            lambda conn: _mark_derived_stale(conn),
+        ],
+    ),
 ]
 
 
