@@ -21,6 +21,7 @@ from casecli import __version__
 from casecli.commands import (
     approval,
     assess,
+    best_interests,
     cases,
     conference,
     consent,
@@ -99,6 +100,7 @@ plan.register(app)
 monitoring.register(app)
 referral.register(app)
 conference.register(app)
+best_interests.register(app)
 approval.register(app)
 report.register(app)
 handover.register(app)

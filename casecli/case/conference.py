@@ -25,11 +25,14 @@ ACTION_FORM = "plan-action"
 MAX_PARTS = 100  # participants or actions of one conference
 
 
-def check_parts(participants, actions, today: dt.date) -> tuple[list[dict], list[dict], dict[str, str]]:
-    """Participants and follow-up actions checked against their forms: (clean, clean, problems)."""
+def check_parts(
+    participants, actions, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
+) -> tuple[list[dict], list[dict], dict[str, str]]:
+    """Participants (or a panel's `people`: their key and form) and follow-up actions checked
+    against their forms: (clean, clean, problems)."""
     problems: dict[str, str] = {}
     clean_lists: list[list[dict]] = []
-    for key, given, form_name in (("participants", participants, PARTICIPANT_FORM), ("actions", actions, ACTION_FORM)):
+    for key, given, form_name in ((people[0], participants, people[1]), ("actions", actions, ACTION_FORM)):
         given = [] if given is None else given
         if not isinstance(given, list) or len(given) > MAX_PARTS or not all(isinstance(g, dict) for g in given):
             problems[key] = _("expected a list of at most {count} objects of answers").format(count=MAX_PARTS)
@@ -43,13 +46,15 @@ def check_parts(participants, actions, today: dt.date) -> tuple[list[dict], list
             cleaned.append(clean)
         clean_lists.append(cleaned)
     if not problems and not clean_lists[0]:
-        problems["participants"] = MISSING
+        problems[people[0]] = MISSING
     return clean_lists[0], clean_lists[1], problems
 
 
-def parts_problem(participants, actions, today: dt.date) -> str | None:
-    """For a bundle's conference: the first part that breaks its form, or None."""
-    _participants, _actions, problems = check_parts(participants, actions, today)
+def parts_problem(
+    participants, actions, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
+) -> str | None:
+    """For a bundle's conference (or panel): the first part that breaks its form, or None."""
+    _participants, _actions, problems = check_parts(participants, actions, today, people)
     return ", ".join(sorted(problems))[:120] if problems else None
 
 
@@ -120,20 +125,29 @@ def ref_of(conference_uid: str, action_id: str) -> str:
 
 def with_conference_actions(store: Store, number: str, plan: dict) -> tuple[dict, int]:
     """The plan with every conference action it has not taken up yet added as an "other action"
-    (linked to its conference); and how many were added. A plan version that once held an
+    (linked to its conference); and how many were added."""
+    sourced = [
+        (ref_of(meeting["uid"], action["id"]), action)
+        for meeting in conferences_of(store, number)
+        for action in meeting["answers"].get("actions", [])
+    ]
+    return with_actions(store, number, plan, "conference_ref", sourced)
+
+
+def with_actions(store: Store, number: str, plan: dict, key: str, sourced: list[tuple[str, dict]]) -> tuple[dict, int]:
+    """The plan with each of `sourced` (reference, action) it has not taken up yet added as an
+    "other action" linked by `key`; and how many were added. A plan version that once held an
     action keeps it taken up: removing it later is the worker's decision, not undone here."""
     taken = {
-        item.get("conference_ref")
+        item.get(key)
         for (data,) in store.conn.execute("SELECT data FROM plans WHERE case_number = ?", (number,))
         for item in json.loads(data).get("actions", [])
-    } | {item.get("conference_ref") for item in plan.get("actions", [])}
-    added = []
-    for meeting in conferences_of(store, number):
-        for action in meeting["answers"].get("actions", []):
-            ref = ref_of(meeting["uid"], action["id"])
-            if ref not in taken:
-                fields = {k: v for k, v in action.items() if k != "id"}
-                added.append({**fields, "id": secrets.token_hex(3), "conference_ref": ref})
+    } | {item.get(key) for item in plan.get("actions", [])}
+    added = [
+        {**{k: v for k, v in action.items() if k != "id"}, "id": secrets.token_hex(3), key: ref}
+        for ref, action in sourced
+        if ref not in taken
+    ]
     if not added:
         return plan, 0
     return {**plan, "actions": [*plan.get("actions", []), *added]}, len(added)

@@ -185,34 +185,81 @@ def _approval_of(store, number: str, version: int, lang: str) -> dict | None:
     return None
 
 
+def _people(form_name: str, people: list[dict], lang: str) -> list[dict]:
+    role = load_form(form_name).field("role")
+    return [
+        {"name": p.get("name", ""), "role": display_value(role, p.get("role"), lang), "agency": p.get("agency", "")}
+        for p in people
+    ]
+
+
+def _actions(actions: list[dict], lang: str) -> list[dict]:
+    action_form = load_form("plan-action")
+    return [{f.id: display_value(f, a.get(f.id), lang) for f in action_form.fields} for a in actions]
+
+
+def _record(store, record: dict, form_name: str, today: dt.date, lang: str, **parts) -> dict:
+    """The context of a printable record (`record.*.j2`): its answers in the document's language,
+    and the parts given (people, actions, signatures, notices)."""
+    answers = record["answers"]
+    return {
+        "agency": store.profile().get("agency", ""),
+        "case_number": record["case_number"],
+        "kind": form_name,
+        "number": record["number"],
+        "held_on": format_date(record["on_date"], lang),
+        "recorded_by": record["by"],
+        "answers": _rows(
+            form_name, {k: v for k, v in answers.items() if k not in ("participants", "members", "actions")}, lang, str
+        ),
+        "people": None,
+        "actions": None,
+        "notices": [],
+        "signatures": [],
+        "generated_on": format_date(today, lang),
+        "lang": lang,
+        **parts,
+    }
+
+
 def conference_context(store, text: str, which: int, today: dt.date, lang: str = "en") -> dict:
-    """A case conference as a printable record: its answers in the document's language, the
-    participants (each with a signature line) and the follow-up actions."""
+    """A case conference as a printable record: the participants (each with a signature line)
+    and the follow-up actions."""
     from casecli.case.conference import conference
 
     meeting = conference(store, text, which)
-    answers = meeting["answers"]
-    role = load_form("conference-participant").field("role")
-    action_form = load_form("plan-action")
-    return {
-        "agency": store.profile().get("agency", ""),
-        "case_number": meeting["case_number"],
-        "number": meeting["number"],
-        "held_on": format_date(meeting["held_on"], lang),
-        "recorded_by": meeting["by"],
-        "answers": _rows(
-            "conference", {k: v for k, v in answers.items() if k not in ("participants", "actions")}, lang, lambda v: v
-        ),
-        "participants": [
-            {"name": p.get("name", ""), "role": display_value(role, p.get("role"), lang), "agency": p.get("agency", "")}
-            for p in answers.get("participants", [])
-        ],
-        "actions": [
-            {f.id: display_value(f, a.get(f.id), lang) for f in action_form.fields} for a in answers.get("actions", [])
-        ],
-        "generated_on": format_date(today, lang),
-        "lang": lang,
-    }
+    people = _people("conference-participant", meeting["answers"].get("participants", []), lang)
+    return _record(
+        store,
+        {**meeting, "on_date": meeting["held_on"]},
+        "conference",
+        today,
+        lang,
+        people=people,
+        actions=_actions(meeting["answers"].get("actions", []), lang),
+        signatures=people,
+    )
+
+
+def best_interests_context(store, text: str, kind: str, which: int | None, today: dt.date, lang: str = "en") -> dict:
+    """A BIA (signed by the worker who made it) or a BID panel's record (a signature line for each
+    member, the decision and the follow-up actions) as a printable record."""
+    from casecli.case import best_interests
+
+    record = best_interests.one(store, text, kind, which)
+    if kind == "bia":  # signed by the worker who made it (the template names the role)
+        return _record(store, record, "bia", today, lang, signatures=[{"name": record["by"], "role": ""}])
+    people = _people("bid-member", record["answers"].get("members", []), lang)
+    return _record(
+        store,
+        record,
+        "bid",
+        today,
+        lang,
+        people=people,
+        actions=_actions(record["answers"].get("actions", []), lang),
+        signatures=people,
+    )
 
 
 def render(template: str, context: dict, fmt: str) -> str:

@@ -350,6 +350,15 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                         f"casecli plan item done {number} {item_id}",
                     )
                 )
+        from casecli.case.bid_rules import required
+
+        for bid in required(store, only):
+            if bid["case_number"] in open_rows:
+                number = bid["case_number"]
+                found[number].append(
+                    Due(number, open_rows[number]["risk"], "bid", _("best interests determination (BID) required"),
+                        bid["due"], f"casecli bid {number}")
+                )  # fmt: skip
         waiting = [
             row
             for row in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params)

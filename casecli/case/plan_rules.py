@@ -21,8 +21,9 @@ ITEM_FORMS = {"protection_needs": "plan-need", "services": "plan-service", "acti
 ITEM_NAMES = {"protection_needs": "protection need", "services": "service", "actions": "action"}
 ITEM_TITLE_FIELD = {"protection_needs": "need", "services": "what", "actions": "action"}
 ITEM_DATE_FIELD = {"protection_needs": "by", "services": "by", "actions": "due"}
-# Where an item came from, kept beside its answers: an assessed need, a case conference's action.
-REF_KEYS = ("need_ref", "conference_ref")
+# Where an item came from, kept beside its answers: an assessed need, a case conference's action,
+# a BID panel's action.
+REF_KEYS = ("need_ref", "conference_ref", "bid_ref")
 ELEMENTS = (
     "1. responsible case worker",
     "2. case number",

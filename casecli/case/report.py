@@ -34,6 +34,7 @@ def kind_name(kind: str) -> str:
         "turns 18": _("turns 18"),
         "plan item": _("plan item"),
         "referral": _("referral"),
+        "bid": _("best interests determination"),
     }.get(kind, kind)
 
 

@@ -32,6 +32,7 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("consents", "SELECT * FROM consents WHERE case_number = ? ORDER BY given_on, created_at"),
     ("conferences", "SELECT * FROM conferences WHERE case_number = ? ORDER BY held_on, created_at"),
     ("approvals", "SELECT * FROM approvals WHERE case_number = ? ORDER BY requested_at"),
+    ("best_interests", "SELECT * FROM best_interests WHERE case_number = ? ORDER BY on_date, created_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
 ]
 # Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due,
@@ -40,6 +41,7 @@ DERIVED_TABLES = {"plan_items", "case_due"}
 LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers"}
 DELETE_ORDER = [
     "links",
+    "best_interests",
     "approvals",
     "conferences",
     "consents",

@@ -127,6 +127,11 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     from casecli.case.approvals import approvals_of
 
     case["approvals"] = approvals_of(store, number)
+    from casecli.case.best_interests import records_of
+    from casecli.case.bid_rules import required
+
+    case["best_interests"] = {kind: records_of(store, number, kind) for kind in ("bia", "bid")}
+    case["bid_required"] = next(iter(required(store, number)), None)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(

@@ -119,7 +119,7 @@ def conference_show(
     env = env_of(ctx)
     with open_store(env) as store:
         context = conference_context(store, case, which, env.today, doc_lang or env.lang)
-    deliver_document(render("conference", context, fmt or "markdown"), fmt, output)
+    deliver_document(render("record", context, fmt or "markdown"), fmt, output)
 
 
 def register(app: typer.Typer) -> None:

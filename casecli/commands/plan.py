@@ -55,7 +55,7 @@ def edit_cmd(
     from casecli.case import plan as plans
     from casecli.case import plan_rules
     from casecli.case.assessment import latest_needs
-    from casecli.case.conference import with_conference_actions
+    from casecli.case.best_interests import decided_actions
     from casecli.case.lifecycle import next_step
     from casecli.case.lookup import resolve_open
     from casecli.errors import InvalidInput
@@ -70,8 +70,8 @@ def edit_cmd(
         plan = current["data"] if current else plan_rules.empty_plan()
         if not current:
             plan["header"] = plans.header_defaults(store, number)
-        # A case conference's follow-up actions not yet in any plan version join this one.
-        plan, from_conferences = with_conference_actions(store, number, plan)
+        # The follow-up actions of case conferences and BID panels not yet in any plan version join this one.
+        plan, from_conferences = decided_actions(store, number, plan)
         if given:
             if not isinstance(given.get("header", {}), dict):
                 raise InvalidInput(_("plan answers: header must be an object of answers"))
@@ -80,10 +80,12 @@ def edit_cmd(
                 **{k: v for k, v in given.items() if k != "header"},
                 "header": {**plan["header"], **given.get("header", {})},
             }
-            plan, _again = with_conference_actions(store, number, plan)  # answers that replaced the actions
+            plan, _again = decided_actions(store, number, plan)  # answers that replaced the actions
         if from_conferences:
             conversation().print(
-                _("{count} follow-up action(s) of case conferences added to the plan.").format(count=from_conferences)
+                _("{count} follow-up action(s) of case conferences and BID panels added to the plan.").format(
+                    count=from_conferences
+                )
             )
         if not given and env.interactive:
             from casecli.ui import plan_editor

@@ -58,6 +58,7 @@ CHOICES = {
     ("links", "kind"): {"same_child", "sibling", "not_same"},
     ("consents", "status"): {"active", "withdrawn"},
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
+    ("best_interests", "kind"): {"bia", "bid"},
     ("approvals", "kind"): {"plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency"},
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
@@ -129,6 +130,8 @@ def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
         from casecli.case.assessment import KINDS
 
         name = KINDS.get(str(row.get("kind")))
+    elif table == "best_interests":
+        name = str(row.get("kind"))  # the form of a BIA or a BID (the kind was checked above)
     else:
         name = ANSWER_FORMS.get(table)
     if name is None or "answers" not in row:
@@ -140,6 +143,15 @@ def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
         from casecli.case.conference import parts_problem
 
         found = parts_problem(answers.pop("participants", None), answers.pop("actions", None), tomorrow)
+        if found:
+            return f"answers ({found})"
+    if table == "best_interests" and name == "bid":
+        from casecli.case.best_interests import MEMBERS
+        from casecli.case.conference import parts_problem as panel_problem
+
+        if not isinstance(answers.pop("bia", None), str):
+            return "answers (bia)"
+        found = panel_problem(answers.pop("members", None), answers.pop("actions", None), tomorrow, MEMBERS)
         if found:
             return f"answers ({found})"
     _clean, problems = load_form(name).check(answers, tomorrow, use_defaults=False)

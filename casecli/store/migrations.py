@@ -513,6 +513,23 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _mark_derived_stale(conn),
         ],
     ),
+    (
+        18,
+        [
+            # Best Interests Assessments and the BID panels that decide on them (UNHCR's Best
+            # Interests Procedure): the answers of their forms, a panel's members and actions.
+            """CREATE TABLE best_interests (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind = 'bia' OR kind = 'bid'),
+                on_date TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX best_interests_case ON best_interests (case_number, kind, on_date)",
+        ],
+    ),
 ]
 
 
@@ -594,7 +611,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 15
+RECORDS_VERSION = 18
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:

@@ -1,5 +1,5 @@
-"""The lists of a case conference, as a part of its wizard: who took part, and the follow-up
-actions. Asked after the conference's questions, shown in its summary, and corrected there."""
+"""The lists of a case conference (or a BID panel), as a part of its wizard: who took part, and the
+follow-up actions. Asked after the other questions, shown in the summary, and corrected there."""
 
 from __future__ import annotations
 
@@ -10,6 +10,20 @@ from casecli.i18n import _
 
 
 class ConferenceParts:
+    people_form = "conference-participant"
+
+    def people_heading(self) -> str:
+        return _("Who took part (the child and the caregiver too)")
+
+    def people_question(self) -> str:
+        return _("Add a participant?")
+
+    def people_again(self, count: int) -> str:
+        return _("Participants: enter them again ({count})").format(count=count)
+
+    def person_word(self) -> str:
+        return _("Participant")
+
     def __init__(self, env: Env, participants: list[dict] | None = None, actions: list[dict] | None = None):
         self.env = env
         self.participants: list[dict] = list(participants or [])
@@ -29,19 +43,19 @@ class ConferenceParts:
 
     def ask(self, console) -> None:
         if not self._asked_participants:
-            console.print("\n[bold]" + _("Who took part (the child and the caregiver too)") + "[/bold]")
-            self.participants = self._collect("conference-participant", _("Add a participant?"), console)
+            console.print("\n[bold]" + self.people_heading() + "[/bold]")
+            self.participants = self._collect(self.people_form, self.people_question(), console)
         if not self._asked_actions:
             console.print("\n[bold]" + _("Follow-up actions (they go into the next plan version)") + "[/bold]")
             self.actions = self._collect("plan-action", _("Add a follow-up action?"), console)
 
     def rows(self) -> list[tuple[str, str]]:
         lang = self.env.lang
-        role = load_form("conference-participant").field("role")
+        role = load_form(self.people_form).field("role")
         due = load_form("plan-action").field("due")
         out = [
             (
-                _("Participant"),
+                self.person_word(),
                 f"{p['name']} — {display_value(role, p.get('role'), lang)}"
                 + (f" ({p['agency']})" if p.get("agency") else ""),
             )
@@ -55,12 +69,30 @@ class ConferenceParts:
 
     def corrections(self) -> list[tuple[str, str]]:
         return [
-            (_("Participants: enter them again ({count})").format(count=len(self.participants)), "item:participants"),
+            (self.people_again(len(self.participants)), "item:participants"),
             (_("Follow-up actions: enter them again ({count})").format(count=len(self.actions)), "item:actions"),
         ]
 
     def correct(self, key: str, console) -> None:
         if key == "item:participants":
-            self.participants = self._collect("conference-participant", _("Add a participant?"), console)
+            self.participants = self._collect(self.people_form, self.people_question(), console)
         else:
             self.actions = self._collect("plan-action", _("Add a follow-up action?"), console)
+
+
+class PanelParts(ConferenceParts):
+    """A BID panel's members and follow-up actions."""
+
+    people_form = "bid-member"
+
+    def people_heading(self) -> str:
+        return _("The panel's members (the assessment's author only if the agency allows it)")
+
+    def people_question(self) -> str:
+        return _("Add a member?")
+
+    def people_again(self, count: int) -> str:
+        return _("Members: enter them again ({count})").format(count=count)
+
+    def person_word(self) -> str:
+        return _("Member")

@@ -189,9 +189,11 @@ def case_view(record: dict, lang: str = "en"):
                 format_date(v["next_visit"]),
             )
         parts.append(table)
+    from casecli.ui.best_interests_views import best_interests_parts
     from casecli.ui.notes_views import notes_parts
 
     parts.extend(notes_parts(record))
+    parts.extend(best_interests_parts(record))
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(
             date=format_date(closure["closed_on"]), reason=shown(answer("closure", "reason", closure["reason"]))

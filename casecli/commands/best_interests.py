@@ -1,0 +1,220 @@
+"""`casecli bia` and `casecli bid`: Best Interests Assessments and the BID panels that decide on them.
+
+`casecli bia CASE` records an assessment (as `casecli bia add CASE`); `bia list|show` read them.
+The same for `bid`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import (
+    AnswersOption,
+    CaseArgument,
+    DocumentFormatOption,
+    DocumentLangOption,
+    DocumentOutputOption,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    check_document,
+    command,
+    console,
+    conversation,
+    deliver_document,
+    emit,
+    env_of,
+    open_store,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+
+class RecordGroup(CaseCliGroup):
+    """A group whose first word may be a case number: `casecli bia CASE` is `casecli bia add CASE`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["add", *args]
+        return super().resolve_command(ctx, args)
+
+
+bia_app = typer.Typer(
+    cls=RecordGroup,
+    help=_("Best Interests Assessments: `casecli bia CASE` records one; list, show."),
+    no_args_is_help=True,
+)
+bid_app = typer.Typer(
+    cls=RecordGroup,
+    help=_("Best Interests Determination panels: `casecli bid CASE` records one; list, show."),
+    no_args_is_help=True,
+)
+WhichArgument = typer.Argument(None, metavar="[N]", help=_("Its number (see list); the latest if not given."))
+
+
+def bid_required_line(store, number: str) -> str | None:
+    from casecli.case.bid_rules import required
+    from casecli.i18n import format_date
+    from casecli.ui.best_interests_views import reason_words
+
+    found = required(store, number)
+    if not found:
+        return None
+    return _("A BID is required ({why}): record the panel with `casecli bid {number}` by {date}.").format(
+        why=reason_words(found[0]["why"]), number=number, date=format_date(found[0]["due"])
+    )
+
+
+@command(bia_app, "add")
+def bia_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
+    """Record a Best Interests Assessment: purpose, sources, the child's views and wishes, the family,
+    risks, options and the recommendation, and whether the child accepts it.
+
+    Example: casecli bia MX7-0042-R
+    Example: casecli bia MX7-0042-R --answers bia.json --no-input
+    """
+    from casecli.case.best_interests import record_bia
+    from casecli.case.lookup import resolve_open
+    from casecli.forms import load_form
+    from casecli.ui import wizard
+    from casecli.ui.notes_views import earlier_words
+
+    env = env_of(ctx, no_input)
+    given = answers_from(answers)
+    with open_store(env) as store:
+        number = resolve_open(store, case)  # before any question
+        words, hints = earlier_words(store, number) if env.interactive else ({}, {})
+        clean = wizard.collect(load_form("bia"), env, given, console=conversation(), defaults=words, hints=hints)
+        saved = record_bia(store, number, clean)
+        required = bid_required_line(store, number)
+    console().print(
+        _("Best interests assessment {count} recorded for {number}.").format(count=saved["number"], number=number)
+    )
+    if required:
+        console().print(required)
+
+
+@command(bid_app, "add")
+def bid_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
+    """Record a BID panel's decision on the case's latest Best Interests Assessment.
+
+    Answers file: the BID form's fields, plus "members": [{"name", "agency", "role"}] and
+    "actions": [{"action", "owner", "due"}]; the actions go into the next plan version.
+
+    Example: casecli bid MX7-0042-R
+    Example: casecli bid MX7-0042-R --answers bid.json --no-input
+    """
+    from casecli.case.best_interests import record_bid
+    from casecli.case.lookup import resolve_open
+    from casecli.forms import load_form
+    from casecli.ui import wizard
+    from casecli.ui.conference_parts import PanelParts
+
+    env = env_of(ctx, no_input)
+    given = answers_from(answers)
+    members, actions = given.pop("members", None), given.pop("actions", None)
+    with open_store(env) as store:
+        number = resolve_open(store, case)  # before any question
+        parts = None
+        if env.interactive:
+            parts = PanelParts(
+                env,
+                members if isinstance(members, list) else None,
+                actions if isinstance(actions, list) else None,
+            )
+        clean = wizard.collect(load_form("bid"), env, given, console=conversation(), extra=parts)
+        if parts is not None:
+            members, actions = parts.participants, parts.actions
+        saved = record_bid(store, number, clean, members, actions, env.today)
+    console().print(
+        _("Best interests determination {count} recorded for {number}.").format(count=saved["number"], number=number)
+    )
+    if saved["actions"]:
+        console().print(
+            _("Its {count} follow-up action(s) go into the next plan version: `casecli plan edit {number}`.").format(
+                count=saved["actions"], number=number
+            )
+        )
+
+
+def _list(ctx: typer.Context, case: str, kind: str, as_json: bool) -> None:
+    from casecli.case.best_interests import records_of
+    from casecli.case.lookup import resolve
+    from casecli.ui.best_interests_views import records_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = records_of(store, number, kind)
+    emit(rows, as_json, lambda value: records_table(number, kind, value))
+
+
+def _show(ctx, case: str, kind: str, which: int | None, fmt, output, doc_lang) -> None:
+    from casecli.case.documents import best_interests_context, render
+
+    check_document(fmt, doc_lang)
+    env = env_of(ctx)
+    with open_store(env) as store:
+        context = best_interests_context(store, case, kind, which, env.today, doc_lang or env.lang)
+    deliver_document(render("record", context, fmt or "markdown"), fmt, output)
+
+
+@command(bia_app, "list")
+def bia_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """A case's Best Interests Assessments, numbered in date order.
+
+    Example: casecli bia list MX7-0042-R
+    """
+    _list(ctx, case, "bia", as_json)
+
+
+@command(bid_app, "list")
+def bid_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """A case's BID panels, numbered in date order.
+
+    Example: casecli bid list MX7-0042-R
+    """
+    _list(ctx, case, "bid", as_json)
+
+
+@command(bia_app, "show")
+def bia_show(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = WhichArgument,
+    fmt: str | None = DocumentFormatOption,
+    output: Path | None = DocumentOutputOption,
+    doc_lang: str | None = DocumentLangOption,
+) -> None:
+    """A Best Interests Assessment as a printable record, with the worker's signature line.
+
+    Example: casecli bia show MX7-0042-R --format html --output bia.html
+    """
+    _show(ctx, case, "bia", which, fmt, output, doc_lang)
+
+
+@command(bid_app, "show")
+def bid_show(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = WhichArgument,
+    fmt: str | None = DocumentFormatOption,
+    output: Path | None = DocumentOutputOption,
+    doc_lang: str | None = DocumentLangOption,
+) -> None:
+    """A BID panel's record: the decision, its reasons, the actions, a signature line for each member.
+
+    Example: casecli bid show MX7-0042-R --format html --output bid.html
+    """
+    _show(ctx, case, "bid", which, fmt, output, doc_lang)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bia_app, name="bia")
+    app.add_typer(bid_app, name="bid")
