@@ -148,6 +148,10 @@ def full_case(worker) -> str:
         "actions": [{"action": "Call the school", "owner": "Ana Ruiz", "due": "2026-12-01"}],
     }
     worker.ok("conference", "add", number, "--answers", worker.write("cf.json", conference))
+    from .test_best_interests import BIA, BID
+
+    worker.ok("bia", number, "--answers", worker.write("bia.json", BIA))
+    worker.ok("bid", number, "--answers", worker.write("bid.json", BID))
     # an approval request, left waiting (the agency's approvals on for one activation)
     worker.ok("settings", "set", "approval.plan_activation", "1")
     revised = worker.json("show", number)["plan"]["data"]
