@@ -90,6 +90,8 @@ def test_a_complete_bid_settles_the_requirement_and_its_actions_join_the_plan(re
     number = ready.register()
     ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
     ready.ok("plan", "edit", number, "--answers", ready.write("p.json", PLAN), "--activate")
+    shown = ready.ok("plan", "show", number, "--format", "markdown").stdout
+    assert "**The durable solution pursued:** Not yet identified" in shown
     ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
     out = ready.ok("bid", number, "--answers", ready.write("bid.json", BID)).stdout
     assert "go into the next plan version" in out
@@ -97,10 +99,17 @@ def test_a_complete_bid_settles_the_requirement_and_its_actions_join_the_plan(re
     plan = ready.json("show", number)["plan"]["data"]
     edited = ready.ok("plan", "edit", number, "--answers", ready.write("p2.json", plan), "--activate")
     assert "BID panels added to the plan" in edited.stderr
-    actions = [a for a in ready.json("show", number)["plan"]["data"]["actions"] if a.get("bid_ref")]
+    data = ready.json("show", number)["plan"]["data"]
+    actions = [a for a in data["actions"] if a.get("bid_ref")]
     assert [a["action"] for a in actions] == ["Send the file to the resettlement unit"]
+    assert data["header"]["durable_solution"] == "resettlement_to_3rd_country"
+    assert data["header"]["durable_solution_decided_on"] == BID["held_on"]
+    document = ready.ok("plan", "show", number, "--format", "markdown", "--lang", "es").stdout
+    assert "**La solución duradera que se busca:** Reasentamiento en un tercer país" in document
     history = ready.json("show", number, "--history")["history"]
     assert [e["kind"] for e in history if e["kind"] in ("bia", "bid")] == ["bia", "bid"]
+    voice = [(e["step"], e["kind"], e["answer"]) for e in ready.json("show", number, "--voice")["voice"]]
+    assert ("bia", "said", BIA["child_views"]) in voice and ("bid", "told", BID["child_views"]) in voice
 
 
 def test_the_bia_and_bid_records_print_every_field(ready, tmp_path):

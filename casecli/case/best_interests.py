@@ -138,4 +138,26 @@ def decided_actions(store: Store, number: str, plan: dict) -> tuple[dict, int]:
 
     plan, from_conferences = with_conference_actions(store, number, plan)
     plan, from_panels = with_panel_actions(store, number, plan)
-    return plan, from_conferences + from_panels
+    return with_durable_solution(store, number, plan), from_conferences + from_panels
+
+
+def with_durable_solution(store: Store, number: str, plan: dict) -> dict:
+    """The plan naming the durable solution the latest approving BID panel decided, unless the plan
+    already names one decided on that day or later (a worker's later choice is theirs)."""
+    decided = [
+        bid
+        for bid in records_of(store, number, "bid")
+        if bid["answers"].get("decision") == "approves" and bid["answers"].get("durable_solution")
+    ]
+    if not decided:
+        return plan
+    latest = decided[-1]
+    header = plan.get("header", {})
+    named_on = header.get("durable_solution_decided_on") or ""
+    if header.get("durable_solution") not in (None, "not_yet_identified") and named_on >= latest["on_date"]:
+        return plan
+    solution = {
+        "durable_solution": latest["answers"]["durable_solution"],
+        "durable_solution_decided_on": latest["on_date"],
+    }
+    return {**plan, "header": {**header, **solution}}

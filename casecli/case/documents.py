@@ -151,6 +151,13 @@ def plan_context(
         "placement": [
             (header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")
         ],
+        "durable_solution": _rows(
+            plan_rules.HEADER_FORM,
+            {k: v for k, v in header.items() if k in ("durable_solution", "durable_solution_decided_on")}
+            or {"durable_solution": "not_yet_identified"},
+            lang,
+            scrub,
+        ),
         "protection_needs": items("protection_needs"),
         "services": items("services"),
         "actions": items("actions"),

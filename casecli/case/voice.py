@@ -23,6 +23,8 @@ STEPS = (
     "visit",
     "review",
     "conference",
+    "bia",
+    "bid",
     "closure",
     "handover",
 )
@@ -66,6 +68,11 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
 
     for meeting in conferences_of(store, number):
         yield meeting["held_on"], "conference", "conference", meeting["answers"]
+    from casecli.case.best_interests import records_of
+
+    for kind in ("bia", "bid"):
+        for record in records_of(store, number, kind):
+            yield record["on_date"], kind, kind, record["answers"]
     for closure in closures_of(store, number):
         yield closure["closed_on"], "closure", "closure", closure["answers"]
     for at, changes in store.conn.execute(

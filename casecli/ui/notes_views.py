@@ -191,6 +191,8 @@ def step_name(step: str) -> str:
         "closure": _("closure"),
         "handover": _("handover"),
         "conference": _("case conference"),
+        "bia": _("best interests assessment"),
+        "bid": _("best interests determination"),
     }.get(step, step)
 
 
