@@ -38,6 +38,7 @@ from casecli.commands import (
     report,
     settings,
     shell,
+    tracing,
     transfer,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -101,6 +102,7 @@ monitoring.register(app)
 referral.register(app)
 conference.register(app)
 best_interests.register(app)
+tracing.register(app)
 approval.register(app)
 report.register(app)
 handover.register(app)

@@ -16,7 +16,7 @@ from .test_cycle import PLAN
 from .test_handover import NOTE, Worker, identity
 
 CLOSURE = {
-    "reason": "reunified",
+    "reason": "locally_integrated",
     "final_visit": True,
     "child_informed": True,
     "notes": "Living with her aunt",

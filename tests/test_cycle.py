@@ -149,7 +149,12 @@ def test_a_case_from_registration_to_closure(worker):
     assert agenda(cli, "2026-12-09") == [("visit", "2026-12-16")]
 
     cli.today("2026-12-10")
-    closure = {"reason": "reunified", "final_visit": True, "child_informed": True, "notes": "Living with her aunt"}
+    closure = {
+        "reason": "locally_integrated",
+        "final_visit": True,
+        "child_informed": True,
+        "notes": "Living with her aunt",
+    }
     result = cli("close", number, "--answers", cli.write("c.json", closure), "--acknowledge-open")
     assert_one_line_error(result, code=3)  # a reunification records with whom, where and when
     assert "outcome_with, outcome_where, outcome_on" in result.stderr

@@ -152,6 +152,13 @@ def full_case(worker) -> str:
 
     worker.ok("bia", number, "--answers", worker.write("bia.json", BIA))
     worker.ok("bid", number, "--answers", worker.write("bid.json", BID))
+    from .test_tracing import AUNT, FOUND, REQUEST, TRACING
+
+    TRACING_CONSENT = {"consent": "child_consent", "share_with": TRACING, "child_informed": True}
+    worker.ok("consent", "new", number, "--answers", worker.write("k.json", TRACING_CONSENT))
+    worker.ok("family", "add", number, "--answers", worker.write("fa.json", AUNT))
+    worker.ok("tracing", "add", number, "--answers", worker.write("tr.json", REQUEST))
+    worker.ok("tracing", "action", number, "--answers", worker.write("ta.json", FOUND))
     # an approval request, left waiting (the agency's approvals on for one activation)
     worker.ok("settings", "set", "approval.plan_activation", "1")
     revised = worker.json("show", number)["plan"]["data"]

@@ -127,7 +127,7 @@ def test_a_whole_case_in_spanish_shows_no_english(cli):
     journey.finish(child)
 
     closure = {
-        "reason": "reunified",
+        "reason": "locally_integrated",
         "final_visit": True,
         "child_informed": True,
         "notes": "Vive con su tía",

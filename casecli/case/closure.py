@@ -18,6 +18,8 @@ def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]
     from casecli import settings
     from casecli.case.age import majority_date
 
+    if answers.get("reason") == "reunified":
+        return _reunification_problems(store, number)
     if answers.get("reason") != "reached_adulthood" or not answers.get("closed_on"):
         return {}
     registration, registered_on = store.conn.execute(
@@ -56,6 +58,28 @@ def open_at_closure(store: Store, number: str) -> list[dict]:
         if r["status"] in ("pending", "accepted")
     ]
     return items + referrals
+
+
+def _reunification_problems(store: Store, number: str) -> dict[str, str]:
+    """A case closed as reunified: its reunification is recorded (after a verified family) and a
+    follow-up visit was made after it."""
+    from casecli.case.tracing_rules import reunifications
+
+    done = reunifications(store, number)
+    if not done:
+        return {
+            "reason": _(
+                "reunified: no reunification is recorded; record it after verifying the family"
+                " (`casecli tracing reunify {number}`)"
+            ).format(number=number)
+        }
+    if not any(r["visited"] for r in done):
+        return {
+            "reason": _(
+                "reunified: no follow-up visit after the reunification yet (`casecli visit add {number}`)"
+            ).format(number=number)
+        }
+    return {}
 
 
 def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False, approved: bool = False) -> dict:

@@ -184,7 +184,7 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
                     number,
                     {
                         "closed_on": closed_on,
-                        "reason": "reunified",
+                        "reason": "locally_integrated",
                         "outcome_with": "Training family",
                         "outcome_where": "Training town",
                         "outcome_on": closed_on,

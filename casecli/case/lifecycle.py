@@ -350,15 +350,11 @@ def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, 
                         f"casecli plan item done {number} {item_id}",
                     )
                 )
-        from casecli.case.bid_rules import required
+        from casecli.case.outcomes_due import outcomes_due
 
-        for bid in required(store, only):
-            if bid["case_number"] in open_rows:
-                number = bid["case_number"]
-                found[number].append(
-                    Due(number, open_rows[number]["risk"], "bid", _("best interests determination (BID) required"),
-                        bid["due"], f"casecli bid {number}")
-                )  # fmt: skip
+        for number, kind, what, when, command in outcomes_due(store, only):
+            if number in open_rows:
+                found[number].append(Due(number, open_rows[number]["risk"], kind, what, when, command))
         waiting = [
             row
             for row in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params)

@@ -33,6 +33,9 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("conferences", "SELECT * FROM conferences WHERE case_number = ? ORDER BY held_on, created_at"),
     ("approvals", "SELECT * FROM approvals WHERE case_number = ? ORDER BY requested_at"),
     ("best_interests", "SELECT * FROM best_interests WHERE case_number = ? ORDER BY on_date, created_at"),
+    ("family_members", "SELECT * FROM family_members WHERE case_number = ? ORDER BY created_at"),
+    # A request before what follows it (a record may only point at a request already there).
+    ("tracing", "SELECT * FROM tracing WHERE case_number = ? ORDER BY request IS NOT NULL, on_date, created_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
 ]
 # Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due,
@@ -42,6 +45,8 @@ LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers"}
 DELETE_ORDER = [
     "links",
     "best_interests",
+    "family_members",
+    "tracing",
     "approvals",
     "conferences",
     "consents",

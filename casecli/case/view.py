@@ -132,6 +132,10 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
 
     case["best_interests"] = {kind: records_of(store, number, kind) for kind in ("bia", "bid")}
     case["bid_required"] = next(iter(required(store, number)), None)
+    from casecli.case.tracing import family_of, requests_of
+
+    case["family"] = family_of(store, number)
+    case["tracing"] = requests_of(store, number)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(

@@ -25,6 +25,7 @@ STEPS = (
     "conference",
     "bia",
     "bid",
+    "tracing",
     "closure",
     "handover",
 )
@@ -73,6 +74,12 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
     for kind in ("bia", "bid"):
         for record in records_of(store, number, kind):
             yield record["on_date"], kind, kind, record["answers"]
+    from casecli.case.tracing import FORMS, requests_of
+
+    for request in requests_of(store, number):
+        yield request["on_date"], "tracing", FORMS["request"], request["answers"]
+        for step in request["records"]:
+            yield step["on_date"], "tracing", FORMS[step["kind"]], step["answers"]
     for closure in closures_of(store, number):
         yield closure["closed_on"], "closure", "closure", closure["answers"]
     for at, changes in store.conn.execute(

@@ -50,6 +50,11 @@ CODES = {
     # approvals
     "approved": "approved",
     "rejected": "rejected",
+    # tracing requests ("open" and "closed" above)
+    "tracing_in_progress": "tracing in progress",
+    "located": "located",
+    "verified": "verified",
+    "reunified": "reunified",
 }
 
 

@@ -48,6 +48,7 @@ ANSWER_FORMS = {
     "closures": "closure",
     "consents": "consent",
     "conferences": "conference",
+    "family_members": "family-member",
 }
 # The values a column allows, as the store's CHECK rules say (refused here with the column's name).
 CHOICES = {
@@ -59,6 +60,7 @@ CHOICES = {
     ("consents", "status"): {"active", "withdrawn"},
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
+    ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
     ("approvals", "kind"): {"plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency"},
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
@@ -132,6 +134,10 @@ def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
         name = KINDS.get(str(row.get("kind")))
     elif table == "best_interests":
         name = str(row.get("kind"))  # the form of a BIA or a BID (the kind was checked above)
+    elif table == "tracing":
+        from casecli.case.tracing import FORMS as TRACING_FORMS
+
+        name = TRACING_FORMS[str(row.get("kind"))]
     else:
         name = ANSWER_FORMS.get(table)
     if name is None or "answers" not in row:

@@ -530,6 +530,35 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "CREATE INDEX best_interests_case ON best_interests (case_number, kind, on_date)",
         ],
     ),
+    (
+        19,
+        [
+            # The child's family: who they are, where last known, whether the child wants contact.
+            """CREATE TABLE family_members (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX family_members_case ON family_members (case_number)",
+            # Family tracing: a request (`request` NULL) and what follows it, each a record of its
+            # own (actions, verification, reunification, closure): the status is derived from them.
+            """CREATE TABLE tracing (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                request TEXT REFERENCES tracing (uid),
+                kind TEXT NOT NULL CHECK (kind = 'request' OR kind = 'action' OR kind = 'verification'
+                                          OR kind = 'reunification' OR kind = 'closure'),
+                on_date TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                CHECK ((kind = 'request') = (request IS NULL))
+            )""",
+            "CREATE INDEX tracing_case ON tracing (case_number, request, on_date)",
+        ],
+    ),
 ]
 
 
@@ -611,7 +640,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 18
+RECORDS_VERSION = 19
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:

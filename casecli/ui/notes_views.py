@@ -193,6 +193,7 @@ def step_name(step: str) -> str:
         "conference": _("case conference"),
         "bia": _("best interests assessment"),
         "bid": _("best interests determination"),
+        "tracing": _("family tracing"),
     }.get(step, step)
 
 

@@ -194,6 +194,9 @@ def case_view(record: dict, lang: str = "en"):
 
     parts.extend(notes_parts(record))
     parts.extend(best_interests_parts(record))
+    from casecli.ui.tracing_views import tracing_parts
+
+    parts.extend(tracing_parts(record))
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(
             date=format_date(closure["closed_on"]), reason=shown(answer("closure", "reason", closure["reason"]))

@@ -1,0 +1,205 @@
+"""`casecli family add|list` and `casecli tracing add|list|action|verify|reunify|close`: the child's
+family, and tracing it through to reunification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import (
+    AnswersOption,
+    CaseArgument,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    conversation,
+    emit,
+    env_of,
+    open_store,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+family_app = typer.Typer(cls=CaseCliGroup, help=_("The child's family members: add, list."), no_args_is_help=True)
+tracing_app = typer.Typer(
+    cls=CaseCliGroup,
+    help=_("Family tracing: requests, tracing actions, verification, reunification."),
+    no_args_is_help=True,
+)
+RequestOption = typer.Option(
+    None,
+    "--request",
+    help=_("Which tracing request (its number in `casecli tracing list`); the only open one if not given."),
+)
+
+
+def _collect(env, form_name: str, answers: Path | None) -> dict:
+    from casecli.forms import load_form
+    from casecli.ui import wizard
+
+    return wizard.collect(load_form(form_name), env, answers_from(answers), console=conversation())
+
+
+@command(family_app, "add")
+def family_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
+    """Record a family member: relation, name, alive or not, last known location and contact,
+    whether they were the caregiver, whether the child wants contact. Needs a consent that allows
+    family tracing.
+
+    Example: casecli family add MX7-0042-R
+    """
+    from casecli.case.lookup import resolve_open
+    from casecli.case.tracing import add_family_member, check_consent
+
+    env = env_of(ctx, no_input)
+    with open_store(env) as store:
+        number = resolve_open(store, case)
+        check_consent(store, number, "family")  # before any question
+        saved = add_family_member(store, number, _collect(env, "family-member", answers))
+    console().print(_("Family member recorded for {number}.").format(number=saved["case_number"]))
+
+
+@command(family_app, "list")
+def family_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """A case's family members.
+
+    Example: casecli family list MX7-0042-R
+    """
+    from casecli.case.lookup import resolve
+    from casecli.case.tracing import family_of
+    from casecli.ui.tracing_views import family_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = family_of(store, number)
+    emit(rows, as_json, lambda value: family_table(number, value))
+
+
+@command(tracing_app, "add")
+def tracing_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
+    """Open a tracing request: whom to find, the last known place and date, how the child was
+    separated. Needs a consent that allows family tracing.
+
+    Example: casecli tracing add MX7-0042-R
+    """
+    from casecli.case.lookup import resolve_open
+    from casecli.case.tracing import add_request, check_consent
+
+    env = env_of(ctx, no_input)
+    with open_store(env) as store:
+        number = resolve_open(store, case)
+        check_consent(store, number, "tracing")  # before any question
+        saved = add_request(store, number, _collect(env, "tracing-request", answers), env.today.isoformat())
+    console().print(
+        _(
+            "Tracing request {n} opened for {number}. Record what is done with `casecli tracing action {number}`."
+        ).format(n=saved["number"], number=number)
+    )
+
+
+@command(tracing_app, "list")
+def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """A case's tracing requests with their status (open, in progress, located, verified, reunified, closed).
+
+    Example: casecli tracing list MX7-0042-R
+    """
+    from casecli.case.lookup import resolve
+    from casecli.case.tracing import requests_of
+    from casecli.ui.tracing_views import tracing_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = requests_of(store, number)
+    emit(rows, as_json, lambda value: tracing_table(number, value))
+
+
+def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool) -> None:
+    from casecli.case.tracing import FORMS, add_step, the_request
+    from casecli.forms.labels import label
+
+    env = env_of(ctx, no_input)
+    with open_store(env) as store:
+        the_request(store, case, which)  # before any question
+        saved = add_step(store, case, which, kind, _collect(env, FORMS[kind], answers))
+    console().print(
+        _("Recorded on tracing request {n} of {number}: now {status}.").format(
+            n=saved["number"], number=saved["case_number"], status=label(saved["status"])
+        )
+    )
+
+
+@command(tracing_app, "action")
+def tracing_action(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = RequestOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """Record a tracing action (including a referral to the Red Cross / Red Crescent family-links
+    service) and its outcome.
+
+    Example: casecli tracing action MX7-0042-R
+    """
+    _step(ctx, case, which, "action", answers, no_input)
+
+
+@command(tracing_app, "verify")
+def tracing_verify(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = RequestOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """Verify a located family: the agency's checks, whether the child wishes reunification, whether
+    the information matches, the worker's assessment.
+
+    Example: casecli tracing verify MX7-0042-R
+    """
+    _step(ctx, case, which, "verification", answers, no_input)
+
+
+@command(tracing_app, "reunify")
+def tracing_reunify(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = RequestOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """Record the reunification with a verified family: when, with whom, where, and when the first
+    follow-up visit is due (the agenda asks for it).
+
+    Example: casecli tracing reunify MX7-0042-R
+    """
+    _step(ctx, case, which, "reunification", answers, no_input)
+
+
+@command(tracing_app, "close")
+def tracing_close(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = RequestOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """Close a tracing request, saying why.
+
+    Example: casecli tracing close MX7-0042-R --request 2
+    """
+    _step(ctx, case, which, "closure", answers, no_input)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(family_app, name="family")
+    app.add_typer(tracing_app, name="tracing")
