@@ -261,18 +261,35 @@ def show_cmd(
         False, "--redact", help=_("Leave out the child's name and identifying details (for another sector).")
     ),
     doc_lang: str | None = DocumentLangOption,
+    for_child: bool = typer.Option(
+        False,
+        "--for-child",
+        help=_("The child's own Life Plan: the plan in plain words addressed to the child, with space to draw."),
+    ),
 ) -> None:
     """Render the plan as a document, with signature lines for the worker, the child, the caregiver, an interpreter and the supervisor.
+
+    With --for-child, the child's Life Plan: what we agreed, who helps with what and when, where
+    the child lives and who looks after them, visits, the child's words, whom to call (no case
+    number, no other person's contact details).
 
     Example: casecli plan show MX7-0042-R
     Example: casecli plan show MX7-0042-R --format html --output plan.html
     Example: casecli plan show MX7-0042-R --format markdown --redact
     Example: casecli plan show MX7-0042-R --format html --lang es --output plan-es.html
+    Example: casecli plan show MX7-0042-R --for-child --format html --lang es --output mi-plan.html
     """
     from casecli.case.documents import plan_context, render
 
     check_document(fmt, doc_lang)
     env = env_of(ctx)
+    if for_child:
+        from casecli.case.life_plan import life_plan_context
+
+        with open_store(env) as store:
+            child = life_plan_context(store, case, env.today, doc_lang or env.lang)
+        deliver_document(render("life-plan", child, fmt or "markdown"), fmt, output)
+        return
     with open_store(env) as store:
         context = plan_context(store, case, env.today, version, doc_lang or env.lang, redact, show_ids=fmt is None)
     deliver_document(render("plan", context, fmt or "markdown"), fmt, output)

@@ -1,0 +1,67 @@
+"""The child's Life Plan (`plan show --for-child`): the plan in plain words, in English and Spanish,
+with no case jargon and no other person's contact details."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .test_assessment_plan import INITIAL
+from .test_cycle import PLAN
+
+# Words of the case workers' trade a 12-year-old should not meet in their own plan.
+JARGON = {
+    "en": [
+        "case", "case number", "protection", "assessment", "intervention", "referral", "implementation",
+        "monitoring", "BID", "best interests", "caseload", "stage", "risk", "consent", "closure", "draft",
+    ],
+    "es": [
+        "caso", "número de caso", "protección", "evaluación", "intervención", "remisión", "derivación",
+        "implementación", "monitoreo", "DIS", "interés superior", "riesgo", "consentimiento", "cierre", "borrador",
+    ],
+}  # fmt: skip
+CONTACTS = ["+52 962 555 0101", "962 555 0101", "dra.lopez@clinica.mx", "(962) 123-4567"]
+
+
+@pytest.fixture
+def planned(ready):
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    plan = {
+        **PLAN,
+        "services": [
+            {**PLAN["services"][0], "provider": "Clínica San José, tel. +52 962 555 0101 (dra.lopez@clinica.mx)"}
+        ],
+        "protection_needs": [{**PLAN["protection_needs"][0], "who": "Ana Ruiz (962) 123-4567"}],
+    }
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", plan), "--activate")
+    return ready, number
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_life_plan_speaks_to_the_child_without_jargon_or_contacts(planned, tmp_path, lang):
+    cli, number = planned
+    for fmt in ("markdown", "html"):
+        page = tmp_path / f"life.{fmt}"
+        cli.ok("plan", "show", number, "--for-child", "--format", fmt, "--lang", lang, "--output", str(page))
+        text = page.read_text(encoding="utf-8")
+        words = re.sub(r"<[^>]+>", " ", text) if fmt == "html" else text
+        for contact in CONTACTS:
+            assert contact not in text
+        assert number not in text
+        for word in JARGON[lang]:
+            assert not re.search(rf"\b{re.escape(word)}\b", words, re.IGNORECASE), word
+        assert PLAN["header"]["child_views"] in text and "Clínica San José" in text and "Call the aunt" in text
+        if lang == "es":
+            assert "Mi plan de vida" in text and "más o menos cada 7 días" in text and "Dónde vivo" in text
+        else:
+            assert "My Life Plan" in text and "about every 7 days" in text and "Ana Ruiz" in text
+    if lang == "es":
+        assert 'class="drawing"' in text  # space for the child's own drawing or words
+
+
+def test_no_plan_no_life_plan(ready):
+    number = ready.register()
+    refused = ready("plan", "show", number, "--for-child")
+    assert refused.exit_code == 3 and "no plan yet" in refused.stderr
