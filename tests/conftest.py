@@ -108,8 +108,15 @@ class Cli:
         step is not a test of supervision (tests/test_approvals.py turns them on)."""
         done = self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
         if not approvals:
-            for kind in ("plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency"):
-                self.ok("settings", "set", f"approval.{kind}", "0")
+            kinds = (
+                "plan_activation",
+                "closure",
+                "sharing_beyond_consent",
+                "handover_other_agency",
+                "bia",
+                "tracing_verification",
+            )
+            self.ok("settings", "set", *[word for kind in kinds for word in (f"approval.{kind}", "0")])
         return done
 
     def register(self, **changes) -> str:

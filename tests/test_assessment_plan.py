@@ -161,6 +161,12 @@ def test_deadlines_follow_the_risk_level(ready):
     assert ready.json("settings", "show")["deadlines.medium.plan_days"] == 10
     assert_one_line_error(ready("settings", "set", "deadlines.medium.plan_days", "soon"), code=3)
     assert_one_line_error(ready("settings", "set", "no.such.setting", "1"), code=3)
+    odd = ready("settings", "set", "deadlines.medium.plan_days", "10", "deadlines.low.plan_days")
+    assert_one_line_error(odd, code=3)
+    assert "pairs of KEY VALUE" in odd.stderr
+    # several at once are one change: a bad one leaves the good one unwritten
+    assert_one_line_error(ready("settings", "set", "deadlines.low.plan_days", "12", "no.such.setting", "1"), code=3)
+    assert ready.json("settings", "show")["deadlines.low.plan_days"] != 12
 
 
 def test_from_assessment_to_an_active_revised_plan(assessed):

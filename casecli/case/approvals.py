@@ -25,7 +25,18 @@ from casecli.store.db import Store, utc_now
 SUPERVISOR = "supervisor"
 # What an export to another agency may need approved: decided by the export, carried out by it.
 SHARING_KINDS = ("sharing_beyond_consent", "handover_other_agency")
-KINDS = ("plan_activation", "closure", *SHARING_KINDS)
+# What only records a decision on a record already written (a BIA, a family's verification).
+RECORD_KINDS = ("bia", "tracing_verification")
+KINDS = ("plan_activation", "closure", *SHARING_KINDS, *RECORD_KINDS)
+# Each kind in the words of the history and of a request's note (read in any language).
+ENGLISH = {
+    "plan_activation": "plan activation",
+    "closure": "closure",
+    "sharing_beyond_consent": "sharing beyond consent",
+    "handover_other_agency": "handover to another agency",
+    "bia": "best interests assessment",
+    "tracing_verification": "verification of the family",
+}
 DECISION_CONTEXT = b"casecli approval decision\n"
 
 
@@ -111,6 +122,10 @@ def what_waits(kind: str, subject: dict) -> str:
         return _("handover to {agency}").format(agency=agencies)
     if kind == "sharing_beyond_consent":
         return _("sharing beyond consent with {agency}").format(agency=agencies)
+    if kind == "bia":
+        return _("best interests assessment {count}").format(count=subject.get("number"))
+    if kind == "tracing_verification":
+        return _("verification of the family (tracing request {count})").format(count=subject.get("request_number"))
     return _("closure")
 
 
@@ -121,6 +136,8 @@ def kind_words(kind: str) -> str:
         "closure": _("closure"),
         "sharing_beyond_consent": _("sharing beyond consent"),
         "handover_other_agency": _("handover to another agency"),
+        "bia": _("best interests assessment"),
+        "tracing_verification": _("verification of the family"),
     }
     return words.get(kind, kind)
 
@@ -156,11 +173,7 @@ def sharing_waits(store: Store, number: str, kind: str, subject: dict) -> dict:
     for a in approvals_of(store, number):
         if a["kind"] == kind and a["status"] == "waiting" and a["subject_hash"] == wanted:
             return {"uid": a["uid"], "kind": kind, "new": False}
-    english = {
-        "sharing_beyond_consent": "Sharing beyond consent",
-        "handover_other_agency": "Handover to another agency",
-    }
-    return {**wait_for(store, number, kind, subject, f"{english[kind]} awaits approval"), "new": True}
+    return {**wait_for(store, number, kind, subject, f"{ENGLISH[kind].capitalize()} awaits approval"), "new": True}
 
 
 def spend(store: Store, approval: dict, bundle_id: str) -> None:
@@ -233,12 +246,7 @@ def record_decision(store: Store, approval: dict, decision: dict, signer: dict) 
             approval["uid"],
         ),
     )
-    what = {
-        "plan_activation": "Plan activation",
-        "closure": "Closure",
-        "sharing_beyond_consent": "Sharing beyond consent",
-        "handover_other_agency": "Handover to another agency",
-    }[approval["kind"]]
+    what = ENGLISH[approval["kind"]].capitalize()
     append_event(
         store,
         approval["case_number"],

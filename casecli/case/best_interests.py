@@ -14,6 +14,7 @@ import json
 import secrets
 
 from casecli import settings
+from casecli.case import approvals
 from casecli.case.conference import check_parts, with_actions
 from casecli.case.history import append_event
 from casecli.case.lookup import resolve, resolve_open
@@ -26,7 +27,10 @@ MEMBERS = ("members", "bid-member")
 KINDS = ("bia", "bid")
 
 
-def _insert(store: Store, number: str, kind: str, on_date: str, record: dict, summary: str, changes: dict) -> dict:
+def _insert(
+    store: Store, number: str, kind: str, on_date: str, record: dict, summary: str, changes: dict, also=None
+) -> dict:
+    """Write the record and its event; `also(uid, count)` runs in the same transaction."""
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
     with store.transaction():
@@ -39,13 +43,22 @@ def _insert(store: Store, number: str, kind: str, on_date: str, record: dict, su
             "SELECT count(*) FROM best_interests WHERE case_number = ? AND kind = ?", (number, kind)
         ).fetchone()[0]
         append_event(store, number, actor, kind, summary.format(count=count), {kind: uid, **changes})
-    return {"case_number": number, "uid": uid, "number": count}
+        waiting = also(uid, count) if also is not None else None
+    return {"case_number": number, "uid": uid, "number": count, "awaiting_approval": waiting is not None}
 
 
 def record_bia(store: Store, text: str, answers: dict) -> dict:
     """Record a BIA (its answers already checked against the BIA form)."""
     number = resolve_open(store, text)
     recommendation = answers["best_interest_recommendation"]
+
+    def approval(uid: str, count: int):
+        """Where the agency wants it, the assessment waits for a supervisor (a BID panel waits too)."""
+        if not approvals.needed(store, "bia"):
+            return None
+        subject = {"bia": uid, "number": count, "recommendation": recommendation}
+        return approvals.wait_for(store, number, "bia", subject, f"Best interests assessment {count} awaits approval")
+
     return _insert(
         store,
         number,
@@ -54,6 +67,7 @@ def record_bia(store: Store, text: str, answers: dict) -> dict:
         answers,
         f"Best interests assessment {{count}} recorded (recommends {recommendation})",
         {"assessed_on": answers["assessed_on"], "recommendation": recommendation},
+        approval,
     )
 
 
@@ -68,6 +82,13 @@ def record_bid(store: Store, text: str, answers: dict, members, actions, today: 
             ).format(number=number)
         )
     bia = assessments[-1]
+    if bia["approval"] not in (None, "approved"):
+        raise InvalidInput(
+            _(
+                "bid: best interests assessment {count} of {number} is not approved ({status});"
+                " a panel decides on an approved assessment (`casecli approvals`)"
+            ).format(count=bia["number"], number=number, status=bia["approval"])
+        )
     members, actions, problems = check_parts(members, actions, today, MEMBERS)
     least = settings.get(store, "bid.min_members")
     if not problems and len(members) < least:
@@ -93,14 +114,26 @@ def record_bid(store: Store, text: str, answers: dict, members, actions, today: 
 
 
 def records_of(store: Store, number: str, kind: str) -> list[dict]:
-    """A case's BIAs (or BIDs) in date order, numbered from 1."""
+    """A case's BIAs (or BIDs) in date order, numbered from 1; a BIA with its approval's status
+    (None where none was asked)."""
     rows = store.conn.execute(
         "SELECT uid, on_date, answers, created_by FROM best_interests WHERE case_number = ? AND kind = ?"
         " ORDER BY on_date, created_at",
         (number, kind),
     ).fetchall()
+    decided = {
+        a["subject"].get("bia"): a["status"] for a in approvals.approvals_of(store, number) if a["kind"] == "bia"
+    }
     return [
-        {"number": n, "uid": uid, "on_date": on, "answers": json.loads(answers), "by": by, "case_number": number}
+        {
+            "number": n,
+            "uid": uid,
+            "on_date": on,
+            "answers": json.loads(answers),
+            "by": by,
+            "case_number": number,
+            **({"approval": decided.get(uid)} if kind == "bia" else {}),
+        }
         for n, (uid, on, answers, by) in enumerate(rows, start=1)
     ]
 

@@ -4,7 +4,8 @@ A BID is required, after a Best Interests Assessment, for a durable solution for
 separated child, for a temporary care decision in exceptional circumstances, and for separating a
 child from the parents against their will. It stays required until a BID panel decides on that
 assessment (approves, does not approve, or closes the case); a deferral or a reopening leaves it due.
-Read for every case in one query: the agenda and the derived due dates call this.
+A BIA that waits for (or was refused) a supervisor's approval requires nothing yet. Read for every
+case in one query: the agenda and the derived due dates call this.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ FROM best_interests b JOIN cases c ON c.case_number = b.case_number
 WHERE b.kind = 'bia' AND NOT EXISTS (
     SELECT 1 FROM best_interests n WHERE n.case_number = b.case_number AND n.kind = 'bia'
     AND (n.on_date > b.on_date OR (n.on_date = b.on_date AND n.created_at > b.created_at)))
+AND NOT EXISTS (  -- an assessment a supervisor has yet to approve (or refused) stands for nothing yet
+    SELECT 1 FROM approvals a WHERE a.case_number = b.case_number AND a.kind = 'bia'
+    AND json_extract(a.subject, '$.bia') = b.uid AND a.status != 'approved'
+    AND NOT EXISTS (SELECT 1 FROM approvals o WHERE o.case_number = b.case_number AND o.kind = 'bia'
+                    AND json_extract(o.subject, '$.bia') = b.uid AND o.status = 'approved'))
 """
 
 

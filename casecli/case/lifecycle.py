@@ -206,12 +206,12 @@ def refresh_if_stale(store) -> None:
             raise
 
 
-def change_setting(store, key: str, raw: str) -> int:
-    """Change an agency setting and, in the same transaction, every case's derived due dates."""
+def change_settings(store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """Change agency settings and, in the same transaction, every case's derived due dates."""
     with store.transaction():
-        value = settings.set_setting(store, key, raw)
+        saved = [(key, settings.set_setting(store, key, raw)) for key, raw in pairs]
         refresh_all(store)
-    return value
+    return saved
 
 
 def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, list[Due]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 
+from casecli.case import approvals
 from casecli.case.consent import sharing_problem
 from casecli.case.history import append_event
 from casecli.case.lookup import resolve, resolve_open
@@ -78,7 +79,8 @@ def status_of(records: list[dict]) -> str:
     if "reunification" in kinds:
         return "reunified"
     verifications = [r for r in records if r["kind"] == "verification"]
-    if verifications and verifications[-1]["answers"].get("verified"):
+    last = verifications[-1] if verifications else None
+    if last and last["answers"].get("verified") and last.get("approval") in (None, "approved"):
         return "verified"
     actions = [r for r in records if r["kind"] == "action"]
     if any(a["answers"].get("tracing_outcome") == "successful" for a in actions):
@@ -99,11 +101,17 @@ def requests_of(store: Store, number: str) -> list[dict]:
         if kind == "request"
     ]
     by_uid = {r["uid"]: r for r in requests}
+    decided = {
+        a["subject"].get("verification"): a["status"]
+        for a in approvals.approvals_of(store, number)
+        if a["kind"] == "tracing_verification"
+    }
     for uid, parent, kind, on, a, by in rows:
         if kind != "request" and parent in by_uid:
-            by_uid[parent]["records"].append(
-                {"uid": uid, "kind": kind, "on_date": on, "answers": json.loads(a), "by": by}
-            )
+            step = {"uid": uid, "kind": kind, "on_date": on, "answers": json.loads(a), "by": by}
+            if uid in decided:
+                step["approval"] = decided[uid]  # a supervisor's approval asked for it
+            by_uid[parent]["records"].append(step)
     for n, request in enumerate(requests, start=1):
         request["number"] = n
         request["status"] = status_of(request["records"])
@@ -168,17 +176,27 @@ def add_step(store: Store, text: str, which: int | None, kind: str, answers: dic
                 n=request["number"], status=status
             )
         )
-    saved = _insert(store, number, request["uid"], kind, answers[DATES[kind]], answers, f"Tracing {kind} recorded")
-    return {
-        **saved,
-        "number": request["number"],
-        "status": status_of([*request["records"], {"kind": kind, "answers": answers}]),
-    }
+
+    def approval(uid: str):
+        """Where the agency wants it, a verified family waits for a supervisor before reunification."""
+        if kind != "verification" or not answers.get("verified") or not approvals.needed(store, "tracing_verification"):
+            return None
+        subject = {"verification": uid, "request_number": request["number"]}
+        return approvals.wait_for(
+            store, number, "tracing_verification", subject, "Verification of the family awaits approval"
+        )
+
+    saved = _insert(
+        store, number, request["uid"], kind, answers[DATES[kind]], answers, f"Tracing {kind} recorded", approval
+    )
+    step = {"kind": kind, "answers": answers, **({"approval": "waiting"} if saved["awaiting_approval"] else {})}
+    return {**saved, "number": request["number"], "status": status_of([*request["records"], step])}
 
 
 def _insert(
-    store: Store, number: str, request: str | None, kind: str, on_date: str, answers: dict, summary: str
+    store: Store, number: str, request: str | None, kind: str, on_date: str, answers: dict, summary: str, also=None
 ) -> dict:
+    """Write the record and its event; `also(uid)` runs in the same transaction."""
     actor, uid = store.profile()["name"], secrets.token_hex(8)
     with store.transaction():
         store.conn.execute(
@@ -187,4 +205,5 @@ def _insert(
             (uid, number, request, kind, on_date, json.dumps(answers, ensure_ascii=False), actor, utc_now()),
         )
         append_event(store, number, actor, "tracing", summary, {"tracing": uid, "kind": kind, "request": request})
-    return {"case_number": number, "uid": uid}
+        waiting = also(uid) if also is not None else None
+    return {"case_number": number, "uid": uid, "awaiting_approval": waiting is not None}

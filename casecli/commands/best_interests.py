@@ -94,6 +94,12 @@ def bia_add(
     console().print(
         _("Best interests assessment {count} recorded for {number}.").format(count=saved["number"], number=number)
     )
+    if saved["awaiting_approval"]:
+        console().print(
+            _(
+                "It awaits a supervisor's approval before a BID panel decides on it: `casecli approval request {number}`."
+            ).format(number=number)
+        )
     if required:
         console().print(required)
 

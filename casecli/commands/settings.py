@@ -40,19 +40,25 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 @command(settings_app, "set")
 def set_cmd(
     ctx: typer.Context,
-    key: str = typer.Argument(..., help=_("e.g. deadlines.high.plan_days")),
-    value: str = typer.Argument(...),
+    pairs: list[str] = typer.Argument(
+        ..., metavar="KEY VALUE [KEY VALUE]...", help=_("e.g. deadlines.high.plan_days 5")
+    ),
 ) -> None:
-    """Change one setting (whole numbers of days or years).
+    """Change settings (whole numbers of days or years); several at once are one change.
 
     Example: casecli settings set deadlines.high.plan_days 5
+    Example: casecli settings set approval.plan_activation 0 approval.closure 0
     """
-    from casecli.case.lifecycle import change_setting
+    from casecli.case.lifecycle import change_settings
+    from casecli.errors import InvalidInput
 
+    if len(pairs) % 2:
+        raise InvalidInput(_("settings set: expected pairs of KEY VALUE"))
     env = env_of(ctx)
     with open_store(env) as store:
-        saved = change_setting(store, key, value)
-    console().print(f"{key} = {saved}")
+        saved = change_settings(store, list(zip(pairs[::2], pairs[1::2], strict=True)))
+    for key, value in saved:
+        console().print(f"{key} = {value}")
 
 
 def register(app: typer.Typer) -> None:

@@ -135,6 +135,12 @@ def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no
             n=saved["number"], number=saved["case_number"], status=label(saved["status"])
         )
     )
+    if saved["awaiting_approval"]:
+        console().print(
+            _(
+                "The verification awaits a supervisor's approval before a reunification: `casecli approval request {number}`."
+            ).format(number=saved["case_number"])
+        )
 
 
 @command(tracing_app, "action")

@@ -22,14 +22,6 @@ from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
 
-# What the note of a request's copy says (the note is the bundle's, read in any language).
-ENGLISH = {
-    "plan_activation": "plan activation",
-    "closure": "closure",
-    "sharing_beyond_consent": "sharing beyond consent",
-    "handover_other_agency": "handover to another agency",
-}
-
 
 def request(store: Store, text: str, supervisor: identities.Identity, output: Path, kind: str | None = None) -> dict:
     """Send the supervisor a copy of the case and what waits for their approval (every request
@@ -59,7 +51,7 @@ def request(store: Store, text: str, supervisor: identities.Identity, output: Pa
     # The copy the supervisor gets must name whom to answer; a copy that could not be written
     # leaves the requests as they were (not sent).
     requested_by([me.fingerprint] * len(asked))
-    what = ", ".join(ENGLISH[a["kind"]] for a in asked)
+    what = ", ".join(approvals.ENGLISH[a["kind"]] for a in asked)
     note = {"key_concerns": f"Approval requested: {what}"}
     try:
         sent = export(store, output, [number], False, [supervisor], None, False, note)
@@ -204,7 +196,8 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
             from casecli.case.closure import close_case
 
             close_case(store, number, approval["subject"]["answers"], acknowledged=True, approved=True)
-        # An approved sharing is carried out by the worker's next export, which spends it.
+        # An approved sharing is carried out by the worker's next export, which spends it; an
+        # approved BIA or verification stands as recorded (the case's rules read the approval).
         record_seen(store, reader.bundle_id, "received", f"{signer.name} ({signer.fingerprint})", False, [number])
     return {
         "case_number": number,

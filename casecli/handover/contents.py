@@ -52,6 +52,7 @@ ANSWER_FORMS = {
 }
 # The values a column allows, as the store's CHECK rules say (refused here with the column's name).
 CHOICES = {
+    ("cases", "form_id"): {"registration", "registration-quick"},  # `show` reads the answers with it
     ("referral_updates", "status"): {"pending", "accepted", "declined", "completed", "no_response"},
     ("item_progress", "status"): {"done", "partly", "not_done"},
     ("plans", "status"): {"draft", "active"},
@@ -61,7 +62,14 @@ CHOICES = {
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
     ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
-    ("approvals", "kind"): {"plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency"},
+    ("approvals", "kind"): {
+        "plan_activation",
+        "closure",
+        "sharing_beyond_consent",
+        "handover_other_agency",
+        "bia",
+        "tracing_verification",
+    },
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -559,6 +559,35 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "CREATE INDEX tracing_case ON tracing (case_number, request, on_date)",
         ],
     ),
+    (
+        20,
+        [
+            # A Best Interests Assessment and a family's verification may need a supervisor's approval.
+            lambda conn: _rebuild(
+                conn,
+                "approvals",
+                """CREATE TABLE approvals (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL CHECK (kind = 'plan_activation' OR kind = 'closure'
+                                          OR kind = 'sharing_beyond_consent' OR kind = 'handover_other_agency'
+                                          OR kind = 'bia' OR kind = 'tracing_verification'),
+                subject TEXT NOT NULL,
+                subject_hash TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status = 'waiting' OR status = 'approved' OR status = 'rejected'
+                                            OR status = 'void' OR status = 'used'),
+                requested_by TEXT NOT NULL,
+                requested_by_fingerprint TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                decided_by TEXT,
+                decided_by_fingerprint TEXT,
+                decided_at TEXT,
+                comment TEXT,
+                signed_decision TEXT
+            )""",
+            ),
+        ],
+    ),
 ]
 
 
@@ -640,7 +669,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 19
+RECORDS_VERSION = 20
 
 
 def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:

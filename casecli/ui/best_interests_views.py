@@ -50,16 +50,14 @@ def best_interests_parts(record: dict) -> list:
                 if kind == "bia"
                 else _("BID panel {count}, {date}: {outcome}")
             )
-            parts.append(
-                "[bold]"
-                + shown(
-                    heading.format(
-                        count=row["number"], date=format_date(row["on_date"]), outcome=_outcome(kind, row["answers"])
-                    )
-                )
-                + "[/bold] "
-                + f"`casecli {kind} show {number} {row['number']}`"
+            text = heading.format(
+                count=row["number"], date=format_date(row["on_date"]), outcome=_outcome(kind, row["answers"])
             )
+            if row.get("approval") == "waiting":
+                text += " — " + _("awaits a supervisor's approval")
+            elif row.get("approval") in ("rejected", "void"):
+                text += " — " + _("not approved by a supervisor")
+            parts.append("[bold]" + shown(text) + "[/bold] " + f"`casecli {kind} show {number} {row['number']}`")
             parts.extend(written(kind, row["answers"]))
     required = record.get("bid_required")
     if required:
