@@ -127,3 +127,59 @@ def test_two_open_requests_are_named_and_a_closed_one_takes_nothing_more(ready):
     again = ready("tracing", "action", number, "--request", "2", "--answers", ready.write("a.json", FOUND))
     assert again.exit_code == 3 and "closed" in again.stderr
     assert [r["status"] for r in ready.json("tracing", "list", number)] == ["located", "closed"]
+
+
+def test_a_tracing_request_goes_alone_to_a_tracing_partner(home, monkeypatch, tmp_path):
+    from .test_handover import Worker, identity
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init()
+    partner = Worker(home, "cruz-roja", monkeypatch)
+    partner.init(name="Sofía Ruiz", agency="Cruz Roja", case_number_prefix="CR3")
+    ana.ok("contacts", "add", "cruz-roja", identity(partner))
+    number = ana.register(share_with=TRACING, current_location="Casa Refugio, cuarto 3")
+    ana.ok("tracing", "add", number, "--answers", ana.write("r.json", REQUEST))
+    bundle = tmp_path / "tracing.bundle"
+    out = ana.ok("tracing", "export", number, "--to", "cruz-roja", "--output", str(bundle)).stdout
+    assert "no case number" in out
+    assert ana.json("show", number, "--history")["history"][-1]["kind"] == "tracing"
+
+    shown = partner.ok("import", str(bundle)).stdout
+    assert "Rosa Mejía" in shown and "Colonia Rivera Hernández" in shown and "Yulissa" in shown
+    assert "not in your contacts" in shown  # the partner has not added Ana: the fingerprint is shown
+    for private in (number, "cuarto 3", REQUEST["separation_details"]):
+        assert private not in shown
+    assert partner.json("list") == []  # read only
+
+    ana.ok("consent", "withdraw", number, "--reason", "Ya no quiere")
+    refused = ana("tracing", "export", number, "--to", "cruz-roja", "--output", str(tmp_path / "again.bundle"))
+    assert_one_line_error(refused, code=3)
+    assert "withdrawn" in refused.stderr and not (tmp_path / "again.bundle").exists()
+
+
+def test_a_malformed_tracing_request_is_refused(home, monkeypatch, tmp_path):
+    from casecli.handover.bundle import BundleWriter, PayloadWriter
+    from casecli.handover.identity import Identity, own, private_keys
+    from casecli.store.db import open_store
+    from casecli.store.migrations import RECORDS_VERSION
+
+    from .conftest import PASSPHRASE
+    from .test_handover import Worker, identity
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init()
+    partner = Worker(home, "cruz-roja", monkeypatch)
+    partner.init(name="Sofía Ruiz", agency="Cruz Roja", case_number_prefix="CR3")
+    them = Identity.parse(identity(partner))
+    with open_store(ana.store, lambda: PASSPHRASE) as store:
+        me, (_enc, signing) = own(store), private_keys(store)
+    for tracing in ("not a request", {"reference": "r", "from": {}, "child": {"name_first": "x" * 5000}, "sought": {}}):
+        path = tmp_path / f"t{len(str(tracing))}.bundle"
+        writer = BundleWriter(path, me.header(), signing, [(them.encryption_public, them.fingerprint)])
+        payload = PayloadWriter(writer)
+        meta = {"schema": RECORDS_VERSION, "kind": "tracing-request", "cases": [], "tracing": tracing}
+        payload.record({"t": "bundle", "r": meta})
+        payload.close()
+        refused = partner("import", str(path))
+        assert_one_line_error(refused, code=5)
+        assert "tracing request is malformed" in refused.stderr

@@ -206,6 +206,32 @@ def tracing_close(
     _step(ctx, case, which, "closure", answers, no_input)
 
 
+@command(tracing_app, "export")
+def tracing_export(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = RequestOption,
+    to: str = typer.Option(..., "--to", help=_("The tracing partner (a contact).")),
+    output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
+) -> None:
+    """Send a tracing request alone to a tracing partner (e.g. the Red Cross / Red Crescent
+    family-links service): only what tracing needs, no case number, encrypted to them and signed.
+
+    Example: casecli tracing export MX7-0042-R --to cruz-roja --output tracing.bundle
+    """
+    from casecli.handover.identity import contact
+    from casecli.handover.tracing_partner import export_request
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        sent = export_request(store, case, which, contact(store, to), output, env.today)
+    console().print(
+        _("Tracing request of {number} written for {to}: {path} (only what tracing needs; no case number).").format(
+            number=sent["case_number"], to=sent["to"], path=sent["output"]
+        )
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(family_app, name="family")
     app.add_typer(tracing_app, name="tracing")

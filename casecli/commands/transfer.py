@@ -195,6 +195,11 @@ def register(app: typer.Typer) -> None:
             if plan.incoming.receipt is not None:
                 print_receipt(out, plan.incoming, settle_receipt(store, plan))
                 return
+            if plan.incoming.tracing is not None:  # read only: nothing is written to this store
+                from casecli.ui.tracing_views import tracing_request_view
+
+                out.print(tracing_request_view(plan.incoming.reader, plan.incoming.tracing, plan.sender_known))
+                return
             if plan.incoming.decision is not None:
                 from casecli.handover.approvals import settle_decision
 

@@ -177,7 +177,7 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
                 file=name
             )
         )
-    from casecli.handover.incoming import record_seen
+    from casecli.handover.seen import record_seen
 
     who = {
         "name": decision["by"],  # their own name, as they signed it (the contact's name is ours for them)

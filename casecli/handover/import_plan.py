@@ -17,6 +17,7 @@ from pathlib import Path
 from casecli.case import duplicates
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import incoming as bundles_in
+from casecli.handover import seen
 from casecli.i18n import _
 from casecli.store.db import Store
 
@@ -99,7 +100,7 @@ def plan_import(
     """Check the bundle and decide everything that needs no person; nothing is written."""
     action = conflict_action(on_conflict)
     incoming = bundles_in.open_bundle(store, path, passphrase, progress, today)
-    plan = ImportPlan(path, incoming, bundles_in.already_imported(store, incoming.reader.bundle_id))
+    plan = ImportPlan(path, incoming, seen.already_imported(store, incoming.reader.bundle_id))
     if plan.already_imported:
         return plan
     if action is not None:
@@ -130,7 +131,7 @@ def settle_receipt(store: Store, plan: ImportPlan) -> dict[str, str]:
     assert receipt is not None
     with store.transaction():
         done = apply_receipt(store, receipt, reader.fingerprint, reader.sender_name)
-        bundles_in.record_seen(
+        seen.record_seen(
             store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint})", False, receipt["cases"]
         )
     return done
@@ -152,7 +153,7 @@ def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str,
     if not accepted:
         reader = incoming.reader
         with store.transaction():
-            bundles_in.record_seen(
+            seen.record_seen(
                 store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
             )
     return written

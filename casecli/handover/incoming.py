@@ -81,6 +81,13 @@ class Incoming:
 
         return decision_of(self.meta, self.reader.path.name)
 
+    @property
+    def tracing(self) -> dict | None:
+        """A tracing request for a tracing partner (checked on open), or None."""
+        from casecli.handover.tracing_partner import tracing_of
+
+        return tracing_of(self.meta, self.reader.path.name)
+
 
 def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today: dt.date | None = None) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written).
@@ -122,12 +129,9 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
                     )
                 )
             # An older casecli's records are accepted when they fit this schema (checked record by record).
-            from casecli.handover.receipts import receipt_of
-
-            receipt_of(meta, path.name)  # a malformed receipt is refused here, before anything is asked
-            from casecli.handover.decisions import decision_of
-
-            decision_of(meta, path.name)  # and a malformed decision
+            # A malformed receipt, decision or tracing request is refused here, before anything is asked.
+            incoming = Incoming(reader, file_key, meta, cases, None)
+            incoming.receipt, incoming.decision, incoming.tracing  # noqa: B018  (each checks its own)
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
@@ -228,18 +232,6 @@ def _decide(store: Store, case: IncomingCase) -> None:
         mine = {h: f"{at[:10]} {actor}: {summary}" for h, at, actor, summary in rows}
         case.local_only = [mine[h] for h in local[common:]]
         case.theirs_only = [case.summaries[h] for h in theirs[common:]]
-
-
-def record_seen(store: Store, bundle_id: str, direction: str, peer: str, handover: bool, cases: list[str]) -> None:
-    """Remember a bundle sent or received (a receipt, a refusal), so that it is never imported twice."""
-    store.conn.execute(
-        "INSERT INTO bundles_seen (bundle_id, direction, peer, handover, cases, at) VALUES (?, ?, ?, ?, ?, ?)",
-        (bundle_id, direction, peer, int(handover), json.dumps(cases), utc_now()),
-    )
-
-
-def already_imported(store: Store, bundle_id: str) -> bool:
-    return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
 
 
 def apply(
@@ -386,6 +378,8 @@ def apply(
             lifecycle.refresh_all(
                 store, sorted(done) + sorted(n for others in (links_same or {}).values() for n in others)
             )
+            from casecli.handover.seen import record_seen
+
             record_seen(store, reader.bundle_id, "received", sender, incoming.handover, sorted(incoming.cases))
     except sqlcipher3.IntegrityError as exc:
         # A record that passed every check above but breaks a rule of the store's own (a value a

@@ -12,7 +12,7 @@ from casecli.case.tables import CASE_TABLES, rows_of
 from casecli.errors import ApprovalNeeded, InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleWriter, PayloadWriter
-from casecli.handover.incoming import record_seen
+from casecli.handover.seen import record_seen
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION

@@ -105,3 +105,34 @@ def _step_words(step: dict) -> str:
             whom=a.get("reunified_with", ""), where=a.get("reunified_where", "")
         )
     return _("closed: {reason}").format(reason=a.get("reason", ""))
+
+
+def tracing_request_view(reader, request: dict, known: bool):
+    """A tracing request a partner received: who sent it, the child as tracing needs them, whom to find."""
+    from casecli.ui.render import group
+
+    sender = _("Tracing request from {name} ({agency}), fingerprint {fingerprint}").format(
+        name=reader.sender_name, agency=reader.sender_agency, fingerprint=reader.fingerprint
+    )
+    lines = ["[bold]" + shown(sender) + "[/bold]"]
+    if not known:
+        lines.append(
+            "[yellow]" + _("The sender is not in your contacts: check the fingerprint with them.") + "[/yellow]"
+        )
+    lines.append(_("Reference: {reference}").format(reference=shown(request["reference"])))
+    for title, form_name, part in (
+        (_("The child"), "registration", request.get("child", {})),
+        (_("Whom to find"), "tracing-request", request.get("sought", {})),
+    ):
+        lines.append("[bold]" + title + "[/bold]")
+        form = load_form(form_name)
+        fields = {f.id: f for f in form.fields}
+        for key, value in part.items():
+            field = fields.get(key)
+            if key == "age":
+                lines.append("  " + _("Age: {age}").format(age=shown(str(value))))
+            elif field is not None:
+                lines.append(
+                    f"  {shown(field.label(i18n.current))}: {shown(display_value(field, value, i18n.current))}"
+                )
+    return group(lines)
