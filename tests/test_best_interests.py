@@ -117,9 +117,16 @@ def test_the_bia_and_bid_records_print_every_field(ready, tmp_path):
     ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
     ready.ok("bid", number, "--answers", ready.write("bid.json", BID))
     bia = ready.ok("bia", "show", number, "--format", "markdown").stdout
-    for value in ("Quiero ir con mi tía a Canadá", "Resettlement to a third country", "Her aunt in Canada"):
-        assert value in bia
+    bid = ready.ok("bid", "show", number, "--format", "markdown").stdout
+    from casecli.forms import load_form
+    from casecli.forms.labels import display_value
+
+    for kind, answers, document in (("bia", BIA, bia), ("bid", BID, bid)):
+        for field in load_form(kind).applicable(answers):
+            if field.id in answers:  # every answer, under its question, as a reader reads it
+                assert f"**{field.label('en')}:** {display_value(field, answers[field.id], 'en')}" in document
     assert bia.count("Signature") == 2  # the heading and the worker's line
+    assert bid.count("— Signature:") == len(MEMBERS)
     page = tmp_path / "bid.html"
     ready.ok("bid", "show", number, "1", "--format", "html", "--output", str(page), "--lang", "es")
     html = page.read_text(encoding="utf-8")
