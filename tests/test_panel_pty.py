@@ -1,0 +1,55 @@
+"""A BID panel recorded at the keyboard, through a pseudo-terminal: the decision, the members one
+by one, a follow-up action, and the summary that saves them."""
+
+from __future__ import annotations
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+from .pty_session import DOWN, ENTER, UP, Wizard, ends, spawn  # noqa: E402
+from .test_best_interests import BIA  # noqa: E402
+
+
+def choose(child, question: str, keys: str) -> None:
+    """Answer a menu once it is drawn whole (its last choice on the screen)."""
+    child.expect_exact(question)
+    child.expect_exact("Done")
+    child.send(keys)
+
+
+def test_a_bid_panel_at_the_keyboard(ready):
+    number = ready.register()
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
+    child = spawn(ready.home, "bid", number)  # `bid CASE` is `bid add CASE`
+    w = Wizard(child, "bid")
+    w.answer("held_on", ENTER)
+    w.answer("documents_reviewed", "The BIA" + ENTER)
+    w.answer("child_views", "Quiere ir con su tía" + ENTER)
+    w.answer("options", "Resettlement or local integration" + ENTER)
+    w.answer("decision", ENTER)  # approves
+    w.answer("durable_solution", DOWN * 4 + ENTER)  # resettlement to a third country
+    w.answer("reasons", "Safety and family unity" + ENTER)
+    w.answer("explained_to_child_on", ENTER)  # not yet
+    member = Wizard(child, "bid-member")
+    for name, role in (("Marta Gómez", "Chair"), ("Luis Pérez", "Protection officer"), ("Rosa Díaz", "Psychologist")):
+        choose(child, "Add a member?", ENTER if name == "Marta Gómez" else UP + ENTER)  # "add one"
+        member.answer("name", name + ENTER)
+        member.answer("agency", ENTER)
+        member.answer("role", role + ENTER)
+    choose(child, "Add a member?", ENTER)  # with members, the menu starts at "done"
+    action = Wizard(child, "plan-action")
+    choose(child, "Add a follow-up action?", ENTER)
+    action.answer("action", "Send the file" + ENTER)
+    action.answer("owner", "Ana Ruiz" + ENTER)
+    action.answer("due", "2026-12-05" + ENTER)
+    action.answer("category", ENTER)
+    choose(child, "Add a follow-up action?", ENTER)  # done
+    child.expect_exact("What now?")
+    child.send(ENTER)  # save
+    child.expect_exact("Best interests determination 1 recorded")
+    ends(child, 0)
+    [bid] = ready.json("bid", "list", number)
+    assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]
+    assert bid["answers"]["durable_solution"] == "resettlement_to_3rd_country"
+    assert [a["action"] for a in bid["answers"]["actions"]] == ["Send the file"]
