@@ -178,14 +178,19 @@ def sharing_waits(store: Store, number: str, kind: str, subject: dict) -> dict:
 
 def spend(store: Store, approval: dict, bundle_id: str) -> None:
     """The one export an approval allowed is written (call in the export's transaction)."""
-    store.conn.execute("UPDATE approvals SET status = 'used' WHERE uid = ?", (approval["uid"],))
+    _mark(store, approval, "used", "Bundle written under the supervisor's approval", {"bundle": bundle_id})
+
+
+def _mark(store: Store, approval: dict, status: str, summary: str, changes: dict) -> None:
+    """An approval's new status, and the event in its case's history that says so."""
+    store.conn.execute("UPDATE approvals SET status = ? WHERE uid = ?", (status, approval["uid"]))
     append_event(
         store,
         approval["case_number"],
         store.profile()["name"],
         "approval",
-        "Bundle written under the supervisor's approval",
-        {"approval": approval["uid"], "status": "used", "bundle": bundle_id},
+        summary,
+        {"approval": approval["uid"], "status": status, **changes},
     )
 
 
@@ -218,15 +223,8 @@ def is_stale(store: Store, approval: dict, seen_hash: str) -> bool:
 
 def void_stale(store: Store, approval: dict, signer_fingerprint: str) -> None:
     with store.transaction():
-        store.conn.execute("UPDATE approvals SET status = 'void' WHERE uid = ?", (approval["uid"],))
-        append_event(
-            store,
-            approval["case_number"],
-            store.profile()["name"],
-            "approval",
-            "Approval refused as stale: what it approved was changed since the request",
-            {"approval": approval["uid"], "status": "void", "by": signer_fingerprint},
-        )
+        summary = "Approval refused as stale: what it approved was changed since the request"
+        _mark(store, approval, "void", summary, {"by": signer_fingerprint})
 
 
 def record_decision(store: Store, approval: dict, decision: dict, signer: dict) -> bool:

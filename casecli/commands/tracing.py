@@ -64,21 +64,26 @@ def family_add(
     console().print(_("Family member recorded for {number}.").format(number=saved["case_number"]))
 
 
+def _list(ctx: typer.Context, case: str, as_json: bool, rows_of, view) -> None:
+    from casecli.case.lookup import resolve
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = rows_of(store, number)
+    emit(rows, as_json, lambda value: view(number, value))
+
+
 @command(family_app, "list")
 def family_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
     """A case's family members.
 
     Example: casecli family list MX7-0042-R
     """
-    from casecli.case.lookup import resolve
     from casecli.case.tracing import family_of
     from casecli.ui.tracing_views import family_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
-        number = resolve(store, case)
-        rows = family_of(store, number)
-    emit(rows, as_json, lambda value: family_table(number, value))
+    _list(ctx, case, as_json, family_of, family_table)
 
 
 @command(tracing_app, "add")
@@ -111,15 +116,10 @@ def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = J
 
     Example: casecli tracing list MX7-0042-R
     """
-    from casecli.case.lookup import resolve
     from casecli.case.tracing import requests_of
     from casecli.ui.tracing_views import tracing_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
-        number = resolve(store, case)
-        rows = requests_of(store, number)
-    emit(rows, as_json, lambda value: tracing_table(number, value))
+    _list(ctx, case, as_json, requests_of, tracing_table)
 
 
 def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool) -> None:

@@ -14,6 +14,7 @@ import json
 import re
 from typing import Any
 
+from casecli.case.approvals import KINDS as APPROVAL_KINDS
 from casecli.context import FIRST_YEAR, LAST_YEAR
 
 DATE_COLUMNS = {
@@ -62,14 +63,7 @@ CHOICES = {
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
     ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
-    ("approvals", "kind"): {
-        "plan_activation",
-        "closure",
-        "sharing_beyond_consent",
-        "handover_other_agency",
-        "bia",
-        "tracing_verification",
-    },
+    ("approvals", "kind"): set(APPROVAL_KINDS),
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -12,6 +12,10 @@ DERIVED_STALE = "derived_stale"
 # foreign keys off around it, and checks them all before the migration commits).
 FOREIGN_KEYS_OFF = "-- foreign keys off"
 
+# The kinds of approval the store allows, as migrations 16 and 20 widened them.
+APPROVAL_KINDS_16: tuple[str, ...] = ("plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency")
+APPROVAL_KINDS_20: tuple[str, ...] = (*APPROVAL_KINDS_16, "bia", "tracing_verification")
+
 MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of the connection
     (
         1,
@@ -475,28 +479,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             # Two more decisions an agency may want approved: sharing a case with another agency
             # beyond the child's consent, and a handover to another agency. An approval of either
             # is spent by the one export it allows ('used').
-            lambda conn: _rebuild(
-                conn,
-                "approvals",
-                """CREATE TABLE approvals (
-                uid TEXT PRIMARY KEY,
-                case_number TEXT NOT NULL REFERENCES cases (case_number),
-                kind TEXT NOT NULL CHECK (kind = 'plan_activation' OR kind = 'closure'
-                                          OR kind = 'sharing_beyond_consent' OR kind = 'handover_other_agency'),
-                subject TEXT NOT NULL,
-                subject_hash TEXT NOT NULL,
-                status TEXT NOT NULL CHECK (status = 'waiting' OR status = 'approved' OR status = 'rejected'
-                                            OR status = 'void' OR status = 'used'),
-                requested_by TEXT NOT NULL,
-                requested_by_fingerprint TEXT NOT NULL,
-                requested_at TEXT NOT NULL,
-                decided_by TEXT,
-                decided_by_fingerprint TEXT,
-                decided_at TEXT,
-                comment TEXT,
-                signed_decision TEXT
-            )""",
-            ),
+            lambda conn: _rebuild(conn, "approvals", _approvals_table(APPROVAL_KINDS_16)),
         ],
     ),
     (
@@ -563,15 +546,20 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
         20,
         [
             # A Best Interests Assessment and a family's verification may need a supervisor's approval.
-            lambda conn: _rebuild(
-                conn,
-                "approvals",
-                """CREATE TABLE approvals (
+            lambda conn: _rebuild(conn, "approvals", _approvals_table(APPROVAL_KINDS_20)),
+        ],
+    ),
+]
+
+
+def _approvals_table(kinds: tuple[str, ...]) -> str:
+    """The approvals table allowing these kinds (and a spent approval, 'used'); each value a
+    comparison of its own, not IN (see migration 9)."""
+    allowed = " OR ".join(f"kind = '{kind}'" for kind in kinds)
+    return f"""CREATE TABLE approvals (
                 uid TEXT PRIMARY KEY,
                 case_number TEXT NOT NULL REFERENCES cases (case_number),
-                kind TEXT NOT NULL CHECK (kind = 'plan_activation' OR kind = 'closure'
-                                          OR kind = 'sharing_beyond_consent' OR kind = 'handover_other_agency'
-                                          OR kind = 'bia' OR kind = 'tracing_verification'),
+                kind TEXT NOT NULL CHECK ({allowed}),
                 subject TEXT NOT NULL,
                 subject_hash TEXT NOT NULL,
                 status TEXT NOT NULL CHECK (status = 'waiting' OR status = 'approved' OR status = 'rejected'
@@ -584,11 +572,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 decided_at TEXT,
                 comment TEXT,
                 signed_decision TEXT
-            )""",
-            ),
-        ],
-    ),
-]
+            )"""
 
 
 def _rebuild(conn, table: str, create: str) -> None:
