@@ -21,13 +21,13 @@ PROMPT = "casecli>"
 MARKER = "HISTORY-MARKER-7Q"
 
 
-def start_shell(home, **extra):
+def start_shell(home, *before: str, **extra):
     env = spawn_env(home, passphrase=False)
     env.update(HOME=str(home), **extra)
     child = pexpect.spawn(
-        sys.executable, ["-m", "casecli", "shell"], env=env, encoding="utf-8", timeout=20, dimensions=(50, 120)
+        sys.executable, ["-m", "casecli", *before, "shell"], env=env, encoding="utf-8", timeout=20, dimensions=(50, 120)
     )
-    child.expect("passphrase")
+    child.expect("passphrase|Frase de acceso")
     child.sendline(PASSPHRASE)
     child.expect_exact(PROMPT)
     return child
@@ -58,6 +58,12 @@ def test_one_passphrase_then_commands_completion_a_wizard_and_ctrl_d(ready):
     time.sleep(0.5)  # (the completion is drawn in pieces: the case shown below proves it)
     child.send(ENTER)
     child.expect_exact("Yulissa")
+    child.expect_exact(PROMPT)
+
+    child.send(f"show {number} --hist" + TAB)  # an option completed too
+    time.sleep(0.5)
+    child.send(ENTER)
+    child.expect_exact("Case registered")  # the history, which only --history shows
     child.expect_exact(PROMPT)
 
     child.sendline(f"show {MARKER}")  # a failing command does not end the shell
@@ -106,6 +112,21 @@ def test_the_shell_locks_when_idle_and_asks_the_passphrase_again(ready):
     child.expect_exact("Yulissa")
     child.send(CTRL_D)
     child.expect(pexpect.EOF)
+
+
+def test_the_language_given_before_the_shell_holds_for_every_command(ready):
+    number = ready.register()
+    child = start_shell(ready.home, "--lang", "es")
+    child.sendline(f"show {number}")
+    child.expect_exact("Identidad")  # the case shown in Spanish
+    child.expect_exact(PROMPT)
+    child.sendline("agenda --nothing")
+    child.expect_exact("No existe la opción")  # click's complaint, translated
+    child.expect_exact(PROMPT)
+    child.send(CTRL_D)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
 
 
 def test_the_shell_needs_a_terminal(ready):
