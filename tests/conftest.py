@@ -75,6 +75,12 @@ def set_home(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("COLUMNS", "200")  # tables are not wrapped in the tests' output
     monkeypatch.delenv("CASECLI_PASSPHRASE_FILE", raising=False)
     monkeypatch.delenv("CASECLI_LANG", raising=False)
+    # The in-process CLI without SQLCipher's memory wiping: it is a quarter of the suite's time in
+    # system calls, and changes no result. casecli processes (pty tests, subprocesses) keep it, and
+    # tests/test_store.py checks that a casecli process has it on.
+    from casecli.store import db
+
+    monkeypatch.setattr(db, "MEMORY_SECURITY", False)
     return tmp_path
 
 

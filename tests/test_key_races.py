@@ -159,7 +159,6 @@ STEPS = [
 ]
 
 
-@pytest.mark.slow  # kills a key change at many points
 def test_key_changes_killed_at_many_points_while_another_process_opens_the_store(worker, tmp_path):
     run_race(worker, tmp_path, STEPS)
 

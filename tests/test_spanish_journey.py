@@ -9,7 +9,6 @@ import re
 import pytest
 
 pexpect = pytest.importorskip("pexpect")
-pytestmark = pytest.mark.slow  # a whole case in a pseudo-terminal, step by step
 if os.name != "posix":  # pragma: no cover
     pytest.skip("pseudo-terminals need POSIX", allow_module_level=True)
 

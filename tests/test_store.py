@@ -164,11 +164,21 @@ def test_a_failing_migration_leaves_the_store_at_its_version(ready):
 
 
 def test_hardening_pragmas_are_on(ready):
-    conn = raw_connection(ready.store)
-    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
-    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
-    assert conn.execute("PRAGMA cipher_memory_security").fetchone()[0] == "1"
-    conn.close()
+    """In a casecli process as a worker runs it (the suite's in-process CLI runs without memory
+    wiping, to save time: see conftest.py)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path; import sys; from casecli.store.db import open_store\n"
+        "store = open_store(Path(sys.argv[1]), lambda: sys.argv[2])\n"
+        "print([store.conn.execute(f'PRAGMA {p}').fetchone()[0]"
+        " for p in ('secure_delete', 'temp_store', 'cipher_memory_security')])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(ready.store), PASSPHRASE], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[1, 2, '1']"  # secure delete, temp store in MEMORY, memory wiping on
 
 
 def test_wrong_key_is_not_a_store(ready):

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
             store = open_store(
                 env.store_path,
                 lambda: read_passphrase(env, _("Training store passphrase")),
-                memory_security=into_real_store,
+                memory_security=None if into_real_store else False,  # a real store: as always
             )
             real = store.conn.execute("SELECT count(*) FROM cases WHERE demo = 0").fetchone()[0]
             if real and not into_real_store:

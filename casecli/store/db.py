@@ -53,13 +53,22 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def connect(path: Path, data_key: bytes, memory_security: bool = True):
+# SQLCipher's memory security for the connections this process opens when not told otherwise.
+# Always on in casecli. The test suite turns it off for its in-process CLI (tests/conftest.py):
+# its system calls cost a quarter of the suite; a test checks that a casecli process has it on.
+MEMORY_SECURITY = True
+
+
+def connect(path: Path, data_key: bytes, memory_security: bool | None = None):
     """Open `path` with the raw data key and prove the key is right by reading the schema.
 
     Memory security (wiping freed memory) is on for every store with real cases. Once on, it
     stays on for the process, so a job that turns it off (training data) never turns it on.
     """
     import sqlcipher3
+
+    if memory_security is None:
+        memory_security = MEMORY_SECURITY
 
     conn = sqlcipher3.connect(
         str(path),
@@ -161,7 +170,7 @@ class Store:
         self.close()
 
 
-def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool = True) -> Store:
+def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool | None = None) -> Store:
     """Unlock and open an existing store, upgrading its schema if it is older than this casecli.
 
     A key change that stopped half-way (a staged key file beside the store) is finished or
@@ -240,7 +249,7 @@ def open_store_with_key(path: Path, keys: KeyFile, data_key: bytes) -> Store:
 
 
 def _open_with_key(
-    path: Path, keys: KeyFile, data_key: bytes, memory_security: bool = True, migrate: bool = True
+    path: Path, keys: KeyFile, data_key: bytes, memory_security: bool | None = None, migrate: bool = True
 ) -> Store:
     conn = connect(path, data_key, memory_security)
     try:
@@ -273,7 +282,7 @@ def create_store(
     recovery_code: str | None = None,
     kdf_memory_kib: int | None = None,
     agency_public: bytes | None = None,
-    memory_security: bool = True,
+    memory_security: bool | None = None,
 ) -> Store:
     """Create a new store and its key file; on any failure nothing is left behind.
 
