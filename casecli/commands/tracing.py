@@ -143,67 +143,57 @@ def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no
         )
 
 
-@command(tracing_app, "action")
-def tracing_action(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    which: int | None = RequestOption,
-    answers: Path | None = AnswersOption,
-    no_input: bool = NoInputOption,
-) -> None:
+def _step_command(name: str, kind: str, doc: str) -> None:
+    """`casecli tracing NAME CASE`: record a step of kind `kind` on a request (its help: `doc`)."""
+
+    def step(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        which: int | None = RequestOption,
+        answers: Path | None = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
+        _step(ctx, case, which, kind, answers, no_input)
+
+    step.__doc__ = doc
+    command(tracing_app, name)(step)
+
+
+_step_command(
+    "action",
+    "action",
     """Record a tracing action (including a referral to the Red Cross / Red Crescent family-links
     service) and its outcome.
 
     Example: casecli tracing action MX7-0042-R
-    """
-    _step(ctx, case, which, "action", answers, no_input)
-
-
-@command(tracing_app, "verify")
-def tracing_verify(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    which: int | None = RequestOption,
-    answers: Path | None = AnswersOption,
-    no_input: bool = NoInputOption,
-) -> None:
+    """,
+)
+_step_command(
+    "verify",
+    "verification",
     """Verify a located family: the agency's checks, whether the child wishes reunification, whether
     the information matches, the worker's assessment.
 
     Example: casecli tracing verify MX7-0042-R
-    """
-    _step(ctx, case, which, "verification", answers, no_input)
-
-
-@command(tracing_app, "reunify")
-def tracing_reunify(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    which: int | None = RequestOption,
-    answers: Path | None = AnswersOption,
-    no_input: bool = NoInputOption,
-) -> None:
+    """,
+)
+_step_command(
+    "reunify",
+    "reunification",
     """Record the reunification with a verified family: when, with whom, where, and when the first
     follow-up visit is due (the agenda asks for it).
 
     Example: casecli tracing reunify MX7-0042-R
-    """
-    _step(ctx, case, which, "reunification", answers, no_input)
-
-
-@command(tracing_app, "close")
-def tracing_close(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    which: int | None = RequestOption,
-    answers: Path | None = AnswersOption,
-    no_input: bool = NoInputOption,
-) -> None:
+    """,
+)
+_step_command(
+    "close",
+    "closure",
     """Close a tracing request, saying why.
 
     Example: casecli tracing close MX7-0042-R --request 2
-    """
-    _step(ctx, case, which, "closure", answers, no_input)
+    """,
+)
 
 
 @command(tracing_app, "export")
