@@ -81,7 +81,10 @@ def test_the_panel_needs_its_members_and_not_the_assessments_author(ready):
     sits = ready("bid", number, "--answers", ready.write("b3.json", {**BID, "members": author}))
     assert sits.exit_code == 3 and "bid.author_may_sit" in sits.stderr
     ready.ok("settings", "set", "bid.author_may_sit", "1")
-    ready.ok("bid", number, "--answers", ready.write("b4.json", {**BID, "members": author, "decision": "defers"}))
+    deferred = ready.ok(
+        "bid", number, "--answers", ready.write("b4.json", {**BID, "members": author, "decision": "defers"})
+    )
+    assert "stays on the agenda" in deferred.stdout
     assert [i["case_number"] for i in bid_items(ready)] == [number]  # deferred: still required
     assert ready.json("bid", "list", number)[0]["answers"]["decision"] == "defers"
 

@@ -147,6 +147,13 @@ def bid_add(
                 count=saved["actions"], number=number
             )
         )
+    next_words = {
+        "closes_case": _("The panel decided to close the case: close it with `casecli close {number}`."),
+        "reopens": _("The panel reopened the assessment: record a new one with `casecli bia {number}`."),
+        "defers": _("The panel deferred its decision: the BID stays on the agenda."),
+    }
+    if clean["decision"] in next_words:
+        console().print(next_words[clean["decision"]].format(number=number))
 
 
 def _list(ctx: typer.Context, case: str, kind: str, as_json: bool) -> None:
