@@ -121,9 +121,13 @@ def records_of(store: Store, number: str, kind: str) -> list[dict]:
         " ORDER BY on_date, created_at",
         (number, kind),
     ).fetchall()
-    decided = {
-        a["subject"].get("bia"): a["status"] for a in approvals.approvals_of(store, number) if a["kind"] == "bia"
-    }
+    if not rows:
+        return []
+    decided = (
+        {a["subject"].get("bia"): a["status"] for a in approvals.approvals_of(store, number) if a["kind"] == "bia"}
+        if kind == "bia"
+        else {}
+    )
     return [
         {
             "number": n,

@@ -95,6 +95,8 @@ def requests_of(store: Store, number: str) -> list[dict]:
         " ORDER BY on_date, created_at, rowid",
         (number,),
     ).fetchall()
+    if not rows:
+        return []
     requests = [
         {"number": 0, "uid": uid, "on_date": on, "answers": json.loads(a), "by": by, "records": []}
         for uid, parent, kind, on, a, by in rows
