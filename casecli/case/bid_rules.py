@@ -30,11 +30,9 @@ FROM best_interests b JOIN cases c ON c.case_number = b.case_number
 WHERE b.kind = 'bia' AND NOT EXISTS (
     SELECT 1 FROM best_interests n WHERE n.case_number = b.case_number AND n.kind = 'bia'
     AND (n.on_date > b.on_date OR (n.on_date = b.on_date AND n.created_at > b.created_at)))
-AND NOT EXISTS (  -- an assessment a supervisor has yet to approve (or refused) stands for nothing yet
-    SELECT 1 FROM approvals a WHERE a.case_number = b.case_number AND a.kind = 'bia'
-    AND json_extract(a.subject, '$.bia') = b.uid AND a.status != 'approved'
-    AND NOT EXISTS (SELECT 1 FROM approvals o WHERE o.case_number = b.case_number AND o.kind = 'bia'
-                    AND json_extract(o.subject, '$.bia') = b.uid AND o.status = 'approved'))
+AND coalesce((  -- an assessment a supervisor has yet to approve (or refused) stands for nothing yet
+    SELECT max(a.status = 'approved') FROM approvals a WHERE a.case_number = b.case_number AND a.kind = 'bia'
+    AND json_extract(a.subject, '$.bia') = b.uid), 1)
 """
 
 

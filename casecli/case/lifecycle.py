@@ -163,27 +163,30 @@ def as_worked(row: dict) -> dict:
     return {**row, "status": "open"} if row["status"] == "copy" else row
 
 
-def _store_derived(store, rows: list[dict]) -> None:
-    """The stage and next due date (`cases`), and every due item's kind and date (`case_due`)."""
+def worked_due(store, rows: list[dict]) -> dict[str, tuple[str, list[list[str]]]]:
+    """Each case's stage and due items ([kind, date], sorted), read as its worker's open case (a
+    copy too): what `case_due` keeps, and what a report derives where it is not kept yet."""
     worked = [as_worked(r) for r in rows]
     due = due_items(store, worked)
+    return {
+        r["case_number"]: (stage(r), sorted([d.kind, d.due] for d in due.get(r["case_number"], []))) for r in worked
+    }
+
+
+def _store_derived(store, rows: list[dict]) -> None:
+    """The stage and next due date (`cases`), and every due item's kind and date (`case_due`)."""
+    derived = worked_due(store, rows)
+
+    def soonest(number: str) -> str | None:
+        return min((when for _kind, when in derived[number][1]), default=None)
+
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
-        [
-            (stage(r), next_due(due.get(r["case_number"], [])) if r["status"] == "open" else None, r["case_number"])
-            for r in rows
-        ],
+        [(stage(r), soonest(r["case_number"]) if r["status"] == "open" else None, r["case_number"]) for r in rows],
     )
     store.conn.executemany(
         "INSERT OR REPLACE INTO case_due (case_number, stage, due) VALUES (?, ?, ?)",
-        [
-            (
-                r["case_number"],
-                stage(r),
-                json.dumps(sorted((d.kind, d.due) for d in due.get(r["case_number"], [])), separators=(",", ":")),
-            )
-            for r in worked
-        ],
+        [(number, at, json.dumps(due, separators=(",", ":"))) for number, (at, due) in derived.items()],
     )
 
 

@@ -64,15 +64,10 @@ def _caseload_rows(store: Store) -> list[dict]:
     rows = [dict(zip(names, values, strict=True)) for values in cursor]
     missing = [r["case_number"] for r in rows if r["due"] is None]
     if missing:  # not derived yet (a store opened read-only since its upgrade): derived here
-        summaries = lifecycle.summaries(
-            store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(missing),)
+        derived = lifecycle.worked_due(
+            store,
+            lifecycle.summaries(store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(missing),)),
         )
-        worked = [lifecycle.as_worked(r) for r in summaries]
-        due = lifecycle.due_items(store, worked)
-        derived = {
-            r["case_number"]: (lifecycle.stage(r), [(d.kind, d.due) for d in due.get(r["case_number"], [])])
-            for r in worked
-        }
         for row in rows:
             if row["due"] is None:
                 row["stage"], row["due"] = derived[row["case_number"]]

@@ -126,7 +126,10 @@ def add_request(store: Store, text: str, answers: dict, today_iso: str) -> dict:
     saved = _insert(
         store, number, None, "request", today_iso, answers, f"Tracing request for a {answers['sought_relation']}"
     )
-    return {**saved, "number": len(requests_of(store, number))}
+    count = store.conn.execute(
+        "SELECT count(*) FROM tracing WHERE case_number = ? AND kind = 'request'", (number,)
+    ).fetchone()[0]
+    return {**saved, "number": count}
 
 
 def the_request(store: Store, text: str, which: int | None) -> tuple[str, dict]:

@@ -24,7 +24,7 @@ from casecli.commands.common import (
     console,
     conversation,
     deliver_document,
-    emit,
+    emit_case_rows,
     env_of,
     open_store,
 )
@@ -156,76 +156,66 @@ def bid_add(
         console().print(next_words[clean["decision"]].format(number=number))
 
 
-def _list(ctx: typer.Context, case: str, kind: str, as_json: bool) -> None:
-    from casecli.case.best_interests import records_of
-    from casecli.case.lookup import resolve
-    from casecli.ui.best_interests_views import records_table
+def _read_commands(app: typer.Typer, kind: str, list_doc: str, show_doc: str) -> None:
+    """`casecli KIND list CASE` and `casecli KIND show CASE [N]` (KIND: bia or bid), helped by the docs given."""
 
-    env = env_of(ctx)
-    with open_store(env) as store:
-        number = resolve(store, case)
-        rows = records_of(store, number, kind)
-    emit(rows, as_json, lambda value: records_table(number, kind, value))
+    def list_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+        from casecli.case.best_interests import records_of
+        from casecli.ui.best_interests_views import records_table
+
+        emit_case_rows(
+            ctx,
+            case,
+            as_json,
+            lambda store, number: records_of(store, number, kind),
+            lambda number, rows: records_table(number, kind, rows),
+        )
+
+    def show_cmd(
+        ctx: typer.Context,
+        case: str = CaseArgument,
+        which: int | None = WhichArgument,
+        fmt: str | None = DocumentFormatOption,
+        output: Path | None = DocumentOutputOption,
+        doc_lang: str | None = DocumentLangOption,
+    ) -> None:
+        from casecli.case.documents import best_interests_context, render
+
+        check_document(fmt, doc_lang)
+        env = env_of(ctx)
+        with open_store(env) as store:
+            context = best_interests_context(store, case, kind, which, env.today, doc_lang or env.lang)
+        deliver_document(render("record", context, fmt or "markdown"), fmt, output)
+
+    list_cmd.__doc__, show_cmd.__doc__ = list_doc, show_doc
+    command(app, "list")(list_cmd)
+    command(app, "show")(show_cmd)
 
 
-def _show(ctx, case: str, kind: str, which: int | None, fmt, output, doc_lang) -> None:
-    from casecli.case.documents import best_interests_context, render
-
-    check_document(fmt, doc_lang)
-    env = env_of(ctx)
-    with open_store(env) as store:
-        context = best_interests_context(store, case, kind, which, env.today, doc_lang or env.lang)
-    deliver_document(render("record", context, fmt or "markdown"), fmt, output)
-
-
-@command(bia_app, "list")
-def bia_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+_read_commands(
+    bia_app,
+    "bia",
     """A case's Best Interests Assessments, numbered in date order.
 
     Example: casecli bia list MX7-0042-R
-    """
-    _list(ctx, case, "bia", as_json)
-
-
-@command(bid_app, "list")
-def bid_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
-    """A case's BID panels, numbered in date order.
-
-    Example: casecli bid list MX7-0042-R
-    """
-    _list(ctx, case, "bid", as_json)
-
-
-@command(bia_app, "show")
-def bia_show(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    which: int | None = WhichArgument,
-    fmt: str | None = DocumentFormatOption,
-    output: Path | None = DocumentOutputOption,
-    doc_lang: str | None = DocumentLangOption,
-) -> None:
+    """,
     """A Best Interests Assessment as a printable record, with the worker's signature line.
 
     Example: casecli bia show MX7-0042-R --format html --output bia.html
-    """
-    _show(ctx, case, "bia", which, fmt, output, doc_lang)
+    """,
+)
+_read_commands(
+    bid_app,
+    "bid",
+    """A case's BID panels, numbered in date order.
 
-
-@command(bid_app, "show")
-def bid_show(
-    ctx: typer.Context,
-    case: str = CaseArgument,
-    which: int | None = WhichArgument,
-    fmt: str | None = DocumentFormatOption,
-    output: Path | None = DocumentOutputOption,
-    doc_lang: str | None = DocumentLangOption,
-) -> None:
+    Example: casecli bid list MX7-0042-R
+    """,
     """A BID panel's record: the decision, its reasons, the actions, a signature line for each member.
 
     Example: casecli bid show MX7-0042-R --format html --output bid.html
-    """
-    _show(ctx, case, "bid", which, fmt, output, doc_lang)
+    """,
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -161,3 +161,14 @@ def answers_from(path: Path | None) -> dict:
     from casecli.forms import load_answers_file
 
     return load_answers_file(path) if path else {}
+
+
+def emit_case_rows(ctx: typer.Context, case: str, as_json: bool, rows_of, view) -> None:
+    """A list command of one case's records: `rows_of(store, number)`, shown by `view(number, rows)`."""
+    from casecli.case.lookup import resolve
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        rows = rows_of(store, number)
+    emit(rows, as_json, lambda value: view(number, value))

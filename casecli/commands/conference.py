@@ -20,7 +20,7 @@ from casecli.commands.common import (
     console,
     conversation,
     deliver_document,
-    emit,
+    emit_case_rows,
     env_of,
     open_store,
 )
@@ -89,14 +89,9 @@ def conference_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool 
     Example: casecli conference list MX7-0042-R
     """
     from casecli.case.conference import conferences_of
-    from casecli.case.lookup import resolve
     from casecli.ui.notes_views import conference_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
-        number = resolve(store, case)
-        rows = conferences_of(store, number)
-    emit(rows, as_json, lambda value: conference_table(number, value))
+    emit_case_rows(ctx, case, as_json, conferences_of, conference_table)
 
 
 @command(conference_app, "show")

@@ -16,7 +16,7 @@ from casecli.commands.common import (
     command,
     console,
     conversation,
-    emit,
+    emit_case_rows,
     env_of,
     open_store,
 )
@@ -64,16 +64,6 @@ def family_add(
     console().print(_("Family member recorded for {number}.").format(number=saved["case_number"]))
 
 
-def _list(ctx: typer.Context, case: str, as_json: bool, rows_of, view) -> None:
-    from casecli.case.lookup import resolve
-
-    env = env_of(ctx)
-    with open_store(env) as store:
-        number = resolve(store, case)
-        rows = rows_of(store, number)
-    emit(rows, as_json, lambda value: view(number, value))
-
-
 @command(family_app, "list")
 def family_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
     """A case's family members.
@@ -83,7 +73,7 @@ def family_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     from casecli.case.tracing import family_of
     from casecli.ui.tracing_views import family_table
 
-    _list(ctx, case, as_json, family_of, family_table)
+    emit_case_rows(ctx, case, as_json, family_of, family_table)
 
 
 @command(tracing_app, "add")
@@ -119,7 +109,7 @@ def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = J
     from casecli.case.tracing import requests_of
     from casecli.ui.tracing_views import tracing_table
 
-    _list(ctx, case, as_json, requests_of, tracing_table)
+    emit_case_rows(ctx, case, as_json, requests_of, tracing_table)
 
 
 def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool) -> None:

@@ -174,8 +174,7 @@ def check_sharing(
 
 def _approved(store: Store, chosen: list[str], me, recipients, handover: bool, reason: str, beyond) -> dict:
     """The approval each case's sharing needs, approved; or the requests recorded and the export refused."""
-    others = [r for r in recipients if r.agency.strip().casefold() != me.agency.strip().casefold()]
-    if not others:
+    if not _another_agency(me, recipients):
         return {}
     subject = approvals.sharing_subject(
         [{"name": r.name, "agency": r.agency, "fingerprint": r.fingerprint} for r in recipients],
@@ -217,8 +216,7 @@ def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[st
     """
     from casecli.case.consent import sharing_problem
 
-    mine = me.agency.strip().casefold()
-    if not any(r.agency.strip().casefold() != mine for r in recipients):
+    if not _another_agency(me, recipients):
         return {}
     beyond = {}
     for number in numbers:
@@ -226,3 +224,9 @@ def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[st
         if why:
             beyond[number] = why
     return beyond
+
+
+def _another_agency(me, recipients) -> bool:
+    """Whether a recipient works for another agency than mine (by the agency's name)."""
+    mine = me.agency.strip().casefold()
+    return any(r.agency.strip().casefold() != mine for r in recipients)
