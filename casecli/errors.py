@@ -114,3 +114,9 @@ class BundleRejected(CaseCliError):
     """A bundle that must not be used. Nothing was written."""
 
     exit_code = ExitCode.BUNDLE
+
+
+class SyncthingUnreachable(CaseCliError):
+    """The local Syncthing did not answer (not running, another address, a wrong API key)."""
+
+    exit_code = ExitCode.ERROR

@@ -195,65 +195,108 @@ def register(app: typer.Typer) -> None:
         Example: casecli export MX7-0042-R --to luis --handover --reason moving_location --output MX7-0042-R.bundle
         Example: casecli export --all --to luis --handover --reason organisational --output my-cases.bundle
         """
-        from casecli.errors import InvalidInput
-        from casecli.forms import load_form
-        from casecli.handover.identity import contact
-        from casecli.handover.outgoing import check_sharing, export
-        from casecli.ui import wizard
-        from casecli.ui.terminal import progress_bar
-
-        env = env_of(ctx, no_input)
-        if not to and passphrase_file is None and not use_passphrase:
-            raise InvalidInput(_("export: say who may open it: --to CONTACT, or --passphrase-file FILE"))
-        out = console()
-        with open_store(env) as store:
-            recipients = [contact(store, name) for name in (to or [])]
-            check_sharing(store, cases or [], recipients, override_reason, everything, handover)  # before any question
-            passphrase = (
-                bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
-            )
-            given = answers_from(answers)
-            transfer_form = load_form("handover-transfer")
-            # One answers file holds the note and, for a handover, the transfer's reason.
-            transfer_given = {f.id: given.pop(f.id) for f in transfer_form.fields if f.id in given}
-            if reason is not None:
-                from casecli.forms.words import code_for, spellings_of_choices
-
-                transfer_given["transfer_reason"] = code_for(
-                    "--reason", reason, spellings_of_choices("handover-transfer", "transfer_reason")
-                )
-            if not handover and reason is not None:
-                raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
-            transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None
-            note = wizard.collect(load_form("handover-note"), env, given, console=out)
-            count = len(cases or []) if not everything else None
-            with progress_bar() as progress:
-                task = progress.add_task(_("Writing the bundle"), total=count)
-                result = export(
-                    store,
-                    output,
-                    cases or [],
-                    everything,
-                    recipients,
-                    passphrase,
-                    handover,
-                    note,
-                    lambda: progress.advance(task),
-                    transfer=transfer,
-                    override=override_reason,
-                )
-        done = (
-            _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")
-            if handover
-            else _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
+        run_export(
+            ctx,
+            cases,
+            to,
+            lambda _store: output,
+            everything,
+            handover,
+            reason,
+            passphrase_file,
+            use_passphrase,
+            override_reason,
+            answers,
+            no_input,
         )
+
+
+def run_export(
+    ctx: typer.Context,
+    cases: list[str] | None,
+    to: list[str] | None,
+    output_for,
+    everything: bool,
+    handover: bool,
+    reason: str | None,
+    passphrase_file: Path | None,
+    use_passphrase: bool,
+    override_reason: str | None,
+    answers: Path | None,
+    no_input: bool,
+) -> dict:
+    """`export`'s wizard and bundle, for `export` (a file) and `send` (the mailbox):
+    `output_for(store)` says where the bundle goes."""
+    from casecli.errors import InvalidInput
+    from casecli.forms import load_form
+    from casecli.handover.identity import contact
+    from casecli.handover.outgoing import check_sharing, export
+    from casecli.ui import wizard
+    from casecli.ui.terminal import progress_bar
+
+    env = env_of(ctx, no_input)
+    if not to and passphrase_file is None and not use_passphrase:
+        raise InvalidInput(_("export: say who may open it: --to CONTACT, or --passphrase-file FILE"))
+    out = console()
+    with open_store(env) as store:
+        output = output_for(store)
+        recipients = [contact(store, name) for name in (to or [])]
+        check_sharing(store, cases or [], recipients, override_reason, everything, handover)  # before any question
+        passphrase = (
+            bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
+        )
+        given = answers_from(answers)
+        transfer_form = load_form("handover-transfer")
+        # One answers file holds the note and, for a handover, the transfer's reason.
+        transfer_given = {f.id: given.pop(f.id) for f in transfer_form.fields if f.id in given}
+        if reason is not None:
+            from casecli.forms.words import code_for, spellings_of_choices
+
+            transfer_given["transfer_reason"] = code_for(
+                "--reason", reason, spellings_of_choices("handover-transfer", "transfer_reason")
+            )
+        if not handover and reason is not None:
+            raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
+        transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None
+        note = wizard.collect(load_form("handover-note"), env, given, console=out)
+        count = len(cases or []) if not everything else None
+        with progress_bar() as progress:
+            task = progress.add_task(_("Writing the bundle"), total=count)
+            result = export(
+                store,
+                output,
+                cases or [],
+                everything,
+                recipients,
+                passphrase,
+                handover,
+                note,
+                lambda: progress.advance(task),
+                transfer=transfer,
+                override=override_reason,
+            )
+    done = (
+        _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")
+        if handover
+        else _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
+    )
+    out.print(
+        done.format(
+            count=len(result["cases"]), to=result["to"], path=result["output"], bundle=result["bundle_id"][:12]
+        )
+    )
+    if handover and isinstance(output, Path):
         out.print(
-            done.format(count=len(result["cases"]), to=result["to"], path=output, bundle=result["bundle_id"][:12])
-        )
-        if handover:
-            out.print(
-                _(
-                    "Your copy is read-only, pending their receipt: import it when it comes"
-                    " (`casecli import FILE.receipt`); if the bundle is lost, `casecli handover revoke`."
-                )
+            _(
+                "Your copy is read-only, pending their receipt: import it when it comes"
+                " (`casecli import FILE.receipt`); if the bundle is lost, `casecli handover revoke`."
             )
+        )
+    elif handover:
+        out.print(
+            _(
+                "Your copy is read-only, pending their receipt: it comes back to your inbox"
+                " (`casecli inbox import`); if the bundle is lost, `casecli handover revoke`."
+            )
+        )
+    return result

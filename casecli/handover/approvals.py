@@ -18,12 +18,16 @@ from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.handover.decisions import KIND, MAX_COMMENT
+from casecli.handover.mailbox import Mailbox, destination
+from casecli.handover.mailbox_log import deliver
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
 
 
-def request(store: Store, text: str, supervisor: identities.Identity, output: Path, kind: str | None = None) -> dict:
+def request(
+    store: Store, text: str, supervisor: identities.Identity, output: Path | Mailbox, kind: str | None = None
+) -> dict:
     """Send the supervisor a copy of the case and what waits for their approval (every request
     of the case that waits, or the one of `kind`)."""
     from casecli.case.lookup import resolve
@@ -66,7 +70,9 @@ def request(store: Store, text: str, supervisor: identities.Identity, output: Pa
     }
 
 
-def decide(store: Store, text: str, approved: bool, comment: str, output: Path, kind: str | None = None) -> dict:
+def decide(
+    store: Store, text: str, approved: bool, comment: str, output: Path | Mailbox, kind: str | None = None
+) -> dict:
     """The supervisor's decision on a request in one of the copies they hold, for the requester."""
     waiting = approvals.the_waiting(store, text, kind, settled=lambda a: decided_here(store, a["uid"]) is not None)
     me = identities.own(store)
@@ -101,7 +107,7 @@ def decide(store: Store, text: str, approved: bool, comment: str, output: Path, 
     _encryption, signing_private = identities.private_keys(store)
     signature = Ed25519PrivateKey.from_private_bytes(signing_private).sign(approvals.decision_message(decision))
     writer = BundleWriter(
-        output,
+        destination(output, requester.fingerprint),
         me.header(),
         signing_private,
         [(requester.encryption_public, requester.fingerprint)],
@@ -130,7 +136,9 @@ def decide(store: Store, text: str, approved: bool, comment: str, output: Path, 
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
             (DECIDED_KEY + waiting["uid"], decision["decision"]),
         )
-    return {**decision, "to": requester.name, "output": str(output)}
+        recipient = [(requester.fingerprint, requester.name)]
+        deliver(store, output, writer.path, writer.bundle_id, recipient, KIND, [waiting["case_number"]])
+    return {**decision, "to": requester.name, "output": str(writer.path)}
 
 
 def decided_here(store: Store, uid: str) -> str | None:

@@ -39,6 +39,7 @@ MAX_NAME = 200  # a sender's name or agency, in characters
 # whether to trust an unknown sender).
 MAX_RECORD = 32 * 1024 * 1024
 SIGNATURE_CONTEXT = b"casecli-bundle/1 signature\n"
+BUNDLE_SUFFIX = ".bundle"
 
 
 def _b64(data: bytes) -> str:
@@ -67,8 +68,21 @@ def _chunk_nonce(counter: int, last: bool) -> bytes:
     return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
 
 
+def refuse_existing(output: Path) -> None:
+    """A bundle never replaces a file; a folder (a mailbox inbox) takes a new content-named file."""
+    if output.exists() and not output.is_dir():
+        from casecli.errors import InvalidInput
+
+        raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
+
+
 class BundleWriter:
-    """Write a bundle to `path` atomically; only ciphertext ever reaches the disk."""
+    """Write a bundle to `path` atomically; only ciphertext ever reaches the disk.
+
+    Given a folder (a mailbox inbox), the file is named there by the SHA-256 of its bytes, so that
+    two laptops never write the same name into a synchronised folder; until it is complete it has
+    a name starting with a dot and ending in .partial, which the synchroniser is told to ignore.
+    """
 
     def __init__(
         self,
@@ -115,12 +129,18 @@ class BundleWriter:
             "recipients": stanzas,
             "payload": {"cipher": "chacha20-poly1305-stream", "chunk": CHUNK, "compression": "zlib"},
         }
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        self.name_by_content = path.is_dir()
+        fd, tmp = (
+            tempfile.mkstemp(dir=path, prefix=".casecli-", suffix=".partial")
+            if self.name_by_content
+            else tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        )
         if os.name == "posix":
             os.fchmod(fd, PRIVATE_FILE)
         self._tmp = Path(tmp)
         self._file = os.fdopen(fd, "wb")
         self._hash = hashlib.sha256()
+        self._content = hashlib.sha256()  # every byte of the file, for a content-named one
         nonce = secrets.token_bytes(16)
         from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
@@ -132,6 +152,7 @@ class BundleWriter:
     def _raw(self, data: bytes) -> None:
         self._file.write(data)
         self._hash.update(data)
+        self._content.update(data)
 
     def write(self, data: bytes) -> None:
         self._buffer += data
@@ -147,10 +168,14 @@ class BundleWriter:
         signature = Ed25519PrivateKey.from_private_bytes(self._signing_key).sign(
             SIGNATURE_CONTEXT + self._hash.digest()
         )
-        self._file.write(TRAILER_PREFIX + _b64(signature).encode() + b"\n")
+        trailer = TRAILER_PREFIX + _b64(signature).encode() + b"\n"
+        self._file.write(trailer)
+        self._content.update(trailer)
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
+        if self.name_by_content:
+            self.path = self.path / f"{self._content.hexdigest()}{BUNDLE_SUFFIX}"
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:

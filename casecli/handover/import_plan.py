@@ -147,7 +147,7 @@ def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str,
         raise InvalidInput(_("--refuse: {file} is not a handover").format(file=plan.path.name))
     if not accepted and not reason.strip():
         raise InvalidInput(_("--reason: say why the handover is refused"))
-    if output.exists():
+    if output.exists() and not output.is_dir():  # a folder (a mailbox inbox) takes a content-named file
         raise InvalidInput(_("--receipt: {path} already exists; choose another file name").format(path=output))
     written = write_receipt(store, incoming.reader, sorted(incoming.cases), accepted, reason.strip(), output)
     if not accepted:

@@ -11,7 +11,9 @@ from casecli.case.signatures import sign_handover
 from casecli.case.tables import CASE_TABLES, rows_of
 from casecli.errors import ApprovalNeeded, InvalidInput
 from casecli.handover import identity as identities
-from casecli.handover.bundle import BundleWriter, PayloadWriter
+from casecli.handover.bundle import BundleWriter, PayloadWriter, refuse_existing
+from casecli.handover.mailbox import Mailbox, destination
+from casecli.handover.mailbox_log import deliver
 from casecli.handover.seen import record_seen
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
@@ -36,7 +38,7 @@ def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[s
 
 def export(
     store: Store,
-    output: Path,
+    output: Path | Mailbox,
     numbers: list[str],
     everything: bool,
     recipients: list[identities.Identity],
@@ -56,17 +58,21 @@ def export(
     chosen = _cases_to_send(store, numbers, everything)
     if not chosen:
         raise InvalidInput(_("export: no open case of yours to export"))
-    if output.exists():
-        raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
-    output.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
+    if isinstance(output, Mailbox) and not recipients:
+        raise InvalidInput(_("--to: name the contact whose inbox takes the bundle"))
+    target = destination(output, recipients[0].fingerprint if recipients else "")
+    refuse_existing(target)
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
     me = identities.own(store)
     beyond, allowed = check_sharing(store, chosen, recipients, override, handover=handover)
     _encryption_private, signing_private = identities.private_keys(store)
     sender = me.header()
     targets = [(r.encryption_public, r.fingerprint) for r in recipients]
-    writer = BundleWriter(output, sender, signing_private, targets, passphrase, kdf, created=utc_now())
+    writer = BundleWriter(target, sender, signing_private, targets, passphrase, kdf, created=utc_now())
     to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or _("a passphrase holder")
     written = False
+    files: list[Path] = []
     try:
         with store.transaction():
             if handover:
@@ -137,13 +143,23 @@ def export(
             record_seen(store, writer.bundle_id, "sent", to, handover, chosen)
             payload.close()  # the file is in place only if everything above succeeded
             written = True
+            files = deliver(
+                store,
+                output,
+                writer.path,
+                writer.bundle_id,
+                [(r.fingerprint, r.name) for r in recipients],
+                "handover" if handover else "copy",
+                chosen,
+            )
     except BaseException:
         if written:  # the commit failed after the file was moved into place: no half handover
-            output.unlink(missing_ok=True)
+            for path in files or [writer.path]:
+                path.unlink(missing_ok=True)
         else:
             writer.abort()
         raise
-    return {"bundle_id": writer.bundle_id, "cases": chosen, "handover": handover, "to": to, "output": str(output)}
+    return {"bundle_id": writer.bundle_id, "cases": chosen, "handover": handover, "to": to, "output": str(writer.path)}
 
 
 def check_sharing(

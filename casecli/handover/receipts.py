@@ -46,7 +46,7 @@ def write_receipt(
     except BaseException:
         writer.abort()
         raise
-    return {**receipt, "output": str(output), "receipt_id": writer.bundle_id}
+    return {**receipt, "output": str(writer.path), "receipt_id": writer.bundle_id}
 
 
 def receipt_of(meta: dict, name: str) -> dict | None:

@@ -18,7 +18,9 @@ from casecli.case.history import append_event
 from casecli.case.tracing import check_consent, the_request
 from casecli.errors import BundleRejected
 from casecli.handover import identity as identities
-from casecli.handover.bundle import BundleWriter, PayloadWriter
+from casecli.handover.bundle import BundleWriter, PayloadWriter, refuse_existing
+from casecli.handover.mailbox import Mailbox, destination
+from casecli.handover.mailbox_log import deliver
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
@@ -62,18 +64,18 @@ def request_for_partner(store: Store, text: str, which: int | None, today: dt.da
     }
 
 
-def export_request(store: Store, text: str, which: int | None, partner, output: Path, today: dt.date) -> dict:
+def export_request(
+    store: Store, text: str, which: int | None, partner, output: Path | Mailbox, today: dt.date
+) -> dict:
     """Write the request for `partner` alone, signed, and record in the case's history that it went."""
     found = request_for_partner(store, text, which, today)
     number = found.pop("case_number")
-    if output.exists():
-        from casecli.errors import InvalidInput
-
-        raise InvalidInput(_("--output: {path} already exists; choose another file name").format(path=output))
+    target = destination(output, partner.fingerprint)
+    refuse_existing(target)
     _encryption, signing = identities.private_keys(store)
     me = identities.own(store)
     writer = BundleWriter(
-        output, me.header(), signing, [(partner.encryption_public, partner.fingerprint)], created=utc_now()
+        target, me.header(), signing, [(partner.encryption_public, partner.fingerprint)], created=utc_now()
     )
     written = False
     try:
@@ -92,13 +94,14 @@ def export_request(store: Store, text: str, which: int | None, partner, output: 
             )
             payload.close()
             written = True
+            deliver(store, output, writer.path, writer.bundle_id, [(partner.fingerprint, partner.name)], KIND, [])
     except BaseException:
         if written:
-            output.unlink(missing_ok=True)
+            writer.path.unlink(missing_ok=True)
         else:
             writer.abort()
         raise
-    return {"case_number": number, "to": partner.name, "output": str(output), "reference": found["reference"]}
+    return {"case_number": number, "to": partner.name, "output": str(writer.path), "reference": found["reference"]}
 
 
 def tracing_of(meta: dict, name: str) -> dict | None:

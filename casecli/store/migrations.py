@@ -549,6 +549,33 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _rebuild(conn, "approvals", _approvals_table(APPROVAL_KINDS_20)),
         ],
     ),
+    (
+        21,
+        [
+            # The agency mailbox (a folder Syncthing shares): each bundle written into a
+            # colleague's inbox, when it left their inbox (delivered) and when their signed receipt
+            # came back (acknowledged). Local only: it never travels in a bundle.
+            """CREATE TABLE mailbox_sent (
+                bundle_id TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                recipient_name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                cases TEXT NOT NULL,
+                file TEXT NOT NULL,
+                answers TEXT,
+                sent_at TEXT NOT NULL,
+                delivered_at TEXT,
+                acknowledged_at TEXT,
+                accepted INTEGER,
+                reason TEXT,
+                PRIMARY KEY (bundle_id, recipient)
+            )""",
+            "CREATE INDEX mailbox_sent_waiting ON mailbox_sent (acknowledged_at, sent_at)",
+            "CREATE INDEX mailbox_sent_answers ON mailbox_sent (answers)",
+            # When each colleague was last heard from: a bundle of theirs read from the mailbox.
+            "CREATE TABLE mailbox_heard (fingerprint TEXT PRIMARY KEY, name TEXT NOT NULL, last_at TEXT NOT NULL)",
+        ],
+    ),
 ]
 
 
