@@ -29,8 +29,10 @@ from casecli.commands import (
     duplicates,
     forms,
     handover,
+    inbox,
     init,
     keys,
+    mailbox,
     monitoring,
     plan,
     protection,
@@ -109,6 +111,8 @@ handover.register(app)
 protection.register(app)
 settings.register(app)
 transfer.register(app)
+mailbox.register(app)
+inbox.register(app)
 shell.register(app)
 
 

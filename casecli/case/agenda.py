@@ -26,6 +26,7 @@ def agenda(store, today: dt.date, days: int) -> list[dict]:
     rows = summaries(store, "c.status = 'open' AND c.case_worker = ? AND c.next_due <= ?", (me, horizon))
     items = [d for found in due_items(store, rows, horizon).values() for d in found if d.due <= horizon]
     items += handovers_waiting(store, me, horizon)
+    items += mailbox_waiting(store, horizon)
     items += [Due(**entry) for entry in approvals_waiting(store, me)]
     # Most urgent first: risk, then lateness (the earlier the due date, the later it is).
     items.sort(key=lambda d: (RISK_ORDER.get(d.risk, 9), d.due, d.case_number, d.kind))
@@ -56,6 +57,29 @@ def handovers_waiting(store, me: str, horizon: str) -> list[Due]:
                 )
             )
     return found
+
+
+def mailbox_waiting(store, horizon: str) -> list[Due]:
+    """Bundles sent through the mailbox with no receipt after `mailbox.unacknowledged_days` (a
+    handover is listed above, as a handover); one item per bundle and colleague."""
+    days = settings.get(store, "mailbox.unacknowledged_days")
+    rows = store.conn.execute(
+        "SELECT s.recipient_name, s.cases, substr(s.sent_at, 1, 10), c.risk FROM mailbox_sent s"
+        " LEFT JOIN cases c ON c.case_number = json_extract(s.cases, '$[0]')"
+        " WHERE s.acknowledged_at IS NULL AND s.kind != 'receipt' AND s.kind != 'handover' AND s.sent_at <= ?",
+        (_plus(horizon, -days) + "~",),
+    )
+    return [
+        Due(
+            (json.loads(cases) or ["—"])[0],
+            risk or "",
+            "mailbox",
+            _("bundle sent to {to} on {date}: no receipt yet").format(to=to, date=format_date(sent)),
+            _plus(sent, days),
+            "casecli mailbox status",
+        )
+        for to, cases, sent, risk in rows
+    ]
 
 
 def approvals_waiting(store, me: str) -> list[dict]:

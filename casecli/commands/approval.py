@@ -14,6 +14,20 @@ approval_app = typer.Typer(
     cls=CaseCliGroup, help=_("Approval requests: send what waits to a supervisor."), no_args_is_help=True
 )
 OutputOption = typer.Option(None, "--output", "-o", help=_("The bundle file to write."), dir_okay=False)
+ToMailboxOption = typer.Option(
+    False, "--to-mailbox", help=_("Write the bundle into the recipient's inbox in the mailbox (`casecli mailbox set`).")
+)
+
+
+def _target(store, to_mailbox: bool, output: Path | None, default: str):
+    """Where the bundle goes: the recipient's inbox in the mailbox, the file given, or a default name."""
+    if to_mailbox:
+        from casecli.handover.mailbox import configured
+
+        return configured(store)
+    return output or Path(default)
+
+
 KindOption = typer.Option(
     None,
     "--kind",
@@ -48,6 +62,7 @@ def request_cmd(
     to: str | None = typer.Option(None, "--to", help=_("The supervisor (a contact); the only one if not given.")),
     output: Path | None = OutputOption,
     kind: str | None = KindOption,
+    to_mailbox: bool = ToMailboxOption,
 ) -> None:
     """Send a supervisor what waits for their approval, with a read-only copy of the case.
 
@@ -60,7 +75,7 @@ def request_cmd(
     env = env_of(ctx)
     with open_store(env) as store:
         supervisor = _supervisor(store, to)
-        target = output or Path(f"{case.upper()}.approval-request.bundle")
+        target = _target(store, to_mailbox, output, f"{case.upper()}.approval-request.bundle")
         sent = request(store, case, supervisor, target, _kind(kind))
     console().print(
         _("Approval requested from {to} for {number}: {path}. Import their decision when it comes.").format(
@@ -79,12 +94,14 @@ def _kind(kind: str | None) -> str | None:
     return code
 
 
-def _decide(ctx, case: str, approved: bool, comment: str, output: Path | None, kind: str | None) -> None:
+def _decide(
+    ctx, case: str, approved: bool, comment: str, output: Path | None, kind: str | None, to_mailbox: bool
+) -> None:
     from casecli.handover.approvals import decide
 
     env = env_of(ctx)
     with open_store(env) as store:
-        target = output or Path(f"{case.upper()}.decision.bundle")
+        target = _target(store, to_mailbox, output, f"{case.upper()}.decision.bundle")
         done = decide(store, case, approved, comment, target, _kind(kind))
     message = (
         _("Approved; the decision for {to} is in {path}.")
@@ -104,12 +121,13 @@ def register(app: typer.Typer) -> None:
         comment: str = typer.Option("", "--comment", help=_("A comment for the worker (recorded with the decision).")),
         output: Path | None = OutputOption,
         kind: str | None = KindOption,
+        to_mailbox: bool = ToMailboxOption,
     ) -> None:
         """Approve what waits in a case a worker sent you; writes a signed decision for them.
 
         Example: casecli approve MX7-0042-R --comment "agreed in supervision"
         """
-        _decide(ctx, case, True, comment, output, kind)
+        _decide(ctx, case, True, comment, output, kind, to_mailbox)
 
     @command(app, "reject")
     def reject_cmd(
@@ -118,12 +136,13 @@ def register(app: typer.Typer) -> None:
         comment: str = typer.Option(..., "--comment", help=_("Why (the worker reads it).")),
         output: Path | None = OutputOption,
         kind: str | None = KindOption,
+        to_mailbox: bool = ToMailboxOption,
     ) -> None:
         """Reject what waits in a case a worker sent you, saying why; writes a signed decision for them.
 
         Example: casecli reject MX7-0042-R --comment "the placement needs a home visit first"
         """
-        _decide(ctx, case, False, comment, output, kind)
+        _decide(ctx, case, False, comment, output, kind, to_mailbox)
 
     @command(app, "approvals")
     def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:

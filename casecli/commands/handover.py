@@ -242,9 +242,7 @@ def run_export(
         output = output_for(store)
         recipients = [contact(store, name) for name in (to or [])]
         check_sharing(store, cases or [], recipients, override_reason, everything, handover)  # before any question
-        passphrase = (
-            bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
-        )
+        passphrase = bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
         given = answers_from(answers)
         transfer_form = load_form("handover-transfer")
         # One answers file holds the note and, for a handover, the transfer's reason.
@@ -281,9 +279,7 @@ def run_export(
         else _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
     )
     out.print(
-        done.format(
-            count=len(result["cases"]), to=result["to"], path=result["output"], bundle=result["bundle_id"][:12]
-        )
+        done.format(count=len(result["cases"]), to=result["to"], path=result["output"], bundle=result["bundle_id"][:12])
     )
     if handover and isinstance(output, Path):
         out.print(

@@ -63,26 +63,49 @@ def register(app: typer.Typer) -> None:
     @command(app, "backup")
     def backup_cmd(
         ctx: typer.Context,
-        output: Path = typer.Option(
-            ..., "--output", "-o", help=_("The backup file (its key file is written beside it)."), dir_okay=False
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help=_("The backup file (its key file is written beside it)."), dir_okay=False
+        ),
+        to_mailbox: bool = typer.Option(
+            False,
+            "--to-mailbox",
+            help=_("Into the mailbox's backups/PREFIX/ folder, keeping the last few (setting mailbox.backups_kept)."),
         ),
     ) -> None:
         """Write a consistent encrypted copy of the store, even while it is in use, and check it.
 
-        The copy opens with the same passphrase and recovery code as the store. Keep it on another device.
+        The copy opens with the same passphrase and recovery code as the store. Keep it on another
+        device, or send it with --to-mailbox to the mailbox, where Syncthing takes it off this laptop.
 
         Example: casecli backup --output /media/usb/casecli-2026-11-23.db
+        Example: casecli backup --to-mailbox
         """
-        from casecli.protection.backup import backup
+        from casecli.errors import InvalidInput
+        from casecli.protection.backup import backup, backup_into
 
+        if (output is None) == (not to_mailbox):
+            raise InvalidInput(_("backup: give --output FILE or --to-mailbox (one of them)"))
         env = env_of(ctx)
         with open_store(env) as store:
-            report = backup(store, env.store_path, output)
+            if to_mailbox:
+                from casecli import settings
+                from casecli.handover.mailbox import configured
+
+                folder = configured(store).backups(store.profile().get("case_number_prefix") or "casecli")
+                report = backup_into(store, env.store_path, folder, settings.get(store, "mailbox.backups_kept"))
+                written = Path(report["output"])
+            else:
+                assert output is not None
+                report, written = backup(store, env.store_path, output), output
         console().print(
             _("Backup written and checked: {path} (+ {keys}), {count} cases.").format(
-                path=output, keys=f"{output.name}.keys", count=report["cases"]
+                path=written, keys=f"{written.name}.keys", count=report["cases"]
             )
         )
+        if to_mailbox and report["removed"]:
+            console().print(
+                _("Older backups removed from the mailbox: {names}").format(names=", ".join(report["removed"]))
+            )
 
     @command(app, "restore")
     def restore_cmd(

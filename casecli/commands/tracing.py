@@ -192,19 +192,28 @@ def tracing_export(
     case: str = CaseArgument,
     which: int | None = RequestOption,
     to: str = typer.Option(..., "--to", help=_("The tracing partner (a contact).")),
-    output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
+    output: Path | None = typer.Option(None, "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
+    to_mailbox: bool = typer.Option(
+        False, "--to-mailbox", help=_("Write the bundle into the partner's inbox in the mailbox.")
+    ),
 ) -> None:
     """Send a tracing request alone to a tracing partner (e.g. the Red Cross / Red Crescent
     family-links service): only what tracing needs, no case number, encrypted to them and signed.
 
     Example: casecli tracing export MX7-0042-R --to cruz-roja --output tracing.bundle
+    Example: casecli tracing export MX7-0042-R --to cruz-roja --to-mailbox
     """
+    from casecli.errors import InvalidInput
     from casecli.handover.identity import contact
+    from casecli.handover.mailbox import configured
     from casecli.handover.tracing_partner import export_request
 
     env = env_of(ctx)
+    if (output is None) == (not to_mailbox):
+        raise InvalidInput(_("tracing export: give --output FILE or --to-mailbox (one of them)"))
     with open_store(env) as store:
-        sent = export_request(store, case, which, contact(store, to), output, env.today)
+        target = configured(store) if to_mailbox or output is None else output
+        sent = export_request(store, case, which, contact(store, to), target, env.today)
     console().print(
         _("Tracing request of {number} written for {to}: {path} (only what tracing needs; no case number).").format(
             number=sent["case_number"], to=sent["to"], path=sent["output"]

@@ -111,6 +111,7 @@ def print_receipt(out, incoming, done: dict[str, str]) -> None:
         "accepted_after_revoke": _("accepted after you revoked it: agree with them who keeps the case"),
         "not_a_recipient": _("not sent to them: nothing changed"),
         "unknown": _("no such handover here: nothing changed"),
+        "acknowledged": _("received by them"),
     }
     out.print(
         _("Receipt from [bold]{sender}[/bold] ({fingerprint})").format(
@@ -165,22 +166,19 @@ def register(app: typer.Typer) -> None:
         Example: casecli import MX7-0042-R.bundle --refuse --reason "the child is not in our area"
         Example: casecli import MX7-0042-R.bundle.receipt
         """
-        from casecli.errors import BundleRejected, InvalidInput
         from casecli.handover.import_plan import (
             answer_handover,
-            apply_plan,
             conflict_action,
             plan_import,
             settle_receipt,
         )
         from casecli.handover.receipts import receipt_path
-        from casecli.ui import prompts
 
         env = env_of(ctx, no_input)
         conflict_action(on_conflict)  # a wrong word is refused before the passphrase is asked
         out = console()
         with open_store(env) as store:
-            with _case_progress(out, _("Checking the bundle")) as advance:
+            with case_progress(out, _("Checking the bundle")) as advance:
                 plan = plan_import(
                     store,
                     file,
@@ -215,43 +213,56 @@ def register(app: typer.Typer) -> None:
                     )
                 )
                 return
-            _summary(out, plan.incoming)
-            if not plan.sender_known and not trust_sender:
-                if not env.interactive:
-                    raise plan.unknown_sender()
-                reader = plan.incoming.reader
-                if not prompts.confirm(
-                    _(
-                        "{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?"
-                    ).format(sender=shown(reader.sender_name), fingerprint=reader.fingerprint),
-                    default=False,
-                ):
-                    raise BundleRejected(_("import cancelled: the sender was not confirmed; nothing was changed"))
-            _ask_conflicts(out, env, plan)
-            _ask_duplicates(out, env, plan)
-            if not yes:
-                if not env.interactive:
-                    raise InvalidInput(
-                        _("import: confirm with --yes (there is no terminal to ask at); nothing was changed")
-                    )
-                if not prompts.confirm(_("Import now?"), default=True):
-                    raise BundleRejected(_("import cancelled; nothing was changed"))
-            with _case_progress(out, _("Importing")) as advance:
-                outcomes = apply_plan(store, plan, advance)
+            outcomes = take_cases(out, env, store, plan, trust_sender, yes)
             written = write_receipt(out, store, plan, receipt_file) if plan.incoming.handover else None
-        words = {
-            "added": _("added"),
-            "brought_forward": _("brought forward"),
-            "replaced": _("replaced by theirs"),
-            "kept_both": _("kept both (theirs for review)"),
-            "unchanged": _("unchanged (you have the same or newer)"),
-        }
-        out.print("\n".join(f"{number}: {words[outcome]}" for number, outcome in outcomes.items()))
+        print_outcomes(out, outcomes)
         if plan.incoming.handover and written:
             out.print(_("Give the sender the receipt (it tells them you took the case): {path}").format(path=written))
 
 
-def _ask_conflicts(out, env, plan) -> None:
+def print_outcomes(out, outcomes: dict[str, str]) -> None:
+    words = {
+        "added": _("added"),
+        "brought_forward": _("brought forward"),
+        "replaced": _("replaced by theirs"),
+        "kept_both": _("kept both (theirs for review)"),
+        "unchanged": _("unchanged (you have the same or newer)"),
+    }
+    out.print("\n".join(f"{number}: {words[outcome]}" for number, outcome in outcomes.items()))
+
+
+def take_cases(out, env, store, plan, trust_sender: bool, yes: bool) -> dict[str, str]:
+    """What `import` asks of a bundle of cases (sender, conflicts, possible duplicates, confirm),
+    then the import in one transaction; returns each case's outcome."""
+    from casecli.errors import Cancelled, InvalidInput
+    from casecli.handover.import_plan import apply_plan
+    from casecli.ui import prompts
+
+    bundle_summary(out, plan.incoming)
+    if not plan.sender_known and not trust_sender:
+        if not env.interactive:
+            raise plan.unknown_sender()
+        reader = plan.incoming.reader
+        if not prompts.confirm(
+            _("{sender} is not in your contacts. Have you checked the fingerprint {fingerprint} with them?").format(
+                sender=shown(reader.sender_name), fingerprint=reader.fingerprint
+            ),
+            default=False,
+        ):
+            raise Cancelled(_("import cancelled: the sender was not confirmed; nothing was changed"))
+    ask_conflicts(out, env, plan)
+    ask_duplicates(out, env, plan)
+    if not yes:
+        if not env.interactive:
+            raise InvalidInput(_("import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
+        if not prompts.confirm(_("Import now?"), default=True):
+            raise Cancelled(_("import cancelled; nothing was changed"))
+    with case_progress(out, _("Importing")) as advance:
+        outcomes = apply_plan(store, plan, advance)
+    return outcomes
+
+
+def ask_conflicts(out, env, plan) -> None:
     """Show each diverged case; ask what to do where `--on-conflict` did not say."""
     from casecli.ui import prompts
 
@@ -280,7 +291,7 @@ def _ask_conflicts(out, env, plan) -> None:
         )
 
 
-def _ask_duplicates(out, env, plan) -> None:
+def ask_duplicates(out, env, plan) -> None:
     """Say which new cases may be children registered here already; ask whether they are the same."""
     from casecli.ui import prompts
 
@@ -303,7 +314,7 @@ def _ask_duplicates(out, env, plan) -> None:
 
 
 @contextmanager
-def _case_progress(out, description: str):
+def case_progress(out, description: str):
     """A progress bar over cases, on a terminal only; yields `advance(total)`."""
     from casecli.ui.terminal import progress_bar
 
@@ -312,7 +323,7 @@ def _case_progress(out, description: str):
         yield lambda total: progress.update(task, total=total, advance=1)
 
 
-def _summary(out, incoming) -> None:
+def bundle_summary(out, incoming) -> None:
     reader = incoming.reader
     known = (
         _("your contact {name}").format(name=shown(incoming.known_sender))

@@ -17,7 +17,7 @@ from pathlib import Path
 from casecli.case import duplicates
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import incoming as bundles_in
-from casecli.handover import seen
+from casecli.handover import mailbox_log, seen
 from casecli.i18n import _
 from casecli.store.db import Store
 
@@ -131,6 +131,10 @@ def settle_receipt(store: Store, plan: ImportPlan) -> dict[str, str]:
     assert receipt is not None
     with store.transaction():
         done = apply_receipt(store, receipt, reader.fingerprint, reader.sender_name)
+        if mailbox_log.acknowledged(store, receipt, reader.fingerprint):
+            # a copy (or a decision, a request) has no handover to settle: its receipt closes the loop
+            done = {number: "acknowledged" if what == "unknown" else what for number, what in done.items()}
+        mailbox_log.heard(store, reader.fingerprint, reader.sender_name)
         seen.record_seen(
             store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint})", False, receipt["cases"]
         )

@@ -29,6 +29,7 @@ from casecli.store.db import Store
 
 FOLDER_KEY = "mailbox.folder"
 REFUSED = "refused"
+KEPT = "kept"
 BACKUPS = "backups"
 REASON_SUFFIX = ".reason.txt"
 # Ignore patterns for Syncthing (`.stignore` syntax): casecli's files being written. `(?d)` lets
@@ -76,9 +77,7 @@ def configured(store: Store) -> Mailbox:
     root = Path(recorded)
     if not root.is_dir():
         raise InvalidInput(
-            _("mailbox: the folder {path} is not there (a stick not plugged in, or a folder moved?)").format(
-                path=root
-            )
+            _("mailbox: the folder {path} is not there (a stick not plugged in, or a folder moved?)").format(path=root)
         )
     return Mailbox(root)
 
@@ -139,6 +138,15 @@ def scan(store: Store, mailbox: Mailbox, me: str) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.created, e.name))
 
 
+def stale_partials(mailbox: Mailbox, me: str, now: float, age_seconds: int = 86400) -> int:
+    """Files in my inbox still named as being written after a day: a copy cut off, or a stuck sync."""
+    folder = mailbox.inbox_path(me)
+    if not folder.is_dir():
+        return 0
+    with os.scandir(folder) as items:
+        return sum(1 for i in items if i.is_file() and being_written(i.name) and now - i.stat().st_mtime > age_seconds)
+
+
 def _entry(store: Store, path: Path, me: str) -> Entry:
     try:
         reader = BundleReader(path)
@@ -162,10 +170,10 @@ def describe(store: Store, entry: Entry) -> dict:
     reader.verify()
     encryption_private, _signing = identities.private_keys(store)
     first: dict = next(iter(reader.lines(reader.file_key(encryption_private, identities.own(store).fingerprint))), {})
-    meta = first.get("r") if first.get("t") == "bundle" else None
-    meta = meta if isinstance(meta, dict) else {}
+    found = first.get("r") if first.get("t") == "bundle" else None
+    meta: dict = found if isinstance(found, dict) else {}
     cases = meta.get("cases") if isinstance(meta.get("cases"), list) else []
-    receipt = meta.get("receipt") if isinstance(meta.get("receipt"), dict) else {}
+    receipt: dict = meta["receipt"] if isinstance(meta.get("receipt"), dict) else {}
     return {
         "kind": kind_of(meta),
         "cases": [str(n)[:24] for n in (cases or receipt.get("cases") or [])][:1000],

@@ -27,12 +27,15 @@ def receipt_path(bundle: Path) -> Path:
 def write_receipt(
     store: Store, reader: BundleReader, cases: list[str], accepted: bool, reason: str, output: Path
 ) -> dict:
-    """Write the signed receipt for the handover `reader` brought, for its sender only."""
-    sender = identities.own(store).header()
+    """Write the signed receipt for the bundle `reader` brought, for its sender only (a file, or a
+    folder: their mailbox inbox)."""
+    me = identities.own(store)
+    sender = me.header()
     _encryption, signing_private = identities.private_keys(store)
     at = utc_now()
     receipt = {
         "bundle": reader.bundle_id,
+        "receiver": {"name": me.name, "fingerprint": me.fingerprint},
         "cases": sorted(cases),
         "accepted": accepted,
         "reason": reason[:MAX_REASON],
@@ -67,3 +70,10 @@ def receipt_of(meta: dict, name: str) -> dict | None:
     ):
         raise BundleRejected(_("{file}: the receipt is malformed").format(file=name))
     return receipt
+
+
+def _receiver_ok(receiver) -> bool:
+    """Who took the bundle, as the receipt names them (receipts before the mailbox name nobody)."""
+    return isinstance(receiver, dict) and all(
+        isinstance(receiver.get(k, ""), str) and len(receiver.get(k, "")) <= 200 for k in ("name", "fingerprint")
+    )

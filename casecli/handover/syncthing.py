@@ -44,7 +44,9 @@ def read_config(path: Path) -> tuple[str, str]:
     try:
         gui = ET.parse(file).getroot().find("gui")
     except (OSError, ET.ParseError):
-        raise InvalidInput(_("--syncthing-config: cannot read a Syncthing config at {path}").format(path=file)) from None
+        raise InvalidInput(
+            _("--syncthing-config: cannot read a Syncthing config at {path}").format(path=file)
+        ) from None
     if gui is None:
         raise InvalidInput(_("--syncthing-config: {path} has no GUI section").format(path=file))
     address = (gui.findtext("address") or "127.0.0.1:8384").strip()
@@ -139,21 +141,37 @@ def _same_path(recorded: str, path: Path) -> bool:
         return False
 
 
+def parse_device(spec: str, option: str) -> tuple[str, str, str | None]:
+    """`NAME=DEVICE-ID[@ADDRESS]` (or just the ID) as (device id, name, address or None)."""
+    import re
+
+    name, _sep, rest = spec.strip().rpartition("=")
+    device_id, _at, address = rest.partition("@")
+    device_id = device_id.strip().upper()
+    if not re.fullmatch(r"[A-Z2-7]{7}(-[A-Z2-7]{7}){7}", device_id) or (address and "://" not in address):
+        raise InvalidInput(
+            _(
+                "{option}: expected NAME=DEVICE-ID (8 groups of 7 letters and digits), optionally @tcp://HOST:PORT"
+            ).format(option=option)
+        )
+    return device_id, name.strip() or device_id[:7], address.strip() or None
+
+
 def setup(
     client: Syncthing,
     path: Path,
     folder_id: str,
     peers: list[tuple[str, str, str | None]],
-    untrusted: list[tuple[str, str, str]],
+    untrusted: list[tuple[str, str, str | None, str]],
     ignore_patterns: list[str],
 ) -> dict:
     """Share the mailbox folder with the devices named: peers (device id, name, address or None for
-    Syncthing's discovery) and untrusted devices (id, name, encryption password) that hold only an
+    Syncthing's discovery) and untrusted devices (the same, and the folder password) that hold only an
     encrypted copy. Versioning off, conflicts off, casecli's temporary files ignored. Creates the
     folder in Syncthing or joins the one there is; returns this device's id and the folder."""
     my_id = client.my_id()
     known = {d["deviceID"]: d for d in client.call("GET", "/rest/config/devices") or []}
-    wanted = [(d, n, a, False) for d, n, a in peers] + [(d, n, None, True) for d, n, _p in untrusted]
+    wanted = [(d, n, a, False) for d, n, a in peers] + [(d, n, a, True) for d, n, a, _p in untrusted]
     for device_id, name, address, is_untrusted in wanted:
         settings = {"name": name, "addresses": [address] if address else ["dynamic"], "untrusted": is_untrusted}
         if device_id in known:
@@ -163,7 +181,7 @@ def setup(
             client.call("POST", "/rest/config/devices", {**device, **settings, "deviceID": device_id})
     existing = _folder_for(client, folder_id, path)
     folder = dict(existing or client.call("GET", "/rest/config/defaults/folder") or {})
-    passwords = {d: p for d, _n, p in untrusted}
+    passwords = {d: p for d, _n, _a, p in untrusted}
     members = {d["deviceID"]: d for d in folder.get("devices", [])}
     for device_id in [my_id, *(d for d, _n, _a in peers), *passwords]:
         members.setdefault(device_id, {"deviceID": device_id, "introducedBy": ""})
@@ -210,7 +228,10 @@ def doctor(client: Syncthing, path: Path, folder_id: str, peer_days: int, now: d
         say("problem", _("the mailbox folder is paused in Syncthing"))
     peers = [d["deviceID"] for d in folder.get("devices", []) if d["deviceID"] != my_id]
     if not peers:
-        say("problem", _("the mailbox folder is shared with no other device: add colleagues with `mailbox setup --device`"))
+        say(
+            "problem",
+            _("the mailbox folder is shared with no other device: add colleagues with `mailbox setup --device`"),
+        )
     errors = (client.call("GET", "/rest/folder/errors", query={"folder": folder["id"]}) or {}).get("errors") or []
     if errors:
         say("warning", _("Syncthing reports {count} file error(s) in the mailbox folder").format(count=len(errors)))

@@ -64,9 +64,7 @@ def request_for_partner(store: Store, text: str, which: int | None, today: dt.da
     }
 
 
-def export_request(
-    store: Store, text: str, which: int | None, partner, output: Path | Mailbox, today: dt.date
-) -> dict:
+def export_request(store: Store, text: str, which: int | None, partner, output: Path | Mailbox, today: dt.date) -> dict:
     """Write the request for `partner` alone, signed, and record in the case's history that it went."""
     found = request_for_partner(store, text, which, today)
     number = found.pop("case_number")

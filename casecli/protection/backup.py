@@ -58,6 +58,29 @@ def backup(store: Store, store_path: Path, output: Path) -> dict:
     return report
 
 
+BACKUP_PREFIX = "casecli-"
+
+
+def backup_into(store: Store, store_path: Path, folder: Path, keep: int) -> dict:
+    """A backup named by the time into `folder` (a mailbox's backups/PREFIX/), then only the newest
+    `keep` backups left there (with their key files). The new one is checked before any is removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    output = folder / f"{BACKUP_PREFIX}{stamp}.db"
+    count = 1
+    while output.exists():  # two backups in the same second
+        count += 1
+        output = folder / f"{BACKUP_PREFIX}{stamp}-{count}.db"
+    report = backup(store, store_path, output)
+    kept = sorted(
+        (p for p in folder.glob(f"{BACKUP_PREFIX}*.db") if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    removed = kept[: max(len(kept) - max(keep, 1), 0)]
+    forget_kept_aside(removed)
+    return {**report, "output": str(output), "removed": [p.name for p in removed]}
+
+
 def open_store_keys(path: Path, keys: KeyFile, data_key: bytes) -> Store:
     from casecli.store.db import open_store_with_key
 

@@ -1,0 +1,200 @@
+"""`casecli inbox [import]`: what arrived in my mailbox inbox, and importing it as `import` does."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import typer
+
+from casecli.commands.common import JsonOption, NoInputOption, command, console, emit, env_of, open_store
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+from casecli.ui.render import shown
+
+inbox_app = typer.Typer(cls=CaseCliGroup, no_args_is_help=False)
+
+
+@inbox_app.callback(
+    invoke_without_command=True,
+    help=_(
+        "What arrived in your mailbox inbox (sender, kind, cases, date), without importing it.\n\n"
+        "Example: casecli inbox\n\nExample: casecli inbox import --all --yes"
+    ),
+)
+def inbox_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from casecli.errors import BundleRejected
+    from casecli.handover.identity import own
+    from casecli.handover.mailbox import configured, describe, scan
+    from casecli.ui.mailbox_views import inbox_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        mailbox = configured(store)
+        rows = []
+        for entry in scan(store, mailbox, own(store).fingerprint):
+            row: dict = {
+                "file": entry.name,
+                "state": entry.state,
+                "bundle_id": entry.bundle_id,
+                "sender": entry.sender,
+                "fingerprint": entry.fingerprint,
+                "created": entry.created,
+                "contact": None,
+                "kind": "",
+                "cases": [],
+                "reason": entry.reason,
+            }
+            if entry.state == "ready":
+                try:
+                    row.update(describe(store, entry))
+                except BundleRejected as exc:  # listed as it is; refused at import
+                    row.update(state="unreadable", reason=exc.message)
+            rows.append(row)
+    emit(rows, as_json, inbox_table)
+
+
+@command(inbox_app, "import")
+def import_cmd(
+    ctx: typer.Context,
+    files: list[str] | None = typer.Argument(
+        None, help=_("Bundles to import, as `casecli inbox` names them (the first characters are enough).")
+    ),
+    everything: bool = typer.Option(False, "--all", help=_("Every bundle in the inbox.")),
+    yes: bool = typer.Option(False, "--yes", help=_("Import without being asked to confirm each bundle.")),
+    trust_sender: bool = typer.Option(
+        False, "--trust-sender", help=_("Accept senders who are not in your contacts (compare fingerprints first).")
+    ),
+    on_conflict: str | None = typer.Option(
+        None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")
+    ),
+    no_input: bool = NoInputOption,
+) -> None:
+    """Import bundles from your inbox as `casecli import` does, each in its own transaction.
+
+    Each sender gets a signed receipt in their inbox; an imported bundle leaves the inbox, a
+    refused one goes to refused/ with its reason. Bundles still being synchronised, addressed to
+    someone else, or imported already are skipped with a line.
+
+    Example: casecli inbox import --all --yes
+    Example: casecli inbox import 3f9a2c
+    """
+    from casecli.errors import InvalidInput
+    from casecli.handover.identity import own
+    from casecli.handover.import_plan import conflict_action
+    from casecli.handover.mailbox import configured, scan
+
+    env = env_of(ctx, no_input)
+    conflict_action(on_conflict)
+    if not files and not everything and not env.interactive:
+        raise InvalidInput(_("inbox import: name the bundles, or --all (there is no terminal to ask at)"))
+    if not yes and not env.interactive:
+        raise InvalidInput(_("inbox import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
+    out = console()
+    counts: Counter[str] = Counter()
+    with open_store(env) as store:
+        mailbox = configured(store)
+        me = own(store).fingerprint
+        entries = scan(store, mailbox, me)
+        chosen = entries if not files else [e for e in entries if any(e.name.startswith(f) for f in files)]
+        if files and not chosen:
+            raise InvalidInput(
+                _("inbox import: no bundle in your inbox starts with {names}").format(names=", ".join(files))
+            )
+        for entry in chosen:
+            counts[_take(out, env, store, mailbox, entry, me, trust_sender, yes, on_conflict)] += 1
+    out.print(
+        _("{imported} imported, {refused} refused, {skipped} skipped.").format(
+            imported=counts["imported"], refused=counts["refused"], skipped=counts["skipped"]
+        )
+    )
+
+
+def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: bool, on_conflict) -> str:
+    """One file of the inbox: imported, refused or skipped (with a line saying which and why)."""
+    from casecli.errors import BundleRejected, Cancelled, InvalidInput
+    from casecli.handover import inbox
+    from casecli.handover.import_plan import plan_import
+
+    name = shown(entry.name[:16])
+    skipped = {
+        "partial": _("{file}: still being written or synchronised: skipped"),
+        "other": _("{file}: not a casecli bundle: skipped"),
+        "not_for_me": _("{file}: addressed to someone else: skipped"),
+    }
+    if entry.state in skipped:
+        out.print(skipped[entry.state].format(file=name))
+        return "skipped"
+    if entry.state == "seen":
+        inbox.taken_before(store, mailbox, entry)
+        out.print(_("{file}: imported already: removed from the inbox").format(file=name))
+        return "skipped"
+    try:
+        if entry.state == "unreadable":
+            raise BundleRejected(entry.reason)
+        plan = plan_import(store, entry.path, env.today, None, on_conflict)
+        if plan.already_imported:
+            inbox.taken_before(store, mailbox, entry)
+            out.print(_("{file}: imported already: removed from the inbox").format(file=name))
+            return "skipped"
+        return _import(out, env, store, mailbox, entry, plan, trust_sender, yes)
+    except BundleRejected as exc:
+        inbox.refused(store, mailbox, entry, exc.message, me)
+        out.print(_("{file}: refused ({reason}); moved to refused/").format(file=name, reason=shown(exc.message)))
+        return "refused"
+    except (Cancelled, InvalidInput) as exc:
+        out.print(_("{file}: {reason}: left in the inbox").format(file=name, reason=shown(exc.message)))
+        return "skipped"
+
+
+def _import(out, env, store, mailbox, entry, plan, trust_sender: bool, yes: bool) -> str:
+    from casecli.commands.transfer import print_decision, print_outcomes, print_receipt, take_cases
+    from casecli.handover import inbox
+    from casecli.handover.import_plan import settle_receipt
+    from casecli.handover.mailbox import kind_of
+
+    incoming = plan.incoming
+    reader = incoming.reader
+    kind = kind_of(incoming.meta)
+    name = shown(entry.name[:16])
+    if incoming.receipt is not None:
+        print_receipt(out, incoming, settle_receipt(store, plan))
+        inbox.taken(store, mailbox, entry, reader, kind, [])
+        return "imported"
+    if incoming.tracing is not None:  # read only: nothing is stored; the file is kept for reading again
+        from casecli.ui.tracing_views import tracing_request_view
+
+        out.print(tracing_request_view(reader, incoming.tracing, plan.sender_known))
+        kept = inbox.keep(store, mailbox, entry, reader, kind)
+        out.print(_("{file}: a tracing request, kept in {folder}").format(file=name, folder=shown(str(kept.parent))))
+        return "imported"
+    if incoming.decision is not None:
+        from casecli.handover.approvals import settle_decision
+
+        decision, signature = incoming.decision
+        print_decision(out, settle_decision(store, reader, decision, signature, env.today))
+        inbox.taken(store, mailbox, entry, reader, kind, [decision["case"]])
+        return "imported"
+    if not plan.sender_known and not trust_sender and not env.interactive:
+        out.print(
+            _("{file}: from {sender}, not in your contacts (fingerprint {fingerprint}): skipped").format(
+                file=name, sender=shown(reader.sender_name), fingerprint=reader.fingerprint
+            )
+        )
+        return "skipped"
+    if plan.undecided and not env.interactive:
+        out.print(
+            _("{file}: {numbers} changed on both sides: skipped; choose with --on-conflict").format(
+                file=name, numbers=", ".join(plan.undecided)
+            )
+        )
+        return "skipped"
+    outcomes = take_cases(out, env, store, plan, trust_sender, yes)
+    print_outcomes(out, outcomes)
+    inbox.taken(store, mailbox, entry, reader, kind, sorted(incoming.cases))
+    return "imported"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(inbox_app, name="inbox")

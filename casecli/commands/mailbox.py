@@ -1,0 +1,264 @@
+"""`casecli mailbox set|setup|doctor|status` and `casecli send`: the agency mailbox, a folder that
+Syncthing (or a USB stick, or a network share) moves between the team's laptops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import (
+    AnswersOption,
+    JsonOption,
+    NoInputOption,
+    command,
+    console,
+    emit,
+    env_of,
+    open_store,
+    print_json,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+from casecli.ui.render import shown
+
+mailbox_app = typer.Typer(
+    cls=CaseCliGroup,
+    help=_("The agency mailbox: a shared folder with an inbox for each colleague (set, setup, doctor, status)."),
+    no_args_is_help=True,
+)
+# The local Syncthing: where it listens and its API key, when they are not in its usual config file.
+AddressOption = typer.Option(
+    None, "--syncthing-address", help=_("Syncthing's GUI address, e.g. http://127.0.0.1:8384.")
+)
+ApiKeyFileOption = typer.Option(
+    None, "--api-key-file", help=_("A file holding Syncthing's API key (never on the command line)."), dir_okay=False
+)
+ConfigOption = typer.Option(
+    None, "--syncthing-config", help=_("Syncthing's config.xml (or its folder), to read the address and API key.")
+)
+# What `mailbox setup` recorded, for `mailbox doctor` (kept in the encrypted store).
+META = {"folder_id": "mailbox.syncthing_folder", "address": "mailbox.syncthing_address", "key": "mailbox.syncthing_key"}
+
+
+@command(mailbox_app, "set")
+def set_cmd(
+    ctx: typer.Context, folder: Path = typer.Argument(..., help=_("The shared folder."), file_okay=False)
+) -> None:
+    """Use FOLDER as the mailbox: your inbox in it is named by your identity's fingerprint.
+
+    Example: casecli mailbox set ~/Sync/casecli-mailbox
+    Example: casecli mailbox set E:\\casecli-mailbox
+    """
+    from casecli.handover.identity import own
+    from casecli.handover.mailbox import inbox_name, set_folder
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        me = own(store)
+        mailbox = set_folder(store, folder, me.fingerprint)
+    console().print(
+        _("Mailbox set: {path}; your inbox is {inbox}.").format(
+            path=shown(str(mailbox.root)), inbox=inbox_name(me.fingerprint)
+        )
+    )
+
+
+def _client(store, address: str | None, api_key_file: Path | None, config: Path | None):
+    from casecli.handover.syncthing import connect
+    from casecli.ui.passphrase import read_secret_file
+
+    key = read_secret_file(api_key_file, "--api-key-file").strip() if api_key_file else None
+    return connect(address or store.meta(META["address"]), key or store.meta(META["key"]), config)
+
+
+@command(mailbox_app, "setup")
+def setup_cmd(
+    ctx: typer.Context,
+    device: list[str] | None = typer.Option(
+        None, "--device", help=_("A colleague's laptop: NAME=DEVICE-ID, optionally @tcp://ADDRESS:PORT (repeatable).")
+    ),
+    untrusted: list[str] | None = typer.Option(
+        None,
+        "--untrusted",
+        help=_("A device that keeps only an encrypted copy (the head office): NAME=DEVICE-ID[@ADDRESS]."),
+    ),
+    password_file: Path | None = typer.Option(
+        None,
+        "--encryption-password-file",
+        help=_("The folder password for --untrusted devices (the same on every laptop of the team)."),
+        dir_okay=False,
+    ),
+    folder_id: str = typer.Option("casecli-mailbox", "--folder-id", help=_("Syncthing's ID for the mailbox folder.")),
+    address: str | None = AddressOption,
+    api_key_file: Path | None = ApiKeyFileOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Share the mailbox folder through the local Syncthing, set up for casecli.
+
+    Creates the folder in Syncthing (or joins it), shares it with the devices named, turns file
+    versioning and conflict copies off and ignores casecli's files being written; prints this
+    device's Syncthing ID for your colleagues. Run `casecli mailbox set FOLDER` first.
+
+    Example: casecli mailbox setup --device luis=ABCDEFG-HIJKLMN-OPQRSTU-VWXYZ23-4567ABC-DEFGHIJ-KLMNOPQ-RSTUVWX
+    Example: casecli mailbox setup --untrusted office=… --encryption-password-file office.pw
+    """
+    from casecli.errors import InvalidInput
+    from casecli.handover.mailbox import IGNORE_PATTERNS, configured
+    from casecli.handover.syncthing import parse_device, setup
+    from casecli.ui.passphrase import read_secret_file
+
+    peers = [parse_device(spec, "--device") for spec in device or []]
+    keepers = [parse_device(spec, "--untrusted") for spec in untrusted or []]
+    if keepers and password_file is None:
+        raise InvalidInput(_("--untrusted: give the folder password with --encryption-password-file FILE"))
+    password = read_secret_file(password_file, "--encryption-password-file").strip() if password_file else ""
+    env = env_of(ctx)
+    with open_store(env) as store:
+        mailbox = configured(store)
+        client = _client(store, address, api_key_file, config)
+        done = setup(
+            client,
+            mailbox.root,
+            folder_id,
+            peers,
+            [(d, n, a, password) for d, n, a in keepers],
+            IGNORE_PATTERNS,
+        )
+        with store.transaction():
+            store.conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [(META["folder_id"], done["folder_id"]), (META["address"], client.address)]
+                + ([(META["key"], client.api_key)] if api_key_file else []),
+            )
+    if as_json:
+        print_json(done)
+        return
+    console().print(
+        _("The mailbox is shared through Syncthing (folder {folder}) with {count} device(s).").format(
+            folder=shown(done["folder_id"]), count=len(done["devices"]) - 1
+        )
+    )
+    console().print(
+        _("This device's Syncthing ID (give it to your colleagues): [bold]{id}[/bold]").format(id=done["device_id"])
+    )
+
+
+@command(mailbox_app, "doctor")
+def doctor_cmd(
+    ctx: typer.Context,
+    address: str | None = AddressOption,
+    api_key_file: Path | None = ApiKeyFileOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Say what is wrong with the mailbox: the folder, Syncthing, colleagues not seen for days.
+
+    Exits with 1 when something stops bundles from moving.
+
+    Example: casecli mailbox doctor
+    """
+    import datetime as dt
+
+    from casecli import settings
+    from casecli.errors import CaseCliError, SyncthingUnreachable
+    from casecli.handover.identity import own
+    from casecli.handover.mailbox import configured, stale_partials
+    from casecli.handover.syncthing import DEFAULT_FOLDER_ID, doctor
+    from casecli.ui.mailbox_views import doctor_view
+
+    env = env_of(ctx)
+    findings: list[dict] = []
+    with open_store(env) as store:
+        try:
+            mailbox = configured(store)
+        except CaseCliError as exc:
+            findings.append({"level": "problem", "what": exc.message})
+            mailbox = None
+        if mailbox is not None:
+            findings.append({"level": "ok", "what": _("the mailbox folder is {path}").format(path=str(mailbox.root))})
+            stale = stale_partials(mailbox, own(store).fingerprint, dt.datetime.now().timestamp())
+            if stale:
+                findings.append(
+                    {
+                        "level": "warning",
+                        "what": _("{count} file(s) in your inbox have been arriving for over a day").format(
+                            count=stale
+                        ),
+                    }
+                )
+            shared = store.meta(META["folder_id"])
+            try:
+                findings += doctor(
+                    _client(store, address, api_key_file, config),
+                    mailbox.root,
+                    shared or DEFAULT_FOLDER_ID,
+                    settings.get(store, "mailbox.peer_days"),
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                )
+            except SyncthingUnreachable as exc:
+                # Without Syncthing the mailbox still works (a stick, a share): a problem only
+                # when it was set up to move through Syncthing.
+                findings.append({"level": "problem" if shared else "warning", "what": exc.message})
+    emit(findings, as_json, doctor_view)
+    if any(f["level"] == "problem" for f in findings):
+        raise typer.Exit(1)
+
+
+@command(mailbox_app, "status")
+def status_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Per colleague: what you sent, what was delivered and acknowledged, and when you last heard from them.
+
+    Example: casecli mailbox status
+    """
+    from casecli.handover.mailbox import configured
+    from casecli.handover.mailbox_log import check_delivered, status
+    from casecli.ui.mailbox_views import status_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        check_delivered(store, configured(store))
+        rows = status(store, env.today)
+    emit(rows, as_json, status_table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(mailbox_app, name="mailbox")
+
+    @command(app, "send")
+    def send_cmd(
+        ctx: typer.Context,
+        cases: list[str] | None = typer.Argument(None, help=_("Case numbers to send.")),
+        to: list[str] = typer.Option(..., "--to", help=_("The contact whose inbox takes it (repeatable).")),
+        everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
+        handover: bool = typer.Option(
+            False,
+            "--handover",
+            help=_("Transfer responsibility: your copy becomes read-only, pending the receiver's receipt."),
+        ),
+        reason: str | None = typer.Option(
+            None, "--reason", help=_("Why the case is transferred (with --handover), as for `casecli export`.")
+        ),
+        override_reason: str | None = typer.Option(
+            None,
+            "--override-reason",
+            help=_("Share with another agency beyond the consent in force, and why (recorded in the case)."),
+        ),
+        answers: Path | None = AnswersOption,
+        no_input: bool = NoInputOption,
+    ) -> None:
+        """`casecli export` into the mailbox: the same wizard and bundle, written into each recipient's inbox.
+
+        Their signed receipt comes back to your inbox (`casecli inbox import`); `casecli mailbox
+        status` shows what was delivered and acknowledged.
+
+        Example: casecli send MX7-0042-R --to luis --handover --reason moving_location
+        Example: casecli send MX7-0042-R MX7-0043-K --to marta
+        """
+        from casecli.commands.handover import run_export
+        from casecli.handover.mailbox import configured
+
+        run_export(
+            ctx, cases, to, configured, everything, handover, reason, None, False, override_reason, answers, no_input
+        )

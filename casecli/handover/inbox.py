@@ -1,0 +1,101 @@
+"""Taking bundles out of my mailbox inbox: the receipt back to each sender, refusals aside.
+
+The import itself is `import`'s (import_plan: the same checks, questions and transaction); this is
+what the mailbox adds around it. A receipt goes back for every bundle but a receipt: accepted once
+the bundle is imported, refused (with the reason) when casecli refused it and its signature still
+says who sent it. A bundle whose signature fails names nobody who could be told.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from casecli.errors import BundleRejected
+from casecli.handover import mailbox_log
+from casecli.handover.bundle import BundleReader
+from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, refuse, remove
+from casecli.handover.receipts import KIND as RECEIPT
+from casecli.handover.receipts import write_receipt
+from casecli.handover.seen import record_seen
+from casecli.store.db import Store
+
+
+def answer(store: Store, mailbox: Mailbox, reader: BundleReader, cases: list[str], accepted: bool, reason: str) -> dict:
+    """Write the signed receipt of the bundle `reader` brought into its sender's inbox, and record it."""
+    written = write_receipt(store, reader, cases, accepted, reason, mailbox.inbox(reader.fingerprint))
+    with store.transaction():
+        mailbox_log.posted(
+            store,
+            written["receipt_id"],
+            [(reader.fingerprint, reader.sender_name)],
+            RECEIPT,
+            cases,
+            Path(written["output"]),
+            answers=reader.bundle_id,
+        )
+        mailbox_log.heard(store, reader.fingerprint, reader.sender_name)
+    return written
+
+
+def taken(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, kind: str, cases: list[str]) -> None:
+    """A bundle imported (or read): its receipt to the sender, unless it is a receipt; then out of my inbox."""
+    if kind != RECEIPT:
+        answer(store, mailbox, reader, cases, True, "")
+    else:
+        with store.transaction():
+            mailbox_log.heard(store, reader.fingerprint, reader.sender_name)
+    remove(entry)
+
+
+def keep(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, kind: str) -> Path:
+    """A bundle only read (a tracing request): its receipt to the sender, and the file moved to
+    my inbox's `kept/`, where `casecli import` reads it again."""
+    import os
+
+    answer(store, mailbox, reader, [], True, "")
+    folder = entry.path.parent / KEPT
+    folder.mkdir(exist_ok=True)
+    os.replace(entry.path, folder / entry.name)
+    return folder / entry.name
+
+
+def taken_before(store: Store, mailbox: Mailbox, entry: Entry) -> bool:
+    """A bundle imported earlier and still in my inbox (a run cut off before it was removed): its
+    receipt written if it was not, then removed. Returns whether a receipt was written now."""
+    wrote = False
+    if not mailbox_log.receipt_sent(store, entry.bundle_id):
+        reader = _verified(entry.path)
+        if reader is not None:
+            about = describe(store, entry)
+            if about["kind"] != RECEIPT:
+                answer(store, mailbox, reader, about["cases"], True, "")
+                wrote = True
+    remove(entry)
+    return wrote
+
+
+def refused(store: Store, mailbox: Mailbox, entry: Entry, reason: str, me: str) -> Path:
+    """Move a refused bundle to `refused/` with its reason; tell a sender whose signature holds."""
+    reader = _verified(entry.path)
+    about: dict = {"kind": "", "cases": []}
+    if reader is not None and me in reader.recipients():
+        with contextlib.suppress(BundleRejected):  # cases unknown: the receipt names none
+            about = describe(store, entry)
+    moved = refuse(entry, reason)
+    if reader is not None and reader.fingerprint != me and about["kind"] != RECEIPT:
+        answer(store, mailbox, reader, about["cases"], False, reason)
+        with store.transaction():
+            record_seen(
+                store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
+            )
+    return moved
+
+
+def _verified(path: Path) -> BundleReader | None:
+    try:
+        reader = BundleReader(path)
+        reader.verify()
+    except BundleRejected:
+        return None
+    return reader
