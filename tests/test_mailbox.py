@@ -1,0 +1,249 @@
+"""The agency mailbox as a plain shared folder (issue 18): inboxes named by fingerprint, bundles named
+by their content, receipts back to the sender, refusals aside, skips with a line, backups that leave
+the laptop. Syncthing moving the folder is tests/test_syncthing.py's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+
+import pytest
+
+from .test_approvals import planned, team  # noqa: F401  (a fixture)
+from .test_handover import NOTE, Worker, identity, two_workers
+from .test_store import assert_one_line_error
+
+
+@pytest.fixture
+def office(home, monkeypatch, tmp_path):
+    """Ana and Luis, contacts of each other, sharing one mailbox folder."""
+    ana, luis = two_workers(home, monkeypatch)
+    box = tmp_path / "mailbox"
+    ana.ok("mailbox", "set", str(box))
+    luis.ok("mailbox", "set", str(box))
+    return ana, luis, box
+
+
+def inbox_of(worker, box):
+    fingerprint = worker.json("identity")["fingerprint"]
+    return box / fingerprint.replace(" ", "-")
+
+
+def send_handover(ana, number: str):
+    return ana.ok(
+        "send", number, "--to", "luis", "--handover", "--reason", "moving_location", "--answers", ana.write("n.json", NOTE)
+    )  # fmt: skip
+
+
+def test_a_handover_through_the_mailbox_comes_back_as_a_receipt(office):
+    ana, luis, box = office
+    number = ana.register()
+    send_handover(ana, number)
+    [bundle] = list(inbox_of(luis, box).iterdir())
+    assert bundle.stem == hashlib.sha256(bundle.read_bytes()).hexdigest()  # named by its content
+    [row] = luis.json("inbox")
+    assert (row["state"], row["kind"], row["cases"], row["contact"]) == ("ready", "handover", [number], "ana")
+    assert luis.json("list") == []  # listing imports nothing
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert f"{number}: added" in out and "1 imported, 0 refused, 0 skipped." in out
+    assert not bundle.exists()  # taken out of the inbox once imported
+    assert [c["case_number"] for c in luis.json("list")] == [number]
+    [status] = ana.json("mailbox", "status")
+    assert (status["contact"], status["sent"], status["delivered"], status["acknowledged"]) == ("luis", 1, 1, 0)
+    [receipt] = ana.json("inbox")
+    assert (receipt["kind"], receipt["cases"], receipt["sender"]) == ("receipt", [number], "Luis Pérez")
+    out = ana.ok("inbox", "import", "--all", "--yes").stdout
+    assert "handover accepted: transferred" in out
+    assert ana.json("show", number)["status"] == "transferred"
+    [status] = ana.json("mailbox", "status")
+    assert status["acknowledged"] == 1 and status["last_heard"]
+    assert list(inbox_of(ana, box).iterdir()) == []  # the receipt is not answered with a receipt
+
+
+def test_skipped_files_say_why_and_stay(office, home, monkeypatch):
+    ana, luis, box = office
+    inbox = inbox_of(luis, box)
+    inbox.mkdir(exist_ok=True)
+    (inbox / ".casecli-3f2a.partial").write_bytes(b"casecli-bundle/1\n")  # casecli still writing
+    (inbox / ".syncthing.abc.bundle.tmp").write_bytes(b"\0" * 10)  # Syncthing still pulling
+    (inbox / "notes.txt").write_text("hello")
+    third = Worker(home, "rosa", monkeypatch)
+    third.init(name="Rosa Díaz", case_number_prefix="RD3")
+    ana.ok("contacts", "add", "rosa", identity(third))
+    number = ana.register()
+    ana.ok(
+        "export",
+        number,
+        "--to",
+        "rosa",
+        "--output",
+        str(inbox / "for-rosa.bundle"),
+        "--answers",
+        ana.write("n.json", NOTE),
+    )
+    ana.ok("send", ana.register(name_first="Kevin", sex="male"), "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    states = sorted(row["state"] for row in luis.json("inbox"))
+    assert states == ["not_for_me", "other", "partial", "partial", "ready"]
+    [copy] = [p for p in inbox.iterdir() if len(p.stem) == 64]
+    kept = copy.read_bytes()
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "still being written or synchronised: skipped" in out and "addressed to someone else: skipped" in out
+    assert "not a casecli bundle: skipped" in out and "1 imported, 0 refused, 4 skipped." in out
+    copy.write_bytes(kept)  # the same bundle again (a sync bringing an old copy back)
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "imported already: removed from the inbox" in out and not copy.exists()
+    assert len(luis.json("list")) == 1
+
+
+def test_an_altered_bundle_is_refused_and_moved_aside_with_its_reason(office):
+    ana, luis, box = office
+    number = ana.register()
+    send_handover(ana, number)
+    [bundle] = list(inbox_of(luis, box).iterdir())
+    data = bytearray(bundle.read_bytes())
+    data[len(data) // 2] ^= 1
+    bundle.write_bytes(bytes(data))
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "0 imported, 1 refused, 0 skipped." in out
+    refused = inbox_of(luis, box) / "refused"
+    assert (refused / bundle.name).exists()
+    reason = (refused / (bundle.name + ".reason.txt")).read_text()
+    assert "signature does not match" in reason and "Yulissa" not in reason
+    assert luis.json("list") == []
+    assert (
+        not inbox_of(ana, box).exists() or list(inbox_of(ana, box).iterdir()) == []
+    )  # a forged signer is not answered
+
+
+def test_a_refused_bundle_with_a_good_signature_tells_its_sender(office):
+    ana, luis, box = office
+    number = ana.register()
+    from casecli.handover.bundle import BundleWriter, PayloadWriter
+    from casecli.handover.identity import own, private_keys
+    from casecli.store.db import open_store
+    from casecli.store.migrations import LATEST_VERSION
+
+    from .conftest import PASSPHRASE
+
+    with open_store(luis.store, lambda: PASSPHRASE) as store:
+        them = own(store)
+    with open_store(ana.store, lambda: PASSPHRASE) as store:
+        me, (_encryption, signing) = own(store), private_keys(store)
+        cursor = store.conn.execute("SELECT * FROM cases")
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+        inbox = inbox_of(luis, box)
+        inbox.mkdir(exist_ok=True)
+        writer = BundleWriter(inbox, me.header(), signing, [(them.encryption_public, them.fingerprint)])
+    payload = PayloadWriter(writer)
+    payload.record({"t": "bundle", "r": {"schema": LATEST_VERSION, "handover": False, "note": {}, "cases": [number]}})
+    payload.record({"t": "cases", "c": number, "r": {**row, "risk": "catastrophic"}})  # signed, but wrong
+    payload.close()
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "breaks the schema" in out and "1 refused" in out
+    [receipt] = ana.json("inbox")
+    assert receipt["kind"] == "receipt" and receipt["sender"] == "Luis Pérez"
+    ana.ok("inbox", "import", "--all", "--yes")
+    # nothing was sent by Ana's casecli, so her status has no bundle, but Luis was heard from
+    [status] = ana.json("mailbox", "status")
+    assert status["sent"] == 0 and status["last_heard"]
+
+
+def test_a_sender_not_in_my_contacts_is_skipped_until_trusted(office):
+    ana, luis, box = office
+    send_handover(ana, ana.register())
+    [bundle] = list(inbox_of(luis, box).iterdir())
+    luis.ok("contacts", "remove", "ana")
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "not in your contacts" in out and "0 imported, 0 refused, 1 skipped." in out and bundle.exists()
+    out = luis.ok("inbox", "import", "--all", "--yes", "--trust-sender").stdout
+    assert "1 imported" in out and not bundle.exists()
+
+
+def test_inbox_scans_only_my_inbox(office, monkeypatch):
+    ana, luis, box = office
+    ana.ok("send", ana.register(), "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    others = box / "0000-0000-0000-0000-0000"
+    others.mkdir()
+    [mine] = list(inbox_of(luis, box).iterdir())
+    for i in range(50):
+        shutil.copyfile(mine, others / f"{i:064x}.bundle")
+    from casecli.handover import mailbox
+
+    opened = []
+    real = mailbox.BundleReader
+
+    def counting(path):
+        opened.append(path)
+        return real(path)
+
+    monkeypatch.setattr(mailbox, "BundleReader", counting)
+    assert len(luis.json("inbox")) == 1
+    assert all(path.parent == mine.parent for path in opened) and opened
+
+
+def test_the_agenda_lists_a_bundle_with_no_receipt_after_n_days(office, monkeypatch):
+    ana, luis, _box = office
+    number = ana.register()
+    ana.ok("send", number, "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    later = dt.date.today() + dt.timedelta(days=4)
+    monkeypatch.setenv("CASECLI_TODAY", later.isoformat())
+    items = [i for i in ana.json("agenda") if i["kind"] == "mailbox"]
+    assert [(i["case_number"], i["command"]) for i in items] == [(number, "casecli mailbox status")]
+    assert "no receipt yet" in items[0]["what"]
+    luis.ok("inbox", "import", "--all", "--yes")
+    ana.ok("inbox", "import", "--all", "--yes")
+    assert [i for i in ana.json("agenda") if i["kind"] == "mailbox"] == []
+
+
+def test_backups_to_the_mailbox_keep_the_last_n_and_restore(office, tmp_path, monkeypatch):
+    ana, _luis, box = office
+    number = ana.register()
+    ana.ok("settings", "set", "mailbox.backups_kept", "2")
+    for _ in range(3):
+        ana.ok("backup", "--to-mailbox")
+    folder = box / "backups" / "MX7"
+    backups = sorted(p for p in folder.iterdir() if p.suffix == ".db")
+    assert len(backups) == 2 and all((folder / (p.name + ".keys")).exists() for p in backups)
+    for path in folder.iterdir():
+        assert b"Yulissa" not in path.read_bytes()
+    fresh = Worker(tmp_path, "new-laptop", monkeypatch)
+    shutil.copyfile(backups[-1], tmp_path / "copy.db")
+    shutil.copyfile(folder / (backups[-1].name + ".keys"), tmp_path / "copy.db.keys")
+    fresh.ok("restore", str(tmp_path / "copy.db"), "--yes")
+    assert [c["case_number"] for c in fresh.json("list")] == [number]
+    assert_one_line_error(ana("backup"), 3)
+
+
+def test_without_a_mailbox_the_commands_say_what_to_do(ready):
+    assert_one_line_error(ready("inbox"), 3)
+    assert "casecli mailbox set" in ready("inbox").stderr
+    result = ready("mailbox", "doctor")
+    assert result.exit_code == 1 and "mailbox set" in result.stdout
+
+
+def test_doctor_without_syncthing_says_so_in_one_line(office, monkeypatch):
+    ana, _luis, _box = office
+    monkeypatch.setenv("XDG_STATE_HOME", "/nonexistent")
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent")
+    lines = ana.ok("mailbox", "doctor", "--syncthing-address", "http://127.0.0.1:9").stdout.splitlines()
+    assert [line for line in lines if "Syncthing" in line] == [
+        "! Syncthing is not running (nothing answers at http://127.0.0.1:9)"
+    ]
+
+
+def test_a_supervisors_decision_travels_through_the_mailbox(team, tmp_path):  # noqa: F811
+    ana, marta, _luis = team
+    box = tmp_path / "mailbox"
+    ana.ok("mailbox", "set", str(box))
+    marta.ok("mailbox", "set", str(box))
+    number = planned(ana)
+    ana.ok("approval", "request", number, "--to", "marta", "--to-mailbox")
+    assert "1 imported" in marta.ok("inbox", "import", "--all", "--yes").stdout
+    marta.ok("approve", number, "--comment", "agreed", "--to-mailbox")
+    out = ana.ok("inbox", "import", "--all", "--yes").stdout  # Marta's receipt and her decision
+    assert "approved by Marta Gómez" in out and "2 imported" in out
+    assert ana.json("show", number)["plan"]["status"] == "active"
+    marta.ok("inbox", "import", "--all", "--yes")  # Ana's receipt of the decision
+    [row] = marta.json("mailbox", "status")
+    assert (row["sent"] - row["receipts_sent"], row["acknowledged"]) == (1, 1)
