@@ -38,7 +38,12 @@ ConfigOption = typer.Option(
     None, "--syncthing-config", help=_("Syncthing's config.xml (or its folder), to read the address and API key.")
 )
 # What `mailbox setup` recorded, for `mailbox doctor` (kept in the encrypted store).
-META = {"folder_id": "mailbox.syncthing_folder", "address": "mailbox.syncthing_address", "key": "mailbox.syncthing_key"}
+META = {
+    "folder_id": "mailbox.syncthing_folder",
+    "address": "mailbox.syncthing_address",
+    "key": "mailbox.syncthing_key",
+    "config": "mailbox.syncthing_config",
+}
 
 
 @command(mailbox_app, "set")
@@ -69,7 +74,12 @@ def _client(store, address: str | None, api_key_file: Path | None, config: Path 
     from casecli.ui.passphrase import read_secret_file
 
     key = read_secret_file(api_key_file, "--api-key-file").strip() if api_key_file else None
-    return connect(address or store.meta(META["address"]), key or store.meta(META["key"]), config)
+    recorded = store.meta(META["config"])
+    return connect(
+        address or store.meta(META["address"]),
+        key or store.meta(META["key"]),
+        config or (Path(recorded) if recorded else None),
+    )
 
 
 @command(mailbox_app, "setup")
@@ -130,7 +140,8 @@ def setup_cmd(
             store.conn.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                 [(META["folder_id"], done["folder_id"]), (META["address"], client.address)]
-                + ([(META["key"], client.api_key)] if api_key_file else []),
+                + ([(META["key"], client.api_key)] if api_key_file else [])
+                + ([(META["config"], str(config.resolve()))] if config else []),
             )
     if as_json:
         print_json(done)

@@ -1,0 +1,142 @@
+"""The mailbox moved by real Syncthing on loopback (issue 18): three instances (worker A, worker B, a
+head-office device holding the folder encrypted), set up through the REST API by `casecli mailbox
+setup`. Debian's `syncthing` is installed by .ci/run where missing; without it these tests skip,
+saying so."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from .syncthing_peers import FOLDER_ID, Peer, stop_all, syncthing_binary, wait_for
+from .test_handover import NOTE, Worker, identity
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "office folder password, the same on every laptop"
+
+
+def need_syncthing() -> None:
+    if syncthing_binary() is None:
+        pytest.skip("Syncthing is not installed here (.ci/run installs Debian's syncthing where it can)")
+
+
+def inbox(box, worker):
+    return box / worker.json("identity")["fingerprint"].replace(" ", "-")
+
+
+def bundles(folder) -> list:
+    return sorted(p for p in folder.glob("*.bundle")) if folder.is_dir() else []
+
+
+@pytest.fixture
+def agency(home, monkeypatch, tmp_path):
+    """Ana on Syncthing A, Luis on Syncthing B, the head office's Syncthing H (encrypted only)."""
+    need_syncthing()
+    peers = []
+    try:
+        a, b, h = (Peer(name, tmp_path) for name in ("a", "b", "h"))
+        peers = [a, b, h]
+        ana, luis = Worker(home, "ana", monkeypatch), Worker(home, "luis", monkeypatch)
+        ana.init()
+        luis.init(name="Luis Pérez", case_number_prefix="GT2")
+        ana.ok("contacts", "add", "luis", identity(luis))
+        luis.ok("contacts", "add", "ana", identity(ana))
+        password = tmp_path / "office.pw"
+        password.write_text(PASSWORD)
+        boxes = {}
+        for worker, me, other, name in ((ana, a, b, "luis"), (luis, b, a, "ana")):
+            boxes[worker] = tmp_path / f"mailbox-{me.name}"
+            worker.ok("mailbox", "set", str(boxes[worker]))
+            out = worker.ok(
+                "mailbox", "setup", "--syncthing-config", str(me.home),
+                "--device", f"{name}={other.device_id}@{other.address}",
+                "--untrusted", f"office={h.device_id}@{h.address}", "--encryption-password-file", str(password),
+            ).stdout  # fmt: skip
+            assert me.device_id in out
+        h.receive_encrypted(tmp_path / "office-encrypted", [a, b])
+        folder = a.client.call("GET", f"/rest/config/folders/{FOLDER_ID}")
+        assert folder["versioning"]["type"] == "" and folder["maxConflicts"] == 0
+        assert "(?d).*.partial" in a.client.call("GET", "/rest/db/ignores", query={"folder": FOLDER_ID})["ignore"]
+        for worker in (ana, luis):
+            doctor = worker.ok("mailbox", "doctor").stdout
+            assert "Syncthing is running" in doctor
+        yield ana, luis, a, b, h, boxes
+    finally:
+        stop_all(peers)
+
+
+def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(agency, tmp_path):
+    ana, luis, a, b, h, boxes = agency
+    number = ana.register()
+    ana.ok("send", number, "--to", "luis", "--handover", "--reason", "moving_location", "--answers", ana.write("n.json", NOTE))  # fmt: skip
+    a.scan()
+    wait_for("the handover in Luis's inbox", lambda: bundles(inbox(boxes[luis], luis)))
+    assert "1 imported" in luis.ok("inbox", "import", "--all", "--yes").stdout
+    b.scan()
+    wait_for("the receipt in Ana's inbox", lambda: bundles(inbox(boxes[ana], ana)))
+    assert "handover accepted: transferred" in ana.ok("inbox", "import", "--all", "--yes").stdout
+    assert ana.json("show", number)["status"] == "transferred"
+    assert luis.json("show", number)["status"] == "open"
+    [status] = ana.json("mailbox", "status")
+    assert (status["sent"], status["delivered"], status["acknowledged"]) == (1, 1, 1)
+
+    # Luis's laptop is off while Ana sends: the copy waits, and arrives when it is on again.
+    b.stop()
+    doctor = luis("mailbox", "doctor")
+    assert doctor.exit_code == 1 and "Syncthing is not running" in doctor.stdout
+    other = ana.register(name_first="Kevin", sex="male")
+    ana.ok("send", other, "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    a.scan()
+    b.start()
+    wait_for("the copy after Luis's Syncthing started again", lambda: bundles(inbox(boxes[luis], luis)))
+    assert "1 imported" in luis.ok("inbox", "import", "--all", "--yes").stdout
+
+    # A bundle altered in the folder is refused and moved to refused/.
+    third = ana.register(name_first="Dayana", sex="female")
+    ana.ok("send", third, "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    a.scan()
+    [arrived] = wait_for("the third bundle", lambda: bundles(inbox(boxes[luis], luis)))
+    data = bytearray(arrived.read_bytes())
+    data[-100] ^= 1
+    arrived.write_bytes(bytes(data))
+    assert "1 refused" in luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert (inbox(boxes[luis], luis) / "refused" / arrived.name).exists()
+    assert third not in [c["case_number"] for c in luis.json("list")]
+
+    # A backup reaches the head office, which holds no readable copy, and restores on a new laptop.
+    ana.ok("backup", "--to-mailbox")
+    a.scan()
+    wait_for(
+        "the head office's copy to be complete",
+        lambda: (c := a.completion(h))["completion"] == 100 and c["needItems"] == 0 and c["globalItems"] > 3,
+    )
+    encrypted = tmp_path / "office-encrypted"
+    files = [p for p in encrypted.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        for marker in (b"Yulissa", b"Kevin", b"Dayana", b"SQLite format", b"casecli-bundle", b"MX7-"):
+            assert marker not in data, (marker, path)
+        assert "MX7" not in str(path.relative_to(encrypted)) and "backups" not in str(path.relative_to(encrypted))
+    decrypted = tmp_path / "decrypted"
+    subprocess.run(
+        [
+            syncthing_binary(),
+            "decrypt",
+            "--to",
+            str(decrypted),
+            "--password",
+            PASSWORD,
+            "--folder-id",
+            FOLDER_ID,
+            str(encrypted),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    [backup] = sorted((decrypted / "backups" / "MX7").glob("*.db"))
+    laptop = Worker(tmp_path, "new-laptop", ana.monkeypatch)
+    laptop.ok("restore", str(backup), "--yes")
+    assert sorted(c["case_number"] for c in laptop.json("list")) == sorted(c["case_number"] for c in ana.json("list"))
