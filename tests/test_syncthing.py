@@ -132,7 +132,7 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
             "--folder-id",
             FOLDER_ID,
             str(encrypted),
-        ],  # fmt: skip
+        ],
         check=True,
         capture_output=True,
     )
