@@ -140,3 +140,60 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
     laptop = Worker(tmp_path, "new-laptop", ana.monkeypatch)
     laptop.ok("restore", str(backup), "--yes")
     assert sorted(c["case_number"] for c in laptop.json("list")) == sorted(c["case_number"] for c in ana.json("list"))
+
+
+def test_300_bundles_among_three_workers_none_lost_none_twice_every_receipt_back(home, monkeypatch, tmp_path):
+    need_syncthing()
+    peers = [Peer(name, tmp_path) for name in ("a", "b", "c")]
+    try:
+        workers = [Worker(home, name, monkeypatch) for name in ("ana", "luis", "rosa")]
+        for worker, prefix, name in zip(
+            workers, ("MX7", "GT2", "RD3"), ("Ana Ruiz", "Luis Pérez", "Rosa Díaz"), strict=True
+        ):
+            worker.init(name=name, case_number_prefix=prefix)
+        names = ["ana", "luis", "rosa"]
+        boxes = {}
+        for i, (worker, peer) in enumerate(zip(workers, peers, strict=True)):
+            for j, other in enumerate(workers):
+                if i != j:
+                    worker.ok("contacts", "add", names[j], identity(other))
+            boxes[i] = tmp_path / f"mailbox-{peer.name}"
+            worker.ok("mailbox", "set", str(boxes[i]))
+            devices = [f"--device={names[j]}={p.device_id}@{p.address}" for j, p in enumerate(peers) if j != i]
+            worker.ok("mailbox", "setup", "--syncthing-config", str(peer.home), *devices)
+        numbers = [worker.register() for worker in workers]
+        note = workers[0].write("n.json", NOTE)
+        for i, worker in enumerate(workers):  # 50 copies to each colleague: 300 bundles in all
+            for j in range(len(workers)):
+                if i != j:
+                    for _ in range(50):
+                        worker.ok("send", numbers[i], "--to", names[j], "--answers", note)
+            peers[i].scan()
+        imported = [0, 0, 0]
+
+        def settled() -> bool:
+            for i, worker in enumerate(workers):
+                peers[i].scan()
+                out = worker.ok("inbox", "import", "--all", "--yes").stdout
+                assert " 0 refused" in out, out
+                imported[i] += int(out.rsplit("\n", 2)[-2].split(" imported")[0])
+            return all(
+                row["acknowledged"] == row["sent"] - row["receipts_sent"] == 50
+                for worker in workers
+                for row in worker.json("mailbox", "status")
+            )
+
+        wait_for("every bundle imported and every receipt back", settled, timeout=600, every=1)
+        assert imported == [200, 200, 200]  # 100 bundles and 100 receipts each, none twice
+        from casecli.store.db import open_store
+
+        from .conftest import PASSPHRASE
+
+        for worker in workers:
+            with open_store(worker.store, lambda: PASSPHRASE) as store:
+                received = store.conn.execute("SELECT count(*) FROM bundles_seen WHERE direction = 'received'")
+                assert received.fetchone()[0] == 200
+        for i, worker in enumerate(workers):
+            assert bundles(inbox(boxes[i], worker)) == []
+    finally:
+        stop_all(peers)
