@@ -247,3 +247,87 @@ def test_a_supervisors_decision_travels_through_the_mailbox(team, tmp_path):  # 
     marta.ok("inbox", "import", "--all", "--yes")  # Ana's receipt of the decision
     [row] = marta.json("mailbox", "status")
     assert (row["sent"] - row["receipts_sent"], row["acknowledged"]) == (1, 1)
+
+
+def test_a_copy_to_two_colleagues_lands_in_both_inboxes(office, home, monkeypatch):
+    ana, luis, box = office
+    rosa = Worker(home, "rosa", monkeypatch)
+    rosa.init(name="Rosa Díaz", case_number_prefix="RD3")
+    ana.ok("contacts", "add", "rosa", identity(rosa))
+    rosa.ok("contacts", "add", "ana", identity(ana))
+    rosa.ok("mailbox", "set", str(box))
+    number = ana.register()
+    ana.ok("send", number, "--to", "luis", "--to", "rosa", "--answers", ana.write("n.json", NOTE))
+    [for_luis], [for_rosa] = list(inbox_of(luis, box).iterdir()), list(inbox_of(rosa, box).iterdir())
+    assert for_luis.name == for_rosa.name and for_luis.read_bytes() == for_rosa.read_bytes()
+    for worker in (luis, rosa):
+        assert "1 imported" in worker.ok("inbox", "import", "--all", "--yes").stdout
+    ana.ok("inbox", "import", "--all", "--yes")
+    rows = {row["contact"]: row for row in ana.json("mailbox", "status")}
+    assert {name: row["acknowledged"] for name, row in rows.items()} == {"luis": 1, "rosa": 1}
+
+
+def test_setup_refuses_a_malformed_device_in_one_line(office):
+    ana, _luis, _box = office
+    result = ana("mailbox", "setup", "--device", "luis=not-a-device-id")
+    assert_one_line_error(result, 3)
+    assert "--device: expected NAME=DEVICE-ID" in result.stderr
+    assert_one_line_error(ana("mailbox", "setup", "--untrusted", "office=" + "-".join(["ABCDEFG"] * 8)), 3)
+
+
+class FakeSyncthing:
+    """A loopback HTTP server answering a few of Syncthing's REST endpoints, for the doctor's rules."""
+
+    def __init__(self, answers: dict):
+        import http.server
+        import json
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = answers.get(self.path.split("?")[0])
+                if self.headers.get("X-API-Key") != "key" or body is None:
+                    self.send_response(403 if body is not None else 404)
+                    self.end_headers()
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_doctor_names_a_folder_not_shared_and_a_peer_not_seen_for_days(office, tmp_path):
+    ana, _luis, box = office
+    me, peer = "-".join(["AAAAAAA"] * 8), "-".join(["BBBBBBB"] * 8)
+    nine_days_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=9)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    answers = {
+        "/rest/system/status": {"myID": me},
+        "/rest/config/folders": [],
+        "/rest/config/devices": [{"deviceID": me, "name": "me"}, {"deviceID": peer, "name": "luis-laptop"}],
+        "/rest/system/connections": {"connections": {peer: {"connected": False}}},
+        "/rest/stats/device": {peer: {"lastSeen": nine_days_ago}},
+        "/rest/folder/errors": {"errors": []},
+    }
+    fake = FakeSyncthing(answers)
+    key = tmp_path / "api.key"
+    key.write_text("key")
+    flags = ("--syncthing-address", fake.address, "--api-key-file", str(key))
+    result = ana("mailbox", "doctor", *flags)
+    assert result.exit_code == 1 and "Syncthing does not share the mailbox folder" in result.stdout
+    answers["/rest/config/folders"] = [
+        {"id": "casecli-mailbox", "path": str(box), "devices": [{"deviceID": me}, {"deviceID": peer}]}
+    ]
+    out = ana.ok("mailbox", "doctor", *flags).stdout
+    assert "! luis-laptop last seen 9 day(s) ago" in out and "Syncthing is running" in out
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("nope")
+    result = ana("mailbox", "doctor", "--syncthing-address", fake.address, "--api-key-file", str(wrong))
+    assert "refused the API key" in result.stdout
