@@ -23,6 +23,17 @@ from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 from casecli.ui.render import shown
 
+# The options `export` and `send` share.
+EverythingOption = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving)."))
+HandoverOption = typer.Option(
+    False, "--handover", help=_("Transfer responsibility: your copy becomes read-only, pending the receiver's receipt.")
+)
+OverrideReasonOption = typer.Option(
+    None,
+    "--override-reason",
+    help=_("Share with another agency beyond the consent in force, and why (recorded in the case)."),
+)
+
 contacts_app = typer.Typer(
     cls=CaseCliGroup, help=_("Colleagues you exchange bundles with: add, list, remove."), no_args_is_help=True
 )
@@ -151,12 +162,8 @@ def register(app: typer.Typer) -> None:
         cases: list[str] | None = typer.Argument(None, help=_("Case numbers to export.")),
         to: list[str] | None = typer.Option(None, "--to", help=_("A contact who may open it (repeatable).")),
         output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
-        everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
-        handover: bool = typer.Option(
-            False,
-            "--handover",
-            help=_("Transfer responsibility: your copy becomes read-only, pending the receiver's receipt."),
-        ),
+        everything: bool = EverythingOption,
+        handover: bool = HandoverOption,
         reason: str | None = typer.Option(
             None,
             "--reason",
@@ -174,11 +181,7 @@ def register(app: typer.Typer) -> None:
         use_passphrase: bool = typer.Option(
             False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")
         ),
-        override_reason: str | None = typer.Option(
-            None,
-            "--override-reason",
-            help=_("Share with another agency beyond the consent in force, and why (recorded in the case)."),
-        ),
+        override_reason: str | None = OverrideReasonOption,
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:

@@ -19,6 +19,7 @@ from casecli.commands.common import (
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
+from casecli.commands.handover import EverythingOption, HandoverOption, OverrideReasonOption
 from casecli.i18n import _
 from casecli.ui.render import shown
 
@@ -242,20 +243,12 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         cases: list[str] | None = typer.Argument(None, help=_("Case numbers to send.")),
         to: list[str] = typer.Option(..., "--to", help=_("The contact whose inbox takes it (repeatable).")),
-        everything: bool = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving).")),
-        handover: bool = typer.Option(
-            False,
-            "--handover",
-            help=_("Transfer responsibility: your copy becomes read-only, pending the receiver's receipt."),
-        ),
+        everything: bool = EverythingOption,
+        handover: bool = HandoverOption,
         reason: str | None = typer.Option(
             None, "--reason", help=_("Why the case is transferred (with --handover), as for `casecli export`.")
         ),
-        override_reason: str | None = typer.Option(
-            None,
-            "--override-reason",
-            help=_("Share with another agency beyond the consent in force, and why (recorded in the case)."),
-        ),
+        override_reason: str | None = OverrideReasonOption,
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
     ) -> None:
