@@ -331,3 +331,34 @@ def test_doctor_names_a_folder_not_shared_and_a_peer_not_seen_for_days(office, t
     wrong.write_text("nope")
     result = ana("mailbox", "doctor", "--syncthing-address", fake.address, "--api-key-file", str(wrong))
     assert "refused the API key" in result.stdout
+
+
+def test_a_handover_refused_from_the_inbox_makes_the_case_active_again_there(office):
+    ana, luis, box = office
+    number = ana.register()
+    send_handover(ana, number)
+    [bundle] = list(inbox_of(luis, box).iterdir())
+    assert_one_line_error(luis("inbox", "import", bundle.name[:8], "--refuse"), 3)
+    out = luis.ok("inbox", "import", bundle.name[:8], "--refuse", "--reason", "Yulissa lives outside our area").stdout
+    assert "handover refused" in out and luis.json("list") == []
+    refused = inbox_of(luis, box) / "refused"
+    assert (refused / bundle.name).exists()
+    assert b"Yulissa" not in (refused / (bundle.name + ".reason.txt")).read_bytes()  # plain text: no child data
+    out = ana.ok("inbox", "import", "--all", "--yes").stdout
+    assert "handover refused: active again here" in out and "Yulissa lives outside our area" in out
+    assert ana.json("show", number)["status"] == "open"
+
+
+def test_a_tracing_request_through_the_mailbox_is_read_and_kept(office):
+    ana, luis, box = office
+    from .test_tracing import REQUEST, TRACING
+
+    number = ana.register(share_with=TRACING)
+    ana.ok("tracing", "add", number, "--answers", ana.write("r.json", REQUEST))
+    ana.ok("tracing", "export", number, "--to", "luis", "--to-mailbox")
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "a tracing request, kept in" in out and "1 imported" in out
+    assert [p.parent.name for p in inbox_of(luis, box).rglob("*.bundle")] == ["kept"]
+    assert luis.json("list") == []  # read only: nothing stored
+    out = ana.ok("inbox", "import", "--all", "--yes").stdout
+    assert "1 imported" in out

@@ -69,6 +69,10 @@ def import_cmd(
     on_conflict: str | None = typer.Option(
         None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")
     ),
+    refuse: bool = typer.Option(
+        False, "--refuse", help=_("Refuse the handovers named: nothing is imported; a refused receipt goes back.")
+    ),
+    reason: str = typer.Option("", "--reason", help=_("Why the handover is refused (with --refuse).")),
     no_input: bool = NoInputOption,
 ) -> None:
     """Import bundles from your inbox as `casecli import` does, each in its own transaction.
@@ -79,6 +83,7 @@ def import_cmd(
 
     Example: casecli inbox import --all --yes
     Example: casecli inbox import 3f9a2c
+    Example: casecli inbox import 3f9a2c --refuse --reason "the child is not in our area"
     """
     from casecli.errors import InvalidInput
     from casecli.handover.identity import own
@@ -87,9 +92,11 @@ def import_cmd(
 
     env = env_of(ctx, no_input)
     conflict_action(on_conflict)
+    if refuse and (not files or everything or not reason.strip()):
+        raise InvalidInput(_("--refuse: name the handovers to refuse, and say why with --reason"))
     if not files and not everything and not env.interactive:
         raise InvalidInput(_("inbox import: name the bundles, or --all (there is no terminal to ask at)"))
-    if not yes and not env.interactive:
+    if not yes and not refuse and not env.interactive:
         raise InvalidInput(_("inbox import: confirm with --yes (there is no terminal to ask at); nothing was changed"))
     out = console()
     counts: Counter[str] = Counter()
@@ -102,6 +109,10 @@ def import_cmd(
             raise InvalidInput(
                 _("inbox import: no bundle in your inbox starts with {names}").format(names=", ".join(files))
             )
+        if refuse:
+            for entry in chosen:
+                _refuse(out, env, store, mailbox, entry, reason.strip())
+            return
         for entry in chosen:
             counts[_take(out, env, store, mailbox, entry, me, trust_sender, yes, on_conflict)] += 1
     out.print(
@@ -146,6 +157,25 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
     except (Cancelled, InvalidInput) as exc:
         out.print(_("{file}: {reason}: left in the inbox").format(file=name, reason=shown(exc.message)))
         return "skipped"
+
+
+def _refuse(out, env, store, mailbox, entry, reason: str) -> None:
+    """A handover the worker refuses: nothing imported, the refused receipt to its sender."""
+    from casecli.errors import InvalidInput
+    from casecli.handover import inbox
+    from casecli.handover.import_plan import plan_import
+
+    if entry.state != "ready":
+        raise InvalidInput(_("--refuse: {file} is not a handover waiting in your inbox").format(file=entry.name[:16]))
+    plan = plan_import(store, entry.path, env.today)
+    if not plan.incoming.handover or plan.already_imported:
+        raise InvalidInput(_("--refuse: {file} is not a handover waiting in your inbox").format(file=entry.name[:16]))
+    inbox.decline(store, mailbox, entry, plan.incoming.reader, sorted(plan.incoming.cases), reason)
+    out.print(
+        _("{file}: handover refused; nothing was imported. The receipt went to {sender}'s inbox.").format(
+            file=shown(entry.name[:16]), sender=shown(plan.incoming.reader.sender_name)
+        )
+    )
 
 
 def _import(out, env, store, mailbox, entry, plan, trust_sender: bool, yes: bool) -> str:

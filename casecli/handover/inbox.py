@@ -18,6 +18,7 @@ from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, refuse, rem
 from casecli.handover.receipts import KIND as RECEIPT
 from casecli.handover.receipts import write_receipt
 from casecli.handover.seen import record_seen
+from casecli.i18n import _
 from casecli.store.db import Store
 
 
@@ -90,6 +91,18 @@ def refused(store: Store, mailbox: Mailbox, entry: Entry, reason: str, me: str) 
                 store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
             )
     return moved
+
+
+def decline(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, cases: list[str], reason: str) -> Path:
+    """A handover the worker refuses: the refused receipt to the sender (their case becomes active
+    again there), the bundle remembered and moved to `refused/`. The worker's words travel only in
+    the encrypted receipt: the file beside the bundle is plain text, so it says only who refused."""
+    answer(store, mailbox, reader, cases, False, reason)
+    with store.transaction():
+        record_seen(
+            store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
+        )
+    return refuse(entry, _("refused by its receiver; the reason travels in the encrypted receipt"))
 
 
 def _verified(path: Path) -> BundleReader | None:
