@@ -362,3 +362,31 @@ def test_a_tracing_request_through_the_mailbox_is_read_and_kept(office):
     assert luis.json("list") == []  # read only: nothing stored
     out = ana.ok("inbox", "import", "--all", "--yes").stdout
     assert "1 imported" in out
+
+
+def test_inbox_import_at_a_terminal_asks_as_import_does(home, monkeypatch, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    from .pty_session import spawn
+
+    ana, luis = two_workers(home, monkeypatch, contacts=False)
+    ana.ok("contacts", "add", "luis", identity(luis))
+    box = tmp_path / "mailbox"
+    ana.ok("mailbox", "set", str(box))
+    luis.ok("mailbox", "set", str(box))
+    number = ana.register()
+    send_handover(ana, number)
+    fingerprint = ana.json("identity")["fingerprint"]
+    child = spawn(home, "--store", str(luis.store), "inbox", "import")  # no --all, no --yes: each is asked
+    child.expect_exact("NOT in your contacts")
+    child.expect_exact(fingerprint)
+    child.expect_exact("(y/N)")
+    child.send("y")
+    child.expect_exact("Import now?")
+    child.send("y")
+    child.expect_exact("added")
+    child.expect_exact("1 imported, 0 refused, 0 skipped.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert luis.json("show", number)["case_worker"] == "Luis Pérez"
+    assert [row["kind"] for row in ana.json("inbox")] == ["receipt"]
