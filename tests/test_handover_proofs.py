@@ -60,7 +60,8 @@ def test_verify_says_who_signed_each_handover(home, monkeypatch):
     luis.ok("contacts", "remove", "ana")  # the key recorded by the import still vouches for it
     again = luis.json("verify")
     assert again["ok"] and again["handovers"][0]["known_as"] == "recorded"
-    assert "handover signed by" in luis.ok("verify").stdout
+    assert "handover signed by" in luis.ok("verify", "--full").stdout  # an old handover: --full shows it
+    assert "handover signed by" not in luis.ok("verify").stdout  # only what follows the checkpoint
 
 
 def test_a_handover_signed_by_an_unknown_key_is_refused(home, monkeypatch):

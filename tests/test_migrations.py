@@ -16,28 +16,34 @@ from .test_store import raw_connection
 def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
     """A store of version 11 (before handover receipts and consent records) holding every kind of
     record: made by today's casecli, then taken back to 11 by dropping what the later migrations
-    add (they only add tables, indexes and columns, checked here, so this is their exact inverse)."""
+    add (they only add tables, indexes, triggers and columns, checked here, so this is their exact
+    inverse)."""
     base = 11
     ana = Worker(home, "ana", monkeypatch)
     ana.init()
     number = full_case(ana)
-    added, columns = [], []
+    added, columns, triggers = [], [], []
     for version, statements in migrations.MIGRATIONS:
         for statement in statements if version > base else []:
             if callable(statement):
                 continue  # fills an added table
-            assert statement.lstrip().startswith(("CREATE TABLE", "CREATE INDEX", "ALTER TABLE")), (
+            assert statement.lstrip().startswith(("CREATE TABLE", "CREATE INDEX", "CREATE TRIGGER", "ALTER TABLE")), (
                 version,
                 statement[:60],
             )
             found = re.match(r"\s*CREATE TABLE (\w+)", statement)
             if found:
                 added.append(found.group(1))
+            trigger = re.match(r"\s*CREATE TRIGGER (\w+)", statement)
+            if trigger:
+                triggers.append(trigger.group(1))
             column = re.match(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
             assert column or not statement.lstrip().startswith("ALTER"), statement[:60]
             if column:
                 columns.append(column.groups())
     conn = raw_connection(ana.store)
+    for trigger in triggers:
+        conn.execute(f"DROP TRIGGER {trigger}")
     for table in reversed(added):
         conn.execute(f"DROP TABLE {table}")
     for table, column in reversed(columns):

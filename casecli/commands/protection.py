@@ -38,10 +38,19 @@ def register(app: typer.Typer) -> None:
         emit(events, as_json, log_view, page=True)
 
     @command(app, "verify")
-    def verify_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
-        """Check the store: SQLCipher page integrity, SQLite integrity, and every case's chain of events.
+    def verify_cmd(
+        ctx: typer.Context,
+        full: bool = typer.Option(
+            False, "--full", help=_("Check everything: every page, and every event from each case's first.")
+        ),
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Check each case's chain of events from where it was last verified (a signed checkpoint).
+
+        With --full: SQLCipher page integrity, SQLite integrity, and every event of every case.
 
         Example: casecli verify
+        Example: casecli verify --full
         """
         from casecli.errors import CaseCliError
         from casecli.protection.integrity import verify
@@ -49,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
         env = env_of(ctx)
         with open_store(env) as store:
-            report = verify(store)
+            report = verify(store, full=full)
         emit(report, as_json, verify_view)
         if not report["ok"]:
             first = report["broken"][0] if report["broken"] else None

@@ -24,8 +24,10 @@ from casecli.store.keyslots import KeyFile
 from casecli.store.lock import key_change_lock, staged_keys_path
 
 
-def _check(store: Store, what: str) -> dict:
-    report = verify(store)
+def _check(store: Store, what: str, full: bool = False) -> dict:
+    """A copy's check: every chain from its checkpoint on (a backup just made), or everything
+    (`full`: a backup about to replace the store, which may come from anywhere)."""
+    report = verify(store, full=full)
     if not report["ok"]:
         raise CaseCliError(_("{what} does not verify: nothing was changed").format(what=what))
     report["cases"] = store.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
@@ -98,7 +100,7 @@ def restore(backup_file: Path, store_path: Path, passphrase) -> dict:
     Every file written is readable by its owner only.
     """
     with open_store(backup_file, passphrase) as copy:
-        report = _check(copy, _("the backup"))
+        report = _check(copy, _("the backup"), full=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = store_path.with_name(f".{store_path.name}.restoring")
     staged_keys = staged_keys_path(store_path)

@@ -18,17 +18,24 @@ from casecli.store.trust import Signer, recorded_signers, trusted_signers
 
 
 def check_chain(
-    rows: list[tuple], trusted: dict[str, Signer] | None = None, signers: dict[int, str | None] | None = None
+    rows: list[tuple],
+    trusted: dict[str, Signer] | None = None,
+    signers: dict[int, str | None] | None = None,
+    head: tuple[int, str] | None = None,
 ) -> tuple[int, str] | None:
     """The first broken link of one case's events (seq, why), or None.
 
     With `trusted`, a handover's signature must also be by one of those keys: a history edited
     by someone with the store's key could carry any key, with a signature to match. `signers`
     holds each handover's checked signer by its place in `rows` (from 1), when already checked.
+    With `head` (seq, hash: where the chain stood when last verified), `rows` start at that event,
+    which must still be the one verified then.
     """
     previous = GENESIS
-    for expected, row in enumerate(rows, start=1):
+    start = head[0] if head else 1
+    for place, row in enumerate(rows, start=1):
         case_number, seq, at, actor, kind, summary, changes, prev_hash, stored = row
+        expected = start + place - 1
         event = {
             "case_number": case_number,
             "seq": seq,
@@ -41,12 +48,15 @@ def check_chain(
         }
         if seq != expected:
             return expected, _("an event is missing or out of order")
-        if prev_hash != previous:
+        if head is not None and place == 1:
+            if stored != head[1]:
+                return seq, _("is not the event verified there before")
+        elif prev_hash != previous:
             return seq, _("does not follow the event before it")
         if event_hash(event) != stored:
             return seq, _("was altered after it was written")
         if kind == "handover":
-            signer = signers[expected] if signers is not None else handover_signer(row)
+            signer = signers[place] if signers is not None else handover_signer(row)
             if signer is None:
                 return seq, _("its handover signature does not verify")
             if trusted is not None and signer not in trusted:
@@ -73,16 +83,35 @@ def handover_signer(row: tuple) -> str | None:
     return str(data["signer"])
 
 
-def verify(store: Store) -> dict:
-    """Pages, SQLite's own check, every case's chain, and who signed each handover (known or not)."""
+EVENT_COLUMNS = "e.case_number, e.seq, e.at, e.actor, e.kind, e.summary, e.changes, e.prev_hash, e.hash"
+
+
+def verify(store: Store, full: bool = False) -> dict:
+    """SQLCipher's page check and SQLite's own (`full` only), each case's chain from where it was
+    last verified (`full`: from its first event), and who signed each handover checked. Moves the
+    checkpoint forward for every case whose chain verifies."""
+    from casecli.protection import checkpoint
+
     conn = store.conn
     everyone = trusted_signers(store)
     per_case = recorded_signers(store)
     handovers: list[dict] = []
-    pages = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    notes: list[str] = []
+    heads: dict[str, tuple[int, str]] = {}
+    if not full:
+        if checkpoint.tracking_intact(store):
+            heads, forged = checkpoint.heads(store, list(everyone))
+            if forged:
+                notes.append(
+                    _("{count} checkpoint(s) did not verify: those cases were checked whole").format(count=forged)
+                )
+        else:
+            notes.append(_("the store's change tracking was removed: every case was checked whole"))
+    pages = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")] if full else []
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")] if full else ["ok"]
     broken = []
-    cases = 0
+    verified: dict[str, tuple[int, str]] = {}
+    events = 0
     current: str | None = None
     rows: list[tuple] = []
 
@@ -90,9 +119,11 @@ def verify(store: Store) -> dict:
         trusted = {**everyone, **per_case.get(str(current), {})}
         # each handover's signature is checked once, for the chain and for the report
         signers = {place: handover_signer(row) for place, row in enumerate(rows, start=1) if row[4] == "handover"}
-        found = check_chain(rows, trusted, signers)
+        found = check_chain(rows, trusted, signers, heads.get(str(current)))
         if found:
             broken.append({"case_number": current, "seq": found[0], "why": found[1]})
+        else:
+            verified[str(current)] = (rows[-1][1], rows[-1][8])
         for place, signer in signers.items():
             known = trusted.get(signer) if signer else None
             handovers.append(
@@ -106,34 +137,46 @@ def verify(store: Store) -> dict:
                 }
             )
 
-    for row in conn.execute(
-        "SELECT case_number, seq, at, actor, kind, summary, changes, prev_hash, hash FROM events ORDER BY case_number, seq"
-    ):
+    # Cases with a head: their events from the head on (the events' index by case and seq);
+    # the others: every event. One ordered pass either way.
+    if heads:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS checked_heads (case_number TEXT PRIMARY KEY, seq INTEGER)")
+        conn.execute("DELETE FROM temp.checked_heads")
+        conn.executemany("INSERT INTO temp.checked_heads VALUES (?, ?)", [(n, h[0]) for n, h in heads.items()])
+        query = (
+            f"SELECT {EVENT_COLUMNS} FROM temp.checked_heads h JOIN events e"
+            " ON e.case_number = h.case_number AND e.seq >= h.seq"
+            f" UNION ALL SELECT {EVENT_COLUMNS} FROM cases c JOIN events e ON e.case_number = c.case_number"
+            " WHERE c.case_number NOT IN (SELECT case_number FROM temp.checked_heads)"
+            " ORDER BY 1, 2"
+        )
+    else:
+        query = f"SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.case_number, e.seq"
+    for row in conn.execute(query):
+        events += 1
         if row[0] != current:
             if current is not None:
                 finish()
             current, rows = row[0], []
-            cases += 1
         rows.append(row)
     if current is not None:
         finish()
-    without = conn.execute(
-        "SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
-    ).fetchone()[0]
-    for (number,) in (
-        conn.execute(
-            "SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
-        )
-        if without
-        else []
+    for (number,) in conn.execute(
+        "SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
     ):
         broken.append({"case_number": number, "seq": 1, "why": _("the case has no history at all")})
+    cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    if not broken:
+        checkpoint.record(store, verified, list(everyone))
     return {
-        "pages_ok": not pages,
+        "full": full,
+        "pages_ok": not pages if full else None,
         "page_errors": pages[:10],
-        "integrity_ok": integrity == ["ok"],
+        "integrity_ok": integrity == ["ok"] if full else None,
         "integrity_errors": integrity[:10] if integrity != ["ok"] else [],
         "cases": cases,
+        "events_checked": events,
+        "notes": notes,
         "broken": broken,
         "handovers": handovers,
         "ok": not pages and integrity == ["ok"] and not broken,

@@ -576,6 +576,27 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "CREATE TABLE mailbox_heard (fingerprint TEXT PRIMARY KEY, name TEXT NOT NULL, last_at TEXT NOT NULL)",
         ],
     ),
+    (
+        22,
+        [
+            # `verify`'s checkpoint: the last event of each case's chain as last verified, each
+            # with a MAC under a key derived from the store's data key. `verify` then re-hashes
+            # only what follows (`verify --full`: everything). An event changed or removed in any
+            # way SQL allows drops its case's head (the triggers), so the case is checked whole.
+            """CREATE TABLE verified_heads (
+                case_number TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL,
+                mac TEXT NOT NULL
+            )""",
+            """CREATE TRIGGER events_updated_unverify AFTER UPDATE ON events BEGIN
+                DELETE FROM verified_heads WHERE case_number = old.case_number OR case_number = new.case_number;
+            END""",
+            """CREATE TRIGGER events_deleted_unverify AFTER DELETE ON events BEGIN
+                DELETE FROM verified_heads WHERE case_number = old.case_number;
+            END""",
+        ],
+    ),
 ]
 
 

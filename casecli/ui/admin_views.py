@@ -23,13 +23,22 @@ def log_view(events: list[dict]):
 
 def verify_view(report: dict):
     ok, damaged = _("ok"), _("DAMAGED")
-    parts: list = [
-        _("Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked.").format(
-            pages=ok if report["pages_ok"] else damaged,
-            integrity=ok if report["integrity_ok"] else damaged,
-            count=report["cases"],
-        )
-    ]
+    if report["full"]:
+        parts: list = [
+            _("Pages (SQLCipher HMAC): {pages}; SQLite integrity: {integrity}; {count} case histories checked.").format(
+                pages=ok if report["pages_ok"] else damaged,
+                integrity=ok if report["integrity_ok"] else damaged,
+                count=report["cases"],
+            )
+        ]
+    else:
+        parts = [
+            _(
+                "{count} case histories checked from their last verified event ({events} events re-hashed);"
+                " `casecli verify --full` checks every page and every event."
+            ).format(count=report["cases"], events=report["events_checked"])
+        ]
+    parts += [f"[yellow]{shown(note)}[/yellow]" for note in report["notes"]]
     for item in report.get("handovers", []):
         if item["known_as"] == "own":
             who = _("signed by you")
