@@ -10,51 +10,21 @@ children called María García are not flagged. Nothing is merged automatically:
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from importlib import resources
 from itertools import combinations
 
-from casecli.case.registration import age_on, fold
+from casecli.case import people_index
+from casecli.case.name_keys import MAX_NAME_WORDS, MAX_WORD_LENGTH, index_keys, name_tokens, phonetic
+from casecli.case.registration import age_on
+
+__all__ = ["MAX_NAME_WORDS", "MAX_WORD_LENGTH", "name_tokens", "phonetic"]
 
 NAME_THRESHOLD = 0.84
 TOKEN_MATCH = 0.75
 AGE_TOLERANCE = 2
 UNKNOWN = {None, "", "unknown", "other"}
-
-
-@lru_cache(maxsize=1)
-def nicknames() -> dict[str, str]:
-    path = resources.files("casecli") / "templates" / "lists" / "nicknames.json"
-    return json.loads(path.read_text(encoding="utf-8"))["nicknames"]
-
-
-def phonetic(token: str) -> str:
-    t = token
-    t = re.sub(r"(?<!c)h", "", t)
-    t = t.replace("ll", "y").replace("qu", "k").replace("v", "b").replace("z", "s").replace("w", "gu")
-    t = re.sub(r"c([ei])", r"s\1", t)
-    t = re.sub(r"c(?!h)", "k", t)
-    t = t.replace("x", "j")
-    t = re.sub(r"y$", "i", t)
-    t = re.sub(r"^j", "y", t)  # Julissa / Yulissa
-    return re.sub(r"(.)\1+", r"\1", t)
-
-
-# Comparing names costs time with the square of a word's length: the words of a name are bounded
-# (a name from a bundle or an answers file could be any length), far above any real name's.
-MAX_NAME_WORDS = 8
-MAX_WORD_LENGTH = 30
-
-
-def name_tokens(*parts: str | None) -> tuple[str, ...]:
-    text = fold(" ".join(p for p in parts if p))
-    words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[a-z]+", text)]
-    kept = [w for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y")]
-    return tuple(phonetic(nicknames().get(w, w)) for w in kept[:MAX_NAME_WORDS])
 
 
 @lru_cache(maxsize=1 << 16)  # names come from a small vocabulary: an import compares the same pairs again and again
@@ -88,6 +58,13 @@ class Person:
     nationality: str | None
 
     @classmethod
+    def from_index(cls, row: tuple, today: dt.date) -> Person:
+        """A child as the index holds them (people_index.COLUMNS)."""
+        number, tokens, sex, nationality, date_of_birth, age_estimate, registered_on = row
+        age, _estimated = age_on(date_of_birth, age_estimate, registered_on, today)
+        return cls(number, tuple(tokens.split()), sex, age, nationality)
+
+    @classmethod
     def from_answers(cls, case_number: str, answers: dict, registered_on: str, today: dt.date) -> Person:
         age, _estimated = age_on(answers.get("date_of_birth"), answers.get("age_estimate"), registered_on, today)
         return cls(
@@ -111,28 +88,19 @@ def match_score(a: Person, b: Person) -> float:
     return score if score >= NAME_THRESHOLD else 0.0
 
 
-def people(store, today: dt.date) -> list[Person]:
-    rows = store.conn.execute("SELECT case_number, answers, registered_on FROM cases WHERE status != 'purged'")
-    return [Person.from_answers(n, json.loads(a), r, today) for n, a, r in rows]
-
-
 def decided_pairs(store) -> set[tuple[str, str]]:
     rows = store.conn.execute("SELECT case_a, case_b FROM links WHERE kind IN ('same_child', 'not_same')")
     return {(a, b) for a, b in rows}
 
 
-def matches_for(
-    store, answers: dict, today: dt.date, exclude: str | None = None, among: list[Person] | None = None
-) -> list[tuple[str, float]]:
-    """Existing cases that may be the child described by `answers`, most alike first.
-
-    `among`: the store's people read once by a caller that checks many children (an import).
-    """
+def matches_for(store, answers: dict, today: dt.date, exclude: str | None = None) -> list[tuple[str, float]]:
+    """Existing cases that may be the child described by `answers`, most alike first: only the
+    children who share a name key (people_index) are compared, in one query."""
     new = Person.from_answers("", answers, today.isoformat(), today)
     found = [
-        (p.case_number, match_score(new, p))
-        for p in (people(store, today) if among is None else among)
-        if p.case_number != exclude
+        (row[0], match_score(new, Person.from_index(row, today)))
+        for row in people_index.sharing_a_key(store, new.tokens)
+        if row[0] != exclude
     ]
     return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
 
@@ -149,23 +117,28 @@ def duplicate_pairs(store, today: dt.date) -> list[dict]:
 def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
     """Likely duplicate pairs in the whole store, not yet decided by a worker.
 
-    Cases are first grouped by pairs of their name keys (cheap), so only cases that share two
-    name parts, or a one-part name, are compared in full.
+    Only children who share a name key are compared (people_index.buckets), each pair once: in the
+    bucket of the first key the two share. Memory grows with the store (each child's index row),
+    never with the number of pairs compared.
     """
-    everyone = people(store, today)
-    buckets: dict[tuple[str, ...], list[Person]] = {}
-    for person in everyone:
-        parts = sorted(set(person.tokens))
-        keys = list(combinations(parts, 2)) if len(parts) > 1 else [tuple(parts)]
-        for key in keys:
-            buckets.setdefault(key, []).append(person)
+    everyone = {
+        row[0]: Person.from_index(row, today)
+        for row in store.conn.execute(f"SELECT {people_index.COLUMNS} FROM people")
+    }
+    keys: dict[str, set[str]] = {}
+
+    def keys_of(number: str) -> set[str]:
+        if number not in keys:
+            keys[number] = index_keys(everyone[number].tokens)
+        return keys[number]
+
     decided = decided_pairs(store)
-    seen: dict[tuple[str, str], float] = {}
-    for group in buckets.values():
-        for a, b in combinations(group, 2):
-            first, second = sorted((a.case_number, b.case_number))
-            pair = (first, second)
-            if pair in seen or pair in decided:
+    found = []
+    for key, numbers in people_index.buckets(store):
+        for first, second in combinations(sorted(numbers), 2):
+            if (first, second) in decided or min(keys_of(first) & keys_of(second)) != key:
                 continue
-            seen[pair] = match_score(a, b)
-    return sorted([(a, b, round(s, 2)) for (a, b), s in seen.items() if s > 0], key=lambda x: (-x[2], x[0], x[1]))
+            score = match_score(everyone[first], everyone[second])
+            if score > 0:
+                found.append((first, second, round(score, 2)))
+    return sorted(found, key=lambda x: (-x[2], x[0], x[1]))

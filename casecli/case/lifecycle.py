@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from casecli import settings
+from casecli.case import people_index
 from casecli.case.age import majority_date
 from casecli.forms.labels import answer, label
 from casecli.i18n import _, format_date
@@ -202,6 +203,7 @@ def refresh_if_stale(store) -> None:
     try:
         with store.transaction():
             refresh_all(store)
+            people_index.rebuild(store)
             store.conn.execute("DELETE FROM meta WHERE key = ?", (DERIVED_STALE,))
     except sqlcipher3.OperationalError as exc:
         # A store on a read-only medium still opens for reading, with the columns it has.

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
 
 from casecli import casenumber
-from casecli.case import consent, lifecycle
+from casecli.case import consent, lifecycle, people_index
 from casecli.case.age import age_at
 from casecli.case.deadlines import refresh_deadlines
 from casecli.case.history import GENESIS, build_event, insert_events
+from casecli.case.name_keys import fold
 from casecli.forms import MISSING, Form
 from casecli.store.db import Store, utc_now
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Hernández' and 'hernandez' find each other."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def child_name(answers: dict) -> str:
@@ -98,6 +92,7 @@ def insert_case(
         }
     ).model_dump()
     store.conn.execute(f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+    people_index.update(store, [number])
     refresh_deadlines(store, number)
     first_consent = consent.from_registration(answers, today.isoformat(), actor)
     if first_consent is not None:
@@ -218,6 +213,7 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
                 "number": number,
             },
         )
+        people_index.update(store, [number])
         if "risk_level" in diff:
             refresh_deadlines(store, number)
         summary = "Registration edited: " + ", ".join(diff)

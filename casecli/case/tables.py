@@ -40,7 +40,7 @@ CASE_TABLES: list[tuple[str, str]] = [
 ]
 # Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due,
 # by the case rules), or local to one laptop.
-DERIVED_TABLES = {"plan_items", "case_due"}
+DERIVED_TABLES = {"plan_items", "case_due", "people", "people_keys"}
 LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers", "verified_heads"}  # this laptop's own
 DELETE_ORDER = [
     "links",

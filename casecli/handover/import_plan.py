@@ -107,9 +107,8 @@ def plan_import(
         plan.choices = {c.number: action for c in plan.diverged}
     new = [c for _n, c in sorted(incoming.cases.items()) if c.decision == "new"]
     if new:
-        here = duplicates.people(store, today)
-        for case in new:
-            matches = duplicates.matches_for(store, case.answers, today, among=here)
+        for case in new:  # each compared with the children sharing a name key here (one query each)
+            matches = duplicates.matches_for(store, case.answers, today)
             numbers = [number for number, _score in matches if number not in incoming.cases]
             if numbers:
                 plan.possible_duplicates[case.number] = numbers

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casecli.case import people_index
 from casecli.case import plan as plans
 from casecli.case.history import GENESIS, append_event, event_hash
 from casecli.case.tables import CASE_TABLES, delete_case
@@ -336,6 +337,7 @@ def apply(
             written = [n for n, action in done.items() if action != "keep_both"]
             for number in written:
                 plans.reindex_items(store, number)
+            people_index.update(store, written)
             if incoming.handover:
                 store.conn.executemany(
                     "UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",

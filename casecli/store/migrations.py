@@ -597,6 +597,34 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             END""",
         ],
     ),
+    (
+        23,
+        [
+            # The duplicate check's index (case/people_index.py): each child's name keys, sex,
+            # age and nationality, written with the case; built for existing cases on the next
+            # open (the derived columns' flag). A case removed takes its entries with it.
+            """CREATE TABLE people (
+                case_number TEXT PRIMARY KEY,
+                tokens TEXT NOT NULL,
+                sex TEXT,
+                nationality TEXT,
+                date_of_birth TEXT,
+                age_estimate INTEGER,
+                registered_on TEXT NOT NULL
+            )""",
+            """CREATE TABLE people_keys (
+                key TEXT NOT NULL,
+                case_number TEXT NOT NULL,
+                PRIMARY KEY (key, case_number)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX people_keys_case ON people_keys (case_number)",
+            """CREATE TRIGGER cases_deleted_unindex AFTER DELETE ON cases BEGIN
+                DELETE FROM people WHERE case_number = old.case_number;
+                DELETE FROM people_keys WHERE case_number = old.case_number;
+            END""",
+            lambda conn: _mark_derived_stale(conn),
+        ],
+    ),
 ]
 
 

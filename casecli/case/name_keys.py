@@ -1,0 +1,60 @@
+"""The keys a child's name is compared and found by: folded, nicknames mapped to full names, and a
+rough Spanish phonetic key (h silent, v/b, z/s/ce/ci, ll/y, qu/k …). Shared by the duplicate check
+and the index it reads (people_index), which is kept at write time."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'Hernández' and 'hernandez' find each other."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=1)
+def nicknames() -> dict[str, str]:
+    path = resources.files("casecli") / "templates" / "lists" / "nicknames.json"
+    return json.loads(path.read_text(encoding="utf-8"))["nicknames"]
+
+
+def phonetic(token: str) -> str:
+    t = token
+    t = re.sub(r"(?<!c)h", "", t)
+    t = t.replace("ll", "y").replace("qu", "k").replace("v", "b").replace("z", "s").replace("w", "gu")
+    t = re.sub(r"c([ei])", r"s\1", t)
+    t = re.sub(r"c(?!h)", "k", t)
+    t = t.replace("x", "j")
+    t = re.sub(r"y$", "i", t)
+    t = re.sub(r"^j", "y", t)  # Julissa / Yulissa
+    return re.sub(r"(.)\1+", r"\1", t)
+
+
+# Comparing names costs time with the square of a word's length: the words of a name are bounded
+# (a name from a bundle or an answers file could be any length), far above any real name's.
+MAX_NAME_WORDS = 8
+MAX_WORD_LENGTH = 30
+
+
+def name_tokens(*parts: str | None) -> tuple[str, ...]:
+    text = fold(" ".join(p for p in parts if p))
+    words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[a-z]+", text)]
+    kept = [w for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y")]
+    return tuple(phonetic(nicknames().get(w, w)) for w in kept[:MAX_NAME_WORDS])
+
+
+def index_keys(tokens: tuple[str, ...]) -> set[str]:
+    """The keys a name is found by: each pair of its words (a one-word name: the word), exactly and
+    by their first three letters, so that a slip of the pen after the third letter of a word still
+    finds the child. Two names that share no key are never compared."""
+    words = sorted(set(tokens))
+    prefixes = sorted({w[:3] for w in words})
+    exact = [" ".join(p) for p in combinations(words, 2)] if len(words) > 1 else words
+    rough = [" ".join(p) for p in combinations(prefixes, 2)] if len(prefixes) > 1 else prefixes
+    return {"t:" + k for k in exact} | {"p:" + k for k in rough}

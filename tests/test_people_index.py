@@ -1,0 +1,80 @@
+"""The duplicate check's index (issue 19): kept with the case at every write, equal to building it
+again from scratch, and asked a number of questions that does not grow with the store."""
+
+from __future__ import annotations
+
+from casecli.store.db import open_store
+
+from .conftest import PASSPHRASE, registration_answers
+from .test_handover import NOTE, two_workers
+from .test_scale_queries import statements
+from .test_store import assert_one_line_error
+
+
+def index_of(path) -> tuple[list, list]:
+    with open_store(path, lambda: PASSPHRASE) as store:
+        people = store.conn.execute("SELECT * FROM people ORDER BY case_number").fetchall()
+        keys = store.conn.execute("SELECT key, case_number FROM people_keys ORDER BY 1, 2").fetchall()
+    return people, keys
+
+
+def rebuilt(path) -> tuple[list, list]:
+    from casecli.case import people_index
+
+    with open_store(path, lambda: PASSPHRASE) as store, store.transaction():
+        people_index.rebuild(store)
+    return index_of(path)
+
+
+def test_the_index_kept_at_write_time_equals_one_built_from_scratch(home, monkeypatch):
+    ana, luis = two_workers(home, monkeypatch)
+    first = ana.register()
+    ana.register(name_first="Wilmer", name_last="Marker-Two", sex="male", age_estimate=12)
+    ana.ok("edit", first, "--set", "name_last=Quetzal-Renamed", "--set", "nationality=guatemala")
+    bundle = home / "copy.bundle"
+    ana.ok("export", first, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    luis.ok("import", str(bundle), "--yes")
+    for worker in (ana, luis):
+        kept = index_of(worker.store)
+        assert kept[0] and kept[1]
+        assert kept == rebuilt(worker.store)
+    people, _keys = index_of(ana.store)
+    assert [row[3] for row in people if "renamed" in row[1]] == ["guatemala"]  # the edit reached the index
+
+
+def test_a_slip_after_the_third_letter_is_still_found_and_a_purged_child_is_not(ready):
+    number = ready.register(name_first="Yulissa", name_last="Quetzalcoatl", sex="female", age_estimate=15)
+    slip = registration_answers(name_first="Yulisa", name_last="Quetzlcoatl", sex="female", age_estimate=15)
+    result = ready("new-case", "--answers", ready.write("slip.json", slip))
+    assert_one_line_error(result, code=3)
+    assert f"possible duplicate of {number}" in result.stderr
+    ready.ok("settings", "set", "retention.years_after_closure", "50")
+    ready.ok("purge", number, "--now", "--reason", "the child's request", "--yes")
+    assert index_of(ready.store) == ([], [])  # the purged child leaves the index
+    ready.ok("new-case", "--answers", ready.write("slip.json", slip))
+
+
+def test_the_duplicate_check_asks_the_same_number_of_questions_for_8_or_60_cases(cli, monkeypatch):
+    counts = []
+    answers = cli.write("new.json", registration_answers(name_first="Zaira", name_last="Nuevo-Marker"))
+    for cases in (8, 60):
+        store = cli.home / "data" / f"demo{cases}.db"
+        cli.home.joinpath("data").mkdir(exist_ok=True)
+        cli.ok("--store", str(store), "demo", "--cases", str(cases), "--seed", "5", "--into-real-store")
+        monkeypatch.setenv("CASECLI_STORE", str(store))
+        cli.ok("list")  # the first open after creation may build what a migration asked for
+        counts.append(statements(cli, monkeypatch, "new-case", "--answers", answers, "--no-input"))
+        assert len(index_of(store)[0]) == cases + 1
+    assert 0 < counts[0] == counts[1], counts
+
+
+def test_an_older_store_gets_its_index_on_the_next_open(ready):
+    ready.register()
+    ready.register(name_first="Wilmer", name_last="Marker-Two", sex="male")
+    expected = index_of(ready.store)
+    with open_store(ready.store, lambda: PASSPHRASE) as store, store.transaction():
+        store.conn.execute("DELETE FROM people_keys")
+        store.conn.execute("DELETE FROM people")
+        store.conn.execute("INSERT INTO meta (key, value) VALUES ('derived_stale', '1')")
+    ready.ok("list")
+    assert index_of(ready.store) == expected
