@@ -45,21 +45,21 @@ def _trust_mac(key: bytes, trusted: list[str]) -> str:
     return hmac.new(key, "\n".join(sorted(trusted)).encode(), hashlib.sha256).hexdigest()
 
 
-def heads(store: Store, trusted: list[str]) -> tuple[dict[str, tuple[int, str]], int]:
-    """The heads whose MAC holds, by case; and how many did not (they are verified whole). None at
-    all when the keys trusted for handovers changed since (a contact removed): a handover verified
-    then may not be trusted now, so every chain is checked again."""
+def heads(store: Store, trusted: list[str]) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """The heads whose MAC holds, by case; and the cases whose head's MAC does not (they are
+    verified whole). None at all when the keys trusted for handovers changed since (a contact
+    removed): a handover verified then may not be trusted now, so every chain is checked again."""
     key = _key(store)
     recorded = store.meta(TRUST_KEY)
     if recorded is None or not hmac.compare_digest(recorded, _trust_mac(key, trusted)):
-        return {}, 0
+        return {}, []
     good: dict[str, tuple[int, str]] = {}
-    forged = 0
+    forged: list[str] = []
     for number, seq, stored, mac in store.conn.execute("SELECT case_number, seq, hash, mac FROM verified_heads"):
         if hmac.compare_digest(mac, _mac(key, number, seq, stored)):
             good[number] = (seq, stored)
         else:
-            forged += 1
+            forged.append(number)
     return good, forged
 
 

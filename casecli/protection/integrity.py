@@ -98,12 +98,13 @@ def verify(store: Store, full: bool = False) -> dict:
     handovers: list[dict] = []
     notes: list[str] = []
     heads: dict[str, tuple[int, str]] = {}
+    forged: list[str] = []
     if not full:
         if checkpoint.tracking_intact(store):
             heads, forged = checkpoint.heads(store, list(everyone))
             if forged:
                 notes.append(
-                    _("{count} checkpoint(s) did not verify: those cases were checked whole").format(count=forged)
+                    _("{count} checkpoint(s) did not verify: those cases were checked whole").format(count=len(forged))
                 )
         else:
             notes.append(_("the store's change tracking was removed: every case was checked whole"))
@@ -137,37 +138,48 @@ def verify(store: Store, full: bool = False) -> dict:
                 }
             )
 
-    # Cases with a head: their events from the head on (the events' index by case and seq);
-    # the others: every event. One ordered pass either way.
+    def check(query: str, params: tuple = (), skip: frozenset[str] = frozenset()) -> None:
+        nonlocal current, rows, events
+        current, rows = None, []
+        for row in conn.execute(query, params):
+            if row[0] in skip:
+                continue
+            events += 1
+            if row[0] != current:
+                if current is not None:
+                    finish()
+                current, rows = row[0], []
+            rows.append(row)
+        if current is not None:
+            finish()
+
     if heads:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS checked_heads (case_number TEXT PRIMARY KEY, seq INTEGER)")
-        conn.execute("DELETE FROM temp.checked_heads")
-        conn.executemany("INSERT INTO temp.checked_heads VALUES (?, ?)", [(n, h[0]) for n, h in heads.items()])
-        query = (
-            f"SELECT {EVENT_COLUMNS} FROM temp.checked_heads h JOIN events e"
+        # Cases with a head: their events from the head on (the events' index by case and seq);
+        # the others: every event. A head whose MAC failed: that case whole, afterwards.
+        check(
+            f"SELECT {EVENT_COLUMNS} FROM verified_heads h JOIN events e"
             " ON e.case_number = h.case_number AND e.seq >= h.seq"
             f" UNION ALL SELECT {EVENT_COLUMNS} FROM cases c JOIN events e ON e.case_number = c.case_number"
-            " WHERE c.case_number NOT IN (SELECT case_number FROM temp.checked_heads)"
-            " ORDER BY 1, 2"
+            " WHERE NOT EXISTS (SELECT 1 FROM verified_heads h WHERE h.case_number = c.case_number)"
+            " ORDER BY 1, 2",
+            skip=frozenset(forged),
         )
+        if forged:
+            check(
+                f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.case_number IN (SELECT value FROM json_each(?))"
+                " ORDER BY e.case_number, e.seq",
+                (json.dumps(forged),),
+            )
     else:
-        query = f"SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.case_number, e.seq"
-    for row in conn.execute(query):
-        events += 1
-        if row[0] != current:
-            if current is not None:
-                finish()
-            current, rows = row[0], []
-        rows.append(row)
-    if current is not None:
-        finish()
+        check(f"SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.case_number, e.seq")
     for (number,) in conn.execute(
         "SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
     ):
         broken.append({"case_number": number, "seq": 1, "why": _("the case has no history at all")})
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     if not broken:
-        checkpoint.record(store, verified, list(everyone))
+        moved = {n: head for n, head in verified.items() if heads.get(n) != head}
+        checkpoint.record(store, moved, list(everyone))
     return {
         "full": full,
         "pages_ok": not pages if full else None,
