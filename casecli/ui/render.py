@@ -55,6 +55,16 @@ def emit(value: Any, as_json: bool, view: Callable[[Any], Any], page: bool = Fal
         sys.stdout.write(tab_separated(renderable))
         return
     out = console()
+    from casecli.ui import long_table
+
+    parts = list(getattr(renderable, "renderables", [renderable]))
+    if any(long_table.is_long(part) for part in parts):  # rows as they come, not rich's layout
+        for part in parts:
+            if long_table.is_long(part):
+                long_table.print_long(out, part)
+            else:
+                out.print(part)
+        return
     if page and _taller_than_screen(out, renderable):
         from casecli.ui.pager import PipePager
 
