@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 
 from casecli import casenumber
 from casecli.case import lifecycle
@@ -53,8 +54,9 @@ def list_cases(
     risk: str | None = None,
     search: str | None = None,
     incomplete: bool = False,
-) -> list[dict]:
-    """Cases matching every filter given, highest risk and newest first."""
+) -> Iterator[dict]:
+    """Cases matching every filter given, highest risk and newest first, one at a time as SQLite
+    gives them (in that order already): a caller that prints them as they come holds one row."""
     where, params = [], []
     if incomplete:
         where.append("c.incomplete = 1")
@@ -72,15 +74,15 @@ def list_cases(
         status = code_for("--status", status, spellings_of_codes(lifecycle.LIST_STATUSES))
         where.append("(c.stage = ? OR c.status = ?)")
         params += [status, status]
-    cursor = store.conn.execute(LIST_SQL + (" WHERE " + " AND ".join(where) if where else ""), params)
+    ranked = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in RISK_ORDER.items())
+    cursor = store.conn.execute(
+        LIST_SQL
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY CASE c.risk {ranked} ELSE 9 END, c.registered_on DESC, c.case_number",
+        params,
+    )
     names = [d[0] for d in cursor.description]
-    rows = [_summary(dict(zip(names, values, strict=False)), today) for values in cursor]
-    rows.sort(key=lambda r: (RISK_ORDER.get(r["risk"], 9), _negated(r["registered_on"]), r["case_number"]))
-    return rows
-
-
-def _negated(iso_date: str) -> int:
-    return -dt.date.fromisoformat(iso_date).toordinal()
+    return (_summary(dict(zip(names, values, strict=False)), today) for values in cursor)
 
 
 def get_case(store: Store, text: str, today: dt.date) -> dict:

@@ -20,6 +20,7 @@ from casecli.commands.common import (
     env_of,
     next_step_line,
     open_store,
+    print_json,
 )
 from casecli.i18n import _
 
@@ -155,7 +156,11 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             rows = list_cases(store, env.today, status=status, risk=risk, search=search, incomplete=incomplete)
-        emit(rows, as_json, case_table, page=True)
+            if as_json:  # as they come: memory does not grow with the store
+                print_json(rows)
+                return
+            found = list(rows)
+        emit(found, False, case_table, page=True)
 
     @command(app, "show")
     def show_cmd(

@@ -22,9 +22,18 @@ def console(stderr: bool = False):
 
 
 def print_json(value: Any) -> None:
-    # Indented for a person at a terminal; compact (and several times faster) for scripts.
+    """`value` as JSON: indented for a person at a terminal, compact (and several times faster) for
+    scripts. An iterator (not a list or a dict) is written as a JSON array an item at a time."""
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
+    if isinstance(value, (list, dict, str, int, float, bool)) or value is None:
+        sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
+        return
+    write = sys.stdout.write
+    separator = "[\n" if indent else "["
+    for item in value:
+        write(separator + json.dumps(item, ensure_ascii=False, indent=indent, default=str))
+        separator = ",\n" if indent else ","
+    write("[]\n" if separator.startswith("[") else ("\n]\n" if indent else "]\n"))
 
 
 def shown(value: Any) -> str:
