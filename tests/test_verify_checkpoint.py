@@ -20,6 +20,14 @@ def registered(ready, count: int = 3) -> list[str]:
     return numbers
 
 
+def drop_triggers(conn) -> list[tuple[str, str]]:
+    """What someone with the store's key can do first: remove the triggers (their SQL returned)."""
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _sql in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    return triggers
+
+
 def test_after_a_verify_only_what_follows_is_rehashed(ready):
     numbers = registered(ready)
     first = ready.json("verify")
@@ -63,9 +71,7 @@ def test_a_rewritten_old_history_no_longer_meets_its_checkpoint(ready):
     number, *_ = registered(ready)
     ready.ok("verify")
     conn = raw_connection(ready.store)
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for name, _sql in triggers:
-        conn.execute(f"DROP TRIGGER {name}")
+    triggers = drop_triggers(conn)
     rows = conn.execute(f"SELECT {COLUMNS} FROM events WHERE case_number = ? ORDER BY seq", (number,)).fetchall()
     previous = None
     for row in rows:
@@ -93,9 +99,7 @@ def test_an_edit_hidden_from_the_triggers_is_caught_by_full(ready):
     number, *_ = registered(ready)
     ready.ok("verify")
     conn = raw_connection(ready.store)
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for name, _sql in triggers:
-        conn.execute(f"DROP TRIGGER {name}")
+    triggers = drop_triggers(conn)
     conn.execute("UPDATE events SET summary = 'nothing happened' WHERE case_number = ? AND seq = 1", (number,))
     conn.close()
     result = json.loads(ready("verify", "--json").stdout)  # no triggers: every case is checked whole
