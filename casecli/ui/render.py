@@ -23,17 +23,23 @@ def console(stderr: bool = False):
 
 def print_json(value: Any) -> None:
     """`value` as JSON: indented for a person at a terminal, compact (and several times faster) for
-    scripts. An iterator (not a list or a dict) is written as a JSON array an item at a time."""
+    scripts. An iterator (not a list or a dict) is written as a JSON array as its items come."""
     indent = 2 if sys.stdout.isatty() else None
     if isinstance(value, (list, dict, str, int, float, bool)) or value is None:
         sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
         return
-    write = sys.stdout.write
-    separator = "[\n" if indent else "["
-    for item in value:
-        write(separator + json.dumps(item, ensure_ascii=False, indent=indent, default=str))
-        separator = ",\n" if indent else ","
-    write("[]\n" if separator.startswith("[") else ("\n]\n" if indent else "]\n"))
+    # In batches of a thousand: one json.dumps a batch is several times faster than one an item,
+    # and memory still holds one batch, not the whole list.
+    from itertools import islice
+
+    items = iter(value)
+    first = True
+    sys.stdout.write("[")
+    while batch := list(islice(items, 1000)):
+        text = json.dumps(batch, ensure_ascii=False, indent=indent, default=str)
+        sys.stdout.write(("" if first else ",") + text[1:-1].rstrip())
+        first = False
+    sys.stdout.write("\n]\n" if indent and not first else "]\n")
 
 
 def shown(value: Any) -> str:
