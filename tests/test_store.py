@@ -15,7 +15,7 @@ from casecli.store import migrations
 from casecli.store.db import connect
 from casecli.store.keyslots import KeyFile, secret_bytes
 
-from .conftest import CHILD_NAMES, PASSPHRASE, PROFILE
+from .conftest import CHILD_NAMES, PASSPHRASE, PROFILE, registration_answers
 
 
 def fingerprint(folder) -> dict:
@@ -192,3 +192,27 @@ def test_importing_the_cli_loads_nothing_heavy():
     code = "import sys, casecli.cli; print(','.join(m for m in ('sqlalchemy','sqlmodel','cryptography','questionary','sqlcipher3') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""
+
+
+def test_a_write_that_validates_no_outside_row_does_not_load_sqlmodel(ready):
+    """A visit or an edit builds its event itself: it does not pay SQLModel's import (issue 19);
+    a registration, which validates the case's row, does."""
+    import os
+    import subprocess
+
+    number = ready.register()
+    code = (
+        "import sys; import casecli.cli as cli; sys.argv = ['casecli', *sys.argv[1:]]\n"
+        "try:\n    cli.main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('sqlmodel' in sys.modules)"
+    )
+    env = dict(os.environ, CASECLI_STORE=str(ready.store))
+    edit = ["edit", number, "--set", "risk_level=low"]
+    new = ["new-case", "--answers", ready.write("w.json", registration_answers(name_first="Wilmer", sex="male"))]
+    loaded = [
+        subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+        for args in (edit, new)
+    ]
+    assert loaded == ["False", "True"]
