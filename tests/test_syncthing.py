@@ -112,6 +112,7 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
         "the head office's copy to be complete",
         lambda: (c := a.completion(h))["completion"] == 100 and c["needItems"] == 0 and c["globalItems"] > 3,
     )
+    wait_for("the head office's Syncthing to be idle with nothing to fetch", lambda: h.settled(a))
     encrypted = tmp_path / "office-encrypted"
     files = [p for p in encrypted.rglob("*") if p.is_file()]
     assert files
@@ -121,7 +122,7 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
             assert marker not in data, (marker, path)
         assert "MX7" not in str(path.relative_to(encrypted)) and "backups" not in str(path.relative_to(encrypted))
     decrypted = tmp_path / "decrypted"
-    subprocess.run(
+    done = subprocess.run(
         [
             syncthing_binary(),
             "decrypt",
@@ -133,9 +134,10 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
             FOLDER_ID,
             str(encrypted),
         ],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert done.returncode == 0, done.stderr[-2000:]
     [backup] = sorted((decrypted / "backups" / "MX7").glob("*.db"))
     laptop = Worker(tmp_path, "new-laptop", ana.monkeypatch)
     laptop.ok("restore", str(backup), "--yes")
