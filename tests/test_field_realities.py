@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from casecli.case.duplicates import name_score, name_tokens
+from casecli.case.duplicates import name_score
+from casecli.case.name_keys import name_tokens
 
 from .conftest import registration_answers
 from .test_store import assert_one_line_error

@@ -171,7 +171,7 @@ def test_the_duplicate_check_compares_a_bounded_name_however_long():
     """A 7 KB name kept an import busy for minutes before asking anything (comparing two words costs
     the product of their lengths): the words compared are bounded in number and length, so a name
     of any length costs no more than a long real one."""
-    from casecli.case.duplicates import MAX_NAME_WORDS, MAX_WORD_LENGTH, name_tokens
+    from casecli.case.name_keys import MAX_NAME_WORDS, MAX_WORD_LENGTH, name_tokens
 
     tokens = name_tokens("Yulissa " + "a" * 7000, "b c d e f g h i j k l m n " * 300)
     assert len(tokens) <= MAX_NAME_WORDS

@@ -276,14 +276,25 @@ def test_setup_refuses_a_malformed_device_in_one_line(office):
 
 
 class FakeSyncthing:
-    """A loopback HTTP server answering a few of Syncthing's REST endpoints, for the doctor's rules."""
+    """A loopback HTTP server answering a few of Syncthing's REST endpoints, for the doctor's and
+    setup's rules; what is posted to it is kept in `changes` (method, path, body)."""
 
     def __init__(self, answers: dict):
         import http.server
         import json
         import threading
 
+        changes = self.changes = []
+
         class Handler(http.server.BaseHTTPRequestHandler):
+            def _change(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                changes.append((self.command, self.path.split("?")[0], json.loads(self.rfile.read(length) or b"null")))
+                self.send_response(200)
+                self.end_headers()
+
+            do_POST = do_PATCH = do_PUT = _change
+
             def do_GET(self):
                 body = answers.get(self.path.split("?")[0])
                 if self.headers.get("X-API-Key") != "key" or body is None:
@@ -390,3 +401,47 @@ def test_inbox_import_at_a_terminal_asks_as_import_does(home, monkeypatch, tmp_p
     assert child.exitstatus == 0
     assert luis.json("show", number)["case_worker"] == "Luis Pérez"
     assert [row["kind"] for row in ana.json("inbox")] == ["receipt"]
+
+
+def test_setup_shares_the_folder_and_keeps_the_head_offices_password(office, tmp_path):
+    ana, _luis, box = office
+    me, office_id, luis_id = ("-".join([c * 7] * 8) for c in "ACD")
+    answers = {
+        "/rest/system/status": {"myID": me},
+        "/rest/config/devices": [{"deviceID": me}, {"deviceID": office_id, "untrusted": True}],
+        "/rest/config/defaults/device": {"compression": "metadata"},
+        "/rest/config/folders": [
+            {
+                "id": "casecli-mailbox",
+                "label": "casecli mailbox",
+                "path": str(box),
+                "devices": [
+                    {"deviceID": me, "introducedBy": "", "encryptionPassword": ""},
+                    {"deviceID": office_id, "introducedBy": "", "encryptionPassword": "office secret"},
+                ],
+                "versioning": {"type": "simple"},
+                "maxConflicts": 10,
+            }
+        ],
+        "/rest/db/ignores": {"ignore": ["*.bak"]},
+    }
+    fake = FakeSyncthing(answers)
+    key = tmp_path / "api.key"
+    key.write_text("key")
+    out = ana.ok(
+        "mailbox", "setup", "--device", f"luis={luis_id}@tcp://127.0.0.1:22001",
+        "--syncthing-address", fake.address, "--api-key-file", str(key),
+    ).stdout  # fmt: skip
+    assert me in out
+    posted = {(method, path): body for method, path, body in fake.changes}
+    device = posted[("POST", "/rest/config/devices")]
+    assert (device["deviceID"], device["addresses"], device["compression"]) == (
+        luis_id,
+        ["tcp://127.0.0.1:22001"],
+        "metadata",
+    )
+    folder = posted[("POST", "/rest/config/folders")]
+    passwords = {d["deviceID"]: d["encryptionPassword"] for d in folder["devices"]}
+    assert passwords == {me: "", office_id: "office secret", luis_id: ""}  # a colleague added later
+    assert folder["versioning"]["type"] == "" and folder["maxConflicts"] == 0
+    assert posted[("POST", "/rest/db/ignores")]["ignore"] == ["*.bak", "(?d).*.partial", "(?d).*.tmp", "(?d).casecli-*"]

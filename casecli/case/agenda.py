@@ -67,6 +67,7 @@ def mailbox_waiting(store, horizon: str) -> list[Due]:
         "SELECT s.recipient_name, s.cases, substr(s.sent_at, 1, 10), c.risk FROM mailbox_sent s"
         " LEFT JOIN cases c ON c.case_number = json_extract(s.cases, '$[0]')"
         " WHERE s.acknowledged_at IS NULL AND s.kind != 'receipt' AND s.kind != 'handover' AND s.sent_at <= ?",
+        # sent on or before that day: "~" sorts after any time of day written after the date
         (_plus(horizon, -days) + "~",),
     )
     return [

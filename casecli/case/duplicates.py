@@ -16,10 +16,8 @@ from functools import lru_cache
 from itertools import combinations
 
 from casecli.case import people_index
-from casecli.case.name_keys import MAX_NAME_WORDS, MAX_WORD_LENGTH, index_keys, name_tokens, phonetic
+from casecli.case.name_keys import index_keys, name_tokens
 from casecli.case.registration import age_on
-
-__all__ = ["MAX_NAME_WORDS", "MAX_WORD_LENGTH", "name_tokens", "phonetic"]
 
 NAME_THRESHOLD = 0.84
 TOKEN_MATCH = 0.75

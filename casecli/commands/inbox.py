@@ -137,15 +137,12 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
     if entry.state in skipped:
         out.print(skipped[entry.state].format(file=name))
         return "skipped"
-    if entry.state == "seen":
-        inbox.taken_before(store, mailbox, entry)
-        out.print(_("{file}: imported already: removed from the inbox").format(file=name))
-        return "skipped"
     try:
         if entry.state == "unreadable":
             raise BundleRejected(entry.reason)
-        plan = plan_import(store, entry.path, env.today, None, on_conflict)
-        if plan.already_imported:
+        # imported already: known by the id in its header (nothing else read), or by the import plan
+        plan = None if entry.state == "seen" else plan_import(store, entry.path, env.today, None, on_conflict)
+        if plan is None or plan.already_imported:
             inbox.taken_before(store, mailbox, entry)
             out.print(_("{file}: imported already: removed from the inbox").format(file=name))
             return "skipped"

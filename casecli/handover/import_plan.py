@@ -154,9 +154,6 @@ def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str,
         raise InvalidInput(_("--receipt: {path} already exists; choose another file name").format(path=output))
     written = write_receipt(store, incoming.reader, sorted(incoming.cases), accepted, reason.strip(), output)
     if not accepted:
-        reader = incoming.reader
         with store.transaction():
-            seen.record_seen(
-                store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
-            )
+            seen.record_refused(store, incoming.reader)
     return written

@@ -17,7 +17,7 @@ from casecli.handover.bundle import BundleReader
 from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, refuse, remove
 from casecli.handover.receipts import KIND as RECEIPT
 from casecli.handover.receipts import write_receipt
-from casecli.handover.seen import record_seen
+from casecli.handover.seen import record_refused
 from casecli.i18n import _
 from casecli.store.db import Store
 
@@ -61,19 +61,16 @@ def keep(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, kin
     return folder / entry.name
 
 
-def taken_before(store: Store, mailbox: Mailbox, entry: Entry) -> bool:
+def taken_before(store: Store, mailbox: Mailbox, entry: Entry) -> None:
     """A bundle imported earlier and still in my inbox (a run cut off before it was removed): its
-    receipt written if it was not, then removed. Returns whether a receipt was written now."""
-    wrote = False
+    receipt written if it was not, then removed."""
     if not mailbox_log.receipt_sent(store, entry.bundle_id):
         reader = _verified(entry.path)
         if reader is not None:
-            about = describe(store, entry)
+            about = describe(store, entry, reader)
             if about["kind"] != RECEIPT:
                 answer(store, mailbox, reader, about["cases"], True, "")
-                wrote = True
     remove(entry)
-    return wrote
 
 
 def refused(store: Store, mailbox: Mailbox, entry: Entry, reason: str, me: str) -> Path:
@@ -82,14 +79,10 @@ def refused(store: Store, mailbox: Mailbox, entry: Entry, reason: str, me: str) 
     about: dict = {"kind": "", "cases": []}
     if reader is not None and me in reader.recipients():
         with contextlib.suppress(BundleRejected):  # cases unknown: the receipt names none
-            about = describe(store, entry)
+            about = describe(store, entry, reader)
     moved = refuse(entry, reason)
     if reader is not None and reader.fingerprint != me and about["kind"] != RECEIPT:
-        answer(store, mailbox, reader, about["cases"], False, reason)
-        with store.transaction():
-            record_seen(
-                store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
-            )
+        _answer_refusal(store, mailbox, reader, about["cases"], reason)
     return moved
 
 
@@ -97,12 +90,15 @@ def decline(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, 
     """A handover the worker refuses: the refused receipt to the sender (their case becomes active
     again there), the bundle remembered and moved to `refused/`. The worker's words travel only in
     the encrypted receipt: the file beside the bundle is plain text, so it says only who refused."""
+    _answer_refusal(store, mailbox, reader, cases, reason)
+    return refuse(entry, _("refused by its receiver; the reason travels in the encrypted receipt"))
+
+
+def _answer_refusal(store: Store, mailbox: Mailbox, reader: BundleReader, cases: list[str], reason: str) -> None:
+    """The refused receipt to the sender, and the bundle remembered as refused."""
     answer(store, mailbox, reader, cases, False, reason)
     with store.transaction():
-        record_seen(
-            store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, []
-        )
-    return refuse(entry, _("refused by its receiver; the reason travels in the encrypted receipt"))
+        record_refused(store, reader)
 
 
 def _verified(path: Path) -> BundleReader | None:

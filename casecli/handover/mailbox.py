@@ -161,13 +161,14 @@ def _entry(store: Store, path: Path, me: str) -> Entry:
     return entry
 
 
-def describe(store: Store, entry: Entry) -> dict:
+def describe(store: Store, entry: Entry, reader: BundleReader | None = None) -> dict:
     """What a bundle in my inbox is (kind, cases), from its signed description: checks the
-    signature and decrypts the first record only."""
+    signature (unless `reader` has checked it already) and decrypts the first record only."""
     from casecli.handover import identity as identities
 
-    reader = BundleReader(entry.path)
-    reader.verify()
+    if reader is None:
+        reader = BundleReader(entry.path)
+        reader.verify()
     encryption_private, _signing = identities.private_keys(store)
     first: dict = next(iter(reader.lines(reader.file_key(encryption_private, identities.own(store).fingerprint))), {})
     found = first.get("r") if first.get("t") == "bundle" else None

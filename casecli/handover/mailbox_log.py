@@ -125,12 +125,26 @@ def status(store: Store, today: dt.date) -> list[dict]:
     ).fetchall()
     heard = {f: (n, at) for f, n, at in store.conn.execute("SELECT fingerprint, name, last_at FROM mailbox_heard")}
     contacts = {f: n for n, f in store.conn.execute("SELECT name, fingerprint FROM contacts")}
-    found = {}
-    for fingerprint, name, sent, delivered, acked, last_sent, oldest_waiting, receipts, refused in rows:
-        found[fingerprint] = {
+
+    def colleague(fingerprint: str, name: str) -> dict:
+        return {
             "contact": contacts.get(fingerprint, ""),
             "name": name,
             "fingerprint": fingerprint,
+            "sent": 0,
+            "delivered": 0,
+            "acknowledged": 0,
+            "receipts_sent": 0,
+            "refused": 0,
+            "unacknowledged_days": None,
+            "last_sent": None,
+            "last_heard": heard.get(fingerprint, ("", None))[1],
+        }
+
+    found = {}
+    for fingerprint, name, sent, delivered, acked, last_sent, oldest_waiting, receipts, refused in rows:
+        found[fingerprint] = {
+            **colleague(fingerprint, name),
             "sent": sent,
             "delivered": delivered,
             "acknowledged": acked,
@@ -138,25 +152,9 @@ def status(store: Store, today: dt.date) -> list[dict]:
             "refused": refused or 0,
             "unacknowledged_days": _days(oldest_waiting, today),
             "last_sent": last_sent,
-            "last_heard": heard.get(fingerprint, ("", None))[1],
         }
-    for fingerprint, (name, at) in heard.items():
-        found.setdefault(
-            fingerprint,
-            {
-                "contact": contacts.get(fingerprint, ""),
-                "name": name,
-                "fingerprint": fingerprint,
-                "sent": 0,
-                "delivered": 0,
-                "acknowledged": 0,
-                "receipts_sent": 0,
-                "refused": 0,
-                "unacknowledged_days": None,
-                "last_sent": None,
-                "last_heard": at,
-            },
-        )
+    for fingerprint, (name, _at) in heard.items():
+        found.setdefault(fingerprint, colleague(fingerprint, name))
     return sorted(found.values(), key=lambda row: (row["contact"] or row["name"]).casefold())
 
 

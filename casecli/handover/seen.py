@@ -17,3 +17,9 @@ def record_seen(store: Store, bundle_id: str, direction: str, peer: str, handove
 
 def already_imported(store: Store, bundle_id: str) -> bool:
     return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
+
+
+def record_refused(store: Store, reader) -> None:
+    """Remember a bundle refused (by casecli, or by the worker), so that it is not imported later by
+    mistake; `reader` is the bundle's checked BundleReader."""
+    record_seen(store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, [])

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 
 from casecli.case.history import GENESIS, event_hash
 from casecli.case.signatures import handover_message
@@ -86,6 +89,37 @@ def handover_signer(row: tuple) -> str | None:
 EVENT_COLUMNS = "e.case_number, e.seq, e.at, e.actor, e.kind, e.summary, e.changes, e.prev_hash, e.hash"
 
 
+def _chains(conn, heads: dict[str, tuple[int, str]], forged: list[str]) -> Iterator[tuple[str, list[tuple]]]:
+    """Each case's events to check, in order, one case at a time: from its head on where it has
+    one (the events' index by case and seq), every event otherwise; a case whose head's MAC failed,
+    whole, afterwards."""
+
+    def by_case(query: str, params: tuple = ()) -> Iterator[tuple[str, list[tuple]]]:
+        for number, group in groupby(conn.execute(query, params), key=itemgetter(0)):
+            yield number, list(group)
+
+    if not heads:
+        yield from by_case(f"SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.case_number, e.seq")
+        return
+    yield from (
+        chain
+        for chain in by_case(
+            f"SELECT {EVENT_COLUMNS} FROM verified_heads h JOIN events e"
+            " ON e.case_number = h.case_number AND e.seq >= h.seq"
+            f" UNION ALL SELECT {EVENT_COLUMNS} FROM cases c JOIN events e ON e.case_number = c.case_number"
+            " WHERE NOT EXISTS (SELECT 1 FROM verified_heads h WHERE h.case_number = c.case_number)"
+            " ORDER BY 1, 2"
+        )
+        if chain[0] not in forged
+    )
+    if forged:
+        yield from by_case(
+            f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.case_number IN (SELECT value FROM json_each(?))"
+            " ORDER BY e.case_number, e.seq",
+            (json.dumps(forged),),
+        )
+
+
 def verify(store: Store, full: bool = False) -> dict:
     """SQLCipher's page check and SQLite's own (`full` only), each case's chain from where it was
     last verified (`full`: from its first event), and who signed each handover checked. Moves the
@@ -113,18 +147,16 @@ def verify(store: Store, full: bool = False) -> dict:
     broken = []
     verified: dict[str, tuple[int, str]] = {}
     events = 0
-    current: str | None = None
-    rows: list[tuple] = []
-
-    def finish():
-        trusted = {**everyone, **per_case.get(str(current), {})}
+    for current, rows in _chains(conn, heads, forged):
+        events += len(rows)
+        trusted = {**everyone, **per_case.get(current, {})}
         # each handover's signature is checked once, for the chain and for the report
         signers = {place: handover_signer(row) for place, row in enumerate(rows, start=1) if row[4] == "handover"}
-        found = check_chain(rows, trusted, signers, heads.get(str(current)))
+        found = check_chain(rows, trusted, signers, heads.get(current))
         if found:
             broken.append({"case_number": current, "seq": found[0], "why": found[1]})
         else:
-            verified[str(current)] = (rows[-1][1], rows[-1][8])
+            verified[current] = (rows[-1][1], rows[-1][8])
         for place, signer in signers.items():
             known = trusted.get(signer) if signer else None
             handovers.append(
@@ -137,41 +169,6 @@ def verify(store: Store, full: bool = False) -> dict:
                     "name": known.name if known else None,
                 }
             )
-
-    def check(query: str, params: tuple = (), skip: frozenset[str] = frozenset()) -> None:
-        nonlocal current, rows, events
-        current, rows = None, []
-        for row in conn.execute(query, params):
-            if row[0] in skip:
-                continue
-            events += 1
-            if row[0] != current:
-                if current is not None:
-                    finish()
-                current, rows = row[0], []
-            rows.append(row)
-        if current is not None:
-            finish()
-
-    if heads:
-        # Cases with a head: their events from the head on (the events' index by case and seq);
-        # the others: every event. A head whose MAC failed: that case whole, afterwards.
-        check(
-            f"SELECT {EVENT_COLUMNS} FROM verified_heads h JOIN events e"
-            " ON e.case_number = h.case_number AND e.seq >= h.seq"
-            f" UNION ALL SELECT {EVENT_COLUMNS} FROM cases c JOIN events e ON e.case_number = c.case_number"
-            " WHERE NOT EXISTS (SELECT 1 FROM verified_heads h WHERE h.case_number = c.case_number)"
-            " ORDER BY 1, 2",
-            skip=frozenset(forged),
-        )
-        if forged:
-            check(
-                f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.case_number IN (SELECT value FROM json_each(?))"
-                " ORDER BY e.case_number, e.seq",
-                (json.dumps(forged),),
-            )
-    else:
-        check(f"SELECT {EVENT_COLUMNS} FROM events e ORDER BY e.case_number, e.seq")
     for (number,) in conn.execute(
         "SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
     ):

@@ -36,10 +36,10 @@ def print_long(out, table) -> None:
     _fit(widths, out.width)
     if table.title:
         out.print(text(table.title), style="italic")
-    out.print(_line(headers, widths, Text), style="bold")
+    out.print(_line(headers, widths), style="bold")
     batch: list[Text] = []
     for row in zip(*columns, strict=True):
-        batch.append(_line(list(row), widths, Text))
+        batch.append(_line(list(row), widths))
         if len(batch) == BATCH:  # each line fits already: no wrapping to work out (soft_wrap)
             out.print(Text("\n").join(batch), soft_wrap=True)
             batch = []
@@ -56,8 +56,10 @@ def _fit(widths: list[int], room: int) -> None:
         widths[widest] -= 1
 
 
-def _line(cells: list, widths: list[int], text_type):
-    line = text_type()
+def _line(cells: list, widths: list[int]):
+    from rich.text import Text
+
+    line = Text()
     for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
         part = cell.copy()
         part.truncate(width, overflow="ellipsis", pad=i < len(cells) - 1)
