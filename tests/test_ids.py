@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from casecli.store.migrations import DERIVED_STALE
+
 from . import test_handover
 from .test_cycle import REFERRAL
 from .test_handover import NOTE
@@ -34,6 +36,8 @@ def test_two_laptops_with_the_same_old_referral_name_exchange_cases(pair):
         referral_of(worker, number)
         conn = raw_connection(worker.store)
         conn.execute("UPDATE referrals SET ref = 'R-QWXYZ'")
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (DERIVED_STALE,))  # kept items again
+        conn.commit()
         conn.close()
     bundle = ana.home / "case.bundle"
     ana.ok(

@@ -38,7 +38,10 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
             if trigger:
                 triggers.append(trigger.group(1))
             column = re.match(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
-            assert column or not statement.lstrip().startswith("ALTER"), statement[:60]
+            # a column dropped from a table a later migration added: undone with that table
+            dropped = re.match(r"\s*ALTER TABLE (\w+) DROP COLUMN \w+", statement)
+            altered = statement.lstrip().startswith("ALTER")
+            assert column or not altered or (dropped and dropped.group(1) in added), statement[:60]
             if column:
                 columns.append(column.groups())
     conn = raw_connection(ana.store)

@@ -50,7 +50,7 @@ def test_the_caseload_per_worker_and_team(home, monkeypatch):
 
 def test_copies_count_as_their_workers_cases_and_the_stored_derivation_matches_the_rules(home, monkeypatch):
     """The supervisor's report over copies says what the worker's own report says of the same cases;
-    and read from the stored derivation (case_due) it says what deriving every case again says."""
+    and read from the stored derivation (case_due, due_items) it says what deriving every case again says."""
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE
@@ -60,9 +60,16 @@ def test_copies_count_as_their_workers_cases_and_the_stored_derivation_matches_t
     for key in ("open", "by_stage", "by_risk", "overdue", "visits_made", "visits_planned", "unvisited"):
         assert mine[key] == theirs[key], key
     assert theirs["overdue"] and set(theirs["by_stage"]) - {"copy"} == set(theirs["by_stage"])
+    from casecli.store.migrations import DERIVED_STALE
+
     with open_store(marta.store, lambda: PASSPHRASE) as store, store.transaction():
+        kept = store.conn.execute("SELECT count(*) FROM due_items").fetchone()[0]
         store.conn.execute("DELETE FROM case_due")
-    assert marta.json("report")["team"] == theirs
+        store.conn.execute("DELETE FROM due_items")
+        store.conn.execute("INSERT INTO meta (key, value) VALUES (?, '1')", (DERIVED_STALE,))
+    assert kept and marta.json("report")["team"] == theirs  # derived again from every record
+    with open_store(marta.store, lambda: PASSPHRASE) as store:
+        assert store.conn.execute("SELECT count(*) FROM due_items").fetchone()[0] == kept
 
 
 def test_the_html_report_is_one_offline_page_with_charts(home, monkeypatch, tmp_path):

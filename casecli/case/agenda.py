@@ -7,30 +7,61 @@ approvals that wait are added here, each with the command that resolves it.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
+from collections.abc import Iterator
 
 from casecli import settings
 from casecli.case.approvals import SHARING_KINDS, what_waits
-from casecli.case.lifecycle import RISK_ORDER, Due, _plus, due_items, summaries
+from casecli.case.due_rules import Due, _plus, naming_the_case, shared_referral_names, with_cases_named
+from casecli.case.due_text import sentence
+from casecli.case.lifecycle import RISK_ORDER, rank, summaries, worked_due
 from casecli.i18n import _, format_date
 
 # A decision this store sent on an approval request (a supervisor's), kept in meta (local).
 DECIDED_KEY = "approval decided "
 
+# A worker's open items of one risk level due by the horizon, in the agenda's order: a range of
+# the index `due_items_agenda`, read as it comes (no sort, no list of the whole agenda).
+STORED_SQL = (
+    "SELECT case_number, risk, kind, args, due, command FROM due_items"
+    " WHERE case_worker = ? AND status = 'open' AND rank = ? AND due <= ?"
+    " ORDER BY due, case_number, kind"
+)
+RANKS = (*sorted(set(RISK_ORDER.values())), 9)
 
-def agenda(store, today: dt.date, days: int) -> list[dict]:
-    """Everything due by `today + days` or overdue, across the worker's open cases, most urgent first."""
+
+def agenda(store, today: dt.date, days: int) -> Iterator[dict]:
+    """Everything due by `today + days` or overdue, across the worker's open cases, most urgent
+    first (risk, then the earliest due date), one item at a time: memory holds one item however
+    many the agenda has."""
     me = store.profile()["name"]
     horizon = (today + dt.timedelta(days=days)).isoformat()
-    # Cases whose next due date is past the horizon have nothing on the agenda: skip them early.
-    rows = summaries(store, "c.status = 'open' AND c.case_worker = ? AND c.next_due <= ?", (me, horizon))
-    items = [d for found in due_items(store, rows, horizon).values() for d in found if d.due <= horizon]
-    items += handovers_waiting(store, me, horizon)
-    items += mailbox_waiting(store, horizon)
-    items += [Due(**entry) for entry in approvals_waiting(store, me)]
-    # Most urgent first: risk, then lateness (the earlier the due date, the later it is).
-    items.sort(key=lambda d: (RISK_ORDER.get(d.risk, 9), d.due, d.case_number, d.kind))
-    return [d.as_dict(today) for d in items]
+    live = handovers_waiting(store, me, horizon) + mailbox_waiting(store, horizon)
+    live += [Due(**entry) for entry in approvals_waiting(store, me)]
+    live.sort(key=order)
+    merged = heapq.merge(_kept(store, me, horizon), live, key=order)
+    return (d.as_dict(today) for d in merged)
+
+
+def order(d: Due) -> tuple:
+    """Most urgent first: risk, then lateness (the earlier the due date, the later it is)."""
+    return (rank(d.risk), d.due, d.case_number, d.kind)
+
+
+def _kept(store, me: str, horizon: str) -> Iterator[Due]:
+    """The items kept at write time (`due_items`), or derived now where they could not be kept."""
+    from casecli.store.migrations import DERIVED_STALE
+
+    if store.meta(DERIVED_STALE) is not None:  # a read-only store not refreshed since its upgrade
+        rows = summaries(store, "c.status = 'open' AND c.case_worker = ?", (me,))
+        found = [d for _stage, due in worked_due(store, rows).values() for d in due if d.due <= horizon]
+        yield from sorted(with_cases_named(store, found), key=order)
+        return
+    shared = shared_referral_names(store)
+    for level in RANKS:
+        for number, risk, kind, args, due, command in store.conn.execute(STORED_SQL, (me, level, horizon)):
+            yield naming_the_case(Due(number, risk, kind, sentence(kind, args), due, command, args), shared)
 
 
 def handovers_waiting(store, me: str, horizon: str) -> list[Due]:

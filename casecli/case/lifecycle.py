@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 
 from casecli import settings
 from casecli.case import people_index
-from casecli.case.age import majority_date
-from casecli.forms.labels import answer, label
-from casecli.i18n import _, format_date
+from casecli.case.due_rules import Due, due_items, with_cases_named
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
-OPEN_REFERRAL = ("pending", "accepted")
 
 SUMMARY_SQL = """
 SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registered_on, c.status, c.risk,
@@ -50,26 +46,6 @@ LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {sc
 ALL_CASES = SUMMARY_SQL.format(scope="")
 ONE_CASE = SUMMARY_SQL.format(scope="WHERE case_number = :number") + " WHERE c.case_number = :number"
 
-ITEMS_SQL = """
-SELECT t.case_number, t.item_id, t.kind, t.title, t.due
-FROM plan_items t JOIN plans p ON p.case_number = t.case_number AND p.version = t.version
-WHERE p.status = 'active'
-"""
-
-PROGRESS_SQL = """
-SELECT case_number, item_id, status FROM item_progress i
-WHERE NOT EXISTS (SELECT 1 FROM item_progress n WHERE n.case_number = i.case_number AND n.item_id = i.item_id
-                  AND (n.on_date > i.on_date OR (n.on_date = i.on_date AND n.created_at > i.created_at)))
-"""
-
-REFERRALS_SQL = """
-SELECT r.case_number, r.ref, r.service_type, u.status, u.on_date
-FROM referrals r JOIN referral_updates u ON u.referral_uid = r.uid
-WHERE NOT EXISTS (SELECT 1 FROM referral_updates n WHERE n.referral_uid = u.referral_uid
-                  AND (n.on_date > u.on_date OR (n.on_date = u.on_date AND n.created_at > u.created_at)))
-"""
-
-
 # What `list --status` takes: a case's stage (below) or its status.
 LIST_STATUSES = (
     "open",
@@ -95,33 +71,6 @@ def stage(row: dict) -> str:
     if row["any_assessment"]:
         return "assessed"
     return "registered"
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    case_number: str
-    risk: str
-    kind: str
-    what: str
-    due: str
-    command: str
-
-    def as_dict(self, today: dt.date) -> dict:
-        late = (today - dt.date.fromisoformat(self.due)).days
-        return {
-            "case_number": self.case_number,
-            "risk": self.risk,
-            "kind": self.kind,
-            "what": self.what,
-            "due": self.due,
-            "command": self.command,
-            "days_late": max(late, 0),
-            "overdue": late > 0,
-        }
-
-
-def _plus(date: str, days: int) -> str:
-    return (dt.date.fromisoformat(date[:10]) + dt.timedelta(days=days)).isoformat()
 
 
 def summaries(store, where: str = "", params: list | tuple = ()) -> list[dict]:
@@ -156,7 +105,7 @@ def refresh_all(store, numbers: list[str] | None = None) -> None:
         if numbers is None
         else summaries(store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))
     )
-    _store_derived(store, rows)
+    _store_derived(store, rows, everything=numbers is None)
 
 
 def as_worked(row: dict) -> dict:
@@ -164,31 +113,59 @@ def as_worked(row: dict) -> dict:
     return {**row, "status": "open"} if row["status"] == "copy" else row
 
 
-def worked_due(store, rows: list[dict]) -> dict[str, tuple[str, list[list[str]]]]:
-    """Each case's stage and due items ([kind, date], sorted), read as its worker's open case (a
-    copy too): what `case_due` keeps, and what a report derives where it is not kept yet."""
+def worked_due(store, rows: list[dict]) -> dict[str, tuple[str, list[Due]]]:
+    """Each case's stage and due items (soonest first), read as its worker's open case (a copy
+    too): what `due_items` keeps, for the agenda (open cases) and the report (copies too)."""
     worked = [as_worked(r) for r in rows]
     due = due_items(store, worked)
     return {
-        r["case_number"]: (stage(r), sorted([d.kind, d.due] for d in due.get(r["case_number"], []))) for r in worked
+        r["case_number"]: (stage(r), sorted(due.get(r["case_number"], []), key=lambda d: (d.due, d.kind)))
+        for r in worked
     }
 
 
-def _store_derived(store, rows: list[dict]) -> None:
-    """The stage and next due date (`cases`), and every due item's kind and date (`case_due`)."""
+DUE_COLUMNS = "case_number, kind, due, args, command, case_worker, status, risk, rank"
+
+
+def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
+    """The stage and next due date (`cases`, `case_due`), and every due item (`due_items`), of
+    the cases of `rows` (of every case: `everything`), in the caller's transaction."""
     derived = worked_due(store, rows)
-
-    def soonest(number: str) -> str | None:
-        return min((when for _kind, when in derived[number][1]), default=None)
-
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
-        [(stage(r), soonest(r["case_number"]) if r["status"] == "open" else None, r["case_number"]) for r in rows],
+        [
+            (
+                stage(r),
+                derived[r["case_number"]][1][0].due if r["status"] == "open" and derived[r["case_number"]][1] else None,
+                r["case_number"],
+            )
+            for r in rows
+        ],
     )
     store.conn.executemany(
-        "INSERT OR REPLACE INTO case_due (case_number, stage, due) VALUES (?, ?, ?)",
-        [(number, at, json.dumps(due, separators=(",", ":"))) for number, (at, due) in derived.items()],
+        "INSERT OR REPLACE INTO case_due (case_number, stage) VALUES (?, ?)",
+        [(number, at) for number, (at, _due) in derived.items()],
     )
+    if everything:
+        store.conn.execute("DELETE FROM due_items")
+    else:
+        store.conn.execute(
+            "DELETE FROM due_items WHERE case_number IN (SELECT value FROM json_each(?))", (json.dumps(list(derived)),)
+        )
+    store.conn.executemany(
+        f"INSERT INTO due_items ({DUE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (d.case_number, d.kind, d.due, d.args, d.command, r["case_worker"], r["status"], r["risk"], rank(r["risk"]))
+            for r in rows
+            if r["status"] in ("open", "copy")
+            for d in derived[r["case_number"]][1]
+        ],
+    )
+
+
+def rank(risk: str) -> int:
+    """A risk level's place on the agenda: high first (what `due_items.rank` keeps)."""
+    return RISK_ORDER.get(risk, 9)
 
 
 def refresh_if_stale(store) -> None:
@@ -219,192 +196,9 @@ def change_settings(store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]
     return saved
 
 
-def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, list[Due]]:
-    """Everything due on each open case in `rows`, by case number (in no particular order).
-
-    With `horizon`, plan items due after it are not read at all (the agenda's window).
-    """
-    open_rows = {r["case_number"]: r for r in rows if r["status"] == "open"}
-    found: dict[str, list[Due]] = {n: [] for n in open_rows}
-    stale_days = settings.get(store, "referral.stale_days")
-    unseen_days = settings.get(store, "agenda.high_risk_unseen_days")
-    review_days = settings.get(store, "review.every_days")
-    majority = settings.get(store, "age.majority_years")
-    warn_days = settings.get(store, "age.turns_18_warning_days")
-
-    for number, row in open_rows.items():
-        add = found[number].append
-        risk = row["risk"]
-        if row["incomplete"]:
-            add(
-                Due(
-                    number,
-                    risk,
-                    "registration",
-                    _("complete the quick registration"),
-                    row["registered_on"],
-                    f"casecli edit {number}",
-                )
-            )
-        if not row["assessed"] and row["assessment_due"]:
-            add(
-                Due(
-                    number,
-                    risk,
-                    "assessment",
-                    _("initial assessment"),
-                    row["assessment_due"],
-                    f"casecli assess {number}",
-                )
-            )
-        if not row["active_version"] and row["plan_due"]:
-            add(
-                Due(
-                    number,
-                    risk,
-                    "plan",
-                    _("Care and Protection Plan (none active)"),
-                    row["plan_due"],
-                    f"casecli plan edit {number}",
-                )
-            )
-        if row["active_version"] and row["visit_every_days"]:
-            activated = (row["plan_activated_on"] or "")[:10]
-            since = max(row["last_visit"] or "", activated) or row["registered_on"]
-            # The next visit the worker chose at the last visit is the one due (not the frequency's).
-            chosen = row["next_visit"] if row["last_visit"] and row["last_visit"] >= activated else None
-            add(
-                Due(
-                    number,
-                    risk,
-                    "visit",
-                    _("monitoring visit (every {days} days)").format(days=row["visit_every_days"]),
-                    chosen or _plus(since, row["visit_every_days"]),
-                    f"casecli visit add {number}",
-                )
-            )
-        withdrawn = row["consent_withdrawn_on"]
-        # until the plan is reviewed (or revised) after the withdrawal, or a new consent is recorded
-        if withdrawn and max((row["plan_activated_on"] or "")[:10], row["last_review"] or "") <= withdrawn:
-            add(
-                Due(
-                    number,
-                    risk,
-                    "consent",
-                    _("consent withdrawn: review the plan (nothing new is shared)"),
-                    withdrawn,
-                    f"casecli review {number}" if row["active_version"] else f"casecli consent show {number}",
-                )
-            )
-        adult_on = majority_date(row["date_of_birth"], row["age_estimate"], row["registered_on"], majority)
-        if adult_on and not row["transition_planned"]:
-            add(
-                Due(
-                    number,
-                    risk,
-                    "turns 18",
-                    _("turns {age} on {date}: add a transition action to the plan").format(
-                        age=majority, date=format_date(adult_on)
-                    ),
-                    _plus(adult_on, -warn_days),
-                    f"casecli plan edit {number}",
-                )
-            )
-        if row["active_version"] and review_days:
-            since = max(row["last_review"] or "", (row["plan_activated_on"] or "")[:10])
-            add(
-                Due(
-                    number,
-                    risk,
-                    "review",
-                    _("plan review (every {days} days)").format(days=review_days),
-                    _plus(since, review_days),
-                    f"casecli review {number}",
-                )
-            )
-        elif risk == "high":
-            since = row["last_seen"] or row["registered_on"]
-            add(
-                Due(
-                    number,
-                    risk,
-                    "see child",
-                    _("high-risk child not seen recently"),
-                    _plus(since, unseen_days),
-                    f"casecli visit add {number}",
-                )
-            )
-
-    if open_rows:
-        # One case (show): filter in SQL; many (list, agenda): read all once and filter here.
-        only = next(iter(open_rows)) if len(open_rows) == 1 else None
-        scope, scope_params = (" AND {}.case_number = ?", (only,)) if only else ("", ())
-        done = {(n, i) for n, i, s in store.conn.execute(PROGRESS_SQL + scope.format("i"), scope_params) if s == "done"}
-        items_sql, items_params = ITEMS_SQL + scope.format("t"), scope_params
-        if horizon is not None:
-            items_sql, items_params = items_sql + " AND t.due <= ?", (*scope_params, horizon)
-        for number, item_id, name, title, when in store.conn.execute(items_sql, items_params):
-            if number in open_rows and when and (number, item_id) not in done:
-                found[number].append(
-                    Due(
-                        number,
-                        open_rows[number]["risk"],
-                        "plan item",
-                        f"{_(name)}: {title}",
-                        when,
-                        f"casecli plan item done {number} {item_id}",
-                    )
-                )
-        from casecli.case.outcomes_due import outcomes_due
-
-        for number, kind, what, when, command in outcomes_due(store, only):
-            if number in open_rows:
-                found[number].append(Due(number, open_rows[number]["risk"], kind, what, when, command))
-        waiting = [
-            row
-            for row in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params)
-            if row[0] in open_rows and row[3] in OPEN_REFERRAL
-        ]
-        # Two cases may hold referrals of one name (made on two laptops before names carried the
-        # laptop's prefix): for those the command names the case too. Asked only of the names due.
-        shared = (
-            {
-                ref
-                for (ref,) in store.conn.execute(
-                    "SELECT ref FROM referrals WHERE ref IN (SELECT value FROM json_each(?))"
-                    " GROUP BY ref HAVING count(*) > 1",
-                    (json.dumps(sorted({row[1] for row in waiting})),),
-                )
-            }
-            if waiting
-            else set()
-        )
-        for number, ref, service, status, on_date in waiting:
-            found[number].append(
-                Due(
-                    number,
-                    open_rows[number]["risk"],
-                    "referral",
-                    _("referral {ref} ({service}) {status} since {date}").format(
-                        ref=ref,
-                        service=answer("referral", "service_type", service),
-                        status=label(status),
-                        date=format_date(on_date),
-                    ),
-                    _plus(on_date, stale_days),
-                    f"casecli referral update {ref}" + (f" --case {number}" if ref in shared else ""),
-                )
-            )
-    return found
-
-
-def next_due(items: list[Due]) -> str | None:
-    return min(d.due for d in items) if items else None
-
-
 def next_step(store, number: str, today: dt.date) -> dict | None:
     """What is due next on a case (the earliest item of its agenda), printed after each save."""
-    due = due_items(store, [summary_of(store, number)]).get(number, [])
+    due = with_cases_named(store, due_items(store, [summary_of(store, number)]).get(number, []))
     if not due:
         return None
     return min(due, key=lambda d: (d.due, d.kind)).as_dict(today)

@@ -9,12 +9,9 @@ asked (`names`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
-from statistics import median
 
 from casecli import settings
-from casecli.case import lifecycle
 from casecli.i18n import _
 from casecli.store.db import Store
 
@@ -43,114 +40,137 @@ def _days(later: str, earlier: str) -> int:
     return (dt.date.fromisoformat(later[:10]) - dt.date.fromisoformat(earlier[:10])).days
 
 
-# One row for each live case: the columns the report counts, the stored derivation of what is due
-# (case_due, written with every change of the case), the active plan and the visits. No case rule
-# is evaluated here: ten thousand cases cost about what `list` costs.
-CASELOAD_SQL = """
-SELECT c.case_number, c.child_name, c.registered_on, c.risk, c.case_worker, d.stage, d.due,
-       p.activated_at AS plan_activated_on, p.visit_every_days, v.last_visit, coalesce(v.visits, 0) AS visits
-FROM cases c
+# The caseload is counted in SQL, a few GROUP BYs over what each case keeps at write time (its
+# stage in case_due, its due items in due_items): no case rule is evaluated and no row per case
+# is held here, so a hundred thousand cases cost about what reading them once costs. A live case
+# is an open one or a copy (a supervisor's store holds the copies workers send).
+LIVE = "c.status IN ('open', 'copy')"
+DAYS_SINCE = "CAST(julianday(:today) - julianday(substr({0}, 1, 10)) AS INTEGER)"
+
+COUNTS_SQL = f"""
+SELECT c.case_worker, coalesce(d.stage, c.stage), c.risk, count(*) FROM cases c
 LEFT JOIN case_due d ON d.case_number = c.case_number
-LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
-LEFT JOIN (SELECT case_number, max(visited_on) AS last_visit, count(*) AS visits FROM visits GROUP BY case_number) v
-       ON v.case_number = c.case_number
-WHERE c.status = 'open' OR c.status = 'copy'
+WHERE {LIVE} GROUP BY 1, 2, 3
+"""
+OVERDUE_SQL = """
+SELECT case_worker, kind, count(*) FROM due_items
+WHERE due < :today AND status IN ('open', 'copy') GROUP BY 1, 2
+"""
+APPROVALS_SQL = f"""
+SELECT c.case_worker, count(*), max(max({DAYS_SINCE.format("a.requested_at")}, 0)) FROM approvals a
+JOIN cases c ON c.case_number = a.case_number
+WHERE a.status = 'waiting' AND {LIVE} GROUP BY 1
+"""
+# Days from registration to the first plan activated: how many cases took each number of days.
+PLAN_SPANS_SQL = f"""
+SELECT c.case_worker, max(CAST(julianday(substr(f.first, 1, 10)) - julianday(c.registered_on) AS INTEGER), 0) AS span,
+       count(*)
+FROM cases c JOIN (SELECT case_number, min(activated_at) AS first FROM plans
+                   WHERE activated_at IS NOT NULL GROUP BY case_number) f ON f.case_number = c.case_number
+WHERE {LIVE} GROUP BY 1, 2
+"""
+VISITS_SQL = f"""
+SELECT c.case_worker,
+       sum(max({DAYS_SINCE.format("p.activated_at")}, 0) / CAST(p.visit_every_days AS INTEGER)),
+       sum((SELECT count(*) FROM visits v WHERE v.case_number = c.case_number))
+FROM cases c JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
+WHERE {LIVE} AND p.activated_at IS NOT NULL AND CAST(p.visit_every_days AS INTEGER) > 0 GROUP BY 1
+"""
+# The cases not visited for longer than their risk allows, longest first.
+UNVISITED_SQL = f"""
+SELECT case_worker, {{name}}, risk, days FROM (
+    SELECT c.case_worker, c.case_number, c.child_name, c.risk,
+           {DAYS_SINCE.format("coalesce((SELECT max(visited_on) FROM visits v WHERE v.case_number = c.case_number), c.registered_on)")}
+               AS days
+    FROM cases c WHERE {LIVE})
+WHERE days > CASE risk WHEN 'high' THEN :high WHEN 'medium' THEN :medium WHEN 'low' THEN :low END
+ORDER BY case_worker, days DESC, case_number
 """
 
 
-def _caseload_rows(store: Store) -> list[dict]:
-    cursor = store.conn.execute(CASELOAD_SQL)
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, values, strict=True)) for values in cursor]
-    missing = [r["case_number"] for r in rows if r["due"] is None]
-    if missing:  # not derived yet (a store opened read-only since its upgrade): derived here
-        derived = lifecycle.worked_due(
-            store,
-            lifecycle.summaries(store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(missing),)),
-        )
-        for row in rows:
-            if row["due"] is None:
-                row["stage"], row["due"] = derived[row["case_number"]]
-    for row in rows:
-        if isinstance(row["due"], str):
-            row["due"] = json.loads(row["due"])
-    return rows
+def _worker(name: str | None) -> dict:
+    return {
+        "case_worker": name,
+        "open": 0,
+        "by_stage": Counter(),
+        "by_risk": Counter(),
+        "overdue": Counter(),
+        "approvals_waiting": 0,
+        "oldest_approval_days": None,
+        "visits_made": 0,
+        "visits_planned": 0,
+        "unvisited": [],
+    }
+
+
+def _median(spans: Counter) -> float | None:
+    """The median of values given as value -> how many times (statistics.median's, halves kept)."""
+    total = sum(spans.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for value in sorted(spans):
+        while middle and middle[0] < seen + spans[value]:
+            found.append(value)
+            middle.pop(0)
+        seen += spans[value]
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
+
+
+def _overdue(store: Store, params: dict):
+    """(worker, kind, how many) of the items overdue: as kept, or derived now on a store that
+    could not keep them since its upgrade (read-only), holding its live cases meanwhile."""
+    from casecli.store.migrations import DERIVED_STALE
+
+    if store.meta(DERIVED_STALE) is None:
+        return store.conn.execute(OVERDUE_SQL, params)
+    from casecli.case import lifecycle
+
+    counts: Counter = Counter()
+    rows = lifecycle.summaries(store, LIVE)
+    workers = {r["case_number"]: r["case_worker"] for r in rows}
+    for number, (_stage, due) in lifecycle.worked_due(store, rows).items():
+        counts.update((workers[number], d.kind) for d in due if d.due < params["today"])
+    return [(name, kind, count) for (name, kind), count in counts.items()]
 
 
 def caseload(store: Store, today: dt.date, names: bool = False) -> dict:
-    rows = _caseload_rows(store)
-    first_plan = dict(
-        store.conn.execute(
-            "SELECT case_number, min(activated_at) FROM plans WHERE activated_at IS NOT NULL GROUP BY case_number"
-        ).fetchall()
-    )
-    waiting = store.conn.execute(
-        "SELECT a.case_number, a.requested_at FROM approvals a WHERE a.status = 'waiting'"
-    ).fetchall()
-    waiting_by_case: dict[str, list[int]] = {}
-    for number, asked in waiting:
-        waiting_by_case.setdefault(number, []).append(max(_days(today.isoformat(), asked), 0))
-    allowed = {risk: settings.get(store, f"deadlines.{risk}.visit_every_days") for risk in RISKS}
-    iso_today = today.isoformat()
-
+    params: dict[str, str | int] = {"today": today.isoformat()}
+    params.update({risk: settings.get(store, f"deadlines.{risk}.visit_every_days") or 10**9 for risk in RISKS})
     workers: dict[str, dict] = {}
-    for row in rows:
-        number = row["case_number"]
-        who = workers.setdefault(
-            row["case_worker"],
-            {
-                "case_worker": row["case_worker"],
-                "open": 0,
-                "by_stage": Counter(),
-                "by_risk": Counter(),
-                "overdue": Counter(),
-                "approvals_waiting": 0,
-                "oldest_approval_days": None,
-                "days_to_plan": [],
-                "visits_made": 0,
-                "visits_planned": 0,
-                "unvisited": [],
-            },
-        )
-        who["open"] += 1
-        who["by_stage"][row["stage"]] += 1
-        who["by_risk"][row["risk"]] += 1
-        for kind, when in row["due"]:
-            if when < iso_today:
-                who["overdue"][kind] += 1
-        ages = waiting_by_case.get(number, [])
-        if ages:
-            who["approvals_waiting"] += len(ages)
-            who["oldest_approval_days"] = max([who["oldest_approval_days"] or 0, *ages])
-        if number in first_plan:
-            who["days_to_plan"].append(max(_days(first_plan[number], row["registered_on"]), 0))
-        if row["plan_activated_on"] and row["visit_every_days"]:
-            who["visits_planned"] += max(_days(iso_today, row["plan_activated_on"]), 0) // int(row["visit_every_days"])
-            who["visits_made"] += row["visits"]
-        since = row["last_visit"] or row["registered_on"]
-        limit = allowed.get(row["risk"])
-        if limit and _days(iso_today, since) > limit:
-            who["unvisited"].append(
-                {
-                    "case": row["child_name"] if names else number,
-                    "risk": row["risk"],
-                    "days": _days(iso_today, since),
-                }
-            )
 
-    def finished(who: dict) -> dict:
-        spans = who.pop("days_to_plan")
+    def who(name: str) -> dict:
+        return workers.setdefault(name, _worker(name))
+
+    for name, at, risk, count in store.conn.execute(COUNTS_SQL, params):
+        who(name)["open"] += count
+        who(name)["by_stage"][at] += count
+        who(name)["by_risk"][risk] += count
+    for name, kind, count in _overdue(store, params):
+        who(name)["overdue"][kind] += count
+    for name, count, oldest in store.conn.execute(APPROVALS_SQL, params):
+        who(name)["approvals_waiting"], who(name)["oldest_approval_days"] = count, oldest
+    spans: dict[str, Counter] = {}
+    for name, span, count in store.conn.execute(PLAN_SPANS_SQL, params):
+        spans.setdefault(name, Counter())[span] += count
+    for name, planned, made in store.conn.execute(VISITS_SQL, params):
+        who(name)["visits_planned"], who(name)["visits_made"] = planned, made
+    unvisited = UNVISITED_SQL.format(name="child_name" if names else "case_number")
+    for name, case, risk, days in store.conn.execute(unvisited, params):
+        who(name)["unvisited"].append({"case": case, "risk": risk, "days": days})
+
+    def finished(name: str, row: dict) -> dict:
         return {
-            **who,
-            "by_stage": dict(who["by_stage"]),
-            "by_risk": {risk: who["by_risk"].get(risk, 0) for risk in RISKS},
-            "overdue": dict(who["overdue"]),
-            "overdue_total": sum(who["overdue"].values()),
-            "days_to_plan_median": median(spans) if spans else None,
-            "unvisited": sorted(who["unvisited"], key=lambda u: -u["days"]),
+            **row,
+            "by_stage": dict(row["by_stage"]),
+            "by_risk": {risk: row["by_risk"].get(risk, 0) for risk in RISKS},
+            "overdue": dict(row["overdue"]),
+            "overdue_total": sum(row["overdue"].values()),
+            "days_to_plan_median": _median(spans.get(name, Counter())),
         }
 
-    per_worker = [finished(w) for _name, w in sorted(workers.items())]
+    per_worker = [finished(name, row) for name, row in sorted(workers.items())]
     team: dict = {
         "case_worker": None,
         "open": sum(w["open"] for w in per_worker),
@@ -163,9 +183,6 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> dict:
         "visits_made": sum(w["visits_made"] for w in per_worker),
         "visits_planned": sum(w["visits_planned"] for w in per_worker),
         "unvisited": sum(len(w["unvisited"]) for w in per_worker),
+        "days_to_plan_median": _median(sum(spans.values(), Counter())),
     }
-    spans = [
-        max(_days(first_plan[r["case_number"]], r["registered_on"]), 0) for r in rows if r["case_number"] in first_plan
-    ]
-    team["days_to_plan_median"] = median(spans) if spans else None
-    return {"as_of": iso_today, "names": names, "workers": per_worker, "team": team}
+    return {"as_of": params["today"], "names": names, "workers": per_worker, "team": team}

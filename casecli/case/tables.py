@@ -38,9 +38,9 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("tracing", "SELECT * FROM tracing WHERE case_number = ? ORDER BY request IS NOT NULL, on_date, created_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
 ]
-# Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due,
-# by the case rules), or local to one laptop.
-DERIVED_TABLES = {"plan_items", "case_due", "people", "people_keys"}
+# Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due and
+# due_items, by the case rules), or local to one laptop.
+DERIVED_TABLES = {"plan_items", "case_due", "due_items", "people", "people_keys"}
 LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers", "verified_heads"}  # this laptop's own
 DELETE_ORDER = [
     "links",
@@ -64,6 +64,7 @@ DELETE_ORDER = [
     "handovers",
     "events",
     "case_due",
+    "due_items",
     "cases",
 ]
 

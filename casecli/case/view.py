@@ -11,6 +11,7 @@ from casecli.case import lifecycle
 from casecli.case import plan as plans
 from casecli.case.assessment import assessments_of
 from casecli.case.closure import closures_of
+from casecli.case.due_rules import due_items, next_due, with_cases_named
 from casecli.case.implementation import progress_of, referrals_of
 from casecli.case.lifecycle import RISK_ORDER
 from casecli.case.links import links_of
@@ -88,8 +89,8 @@ def list_cases(
 def get_case(store: Store, text: str, today: dt.date) -> dict:
     number = resolve(store, text)
     summary = lifecycle.summary_of(store, number)
-    due = sorted(lifecycle.due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind))
-    case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": lifecycle.next_due(due)}, today)
+    due = with_cases_named(store, sorted(due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind)))
+    case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": next_due(due)}, today)
     case["due"] = [d.as_dict(today) for d in due]
     cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
     names = [d[0] for d in cursor.description]

@@ -20,6 +20,7 @@ from casecli.commands.common import (
     env_of,
     open_store,
     option_date,
+    print_json,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
@@ -314,4 +315,8 @@ def register(app: typer.Typer) -> None:
         with open_store(env) as store:
             window = days if days is not None else settings.get(store, "agenda.upcoming_days")
             items = agenda(store, env.today, window)
-        emit(items, as_json, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)), page=True)
+            if as_json:  # as they come: memory does not grow with the agenda
+                print_json(items)
+                return
+            found = list(items)
+        emit(found, False, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)), page=True)

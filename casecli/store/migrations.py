@@ -625,6 +625,39 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _mark_derived_stale(conn),
         ],
     ),
+    (
+        24,
+        [
+            # Every due item of every open case and copy, one row each, written with every change
+            # of the case (case/lifecycle.py): the agenda reads a worker's items in its own order
+            # straight from the index (risk, then date), and the report counts overdue work by
+            # kind in SQL. An item keeps its sentence's arguments, not the sentence (due_text), so
+            # it is read in the worker's language. The case's worker, status and risk are kept
+            # with each item for the index; the trigger keeps them with the case's.
+            """CREATE TABLE due_items (
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                kind TEXT NOT NULL,
+                due TEXT NOT NULL,
+                args TEXT NOT NULL,
+                command TEXT NOT NULL,
+                case_worker TEXT NOT NULL,
+                status TEXT NOT NULL,
+                risk TEXT NOT NULL,
+                rank INTEGER NOT NULL
+            )""",
+            "CREATE INDEX due_items_agenda ON due_items (case_worker, status, rank, due, case_number, kind)",
+            "CREATE INDEX due_items_case ON due_items (case_number)",
+            "CREATE INDEX due_items_overdue ON due_items (due, status)",
+            """CREATE TRIGGER cases_follow_due AFTER UPDATE OF risk, case_worker, status ON cases BEGIN
+                UPDATE due_items SET case_worker = new.case_worker, status = new.status, risk = new.risk,
+                    rank = CASE new.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 9 END
+                WHERE case_number = new.case_number;
+            END""",
+            # The kinds and dates case_due kept (migration 17) are these rows now.
+            "ALTER TABLE case_due DROP COLUMN due",
+            lambda conn: _mark_derived_stale(conn),
+        ],
+    ),
 ]
 
 

@@ -1,0 +1,69 @@
+"""What a due item says, in the worker's language at the time it is read.
+
+A due item is stored (`due_items`) with its kind and the arguments of its sentence as JSON, not
+the sentence: the same store is read in English one day and in Spanish the next. The sentence is
+made here, once for each distinct (kind, arguments) a process meets: most items share theirs
+("initial assessment", "plan review (every 90 days)").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import lru_cache
+
+from casecli import i18n
+from casecli.forms.labels import answer, label
+from casecli.i18n import _, format_date
+
+
+def _referral(a: dict) -> str:
+    return _("referral {ref} ({service}) {status} since {date}").format(
+        ref=a["ref"],
+        service=answer("referral", "service_type", a["service"]),
+        status=label(a["status"]),
+        date=format_date(a["date"]),
+    )
+
+
+def _plan_item(name: str, title: str) -> str:
+    return f"{_(name)}: {title}"
+
+
+SENTENCES: dict[str, Callable[[dict], str]] = {
+    "registration": lambda a: _("complete the quick registration"),
+    "assessment": lambda a: _("initial assessment"),
+    "plan": lambda a: _("Care and Protection Plan (none active)"),
+    "visit": lambda a: _("monitoring visit (every {days} days)").format(days=a["days"]),
+    "consent": lambda a: _("consent withdrawn: review the plan (nothing new is shared)"),
+    "turns 18": lambda a: _("turns {age} on {date}: add a transition action to the plan").format(
+        age=a["age"], date=format_date(a["date"])
+    ),
+    "review": lambda a: _("plan review (every {days} days)").format(days=a["days"]),
+    "see child": lambda a: _("high-risk child not seen recently"),
+    "plan item": lambda a: _plan_item(**a),
+    "bid": lambda a: _("best interests determination (BID) required"),
+    "follow-up": lambda a: _("follow-up visit after the reunification"),
+    "referral": _referral,
+}
+
+
+def args_text(args: dict) -> str:
+    """The arguments as stored: compact JSON, keys sorted (equal arguments, equal text)."""
+    return json.dumps(args, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if args else ""
+
+
+def sentence(kind: str, stored: str) -> str:
+    """The sentence of a due item of `kind` with its stored arguments (`args_text`)."""
+    if i18n.recorded is not None:  # a check of the catalogs watches every message asked for
+        return _made(kind, stored)
+    return _remembered(kind, stored, i18n.current)
+
+
+def _made(kind: str, stored: str) -> str:
+    return SENTENCES[kind](json.loads(stored) if stored else {})
+
+
+@lru_cache(maxsize=8192)
+def _remembered(kind: str, stored: str, lang: str) -> str:
+    return _made(kind, stored)
