@@ -62,6 +62,7 @@ def test_the_source_distribution_can_test_itself_and_rebuild_its_catalogs(tmp_pa
     ):
         assert needed in names, needed
     assert not any("__pycache__" in name for name in names)
+    assert not any(name.endswith((".db", ".db.keys")) for name in names)  # no store, not even a training one
     unpacked = next((tmp_path / "unpacked").iterdir())
     check = subprocess.run(
         [sys.executable, str(unpacked / "scripts" / "messages.py"), "check"],
