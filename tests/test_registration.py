@@ -194,3 +194,60 @@ def test_help_has_examples_for_every_command(cli):
     for command in ("init", "new-case", "list", "show", "demo", "forms list", "forms show"):
         text = cli.ok(*command.split(), "--help").stdout
         assert "Example" in text, command
+
+
+def test_a_registered_case_row_is_checked_by_the_rules_of_the_model():
+    """Registration checks its case row in plain Python (no SQLModel to import); a row from a
+    bundle is checked by CaseRow. The two give the same verdict on every column's edge."""
+    from casecli.case.registration import well_formed_case
+    from casecli.store.records import CaseRow
+
+    good = {
+        "case_number": "MX7-0001-G",
+        "form_id": "registration",
+        "form_version": 3,
+        "answers": "{}",
+        "child_name": "Ana",
+        "search_text": "ana",
+        "risk": "high",
+        "case_worker": "Ana Ruiz",
+        "registered_on": "2026-11-23",
+        "created_at": "2026-11-23T10:00:00+00:00",
+        "updated_at": "2026-11-23T10:00:00+00:00",
+    }
+    changes = [
+        {},
+        {"case_number": "MX7-01"},
+        {"case_number": "M" * 25},
+        {"case_number": "M" * 24},
+        {"form_version": 0},
+        {"form_version": None},
+        {"child_name": ""},
+        {"age_estimate": 31},
+        {"age_estimate": 30},
+        {"age_estimate": -1},
+        {"age_estimate": 0},
+        {"risk": "urgent"},
+        {"risk": None},
+        {"status": "copy"},
+        {"status": "archived"},
+        {"case_worker": ""},
+        {"sex": None, "date_of_birth": "2010-01-01"},
+        {"incomplete": True, "demo": True},
+        {"registered_on": None},
+    ]
+    for change in changes:
+        row = {**good, **change}
+        try:
+            CaseRow.model_validate(row)
+            model_says = True
+        except ValueError:
+            model_says = False
+        try:
+            checked = well_formed_case(row)
+            plain_says = True
+        except ValueError:
+            plain_says = False
+        assert plain_says == model_says, change
+        if plain_says:
+            assert checked == CaseRow.model_validate(row).model_dump(), change
