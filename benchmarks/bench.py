@@ -200,11 +200,9 @@ def cached_store(py: str, cases: int, cache: Path, store: Path, env: dict) -> No
     older = sorted(cache.glob(f"demo-{cases}-seed1-v*.db"), key=lambda p: int(p.stem.rsplit("-v", 1)[1]), reverse=True)
     if not kept.exists() and older:
         start = time.perf_counter()
-        shutil.copyfile(older[0], store)
-        shutil.copyfile(older[0].with_name(older[0].name + ".keys"), store.with_name(store.name + ".keys"))
+        copy_store(older[0], store)
         subprocess.run([py, "-m", "casecli", "list", "--json"], env=env, check=True, stdout=subprocess.DEVNULL)
-        shutil.copyfile(store.with_name(store.name + ".keys"), kept.with_name(kept.name + ".keys"))
-        shutil.copyfile(store, kept)
+        copy_store(store, kept)
         print(f"brought {older[0].name} up to date in {time.perf_counter() - start:.1f} s (cached in {kept})")
     if not kept.exists():
         cache.mkdir(parents=True, exist_ok=True)
@@ -221,9 +219,15 @@ def cached_store(py: str, cases: int, cache: Path, store: Path, env: dict) -> No
         building.with_name(building.name + ".keys").replace(kept.with_name(kept.name + ".keys"))
         building.replace(kept)
         print(f"built a store of {cases} fictional cases in {time.perf_counter() - start:.1f} s (cached in {kept})")
-    shutil.copyfile(kept, store)
-    shutil.copyfile(kept.with_name(kept.name + ".keys"), store.with_name(store.name + ".keys"))
+    copy_store(kept, store)
     subprocess.run([py, "-m", "casecli", "list", "--json"], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A store and its key file, readable by their owner only (as casecli makes them)."""
+    for a, b in ((source, target), (source.with_name(source.name + ".keys"), target.with_name(target.name + ".keys"))):
+        shutil.copyfile(a, b)
+        b.chmod(0o600)
 
 
 def passwd_time(py: str, store: Path, env: dict, runs: int) -> float:

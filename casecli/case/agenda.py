@@ -39,9 +39,11 @@ def agenda(store, today: dt.date, days: int) -> Iterator[dict]:
     horizon = (today + dt.timedelta(days=days)).isoformat()
     live = handovers_waiting(store, me, horizon) + mailbox_waiting(store, horizon)
     live += [Due(**entry) for entry in approvals_waiting(store, me)]
-    live.sort(key=order)
-    merged = heapq.merge(_kept(store, me, horizon), live, key=order)
-    return (d.as_dict(today) for d in merged)
+    kept = _kept(store, me, horizon, today)
+    if not live:
+        return kept
+    waiting = (d.as_dict(today) for d in sorted(live, key=order))
+    return heapq.merge(kept, waiting, key=lambda i: (rank(i["risk"]), i["due"], i["case_number"], i["kind"]))
 
 
 def order(d: Due) -> tuple:
@@ -49,19 +51,34 @@ def order(d: Due) -> tuple:
     return (rank(d.risk), d.due, d.case_number, d.kind)
 
 
-def _kept(store, me: str, horizon: str) -> Iterator[Due]:
+def _kept(store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
     """The items kept at write time (`due_items`), or derived now where they could not be kept."""
     from casecli.store.migrations import DERIVED_STALE
 
     if store.meta(DERIVED_STALE) is not None:  # a read-only store not refreshed since its upgrade
         rows = summaries(store, "c.status = 'open' AND c.case_worker = ?", (me,))
         found = [d for _stage, due in worked_due(store, rows).values() for d in due if d.due <= horizon]
-        yield from sorted(with_cases_named(store, found), key=order)
+        yield from (d.as_dict(today) for d in sorted(with_cases_named(store, found), key=order))
         return
     shared = shared_referral_names(store)
+    late: dict[str, int] = {}  # days late, by due date: a few hundred dates for thousands of items
     for level in RANKS:
         for number, risk, kind, args, due, command in store.conn.execute(STORED_SQL, (me, level, horizon)):
-            yield naming_the_case(Due(number, risk, kind, sentence(kind, args), due, command, args), shared)
+            if shared and kind == "referral":
+                command = naming_the_case(Due(number, risk, kind, "", due, command, args), shared).command
+            days = late.get(due)
+            if days is None:
+                days = late[due] = (today - dt.date.fromisoformat(due)).days
+            yield {
+                "case_number": number,
+                "risk": risk,
+                "kind": kind,
+                "what": sentence(kind, args),
+                "due": due,
+                "command": command,
+                "days_late": max(days, 0),
+                "overdue": days > 0,
+            }
 
 
 def handovers_waiting(store, me: str, horizon: str) -> list[Due]:

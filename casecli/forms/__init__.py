@@ -257,15 +257,20 @@ class Form:
                 return _text(section.get("title"), lang)
         return section_id
 
-    @property
+    # A form is read once per process and never changes (load_form): its fields are made once.
+    @functools.cached_property
     def fields(self) -> list[Field]:
         return [Field(spec, section["id"]) for section in self.sections for spec in section["fields"]]
 
-    def field(self, field_id: str) -> Field:
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Field]:
+        found: dict[str, Field] = {}
         for field in self.fields:
-            if field.id == field_id:
-                return field
-        raise KeyError(field_id)
+            found.setdefault(field.id, field)  # the first of an id, as a scan would find it
+        return found
+
+    def field(self, field_id: str) -> Field:
+        return self._by_id[field_id]
 
     def applicable(self, answers: dict) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]
