@@ -16,6 +16,7 @@ from typing import Any
 
 from casecli.case.approvals import KINDS as APPROVAL_KINDS
 from casecli.context import FIRST_YEAR, LAST_YEAR
+from casecli.forms import MISSING, load_form
 
 DATE_COLUMNS = {
     "registered_on",
@@ -70,24 +71,40 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 
 
+CHOICES_OF = {table: [(c, allowed) for (t, c), allowed in CHOICES.items() if t == table] for table, _c in CHOICES}
+# What each named column must be, when it is text: a date, a timestamp, or JSON (longer allowed).
+KIND_OF = {
+    **dict.fromkeys(DATE_COLUMNS, "date"),
+    **dict.fromkeys(TIMESTAMP_COLUMNS, "timestamp"),
+    **dict.fromkeys(JSON_COLUMNS, "json"),
+}
+
+
 def problem(table: str, row: dict, today: dt.date) -> str | None:
     """The first column of `row` that breaks a rule (with what is wrong), or None."""
-    for (name, column), allowed in CHOICES.items():
-        if name == table and row.get(column) not in allowed:
+    for column, allowed in CHOICES_OF.get(table, ()):
+        if row.get(column) not in allowed:
             return f"{column} (not one of its values)"
+    parsed: dict[str, dict] = {}
     for column, value in row.items():
         if not isinstance(value, str):
             continue
-        if len(value) > (MAX_JSON if column in JSON_COLUMNS else MAX_TEXT):
+        kind = KIND_OF.get(column)
+        if len(value) > (MAX_JSON if kind == "json" else MAX_TEXT):
             return f"{column} (too long)"
-        if column in DATE_COLUMNS and not _is_date(value):
+        if kind == "date" and not _is_date(value):
             return f"{column} (not a date)"
-        if column in TIMESTAMP_COLUMNS and not _is_timestamp(value):
+        if kind == "timestamp" and not _is_timestamp(value):
             return f"{column} (not a time)"
-    for column in JSON_COLUMNS & set(row):
-        if row[column] is not None and _json_object(row[column]) is None:
+        if kind == "json":
+            found = _json_object(value)
+            if found is None:
+                return f"{column} (not a JSON object)"
+            parsed[column] = found
+    for column in JSON_COLUMNS & row.keys():  # a JSON column that is not text at all
+        if row[column] is not None and column not in parsed:
             return f"{column} (not a JSON object)"
-    return _answers_problem(table, row, today)
+    return _answers_problem(table, row, parsed, today)
 
 
 def _is_date(text: str) -> bool:
@@ -116,17 +133,19 @@ def _json_object(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
+def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.date) -> str | None:
+    """The rules of the record's form for its answers (`parsed`: its JSON columns, read once)."""
     from casecli.errors import CaseCliError
-    from casecli.forms import MISSING, load_form
 
     # A colleague's clock may be a day ahead: their "today" is still not the future here.
     tomorrow = today + dt.timedelta(days=1)
     if table == "plans":
         from casecli.case import plan_rules
 
+        if "data" not in parsed:
+            return "data (not a JSON object)"
         try:
-            plan_rules.normalise(json.loads(row["data"]), tomorrow)
+            plan_rules.normalise(parsed["data"], tomorrow)
         except CaseCliError:
             return "data (a plan that breaks the plan's forms)"
         return None
@@ -144,7 +163,9 @@ def _answers_problem(table: str, row: dict, today: dt.date) -> str | None:
         name = ANSWER_FORMS.get(table)
     if name is None or "answers" not in row:
         return None
-    answers: dict[str, Any] = json.loads(row["answers"])
+    if "answers" not in parsed:
+        return "answers (not a JSON object)"
+    answers: dict[str, Any] = dict(parsed["answers"])  # a copy: the checks below take parts out
     answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
     answers.pop("open_at_closure", None)  # a closure keeps what was acknowledged as still open
     if table == "conferences":

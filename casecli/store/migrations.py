@@ -653,10 +653,10 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                     rank = CASE new.risk WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 9 END
                 WHERE case_number = new.case_number;
             END""",
-            # The report's counts read these columns of every live case: from an index, not from
-            # the case rows, whose registration answers make them long.
+            # The report's counts read these columns of every live case and its plans: from
+            # indexes, not from the rows, whose answers and plan data make them long.
             "CREATE INDEX cases_caseload ON cases (status, case_worker, risk, registered_on, case_number, stage)",
-            "CREATE INDEX plans_activated ON plans (case_number, activated_at)",
+            "CREATE INDEX plans_caseload ON plans (case_number, status, activated_at, visit_every_days)",
             # The kinds and dates case_due kept (migration 17) are these rows now.
             "ALTER TABLE case_due DROP COLUMN due",
             lambda conn: _mark_derived_stale(conn),
