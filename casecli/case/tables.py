@@ -6,6 +6,7 @@ derived from listed ones or local to one laptop.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from casecli.store.db import Store
@@ -36,8 +37,10 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("family_members", "SELECT * FROM family_members WHERE case_number = ? ORDER BY created_at"),
     # A request before what follows it (a record may only point at a request already there).
     ("tracing", "SELECT * FROM tracing WHERE case_number = ? ORDER BY request IS NOT NULL, on_date, created_at"),
-    ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ?"),
+    ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ? ORDER BY decided_at, case_a, case_b"),
 ]
+# The column naming a row's case in each query above (links name two: see records_of_cases).
+OWNER = {"referral_updates": "r.case_number"}
 # Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due and
 # due_items, by the case rules), or local to one laptop.
 DERIVED_TABLES = {"plan_items", "case_due", "due_items", "people", "people_keys"}
@@ -76,6 +79,42 @@ def rows_of(store: Store, sql: str, number: str) -> Iterator[dict]:
     names = [d[0] for d in cursor.description]
     for values in cursor:
         yield dict(zip(names, values, strict=False))
+
+
+def records_of_cases(store: Store, numbers: list[str]) -> Iterator[tuple[str, str, dict]]:
+    """(case number, table, row) of every record of `numbers`: each case's records together, its
+    tables in CASE_TABLES' order, each table's rows in its query's order, exactly as `rows_of`
+    gives them case by case, but in one query per table for all of `numbers` (a bundle of 10,000
+    cases asked 170,000 questions one case at a time). Memory holds the records of `numbers`:
+    callers give a few hundred cases at a time."""
+    found: dict[str, list[tuple[str, dict]]] = {number: [] for number in numbers}
+    wanted = json.dumps(numbers)
+    for table, sql in CASE_TABLES:
+        cursor = store.conn.execute(_for_many(table, sql), (wanted,))
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=False))
+            owner = row.pop("owner_", None)
+            owners = (row["case_a"], row["case_b"]) if table == "links" else (owner,)
+            for number in dict.fromkeys(owners):  # a link between two cases asked for: in both
+                if number in found:
+                    found[number].append((table, row))
+    for number in numbers:
+        for table, row in found.pop(number):
+            yield number, table, row
+
+
+def _for_many(table: str, sql: str) -> str:
+    """A one-case query of CASE_TABLES for every case of a JSON array (its first parameter), each
+    row with its case in `owner_` (taken out again), in the one-case query's order within a case."""
+    many = "IN (SELECT value FROM json_each(?1))"
+    if table == "links":
+        return sql.replace("case_a = ? OR case_b = ?", f"case_a {many} OR case_b {many}")
+    owner = OWNER.get(table, "case_number")
+    head, where, rest = sql.partition(f"WHERE {owner} = ?")
+    if not where or not head.startswith("SELECT "):
+        raise ValueError(f"{table}: its query does not name its case as {owner} = ?")
+    return f"SELECT {owner} AS owner_, {head[len('SELECT ') :]}WHERE {owner} {many}{rest}"
 
 
 def delete_case(store: Store, number: str) -> None:
