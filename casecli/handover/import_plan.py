@@ -99,19 +99,20 @@ def plan_import(
 ) -> ImportPlan:
     """Check the bundle and decide everything that needs no person; nothing is written."""
     action = conflict_action(on_conflict)
-    incoming = bundles_in.open_bundle(store, path, passphrase, progress, today)
+
+    def matches(answers: dict) -> list[str]:
+        """The children here a new child may be: those sharing a name key (one query each)."""
+        return [number for number, _score in duplicates.matches_for(store, answers, today)]
+
+    incoming = bundles_in.open_bundle(store, path, passphrase, progress, today, matches)
     plan = ImportPlan(path, incoming, seen.already_imported(store, incoming.reader.bundle_id))
     if plan.already_imported:
         return plan
     if action is not None:
         plan.choices = {c.number: action for c in plan.diverged}
-    new = [c for _n, c in sorted(incoming.cases.items()) if c.decision == "new"]
-    if new:
-        for case in new:  # each compared with the children sharing a name key here (one query each)
-            matches = duplicates.matches_for(store, case.answers, today)
-            numbers = [number for number, _score in matches if number not in incoming.cases]
-            if numbers:
-                plan.possible_duplicates[case.number] = numbers
+    for number, case in sorted(incoming.cases.items()):
+        if case.possible_duplicates:
+            plan.possible_duplicates[number] = case.possible_duplicates
     return plan
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,19 +42,21 @@ class IncomingCase:
     summaries: dict[str, str] = field(default_factory=dict)
     events: int = 0
     counts: dict[str, int] = field(default_factory=dict)
-    answers: dict = field(default_factory=dict)  # kept for a new case only (duplicate check)
+    answers: dict = field(default_factory=dict)  # while the case is being read (duplicate check)
     decision: str = ""
     local_only: list[str] = field(default_factory=list)
     theirs_only: list[str] = field(default_factory=list)
+    possible_duplicates: list[str] = field(default_factory=list)  # children here it may be
 
-    def settle(self, store: Store) -> None:
-        """Decide the case as soon as all of it is read, and keep only what the decision needs,
-        so that memory does not grow with the events of every case in a large bundle."""
+    def settle(self, store: Store, matches: Callable[[dict], list[str]] | None = None) -> None:
+        """Decide the case as soon as all of it is read (a new child: compared with the children
+        here, by `matches`), and keep only what the decision needs, so that memory does not grow
+        with the events and answers of every case in a large bundle."""
         _decide(store, self)
+        if self.decision == "new" and matches is not None:
+            self.possible_duplicates = matches(self.answers)
         self.events = len(self.hashes)
-        self.hashes, self.summaries = [], {}
-        if self.decision != "new":
-            self.answers = {}
+        self.hashes, self.summaries, self.answers = [], {}, {}
 
 
 @dataclass
@@ -90,11 +93,20 @@ class Incoming:
         return tracing_of(self.meta, self.reader.path.name)
 
 
-def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today: dt.date | None = None) -> Incoming:
+def open_bundle(
+    store: Store,
+    path: Path,
+    passphrase=None,
+    progress=None,
+    today: dt.date | None = None,
+    matches: Callable[[dict], list[str]] | None = None,
+) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written).
 
     `progress(total)` is called as each case is reached, with the number of cases listed;
-    `today` is the receiver's date, against which the records' dates are checked.
+    `today` is the receiver's date, against which the records' dates are checked; `matches`, given
+    the answers of a child new here, says which children here it may be (the description lists
+    the bundle's cases first, so the caller can leave those out).
     """
     today = today or dt.date.today()
     reader = BundleReader(path)
@@ -114,6 +126,7 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
     check = _record_check(store, path.name, today)
     cases: dict[str, IncomingCase] = {}
     meta = None
+    new_child = None
     current = None
     for record in reader.lines(file_key):
         kind, row = record.get("t"), record.get("r")
@@ -133,6 +146,7 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
             # A malformed receipt, decision or tracing request is refused here, before anything is asked.
             incoming = Incoming(reader, file_key, meta, cases, None)
             incoming.receipt, incoming.decision, incoming.tracing  # noqa: B018  (each checks its own)
+            new_child = _leaving_out(matches, {str(n) for n in meta.get("cases", [])}) if matches else None
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
@@ -149,7 +163,7 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
                     _("{file}: the payload holds {number} twice").format(file=path.name, number=number)
                 )
             if current is not None:
-                current.settle(store)
+                current.settle(store, new_child)
             current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
             if progress is not None:
                 progress(len(meta.get("cases", [])))
@@ -159,10 +173,15 @@ def open_bundle(store: Store, path: Path, passphrase=None, progress=None, today:
         if table == "events":
             _check_event(row, current, path.name)
     if current is not None:
-        current.settle(store)
+        current.settle(store, new_child)
     if meta is None or sorted(cases) != sorted(meta.get("cases", [])):
         raise BundleRejected(_("{file}: the payload does not hold the cases it lists").format(file=path.name))
     return Incoming(reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing))
+
+
+def _leaving_out(matches: Callable[[dict], list[str]], listed: set[str]) -> Callable[[dict], list[str]]:
+    """`matches` without the bundle's own cases (a child is never a duplicate of itself)."""
+    return lambda answers: [number for number in matches(answers) if number not in listed]
 
 
 def _record_check(store: Store, name: str, today: dt.date):
