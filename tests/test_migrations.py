@@ -22,7 +22,7 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
     ana = Worker(home, "ana", monkeypatch)
     ana.init()
     number = full_case(ana)
-    added, columns, triggers = [], [], []
+    added, columns, triggers, indexes = [], [], [], []
     for version, statements in migrations.MIGRATIONS:
         for statement in statements if version > base else []:
             if callable(statement):
@@ -37,6 +37,9 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
             trigger = re.match(r"\s*CREATE TRIGGER (\w+)", statement)
             if trigger:
                 triggers.append(trigger.group(1))
+            index = re.match(r"\s*CREATE INDEX (\w+)", statement)
+            if index:
+                indexes.append(index.group(1))
             column = re.match(r"\s*ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
             # a column dropped from a table a later migration added: undone with that table
             dropped = re.match(r"\s*ALTER TABLE (\w+) DROP COLUMN \w+", statement)
@@ -47,6 +50,8 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
     conn = raw_connection(ana.store)
     for trigger in triggers:
         conn.execute(f"DROP TRIGGER {trigger}")
+    for index in indexes:  # one on an older table (an index of an added table goes with it)
+        conn.execute(f"DROP INDEX IF EXISTS {index}")
     for table in reversed(added):
         conn.execute(f"DROP TABLE {table}")
     for table, column in reversed(columns):

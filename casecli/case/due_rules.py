@@ -128,13 +128,13 @@ def _from_the_case(store, number: str, row: dict) -> list[Due]:
 
 def _from_the_records(store, open_rows: dict[str, dict], found: dict[str, list[Due]], horizon: str | None) -> None:
     """What the plan's items, the decisions and the referrals make due, a query each for all cases."""
-    # One case (show): filter in SQL; many (list, agenda): read all once and filter here.
+    # Only these cases' records: one case (show, a write) or a thousand (a refresh of many).
     only = next(iter(open_rows)) if len(open_rows) == 1 else None
-    scope, scope_params = (" AND {}.case_number = ?", (only,)) if only else ("", ())
+    scope, scope_params = " AND {}.case_number IN (SELECT value FROM json_each(?))", (json.dumps(list(open_rows)),)
     done = {(n, i) for n, i, s in store.conn.execute(PROGRESS_SQL + scope.format("i"), scope_params) if s == "done"}
-    items_sql, items_params = ITEMS_SQL + scope.format("t"), scope_params
+    items_sql, items_params = ITEMS_SQL + scope.format("t"), list(scope_params)
     if horizon is not None:
-        items_sql, items_params = items_sql + " AND t.due <= ?", (*scope_params, horizon)
+        items_sql, items_params = items_sql + " AND t.due <= ?", [*scope_params, horizon]
     for number, item_id, name, title, when in store.conn.execute(items_sql, items_params):
         if number in open_rows and when and (number, item_id) not in done:
             command = f"casecli plan item done {number} {item_id}"

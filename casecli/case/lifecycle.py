@@ -45,6 +45,10 @@ LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {sc
 """
 ALL_CASES = SUMMARY_SQL.format(scope="")
 ONE_CASE = SUMMARY_SQL.format(scope="WHERE case_number = :number") + " WHERE c.case_number = :number"
+_MANY = "case_number IN (SELECT value FROM json_each(:numbers))"
+SOME_CASES = SUMMARY_SQL.format(scope=f"WHERE {_MANY}") + f" WHERE c.{_MANY}"
+# Cases derived together when many are: their records read a query per table, memory holding theirs.
+CASES_A_REFRESH = 1000
 
 # What `list --status` takes: a case's stage (below) or its status.
 LIST_STATUSES = (
@@ -96,16 +100,18 @@ def refresh(store, number: str) -> None:
 
 
 def refresh_all(store, numbers: list[str] | None = None) -> None:
-    """Every case's stage and next due date again (after a change of settings), or those of `numbers`."""
-    if numbers is not None and not numbers:
-        return
-    # The case numbers go in as one JSON array: one pass over the records, however many cases.
-    rows = (
-        summaries(store)
-        if numbers is None
-        else summaries(store, "c.case_number IN (SELECT value FROM json_each(?))", (json.dumps(numbers),))
-    )
-    _store_derived(store, rows, everything=numbers is None)
+    """Every case's stage, next due date and due items again (after a change of settings), or
+    those of `numbers`: a thousand cases at a time, so that memory holds a thousand cases'
+    derivation whether the store (or the import) has ten thousand or a hundred thousand."""
+    everything = numbers is None
+    if numbers is None:
+        numbers = [n for (n,) in store.conn.execute("SELECT case_number FROM cases")]
+        store.conn.execute("DELETE FROM due_items")
+    for start in range(0, len(numbers), CASES_A_REFRESH):
+        part = json.dumps(numbers[start : start + CASES_A_REFRESH])
+        cursor = store.conn.execute(SOME_CASES, {"numbers": part})
+        names = [d[0] for d in cursor.description]
+        _store_derived(store, [dict(zip(names, values, strict=False)) for values in cursor], everything)
 
 
 def as_worked(row: dict) -> dict:
@@ -129,7 +135,7 @@ DUE_COLUMNS = "case_number, kind, due, args, command, case_worker, status, risk,
 
 def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
     """The stage and next due date (`cases`, `case_due`), and every due item (`due_items`), of
-    the cases of `rows` (of every case: `everything`), in the caller's transaction."""
+    the cases of `rows`, in the caller's transaction (`everything`: all due items were deleted)."""
     derived = worked_due(store, rows)
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
@@ -146,9 +152,7 @@ def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
         "INSERT OR REPLACE INTO case_due (case_number, stage) VALUES (?, ?)",
         [(number, at) for number, (at, _due) in derived.items()],
     )
-    if everything:
-        store.conn.execute("DELETE FROM due_items")
-    else:
+    if not everything:  # (every case's were deleted before the first of them)
         store.conn.execute(
             "DELETE FROM due_items WHERE case_number IN (SELECT value FROM json_each(?))", (json.dumps(list(derived)),)
         )
