@@ -104,14 +104,32 @@ def main() -> None:
         for size in args.sizes:
             kept = store_of(size)
             print(f"-- {size:,} cases")
-            line("new-case", timed_on_copies(py, kept, folder, register, env, args.runs), "new-case (10 cases)", on_ten, 1.5)
+            line(
+                "new-case",
+                timed_on_copies(py, kept, folder, register, env, args.runs),
+                "new-case (10 cases)",
+                on_ten,
+                1.5,
+            )
             duplicates[size] = timed_on_copies(py, kept, folder, ["duplicates", "--json"], env, args.runs)
             if size // 10 in duplicates:
-                line("duplicates", duplicates[size], f"10 x duplicates ({size // 10:,})", 10 * duplicates[size // 10], 1.5)
+                line(
+                    "duplicates",
+                    duplicates[size],
+                    f"10 x duplicates ({size // 10:,})",
+                    10 * duplicates[size // 10],
+                    1.5,
+                )
             else:
                 print(f"{'duplicates':34} {duplicates[size] * 1000:7.0f}")
             full = timed_on_copies(py, kept, folder, ["verify", "--full"], env, args.runs)
-            line("verify (from the checkpoint)", timed_on_copies(py, kept, folder, ["verify"], env, args.runs), "verify --full", full, None)
+            line(
+                "verify (from the checkpoint)",
+                timed_on_copies(py, kept, folder, ["verify"], env, args.runs),
+                "verify --full",
+                full,
+                None,
+            )
             listing = json.loads(
                 subprocess.run(
                     [py, "-m", "casecli", "list", "--json"],

@@ -51,14 +51,17 @@ def rebuild(store: Store) -> None:
 
 
 def _write(store: Store, rows) -> None:
-    people: list[tuple] = []
-    keys: list[tuple[str, str]] = []
-    for number, answers, registered_on in rows.fetchall():
-        row, found = _entry(number, json.loads(answers), registered_on)
-        people.append(row)
-        keys.extend((key, number) for key in found)
-    store.conn.executemany(f"INSERT OR REPLACE INTO people ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", people)
-    store.conn.executemany("INSERT OR IGNORE INTO people_keys (key, case_number) VALUES (?, ?)", keys)
+    """The index entries of the cases `rows` yields, a thousand at a time: memory holds a thousand
+    registrations, however many cases an import or an upgrade indexes."""
+    while batch := rows.fetchmany(1000):
+        people: list[tuple] = []
+        keys: list[tuple[str, str]] = []
+        for number, answers, registered_on in batch:
+            row, found = _entry(number, json.loads(answers), registered_on)
+            people.append(row)
+            keys.extend((key, number) for key in found)
+        store.conn.executemany(f"INSERT OR REPLACE INTO people ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", people)
+        store.conn.executemany("INSERT OR IGNORE INTO people_keys (key, case_number) VALUES (?, ?)", keys)
 
 
 def sharing_a_key(store: Store, tokens: tuple[str, ...]) -> list[tuple]:
