@@ -224,10 +224,14 @@ def cached_store(py: str, cases: int, cache: Path, store: Path, env: dict) -> No
 
 
 def copy_store(source: Path, target: Path) -> None:
-    """A store and its key file, readable by their owner only (as casecli makes them)."""
+    """A store and its key file, readable by their owner only (as casecli makes them), on disk:
+    flushed here, or the first command that commits would pay for writing back a 1.3 GB copy
+    (its fsync took `new-case` on 100,000 cases from 0.6 to 1.0 s)."""
     for a, b in ((source, target), (source.with_name(source.name + ".keys"), target.with_name(target.name + ".keys"))):
         shutil.copyfile(a, b)
         b.chmod(0o600)
+        with b.open("rb+") as copied:
+            os.fsync(copied.fileno())
 
 
 def passwd_time(py: str, store: Path, env: dict, runs: int) -> float:

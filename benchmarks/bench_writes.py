@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import PASSPHRASE, cached_store, copy_store, peak_mib  # noqa: E402
+from bench import PASSPHRASE, cached_store, copy_store, peak_mib
 
 CHILD = {
     "identified_on": "2026-11-20",
