@@ -16,7 +16,10 @@ from typing import Any
 
 from casecli.case.approvals import KINDS as APPROVAL_KINDS
 from casecli.context import FIRST_YEAR, LAST_YEAR
+from casecli.errors import BundleRejected
 from casecli.forms import MISSING, load_form
+from casecli.i18n import _
+from casecli.store.db import Store
 
 DATE_COLUMNS = {
     "registered_on",
@@ -78,6 +81,51 @@ KIND_OF = {
     **dict.fromkeys(TIMESTAMP_COLUMNS, "timestamp"),
     **dict.fromkeys(JSON_COLUMNS, "json"),
 }
+
+
+def record_check(store: Store, name: str, today: dt.date):
+    """The check of one record of a bundle (table, row, case number) against the store's schema,
+    the row models and `problem`'s rules; raises BundleRejected. Made once for a bundle's records
+    (a hundred thousand of them in a supervisor's bundle)."""
+    from pydantic import BaseModel, ValidationError
+
+    from casecli.store.records import CaseRow, EventRow, check_row, table_model
+
+    models: dict[str, type] = {}
+    also: dict[str, type[BaseModel]] = {"cases": CaseRow, "events": EventRow}
+
+    def check(table: str, row: dict, number: str) -> None:
+        if table not in models:
+            models[table] = table_model(store.conn, table)
+        try:
+            check_row(models[table], row)
+            if table in also:
+                check_row(also[table], row)
+        except ValidationError as exc:
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+            raise BundleRejected(
+                _("{file}: a {table} record of {number} breaks the schema ({fields})").format(
+                    file=name, table=table, number=number, fields=", ".join(fields)[:120]
+                )
+            ) from None
+        owner = (
+            row.get("case_number", number)
+            if table != "links"
+            else (number if number in (row["case_a"], row["case_b"]) else None)
+        )
+        if table != "referral_updates" and owner != number:
+            raise BundleRejected(
+                _("{file}: a {table} record is filed under the wrong case").format(file=name, table=table)
+            )
+        wrong = problem(table, row, today)
+        if wrong:
+            raise BundleRejected(
+                _("{file}: a {table} record of {number} breaks the rules of its form ({fields})").format(
+                    file=name, table=table, number=number, fields=wrong
+                )
+            )
+
+    return check
 
 
 def problem(table: str, row: dict, today: dt.date) -> str | None:

@@ -123,7 +123,7 @@ def open_bundle(
         me.fingerprint,
         passphrase() if not addressed and "passphrase" in reader.recipients() and passphrase else None,
     )
-    check = _record_check(store, path.name, today)
+    check = contents.record_check(store, path.name, today)
     cases: dict[str, IncomingCase] = {}
     meta = None
     new_child = None
@@ -182,50 +182,6 @@ def open_bundle(
 def _leaving_out(matches: Callable[[dict], list[str]], listed: set[str]) -> Callable[[dict], list[str]]:
     """`matches` without the bundle's own cases (a child is never a duplicate of itself)."""
     return lambda answers: [number for number in matches(answers) if number not in listed]
-
-
-def _record_check(store: Store, name: str, today: dt.date):
-    """The check of one record (table, row, case number) against the store's schema, the row models
-    and the rules of its form; raises BundleRejected. Made once for a bundle's 100,000 records."""
-    from pydantic import BaseModel, ValidationError
-
-    from casecli.store.records import CaseRow, EventRow, check_row, table_model
-
-    models: dict[str, type] = {}
-    also: dict[str, type[BaseModel]] = {"cases": CaseRow, "events": EventRow}
-
-    def check(table: str, row: dict, number: str) -> None:
-        if table not in models:
-            models[table] = table_model(store.conn, table)
-        try:
-            check_row(models[table], row)
-            if table in also:
-                check_row(also[table], row)
-        except ValidationError as exc:
-            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-            raise BundleRejected(
-                _("{file}: a {table} record of {number} breaks the schema ({fields})").format(
-                    file=name, table=table, number=number, fields=", ".join(fields)[:120]
-                )
-            ) from None
-        owner = (
-            row.get("case_number", number)
-            if table != "links"
-            else (number if number in (row["case_a"], row["case_b"]) else None)
-        )
-        if table != "referral_updates" and owner != number:
-            raise BundleRejected(
-                _("{file}: a {table} record is filed under the wrong case").format(file=name, table=table)
-            )
-        wrong = contents.problem(table, row, today)
-        if wrong:
-            raise BundleRejected(
-                _("{file}: a {table} record of {number} breaks the rules of its form ({fields})").format(
-                    file=name, table=table, number=number, fields=wrong
-                )
-            )
-
-    return check
 
 
 def _check_event(row: dict, case: IncomingCase, name: str) -> None:
