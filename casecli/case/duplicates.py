@@ -13,10 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import combinations
 
 from casecli.case import people_index
 from casecli.case.name_keys import index_keys, name_tokens
+from casecli.case.pairing import Known, compatible_pairs
 from casecli.case.registration import age_on
 
 NAME_THRESHOLD = 0.84
@@ -115,8 +115,9 @@ def duplicate_pairs(store, today: dt.date) -> list[dict]:
 def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
     """Likely duplicate pairs in the whole store, not yet decided by a worker.
 
-    Only children who share a name key are compared (people_index.buckets), each pair once: in the
-    bucket of the first key the two share. Memory grows with the store (each child's index row),
+    Only children who share a name key are compared (people_index.buckets), and of those only the
+    ones whose sex, nationality and age agree (case.pairing), each pair once: in the bucket of the
+    first key the two share. Memory grows with the store (each child's index row),
     never with the number of pairs compared.
     """
     everyone = {
@@ -130,10 +131,13 @@ def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
             keys[number] = index_keys(everyone[number].tokens)
         return keys[number]
 
+    def known(p: Person) -> Known:  # what match_score compares, unknown as None
+        return (None if p.sex in UNKNOWN else p.sex, None if p.nationality in UNKNOWN else p.nationality, p.age)
+
     decided = decided_pairs(store)
     found = []
     for key, numbers in people_index.buckets(store):
-        for first, second in combinations(sorted(numbers), 2):
+        for first, second in compatible_pairs({n: known(everyone[n]) for n in numbers}, AGE_TOLERANCE):
             if (first, second) in decided or min(keys_of(first) & keys_of(second)) != key:
                 continue
             score = match_score(everyone[first], everyone[second])
