@@ -8,7 +8,7 @@ Uses bench.py's cached training stores (built or migrated once). For each size N
   duplicate check reads an index of name keys, not every case;
 - `duplicates --json` on N cases, and what ten times its time on N/10 cases would be (near-linear:
   <= 1.5x; pairs are compared within a shared name key, never all against all);
-- `verify` (from the checkpoint) against `verify --full`;
+- `verify` (from the checkpoint: the store is verified once first) against `verify --full`;
 - `purge CASE --now` of one case (no rewrite of the store), and its peak memory.
 Every run works on a fresh copy of the store, so that no run sees another's writes.
 """
@@ -89,6 +89,13 @@ def main() -> None:
         def store_of(size: int) -> Path:
             kept = folder / f"kept-{size}.db"
             cached_store(py, size, args.cache, kept, dict(env, CASECLI_STORE=str(kept)))
+            # verified once, as a worker's store is: `verify` then starts from its checkpoint
+            subprocess.run(
+                [py, "-m", "casecli", "verify"],
+                env=dict(env, CASECLI_STORE=str(kept)),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             return kept
 
         small = folder / "small.db"
