@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from casecli import settings
 from casecli.case.approvals import SHARING_KINDS, what_waits
-from casecli.case.due_rules import Due, _plus, naming_the_case, shared_referral_names, with_cases_named
+from casecli.case.due_rules import Due, _plus, command_of, item_dict, shared_referral_names, with_cases_named
 from casecli.case.due_text import sentence
-from casecli.case.lifecycle import RISK_ORDER, rank, summaries, worked_due
+from casecli.case.lifecycle import RISK_ORDER, UNRANKED, rank, summaries, worked_due
 from casecli.i18n import _, format_date
 
 # A decision this store sent on an approval request (a supervisor's), kept in meta (local).
@@ -28,7 +28,7 @@ STORED_SQL = (
     " WHERE case_worker = ? AND status = 'open' AND rank = ? AND due <= ?"
     " ORDER BY due, case_number, kind"
 )
-RANKS = (*sorted(set(RISK_ORDER.values())), 9)
+RANKS = (*sorted(set(RISK_ORDER.values())), UNRANKED)
 
 
 def agenda(store, today: dt.date, days: int) -> Iterator[dict]:
@@ -42,13 +42,12 @@ def agenda(store, today: dt.date, days: int) -> Iterator[dict]:
     kept = _kept(store, me, horizon, today)
     if not live:
         return kept
-    waiting = (d.as_dict(today) for d in sorted(live, key=order))
-    return heapq.merge(kept, waiting, key=lambda i: (rank(i["risk"]), i["due"], i["case_number"], i["kind"]))
+    return heapq.merge(kept, sorted((d.as_dict(today) for d in live), key=order), key=order)
 
 
-def order(d: Due) -> tuple:
+def order(item: dict) -> tuple:
     """Most urgent first: risk, then lateness (the earlier the due date, the later it is)."""
-    return (rank(d.risk), d.due, d.case_number, d.kind)
+    return (rank(item["risk"]), item["due"], item["case_number"], item["kind"])
 
 
 def _kept(store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
@@ -58,27 +57,17 @@ def _kept(store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
     if store.meta(DERIVED_STALE) is not None:  # a read-only store not refreshed since its upgrade
         rows = summaries(store, "c.status = 'open' AND c.case_worker = ?", (me,))
         found = [d for _stage, due in worked_due(store, rows).values() for d in due if d.due <= horizon]
-        yield from (d.as_dict(today) for d in sorted(with_cases_named(store, found), key=order))
+        yield from sorted((d.as_dict(today) for d in with_cases_named(store, found)), key=order)
         return
     shared = shared_referral_names(store)
     late: dict[str, int] = {}  # days late, by due date: a few hundred dates for thousands of items
     for level in RANKS:
         for number, risk, kind, args, due, command in store.conn.execute(STORED_SQL, (me, level, horizon)):
-            if shared and kind == "referral":
-                command = naming_the_case(Due(number, risk, kind, "", due, command, args), shared).command
             days = late.get(due)
             if days is None:
                 days = late[due] = (today - dt.date.fromisoformat(due)).days
-            yield {
-                "case_number": number,
-                "risk": risk,
-                "kind": kind,
-                "what": sentence(kind, args),
-                "due": due,
-                "command": command,
-                "days_late": max(days, 0),
-                "overdue": days > 0,
-            }
+            shown = command_of(number, kind, args, command, shared)
+            yield item_dict(number, risk, kind, sentence(kind, args), due, shown, days)
 
 
 def handovers_waiting(store, me: str, horizon: str) -> list[Due]:

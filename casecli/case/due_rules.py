@@ -50,16 +50,21 @@ class Due:
 
     def as_dict(self, today: dt.date) -> dict:
         late = (today - dt.date.fromisoformat(self.due)).days
-        return {
-            "case_number": self.case_number,
-            "risk": self.risk,
-            "kind": self.kind,
-            "what": self.what,
-            "due": self.due,
-            "command": self.command,
-            "days_late": max(late, 0),
-            "overdue": late > 0,
-        }
+        return item_dict(self.case_number, self.risk, self.kind, self.what, self.due, self.command, late)
+
+
+def item_dict(number: str, risk: str, kind: str, what: str, due: str, command: str, late: int) -> dict:
+    """A due item as `show`, the agenda and `--json` give it; `late`: days since it fell due."""
+    return {
+        "case_number": number,
+        "risk": risk,
+        "kind": kind,
+        "what": what,
+        "due": due,
+        "command": command,
+        "days_late": max(late, 0),
+        "overdue": late > 0,
+    }
 
 
 def item(number: str, risk: str, kind: str, due: str, command: str, **args) -> Due:
@@ -72,17 +77,14 @@ def _plus(date: str, days: int) -> str:
     return (dt.date.fromisoformat(date[:10]) + dt.timedelta(days=days)).isoformat()
 
 
-def due_items(store, rows: list[dict], horizon: str | None = None) -> dict[str, list[Due]]:
-    """Everything due on each open case in `rows`, by case number (in no particular order).
-
-    With `horizon`, plan items due after it are not read at all.
-    """
+def due_items(store, rows: list[dict]) -> dict[str, list[Due]]:
+    """Everything due on each open case in `rows`, by case number (in no particular order)."""
     open_rows = {r["case_number"]: r for r in rows if r["status"] == "open"}
     found: dict[str, list[Due]] = {n: [] for n in open_rows}
     for number, row in open_rows.items():
         found[number].extend(_from_the_case(store, number, row))
     if open_rows:
-        _from_the_records(store, open_rows, found, horizon)
+        _from_the_records(store, open_rows, found)
     return found
 
 
@@ -126,16 +128,13 @@ def _from_the_case(store, number: str, row: dict) -> list[Due]:
     return found
 
 
-def _from_the_records(store, open_rows: dict[str, dict], found: dict[str, list[Due]], horizon: str | None) -> None:
+def _from_the_records(store, open_rows: dict[str, dict], found: dict[str, list[Due]]) -> None:
     """What the plan's items, the decisions and the referrals make due, a query each for all cases."""
     # Only these cases' records: one case (show, a write) or a thousand (a refresh of many).
     only = next(iter(open_rows)) if len(open_rows) == 1 else None
     scope, scope_params = " AND {}.case_number IN (SELECT value FROM json_each(?))", (json.dumps(list(open_rows)),)
     done = {(n, i) for n, i, s in store.conn.execute(PROGRESS_SQL + scope.format("i"), scope_params) if s == "done"}
-    items_sql, items_params = ITEMS_SQL + scope.format("t"), list(scope_params)
-    if horizon is not None:
-        items_sql, items_params = items_sql + " AND t.due <= ?", [*scope_params, horizon]
-    for number, item_id, name, title, when in store.conn.execute(items_sql, items_params):
+    for number, item_id, name, title, when in store.conn.execute(ITEMS_SQL + scope.format("t"), scope_params):
         if number in open_rows and when and (number, item_id) not in done:
             command = f"casecli plan item done {number} {item_id}"
             found[number].append(
@@ -180,18 +179,19 @@ def shared_referral_names(store, refs: list[str] | None = None) -> set[str]:
     return {ref for (ref,) in store.conn.execute(sql + " GROUP BY ref HAVING count(*) > 1", params)}
 
 
-def naming_the_case(d: Due, shared: set[str]) -> Due:
-    """A referral's item whose name another case holds too: its command names the case."""
-    if d.kind != "referral" or not shared or json.loads(d.args)["ref"] not in shared:
-        return d
-    return replace(d, command=f"{d.command} --case {d.case_number}")
+def command_of(number: str, kind: str, args: str, command: str, shared: set[str]) -> str:
+    """An item's command as it is shown: a referral whose name another case holds too (`shared`)
+    names its case."""
+    if kind != "referral" or not shared or json.loads(args)["ref"] not in shared:
+        return command
+    return f"{command} --case {number}"
 
 
 def with_cases_named(store, items: list[Due]) -> list[Due]:
     """`items` of a few cases (show, the next step), their referral commands made unambiguous."""
     refs = [json.loads(d.args)["ref"] for d in items if d.kind == "referral"]
     shared = shared_referral_names(store, refs)
-    return [naming_the_case(d, shared) for d in items]
+    return [replace(d, command=command_of(d.case_number, d.kind, d.args, d.command, shared)) for d in items]
 
 
 def next_due(items: list[Due]) -> str | None:

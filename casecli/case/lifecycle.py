@@ -12,9 +12,10 @@ import json
 
 from casecli import settings
 from casecli.case import people_index
-from casecli.case.due_rules import Due, due_items, with_cases_named
+from casecli.case.due_rules import Due, due_items, next_due, with_cases_named
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+UNRANKED = 9  # a risk level not in RISK_ORDER: last (migration 24's trigger says the same)
 
 SUMMARY_SQL = """
 SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registered_on, c.status, c.risk,
@@ -140,11 +141,7 @@ def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
     store.conn.executemany(
         "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
         [
-            (
-                stage(r),
-                derived[r["case_number"]][1][0].due if r["status"] == "open" and derived[r["case_number"]][1] else None,
-                r["case_number"],
-            )
+            (stage(r), next_due(derived[r["case_number"]][1]) if r["status"] == "open" else None, r["case_number"])
             for r in rows
         ],
     )
@@ -169,7 +166,7 @@ def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
 
 def rank(risk: str) -> int:
     """A risk level's place on the agenda: high first (what `due_items.rank` keeps)."""
-    return RISK_ORDER.get(risk, 9)
+    return RISK_ORDER.get(risk, UNRANKED)
 
 
 def refresh_if_stale(store) -> None:

@@ -36,10 +36,6 @@ def kind_name(kind: str) -> str:
     }.get(kind, kind)
 
 
-def _days(later: str, earlier: str) -> int:
-    return (dt.date.fromisoformat(later[:10]) - dt.date.fromisoformat(earlier[:10])).days
-
-
 # The caseload is counted in SQL, a few GROUP BYs over what each case keeps at write time (its
 # stage in case_due, its due items in due_items): no case rule is evaluated and no row per case
 # is held here, so a hundred thousand cases cost about what reading them once costs. A live case
