@@ -32,7 +32,7 @@ FLOOR = textwrap.dedent(
     import json, sys, zlib
     from pathlib import Path
     from casecli.store.db import open_store
-    from casecli.case.tables import records_of_cases
+    from casecli.case.file.tables import records_of_cases
     store = open_store(Path(sys.argv[1]), lambda: sys.argv[2])
     numbers = [n for (n,) in store.conn.execute("SELECT case_number FROM cases WHERE status = 'open'")]
     out, deflate = open(sys.argv[3], "wb"), zlib.compressobj(6)

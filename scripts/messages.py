@@ -33,7 +33,7 @@ def collected() -> set[str]:
     from babel.messages.extract import extract_from_dir
 
     from casecli import messages
-    from casecli.case.documents import template_messages
+    from casecli.case.reads.documents import template_messages
 
     in_code = {
         message
@@ -42,7 +42,7 @@ def collected() -> set[str]:
         )
         if isinstance(message, str)
     }
-    from casecli.case.plan_rules import ELEMENTS, ITEM_NAMES
+    from casecli.case.file.plan_rules import ELEMENTS, ITEM_NAMES
     from casecli.commands.errors import STORAGE_MESSAGES
     from casecli.forms.labels import CODES
 

@@ -114,7 +114,7 @@ class Cli:
         step is not a test of supervision (tests/test_approvals.py turns them on)."""
         done = self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
         if not approvals:
-            from casecli.case.approvals import KINDS as kinds
+            from casecli.case.decisions.approvals import KINDS as kinds
 
             self.ok("settings", "set", *[word for kind in kinds for word in (f"approval.{kind}", "0")])
         return done

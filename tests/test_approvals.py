@@ -77,7 +77,7 @@ def test_a_plan_activation_approved_by_the_supervisor(team, tmp_path):
     event = next(e for e in reversed(case["history"]) if e["kind"] == "approval")
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from casecli.case.approvals import decision_message
+    from casecli.case.decisions.approvals import decision_message
 
     signed = event["changes"]
     Ed25519PublicKey.from_public_bytes(base64.b64decode(signed["signer"])).verify(

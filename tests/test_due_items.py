@@ -3,7 +3,7 @@ after every kind of write, for cases at every stage; the agenda read from them i
 
 from __future__ import annotations
 
-from casecli.case import lifecycle
+from casecli.case.due import lifecycle
 from casecli.store.db import open_store
 
 from .conftest import PASSPHRASE

@@ -9,7 +9,7 @@ from .test_handover import Worker
 def test_the_records_of_many_cases_read_together_are_each_cases_records(home, monkeypatch):
     """Export reads a few hundred cases' records with a query per table: they come out as the
     one-case queries give them, case by case, a link between two cases read in both."""
-    from casecli.case.tables import CASE_TABLES, records_of_cases, rows_of
+    from casecli.case.file.tables import CASE_TABLES, records_of_cases, rows_of
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from casecli.case.duplicates import name_score
-from casecli.case.name_keys import name_tokens
+from casecli.case.child.name_keys import name_tokens
+from casecli.case.decisions.duplicates import name_score
 
 from .conftest import registration_answers
 from .test_store import assert_one_line_error
@@ -189,7 +189,7 @@ def test_duplicates_finds_pairs_registered_without_a_check(ready):
     """Pairs that reached the store another way (a training store, an import) are listed."""
     import datetime as dt
 
-    from casecli.case.registration import insert_case
+    from casecli.case.steps.registration import insert_case
     from casecli.forms import load_form
     from casecli.store.db import open_store
 

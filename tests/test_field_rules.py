@@ -263,7 +263,7 @@ def test_lists_for_mexico_and_central_america_keep_old_answers(worker):
 def test_every_setting_is_documented_in_both_languages_and_in_the_readme(worker):
     from pathlib import Path
 
-    from casecli import settings
+    from casecli.store import settings
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for key, value in settings.defaults().items():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from casecli.case.tables import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
+from casecli.case.file.tables import CASE_TABLES, DERIVED_TABLES, LOCAL_TABLES
 
 from .conftest import Cli
 from .test_assessment_plan import COMPREHENSIVE, INITIAL
@@ -322,7 +322,7 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
     ana_other = luis.home / "from-luis.bundle"
     luis.ok("export", number, "--to", "ana", "--output", str(ana_other), "--answers", luis.write("n.json", NOTE))
     # meanwhile Ana's copy gets a change Luis never saw (her copy is read-only in the tool, so directly)
-    from casecli.case.history import append_event
+    from casecli.case.file.history import append_event
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE
@@ -346,7 +346,7 @@ def test_diverged_histories_are_never_overwritten_silently(pair, monkeypatch):
     "choice,location,conflicts", [("take-theirs", "Casa Alianza", 0), ("keep-both", "Casa Refugio", 1)]
 )
 def test_diverged_resolutions(pair, choice, location, conflicts):
-    from casecli.case.history import append_event
+    from casecli.case.file.history import append_event
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE

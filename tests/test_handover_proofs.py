@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 
-from casecli.case.history import event_hash
+from casecli.case.file.history import event_hash
 
 from .test_handover import NOTE, two_workers
 from .test_store import raw_connection
@@ -15,7 +15,7 @@ from .test_store import raw_connection
 def rewrite_handover(store, number: str, signed) -> None:
     """Replace the handover event's signer and signature (`signed(message) -> (key, signature)`) and
     re-hash the chain after it, as someone holding the store's key could."""
-    from casecli.case.signatures import handover_message
+    from casecli.case.file.signatures import handover_message
 
     conn = raw_connection(store)
     rows = conn.execute(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casecli.case.history import GENESIS, event_hash
+from casecli.case.file.history import GENESIS, event_hash
 
 from .conftest import PASSPHRASE
 from .test_handover import NOTE, full_case, two_workers
@@ -45,7 +45,7 @@ VALUES = st.one_of(
 @pytest.fixture
 def source(home, monkeypatch):
     """Ana's full case as records, her signing key, and Luis (whose store receives the bundles)."""
-    from casecli.case.tables import CASE_TABLES, rows_of
+    from casecli.case.file.tables import CASE_TABLES, rows_of
     from casecli.handover.identity import own, private_keys
     from casecli.store.db import open_store
 
@@ -171,7 +171,7 @@ def test_the_duplicate_check_compares_a_bounded_name_however_long():
     """A 7 KB name kept an import busy for minutes before asking anything (comparing two words costs
     the product of their lengths): the words compared are bounded in number and length, so a name
     of any length costs no more than a long real one."""
-    from casecli.case.name_keys import MAX_NAME_WORDS, MAX_WORD_LENGTH, name_tokens
+    from casecli.case.child.name_keys import MAX_NAME_WORDS, MAX_WORD_LENGTH, name_tokens
 
     tokens = name_tokens("Yulissa " + "a" * 7000, "b c d e f g h i j k l m n " * 300)
     assert len(tokens) <= MAX_NAME_WORDS

@@ -110,7 +110,7 @@ def test_an_older_store_with_every_record_upgrades_unchanged(home, monkeypatch):
 
 
 def _records(store_path) -> dict[str, list]:
-    from casecli.case.tables import CASE_TABLES
+    from casecli.case.file.tables import CASE_TABLES
 
     conn = raw_connection(store_path)
     conn.row_factory = None
@@ -139,7 +139,7 @@ def test_no_check_rule_builds_a_temporary_table_per_row(ready):
 def _case_columns(version: int) -> dict:
     import sqlcipher3
 
-    from casecli.case.tables import CASE_TABLES
+    from casecli.case.file.tables import CASE_TABLES
 
     conn = sqlcipher3.connect(":memory:", isolation_level=None)
     migrations.apply_migrations(conn, [m for m in migrations.MIGRATIONS if m[0] <= version])

@@ -8,7 +8,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casecli.case.pairing import SMALL, compatible_pairs
+from casecli.case.child.pairing import SMALL, compatible_pairs
 
 known = st.tuples(
     st.sampled_from([None, "female", "male"]),

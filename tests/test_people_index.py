@@ -19,7 +19,7 @@ def index_of(path) -> tuple[list, list]:
 
 
 def rebuilt(path) -> tuple[list, list]:
-    from casecli.case import people_index
+    from casecli.case.child import people_index
 
     with open_store(path, lambda: PASSPHRASE) as store, store.transaction():
         people_index.rebuild(store)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casecli.case import plan_rules
+from casecli.case.file import plan_rules
 
 NEED = {"id": "a1:safety", "domain": "safety", "title": {"en": "Safety", "es": "Seguridad"}, "judgement": "urgent",
         "description": "Threatened at the border"}  # fmt: skip
@@ -45,7 +45,7 @@ def test_an_edited_item_keeps_its_id_and_need_and_moving_up_stops_at_the_top():
 def test_a_plan_whose_header_is_not_an_object_is_invalid_input_not_a_crash():
     import datetime as dt
 
-    from casecli.case import plan_rules
+    from casecli.case.file import plan_rules
     from casecli.errors import InvalidInput
 
     for plan in ({"header": 5}, {"header": ["x"]}, ["not", "a", "plan"]):

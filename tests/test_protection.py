@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from casecli.case.history import event_hash
+from casecli.case.file.history import event_hash
 
 from .conftest import PASSPHRASE, registration_answers
 from .test_cycle import REFERRAL
@@ -381,7 +381,7 @@ def test_a_store_on_a_read_only_medium_reads_and_refuses_writes(ready):
 
 def test_a_store_removed_while_writing_is_reported(ready):
     """The file disappears between opening and the write (another program, a user): the write says so."""
-    from casecli.case.registration import edit_registration
+    from casecli.case.steps.registration import edit_registration
     from casecli.errors import StoreError
     from casecli.store.db import open_store
 

@@ -199,7 +199,7 @@ def test_help_has_examples_for_every_command(cli):
 def test_a_registered_case_row_is_checked_by_the_rules_of_the_model():
     """Registration checks its case row in plain Python (no SQLModel to import); a row from a
     bundle is checked by CaseRow. The two give the same verdict on every column's edge."""
-    from casecli.case.registration import well_formed_case
+    from casecli.case.steps.registration import well_formed_case
     from casecli.store.records import CaseRow
 
     good = {

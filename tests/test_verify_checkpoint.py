@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from casecli.case.history import event_hash
+from casecli.case.file.history import event_hash
 
 from .test_store import assert_one_line_error, raw_connection
 

@@ -102,7 +102,7 @@ def fictional_answers(rng: random.Random, form: Form, today: dt.date) -> dict:
         answers["date_of_birth"] = (today - dt.timedelta(days=rng.randint(365 * 6, 365 * 17))).isoformat()
     else:
         answers["age_estimate"] = rng.randint(6, 17)
-    from casecli.case.age import age_at
+    from casecli.case.child.age import age_at
 
     # consent as the age rules ask (agency defaults): informed consent from 15, assent below
     if (age_at(answers, dt.date.fromisoformat(str(answers["identified_on"]))) or 0) >= 15:
@@ -127,13 +127,13 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
 
     Every step goes through the same domain functions the commands use.
     """
-    from casecli.case import plan as plans
-    from casecli.case.assessment import record_assessment
-    from casecli.case.closure import close_case, reopen_case
-    from casecli.case.implementation import add_referral, update_referral
-    from casecli.case.lifecycle import refresh_all
-    from casecli.case.monitoring import record_visit
-    from casecli.case.registration import insert_case
+    from casecli.case.due.lifecycle import refresh_all
+    from casecli.case.steps import plan as plan_step
+    from casecli.case.steps.assessment import record_assessment
+    from casecli.case.steps.closure import close_case, reopen_case
+    from casecli.case.steps.implementation import add_referral, update_referral
+    from casecli.case.steps.monitoring import record_visit
+    from casecli.case.steps.registration import insert_case
     from casecli.forms import load_form
 
     rng = random.Random(seed)
@@ -166,7 +166,7 @@ def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None,
                 _assess(store, number, rng, registered, today, record_assessment)
             if stage in ("planned", "in implementation", "closed", "reopened"):
                 start = _day(registered, rng, today, 20)
-                plans.save(store, number, _plan(rng, start, answers), start, activate=True)
+                plan_step.save(store, number, _plan(rng, start, answers), start, activate=True)
             if stage in ("in implementation", "closed", "reopened"):
                 on = _day(registered, rng, today, 30)
                 ref = add_referral(
@@ -224,8 +224,7 @@ VISIT = {
 
 def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit) -> None:
     """Visits at roughly the plan's pace, most items done on the way: a caseload as it really looks."""
-    from casecli.case import plan as plans
-    from casecli.case import plan_rules
+    from casecli.case.file import plan_rules, plans
 
     plan = plans.active(store, number)
     assert plan is not None, "a training case is followed up only after its plan is activated"

@@ -39,7 +39,7 @@ KindOption = typer.Option(
 
 
 def _supervisor(store, name: str | None):
-    from casecli.case.approvals import SUPERVISOR
+    from casecli.case.decisions.approvals import SUPERVISOR
     from casecli.errors import InvalidInput
     from casecli.handover.identity import contact, contacts
 
@@ -85,7 +85,7 @@ def request_cmd(
 
 
 def _kind(kind: str | None) -> str | None:
-    from casecli.case.approvals import KINDS
+    from casecli.case.decisions.approvals import KINDS
     from casecli.errors import InvalidInput
 
     code = None if kind is None else kind.strip().lower().replace("-", "_")
@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli approvals
         """
-        from casecli.case.approvals import waiting
+        from casecli.case.decisions.approvals import waiting
         from casecli.handover.approvals import decided_here
         from casecli.ui.notes_views import approvals_table
 

@@ -40,10 +40,10 @@ def register(app: typer.Typer) -> None:
         Example: casecli assess MX7-0042-R
         Example: casecli assess MX7-0042-R --comprehensive --answers assessment.json --no-input
         """
-        from casecli.case.assessment import form_for, record_assessment, starting_answers
-        from casecli.case.lifecycle import next_step
-        from casecli.case.lookup import require_open
-        from casecli.case.view import get_case
+        from casecli.case.due.lifecycle import next_step
+        from casecli.case.file.lookup import require_open
+        from casecli.case.reads.view import get_case
+        from casecli.case.steps.assessment import form_for, record_assessment, starting_answers
         from casecli.ui import wizard
         from casecli.ui.notes_views import earlier_words
 

@@ -55,7 +55,7 @@ WhichArgument = typer.Argument(None, metavar="[N]", help=_("Its number (see list
 
 
 def bid_required_line(store, number: str) -> str | None:
-    from casecli.case.bid_rules import required
+    from casecli.case.due.bid_rules import required
     from casecli.i18n import format_date
     from casecli.ui.best_interests_views import reason_words
 
@@ -77,8 +77,8 @@ def bia_add(
     Example: casecli bia MX7-0042-R
     Example: casecli bia MX7-0042-R --answers bia.json --no-input
     """
-    from casecli.case.best_interests import record_bia
-    from casecli.case.lookup import resolve_open
+    from casecli.case.decisions.best_interests import record_bia
+    from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
     from casecli.ui.notes_views import earlier_words
@@ -116,8 +116,8 @@ def bid_add(
     Example: casecli bid MX7-0042-R
     Example: casecli bid MX7-0042-R --answers bid.json --no-input
     """
-    from casecli.case.best_interests import record_bid
-    from casecli.case.lookup import resolve_open
+    from casecli.case.decisions.best_interests import record_bid
+    from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
     from casecli.ui.conference_parts import PanelParts
@@ -160,7 +160,7 @@ def _read_commands(app: typer.Typer, kind: str, list_doc: str, show_doc: str) ->
     """`casecli KIND list CASE` and `casecli KIND show CASE [N]` (KIND: bia or bid), helped by the docs given."""
 
     def list_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
-        from casecli.case.best_interests import records_of
+        from casecli.case.decisions.best_interests import records_of
         from casecli.ui.best_interests_views import records_table
 
         emit_case_rows(
@@ -179,7 +179,7 @@ def _read_commands(app: typer.Typer, kind: str, list_doc: str, show_doc: str) ->
         output: Path | None = DocumentOutputOption,
         doc_lang: str | None = DocumentLangOption,
     ) -> None:
-        from casecli.case.documents import best_interests_context, render
+        from casecli.case.reads.documents import best_interests_context, render
 
         check_document(fmt, doc_lang)
         env = env_of(ctx)

@@ -48,9 +48,9 @@ def register(app: typer.Typer) -> None:
         Example: casecli new-case --quick
         Example: casecli new-case --answers child.json --no-input
         """
-        from casecli.case import duplicates
-        from casecli.case.lifecycle import next_step
-        from casecli.case.registration import register_case, rules
+        from casecli.case.decisions import duplicates
+        from casecli.case.due.lifecycle import next_step
+        from casecli.case.steps.registration import register_case, rules
         from casecli.forms import load_form
         from casecli.ui import wizard
 
@@ -90,10 +90,10 @@ def register(app: typer.Typer) -> None:
         Example: casecli edit MX7-0042-R
         Example: casecli edit MX7-0042-R --set current_location="Casa Refugio" --set risk_level=medium
         """
-        from casecli.case.age import registration_problems
-        from casecli.case.lookup import require_open
-        from casecli.case.registration import edit_registration
-        from casecli.case.view import get_case
+        from casecli.case.child.age import registration_problems
+        from casecli.case.file.lookup import require_open
+        from casecli.case.reads.view import get_case
+        from casecli.case.steps.registration import edit_registration
         from casecli.errors import InvalidInput
         from casecli.forms import load_form
         from casecli.ui import wizard
@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli list --risk high --search hernandez
         """
-        from casecli.case.view import list_cases
+        from casecli.case.reads.view import list_cases
         from casecli.ui.views import case_table
 
         env = env_of(ctx)
@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli show MX7-0042-R --history
         Example: casecli show MX7-0042-R --voice
         """
-        from casecli.case.view import case_record
+        from casecli.case.reads.view import case_record
         from casecli.ui.notes_views import voice_view
         from casecli.ui.views import case_view
 
@@ -195,7 +195,7 @@ def register(app: typer.Typer) -> None:
 
 def decide_new_child(env, store, matches: list[tuple[str, float]], out) -> bool:
     """Possible duplicates found: True to register anyway (the worker says: another child)."""
-    from casecli.case.view import get_case
+    from casecli.case.reads.view import get_case
     from casecli.errors import PossibleDuplicate
     from casecli.ui.views import case_table
 

@@ -67,7 +67,7 @@ def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
 
 def open_store(env: Env):
     """Open the worker's store; offer to create it (interactive) when there is none."""
-    from casecli.case.lifecycle import refresh_if_stale
+    from casecli.case.due.lifecycle import refresh_if_stale
     from casecli.store.db import open_store as open_db
     from casecli.ui.passphrase import read_passphrase
 
@@ -125,7 +125,7 @@ def next_step_line(step: dict | None) -> str | None:
 
 def check_document(fmt: str | None, doc_lang: str | None) -> None:
     """A document's --format and --lang, checked before the passphrase is asked."""
-    from casecli.case.documents import FORMATS
+    from casecli.case.reads.documents import FORMATS
     from casecli.errors import InvalidInput
     from casecli.i18n import LANGUAGES
 
@@ -165,7 +165,7 @@ def answers_from(path: Path | None) -> dict:
 
 def emit_case_rows(ctx: typer.Context, case: str, as_json: bool, rows_of, view) -> None:
     """A list command of one case's records: `rows_of(store, number)`, shown by `view(number, rows)`."""
-    from casecli.case.lookup import resolve
+    from casecli.case.file.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:

@@ -45,8 +45,8 @@ def conference_add(
     Example: casecli conference add MX7-0042-R
     Example: casecli conference add MX7-0042-R --answers conference.json --no-input
     """
-    from casecli.case.conference import record_conference
-    from casecli.case.lookup import resolve_open
+    from casecli.case.decisions.conference import record_conference
+    from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
     from casecli.ui.conference_parts import ConferenceParts
@@ -88,7 +88,7 @@ def conference_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool 
 
     Example: casecli conference list MX7-0042-R
     """
-    from casecli.case.conference import conferences_of
+    from casecli.case.decisions.conference import conferences_of
     from casecli.ui.notes_views import conference_table
 
     emit_case_rows(ctx, case, as_json, conferences_of, conference_table)
@@ -108,7 +108,7 @@ def conference_show(
     Example: casecli conference show MX7-0042-R 1
     Example: casecli conference show MX7-0042-R 1 --format html --output conference.html
     """
-    from casecli.case.documents import conference_context, render
+    from casecli.case.reads.documents import conference_context, render
 
     check_document(fmt, doc_lang)
     env = env_of(ctx)

@@ -39,8 +39,8 @@ def new_cmd(
     Example: casecli consent new MX7-0042-R
     Example: casecli consent new MX7-0042-R --answers consent.json --no-input
     """
-    from casecli.case.consent import record_consent, record_problems
-    from casecli.case.lookup import resolve_open
+    from casecli.case.decisions.consent import record_consent, record_problems
+    from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
 
@@ -71,7 +71,7 @@ def withdraw_cmd(
 
     Example: casecli consent withdraw MX7-0042-R --reason "she no longer wants her family traced"
     """
-    from casecli.case.consent import withdraw
+    from casecli.case.decisions.consent import withdraw
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -89,7 +89,7 @@ def show_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonO
 
     Example: casecli consent show MX7-0042-R
     """
-    from casecli.case.consent import show
+    from casecli.case.decisions.consent import show
     from casecli.ui.consent_views import consent_view
 
     env = env_of(ctx)

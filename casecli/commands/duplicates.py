@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli duplicates
         """
-        from casecli.case.duplicates import duplicate_pairs
+        from casecli.case.decisions.duplicates import duplicate_pairs
         from casecli.ui.views import duplicate_pairs_table
 
         env = env_of(ctx)
@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         Example: casecli link MX7-0042-R MX7-0051-C --same-child --note "same child, name misspelt"
         Example: casecli link MX7-0042-R MX7-0043-J --sibling
         """
-        from casecli.case.links import link
+        from casecli.case.decisions.links import link
         from casecli.errors import InvalidInput
 
         chosen = [kind for kind, on in (("same_child", same_child), ("sibling", sibling), ("not_same", not_same)) if on]

@@ -173,11 +173,11 @@ def doctor_cmd(
     """
     import datetime as dt
 
-    from casecli import settings
     from casecli.errors import CaseCliError, SyncthingUnreachable
     from casecli.handover.identity import own
     from casecli.handover.mailbox import configured, stale_partials
     from casecli.handover.syncthing import DEFAULT_FOLDER_ID, doctor
+    from casecli.store import settings
     from casecli.ui.mailbox_views import doctor_view
 
     env = env_of(ctx)

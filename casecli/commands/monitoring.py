@@ -42,7 +42,7 @@ def item_done(
 
     Example: casecli plan item done MX7-0042-R 3fa2c1 --note "vaccinated"
     """
-    from casecli.case.implementation import mark_item
+    from casecli.case.steps.implementation import mark_item
     from casecli.forms.labels import answer
     from casecli.forms.words import code_for, spellings_of_choices
 
@@ -61,7 +61,8 @@ def item_done(
 
 def _item_walk(env, store, number: str, given: dict):
     """The walk over the plan's open items: checked answers from a file, or a part of the wizard."""
-    from casecli.case.monitoring import check_items, open_items
+    from casecli.case.file.progress import open_items
+    from casecli.case.steps.monitoring import check_items
 
     if given or not env.interactive:
         return check_items(store, number, given, env.today), None
@@ -80,9 +81,9 @@ def visit_add(
 
     Example: casecli visit add MX7-0042-R
     """
-    from casecli.case.lookup import require_open
-    from casecli.case.monitoring import record_visit, visit_frequency
-    from casecli.case.view import get_case
+    from casecli.case.file.lookup import require_open
+    from casecli.case.reads.view import get_case
+    from casecli.case.steps.monitoring import record_visit, visit_frequency
     from casecli.forms import load_form
     from casecli.ui import wizard
     from casecli.ui.notes_views import earlier_words
@@ -127,8 +128,8 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
 
     Example: casecli visit list MX7-0042-R
     """
-    from casecli.case.lookup import resolve
-    from casecli.case.monitoring import visits_of, visits_on_time
+    from casecli.case.file.lookup import resolve
+    from casecli.case.steps.monitoring import visits_of, visits_on_time
     from casecli.ui.views import visit_report
 
     env = env_of(ctx)
@@ -180,8 +181,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli review MX7-0042-R
         """
-        from casecli.case.lookup import resolve_open
-        from casecli.case.monitoring import record_review
+        from casecli.case.file.lookup import resolve_open
+        from casecli.case.steps.monitoring import record_review
         from casecli.forms import load_form
         from casecli.forms.labels import label
         from casecli.ui import wizard
@@ -236,8 +237,8 @@ def register(app: typer.Typer) -> None:
         Example: casecli close MX7-0042-R
         Example: casecli close MX7-0042-R --answers closure.json --acknowledge-open --no-input
         """
-        from casecli.case.closure import close_case, closure_problems, open_at_closure
-        from casecli.case.lookup import require_open, resolve
+        from casecli.case.file.lookup import require_open, resolve
+        from casecli.case.steps.closure import close_case, closure_problems, open_at_closure
         from casecli.forms import load_form
         from casecli.ui import wizard
 
@@ -284,7 +285,7 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli reopen MX7-0042-R --reason "the child came back to the shelter"
         """
-        from casecli.case.closure import reopen_case
+        from casecli.case.steps.closure import reopen_case
 
         env = env_of(ctx)
         with open_store(env) as store:
@@ -307,8 +308,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli agenda --days 14
         """
-        from casecli import settings
-        from casecli.case.agenda import agenda
+        from casecli.case.reads.agenda import agenda
+        from casecli.store import settings
         from casecli.ui.views import agenda_table
 
         env = env_of(ctx)

@@ -52,12 +52,12 @@ def edit_cmd(
     Example: casecli plan edit MX7-0042-R
     Example: casecli plan edit MX7-0042-R --answers plan.json --activate --no-input
     """
-    from casecli.case import plan as plans
-    from casecli.case import plan_rules
-    from casecli.case.assessment import latest_needs
-    from casecli.case.best_interests import decided_actions
-    from casecli.case.lifecycle import next_step
-    from casecli.case.lookup import resolve_open
+    from casecli.case.due.lifecycle import next_step
+    from casecli.case.file import plan_rules, plans
+    from casecli.case.file.assessments import latest_needs
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.steps import plan as plan_step
+    from casecli.case.steps.plan import decided_actions
     from casecli.errors import InvalidInput
     from casecli.forms.labels import label
 
@@ -69,7 +69,7 @@ def edit_cmd(
         current = plans.load(store, number)
         plan = current["data"] if current else plan_rules.empty_plan()
         if not current:
-            plan["header"] = plans.header_defaults(store, number)
+            plan["header"] = plan_step.header_defaults(store, number)
         # The follow-up actions of case conferences and BID panels not yet in any plan version join this one.
         plan, from_conferences = decided_actions(store, number, plan)
         if given:
@@ -100,7 +100,7 @@ def edit_cmd(
             )
         elif not given and not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
-        result = plans.save(store, number, plan, env.today, activate=activate)
+        result = plan_step.save(store, number, plan, env.today, activate=activate)
         step = next_step(store, number, env.today)
     if result["unchanged"]:
         out.print(
@@ -123,8 +123,8 @@ def edit_cmd(
 
 
 def _review(store, number, draft, env, out) -> None:
-    from casecli.case import plan_rules
-    from casecli.case.assessment import latest_needs
+    from casecli.case.file import plan_rules
+    from casecli.case.file.assessments import latest_needs
 
     for line in _plan_lines(draft):
         out.print(line)
@@ -137,7 +137,7 @@ def _review(store, number, draft, env, out) -> None:
 
 
 def _plan_lines(plan: dict) -> list[str]:
-    from casecli.case import plan_rules
+    from casecli.case.file import plan_rules
 
     header = plan["header"]
     lines = [
@@ -167,11 +167,11 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
 
     Example: casecli plan check MX7-0042-R
     """
-    from casecli.case import plan as plans
+    from casecli.case.steps import plan as plan_step
 
     env = env_of(ctx)
     with open_store(env) as store:
-        report = plans.check(store, case, env.today)
+        report = plan_step.check(store, case, env.today)
     from casecli.ui.plan_views import plan_check_view
 
     emit(report, as_json, plan_check_view)
@@ -183,11 +183,11 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
 
     Example: casecli plan activate MX7-0042-R
     """
-    from casecli.case import plan as plans
+    from casecli.case.steps import plan as plan_step
 
     env = env_of(ctx)
     with open_store(env) as store:
-        result = plans.activate_latest(store, case, env.today)
+        result = plan_step.activate_latest(store, case, env.today)
     if result.get("awaiting_approval"):
         console().print(awaiting_line(result["version"], result["case_number"]), markup=False)
         return
@@ -211,8 +211,8 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
 
     Example: casecli plan history MX7-0042-R
     """
-    from casecli.case import plan as plans
-    from casecli.case.lookup import resolve
+    from casecli.case.file import plans
+    from casecli.case.file.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -235,9 +235,8 @@ def diff_cmd(
 
     Example: casecli plan diff MX7-0042-R 1 2
     """
-    from casecli.case import plan as plans
-    from casecli.case import plan_rules
-    from casecli.case.lookup import resolve
+    from casecli.case.file import plan_rules, plans
+    from casecli.case.file.lookup import resolve
 
     env = env_of(ctx)
     with open_store(env) as store:
@@ -279,12 +278,12 @@ def show_cmd(
     Example: casecli plan show MX7-0042-R --format html --lang es --output plan-es.html
     Example: casecli plan show MX7-0042-R --for-child --format html --lang es --output mi-plan.html
     """
-    from casecli.case.documents import plan_context, render
+    from casecli.case.reads.documents import plan_context, render
 
     check_document(fmt, doc_lang)
     env = env_of(ctx)
     if for_child:
-        from casecli.case.life_plan import life_plan_context
+        from casecli.case.reads.life_plan import life_plan_context
 
         with open_store(env) as store:
             child = life_plan_context(store, case, env.today, doc_lang or env.lang)

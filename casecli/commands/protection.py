@@ -27,8 +27,8 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli log MX7-0042-R
         """
-        from casecli.case.history import case_history
-        from casecli.case.lookup import resolve
+        from casecli.case.file.history import case_history
+        from casecli.case.file.lookup import resolve
         from casecli.ui.admin_views import log_view
 
         env = env_of(ctx)
@@ -97,8 +97,8 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             if to_mailbox:
-                from casecli import settings
                 from casecli.handover.mailbox import configured
+                from casecli.store import settings
 
                 folder = configured(store).backups(store.profile().get("case_number_prefix") or "casecli")
                 report = backup_into(store, env.store_path, folder, settings.get(store, "mailbox.backups_kept"))
@@ -172,7 +172,7 @@ def register(app: typer.Typer) -> None:
             if case:
                 if not now or not reason.strip():
                     raise InvalidInput(_("purge CASE: give --now and --reason to remove one case before its time"))
-                from casecli.case.lookup import resolve
+                from casecli.case.file.lookup import resolve
 
                 targets: list[dict] = [{"case_number": resolve(store, case), "retention_until": None}]
                 why = reason.strip()

@@ -54,8 +54,8 @@ def referral_add(
     Example: casecli referral add MX7-0042-R
     Example: casecli referral add MX7-0042-R --from-service 3fa2c1
     """
-    from casecli.case.implementation import add_referral, plan_services, referral_from_service, referral_problems
-    from casecli.case.lookup import resolve_open
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.steps.implementation import add_referral, plan_services, referral_from_service, referral_problems
     from casecli.forms import load_form
     from casecli.ui import wizard
 
@@ -105,7 +105,7 @@ def _choose_service(env, services: list[dict]) -> dict:
     chosen = prompts.select(_("Start from a service of the plan?"), choices)
     if chosen is None:
         return {}
-    from casecli.case.implementation import referral_from_service_of
+    from casecli.case.steps.implementation import referral_from_service_of
 
     return referral_from_service_of(services, chosen)
 
@@ -125,7 +125,7 @@ def referral_update(
 
     Example: casecli referral update R-MX7-KQX4T --status accepted --note "appointment on Monday"
     """
-    from casecli.case.implementation import REFERRAL_STATUSES, update_referral
+    from casecli.case.steps.implementation import REFERRAL_STATUSES, update_referral
     from casecli.forms.labels import label
     from casecli.forms.words import code_for, spellings_of_codes
 
@@ -151,8 +151,8 @@ def referral_list(
 
     Example: casecli referral list MX7-0042-R
     """
-    from casecli.case.implementation import referrals_of
-    from casecli.case.lookup import resolve
+    from casecli.case.file.lookup import resolve
+    from casecli.case.file.referrals import referrals_of
     from casecli.ui.views import referral_table
 
     env = env_of(ctx)

@@ -60,18 +60,18 @@ def register(app: typer.Typer) -> None:
         env = env_of(ctx)
         with open_store(env) as store:
             if deidentified:
-                from casecli import settings
-                from casecli.case.statistics import deidentified_rows, to_csv, to_xlsx
+                from casecli.case.reads.statistics import deidentified_rows, to_csv, to_xlsx
+                from casecli.store import settings
 
                 threshold = settings.get(store, "report.suppress_under")
                 rows = deidentified_rows(store, threshold)
                 data = to_xlsx(rows) if fmt == "xlsx" else to_csv(rows).encode("utf-8")
             else:
-                from casecli.case.report import caseload
+                from casecli.case.reads.report import caseload
 
                 report = caseload(store, env.today, names)
                 if fmt == "html":
-                    from casecli.case.documents import render_report
+                    from casecli.case.reads.documents import render_report
 
                     text = render_report(report, store.profile().get("agency", ""), env.lang)
         if deidentified:

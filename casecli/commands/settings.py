@@ -28,7 +28,7 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 
     Example: casecli settings show
     """
-    from casecli import settings
+    from casecli.store import settings
     from casecli.ui.admin_views import settings_view
 
     env = env_of(ctx)
@@ -49,7 +49,7 @@ def set_cmd(
     Example: casecli settings set deadlines.high.plan_days 5
     Example: casecli settings set approval.plan_activation 0 approval.closure 0
     """
-    from casecli.case.lifecycle import change_settings
+    from casecli.case.due.lifecycle import change_settings
     from casecli.errors import InvalidInput
 
     if len(pairs) % 2:

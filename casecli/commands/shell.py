@@ -22,10 +22,9 @@ def register(app: typer.Typer) -> None:
 
         Example: casecli shell
         """
-        from casecli import settings
-        from casecli.case.lookup import case_numbers
+        from casecli.case.file.lookup import case_numbers
         from casecli.errors import CaseCliError, ExitCode, InvalidInput
-        from casecli.store import unlocked
+        from casecli.store import settings, unlocked
         from casecli.ui import shell
         from casecli.ui.passphrase import ATTEMPTS
 

@@ -53,8 +53,8 @@ def family_add(
 
     Example: casecli family add MX7-0042-R
     """
-    from casecli.case.lookup import resolve_open
-    from casecli.case.tracing import add_family_member, check_consent
+    from casecli.case.family.tracing import add_family_member, check_consent
+    from casecli.case.file.lookup import resolve_open
 
     env = env_of(ctx, no_input)
     with open_store(env) as store:
@@ -70,7 +70,7 @@ def family_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
 
     Example: casecli family list MX7-0042-R
     """
-    from casecli.case.tracing import family_of
+    from casecli.case.family.tracing import family_of
     from casecli.ui.tracing_views import family_table
 
     emit_case_rows(ctx, case, as_json, family_of, family_table)
@@ -85,8 +85,8 @@ def tracing_add(
 
     Example: casecli tracing add MX7-0042-R
     """
-    from casecli.case.lookup import resolve_open
-    from casecli.case.tracing import add_request, check_consent
+    from casecli.case.family.tracing import add_request, check_consent
+    from casecli.case.file.lookup import resolve_open
 
     env = env_of(ctx, no_input)
     with open_store(env) as store:
@@ -106,14 +106,14 @@ def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = J
 
     Example: casecli tracing list MX7-0042-R
     """
-    from casecli.case.tracing import requests_of
+    from casecli.case.family.tracing import requests_of
     from casecli.ui.tracing_views import tracing_table
 
     emit_case_rows(ctx, case, as_json, requests_of, tracing_table)
 
 
 def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool) -> None:
-    from casecli.case.tracing import FORMS, add_step, the_request
+    from casecli.case.family.tracing import FORMS, add_step, the_request
     from casecli.forms.labels import label
 
     env = env_of(ctx, no_input)

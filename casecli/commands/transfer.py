@@ -88,7 +88,7 @@ def write_receipt(out, store, plan, path: Path) -> Path | None:
 
 
 def print_decision(out, done: dict) -> None:
-    from casecli.case.approvals import SHARING_KINDS, kind_words
+    from casecli.case.decisions.approvals import SHARING_KINDS, kind_words
 
     kind = kind_words(done["kind"])
     line = (

@@ -12,8 +12,8 @@ import base64
 import datetime as dt
 from pathlib import Path
 
-from casecli.case import approvals
-from casecli.case.agenda import DECIDED_KEY
+from casecli.case.decisions import approvals
+from casecli.case.reads.agenda import DECIDED_KEY
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
@@ -30,7 +30,7 @@ def request(
 ) -> dict:
     """Send the supervisor a copy of the case and what waits for their approval (every request
     of the case that waits, or the one of `kind`)."""
-    from casecli.case.lookup import resolve
+    from casecli.case.file.lookup import resolve
     from casecli.handover.outgoing import export
 
     number = resolve(store, text)
@@ -197,11 +197,11 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
     with store.transaction():
         approved = approvals.record_decision(store, approval, decision, who)
         if approved and approval["kind"] == "plan_activation":
-            from casecli.case.plan import activate_version
+            from casecli.case.steps.plan import activate_version
 
             activate_version(store, number, approval["subject"]["version"], today)
         elif approved and approval["kind"] == "closure":
-            from casecli.case.closure import close_case
+            from casecli.case.steps.closure import close_case
 
             close_case(store, number, approval["subject"]["answers"], acknowledged=True, approved=True)
         # An approved sharing is carried out by the worker's next export, which spends it; an

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from casecli.case.approvals import KINDS as APPROVAL_KINDS
+from casecli.case.decisions.approvals import KINDS as APPROVAL_KINDS
 from casecli.context import FIRST_YEAR, LAST_YEAR
 from casecli.errors import BundleRejected
 from casecli.forms import MISSING, load_form
@@ -188,7 +188,7 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
     # A colleague's clock may be a day ahead: their "today" is still not the future here.
     tomorrow = today + dt.timedelta(days=1)
     if table == "plans":
-        from casecli.case import plan_rules
+        from casecli.case.file import plan_rules
 
         if "data" not in parsed:
             return "data (not a JSON object)"
@@ -198,13 +198,13 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
             return "data (a plan that breaks the plan's forms)"
         return None
     if table == "assessments":
-        from casecli.case.assessment import KINDS
+        from casecli.case.file.assessments import KINDS
 
         name = KINDS.get(str(row.get("kind")))
     elif table == "best_interests":
         name = str(row.get("kind"))  # the form of a BIA or a BID (the kind was checked above)
     elif table == "tracing":
-        from casecli.case.tracing import FORMS as TRACING_FORMS
+        from casecli.case.family.tracing import FORMS as TRACING_FORMS
 
         name = TRACING_FORMS[str(row.get("kind"))]
     else:
@@ -217,14 +217,14 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
     answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
     answers.pop("open_at_closure", None)  # a closure keeps what was acknowledged as still open
     if table == "conferences":
-        from casecli.case.conference import parts_problem
+        from casecli.case.decisions.panels import parts_problem
 
         found = parts_problem(answers.pop("participants", None), answers.pop("actions", None), tomorrow)
         if found:
             return f"answers ({found})"
     if table == "best_interests" and name == "bid":
-        from casecli.case.best_interests import MEMBERS
-        from casecli.case.conference import parts_problem as panel_problem
+        from casecli.case.decisions.best_interests import MEMBERS
+        from casecli.case.decisions.panels import parts_problem as panel_problem
 
         if not isinstance(answers.pop("bia", None), str):
             return "answers (bia)"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casecli.case import duplicates
+from casecli.case.decisions import duplicates
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import incoming as bundles_in
 from casecli.handover import mailbox_log, seen

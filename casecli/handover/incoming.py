@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casecli.case import people_index
-from casecli.case import plan as plans
-from casecli.case.history import GENESIS, append_event, event_hash
-from casecli.case.tables import CASE_TABLES, delete_case
+from casecli.case.child import people_index
+from casecli.case.file.history import GENESIS, append_event, event_hash
+from casecli.case.file.tables import CASE_TABLES, delete_case
+from casecli.case.steps import plan as plans
 from casecli.errors import BundleRejected
 from casecli.handover import contents
 from casecli.handover import identity as identities
@@ -229,7 +229,7 @@ def apply(
 
     `progress(total)` is called as each case is reached, with the number of cases.
     """
-    from casecli.case import lifecycle
+    from casecli.case.due import lifecycle
 
     reader = incoming.reader
     me = store.profile()["name"]
@@ -355,7 +355,7 @@ def apply(
                     "UPDATE cases SET status = 'copy' WHERE case_number = ?", [(n,) for n in written]
                 )
             for number, others in (links_same or {}).items():
-                from casecli.case import links
+                from casecli.case.decisions import links
 
                 for other in others:
                     links.record(store, number, other, "same_child", me, "matched at import")

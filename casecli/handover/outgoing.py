@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casecli.case import approvals
-from casecli.case.history import append_event
-from casecli.case.signatures import sign_handover
-from casecli.case.tables import records_of_cases
+from casecli.case.decisions import approvals
+from casecli.case.file.history import append_event
+from casecli.case.file.signatures import sign_handover
+from casecli.case.file.tables import records_of_cases
 from casecli.errors import ApprovalNeeded, InvalidInput
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleWriter, PayloadWriter, refuse_existing
@@ -25,7 +25,7 @@ CASES_A_READ = 200
 
 
 def _cases_to_send(store: Store, numbers: list[str], everything: bool) -> list[str]:
-    from casecli.case.lookup import resolve
+    from casecli.case.file.lookup import resolve
 
     if everything:
         me = store.profile()["name"]
@@ -56,7 +56,7 @@ def export(
 ) -> dict:
     """Write the bundle; with `handover`, the local cases become read-only in the same transaction,
     pending until the receiver's receipt (see handover/pending.py); `transfer` says why."""
-    from casecli.case.lookup import require_open
+    from casecli.case.file.lookup import require_open
     from casecli.handover.pending import record_pending
 
     chosen = _cases_to_send(store, numbers, everything)
@@ -235,7 +235,7 @@ def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[st
     covers; even a withdrawn consent must not stop a handover to a colleague, or the child would be
     left with nobody responsible.
     """
-    from casecli.case.consent import sharing_problem
+    from casecli.case.decisions.consent import sharing_problem
 
     if not _another_agency(me, recipients):
         return {}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
-from casecli.case import lifecycle
-from casecli.case.history import append_event
-from casecli.case.lookup import pending_handover, resolve
+from casecli.case.due import lifecycle
+from casecli.case.file.history import append_event
+from casecli.case.file.lookup import pending_handover, resolve
 from casecli.errors import InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from casecli.case.age import age_at
-from casecli.case.history import append_event
-from casecli.case.tracing import check_consent, the_request
+from casecli.case.child.age import age_at
+from casecli.case.family.tracing import check_consent, the_request
+from casecli.case.file.history import append_event
 from casecli.errors import BundleRejected
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleWriter, PayloadWriter, refuse_existing

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
-from casecli.case.history import GENESIS, event_hash
-from casecli.case.signatures import handover_message
+from casecli.case.file.history import GENESIS, event_hash
+from casecli.case.file.signatures import handover_message
 from casecli.i18n import _
 from casecli.store.db import Store
 from casecli.store.trust import Signer, recorded_signers, trusted_signers

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casecli import settings
-from casecli.case.tables import delete_case
+from casecli.case.file.tables import delete_case
+from casecli.store import settings
 from casecli.store.db import Store
 
 

@@ -600,7 +600,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
     (
         23,
         [
-            # The duplicate check's index (case/people_index.py): each child's name keys, sex,
+            # The duplicate check's index (case/child/people_index.py): each child's name keys, sex,
             # age and nationality, written with the case; built for existing cases on the next
             # open (the derived columns' flag). A case removed takes its entries with it.
             """CREATE TABLE people (
@@ -629,7 +629,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
         24,
         [
             # Every due item of every open case and copy, one row each, written with every change
-            # of the case (case/lifecycle.py): the agenda reads a worker's items in its own order
+            # of the case (case/due/lifecycle.py): the agenda reads a worker's items in its own order
             # straight from the index (risk, then date), and the report counts overdue work by
             # kind in SQL. An item keeps its sentence's arguments, not the sentence (due_text), so
             # it is read in the worker's language. The case's worker, status and risk are kept

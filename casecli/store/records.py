@@ -3,7 +3,7 @@
 A registration validates the case's row against these models before it reaches SQL, and a bundle
 import validates every received record the same way, so a malformed record is refused at the door.
 Importing this module loads SQLModel (and pydantic, SQLAlchemy: about a fifth of a second), so only
-those paths do: an event casecli builds itself is checked in plain Python (case/history.py).
+those paths do: an event casecli builds itself is checked in plain Python (case/file/history.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casecli.case.history import describe
+from casecli.case.file.history import describe
 from casecli.i18n import _, format_time, local_date
 from casecli.ui.render import group, shown
 
@@ -71,7 +71,8 @@ def contacts_view(rows: list[dict]):
 
 
 def settings_view(values: dict):
-    from casecli import i18n, settings
+    from casecli import i18n
+    from casecli.store import settings
 
     defaults = settings.defaults()
     parts = []

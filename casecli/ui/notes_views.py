@@ -4,7 +4,7 @@ notes received, and the child's voice across every step (`show --voice`)."""
 from __future__ import annotations
 
 from casecli import i18n
-from casecli.case.approvals import what_waits
+from casecli.case.decisions.approvals import what_waits
 from casecli.forms.labels import answer, display_value, label
 from casecli.i18n import _, format_date, local_date
 from casecli.ui.render import group, shown, titled_table
@@ -200,7 +200,7 @@ def step_name(step: str) -> str:
 def earlier_words(store, number: str, field_id: str = "child_views") -> tuple[dict, dict]:
     """The child's last recorded words, offered where a later step asks for the child's views:
     (defaults, hints) for a wizard, prefilling the question and saying where the words come from."""
-    from casecli.case.voice import latest_words
+    from casecli.case.reads.voice import latest_words
 
     last = latest_words(store, number)
     if last is None:

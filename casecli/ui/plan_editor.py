@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 
-from casecli.case import plan_rules
+from casecli.case.file import plan_rules
 from casecli.context import Env
 from casecli.errors import Cancelled
 from casecli.forms import load_form

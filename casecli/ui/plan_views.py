@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casecli.case import plan_rules
+from casecli.case.file import plan_rules
 from casecli.forms.labels import label
 from casecli.i18n import _, format_date, format_time
 from casecli.ui.render import group, shown, titled_table

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casecli.case.report import kind_name
+from casecli.case.reads.report import kind_name
 from casecli.forms.labels import label
 from casecli.i18n import _
 from casecli.ui.render import group, shown, titled_table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casecli.case.history import describe
+from casecli.case.file.history import describe
 from casecli.forms.labels import answer, label, need
 from casecli.i18n import _, format_date, format_time, local_date
 from casecli.ui.render import age_text, group, risk_text, shown, titled_table

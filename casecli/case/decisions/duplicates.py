@@ -1,0 +1,146 @@
+"""Possible duplicates: is this child perhaps registered already, under another spelling?
+
+Names are compared after folding accents and case, mapping common nicknames to full names,
+and a rough Spanish phonetic key (h silent, v/b, z/s/ce/ci, ll/y, qu/k …); token order does not
+matter, and a name that is part of the other (one surname of two) still matches. A close name
+alone is not enough: sex, age and nationality must not contradict it, so that two different
+children called María García are not flagged. Nothing is merged automatically: the worker decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from casecli.case.child import people_index
+from casecli.case.child.age import age_on
+from casecli.case.child.name_keys import index_keys, name_tokens
+from casecli.case.child.pairing import Known, compatible_pairs
+
+NAME_THRESHOLD = 0.84
+TOKEN_MATCH = 0.75
+AGE_TOLERANCE = 2
+UNKNOWN = {None, "", "unknown", "other"}
+
+
+@lru_cache(maxsize=1 << 16)  # names come from a small vocabulary: an import compares the same pairs again and again
+def _token_score(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    ratio = SequenceMatcher(None, a, b).ratio()
+    # A different first sound is usually a different name (Hernández, Fernández), not a typo.
+    return ratio if a[0] == b[0] else ratio * 0.7
+
+
+def name_score(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """How alike two names are, 0 to 1, whatever the order and if one is part of the other."""
+    if not a or not b:
+        return 0.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) == 1 and len(long) > 1:
+        return 0.0  # one given name alone says too little against a full name
+    best = [max(_token_score(t, u) for u in long) for t in short]
+    if min(best) < TOKEN_MATCH:
+        return 0.0  # every part of the shorter name must be found in the longer one
+    return sum(best) / len(best)
+
+
+@dataclass(frozen=True)
+class Person:
+    case_number: str
+    tokens: tuple[str, ...]
+    sex: str | None
+    age: int | None
+    nationality: str | None
+
+    @classmethod
+    def from_index(cls, row: tuple, today: dt.date) -> Person:
+        """A child as the index holds them (people_index.COLUMNS)."""
+        number, tokens, sex, nationality, date_of_birth, age_estimate, registered_on = row
+        age, _estimated = age_on(date_of_birth, age_estimate, registered_on, today)
+        return cls(number, tuple(tokens.split()), sex, age, nationality)
+
+    @classmethod
+    def from_answers(cls, case_number: str, answers: dict, registered_on: str, today: dt.date) -> Person:
+        age, _estimated = age_on(answers.get("date_of_birth"), answers.get("age_estimate"), registered_on, today)
+        return cls(
+            case_number,
+            name_tokens(answers.get("name_first"), answers.get("name_last"), answers.get("name_other")),
+            answers.get("sex"),
+            age,
+            answers.get("nationality"),
+        )
+
+
+def match_score(a: Person, b: Person) -> float:
+    """0 when anything known contradicts; else the name score."""
+    if a.sex not in UNKNOWN and b.sex not in UNKNOWN and a.sex != b.sex:
+        return 0.0
+    if a.age is not None and b.age is not None and abs(a.age - b.age) > AGE_TOLERANCE:
+        return 0.0
+    if a.nationality not in UNKNOWN and b.nationality not in UNKNOWN and a.nationality != b.nationality:
+        return 0.0
+    score = name_score(a.tokens, b.tokens)
+    return score if score >= NAME_THRESHOLD else 0.0
+
+
+def decided_pairs(store) -> set[tuple[str, str]]:
+    rows = store.conn.execute("SELECT case_a, case_b FROM links WHERE kind IN ('same_child', 'not_same')")
+    return {(a, b) for a, b in rows}
+
+
+def matches_for(store, answers: dict, today: dt.date, exclude: str | None = None) -> list[tuple[str, float]]:
+    """Existing cases that may be the child described by `answers`, most alike first: only the
+    children who share a name key (people_index) are compared, in one query."""
+    new = Person.from_answers("", answers, today.isoformat(), today)
+    found = [
+        (row[0], match_score(new, Person.from_index(row, today)))
+        for row in people_index.sharing_a_key(store, new.tokens)
+        if row[0] != exclude
+    ]
+    return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
+
+
+def duplicate_pairs(store, today: dt.date) -> list[dict]:
+    """Undecided pairs that may be the same child, most alike first, with both children's names."""
+    names = dict(store.conn.execute("SELECT case_number, child_name FROM cases"))
+    return [
+        {"case_a": a, "child_a": names[a], "case_b": b, "child_b": names[b], "score": score}
+        for a, b, score in likely_pairs(store, today)
+    ]
+
+
+def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
+    """Likely duplicate pairs in the whole store, not yet decided by a worker.
+
+    Only children who share a name key are compared (people_index.buckets), and of those only the
+    ones whose sex, nationality and age agree (case.pairing), each pair once: in the bucket of the
+    first key the two share. Memory grows with the store (each child's index row),
+    never with the number of pairs compared.
+    """
+    everyone = {
+        row[0]: Person.from_index(row, today)
+        for row in store.conn.execute(f"SELECT {people_index.COLUMNS} FROM people")
+    }
+    keys: dict[str, set[str]] = {}
+
+    def keys_of(number: str) -> set[str]:
+        if number not in keys:
+            keys[number] = index_keys(everyone[number].tokens)
+        return keys[number]
+
+    def known(p: Person) -> Known:  # what match_score compares, unknown as None
+        return (None if p.sex in UNKNOWN else p.sex, None if p.nationality in UNKNOWN else p.nationality, p.age)
+
+    decided = decided_pairs(store)
+    found = []
+    for key, numbers in people_index.buckets(store):
+        for first, second in compatible_pairs({n: known(everyone[n]) for n in numbers}, AGE_TOLERANCE):
+            if (first, second) in decided or min(keys_of(first) & keys_of(second)) != key:
+                continue
+            score = match_score(everyone[first], everyone[second])
+            if score > 0:
+                found.append((first, second, round(score, 2)))
+    return sorted(found, key=lambda x: (-x[2], x[0], x[1]))

@@ -1,0 +1,205 @@
+"""A case's stage and what is due on it, derived from its records (never typed in).
+
+One module that `list`, `show` and the agenda share, so they cannot disagree. Everything is
+read in a handful of queries for all cases at once (no query per case), so the agenda of ten
+thousand cases stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from casecli.case.child import people_index
+from casecli.case.due.due_rules import Due, due_items, next_due, with_cases_named
+from casecli.store import settings
+
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+UNRANKED = 9  # a risk level not in RISK_ORDER: last (migration 24's trigger says the same)
+
+SUMMARY_SQL = """
+SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registered_on, c.status, c.risk,
+       c.case_worker, c.incomplete, c.demo, c.assessment_due, c.plan_due,
+       coalesce(a.initial, 0) AS assessed, a.case_number IS NOT NULL AS any_assessment,
+       p.version AS active_version, p.visit_every_days, p.activated_at AS plan_activated_on,
+       v.last_visit, v.last_seen, w.last_review,
+       (SELECT next_visit FROM visits n WHERE n.case_number = c.case_number
+        ORDER BY visited_on DESC, created_at DESC LIMIT 1) AS next_visit,
+       (SELECT withdrawn_on FROM consents k WHERE k.case_number = c.case_number
+        ORDER BY given_on DESC, created_at DESC LIMIT 1) AS consent_withdrawn_on,
+       (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
+       x.reopened_on,
+       EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.category') = 'transition_to_adulthood')
+           AS transition_planned
+FROM cases c
+LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
+LEFT JOIN (SELECT case_number, max(kind = 'initial') AS initial FROM assessments {scope} GROUP BY case_number) a
+       ON a.case_number = c.case_number
+LEFT JOIN (SELECT case_number, max(visited_on) AS last_visit, max(CASE WHEN child_seen THEN visited_on END) AS last_seen
+           FROM visits {scope} GROUP BY case_number) v ON v.case_number = c.case_number
+LEFT JOIN (SELECT case_number, max(reviewed_on) AS last_review FROM reviews {scope} GROUP BY case_number) w
+       ON w.case_number = c.case_number
+LEFT JOIN (SELECT DISTINCT case_number FROM referrals {scope}) r ON r.case_number = c.case_number
+LEFT JOIN (SELECT DISTINCT case_number FROM item_progress {scope}) i ON i.case_number = c.case_number
+LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {scope} GROUP BY case_number) x
+       ON x.case_number = c.case_number
+"""
+ALL_CASES = SUMMARY_SQL.format(scope="")
+ONE_CASE = SUMMARY_SQL.format(scope="WHERE case_number = :number") + " WHERE c.case_number = :number"
+_MANY = "case_number IN (SELECT value FROM json_each(:numbers))"
+SOME_CASES = SUMMARY_SQL.format(scope=f"WHERE {_MANY}") + f" WHERE c.{_MANY}"
+# Cases derived together when many are: their records read a query per table, memory holding theirs.
+CASES_A_REFRESH = 1000
+
+# What `list --status` takes: a case's stage (below) or its status.
+LIST_STATUSES = (
+    "open",
+    "registered",
+    "assessed",
+    "planned",
+    "in implementation",
+    "reopened",
+    "closed",
+    "transferred",
+    "handover_pending",
+    "copy",
+)
+
+
+def stage(row: dict) -> str:
+    if row["status"] != "open":
+        return row["status"]
+    if row.get("reopened_on") and (row.get("plan_activated_on") or "") < row["reopened_on"]:
+        return "reopened"  # until a plan is activated again
+    if row.get("active_version"):
+        return "in implementation" if row.get("implementing") else "planned"
+    if row["any_assessment"]:
+        return "assessed"
+    return "registered"
+
+
+def summaries(store, where: str = "", params: list | tuple = ()) -> list[dict]:
+    cursor = store.conn.execute(ALL_CASES + (" WHERE " + where if where else ""), params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=False)) for values in cursor]
+
+
+def summary_of(store, number: str) -> dict:
+    cursor = store.conn.execute(ONE_CASE, {"number": number})
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchone(), strict=False))
+
+
+def refresh(store, number: str) -> None:
+    """Store the case's stage and next due date; called in every write transaction on the case.
+
+    `list` reads these two columns instead of deriving them for every case on every call.
+    """
+    if store.defer_refresh:
+        return
+    _store_derived(store, [summary_of(store, number)])
+
+
+def refresh_all(store, numbers: list[str] | None = None) -> None:
+    """Every case's stage, next due date and due items again (after a change of settings), or
+    those of `numbers`: a thousand cases at a time, so that memory holds a thousand cases'
+    derivation whether the store (or the import) has ten thousand or a hundred thousand."""
+    everything = numbers is None
+    if numbers is None:
+        numbers = [n for (n,) in store.conn.execute("SELECT case_number FROM cases")]
+        store.conn.execute("DELETE FROM due_items")
+    for start in range(0, len(numbers), CASES_A_REFRESH):
+        part = json.dumps(numbers[start : start + CASES_A_REFRESH])
+        cursor = store.conn.execute(SOME_CASES, {"numbers": part})
+        names = [d[0] for d in cursor.description]
+        _store_derived(store, [dict(zip(names, values, strict=False)) for values in cursor], everything)
+
+
+def as_worked(row: dict) -> dict:
+    """A copy read as its worker's open case: what is due on it there, and at what stage."""
+    return {**row, "status": "open"} if row["status"] == "copy" else row
+
+
+def worked_due(store, rows: list[dict]) -> dict[str, tuple[str, list[Due]]]:
+    """Each case's stage and due items (soonest first), read as its worker's open case (a copy
+    too): what `due_items` keeps, for the agenda (open cases) and the report (copies too)."""
+    worked = [as_worked(r) for r in rows]
+    due = due_items(store, worked)
+    return {
+        r["case_number"]: (stage(r), sorted(due.get(r["case_number"], []), key=lambda d: (d.due, d.kind)))
+        for r in worked
+    }
+
+
+DUE_COLUMNS = "case_number, kind, due, args, command, case_worker, status, risk, rank"
+
+
+def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
+    """The stage and next due date (`cases`, `case_due`), and every due item (`due_items`), of
+    the cases of `rows`, in the caller's transaction (`everything`: all due items were deleted)."""
+    derived = worked_due(store, rows)
+    store.conn.executemany(
+        "UPDATE cases SET stage = ?, next_due = ? WHERE case_number = ?",
+        [
+            (stage(r), next_due(derived[r["case_number"]][1]) if r["status"] == "open" else None, r["case_number"])
+            for r in rows
+        ],
+    )
+    store.conn.executemany(
+        "INSERT OR REPLACE INTO case_due (case_number, stage) VALUES (?, ?)",
+        [(number, at) for number, (at, _due) in derived.items()],
+    )
+    if not everything:  # (every case's were deleted before the first of them)
+        store.conn.execute(
+            "DELETE FROM due_items WHERE case_number IN (SELECT value FROM json_each(?))", (json.dumps(list(derived)),)
+        )
+    store.conn.executemany(
+        f"INSERT INTO due_items ({DUE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (d.case_number, d.kind, d.due, d.args, d.command, r["case_worker"], r["status"], r["risk"], rank(r["risk"]))
+            for r in rows
+            if r["status"] in ("open", "copy")
+            for d in derived[r["case_number"]][1]
+        ],
+    )
+
+
+def rank(risk: str) -> int:
+    """A risk level's place on the agenda: high first (what `due_items.rank` keeps)."""
+    return RISK_ORDER.get(risk, UNRANKED)
+
+
+def refresh_if_stale(store) -> None:
+    """Compute every case's stage and next due date if a migration asked for it (see migration 6)."""
+    import sqlcipher3
+
+    from casecli.store.db import error_name
+    from casecli.store.migrations import DERIVED_STALE
+
+    if store.meta(DERIVED_STALE) is None:
+        return
+    try:
+        with store.transaction():
+            refresh_all(store)
+            people_index.rebuild(store)
+            store.conn.execute("DELETE FROM meta WHERE key = ?", (DERIVED_STALE,))
+    except sqlcipher3.OperationalError as exc:
+        # A store on a read-only medium still opens for reading, with the columns it has.
+        if not error_name(exc).startswith("SQLITE_READONLY"):
+            raise
+
+
+def change_settings(store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """Change agency settings and, in the same transaction, every case's derived due dates."""
+    with store.transaction():
+        saved = [(key, settings.set_setting(store, key, raw)) for key, raw in pairs]
+        refresh_all(store)
+    return saved
+
+
+def next_step(store, number: str, today: dt.date) -> dict | None:
+    """What is due next on a case (the earliest item of its agenda), printed after each save."""
+    due = with_cases_named(store, due_items(store, [summary_of(store, number)]).get(number, []))
+    if not due:
+        return None
+    return min(due, key=lambda d: (d.due, d.kind)).as_dict(today)

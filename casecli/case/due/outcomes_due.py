@@ -1,0 +1,20 @@
+"""What the case's decisions and outcomes make due, for the agenda: a BID a best interests
+assessment requires, a follow-up visit after a reunification. Each read in one query for every
+case (or one case, `only`); their sentences are made by `due_text`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from casecli.case.due.bid_rules import required
+from casecli.case.due.reunification import follow_ups_due
+
+
+def outcomes_due(store, only: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+    """(case number, kind, due date, command) of each."""
+    for bid in required(store, only):
+        number = bid["case_number"]
+        yield number, "bid", bid["due"], f"casecli bid {number}"
+    for reunion in follow_ups_due(store, only):
+        number = reunion["case_number"]
+        yield number, "follow-up", reunion["follow_up_due"], f"casecli visit add {number}"

@@ -1,0 +1,214 @@
+"""Family members and family tracing: requests, tracing actions, verification, reunification.
+
+Each step is a record of its own in the `tracing` table, pointing at its request; a request's
+status is derived from them (open, tracing in progress, located, verified, reunified, closed),
+never typed in. Recording the family or a tracing request needs a consent that allows family
+tracing: tracing discloses the child's identity to find the family. A reunification needs a
+verified family first (the agency's checks, the child's wish, the information matching).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from casecli.case.decisions import approvals
+from casecli.case.decisions.consent import sharing_problem
+from casecli.case.file.history import append_event
+from casecli.case.file.lookup import resolve, resolve_open
+from casecli.errors import InvalidInput
+from casecli.i18n import _
+from casecli.store.db import Store, utc_now
+
+SCOPE = "family_tracing"
+# The form of each kind of tracing record, and the answer that dates it.
+FORMS = {
+    "request": "tracing-request",
+    "action": "tracing-action",
+    "verification": "tracing-verification",
+    "reunification": "reunification",
+    "closure": "tracing-closure",
+}
+DATES = {
+    "action": "date_tracing",
+    "verification": "verified_on",
+    "reunification": "reunified_on",
+    "closure": "closed_on",
+}
+STATUSES = ("open", "tracing_in_progress", "located", "verified", "reunified", "closed")
+
+
+def check_consent(store: Store, number: str, what: str) -> None:
+    why = sharing_problem(store, number, [SCOPE])
+    if why:
+        raise InvalidInput(
+            _(
+                "{what}: {number}: {why}; family tracing needs a consent that allows it (`casecli consent new {number}`)"
+            ).format(what=what, number=number, why=why)
+        )
+
+
+def add_family_member(store: Store, text: str, answers: dict) -> dict:
+    number = resolve_open(store, text)
+    check_consent(store, number, "family")
+    actor, uid = store.profile()["name"], secrets.token_hex(8)
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO family_members (uid, case_number, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+            (uid, number, json.dumps(answers, ensure_ascii=False), actor, utc_now()),
+        )
+        append_event(
+            store, number, actor, "family", f"Family member recorded ({answers['relation']})", {"family_member": uid}
+        )
+    return {"case_number": number, "uid": uid}
+
+
+def family_of(store: Store, number: str) -> list[dict]:
+    rows = store.conn.execute(
+        "SELECT uid, answers, created_by FROM family_members WHERE case_number = ? ORDER BY created_at, rowid",
+        (number,),
+    )
+    return [{"uid": uid, "answers": json.loads(a), "by": by} for uid, a, by in rows]
+
+
+def status_of(records: list[dict]) -> str:
+    """A request's status from what followed it (records in date order)."""
+    kinds = [r["kind"] for r in records]
+    if "closure" in kinds:
+        return "closed"
+    if "reunification" in kinds:
+        return "reunified"
+    verifications = [r for r in records if r["kind"] == "verification"]
+    last = verifications[-1] if verifications else None
+    if last and last["answers"].get("verified") and last.get("approval") in (None, "approved"):
+        return "verified"
+    actions = [r for r in records if r["kind"] == "action"]
+    if any(a["answers"].get("tracing_outcome") == "successful" for a in actions):
+        return "located"
+    return "tracing_in_progress" if actions else "open"
+
+
+def requests_of(store: Store, number: str) -> list[dict]:
+    """A case's tracing requests, numbered from 1, each with what followed it and its status."""
+    rows = store.conn.execute(
+        "SELECT uid, request, kind, on_date, answers, created_by FROM tracing WHERE case_number = ?"
+        " ORDER BY on_date, created_at, rowid",
+        (number,),
+    ).fetchall()
+    if not rows:
+        return []
+    requests = [
+        {"number": 0, "uid": uid, "on_date": on, "answers": json.loads(a), "by": by, "records": []}
+        for uid, parent, kind, on, a, by in rows
+        if kind == "request"
+    ]
+    by_uid = {r["uid"]: r for r in requests}
+    decided = {
+        a["subject"].get("verification"): a["status"]
+        for a in approvals.approvals_of(store, number)
+        if a["kind"] == "tracing_verification"
+    }
+    for uid, parent, kind, on, a, by in rows:
+        if kind != "request" and parent in by_uid:
+            step = {"uid": uid, "kind": kind, "on_date": on, "answers": json.loads(a), "by": by}
+            if uid in decided:
+                step["approval"] = decided[uid]  # a supervisor's approval asked for it
+            by_uid[parent]["records"].append(step)
+    for n, request in enumerate(requests, start=1):
+        request["number"] = n
+        request["status"] = status_of(request["records"])
+    return requests
+
+
+def add_request(store: Store, text: str, answers: dict, today_iso: str) -> dict:
+    number = resolve_open(store, text)
+    check_consent(store, number, "tracing")
+    saved = _insert(
+        store, number, None, "request", today_iso, answers, f"Tracing request for a {answers['sought_relation']}"
+    )
+    count = store.conn.execute(
+        "SELECT count(*) FROM tracing WHERE case_number = ? AND kind = 'request'", (number,)
+    ).fetchone()[0]
+    return {**saved, "number": count}
+
+
+def the_request(store: Store, text: str, which: int | None) -> tuple[str, dict]:
+    """The case and one of its requests: number `which`, else the only one not closed."""
+    number = resolve(store, text)
+    found = requests_of(store, number)
+    if which is not None:
+        if not 1 <= which <= len(found):
+            raise InvalidInput(
+                _("--request: {number} has {count} tracing request(s); expected a number from 1 to {count}").format(
+                    number=number, count=len(found)
+                )
+            )
+        return number, found[which - 1]
+    live = [r for r in found if r["status"] != "closed"]
+    if len(live) != 1:
+        raise InvalidInput(
+            _("--request: {number} has {count} open tracing requests; say which with --request N").format(
+                number=number, count=len(live)
+            )
+            if live
+            else _("tracing: {number} has no open tracing request; add one with `casecli tracing add {number}`").format(
+                number=number
+            )
+        )
+    return number, live[0]
+
+
+def add_step(store: Store, text: str, which: int | None, kind: str, answers: dict) -> dict:
+    """Record what followed a request (an action, a verification, the reunification, a closure)."""
+    number, request = the_request(store, text, which)
+    resolve_open(store, number)
+    status = request["status"]
+    if status == "closed" or (status == "reunified" and kind != "closure"):
+        raise InvalidInput(
+            _("tracing: request {n} is {status}: nothing more is recorded on it").format(
+                n=request["number"], status=status
+            )
+        )
+    if kind == "verification" and status not in ("located", "verified"):
+        raise InvalidInput(
+            _("tracing verify: request {n} is {status}: verify a family once a tracing action found it").format(
+                n=request["number"], status=status
+            )
+        )
+    if kind == "reunification" and status != "verified":
+        raise InvalidInput(
+            _("tracing reunify: request {n} is {status}: a reunification needs a verified family first").format(
+                n=request["number"], status=status
+            )
+        )
+
+    def approval(uid: str):
+        """Where the agency wants it, a verified family waits for a supervisor before reunification."""
+        if kind != "verification" or not answers.get("verified") or not approvals.needed(store, "tracing_verification"):
+            return None
+        subject = {"verification": uid, "request_number": request["number"]}
+        return approvals.wait_for(
+            store, number, "tracing_verification", subject, "Verification of the family awaits approval"
+        )
+
+    saved = _insert(
+        store, number, request["uid"], kind, answers[DATES[kind]], answers, f"Tracing {kind} recorded", approval
+    )
+    step = {"kind": kind, "answers": answers, **({"approval": "waiting"} if saved["awaiting_approval"] else {})}
+    return {**saved, "number": request["number"], "status": status_of([*request["records"], step])}
+
+
+def _insert(
+    store: Store, number: str, request: str | None, kind: str, on_date: str, answers: dict, summary: str, also=None
+) -> dict:
+    """Write the record and its event; `also(uid)` runs in the same transaction."""
+    actor, uid = store.profile()["name"], secrets.token_hex(8)
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO tracing (uid, case_number, request, kind, on_date, answers, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid, number, request, kind, on_date, json.dumps(answers, ensure_ascii=False), actor, utc_now()),
+        )
+        append_event(store, number, actor, "tracing", summary, {"tracing": uid, "kind": kind, "request": request})
+        waiting = also(uid) if also is not None else None
+    return {"case_number": number, "uid": uid, "awaiting_approval": waiting is not None}

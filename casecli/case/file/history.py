@@ -1,0 +1,172 @@
+"""Every change to a case appends an event (who, what, when) to the case's history.
+
+Events are chained: each carries the hash of the previous one, so a rewritten or removed event
+breaks the chain (the data-protection work verifies it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from casecli.store.db import Store, utc_now
+
+GENESIS = "0" * 64
+
+
+def event_hash(event: dict) -> str:
+    fields = ("case_number", "seq", "at", "actor", "kind", "summary", "changes", "prev_hash")
+    canonical = json.dumps({k: event[k] for k in fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def build_event(
+    case_number: str,
+    seq: int,
+    prev_hash: str,
+    actor: str,
+    kind: str,
+    summary: str,
+    changes: dict,
+    at: str | None = None,
+) -> dict:
+    event = {
+        "case_number": case_number,
+        "seq": seq,
+        "at": at or utc_now(),
+        "actor": actor,
+        "kind": kind,
+        "summary": summary,
+        "changes": json.dumps(changes, sort_keys=True, ensure_ascii=False),
+        "prev_hash": prev_hash,
+    }
+    event["hash"] = event_hash(event)
+    return event
+
+
+def append_event(store: Store, case_number: str, actor: str, kind: str, summary: str, changes: dict) -> dict:
+    """Append one event; call inside the transaction that makes the change it records."""
+    last = store.conn.execute(
+        "SELECT seq, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (case_number,)
+    ).fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    event = _well_formed(build_event(case_number, seq, prev, actor, kind, summary, changes))
+    insert_events(store, [event])
+    # Every change to a case appends an event in its transaction: keeping the derived stage and
+    # next due date fresh here keeps them in step with every write.
+    from casecli.case.due.lifecycle import refresh
+
+    refresh(store, case_number)
+    return event
+
+
+def _well_formed(event: dict) -> dict:
+    """EventRow's rules (store/records.py) for an event casecli built itself, checked without
+    loading SQLModel, which costs a write command a fifth of a second to import: rows that come
+    from outside (a bundle, a registration) are still validated by the models."""
+    if not (
+        isinstance(event["seq"], int)
+        and event["seq"] >= 1
+        and event["actor"]
+        and event["kind"]
+        and len(event["prev_hash"]) == len(event["hash"]) == 64
+    ):
+        raise ValueError("an event casecli built is malformed")
+    return event
+
+
+def insert_events(store: Store, events: list[dict]) -> None:
+    store.conn.executemany(
+        "INSERT INTO events (case_number, seq, at, actor, kind, summary, changes, prev_hash, hash)"
+        " VALUES (:case_number, :seq, :at, :actor, :kind, :summary, :changes, :prev_hash, :hash)",
+        events,
+    )
+
+
+def case_history(store: Store, case_number: str) -> list[dict]:
+    rows = store.conn.execute(
+        "SELECT seq, at, actor, kind, summary, changes, hash FROM events WHERE case_number = ? ORDER BY seq",
+        (case_number,),
+    ).fetchall()
+    return [
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "summary": summary,
+            "changes": json.loads(changes),
+            "hash": h,
+        }
+        for seq, at, actor, kind, summary, changes, h in rows
+    ]
+
+
+def describe(event: dict) -> str:
+    """The event's summary in the worker's language.
+
+    The stored summary is English and part of the hash chain, so it never changes; in another
+    language the line is rebuilt from the event's kind and recorded changes.
+    """
+    from casecli import i18n
+    from casecli.forms.labels import label
+    from casecli.i18n import _
+
+    if i18n.current == "en":
+        return event["summary"]
+    kind, c = event["kind"], event.get("changes") or {}
+    if isinstance(c, str):
+        c = json.loads(c)
+    try:
+        if kind == "registered":
+            return _("Case registered")
+        if kind == "edited":
+            return _("Registration edited: {fields}").format(fields=", ".join(k for k in c))
+        if kind == "assessed":
+            return _("{kind} assessment recorded").format(kind=label(c["kind"]))
+        if kind == "risk":
+            return _("Risk re-rated from {old} to {new}").format(
+                old=label(c["risk"]["old"]), new=label(c["risk"]["new"])
+            )
+        if kind == "plan":
+            return _("Plan version {version} ({status})").format(version=c["version"], status=label(c["status"]))
+        if kind == "referral" and "status" in c:
+            return _("Referral {ref} {status}").format(ref=c["referral"], status=label(c["status"]))
+        if kind == "referral":
+            return _("Referral {ref} to {agency}").format(ref=c["referral"], agency=c["agency"])
+        if kind == "progress":
+            return _("Plan item {item}: {status}").format(item=c["item"], status=c["status"])
+        if kind == "visit":
+            return _("Visit; next visit {date}").format(date=i18n.format_date(c["next_visit"]))
+        if kind == "review":
+            return _("Review: {decision}").format(decision=label(c["decision"]))
+        if kind == "closed":
+            return _("Case closed: {reason}").format(reason=c["reason"])
+        if kind == "reopened":
+            return _("Case reopened")
+        if kind == "handover":
+            return _("Handed over (bundle {bundle})").format(bundle=c["bundle"][:12])
+        if kind == "received":
+            return _("Received by handover (bundle {bundle})").format(bundle=c["bundle"][:12])
+        if kind == "linked":
+            words = {
+                "same_child": _("same child as"),
+                "sibling": _("sibling of"),
+                "not_same": _("checked, not the same child as"),
+            }
+            return f"{words[c['kind']]} {c['other']}"
+        if kind == "conflict":
+            return _("Diverged copy kept for review (bundle {bundle})").format(bundle=c["bundle"][:12])
+        if kind == "consent":
+            return _("Consent recorded (scope: {scope})").format(scope=", ".join(c["scope"]))
+        if kind == "consent withdrawn":
+            return _("Consent withdrawn: no new sharing")
+        if kind == "handover revoked":
+            return _("Handover revoked; the case is active here again")
+        if kind == "receipt" and not c["accepted"]:
+            return _("Handover refused; the case is active here again")
+        if kind == "receipt":
+            return _("Handover accepted after it was revoked: agree who keeps the case")
+    except (KeyError, TypeError, ValueError):
+        pass
+    return event["summary"]

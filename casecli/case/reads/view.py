@@ -1,0 +1,197 @@
+"""Views of cases for the read commands: the list, and the whole case grouped by step (`show`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+from casecli import casenumber
+from casecli.case.child.age import age_on
+from casecli.case.decisions.links import links_of
+from casecli.case.due import lifecycle
+from casecli.case.due.due_rules import due_items, next_due, with_cases_named
+from casecli.case.due.lifecycle import RISK_ORDER
+from casecli.case.file import plans
+from casecli.case.file.assessments import assessments_of
+from casecli.case.file.lookup import resolve
+from casecli.case.file.progress import progress_of
+from casecli.case.file.referrals import referrals_of
+from casecli.case.steps.closure import closures_of
+from casecli.case.steps.monitoring import reviews_of, visits_of, visits_on_time
+from casecli.case.steps.registration import fold, missing_for_registration
+from casecli.store.db import Store
+
+LIST_SQL = (
+    "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
+    " case_worker, incomplete, demo,"
+    # parse the answers only where the word is there at all: most children's age is not disputed
+    " CASE WHEN instr(answers, '\"age_disputed\"') THEN json_extract(answers, '$.age_disputed') END AS age_disputed"
+    " FROM cases c"
+)
+
+
+def _summary(row: dict, today: dt.date) -> dict:
+    age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
+    return {
+        "case_number": row["case_number"],
+        "child_name": row["child_name"],
+        "age": age,
+        "age_estimated": estimated,
+        "age_disputed": bool(row.get("age_disputed")),
+        "stage": row["stage"],
+        "status": row["status"],
+        "risk": row["risk"],
+        "case_worker": row["case_worker"],
+        "registered_on": row["registered_on"],
+        "next_due": row["next_due"],
+        "incomplete": bool(row["incomplete"]),
+        "demo": bool(row["demo"]),
+    }
+
+
+def list_cases(
+    store: Store,
+    today: dt.date,
+    status: str | None = None,
+    risk: str | None = None,
+    search: str | None = None,
+    incomplete: bool = False,
+) -> Iterator[dict]:
+    """Cases matching every filter given, highest risk and newest first, one at a time as SQLite
+    gives them (in that order already): a caller that prints them as they come holds one row."""
+    where, params = [], []
+    if incomplete:
+        where.append("c.incomplete = 1")
+    from casecli.forms.words import code_for, spellings_of_codes
+
+    if risk:
+        risk = code_for("--risk", risk, spellings_of_codes(RISK_ORDER))  # `--risk alto` as `--risk high`
+        where.append("c.risk = ?")
+        params.append(risk)
+    if search:
+        where.append("(c.search_text LIKE ? ESCAPE '\\' OR c.case_number LIKE ? ESCAPE '\\')")
+        needle = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [f"%{needle}%", f"%{casenumber.canonical(search).replace('_', '-')}%"]
+    if status:
+        status = code_for("--status", status, spellings_of_codes(lifecycle.LIST_STATUSES))
+        where.append("(c.stage = ? OR c.status = ?)")
+        params += [status, status]
+    ranked = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in RISK_ORDER.items())
+    cursor = store.conn.execute(
+        LIST_SQL
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY CASE c.risk {ranked} ELSE 9 END, c.registered_on DESC, c.case_number",
+        params,
+    )
+    names = [d[0] for d in cursor.description]
+    return (_summary(dict(zip(names, values, strict=False)), today) for values in cursor)
+
+
+def get_case(store: Store, text: str, today: dt.date) -> dict:
+    number = resolve(store, text)
+    summary = lifecycle.summary_of(store, number)
+    due = with_cases_named(store, sorted(due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind)))
+    case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": next_due(due)}, today)
+    case["due"] = [d.as_dict(today) for d in due]
+    cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
+    names = [d[0] for d in cursor.description]
+    row = dict(zip(names, cursor.fetchone(), strict=False))
+    case["form"] = {"id": row["form_id"], "version": row["form_version"]}
+    case["registration"] = json.loads(row["answers"])
+    case["age_disputed"] = bool(case["registration"].get("age_disputed"))
+    case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
+    if case["incomplete"]:
+        case["missing"] = missing_for_registration(case["registration"], today)
+    case["links"] = links_of(store, number)
+    case["handovers"] = handovers_of(store, number)
+    case["deadlines"] = {"initial_assessment": row["assessment_due"], "plan": row["plan_due"]}
+    case["assessments"] = assessments_of(store, number)
+    current = plans.load(store, number)
+    in_force = plans.active(store, number)
+    case["plan"] = (
+        None
+        if current is None
+        else {
+            "version": current["version"],
+            "status": current["status"],
+            "data": current["data"],
+            "active_version": in_force["version"] if in_force else None,
+            "progress": progress_of(store, number),
+        }
+    )
+    case["referrals"] = referrals_of(store, number, today)
+    case["visits"] = visits_of(store, number)
+    case["visit_count"] = visits_on_time(store, number)
+    case["reviews"] = reviews_of(store, number)
+    case["closures"] = closures_of(store, number)
+    case["handover_notes"] = handover_notes_of(store, number)
+    from casecli.case.decisions.conference import conferences_of
+
+    case["conferences"] = conferences_of(store, number)
+    from casecli.case.decisions.approvals import approvals_of
+
+    case["approvals"] = approvals_of(store, number)
+    from casecli.case.decisions.best_interests import records_of
+    from casecli.case.due.bid_rules import required
+
+    case["best_interests"] = {kind: records_of(store, number, kind) for kind in ("bia", "bid")}
+    case["bid_required"] = next(iter(required(store, number)), None)
+    from casecli.case.family.tracing import family_of, requests_of
+
+    case["family"] = family_of(store, number)
+    case["tracing"] = requests_of(store, number)
+    case["conflicts"] = [
+        {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
+        for b, who, at, records in store.conn.execute(
+            "SELECT bundle_id, sender, received_at, records FROM conflicts WHERE case_number = ? AND resolved_at IS NULL",
+            (number,),
+        )
+    ]
+    return case
+
+
+def case_record(
+    store: Store, text: str, today: dt.date, history: bool = False, sharing: bool = False, voice: bool = False
+) -> dict:
+    """The whole case for `show`: every step, and on request its history, what was shared, and
+    the child's voice across the steps."""
+    from casecli.case.file.history import case_history
+    from casecli.case.reads.sharing import sharing_of
+
+    record = get_case(store, text, today)
+    if history:
+        record["history"] = case_history(store, record["case_number"])
+    if sharing:
+        record["sharing"] = sharing_of(store, record["case_number"])
+    if voice:
+        from casecli.case.reads.voice import child_voice
+
+        record["voice"] = child_voice(store, record["case_number"])
+    return record
+
+
+def handover_notes_of(store: Store, number: str) -> list[dict]:
+    """The handover notes that came with this case, from whom and when (kept in its history)."""
+    notes = []
+    for at, summary, changes in store.conn.execute(
+        "SELECT at, summary, changes FROM events WHERE case_number = ? AND kind = 'received' ORDER BY seq", (number,)
+    ):
+        detail = json.loads(changes)
+        note = detail.get("note")
+        if isinstance(note, dict) and note:
+            # older events name the sender only in their summary ("Received by handover from Ana")
+            sender = detail.get("sender") or summary.rsplit(" from ", 1)[-1]
+            notes.append({"at": at, "from": sender, "note": note})
+    return notes
+
+
+def handovers_of(store: Store, number: str) -> list[dict]:
+    """The handovers of this case sent from here, and how each ended (kept on this laptop only)."""
+    keys = ("bundle_id", "to", "reason", "sent_at", "outcome", "outcome_at", "outcome_by", "outcome_note")
+    rows = store.conn.execute(
+        "SELECT bundle_id, recipient_names, reason, sent_at, outcome, outcome_at, outcome_by, outcome_note"
+        " FROM handovers WHERE case_number = ? ORDER BY sent_at",
+        (number,),
+    )
+    return [dict(zip(keys, row, strict=True)) for row in rows]

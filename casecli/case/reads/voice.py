@@ -1,0 +1,122 @@
+"""The child's voice: everything the child said, and was told, across every step of the case.
+
+The forms mark the questions that hold it (`"voice": "said"` for the child's own words, `"told"`
+for what the child was told); this gathers their answers from every record of a case, in date
+order, so a worker (or the next one, after a handover) reads the child's voice in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from casecli.forms import load_form
+from casecli.store.db import Store
+
+# The order of steps on one day: as the case goes.
+STEPS = (
+    "registration",
+    "consent",
+    "initial assessment",
+    "comprehensive assessment",
+    "plan",
+    "visit",
+    "review",
+    "conference",
+    "bia",
+    "bid",
+    "tracing",
+    "closure",
+    "handover",
+)
+
+
+def _voiced(form_name: str, answers: dict) -> Iterator[tuple[str, str, object]]:
+    form = load_form(form_name)
+    for field in form.fields:
+        if field.voice and answers.get(field.id) not in (None, "", []):
+            yield field.id, field.voice, answers[field.id]
+
+
+def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
+    """(day, step, form, answers) of every record of the case that may hold the child's voice."""
+    from casecli.case.decisions.consent import consents_of
+    from casecli.case.file.assessments import assessments_of
+    from casecli.case.steps.closure import closures_of
+    from casecli.case.steps.monitoring import reviews_of, visits_of
+
+    row = store.conn.execute("SELECT answers, registered_on FROM cases WHERE case_number = ?", (number,)).fetchone()
+    registration = json.loads(row[0])
+    yield registration.get("identified_on") or row[1], "registration", "registration", registration
+    for consent in consents_of(store, number):
+        yield consent["given_on"], "consent", "consent", consent["answers"]
+    for assessment in assessments_of(store, number):
+        kind = assessment["kind"]
+        yield assessment["assessed_on"], f"{kind} assessment", f"assessment-{kind}", assessment["answers"]
+    earlier = None
+    for _version, saved_at, data in store.conn.execute(
+        "SELECT version, saved_at, data FROM plans WHERE case_number = ? ORDER BY version", (number,)
+    ):
+        header = json.loads(data).get("header", {})
+        if header.get("child_views") != earlier:  # a new version repeats the words: once is enough
+            earlier = header.get("child_views")
+            yield _local_day(saved_at), "plan", "plan-header", header
+    for visit in visits_of(store, number):
+        yield visit["visited_on"], "visit", "visit", visit["answers"]
+    for review in reviews_of(store, number):
+        yield review["reviewed_on"], "review", "review", review["answers"]
+    from casecli.case.decisions.conference import conferences_of
+
+    for meeting in conferences_of(store, number):
+        yield meeting["held_on"], "conference", "conference", meeting["answers"]
+    from casecli.case.decisions.best_interests import records_of
+
+    for kind in ("bia", "bid"):
+        for record in records_of(store, number, kind):
+            yield record["on_date"], kind, kind, record["answers"]
+    from casecli.case.family.tracing import FORMS, requests_of
+
+    for request in requests_of(store, number):
+        yield request["on_date"], "tracing", FORMS["request"], request["answers"]
+        for step in request["records"]:
+            yield step["on_date"], "tracing", FORMS[step["kind"]], step["answers"]
+    for closure in closures_of(store, number):
+        yield closure["closed_on"], "closure", "closure", closure["answers"]
+    for at, changes in store.conn.execute(
+        "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'received' ORDER BY seq", (number,)
+    ):
+        note = json.loads(changes).get("note") or {}
+        if isinstance(note, dict):
+            yield _local_day(at), "handover", "handover-note", note
+
+
+def _local_day(stored: str) -> str:
+    """The day a stored moment (UTC) fell on where the worker is."""
+    from casecli.i18n import moment
+
+    found = moment(stored)
+    return found.astimezone().date().isoformat() if found is not None else stored[:10]
+
+
+def child_voice(store: Store, number: str) -> list[dict]:
+    """Every answer in the child's voice, oldest first: day, step, question, said or told, answer."""
+    entries = []
+    seen = set()
+    for day, step, form_name, answers in _records(store, number):
+        for field_id, kind, answer in _voiced(form_name, answers):
+            # The first consent repeats the registration's answer (the same day, the same words).
+            key = (day, field_id, kind, json.dumps(answer, sort_keys=True))
+            if key in seen:
+                continue
+            seen.add(key)
+            entries.append(
+                {"on": day, "step": step, "form": form_name, "field": field_id, "kind": kind, "answer": answer}
+            )
+    entries.sort(key=lambda e: (str(e["on"]), STEPS.index(e["step"])))
+    return entries
+
+
+def latest_words(store: Store, number: str) -> dict | None:
+    """The child's own words recorded last (to offer when a later step asks for the child's views)."""
+    said = [e for e in child_voice(store, number) if e["kind"] == "said" and isinstance(e["answer"], str)]
+    return said[-1] if said else None

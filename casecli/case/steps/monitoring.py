@@ -1,0 +1,179 @@
+"""Monitoring: visits at the plan's frequency, and formal reviews of the plan's progress.
+
+At a visit or a review the worker walks the open items of the plan (those not yet done) and
+says, for each, whether it was received; that progress is recorded on the item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import secrets
+
+from casecli.case.due.deadlines import refresh_deadlines
+from casecli.case.file import plans
+from casecli.case.file.history import append_event
+from casecli.case.file.lookup import resolve_open
+from casecli.case.file.progress import open_items, record_progress
+from casecli.errors import InvalidAnswers
+from casecli.forms import load_form
+from casecli.i18n import _
+from casecli.store.db import Store, utc_now
+
+
+def visit_frequency(store: Store, number: str) -> int:
+    from casecli.store import settings
+
+    plan = plans.active(store, number)
+    if plan and plan["data"]["header"].get("visit_every_days"):
+        return int(plan["data"]["header"]["visit_every_days"])
+    risk = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
+    return settings.get(store, f"deadlines.{risk}.visit_every_days")
+
+
+def check_items(store: Store, number: str, given: dict, today: dt.date) -> dict[str, dict]:
+    """Validate item answers ({item id: {"status", "note"}}) against the plan's open items."""
+    form = load_form("plan-item-check")
+    known = {i["id"] for i in open_items(store, number)}
+    problems, clean = {}, {}
+    if not isinstance(given, dict):
+        raise InvalidAnswers("items", {"items": _("expected an object: item id -> {status, note}")})
+    for item_id, answer in given.items():
+        if item_id not in known:
+            problems[f"items.{item_id}"] = _("not an open item of the plan")
+            continue
+        value, item_problems = form.check(answer if isinstance(answer, dict) else {"status": answer}, today)
+        problems.update({f"items.{item_id}.{k}": v for k, v in item_problems.items()})
+        clean[item_id] = value
+    if problems:
+        raise InvalidAnswers("items", problems)
+    return clean
+
+
+def _record_items(
+    store: Store, number: str, items: dict[str, dict], on_date: str, source: str, actor: str
+) -> list[str]:
+    recorded = []
+    for item_id, answer in items.items():
+        if answer.get("status") in ("done", "partly", "not_done"):
+            record_progress(store, number, item_id, answer["status"], on_date, answer.get("note", ""), source, actor)
+            recorded.append(f"{item_id} {answer['status']}")
+    return recorded
+
+
+def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict], today: dt.date) -> dict:
+    number = resolve_open(store, text)
+    actor = store.profile()["name"]
+    uid = secrets.token_hex(8)
+    risk_before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO visits (uid, case_number, visited_on, child_seen, next_visit, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid,
+                number,
+                answers["visited_on"],
+                int(answers["child_seen"]),
+                answers["next_visit"],
+                json.dumps({**answers, "items": items}, ensure_ascii=False, sort_keys=True),
+                actor,
+                utc_now(),
+            ),
+        )
+        recorded = _record_items(store, number, items, answers["visited_on"], f"visit {uid}", actor)
+        seen = (
+            "child seen" + (" alone" if answers.get("seen_alone") else "")
+            if answers["child_seen"]
+            else "child not seen"
+        )
+        append_event(
+            store,
+            number,
+            actor,
+            "visit",
+            f"Visit on {answers['visited_on']} ({answers['kind']}, {seen})",
+            {"visit": uid, "items": recorded, "next_visit": answers["next_visit"]},
+        )
+        if answers["risk_level"] != risk_before:
+            store.conn.execute(
+                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?",
+                (answers["risk_level"], utc_now(), number),
+            )
+            refresh_deadlines(store, number)
+            append_event(
+                store,
+                number,
+                actor,
+                "risk",
+                f"Risk re-rated from {risk_before} to {answers['risk_level']}",
+                {
+                    "risk": {"old": risk_before, "new": answers["risk_level"]},
+                    "reason": answers.get("risk_reason", ""),
+                    "visit": uid,
+                },
+            )
+    return {"uid": uid, "case_number": number, **answers, "items": items}
+
+
+def visits_of(store: Store, number: str) -> list[dict]:
+    rows = store.conn.execute(
+        "SELECT uid, visited_on, child_seen, next_visit, answers, created_by FROM visits WHERE case_number = ? ORDER BY visited_on DESC, created_at DESC",
+        (number,),
+    )
+    return [
+        {"uid": u, "visited_on": d, "child_seen": bool(s), "next_visit": n, "answers": json.loads(a), "by": b}
+        for u, d, s, n, a, b in rows
+    ]
+
+
+def visits_on_time(store: Store, number: str) -> dict:
+    """Visits counted against the plan's frequency: how many gaps were longer than planned."""
+    dates = sorted(v["visited_on"] for v in visits_of(store, number))
+    plan = plans.active(store, number)
+    if not plan:
+        return {"count": len(dates), "every_days": None, "late_gaps": 0}
+    every = int(plan["data"]["header"].get("visit_every_days") or 0)
+    start = (plan["activated_at"] or plan["saved_at"])[:10]
+    points = [start] + [d for d in dates if d >= start]
+    gaps = [(dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days for a, b in itertools.pairwise(points)]
+    return {"count": len(dates), "every_days": every, "late_gaps": sum(1 for g in gaps if g > every)}
+
+
+def record_review(store: Store, text: str, answers: dict, items: dict[str, dict]) -> dict:
+    number = resolve_open(store, text)
+    actor = store.profile()["name"]
+    uid = secrets.token_hex(8)
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO reviews (uid, case_number, reviewed_on, decision, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid,
+                number,
+                answers["reviewed_on"],
+                answers["decision"],
+                json.dumps({**answers, "items": items}, ensure_ascii=False, sort_keys=True),
+                actor,
+                utc_now(),
+            ),
+        )
+        recorded = _record_items(store, number, items, answers["reviewed_on"], f"review {uid}", actor)
+        append_event(
+            store,
+            number,
+            actor,
+            "review",
+            f"Review on {answers['reviewed_on']}: {answers['decision']}",
+            {"review": uid, "decision": answers["decision"], "items": recorded},
+        )
+    return {"uid": uid, "case_number": number, **answers}
+
+
+def reviews_of(store: Store, number: str) -> list[dict]:
+    rows = store.conn.execute(
+        "SELECT uid, reviewed_on, decision, answers, created_by FROM reviews WHERE case_number = ? ORDER BY reviewed_on DESC, created_at DESC",
+        (number,),
+    )
+    return [
+        {"uid": u, "reviewed_on": d, "decision": dec, "answers": json.loads(a), "by": b} for u, d, dec, a, b in rows
+    ]

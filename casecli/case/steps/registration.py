@@ -1,0 +1,273 @@
+"""Registration: a child's first record, keyed by a new case number, and later edits to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from casecli import casenumber
+from casecli.case.child import people_index
+from casecli.case.child.age import age_at
+from casecli.case.child.name_keys import fold
+from casecli.case.decisions import consent
+from casecli.case.due import lifecycle
+from casecli.case.due.deadlines import refresh_deadlines
+from casecli.case.file.history import GENESIS, build_event, insert_events
+from casecli.forms import MISSING, Form
+from casecli.store.db import Store, utc_now
+
+
+def child_name(answers: dict) -> str:
+    return " ".join(p for p in (answers.get("name_first"), answers.get("name_last")) if p)
+
+
+def derived_columns(answers: dict) -> dict:
+    name = child_name(answers)
+    searchable = " ".join(answers.get(k) or "" for k in ("name_first", "name_last", "name_other"))
+    return {
+        "child_name": name,
+        "search_text": fold(searchable),
+        "sex": answers.get("sex"),
+        "date_of_birth": answers.get("date_of_birth"),
+        "age_estimate": answers.get("age_estimate"),
+        "risk": answers["risk_level"],
+    }
+
+
+# The columns of a case row that registration may leave to their defaults (store/records.py's CaseRow).
+CASE_DEFAULTS = {
+    "sex": None,
+    "date_of_birth": None,
+    "age_estimate": None,
+    "status": "open",
+    "incomplete": False,
+    "demo": False,
+    "assessment_due": None,
+    "plan_due": None,
+    "stage": "registered",
+    "next_due": None,
+}
+CASE_STATUSES = ("open", "closed", "handover_pending", "transferred", "copy")
+
+
+def well_formed_case(row: dict) -> dict:
+    """The case row with its defaults, by CaseRow's rules (store/records.py), checked without
+    loading SQLModel, which costs each registration a fifth of a second to import: a case that
+    comes from outside (a bundle) is still validated by the models. A test holds both to the
+    same verdicts."""
+    row = {**CASE_DEFAULTS, **row}
+
+    def text(key: str, shortest: int = 0, longest: int | None = None, optional: bool = False) -> bool:
+        value = row.get(key)
+        if value is None:
+            return optional
+        return isinstance(value, str) and shortest <= len(value) <= (longest or len(value))
+
+    def whole(key: str, low: int, high: int | None = None, optional: bool = False) -> bool:
+        value = row.get(key)
+        if value is None:
+            return optional
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= (high or value)
+
+    checks = {
+        "case_number": text("case_number", 8, 24),
+        "form_id": text("form_id"),
+        "form_version": whole("form_version", 1),
+        "answers": text("answers"),
+        "child_name": text("child_name", 1),
+        "search_text": text("search_text"),
+        "sex": text("sex", optional=True),
+        "date_of_birth": text("date_of_birth", optional=True),
+        "age_estimate": whole("age_estimate", 0, 30, optional=True),
+        "risk": row.get("risk") in ("high", "medium", "low"),
+        "status": row.get("status") in CASE_STATUSES,
+        "case_worker": text("case_worker", 1),
+        "registered_on": text("registered_on"),
+        "created_at": text("created_at"),
+        "updated_at": text("updated_at"),
+        "incomplete": isinstance(row.get("incomplete"), bool),
+        "demo": isinstance(row.get("demo"), bool),
+        "assessment_due": text("assessment_due", optional=True),
+        "plan_due": text("plan_due", optional=True),
+        "stage": text("stage"),
+        "next_due": text("next_due", optional=True),
+    }
+    unknown = set(row) - set(checks)
+    wrong = sorted(key for key, holds in checks.items() if not holds) + sorted(unknown)
+    if wrong:
+        raise ValueError(f"a case casecli built is malformed: {', '.join(wrong)}")
+    return row
+
+
+def next_case_number(store: Store, prefix: str) -> str:
+    """Take the next number for this device's prefix; call inside a write transaction."""
+    conn = store.conn
+    conn.execute("INSERT OR IGNORE INTO counters (prefix, next_seq) VALUES (?, 1)", (prefix,))
+    (seq,) = conn.execute("SELECT next_seq FROM counters WHERE prefix = ?", (prefix,)).fetchone()
+    while True:
+        number = casenumber.format_number(prefix, seq)
+        seq += 1
+        if not conn.execute("SELECT 1 FROM cases WHERE case_number = ?", (number,)).fetchone():
+            break
+    conn.execute("UPDATE counters SET next_seq = ? WHERE prefix = ?", (seq, prefix))
+    return number
+
+
+def insert_case(
+    store: Store,
+    answers: dict,
+    form: Form,
+    today: dt.date,
+    actor: str,
+    prefix: str,
+    demo: bool = False,
+    incomplete: bool = False,
+) -> str:
+    """Insert one registered case and its first event; call inside a write transaction."""
+    number = next_case_number(store, prefix)
+    now = utc_now()
+    row = well_formed_case(
+        {
+            "case_number": number,
+            "form_id": form.id,
+            "form_version": form.version,
+            "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+            "case_worker": actor,
+            "registered_on": today.isoformat(),
+            "created_at": now,
+            "updated_at": now,
+            "demo": demo,
+            "incomplete": incomplete,
+            **derived_columns(answers),
+        }
+    )
+    store.conn.execute(f"INSERT INTO cases ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+    people_index.update(store, [number])
+    refresh_deadlines(store, number)
+    first_consent = consent.from_registration(answers, today.isoformat(), actor)
+    if first_consent is not None:
+        identified = answers.get("identified_on")
+        age = age_at(answers, dt.date.fromisoformat(identified)) if identified else None
+        consent.insert_consent(store, number, first_consent, actor, age)
+    summary = "Case registered (quick: to be completed)" if incomplete else "Case registered"
+    insert_events(
+        store,
+        [
+            build_event(
+                number,
+                1,
+                GENESIS,
+                actor,
+                "registered",
+                summary,
+                {"form": form.id, "version": form.version, "fields": sorted(answers)},
+                at=now,
+            )
+        ],
+    )
+    lifecycle.refresh(store, number)
+    return number
+
+
+def missing_for_registration(answers: dict, today: dt.date) -> list[str]:
+    """Required registration answers still missing (a quick registration leaves some)."""
+    from casecli.forms import load_form
+
+    _clean, problems = load_form("registration").check(answers, today, use_defaults=False)
+    return [field for field, why in problems.items() if why == MISSING]
+
+
+def rules(store: Store, answers: dict) -> dict[str, str]:
+    """The field's rules across a registration's answers: the age of majority, and consent by age."""
+    from casecli.case.child.age import registration_problems
+
+    return {**consent.registration_problems(store, answers), **registration_problems(store, answers)}
+
+
+def register_case(store: Store, answers: dict, form: Form, today: dt.date, not_same_as: tuple[str, ...] = ()) -> str:
+    """Register a child from answers valid for `form`; returns the new case number.
+
+    A quick registration (form `registration-quick`) is stored against the full registration
+    form and marked incomplete until `edit` supplies every required answer. `not_same_as`
+    records the worker's decision that possible duplicates shown to them are other children.
+    """
+    from casecli.case.decisions import links
+    from casecli.errors import InvalidAnswers
+    from casecli.forms import load_form
+
+    profile = store.profile()
+    full = load_form(form.doc.get("completes", form.id))
+    if full.id != form.id:
+        answers = {"dob_known": False, **answers}
+    problems = rules(store, answers)
+    if problems:
+        raise InvalidAnswers(form.id, problems)
+    incomplete = bool(missing_for_registration(answers, today))
+    with store.transaction():
+        number = insert_case(
+            store, answers, full, today, profile["name"], profile["case_number_prefix"], incomplete=incomplete
+        )
+        for other in not_same_as:
+            links.record(store, number, other, "not_same", profile["name"], "checked at registration")
+        return number
+
+
+def edit_registration(store: Store, text: str, changes: dict, today: dt.date, replace: bool = False) -> dict:
+    """Change registration answers; returns {field: {"old", "new"}} for what changed.
+
+    With `replace`, `changes` is the whole new set of answers (a wizard's result); otherwise it
+    is merged over the stored answers, and None removes an answer. Every answer must be valid. A complete case must stay complete; an incomplete one
+    becomes complete once nothing required is missing. Old values stay in the history.
+    """
+    from casecli.case.file.history import append_event
+    from casecli.case.file.lookup import resolve_open
+    from casecli.errors import InvalidAnswers
+    from casecli.forms import load_form
+
+    number = resolve_open(store, text)
+    answers_json, was_incomplete = store.conn.execute(
+        "SELECT answers, incomplete FROM cases WHERE case_number = ?", (number,)
+    ).fetchone()
+    existing = json.loads(answers_json)
+    base = {} if replace else existing
+    merged = {k: v for k, v in {**base, **changes}.items() if v is not None}
+    form = load_form("registration")
+    clean, problems = form.check(merged, today, use_defaults=False)
+    invalid = {k: v for k, v in problems.items() if v != MISSING}
+    missing = {k: v for k, v in problems.items() if v == MISSING}
+    if not invalid:
+        from casecli.case.child.age import registration_problems
+
+        invalid = registration_problems(store, clean)
+    if invalid or (missing and not was_incomplete):
+        raise InvalidAnswers(form.id, {**problems, **invalid} if not was_incomplete else invalid)
+    diff = {
+        key: {"old": existing.get(key), "new": clean.get(key)}
+        for key in sorted(set(existing) | set(clean))
+        if existing.get(key) != clean.get(key)
+    }
+    if not diff:
+        return {}
+    now_complete = bool(was_incomplete) and not missing
+    profile = store.profile()
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE cases SET answers = :answers, child_name = :child_name, search_text = :search_text,"
+            " sex = :sex, date_of_birth = :date_of_birth, age_estimate = :age_estimate, risk = :risk,"
+            " incomplete = :incomplete, updated_at = :now WHERE case_number = :number",
+            {
+                **derived_columns(clean),
+                "answers": json.dumps(clean, ensure_ascii=False, sort_keys=True),
+                "incomplete": int(bool(missing)),
+                "now": utc_now(),
+                "number": number,
+            },
+        )
+        people_index.update(store, [number])
+        if "risk_level" in diff:
+            refresh_deadlines(store, number)
+        summary = "Registration edited: " + ", ".join(diff)
+        if now_complete:
+            summary += " (registration now complete)"
+        append_event(store, number, profile["name"], "edited", summary, diff)
+    return diff
