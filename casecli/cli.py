@@ -19,12 +19,16 @@ from typer._click.exceptions import UsageError
 
 from casecli import __version__
 from casecli.commands import (
+    agenda,
     approval,
     assess,
     best_interests,
+    bundles,
     cases,
+    closure,
     conference,
     consent,
+    contacts,
     demo,
     duplicates,
     forms,
@@ -33,7 +37,6 @@ from casecli.commands import (
     init,
     keys,
     mailbox,
-    monitoring,
     plan,
     protection,
     referral,
@@ -41,7 +44,7 @@ from casecli.commands import (
     settings,
     shell,
     tracing,
-    transfer,
+    visits,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.errors import ExitCode
@@ -91,29 +94,36 @@ def main_options(
     ctx.obj = {"store": store, "no_input": no_input, "lang": lang}
 
 
-init.register(app)
-cases.register(app)
-consent.register(app)
-forms.register(app)
-demo.register(app)
-keys.register(app)
-duplicates.register(app)
-assess.register(app)
-plan.register(app)
-monitoring.register(app)
-referral.register(app)
-conference.register(app)
-best_interests.register(app)
-tracing.register(app)
-approval.register(app)
-report.register(app)
-handover.register(app)
-protection.register(app)
-settings.register(app)
-transfer.register(app)
-mailbox.register(app)
-inbox.register(app)
-shell.register(app)
+# The order commands were added in is the order `--help` lists them.
+for commands in (
+    init,
+    cases,
+    consent,
+    forms,
+    demo,
+    keys,
+    duplicates,
+    assess,
+    plan,
+    visits,
+    closure,
+    agenda,
+    referral,
+    conference,
+    best_interests,
+    tracing,
+    approval,
+    report,
+    contacts,
+    bundles,
+    handover,
+    protection,
+    settings,
+    mailbox,
+    inbox,
+    shell,
+):
+    app.add_typer(commands.app)
 
 
 def main() -> None:

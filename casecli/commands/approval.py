@@ -111,50 +111,55 @@ def _decide(
     console().print(message.format(to=done["to"], path=done["output"]))
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(approval_app, name="approval")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 
-    @command(app, "approve")
-    def approve_cmd(
-        ctx: typer.Context,
-        case: str = CaseArgument,
-        comment: str = typer.Option("", "--comment", help=_("A comment for the worker (recorded with the decision).")),
-        output: Path | None = OutputOption,
-        kind: str | None = KindOption,
-        to_mailbox: bool = ToMailboxOption,
-    ) -> None:
-        """Approve what waits in a case a worker sent you; writes a signed decision for them.
 
-        Example: casecli approve MX7-0042-R --comment "agreed in supervision"
-        """
-        _decide(ctx, case, True, comment, output, kind, to_mailbox)
+app.add_typer(approval_app, name="approval")
 
-    @command(app, "reject")
-    def reject_cmd(
-        ctx: typer.Context,
-        case: str = CaseArgument,
-        comment: str = typer.Option(..., "--comment", help=_("Why (the worker reads it).")),
-        output: Path | None = OutputOption,
-        kind: str | None = KindOption,
-        to_mailbox: bool = ToMailboxOption,
-    ) -> None:
-        """Reject what waits in a case a worker sent you, saying why; writes a signed decision for them.
 
-        Example: casecli reject MX7-0042-R --comment "the placement needs a home visit first"
-        """
-        _decide(ctx, case, False, comment, output, kind, to_mailbox)
+@command(app, "approve")
+def approve_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    comment: str = typer.Option("", "--comment", help=_("A comment for the worker (recorded with the decision).")),
+    output: Path | None = OutputOption,
+    kind: str | None = KindOption,
+    to_mailbox: bool = ToMailboxOption,
+) -> None:
+    """Approve what waits in a case a worker sent you; writes a signed decision for them.
 
-    @command(app, "approvals")
-    def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
-        """What waits for a supervisor's decision: your requests, and (a supervisor's) the requests sent to you.
+    Example: casecli approve MX7-0042-R --comment "agreed in supervision"
+    """
+    _decide(ctx, case, True, comment, output, kind, to_mailbox)
 
-        Example: casecli approvals
-        """
-        from casecli.case.decisions.approvals import waiting
-        from casecli.handover.approvals import decided_here
-        from casecli.ui.notes_views import approvals_table
 
-        env = env_of(ctx)
-        with open_store(env) as store:
-            rows = [{**a, "decided_here": decided_here(store, a["uid"])} for a in waiting(store)]
-        emit(rows, as_json, approvals_table)
+@command(app, "reject")
+def reject_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    comment: str = typer.Option(..., "--comment", help=_("Why (the worker reads it).")),
+    output: Path | None = OutputOption,
+    kind: str | None = KindOption,
+    to_mailbox: bool = ToMailboxOption,
+) -> None:
+    """Reject what waits in a case a worker sent you, saying why; writes a signed decision for them.
+
+    Example: casecli reject MX7-0042-R --comment "the placement needs a home visit first"
+    """
+    _decide(ctx, case, False, comment, output, kind, to_mailbox)
+
+
+@command(app, "approvals")
+def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """What waits for a supervisor's decision: your requests, and (a supervisor's) the requests sent to you.
+
+    Example: casecli approvals
+    """
+    from casecli.case.decisions.approvals import waiting
+    from casecli.handover.approvals import decided_here
+    from casecli.ui.notes_views import approvals_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        rows = [{**a, "decided_here": decided_here(store, a["uid"])} for a in waiting(store)]
+    emit(rows, as_json, approvals_table)

@@ -218,6 +218,8 @@ _read_commands(
 )
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(bia_app, name="bia")
-    app.add_typer(bid_app, name="bid")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(bia_app, name="bia")
+app.add_typer(bid_app, name="bid")

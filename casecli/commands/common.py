@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -52,6 +53,18 @@ def command(app: typer.Typer, name: str, **options):
         )
 
     return register
+
+
+def invoke_command(ctx: typer.Context, *path: str, **params: object) -> None:
+    """Go on to another casecli command by the words the worker would type (`"plan", "edit"`),
+    with its options: a command never imports another command's module."""
+    found: Any = ctx.find_root().command
+    for name in path:
+        found = found.get_command(ctx, name) if hasattr(found, "get_command") else None
+        if found is None:
+            raise LookupError(" ".join(path))  # a command renamed without its callers: a bug
+    values = {p.name: p.get_default(ctx) for p in found.params if p.name}  # what the worker did not say
+    ctx.invoke(found.callback, **{**values, **params})
 
 
 def env_of(ctx: typer.Context, no_input: bool = False) -> Env:

@@ -117,5 +117,7 @@ def conference_show(
     deliver_document(render("record", context, fmt or "markdown"), fmt, output)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(conference_app, name="conference")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(conference_app, name="conference")

@@ -98,5 +98,7 @@ def show_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonO
     emit(report, as_json, consent_view)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(consent_app, name="consent")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(consent_app, name="consent")

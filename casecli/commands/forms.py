@@ -69,5 +69,7 @@ def show_form(
     console().print(table)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(forms_app, name="forms")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(forms_app, name="forms")

@@ -127,6 +127,9 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
     from casecli.errors import BundleRejected, Cancelled, InvalidInput
     from casecli.handover import inbox
     from casecli.handover.import_plan import plan_import
+    from casecli.handover.settle import AlreadyImported, TracingRequestRead
+    from casecli.ui.import_questions import questions
+    from casecli.ui.import_views import show_settled
 
     name = shown(entry.name[:16])
     skipped = {
@@ -142,11 +145,8 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
             raise BundleRejected(entry.reason)
         # imported already: known by the id in its header (nothing else read), or by the import plan
         plan = None if entry.state == "seen" else plan_import(store, entry.path, env.today, None, on_conflict)
-        if plan is None or plan.already_imported:
-            inbox.taken_before(store, mailbox, entry)
-            out.print(_("{file}: imported already: removed from the inbox").format(file=name))
-            return "skipped"
-        return _import(out, env, store, mailbox, entry, plan, trust_sender, yes)
+        ask = questions(out, env, trust_sender, yes, from_inbox=True)
+        settled = inbox.settle_entry(store, mailbox, entry, plan, env.today, ask)
     except BundleRejected as exc:
         inbox.refused(store, mailbox, entry, exc.message, me)
         out.print(_("{file}: refused ({reason}); moved to refused/").format(file=name, reason=shown(exc.message)))
@@ -154,6 +154,15 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
     except (Cancelled, InvalidInput) as exc:
         out.print(_("{file}: {reason}: left in the inbox").format(file=name, reason=shown(exc.message)))
         return "skipped"
+    if isinstance(settled, AlreadyImported):
+        out.print(_("{file}: imported already: removed from the inbox").format(file=name))
+        return "skipped"
+    show_settled(out, settled, entry.name)
+    if isinstance(settled, TracingRequestRead) and settled.kept is not None:
+        out.print(
+            _("{file}: a tracing request, kept in {folder}").format(file=name, folder=shown(str(settled.kept.parent)))
+        )
+    return "imported"
 
 
 def _refuse(out, env, store, mailbox, entry, reason: str) -> None:
@@ -175,53 +184,5 @@ def _refuse(out, env, store, mailbox, entry, reason: str) -> None:
     )
 
 
-def _import(out, env, store, mailbox, entry, plan, trust_sender: bool, yes: bool) -> str:
-    from casecli.commands.transfer import print_decision, print_outcomes, print_receipt, take_cases
-    from casecli.handover import inbox
-    from casecli.handover.import_plan import settle_receipt
-    from casecli.handover.mailbox import kind_of
-
-    incoming = plan.incoming
-    reader = incoming.reader
-    kind = kind_of(incoming.meta)
-    name = shown(entry.name[:16])
-    if incoming.receipt is not None:
-        print_receipt(out, incoming, settle_receipt(store, plan))
-        inbox.taken(store, mailbox, entry, reader, kind, [])
-        return "imported"
-    if incoming.tracing is not None:  # read only: nothing is stored; the file is kept for reading again
-        from casecli.ui.tracing_views import tracing_request_view
-
-        out.print(tracing_request_view(reader, incoming.tracing, plan.sender_known))
-        kept = inbox.keep(store, mailbox, entry, reader, kind)
-        out.print(_("{file}: a tracing request, kept in {folder}").format(file=name, folder=shown(str(kept.parent))))
-        return "imported"
-    if incoming.decision is not None:
-        from casecli.handover.approvals import settle_decision
-
-        decision, signature = incoming.decision
-        print_decision(out, settle_decision(store, reader, decision, signature, env.today))
-        inbox.taken(store, mailbox, entry, reader, kind, [decision["case"]])
-        return "imported"
-    if not plan.sender_known and not trust_sender and not env.interactive:
-        out.print(
-            _("{file}: from {sender}, not in your contacts (fingerprint {fingerprint}): skipped").format(
-                file=name, sender=shown(reader.sender_name), fingerprint=reader.fingerprint
-            )
-        )
-        return "skipped"
-    if plan.undecided and not env.interactive:
-        out.print(
-            _("{file}: {numbers} changed on both sides: skipped; choose with --on-conflict").format(
-                file=name, numbers=", ".join(plan.undecided)
-            )
-        )
-        return "skipped"
-    outcomes = take_cases(out, env, store, plan, trust_sender, yes)
-    print_outcomes(out, outcomes)
-    inbox.taken(store, mailbox, entry, reader, kind, sorted(incoming.cases))
-    return "imported"
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(inbox_app, name="inbox")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+app.add_typer(inbox_app, name="inbox")

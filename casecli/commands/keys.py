@@ -119,129 +119,134 @@ def agency_answer(
     console().print(_("Response written to {path}: give it to the worker.").format(path=output))
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(agency_app, name="agency-key")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 
-    @command(app, "passwd")
-    def passwd_cmd(ctx: typer.Context) -> None:
-        """Change the store passphrase (instant, whatever the number of cases).
 
-        Scripts: the old passphrase from CASECLI_PASSPHRASE_FILE, the new from CASECLI_NEW_PASSPHRASE_FILE.
+app.add_typer(agency_app, name="agency-key")
 
-        Example: casecli passwd
-        """
-        from casecli.protection import keys
-        from casecli.ui.passphrase import (
-            kdf_memory,
-            read_passphrase,
-            replacement_passphrase,
+
+@command(app, "passwd")
+def passwd_cmd(ctx: typer.Context) -> None:
+    """Change the store passphrase (instant, whatever the number of cases).
+
+    Scripts: the old passphrase from CASECLI_PASSPHRASE_FILE, the new from CASECLI_NEW_PASSPHRASE_FILE.
+
+    Example: casecli passwd
+    """
+    from casecli.protection import keys
+    from casecli.ui.passphrase import (
+        kdf_memory,
+        read_passphrase,
+        replacement_passphrase,
+    )
+
+    env = env_of(ctx)
+    current = read_passphrase(env, "Current passphrase")
+    keys.unlock(env.store_path, "passphrase", current)  # a wrong passphrase is said before the new one is asked
+    keys.change_passphrase(env.store_path, "passphrase", current, replacement_passphrase(env), kdf_memory(env))
+    console().print(_("Passphrase changed."))
+
+
+@command(app, "recover")
+def recover_cmd(
+    ctx: typer.Context,
+    code_file: Path | None = typer.Option(
+        None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False
+    ),
+    agency_request: Path | None = typer.Option(
+        None,
+        "--agency-request",
+        help=_("Start a recovery through the agency key: write a request file."),
+        dir_okay=False,
+    ),
+    agency_response: Path | None = typer.Option(
+        None,
+        "--agency-response",
+        help=_("Finish it with the response file from the agency's key holder."),
+        dir_okay=False,
+    ),
+) -> None:
+    """Open the store without the passphrase, and set a new one.
+
+    With the recovery code shown at `casecli init`; or, if that is lost too, through the
+    agency key: make a request, send it to the key holder, finish with their response.
+
+    Example: casecli recover
+    Example: casecli recover --agency-request request.json   (then)   casecli recover --agency-response response.json
+    """
+    from casecli.errors import InvalidInput
+    from casecli.protection import keys, recovery
+    from casecli.ui import prompts
+    from casecli.ui.passphrase import (
+        kdf_memory,
+        read_secret_file,
+        replacement_passphrase,
+    )
+
+    env = env_of(ctx)
+    keys.load_keys(env.store_path)
+    memory = kdf_memory(env)
+    if agency_request and agency_response:
+        raise InvalidInput(_("--agency-request and --agency-response are two separate steps: give one"))
+    if agency_request:
+        console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
+        _write_json(agency_request, keys.make_request(env.store_path, replacement_passphrase(env), memory))
+        console().print(
+            _("Request written to {path}: send it to your agency's key holder.").format(path=agency_request)
         )
-
-        env = env_of(ctx)
-        current = read_passphrase(env, "Current passphrase")
-        keys.unlock(env.store_path, "passphrase", current)  # a wrong passphrase is said before the new one is asked
-        keys.change_passphrase(env.store_path, "passphrase", current, replacement_passphrase(env), kdf_memory(env))
-        console().print(_("Passphrase changed."))
-
-    @command(app, "recover")
-    def recover_cmd(
-        ctx: typer.Context,
-        code_file: Path | None = typer.Option(
-            None, "--code-file", help=_("Read the recovery code from this file instead of asking."), dir_okay=False
-        ),
-        agency_request: Path | None = typer.Option(
-            None,
-            "--agency-request",
-            help=_("Start a recovery through the agency key: write a request file."),
-            dir_okay=False,
-        ),
-        agency_response: Path | None = typer.Option(
-            None,
-            "--agency-response",
-            help=_("Finish it with the response file from the agency's key holder."),
-            dir_okay=False,
-        ),
-    ) -> None:
-        """Open the store without the passphrase, and set a new one.
-
-        With the recovery code shown at `casecli init`; or, if that is lost too, through the
-        agency key: make a request, send it to the key holder, finish with their response.
-
-        Example: casecli recover
-        Example: casecli recover --agency-request request.json   (then)   casecli recover --agency-response response.json
-        """
-        from casecli.errors import InvalidInput
-        from casecli.protection import keys, recovery
-        from casecli.ui import prompts
-        from casecli.ui.passphrase import (
-            kdf_memory,
-            read_secret_file,
-            replacement_passphrase,
+        return
+    if agency_response:
+        doc = keys.read_response(agency_response)
+        keys.complete_request(
+            env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory
         )
+        console().print(_("Recovered: the store now opens with the new passphrase."))
+        return
+    if code_file:
+        code = read_secret_file(code_file, "--code-file")
+    elif env.interactive:
+        code = prompts.text(_("Recovery code") + ":", validate=_code_checker(recovery))
+    else:
+        raise InvalidInput(_("recovery code: give --code-file FILE (there is no terminal to ask at)"))
+    code = recovery.normalize(code)
+    keys.unlock(env.store_path, "recovery", code)  # a wrong code is said before the new passphrase is asked
+    keys.change_passphrase(env.store_path, "recovery", code, replacement_passphrase(env), memory)
+    console().print(_("Recovered: the store now opens with the new passphrase. Your recovery code still works."))
 
-        env = env_of(ctx)
-        keys.load_keys(env.store_path)
-        memory = kdf_memory(env)
-        if agency_request and agency_response:
-            raise InvalidInput(_("--agency-request and --agency-response are two separate steps: give one"))
-        if agency_request:
-            console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
-            _write_json(agency_request, keys.make_request(env.store_path, replacement_passphrase(env), memory))
-            console().print(
-                _("Request written to {path}: send it to your agency's key holder.").format(path=agency_request)
-            )
-            return
-        if agency_response:
-            doc = keys.read_response(agency_response)
-            keys.complete_request(
-                env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory
-            )
-            console().print(_("Recovered: the store now opens with the new passphrase."))
-            return
-        if code_file:
-            code = read_secret_file(code_file, "--code-file")
-        elif env.interactive:
-            code = prompts.text(_("Recovery code") + ":", validate=_code_checker(recovery))
-        else:
-            raise InvalidInput(_("recovery code: give --code-file FILE (there is no terminal to ask at)"))
-        code = recovery.normalize(code)
-        keys.unlock(env.store_path, "recovery", code)  # a wrong code is said before the new passphrase is asked
-        keys.change_passphrase(env.store_path, "recovery", code, replacement_passphrase(env), memory)
-        console().print(_("Recovered: the store now opens with the new passphrase. Your recovery code still works."))
 
-    @command(app, "rekey")
-    def rekey_cmd(
-        ctx: typer.Context,
-        yes: bool = typer.Option(
-            False,
-            "--yes",
-            help=_("Also delete stores kept aside by `restore` (still under the old key) without asking."),
-        ),
-    ) -> None:
-        """Re-encrypt the whole store under a new key (if the key itself may have leaked).
+@command(app, "rekey")
+def rekey_cmd(
+    ctx: typer.Context,
+    yes: bool = typer.Option(
+        False,
+        "--yes",
+        help=_("Also delete stores kept aside by `restore` (still under the old key) without asking."),
+    ),
+) -> None:
+    """Re-encrypt the whole store under a new key (if the key itself may have leaked).
 
-        Issues a new recovery code; the old one stops working. For a forgotten or shared
-        passphrase, `casecli passwd` is enough.
+    Issues a new recovery code; the old one stops working. For a forgotten or shared
+    passphrase, `casecli passwd` is enough.
 
-        Example: casecli rekey
-        """
-        from casecli.commands.protection import settle_kept_aside
-        from casecli.protection import keys
-        from casecli.ui.passphrase import kdf_memory, read_passphrase
-        from casecli.ui.setup import show_recovery_code
+    Example: casecli rekey
+    """
+    from casecli.protection import keys
+    from casecli.ui.kept_aside import settle_kept_aside
+    from casecli.ui.passphrase import kdf_memory, read_passphrase
+    from casecli.ui.setup import show_recovery_code
 
-        env = env_of(ctx)
-        keys.load_keys(env.store_path)
+    env = env_of(ctx)
+    keys.load_keys(env.store_path)
 
-        def show(code: str) -> None:
-            # Shown, and confirmed at a terminal, before the old code stops working.
-            console().print(_("Your new recovery code (it replaces the old one once the store is re-encrypted):"))
-            show_recovery_code(env, code)
-            sys.stdout.flush()
+    def show(code: str) -> None:
+        # Shown, and confirmed at a terminal, before the old code stops working.
+        console().print(_("Your new recovery code (it replaces the old one once the store is re-encrypted):"))
+        show_recovery_code(env, code)
+        sys.stdout.flush()
 
-        keys.rekey(env.store_path, read_passphrase(env), show, kdf_memory(env))
-        console().print(_("The store is re-encrypted under a new key; the recovery code above is now the only one."))
-        settle_kept_aside(env, yes, _("it is still under the old key"))
+    keys.rekey(env.store_path, read_passphrase(env), show, kdf_memory(env))
+    console().print(_("The store is re-encrypted under a new key; the recovery code above is now the only one."))
+    settle_kept_aside(env, yes, _("it is still under the old key"))
 
 
 def _ask_new(env, message: str) -> str:

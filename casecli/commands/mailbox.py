@@ -8,9 +8,7 @@ from pathlib import Path
 import typer
 
 from casecli.commands.common import (
-    AnswersOption,
     JsonOption,
-    NoInputOption,
     command,
     console,
     emit,
@@ -19,7 +17,6 @@ from casecli.commands.common import (
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.commands.handover import EverythingOption, HandoverOption, OverrideReasonOption
 from casecli.i18n import _
 from casecli.ui.render import shown
 
@@ -235,34 +232,7 @@ def status_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     emit(rows, as_json, status_table)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(mailbox_app, name="mailbox")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 
-    @command(app, "send")
-    def send_cmd(
-        ctx: typer.Context,
-        cases: list[str] | None = typer.Argument(None, help=_("Case numbers to send.")),
-        to: list[str] = typer.Option(..., "--to", help=_("The contact whose inbox takes it (repeatable).")),
-        everything: bool = EverythingOption,
-        handover: bool = HandoverOption,
-        reason: str | None = typer.Option(
-            None, "--reason", help=_("Why the case is transferred (with --handover), as for `casecli export`.")
-        ),
-        override_reason: str | None = OverrideReasonOption,
-        answers: Path | None = AnswersOption,
-        no_input: bool = NoInputOption,
-    ) -> None:
-        """`casecli export` into the mailbox: the same wizard and bundle, written into each recipient's inbox.
 
-        Their signed receipt comes back to your inbox (`casecli inbox import`); `casecli mailbox
-        status` shows what was delivered and acknowledged.
-
-        Example: casecli send MX7-0042-R --to luis --handover --reason moving_location
-        Example: casecli send MX7-0042-R MX7-0043-K --to marta
-        """
-        from casecli.commands.handover import run_export
-        from casecli.handover.mailbox import configured
-
-        run_export(
-            ctx, cases, to, configured, everything, handover, reason, None, False, override_reason, answers, no_input
-        )
+app.add_typer(mailbox_app, name="mailbox")

@@ -24,6 +24,7 @@ from casecli.commands.common import (
     env_of,
     next_step_line,
     open_store,
+    option_date,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -294,5 +295,43 @@ def show_cmd(
     deliver_document(render("plan", context, fmt or "markdown"), fmt, output)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(plan_app, name="plan")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(plan_app, name="plan")
+
+
+item_app = typer.Typer(cls=CaseCliGroup, help=_("Progress on plan items."), no_args_is_help=True)
+
+
+@command(item_app, "done")
+def item_done(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    item: str = typer.Argument(..., help=_("The item id (see `casecli plan show` or `casecli show --json`).")),
+    status: str = typer.Option("done", "--status", help=_("done, partly or not_done.")),
+    date: str | None = typer.Option(None, "--date", help=_("YYYY-MM-DD (default today).")),
+    note: str = typer.Option("", "--note"),
+) -> None:
+    """Mark a plan item done, partly done or not done.
+
+    Example: casecli plan item done MX7-0042-R 3fa2c1 --note "vaccinated"
+    """
+    from casecli.case.steps.implementation import mark_item
+    from casecli.forms.labels import answer
+    from casecli.forms.words import code_for, spellings_of_choices
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        spellings = spellings_of_choices("plan-item-check", "status")
+        spellings.pop("not_yet", None)  # a visit's answer, not a mark
+        status = code_for("--status", status, spellings)
+        saved = mark_item(store, case, item, status, option_date(date, env.today, "--date"), note, env.today)
+    console().print(
+        _("Plan item {item} of {number}: {status}.").format(
+            item=saved["item"], number=saved["case_number"], status=answer("plan-item-check", "status", saved["status"])
+        )
+    )
+
+
+plan_app.add_typer(item_app, name="item")

@@ -161,5 +161,7 @@ def referral_list(
     emit(rows, as_json, referral_table)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(referral_app, name="referral")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(referral_app, name="referral")

@@ -61,5 +61,7 @@ def set_cmd(
         console().print(f"{key} = {value}")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(settings_app, name="settings")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(settings_app, name="settings")

@@ -5,74 +5,77 @@ from __future__ import annotations
 import typer
 
 from casecli.commands.common import command, env_of, open_store
+from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 
 IDLE_ENV = "CASECLI_LOCK_AFTER_SECONDS"  # may only shorten the agency's setting (a busy shared office)
 
 
-def register(app: typer.Typer) -> None:
-    @command(app, "shell")
-    def shell_cmd(ctx: typer.Context) -> None:
-        """Unlock the store once, then type commands without `casecli` and without the passphrase.
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 
-        Tab completes commands, options and case numbers. What you type is kept in memory only,
-        never written to disk. The shell locks itself after the agency's idle time
-        (`shell.lock_after_minutes`, 10 by default; CASECLI_LOCK_AFTER_SECONDS may shorten it)
-        and asks the passphrase again; Ctrl-D locks it and ends it.
 
-        Example: casecli shell
-        """
-        from casecli.case.file.lookup import case_numbers
-        from casecli.errors import CaseCliError, ExitCode, InvalidInput
-        from casecli.store import settings, unlocked
-        from casecli.ui import shell
-        from casecli.ui.passphrase import ATTEMPTS
+@command(app, "shell")
+def shell_cmd(ctx: typer.Context) -> None:
+    """Unlock the store once, then type commands without `casecli` and without the passphrase.
 
-        env = env_of(ctx)
-        if not env.interactive:
-            raise InvalidInput(_("shell: needs a person at a terminal; in a script, run each command on its own"))
-        root = ctx.find_root()
-        given = root.obj or {}
-        prefix = (["--store", str(given["store"])] if given.get("store") else []) + (
-            ["--lang", given["lang"]] if given.get("lang") else []
-        )
+    Tab completes commands, options and case numbers. What you type is kept in memory only,
+    never written to disk. The shell locks itself after the agency's idle time
+    (`shell.lock_after_minutes`, 10 by default; CASECLI_LOCK_AFTER_SECONDS may shorten it)
+    and asks the passphrase again; Ctrl-D locks it and ends it.
 
-        def unlock() -> bool:
-            for _attempt in range(ATTEMPTS):
-                try:
-                    with open_store(env) as store:
-                        unlocked.hold(env.store_path, store.data_key)
-                        return True
-                except CaseCliError as exc:
-                    if exc.exit_code == ExitCode.CANCELLED:  # Ctrl-C at the passphrase: leave
-                        return False
-                    shell.tell("error: " + exc.message)
-            return False
+    Example: casecli shell
+    """
+    from casecli.case.file.lookup import case_numbers
+    from casecli.errors import CaseCliError, ExitCode, InvalidInput
+    from casecli.store import settings, unlocked
+    from casecli.ui import shell
+    from casecli.ui.passphrase import ATTEMPTS
 
-        with open_store(env) as store:
-            unlocked.hold(env.store_path, store.data_key)
-            minutes = settings.get(store, "shell.lock_after_minutes")
-        idle = max(minutes, 1) * 60.0
-        if env.environ.get(IDLE_ENV):
+    env = env_of(ctx)
+    if not env.interactive:
+        raise InvalidInput(_("shell: needs a person at a terminal; in a script, run each command on its own"))
+    root = ctx.find_root()
+    given = root.obj or {}
+    prefix = (["--store", str(given["store"])] if given.get("store") else []) + (
+        ["--lang", given["lang"]] if given.get("lang") else []
+    )
+
+    def unlock() -> bool:
+        for _attempt in range(ATTEMPTS):
             try:
-                idle = min(idle, max(float(env.environ[IDLE_ENV]), 1.0))
-            except ValueError:
-                unlocked.forget()
-                raise InvalidInput(_("{variable}: expected a number of seconds").format(variable=IDLE_ENV)) from None
+                with open_store(env) as store:
+                    unlocked.hold(env.store_path, store.data_key)
+                    return True
+            except CaseCliError as exc:
+                if exc.exit_code == ExitCode.CANCELLED:  # Ctrl-C at the passphrase: leave
+                    return False
+                shell.tell("error: " + exc.message)
+        return False
 
-        def run_line(args: list[str]) -> int:
-            try:
-                root.command.main(args=prefix + args, prog_name="casecli", standalone_mode=True)
-            except SystemExit as exc:
-                return exc.code if isinstance(exc.code, int) else 1
-            return 0
-
-        def numbers() -> list[str]:
-            with open_store(env) as store:
-                return case_numbers(store)
-
+    with open_store(env) as store:
+        unlocked.hold(env.store_path, store.data_key)
+        minutes = settings.get(store, "shell.lock_after_minutes")
+    idle = max(minutes, 1) * 60.0
+    if env.environ.get(IDLE_ENV):
         try:
-            shell.run(run_line, root.command, numbers, idle, unlocked.forget, unlock, shell.tell)
-        finally:
+            idle = min(idle, max(float(env.environ[IDLE_ENV]), 1.0))
+        except ValueError:
             unlocked.forget()
-        shell.tell(_("Locked. Goodbye."))
+            raise InvalidInput(_("{variable}: expected a number of seconds").format(variable=IDLE_ENV)) from None
+
+    def run_line(args: list[str]) -> int:
+        try:
+            root.command.main(args=prefix + args, prog_name="casecli", standalone_mode=True)
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 1
+        return 0
+
+    def numbers() -> list[str]:
+        with open_store(env) as store:
+            return case_numbers(store)
+
+    try:
+        shell.run(run_line, root.command, numbers, idle, unlocked.forget, unlock, shell.tell)
+    finally:
+        unlocked.forget()
+    shell.tell(_("Locked. Goodbye."))

@@ -221,6 +221,8 @@ def tracing_export(
     )
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(family_app, name="family")
-    app.add_typer(tracing_app, name="tracing")
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+app.add_typer(family_app, name="family")
+app.add_typer(tracing_app, name="tracing")

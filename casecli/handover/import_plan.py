@@ -59,6 +59,12 @@ class ImportPlan:
         return [c for _n, c in sorted(self.incoming.cases.items()) if c.decision == "diverged"]
 
     @property
+    def brings_cases(self) -> bool:
+        """A bundle of cases, not a receipt, a tracing request or a decision."""
+        incoming = self.incoming
+        return incoming.receipt is None and incoming.tracing is None and incoming.decision is None
+
+    @property
     def undecided(self) -> list[str]:
         return [c.number for c in self.diverged if c.number not in self.choices]
 

@@ -9,7 +9,11 @@ says who sent it. A bundle whose signature fails names nobody who could be told.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casecli.errors import BundleRejected
 from casecli.handover import mailbox_log
@@ -20,6 +24,10 @@ from casecli.handover.receipts import write_receipt
 from casecli.handover.seen import record_refused
 from casecli.i18n import _
 from casecli.store.db import Store
+
+if TYPE_CHECKING:
+    from casecli.handover.import_plan import ImportPlan
+    from casecli.handover.settle import Settled
 
 
 def answer(store: Store, mailbox: Mailbox, reader: BundleReader, cases: list[str], accepted: bool, reason: str) -> dict:
@@ -99,6 +107,37 @@ def _answer_refusal(store: Store, mailbox: Mailbox, reader: BundleReader, cases:
     answer(store, mailbox, reader, cases, False, reason)
     with store.transaction():
         record_refused(store, reader)
+
+
+def settle_entry(
+    store: Store,
+    mailbox: Mailbox,
+    entry: Entry,
+    plan: ImportPlan | None,
+    today: dt.date,
+    ask: Callable[[ImportPlan], None],
+) -> Settled:
+    """One bundle of my inbox settled as `import` settles it (`plan` None: imported before, known
+    by its header's id), then filed: its receipt to the sender and the file out of my inbox, or,
+    for a tracing request that is only read, into `kept/` (returned in the result's `kept`)."""
+    from casecli.handover.mailbox import kind_of
+    from casecli.handover.settle import AlreadyImported, DecisionSettled, TracingRequestRead, settle
+
+    if plan is None or plan.already_imported:
+        taken_before(store, mailbox, entry)
+        return AlreadyImported()
+    settled = settle(store, plan, today, ask)
+    incoming = plan.incoming
+    kind = kind_of(incoming.meta)
+    if isinstance(settled, TracingRequestRead):
+        return replace(settled, kept=keep(store, mailbox, entry, incoming.reader, kind))
+    if isinstance(settled, DecisionSettled):
+        assert incoming.decision is not None
+        cases = [incoming.decision[0]["case"]]
+    else:
+        cases = [] if incoming.receipt is not None else sorted(incoming.cases)
+    taken(store, mailbox, entry, incoming.reader, kind, cases)
+    return settled
 
 
 def _verified(path: Path) -> BundleReader | None:

@@ -111,3 +111,26 @@ def kdf_memory(env: Env) -> int | None:
         return int(raw)
     except ValueError:
         raise InvalidInput(_("{variable}: expected a whole number of KiB").format(variable=KDF_MEMORY_ENV)) from None
+
+
+def bundle_passphrase(env, passphrase_file: Path | None, new: bool):
+    from casecli.ui import prompts
+    from casecli.ui.passphrase import MIN_LENGTH, check_new, read_secret_file
+
+    if passphrase_file is not None:
+        text = read_secret_file(passphrase_file, "--passphrase-file")
+        if new and check_new(text):
+            from casecli.errors import InvalidInput
+
+            raise InvalidInput(_("bundle passphrase: expected at least {count} characters").format(count=MIN_LENGTH))
+        return text
+    from casecli.errors import InvalidInput
+
+    if not env.interactive:
+        raise InvalidInput(_("bundle passphrase: give --passphrase-file FILE (there is no terminal to ask at)"))
+    if new:
+        from casecli.ui.passphrase import new_passphrase
+
+        # Never the store's passphrase variables: a bundle's passphrase is its own, asked twice.
+        return new_passphrase(env, message=_("Choose a passphrase for this bundle"), from_environment=False)
+    return prompts.password(_("Bundle passphrase:"))

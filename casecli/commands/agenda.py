@@ -1,0 +1,51 @@
+"""`casecli agenda`: everything due or overdue across the worker's open cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from casecli.commands.common import (
+    JsonOption,
+    command,
+    emit,
+    env_of,
+    open_store,
+    print_json,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+@command(app, "agenda")
+def agenda_cmd(
+    ctx: typer.Context,
+    days: int | None = typer.Option(
+        None,
+        "--days",
+        min=0,
+        max=365,
+        help=_("Also what falls due within this many days (default: the agency setting, 7)."),
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Everything due or overdue across your open cases, most urgent first, with the command that resolves it.
+
+    Example: casecli agenda --days 14
+    """
+    from casecli.case.reads.agenda import agenda
+    from casecli.store import settings
+    from casecli.ui.views import agenda_table
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        window = days if days is not None else settings.get(store, "agenda.upcoming_days")
+        items = agenda(store, env.today, window)
+        if as_json:  # as they come: memory does not grow with the agenda
+            print_json(items)
+            return
+        found = list(items)
+    emit(found, False, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)), page=True)

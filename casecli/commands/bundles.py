@@ -1,0 +1,291 @@
+"""`casecli export`, `send` and `import`: cases out in an encrypted, signed bundle (to a file or
+into a colleague's mailbox inbox), and bundles in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import (
+    AnswersOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    conversation,
+    env_of,
+    open_store,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _
+
+# The options `export` and `send` share.
+# The options `export` and `send` share.
+EverythingOption = typer.Option(False, "--all", help=_("Every open case of yours (e.g. when leaving)."))
+
+HandoverOption = typer.Option(
+    False, "--handover", help=_("Transfer responsibility: your copy becomes read-only, pending the receiver's receipt.")
+)
+
+OverrideReasonOption = typer.Option(
+    None,
+    "--override-reason",
+    help=_("Share with another agency beyond the consent in force, and why (recorded in the case)."),
+)
+
+
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+
+
+@command(app, "export")
+def export_cmd(
+    ctx: typer.Context,
+    cases: list[str] | None = typer.Argument(None, help=_("Case numbers to export.")),
+    to: list[str] | None = typer.Option(None, "--to", help=_("A contact who may open it (repeatable).")),
+    output: Path = typer.Option(..., "--output", "-o", help=_("The bundle file to write."), dir_okay=False),
+    everything: bool = EverythingOption,
+    handover: bool = HandoverOption,
+    reason: str | None = typer.Option(
+        None,
+        "--reason",
+        help=_(
+            "Why the case is transferred (with --handover): specialised_services, moving_location, "
+            "organisational, relocation_protection, turned_18_needs_protection or other."
+        ),
+    ),
+    passphrase_file: Path | None = typer.Option(
+        None,
+        "--passphrase-file",
+        help=_("For a recipient with no identity yet: protect the bundle with the passphrase in this file."),
+        dir_okay=False,
+    ),
+    use_passphrase: bool = typer.Option(
+        False, "--with-passphrase", help=_("Protect the bundle with a passphrase typed at the prompt.")
+    ),
+    override_reason: str | None = OverrideReasonOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """Put cases into an encrypted bundle signed by you, with a handover note.
+
+    Only the recipients (your contacts named with --to, or whoever knows the bundle's
+    passphrase) can open it, and they can check it came from you, unaltered and whole.
+
+    With --handover your copy waits, read-only, for the receiver's receipt (`casecli import
+    FILE.receipt`); if the bundle is lost, take it back with `casecli handover revoke`.
+    A contact of another agency gets only cases whose consent allows other organisations,
+    unless you record why with --override-reason.
+
+    Example: casecli export MX7-0042-R --to luis --handover --reason moving_location --output MX7-0042-R.bundle
+    Example: casecli export --all --to luis --handover --reason organisational --output my-cases.bundle
+    """
+    _export(
+        ctx,
+        cases,
+        to,
+        lambda _store: output,
+        everything,
+        handover,
+        reason,
+        passphrase_file,
+        use_passphrase,
+        override_reason,
+        answers,
+        no_input,
+    )
+
+
+@command(app, "send")
+def send_cmd(
+    ctx: typer.Context,
+    cases: list[str] | None = typer.Argument(None, help=_("Case numbers to send.")),
+    to: list[str] = typer.Option(..., "--to", help=_("The contact whose inbox takes it (repeatable).")),
+    everything: bool = EverythingOption,
+    handover: bool = HandoverOption,
+    reason: str | None = typer.Option(
+        None, "--reason", help=_("Why the case is transferred (with --handover), as for `casecli export`.")
+    ),
+    override_reason: str | None = OverrideReasonOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """`casecli export` into the mailbox: the same wizard and bundle, written into each recipient's inbox.
+
+    Their signed receipt comes back to your inbox (`casecli inbox import`); `casecli mailbox
+    status` shows what was delivered and acknowledged.
+
+    Example: casecli send MX7-0042-R --to luis --handover --reason moving_location
+    Example: casecli send MX7-0042-R MX7-0043-K --to marta
+    """
+    from casecli.handover.mailbox import configured
+
+    _export(ctx, cases, to, configured, everything, handover, reason, None, False, override_reason, answers, no_input)
+
+
+def _export(
+    ctx: typer.Context,
+    cases: list[str] | None,
+    to: list[str] | None,
+    output_for,
+    everything: bool,
+    handover: bool,
+    reason: str | None,
+    passphrase_file: Path | None,
+    use_passphrase: bool,
+    override_reason: str | None,
+    answers: Path | None,
+    no_input: bool,
+) -> dict:
+    """`export`'s wizard and bundle, for `export` (a file) and `send` (the mailbox):
+    `output_for(store)` says where the bundle goes."""
+    from casecli.errors import InvalidInput
+    from casecli.forms import load_form
+    from casecli.handover.identity import contact
+    from casecli.handover.outgoing import check_sharing, export
+    from casecli.ui import wizard
+    from casecli.ui.passphrase import bundle_passphrase
+    from casecli.ui.terminal import progress_bar
+
+    env = env_of(ctx, no_input)
+    if not to and passphrase_file is None and not use_passphrase:
+        raise InvalidInput(_("export: say who may open it: --to CONTACT, or --passphrase-file FILE"))
+    out = console()
+    with open_store(env) as store:
+        output = output_for(store)
+        recipients = [contact(store, name) for name in (to or [])]
+        check_sharing(store, cases or [], recipients, override_reason, everything, handover)  # before any question
+        passphrase = bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
+        given = answers_from(answers)
+        transfer_form = load_form("handover-transfer")
+        # One answers file holds the note and, for a handover, the transfer's reason.
+        transfer_given = {f.id: given.pop(f.id) for f in transfer_form.fields if f.id in given}
+        if reason is not None:
+            from casecli.forms.words import code_for, spellings_of_choices
+
+            transfer_given["transfer_reason"] = code_for(
+                "--reason", reason, spellings_of_choices("handover-transfer", "transfer_reason")
+            )
+        if not handover and reason is not None:
+            raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
+        transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None
+        note = wizard.collect(load_form("handover-note"), env, given, console=out)
+        count = len(cases or []) if not everything else None
+        with progress_bar() as progress:
+            task = progress.add_task(_("Writing the bundle"), total=count)
+            result = export(
+                store,
+                output,
+                cases or [],
+                everything,
+                recipients,
+                passphrase,
+                handover,
+                note,
+                lambda: progress.advance(task),
+                transfer=transfer,
+                override=override_reason,
+            )
+    done = (
+        _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")
+        if handover
+        else _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
+    )
+    out.print(
+        done.format(count=len(result["cases"]), to=result["to"], path=result["output"], bundle=result["bundle_id"][:12])
+    )
+    if handover and isinstance(output, Path):
+        out.print(
+            _(
+                "Your copy is read-only, pending their receipt: import it when it comes"
+                " (`casecli import FILE.receipt`); if the bundle is lost, `casecli handover revoke`."
+            )
+        )
+    elif handover:
+        out.print(
+            _(
+                "Your copy is read-only, pending their receipt: it comes back to your inbox"
+                " (`casecli inbox import`); if the bundle is lost, `casecli handover revoke`."
+            )
+        )
+    return result
+
+
+@command(app, "import")
+def import_cmd(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help=_("The bundle file."), dir_okay=False),
+    trust_sender: bool = typer.Option(
+        False,
+        "--trust-sender",
+        help=_("Accept a sender who is not in your contacts (compare the fingerprint first)."),
+    ),
+    yes: bool = typer.Option(False, "--yes", help=_("Confirm the import without being asked.")),
+    on_conflict: str | None = typer.Option(
+        None, "--on-conflict", help=_("For cases changed on both sides: keep-local, take-theirs or keep-both.")
+    ),
+    passphrase_file: Path | None = typer.Option(
+        None, "--passphrase-file", help=_("The bundle's passphrase, if it has one."), dir_okay=False
+    ),
+    receipt: Path | None = typer.Option(
+        None,
+        "--receipt",
+        help=_("Where to write the receipt of a handover (default: beside the bundle, FILE.receipt)."),
+        dir_okay=False,
+    ),
+    refuse: bool = typer.Option(
+        False, "--refuse", help=_("Refuse a handover: nothing is imported; a refused receipt goes back.")
+    ),
+    reason: str = typer.Option("", "--reason", help=_("Why the handover is refused (with --refuse).")),
+    no_input: bool = NoInputOption,
+) -> None:
+    """Check, show and import a bundle, in one transaction; a handover answers with a receipt.
+
+    The signature is checked before anything is read; every record is validated; a case
+    changed on both sides is never overwritten without your choice. Importing a handover
+    writes a signed receipt for the sender; importing a receipt settles your pending handover.
+
+    Example: casecli import MX7-0042-R.bundle
+    Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
+    Example: casecli import MX7-0042-R.bundle --refuse --reason "the child is not in our area"
+    Example: casecli import MX7-0042-R.bundle.receipt
+    """
+    from casecli.handover.import_plan import answer_handover, conflict_action, plan_import
+    from casecli.handover.receipts import receipt_path
+    from casecli.handover.settle import CasesImported, receipt_beside, settle
+    from casecli.ui.import_questions import questions
+    from casecli.ui.import_views import case_progress, show_settled
+    from casecli.ui.passphrase import bundle_passphrase
+
+    env = env_of(ctx, no_input)
+    conflict_action(on_conflict)  # a wrong word is refused before the passphrase is asked
+    out = console()
+    receipt_file = receipt or receipt_path(file)
+    with open_store(env) as store:
+        with case_progress(_("Checking the bundle")) as advance:
+            plan = plan_import(
+                store, file, env.today, lambda: bundle_passphrase(env, passphrase_file, new=False), on_conflict, advance
+            )
+        if refuse and plan.brings_cases and not plan.already_imported:  # answer_handover: handovers only
+            answer_handover(store, plan, False, reason, receipt_file)
+            out.print(
+                _("Handover refused; nothing was imported. Give the sender the receipt: {path}").format(
+                    path=receipt_file
+                )
+            )
+            return
+        with case_progress(_("Importing")) as advance:
+            settled = settle(store, plan, env.today, questions(out, env, trust_sender, yes), advance)
+        written = None
+        if isinstance(settled, CasesImported) and settled.handover:
+            written = receipt_beside(store, plan, receipt_file)
+    show_settled(out, settled, file.name)
+    if isinstance(settled, CasesImported) and settled.handover:
+        if written is None:
+            out.print(
+                "[yellow]"
+                + _("The cases were imported, but no receipt could be written: tell the sender you took them.")
+                + "[/yellow]"
+            )
+        else:
+            out.print(_("Give the sender the receipt (it tells them you took the case): {path}").format(path=written))

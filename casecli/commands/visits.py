@@ -1,0 +1,156 @@
+"""Monitoring: `visit add|list` and `review`: visits to the child, and formal reviews of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from casecli.commands.common import (
+    AnswersOption,
+    CaseArgument,
+    JsonOption,
+    NoInputOption,
+    answers_from,
+    command,
+    console,
+    conversation,
+    emit,
+    env_of,
+    invoke_command,
+    open_store,
+)
+from casecli.commands.errors import CaseCliGroup
+from casecli.i18n import _, format_date
+
+visit_app = typer.Typer(cls=CaseCliGroup, help=_("Monitoring visits: add, list."), no_args_is_help=True)
+
+
+app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
+app.add_typer(visit_app, name="visit")
+
+
+def _item_walk(env, store, number: str, given: dict):
+    """The walk over the plan's open items: checked answers from a file, or a part of the wizard."""
+    from casecli.case.file.progress import open_items
+    from casecli.case.steps.monitoring import check_items
+
+    if given or not env.interactive:
+        return check_items(store, number, given, env.today), None
+    from casecli.ui.item_walk import ItemWalk
+
+    return None, ItemWalk(env, open_items(store, number))
+
+
+@command(visit_app, "add")
+def visit_add(
+    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+) -> None:
+    """Record a monitoring visit, walking the plan's open items; the next visit follows the plan's frequency.
+
+    Answers file: the visit form's fields plus "items": {item id: {"status": "done|partly|not_done|not_yet", "note": "…"}}.
+
+    Example: casecli visit add MX7-0042-R
+    """
+    from casecli.case.file.lookup import require_open
+    from casecli.case.reads.view import get_case
+    from casecli.case.steps.monitoring import record_visit, visit_frequency
+    from casecli.forms import load_form
+    from casecli.ui import wizard
+    from casecli.ui.notes_views import earlier_words
+
+    env = env_of(ctx, no_input)
+    given = answers_from(answers)
+    item_answers = given.pop("items", {})
+    out = console()
+    with open_store(env) as store:
+        case_record = get_case(store, case, env.today)
+        number = case_record["case_number"]
+        require_open(store, number)  # before any question: a closed case loses no answers
+        every = visit_frequency(store, number)
+        visited_on = given.get("visited_on") or env.today.isoformat()
+        try:
+            proposed = (dt.date.fromisoformat(visited_on) + dt.timedelta(days=every)).isoformat()
+        except ValueError:
+            proposed = None
+        defaults = {"risk_level": case_record["risk"], "next_visit": proposed}
+        words, hints = earlier_words(store, number) if env.interactive else ({}, {})
+        items, walk = _item_walk(env, store, number, item_answers)
+        clean = wizard.collect(
+            load_form("visit"),
+            env,
+            given,
+            console=conversation(),
+            defaults={**defaults, **words},
+            extra=walk,
+            hints=hints,
+        )
+        saved = record_visit(store, number, clean, walk.answers if walk else items, env.today)
+    out.print(
+        _("Visit recorded for {number}. Next visit: {date}.").format(
+            number=number, date=format_date(saved["next_visit"])
+        )
+    )
+
+
+@command(visit_app, "list")
+def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """List a case's visits, newest first, counted against the plan's frequency.
+
+    Example: casecli visit list MX7-0042-R
+    """
+    from casecli.case.file.lookup import resolve
+    from casecli.case.steps.monitoring import visits_of, visits_on_time
+    from casecli.ui.views import visit_report
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        report = {"visits": visits_of(store, number), **visits_on_time(store, number)}
+    emit(report, as_json, visit_report)
+
+
+@command(app, "review")
+def review_cmd(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+) -> None:
+    """A formal review: progress on each plan item, the child's views, and a decision.
+
+    Deciding "revise" opens the plan editor; "close" goes on to the closure.
+
+    Example: casecli review MX7-0042-R
+    """
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.steps.monitoring import record_review
+    from casecli.forms import load_form
+    from casecli.forms.labels import label
+    from casecli.ui import wizard
+    from casecli.ui.notes_views import earlier_words
+
+    env = env_of(ctx, no_input)
+    given = answers_from(answers)
+    item_answers = given.pop("items", {})
+    out = console()
+    with open_store(env) as store:
+        number = resolve_open(store, case)  # before any question
+        words, hints = earlier_words(store, number) if env.interactive else ({}, {})
+        items, walk = _item_walk(env, store, number, item_answers)
+        clean = wizard.collect(
+            load_form("review"), env, given, console=conversation(), defaults=words, extra=walk, hints=hints
+        )
+        saved = record_review(store, number, clean, walk.answers if walk else items)
+    out.print(_("Review recorded for {number}: {decision}.").format(number=number, decision=label(saved["decision"])))
+    if saved["decision"] == "revise":
+        if env.interactive:
+            invoke_command(ctx, "plan", "edit", case=number, answers=None, no_input=False, activate=False)
+        else:
+            out.print(_("Next: revise the plan with `casecli plan edit {number}`.").format(number=number))
+    elif saved["decision"] == "close":
+        if env.interactive:
+            invoke_command(ctx, "close", case=number, answers=None, no_input=False)
+        else:
+            out.print(_("Next: close the case with `casecli close {number}`.").format(number=number))
