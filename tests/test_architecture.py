@@ -49,7 +49,11 @@ def test_the_contracts_hold(copy_of_the_package):
         ("case/steps/closure.py", "from casecli.case.steps import monitoring", "Steps do not import each other"),
         ("case/steps/plan.py", "from casecli.case.steps import assessment", "Steps do not import each other"),
         # a BID panel borrowing from the conference module instead of the panels they share
-        ("case/decisions/best_interests.py", "from casecli.case.decisions import conference", "Best interests and conferences"),
+        (
+            "case/decisions/best_interests.py",
+            "from casecli.case.decisions import conference",
+            "Best interests and conferences",
+        ),
         # the bundle layer building on the whole case view
         ("handover/outgoing.py", "from casecli.case.reads import view", "Only the read models import view"),
         # the ground floor reaching for the store (settings used to run SQL from there)
