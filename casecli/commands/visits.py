@@ -53,9 +53,7 @@ def visit_add(
 
     Example: casecli visit add MX7-0042-R
     """
-    from casecli.case.file.lookup import require_open
-    from casecli.case.reads.view import get_case
-    from casecli.case.steps.monitoring import record_visit, visit_frequency
+    from casecli.case.steps.monitoring import record_visit, visit_start
     from casecli.forms import load_form
     from casecli.ui import wizard
     from casecli.ui.notes_views import earlier_words
@@ -65,16 +63,10 @@ def visit_add(
     item_answers = given.pop("items", {})
     out = console()
     with open_store(env) as store:
-        case_record = get_case(store, case, env.today)
-        number = case_record["case_number"]
-        require_open(store, number)  # before any question: a closed case loses no answers
-        every = visit_frequency(store, number)
-        visited_on = given.get("visited_on") or env.today.isoformat()
-        try:
-            proposed = (dt.date.fromisoformat(visited_on) + dt.timedelta(days=every)).isoformat()
-        except ValueError:
-            proposed = None
-        defaults = {"risk_level": case_record["risk"], "next_visit": proposed}
+        # before any question: a closed case loses no answers
+        start = visit_start(store, case, given.get("visited_on") or env.today.isoformat())
+        number = start.case_number
+        defaults = {"risk_level": start.risk, "next_visit": start.next_visit}
         words, hints = earlier_words(store, number) if env.interactive else ({}, {})
         items, walk = _item_walk(env, store, number, item_answers)
         clean = wizard.collect(

@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import json
 import secrets
+from dataclasses import dataclass
 
 from casecli.case.due.deadlines import refresh_deadlines
 from casecli.case.file import plans
@@ -22,14 +23,35 @@ from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 
-def visit_frequency(store: Store, number: str) -> int:
+@dataclass(frozen=True)
+class VisitStart:
+    """What a visit's questions start from: the case, its risk now, and the next visit proposed by
+    the plan's frequency (else the agency's for the risk) counted from the day of the visit."""
+
+    case_number: str
+    risk: str
+    every_days: int
+    next_visit: str | None
+
+
+def visit_start(store: Store, text: str, visited_on: str) -> VisitStart:
+    """Resolve an open case and read only what a visit's questions need (two or three statements:
+    a visit is the commonest write, and `show`'s whole record is not needed for it)."""
     from casecli.store import settings
 
-    plan = plans.active(store, number)
-    if plan and plan["data"]["header"].get("visit_every_days"):
-        return int(plan["data"]["header"]["visit_every_days"])
-    risk = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
-    return settings.get(store, f"deadlines.{risk}.visit_every_days")
+    number = resolve_open(store, text)
+    risk, every = store.conn.execute(
+        "SELECT c.risk, json_extract(p.data, '$.header.visit_every_days') FROM cases c"
+        " LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'"
+        " WHERE c.case_number = ? ORDER BY p.version DESC LIMIT 1",
+        (number,),
+    ).fetchone()
+    days = int(every) if every else settings.get(store, f"deadlines.{risk}.visit_every_days")
+    try:
+        proposed: str | None = (dt.date.fromisoformat(visited_on) + dt.timedelta(days=days)).isoformat()
+    except ValueError:  # a date the wizard will refuse: no proposal
+        proposed = None
+    return VisitStart(number, risk, days, proposed)
 
 
 def check_items(store: Store, number: str, given: dict, today: dt.date) -> dict[str, dict]:
