@@ -10,8 +10,7 @@ from casecli.commands.common import (
     JsonOption,
     command,
     emit,
-    env_of,
-    open_store,
+    opened,
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -40,8 +39,7 @@ def agenda_cmd(
     from casecli.store import settings
     from casecli.ui.views import agenda_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         window = days if days is not None else settings.get(store, "agenda.upcoming_days")
         items = agenda(store, env.today, window)
         if as_json:  # as they come: memory does not grow with the agenda

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from casecli.commands.common import CaseArgument, JsonOption, command, console, emit, env_of, open_store
+from casecli.commands.common import CaseArgument, JsonOption, command, console, emit, opened
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 
@@ -72,8 +72,7 @@ def request_cmd(
     """
     from casecli.handover.approvals import request
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         supervisor = _supervisor(store, to)
         target = _target(store, to_mailbox, output, f"{case.upper()}.approval-request.bundle")
         sent = request(store, case, supervisor, target, _kind(kind))
@@ -99,8 +98,7 @@ def _decide(
 ) -> None:
     from casecli.handover.approvals import decide
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         target = _target(store, to_mailbox, output, f"{case.upper()}.decision.bundle")
         done = decide(store, case, approved, comment, target, _kind(kind))
     message = (
@@ -159,7 +157,6 @@ def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.handover.approvals import decided_here
     from casecli.ui.notes_views import approvals_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         rows = [{**a, "decided_here": decided_here(store, a["uid"])} for a in waiting(store)]
     emit(rows, as_json, approvals_table)

@@ -27,6 +27,7 @@ from casecli.commands.common import (
     emit_case_rows,
     env_of,
     open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -182,8 +183,7 @@ def _read_commands(app: typer.Typer, kind: str, list_doc: str, show_doc: str) ->
         from casecli.case.reads.documents import best_interests_context, render
 
         check_document(fmt, doc_lang)
-        env = env_of(ctx)
-        with open_store(env) as store:
+        with opened(ctx) as (env, store):
             context = best_interests_context(store, case, kind, which, env.today, doc_lang or env.lang)
         deliver_document(render("record", context, fmt or "markdown"), fmt, output)
 

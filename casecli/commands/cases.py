@@ -20,6 +20,7 @@ from casecli.commands.common import (
     env_of,
     next_step_line,
     open_store,
+    opened,
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -157,8 +158,7 @@ def list_cmd(
     from casecli.case.reads.view import list_cases
     from casecli.ui.views import case_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         rows = list_cases(store, env.today, status=status, risk=risk, search=search, incomplete=incomplete)
         if as_json:  # as they come: memory does not grow with the store
             print_json(rows)
@@ -189,8 +189,7 @@ def show_cmd(
     from casecli.ui.notes_views import voice_view
     from casecli.ui.views import case_view
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         record = case_record(store, case, env.today, history=history, sharing=sharing, voice=voice)
     if voice and as_json:
         emit({"case_number": record["case_number"], "voice": record["voice"]}, True, voice_view)

@@ -16,6 +16,7 @@ from casecli.commands.common import (
     conversation,
     env_of,
     open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -118,7 +119,6 @@ def reopen_cmd(
     """
     from casecli.case.steps.closure import reopen_case
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         number = reopen_case(store, case, reason, env.today)
     console().print(_("{number} is open again.").format(number=number))

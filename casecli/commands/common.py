@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -14,6 +16,9 @@ from casecli.ui.render import console as console
 from casecli.ui.render import emit as emit
 from casecli.ui.render import print_json as print_json
 from casecli.ui.terminal import conversation as conversation
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 AnswersOption = typer.Option(
     None,
@@ -76,6 +81,15 @@ def env_of(ctx: typer.Context, no_input: bool = False) -> Env:
     )
     i18n.set_language(env.lang)  # each command starts in its own language; a profile may change it
     return env
+
+
+@contextmanager
+def opened(ctx: typer.Context, no_input: bool = False) -> Iterator[tuple[Env, Store]]:
+    """What nearly every command starts with: its environment, and the worker's store open (asking
+    the passphrase); closed however the command ends."""
+    env = env_of(ctx, no_input)
+    with open_store(env) as store:
+        yield env, store
 
 
 def open_store(env: Env):

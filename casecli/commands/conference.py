@@ -23,6 +23,7 @@ from casecli.commands.common import (
     emit_case_rows,
     env_of,
     open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -111,8 +112,7 @@ def conference_show(
     from casecli.case.reads.documents import conference_context, render
 
     check_document(fmt, doc_lang)
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         context = conference_context(store, case, which, env.today, doc_lang or env.lang)
     deliver_document(render("record", context, fmt or "markdown"), fmt, output)
 

@@ -16,8 +16,7 @@ from casecli.commands.common import (
     console,
     conversation,
     emit,
-    env_of,
-    open_store,
+    opened,
     option_date,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -44,8 +43,7 @@ def new_cmd(
     from casecli.forms import load_form
     from casecli.ui import wizard
 
-    env = env_of(ctx, no_input)
-    with open_store(env) as store:
+    with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)  # before any question
         defaults = {"obtained_by": store.profile()["name"]}
         clean = wizard.collect(
@@ -73,8 +71,7 @@ def withdraw_cmd(
     """
     from casecli.case.decisions.consent import withdraw
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         done = withdraw(store, case, reason, option_date(date, env.today, "--date"))
     console().print(
         _("Consent of {number} withdrawn on {date}: nothing new is shared until a new consent is recorded.").format(
@@ -92,8 +89,7 @@ def show_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonO
     from casecli.case.decisions.consent import show
     from casecli.ui.consent_views import consent_view
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         report = show(store, case)
     emit(report, as_json, consent_view)
 

@@ -11,8 +11,7 @@ from casecli.commands.common import (
     command,
     console,
     emit,
-    env_of,
-    open_store,
+    opened,
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -36,8 +35,7 @@ def contacts_add(
     """
     from casecli.handover.identity import add_contact
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         added = add_contact(store, name, identity_line)
     console().print(
         _(
@@ -56,8 +54,7 @@ def contacts_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.handover.identity import contacts
     from casecli.ui.admin_views import contacts_view
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         rows = contacts(store)
     emit(rows, as_json, contacts_view)
 
@@ -70,8 +67,7 @@ def contacts_remove(ctx: typer.Context, name: str = typer.Argument(...)) -> None
     """
     from casecli.handover.identity import remove_contact
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         remove_contact(store, name)
     console().print(_("Removed {name}.").format(name=name))
 
@@ -100,8 +96,7 @@ def identity_cmd(
     from casecli.fsutil import write_private_atomic
     from casecli.handover.identity import own
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         me = own(store)
     if as_json:
         print_json({"name": me.name, "agency": me.agency, "identity": me.line(), "fingerprint": me.fingerprint})

@@ -9,8 +9,7 @@ from casecli.commands.common import (
     command,
     console,
     emit,
-    env_of,
-    open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -29,8 +28,7 @@ def duplicates_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.case.decisions.duplicates import duplicate_pairs
     from casecli.ui.views import duplicate_pairs_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         rows = duplicate_pairs(store, env.today)
     emit(rows, as_json, duplicate_pairs_table)
 
@@ -60,7 +58,6 @@ def link_cmd(
     chosen = [kind for kind, on in (("same_child", same_child), ("sibling", sibling), ("not_same", not_same)) if on]
     if len(chosen) != 1:
         raise InvalidInput(_("link: give exactly one of --same-child, --sibling, --not-same"))
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         a, b = link(store, case, other, chosen[0], note)
     console().print(_("Recorded: {a} and {b} ({kind}).").format(a=a, b=b, kind=chosen[0].replace("_", " ")))

@@ -10,8 +10,7 @@ from casecli.commands.common import (
     command,
     console,
     emit,
-    env_of,
-    open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -33,8 +32,7 @@ def list_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.handover.pending import waiting
     from casecli.ui.admin_views import handovers_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         rows = waiting(store, env.today)
     emit(rows, as_json, handovers_table)
 
@@ -51,8 +49,7 @@ def revoke_cmd(
     """
     from casecli.handover.pending import revoke
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         revoked = revoke(store, case, reason)
     console().print(
         _("The handover of {number} to {to} is revoked; the case is active here again.").format(

@@ -6,7 +6,7 @@ from collections import Counter
 
 import typer
 
-from casecli.commands.common import JsonOption, NoInputOption, command, console, emit, env_of, open_store
+from casecli.commands.common import JsonOption, NoInputOption, command, console, emit, env_of, open_store, opened
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 from casecli.ui.render import shown
@@ -29,8 +29,7 @@ def inbox_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.handover.mailbox import configured, describe, scan
     from casecli.ui.mailbox_views import inbox_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         mailbox = configured(store)
         rows = []
         for entry in scan(store, mailbox, own(store).fingerprint):

@@ -14,6 +14,7 @@ from casecli.commands.common import (
     emit,
     env_of,
     open_store,
+    opened,
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -56,8 +57,7 @@ def set_cmd(
     from casecli.handover.identity import own
     from casecli.handover.mailbox import inbox_name, set_folder
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         me = own(store)
         mailbox = set_folder(store, folder, me.fingerprint)
     console().print(
@@ -122,8 +122,7 @@ def setup_cmd(
     if keepers and password_file is None:
         raise InvalidInput(_("--untrusted: give the folder password with --encryption-password-file FILE"))
     password = read_secret_file(password_file, "--encryption-password-file").strip() if password_file else ""
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         mailbox = configured(store)
         client = _client(store, address, api_key_file, config)
         done = setup(
@@ -225,8 +224,7 @@ def status_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.handover.mailbox_log import check_delivered, status
     from casecli.ui.mailbox_views import status_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         check_delivered(store, configured(store))
         rows = status(store, env.today)
     emit(rows, as_json, status_table)

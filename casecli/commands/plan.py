@@ -24,6 +24,7 @@ from casecli.commands.common import (
     env_of,
     next_step_line,
     open_store,
+    opened,
     option_date,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -170,8 +171,7 @@ def check_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Json
     """
     from casecli.case.steps import plan as plan_step
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         report = plan_step.check(store, case, env.today)
     from casecli.ui.plan_views import plan_check_view
 
@@ -186,8 +186,7 @@ def activate_cmd(ctx: typer.Context, case: str = CaseArgument) -> None:
     """
     from casecli.case.steps import plan as plan_step
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         result = plan_step.activate_latest(store, case, env.today)
     if result.get("awaiting_approval"):
         console().print(awaiting_line(result["version"], result["case_number"]), markup=False)
@@ -215,8 +214,7 @@ def history_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     from casecli.case.file import plans
     from casecli.case.file.lookup import resolve
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         number = resolve(store, case)
         rows = plans.versions(store, number)
     from casecli.ui.plan_views import plan_history_table
@@ -239,8 +237,7 @@ def diff_cmd(
     from casecli.case.file import plan_rules, plans
     from casecli.case.file.lookup import resolve
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         number = resolve(store, case)
         changes = plan_rules.diff(
             plans.load_version(store, number, old)["data"], plans.load_version(store, number, new)["data"]
@@ -321,8 +318,7 @@ def item_done(
     from casecli.forms.labels import answer
     from casecli.forms.words import code_for, spellings_of_choices
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         spellings = spellings_of_choices("plan-item-check", "status")
         spellings.pop("not_yet", None)  # a visit's answer, not a mark
         status = code_for("--status", status, spellings)

@@ -13,7 +13,7 @@ from casecli.commands.common import (
     console,
     emit,
     env_of,
-    open_store,
+    opened,
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -33,8 +33,7 @@ def log_cmd(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOp
     from casecli.case.file.lookup import resolve
     from casecli.ui.admin_views import log_view
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         number = resolve(store, case)
         events = case_history(store, number)
     emit(events, as_json, log_view, page=True)
@@ -59,8 +58,7 @@ def verify_cmd(
     from casecli.protection.integrity import verify
     from casecli.ui.admin_views import verify_view
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         report = verify(store, full=full)
     emit(report, as_json, verify_view)
     if not report["ok"]:
@@ -98,8 +96,7 @@ def backup_cmd(
 
     if (output is None) == (not to_mailbox):
         raise InvalidInput(_("backup: give --output FILE or --to-mailbox (one of them)"))
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         if to_mailbox:
             from casecli.handover.mailbox import configured
             from casecli.store import settings
@@ -171,8 +168,7 @@ def purge_cmd(
     from casecli.errors import InvalidInput
     from casecli.protection.retention import due_for_purge, purge
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         if case:
             if not now or not reason.strip():
                 raise InvalidInput(_("purge CASE: give --now and --reason to remove one case before its time"))

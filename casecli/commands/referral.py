@@ -16,8 +16,7 @@ from casecli.commands.common import (
     console,
     conversation,
     emit,
-    env_of,
-    open_store,
+    opened,
     option_date,
 )
 from casecli.commands.errors import CaseCliGroup
@@ -59,8 +58,7 @@ def referral_add(
     from casecli.forms import load_form
     from casecli.ui import wizard
 
-    env = env_of(ctx, no_input)
-    with open_store(env) as store:
+    with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)  # before any question: a closed case loses no answers
         given = answers_from(answers)
         if override_reason is not None:
@@ -129,8 +127,7 @@ def referral_update(
     from casecli.forms.labels import label
     from casecli.forms.words import code_for, spellings_of_codes
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         status = code_for("--status", status, spellings_of_codes(REFERRAL_STATUSES))
         saved = update_referral(store, ref, status, option_date(date, env.today, "--date"), note, env.today, case)
     console().print(
@@ -155,8 +152,7 @@ def referral_list(
     from casecli.case.file.referrals import referrals_of
     from casecli.ui.views import referral_table
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         rows = referrals_of(store, resolve(store, case) if case else None, env.today)
     emit(rows, as_json, referral_table)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from casecli.commands.common import JsonOption, command, console, deliver_document, emit, env_of, open_store
+from casecli.commands.common import JsonOption, command, console, deliver_document, emit, opened
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
 
@@ -56,8 +56,7 @@ def report_cmd(
         raise InvalidInput(_("--output: name the file for the figures"))
     if deidentified and names:
         raise InvalidInput(_("--names: not with --deidentified (it names no child)"))
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (env, store):
         if deidentified:
             from casecli.case.reads.statistics import deidentified_rows, to_csv, to_xlsx
             from casecli.store import settings

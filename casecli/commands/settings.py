@@ -9,8 +9,7 @@ from casecli.commands.common import (
     command,
     console,
     emit,
-    env_of,
-    open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -31,8 +30,7 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     from casecli.store import settings
     from casecli.ui.admin_views import settings_view
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         values = settings.all_settings(store)
     emit(values, as_json, settings_view)
 
@@ -54,8 +52,7 @@ def set_cmd(
 
     if len(pairs) % 2:
         raise InvalidInput(_("settings set: expected pairs of KEY VALUE"))
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         saved = change_settings(store, list(zip(pairs[::2], pairs[1::2], strict=True)))
     for key, value in saved:
         console().print(f"{key} = {value}")

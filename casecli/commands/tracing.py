@@ -19,6 +19,7 @@ from casecli.commands.common import (
     emit_case_rows,
     env_of,
     open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -56,8 +57,7 @@ def family_add(
     from casecli.case.family.tracing import add_family_member, check_consent
     from casecli.case.file.lookup import resolve_open
 
-    env = env_of(ctx, no_input)
-    with open_store(env) as store:
+    with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "family")  # before any question
         saved = add_family_member(store, number, _collect(env, "family-member", answers))
@@ -88,8 +88,7 @@ def tracing_add(
     from casecli.case.family.tracing import add_request, check_consent
     from casecli.case.file.lookup import resolve_open
 
-    env = env_of(ctx, no_input)
-    with open_store(env) as store:
+    with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "tracing")  # before any question
         saved = add_request(store, number, _collect(env, "tracing-request", answers), env.today.isoformat())
@@ -116,8 +115,7 @@ def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no
     from casecli.case.family.tracing import FORMS, add_step, the_request
     from casecli.forms.labels import label
 
-    env = env_of(ctx, no_input)
-    with open_store(env) as store:
+    with opened(ctx, no_input) as (env, store):
         the_request(store, case, which)  # before any question
         saved = add_step(store, case, which, kind, _collect(env, FORMS[kind], answers))
     console().print(

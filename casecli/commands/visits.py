@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -20,6 +19,7 @@ from casecli.commands.common import (
     env_of,
     invoke_command,
     open_store,
+    opened,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _, format_date
@@ -96,8 +96,7 @@ def visit_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Jso
     from casecli.case.steps.monitoring import visits_of, visits_on_time
     from casecli.ui.views import visit_report
 
-    env = env_of(ctx)
-    with open_store(env) as store:
+    with opened(ctx) as (_env, store):
         number = resolve(store, case)
         report = {"visits": visits_of(store, number), **visits_on_time(store, number)}
     emit(report, as_json, visit_report)
