@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from casecli.forms import Form
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 FIRST = [
     "María",
@@ -122,7 +127,14 @@ def _day(start: dt.date, rng: random.Random, today: dt.date, most: int) -> dt.da
     return min(today, start + dt.timedelta(days=rng.randint(0, most)))
 
 
-def fill(store, form: Form, count: int, today: dt.date, seed: int | None = None, progress=None) -> list[str]:
+def fill(
+    store: Store,
+    form: Form,
+    count: int,
+    today: dt.date,
+    seed: int | None = None,
+    progress: Callable[[], None] | None = None,
+) -> list[str]:
     """Register `count` fictional cases in one transaction, each taken on to a random stage.
 
     Every step goes through the same domain functions the commands use.
@@ -222,7 +234,9 @@ VISIT = {
 }
 
 
-def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit) -> None:
+def _follow_up(
+    store: Store, number: str, rng: random.Random, start: dt.date, today: dt.date, record_visit: Callable[..., dict]
+) -> None:
     """Visits at roughly the plan's pace, most items done on the way: a caseload as it really looks."""
     from casecli.case.file import plan_rules, plans
 
@@ -275,8 +289,15 @@ def _follow_up(store, number, rng, start: dt.date, today: dt.date, record_visit)
         )
 
 
-def _assess(store, number, rng, registered, today, record_assessment) -> None:
-    def judgement():
+def _assess(
+    store: Store,
+    number: str,
+    rng: random.Random,
+    registered: dt.date,
+    today: dt.date,
+    record_assessment: Callable[..., dict],
+) -> None:
+    def judgement() -> str:
         return rng.choice(("no_action", "monitor", "intervention", "urgent"))
 
     answers = {
@@ -295,8 +316,8 @@ def _assess(store, number, rng, registered, today, record_assessment) -> None:
     record_assessment(store, number, "initial", answers, today)
 
 
-def _plan(rng, start: dt.date, reg: dict) -> dict:
-    def day(n):
+def _plan(rng: random.Random, start: dt.date, reg: dict) -> dict:
+    def day(n: int) -> str:
         return (start + dt.timedelta(days=n)).isoformat()
 
     needs = [

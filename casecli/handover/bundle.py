@@ -46,7 +46,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text) -> bytes:
+def _unb64(text: object) -> bytes:
     try:
         return base64.b64decode(str(text).encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError):
@@ -395,7 +395,7 @@ class PayloadWriter:
         self.writer.close()
 
 
-def _bytes(value):
+def _bytes(value: object) -> dict[str, str]:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"$b64": _b64(bytes(value))}
     raise TypeError(type(value).__name__)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from casecli.case.decisions.approvals import KINDS as APPROVAL_KINDS
@@ -83,7 +84,7 @@ KIND_OF = {
 }
 
 
-def record_check(store: Store, name: str, today: dt.date):
+def record_check(store: Store, name: str, today: dt.date) -> Callable[[str, dict, str], None]:
     """The check of one record of a bundle (table, row, case number) against the store's schema,
     the row models and `problem`'s rules; raises BundleRejected. Made once for a bundle's records
     (a hundred thousand of them in a supervisor's bundle)."""

@@ -96,8 +96,8 @@ class Incoming:
 def open_bundle(
     store: Store,
     path: Path,
-    passphrase=None,
-    progress=None,
+    passphrase: Callable[[], str] | None = None,
+    progress: Callable[[int], None] | None = None,
     today: dt.date | None = None,
     matches: Callable[[dict], list[str]] | None = None,
 ) -> Incoming:
@@ -223,7 +223,7 @@ def apply(
     incoming: Incoming,
     choices: dict[str, str],
     links_same: dict[str, list[str]] | None = None,
-    progress=None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict:
     """Write the bundle in one transaction, case by case as decided; returns what was done.
 

@@ -3,6 +3,7 @@ in the same transaction, and each case's history records the handover, signed.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from casecli.case.decisions import approvals
@@ -49,7 +50,7 @@ def export(
     passphrase: str | None,
     handover: bool,
     note: dict,
-    progress=None,
+    progress: Callable[[], None] | None = None,
     kdf: dict | None = None,
     transfer: dict | None = None,
     override: str | None = None,
@@ -170,7 +171,7 @@ def export(
 def check_sharing(
     store: Store,
     numbers: list[str],
-    recipients,
+    recipients: list[identities.Identity],
     override: str | None,
     everything: bool = False,
     handover: bool = False,
@@ -193,7 +194,15 @@ def check_sharing(
     return beyond, _approved(store, chosen, me, recipients, handover, override or "", beyond)
 
 
-def _approved(store: Store, chosen: list[str], me, recipients, handover: bool, reason: str, beyond) -> dict:
+def _approved(
+    store: Store,
+    chosen: list[str],
+    me: identities.Identity,
+    recipients: list[identities.Identity],
+    handover: bool,
+    reason: str,
+    beyond: dict[str, str],
+) -> dict:
     """The approval each case's sharing needs, approved; or the requests recorded and the export refused."""
     if not _another_agency(me, recipients):
         return {}
@@ -228,7 +237,9 @@ def _approved(store: Store, chosen: list[str], me, recipients, handover: bool, r
     )
 
 
-def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[str, str]:
+def _beyond_consent(
+    store: Store, numbers: list[str], me: identities.Identity, recipients: list[identities.Identity]
+) -> dict[str, str]:
     """Cases whose consent does not cover a recipient of another agency, with why.
 
     Within the agency (the same agency name) a bundle is case management, which every consent
@@ -247,7 +258,7 @@ def _beyond_consent(store: Store, numbers: list[str], me, recipients) -> dict[st
     return beyond
 
 
-def _another_agency(me, recipients) -> bool:
+def _another_agency(me: identities.Identity, recipients: list[identities.Identity]) -> bool:
     """Whether a recipient works for another agency than mine (by the agency's name)."""
     mine = me.agency.strip().casefold()
     return any(r.agency.strip().casefold() != mine for r in recipients)

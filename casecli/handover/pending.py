@@ -8,6 +8,7 @@ history; every outcome is kept in the `handovers` table, which `show` lists.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from casecli.case.due import lifecycle
@@ -128,9 +129,8 @@ def _settle(store: Store, number: str, bundle_id: str, outcome: str, by: str, no
     )
 
 
-def waiting(store: Store, today) -> list[dict]:
+def waiting(store: Store, today: dt.date) -> list[dict]:
     """Every handover still waiting for its receipt, oldest first, with the days it has waited."""
-    import datetime as dt
 
     rows = store.conn.execute(
         "SELECT case_number, bundle_id, recipient_names, reason, sent_at FROM handovers"

@@ -72,7 +72,7 @@ def receipt_of(meta: dict, name: str) -> dict | None:
     return receipt
 
 
-def _receiver_ok(receiver) -> bool:
+def _receiver_ok(receiver: object) -> bool:
     """Who took the bundle, as the receipt names them (receipts before the mailbox name nobody)."""
     return isinstance(receiver, dict) and all(
         isinstance(receiver.get(k, ""), str) and len(receiver.get(k, "")) <= 200 for k in ("name", "fingerprint")

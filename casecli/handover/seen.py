@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from casecli.store.db import Store, utc_now
+
+if TYPE_CHECKING:
+    from casecli.handover.bundle import BundleReader
 
 
 def record_seen(store: Store, bundle_id: str, direction: str, peer: str, handover: bool, cases: list[str]) -> None:
@@ -19,7 +23,7 @@ def already_imported(store: Store, bundle_id: str) -> bool:
     return store.conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (bundle_id,)).fetchone() is not None
 
 
-def record_refused(store: Store, reader) -> None:
+def record_refused(store: Store, reader: BundleReader) -> None:
     """Remember a bundle refused (by casecli, or by the worker), so that it is not imported later by
     mistake; `reader` is the bundle's checked BundleReader."""
     record_seen(store, reader.bundle_id, "received", f"{reader.sender_name} ({reader.fingerprint}) refused", False, [])

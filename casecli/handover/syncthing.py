@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from casecli.errors import InvalidInput, SyncthingUnreachable
 from casecli.i18n import _
@@ -69,7 +70,7 @@ class Syncthing:
         self.api_key = api_key
         self.timeout = timeout
 
-    def call(self, method: str, path: str, body=None, query: dict | None = None):
+    def call(self, method: str, path: str, body: object = None, query: dict | None = None) -> Any:
         import ssl
         import urllib.error
         import urllib.parse

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casecli.case.child.age import age_at
 from casecli.case.family.tracing import check_consent, the_request
@@ -24,6 +25,9 @@ from casecli.handover.mailbox_log import deliver
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
+
+if TYPE_CHECKING:
+    from casecli.handover.identity import Identity
 
 KIND = "tracing-request"
 CHILD_FIELDS = ("name_first", "name_last", "sex", "nationality", "languages")
@@ -64,7 +68,9 @@ def request_for_partner(store: Store, text: str, which: int | None, today: dt.da
     }
 
 
-def export_request(store: Store, text: str, which: int | None, partner, output: Path | Mailbox, today: dt.date) -> dict:
+def export_request(
+    store: Store, text: str, which: int | None, partner: Identity, output: Path | Mailbox, today: dt.date
+) -> dict:
     """Write the request for `partner` alone, signed, and record in the case's history that it went."""
     found = request_for_partner(store, text, which, today)
     number = found.pop("case_number")
@@ -108,7 +114,7 @@ def tracing_of(meta: dict, name: str) -> dict | None:
         return None
     found = meta.get("tracing")
 
-    def texts(part) -> bool:
+    def texts(part: object) -> bool:
         return (
             isinstance(part, dict)
             and len(part) <= 20

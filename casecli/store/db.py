@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casecli.errors import (
     CaseCliError,
@@ -28,6 +29,9 @@ from casecli.i18n import _
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.lock import key_change_lock, staged_keys_path
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
+
+if TYPE_CHECKING:
+    from sqlcipher3.dbapi2 import Connection
 
 BUSY_TIMEOUT_MS = 5000
 # A cached statement keeps its last bound values in SQLite's pool of small allocations
@@ -59,7 +63,7 @@ def utc_now() -> str:
 MEMORY_SECURITY = True
 
 
-def connect(path: Path, data_key: bytes, memory_security: bool | None = None):
+def connect(path: Path, data_key: bytes, memory_security: bool | None = None) -> Connection:
     """Open `path` with the raw data key and prove the key is right by reading the schema.
 
     Memory security (wiping freed memory) is on for every store with real cases. Once on, it
@@ -100,7 +104,7 @@ def connect(path: Path, data_key: bytes, memory_security: bool | None = None):
 class Store:
     """An open store: one keyed connection and the helpers every domain module writes through."""
 
-    def __init__(self, conn, path: Path, store_id: str, data_key: bytes):
+    def __init__(self, conn: Connection, path: Path, store_id: str, data_key: bytes) -> None:
         self.conn = conn
         self.path = path
         self.store_id = store_id
@@ -166,7 +170,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

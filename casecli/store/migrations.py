@@ -6,6 +6,11 @@ exact version. Never edit a migration that has shipped: add the next one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlcipher3.dbapi2 import Connection
+
 # The meta key that asks for the derived columns of every case to be computed again.
 DERIVED_STALE = "derived_stale"
 # First step of a migration that rebuilds a table other tables refer to (SQLite's recipe turns
@@ -688,7 +693,7 @@ def _approvals_table(kinds: tuple[str, ...]) -> str:
             )"""
 
 
-def _rebuild(conn, table: str, create: str) -> None:
+def _rebuild(conn: Connection, table: str, create: str) -> None:
     """Replace `table` by `create` (same columns), keeping its rows and its indexes.
 
     SQLite's own recipe for changes ALTER TABLE cannot make: new table, copy, drop, rename.
@@ -709,7 +714,7 @@ def _rebuild(conn, table: str, create: str) -> None:
         conn.execute(sql)
 
 
-def _new_identity(conn) -> None:
+def _new_identity(conn: Connection) -> None:
     import datetime as dt
 
     from casecli.store.sealing import new_key_pairs
@@ -722,7 +727,7 @@ def _new_identity(conn) -> None:
     )
 
 
-def _consents_from_registrations(conn) -> None:
+def _consents_from_registrations(conn: Connection) -> None:
     import hashlib
     import json
 
@@ -748,7 +753,7 @@ def _consents_from_registrations(conn) -> None:
         )
 
 
-def _mark_derived_stale(conn) -> None:
+def _mark_derived_stale(conn: Connection) -> None:
     """Ask for every case's derived columns (stage, next due date) to be computed again.
 
     They follow from the case's records by rules that live in the case layer, which the store
@@ -769,7 +774,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 RECORDS_VERSION = 20
 
 
-def apply_migrations(conn, migrations: list[tuple[int, list[str]]] | None = None) -> int:
+def apply_migrations(conn: Connection, migrations: list[tuple[int, list[str]]] | None = None) -> int:
     """Bring the store up to the latest version; return the version it was at before."""
     migrations = MIGRATIONS if migrations is None else migrations
     before = conn.execute("PRAGMA user_version").fetchone()[0]

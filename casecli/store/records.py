@@ -8,10 +8,13 @@ those paths do: an event casecli builds itself is checked in plain Python (case/
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Field, SQLModel
+
+if TYPE_CHECKING:
+    from sqlcipher3.dbapi2 import Connection
 
 
 class CaseRow(SQLModel):
@@ -57,7 +60,7 @@ def check_row(model: type[BaseModel], row: dict) -> None:
     model.__pydantic_validator__.validate_python(row)
 
 
-def table_model(conn, table: str) -> type[BaseModel]:
+def table_model(conn: Connection, table: str) -> type[BaseModel]:
     """A strict model of one table's rows, read from the store's own schema (for bundle imports)."""
     from pydantic import StrictFloat, StrictInt, StrictStr, create_model
 

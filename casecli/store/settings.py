@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from casecli.errors import InvalidInput
 from casecli.i18n import _
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +30,7 @@ def about(key: str, lang: str) -> str:
     return text.get(lang) or text.get("en", "")
 
 
-def all_settings(store) -> dict[str, int]:
+def all_settings(store: Store) -> dict[str, int]:
     values = dict(defaults())
     for key, value in store.conn.execute("SELECT key, value FROM settings"):
         if key in values:
@@ -34,12 +38,12 @@ def all_settings(store) -> dict[str, int]:
     return values
 
 
-def get(store, key: str) -> int:
+def get(store: Store, key: str) -> int:
     row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return json.loads(row[0]) if row else defaults()[key]
 
 
-def set_setting(store, key: str, raw: str) -> int:
+def set_setting(store: Store, key: str, raw: str) -> int:
     """Check and write one setting; call inside the transaction that also refreshes what depends
     on it (`case.lifecycle.change_settings` does both), so due dates never lag behind a setting."""
     if key not in defaults():

@@ -9,8 +9,12 @@ key, with a signature to match).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from casecli.store.sealing import b64
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ def signing_public(private: bytes) -> bytes:
     return Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
-def trusted_signers(store) -> dict[str, Signer]:
+def trusted_signers(store: Store) -> dict[str, Signer]:
     """Keys trusted for every case, by base64 of the Ed25519 public key: own, then contacts."""
     out: dict[str, Signer] = {}
     for name, key in store.conn.execute("SELECT name, signing_public FROM contacts"):
@@ -37,7 +41,7 @@ def trusted_signers(store) -> dict[str, Signer]:
     return out
 
 
-def recorded_signers(store) -> dict[str, dict[str, Signer]]:
+def recorded_signers(store: Store) -> dict[str, dict[str, Signer]]:
     """Per case: the keys recorded when a verified bundle brought the case here."""
     out: dict[str, dict[str, Signer]] = {}
     for number, key, source in store.conn.execute("SELECT case_number, signing_public, source FROM signers"):
@@ -45,7 +49,7 @@ def recorded_signers(store) -> dict[str, dict[str, Signer]]:
     return out
 
 
-def record_signers(store, number: str, keys: set[str], source: str, at: str) -> None:
+def record_signers(store: Store, number: str, keys: set[str], source: str, at: str) -> None:
     """Record keys vouched for by a verified bundle; call inside the import's transaction."""
     store.conn.executemany(
         "INSERT OR IGNORE INTO signers (case_number, signing_public, source, recorded_at) VALUES (?, ?, ?, ?)",

@@ -4,9 +4,13 @@ turns 18 (the plan then needs a transition action). Thresholds are agency settin
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from casecli.i18n import _
 from casecli.store import settings
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 
 def years_between(born: dt.date, on: dt.date) -> int:
@@ -41,7 +45,7 @@ def majority_date(date_of_birth: str | None, age_estimate: int | None, counted_f
     return add_years(dt.date.fromisoformat(counted_from[:10]), max(majority - int(age_estimate), 0)).isoformat()
 
 
-def registration_problems(store, answers: dict) -> dict[str, str]:
+def registration_problems(store: Store, answers: dict) -> dict[str, str]:
     """An adult registered as a child is refused, unless the worker marks the age as disputed."""
     majority = settings.get(store, "age.majority_years")
     identified = answers.get("identified_on")

@@ -7,9 +7,14 @@ case's answers parsed again. A migration marks it for building on the next open 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from casecli.case.child.name_keys import index_keys, name_tokens
 from casecli.store.db import Store
+
+if TYPE_CHECKING:
+    from sqlcipher3.dbapi2 import Cursor
 
 COLUMNS = "case_number, tokens, sex, nationality, date_of_birth, age_estimate, registered_on"
 
@@ -50,7 +55,7 @@ def rebuild(store: Store) -> None:
     _write(store, store.conn.execute("SELECT case_number, answers, registered_on FROM cases"))
 
 
-def _write(store: Store, rows) -> None:
+def _write(store: Store, rows: Cursor) -> None:
     """The index entries of the cases `rows` yields, a thousand at a time: memory holds a thousand
     registrations, however many cases an import or an upgrade indexes."""
     while batch := rows.fetchmany(1000):
@@ -76,7 +81,7 @@ def sharing_a_key(store: Store, tokens: tuple[str, ...]) -> list[tuple]:
     ).fetchall()
 
 
-def buckets(store: Store):
+def buckets(store: Store) -> Iterator[tuple[str, list[str]]]:
     """Each name key shared by two or more children, with their case numbers: the only pairs the
     whole-store check compares. Streamed, a key at a time."""
     cursor = store.conn.execute(

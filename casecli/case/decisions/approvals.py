@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve
@@ -96,7 +97,9 @@ def waiting(store: Store, number: str | None = None) -> list[dict]:
     return [a for n in numbers for a in approvals_of(store, n) if a["status"] == "waiting"]
 
 
-def the_waiting(store: Store, text: str, kind: str | None = None, settled=lambda a: False) -> dict:
+def the_waiting(
+    store: Store, text: str, kind: str | None = None, settled: Callable[[dict], bool] = lambda a: False
+) -> dict:
     """The one request of a case to act on: of `kind` if given; else the only one not `settled`
     (e.g. decided here already), else the only one."""
     number = resolve(store, text)

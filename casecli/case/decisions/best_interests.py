@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable
 
 from casecli.case.decisions import approvals
 from casecli.case.decisions.panels import check_parts, with_actions
@@ -28,7 +29,14 @@ KINDS = ("bia", "bid")
 
 
 def _insert(
-    store: Store, number: str, kind: str, on_date: str, record: dict, summary: str, changes: dict, also=None
+    store: Store,
+    number: str,
+    kind: str,
+    on_date: str,
+    record: dict,
+    summary: str,
+    changes: dict,
+    also: Callable[[str, int], object] | None = None,
 ) -> dict:
     """Write the record and its event; `also(uid, count)` runs in the same transaction."""
     actor = store.profile()["name"]
@@ -52,7 +60,7 @@ def record_bia(store: Store, text: str, answers: dict) -> dict:
     number = resolve_open(store, text)
     recommendation = answers["best_interest_recommendation"]
 
-    def approval(uid: str, count: int):
+    def approval(uid: str, count: int) -> object:
         """Where the agency wants it, the assessment waits for a supervisor (a BID panel waits too)."""
         if not approvals.needed(store, "bia"):
             return None
@@ -71,7 +79,7 @@ def record_bia(store: Store, text: str, answers: dict) -> dict:
     )
 
 
-def record_bid(store: Store, text: str, answers: dict, members, actions, today: dt.date) -> dict:
+def record_bid(store: Store, text: str, answers: dict, members: object, actions: object, today: dt.date) -> dict:
     """Record a BID panel's decision on the case's latest BIA (answers checked against the BID form)."""
     number = resolve_open(store, text)
     assessments = records_of(store, number, "bia")

@@ -22,7 +22,9 @@ from casecli.store.db import Store, utc_now
 FORM = "conference"
 
 
-def record_conference(store: Store, text: str, answers: dict, participants, actions, today: dt.date) -> dict:
+def record_conference(
+    store: Store, text: str, answers: dict, participants: object, actions: object, today: dt.date
+) -> dict:
     """Record a conference (its answers already checked against the conference form)."""
     number = resolve_open(store, text)
     participants, actions, problems = check_parts(participants, actions, today)

@@ -13,11 +13,15 @@ import datetime as dt
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from casecli.case.child import people_index
 from casecli.case.child.age import age_on
 from casecli.case.child.name_keys import index_keys, name_tokens
 from casecli.case.child.pairing import Known, compatible_pairs
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 NAME_THRESHOLD = 0.84
 TOKEN_MATCH = 0.75
@@ -86,12 +90,12 @@ def match_score(a: Person, b: Person) -> float:
     return score if score >= NAME_THRESHOLD else 0.0
 
 
-def decided_pairs(store) -> set[tuple[str, str]]:
+def decided_pairs(store: Store) -> set[tuple[str, str]]:
     rows = store.conn.execute("SELECT case_a, case_b FROM links WHERE kind IN ('same_child', 'not_same')")
     return {(a, b) for a, b in rows}
 
 
-def matches_for(store, answers: dict, today: dt.date, exclude: str | None = None) -> list[tuple[str, float]]:
+def matches_for(store: Store, answers: dict, today: dt.date, exclude: str | None = None) -> list[tuple[str, float]]:
     """Existing cases that may be the child described by `answers`, most alike first: only the
     children who share a name key (people_index) are compared, in one query."""
     new = Person.from_answers("", answers, today.isoformat(), today)
@@ -103,7 +107,7 @@ def matches_for(store, answers: dict, today: dt.date, exclude: str | None = None
     return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
 
 
-def duplicate_pairs(store, today: dt.date) -> list[dict]:
+def duplicate_pairs(store: Store, today: dt.date) -> list[dict]:
     """Undecided pairs that may be the same child, most alike first, with both children's names."""
     names = dict(store.conn.execute("SELECT case_number, child_name FROM cases"))
     return [
@@ -112,7 +116,7 @@ def duplicate_pairs(store, today: dt.date) -> list[dict]:
     ]
 
 
-def likely_pairs(store, today: dt.date) -> list[tuple[str, str, float]]:
+def likely_pairs(store: Store, today: dt.date) -> list[tuple[str, str, float]]:
     """Likely duplicate pairs in the whole store, not yet decided by a worker.
 
     Only children who share a name key are compared (people_index.buckets), and of those only the

@@ -22,7 +22,7 @@ MAX_PARTS = 100  # participants or actions of one conference
 
 
 def check_parts(
-    participants, actions, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
+    participants: object, actions: object, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
 ) -> tuple[list[dict], list[dict], dict[str, str]]:
     """Participants (or a panel's `people`: their key and form) and follow-up actions checked
     against their forms: (clean, clean, problems)."""
@@ -47,7 +47,7 @@ def check_parts(
 
 
 def parts_problem(
-    participants, actions, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
+    participants: object, actions: object, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
 ) -> str | None:
     """For a bundle's conference (or panel): the first part that breaks its form, or None."""
     _participants, _actions, problems = check_parts(participants, actions, today, people)

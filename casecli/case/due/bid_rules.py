@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from casecli.store import settings
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 # Primero's best-interests recommendations that are durable solutions.
 DURABLE_SOLUTIONS = ("local_integration", "repatriation", "resettlement_to_3rd_country", "reunification")
@@ -50,7 +54,7 @@ def reason(answers: dict, protection_status: str | None) -> str | None:
     return None
 
 
-def required(store, number: str | None = None) -> list[dict]:
+def required(store: Store, number: str | None = None) -> list[dict]:
     """Each case whose latest BIA needs a BID not yet decided: the case, the BIA, why, and by when
     (`bid.due_days` after the BIA). One case, or every case."""
     sql, params = LATEST_BIA_SQL, []

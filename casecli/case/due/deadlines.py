@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from casecli.store import settings
 
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
-def days(store, risk: str, what: str) -> int:
+
+def days(store: Store, risk: str, what: str) -> int:
     return settings.get(store, f"deadlines.{risk}.{what}")
 
 
-def refresh_deadlines(store, case_number: str) -> None:
+def refresh_deadlines(store: Store, case_number: str) -> None:
     """Set the assessment and plan deadlines from the registration date and the current risk.
 
     Call inside the write transaction that registers the case or changes its risk.

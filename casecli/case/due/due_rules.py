@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from casecli.case.child.age import majority_date
 from casecli.case.due.due_text import args_text, sentence
 from casecli.store import settings
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 OPEN_REFERRAL = ("pending", "accepted")
 
@@ -67,7 +71,7 @@ def item_dict(number: str, risk: str, kind: str, what: str, due: str, command: s
     }
 
 
-def item(number: str, risk: str, kind: str, due: str, command: str, **args) -> Due:
+def item(number: str, risk: str, kind: str, due: str, command: str, **args: object) -> Due:
     """A due item whose sentence `due_text` makes from `kind` and `args`."""
     stored = args_text(args)
     return Due(number, risk, kind, sentence(kind, stored), due, command, stored)
@@ -77,7 +81,7 @@ def _plus(date: str, days: int) -> str:
     return (dt.date.fromisoformat(date[:10]) + dt.timedelta(days=days)).isoformat()
 
 
-def due_items(store, rows: list[dict]) -> dict[str, list[Due]]:
+def due_items(store: Store, rows: list[dict]) -> dict[str, list[Due]]:
     """Everything due on each open case in `rows`, by case number (in no particular order)."""
     open_rows = {r["case_number"]: r for r in rows if r["status"] == "open"}
     found: dict[str, list[Due]] = {n: [] for n in open_rows}
@@ -88,7 +92,7 @@ def due_items(store, rows: list[dict]) -> dict[str, list[Due]]:
     return found
 
 
-def _from_the_case(store, number: str, row: dict) -> list[Due]:
+def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
     """What the case's own columns make due: registration, assessment, plan, visits, reviews …"""
     found: list[Due] = []
     risk = row["risk"]
@@ -128,7 +132,7 @@ def _from_the_case(store, number: str, row: dict) -> list[Due]:
     return found
 
 
-def _from_the_records(store, open_rows: dict[str, dict], found: dict[str, list[Due]]) -> None:
+def _from_the_records(store: Store, open_rows: dict[str, dict], found: dict[str, list[Due]]) -> None:
     """What the plan's items, the decisions and the referrals make due, a query each for all cases."""
     # Only these cases' records: one case (show, a write) or a thousand (a refresh of many).
     only = next(iter(open_rows)) if len(open_rows) == 1 else None
@@ -167,7 +171,7 @@ def _from_the_records(store, open_rows: dict[str, dict], found: dict[str, list[D
         )
 
 
-def shared_referral_names(store, refs: list[str] | None = None) -> set[str]:
+def shared_referral_names(store: Store, refs: list[str] | None = None) -> set[str]:
     """The referral names two cases hold (made on two laptops before names carried the laptop's
     prefix), among `refs` or in the whole store: for those a command must name the case too.
     Asked when an item is read, not kept with it: an import may bring the second case later."""
@@ -187,7 +191,7 @@ def command_of(number: str, kind: str, args: str, command: str, shared: set[str]
     return f"{command} --case {number}"
 
 
-def with_cases_named(store, items: list[Due]) -> list[Due]:
+def with_cases_named(store: Store, items: list[Due]) -> list[Due]:
     """`items` of a few cases (show, the next step), their referral commands made unambiguous."""
     refs = [json.loads(d.args)["ref"] for d in items if d.kind == "referral"]
     shared = shared_referral_names(store, refs)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 from casecli.case.child import people_index
 from casecli.case.due.due_rules import Due, due_items, next_due, with_cases_named
 from casecli.store import settings
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 UNRANKED = 9  # a risk level not in RISK_ORDER: last (migration 24's trigger says the same)
@@ -78,19 +82,19 @@ def stage(row: dict) -> str:
     return "registered"
 
 
-def summaries(store, where: str = "", params: list | tuple = ()) -> list[dict]:
+def summaries(store: Store, where: str = "", params: list | tuple = ()) -> list[dict]:
     cursor = store.conn.execute(ALL_CASES + (" WHERE " + where if where else ""), params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values, strict=False)) for values in cursor]
 
 
-def summary_of(store, number: str) -> dict:
+def summary_of(store: Store, number: str) -> dict:
     cursor = store.conn.execute(ONE_CASE, {"number": number})
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone(), strict=False))
 
 
-def refresh(store, number: str) -> None:
+def refresh(store: Store, number: str) -> None:
     """Store the case's stage and next due date; called in every write transaction on the case.
 
     `list` reads these two columns instead of deriving them for every case on every call.
@@ -100,7 +104,7 @@ def refresh(store, number: str) -> None:
     _store_derived(store, [summary_of(store, number)])
 
 
-def refresh_all(store, numbers: list[str] | None = None) -> None:
+def refresh_all(store: Store, numbers: list[str] | None = None) -> None:
     """Every case's stage, next due date and due items again (after a change of settings), or
     those of `numbers`: a thousand cases at a time, so that memory holds a thousand cases'
     derivation whether the store (or the import) has ten thousand or a hundred thousand."""
@@ -120,7 +124,7 @@ def as_worked(row: dict) -> dict:
     return {**row, "status": "open"} if row["status"] == "copy" else row
 
 
-def worked_due(store, rows: list[dict]) -> dict[str, tuple[str, list[Due]]]:
+def worked_due(store: Store, rows: list[dict]) -> dict[str, tuple[str, list[Due]]]:
     """Each case's stage and due items (soonest first), read as its worker's open case (a copy
     too): what `due_items` keeps, for the agenda (open cases) and the report (copies too)."""
     worked = [as_worked(r) for r in rows]
@@ -134,7 +138,7 @@ def worked_due(store, rows: list[dict]) -> dict[str, tuple[str, list[Due]]]:
 DUE_COLUMNS = "case_number, kind, due, args, command, case_worker, status, risk, rank"
 
 
-def _store_derived(store, rows: list[dict], everything: bool = False) -> None:
+def _store_derived(store: Store, rows: list[dict], everything: bool = False) -> None:
     """The stage and next due date (`cases`, `case_due`), and every due item (`due_items`), of
     the cases of `rows`, in the caller's transaction (`everything`: all due items were deleted)."""
     derived = worked_due(store, rows)
@@ -169,7 +173,7 @@ def rank(risk: str) -> int:
     return RISK_ORDER.get(risk, UNRANKED)
 
 
-def refresh_if_stale(store) -> None:
+def refresh_if_stale(store: Store) -> None:
     """Compute every case's stage and next due date if a migration asked for it (see migration 6)."""
     import sqlcipher3
 
@@ -189,7 +193,7 @@ def refresh_if_stale(store) -> None:
             raise
 
 
-def change_settings(store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
+def change_settings(store: Store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
     """Change agency settings and, in the same transaction, every case's derived due dates."""
     with store.transaction():
         saved = [(key, settings.set_setting(store, key, raw)) for key, raw in pairs]
@@ -197,7 +201,7 @@ def change_settings(store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]
     return saved
 
 
-def next_step(store, number: str, today: dt.date) -> dict | None:
+def next_step(store: Store, number: str, today: dt.date) -> dict | None:
     """What is due next on a case (the earliest item of its agenda), printed after each save."""
     due = with_cases_named(store, due_items(store, [summary_of(store, number)]).get(number, []))
     if not due:

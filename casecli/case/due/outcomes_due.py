@@ -5,12 +5,16 @@ case (or one case, `only`); their sentences are made by `due_text`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from casecli.case.due.bid_rules import required
 from casecli.case.due.reunification import follow_ups_due
 
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
-def outcomes_due(store, only: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+
+def outcomes_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str, str, str]]:
     """(case number, kind, due date, command) of each."""
     for bid in required(store, only):
         number = bid["case_number"]

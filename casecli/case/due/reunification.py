@@ -6,6 +6,10 @@ case (the agenda and the derived due dates call this); no history here, so lifec
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 REUNIFICATIONS_SQL = """
 SELECT t.case_number, t.on_date, t.answers,
@@ -14,7 +18,7 @@ FROM tracing t WHERE t.kind = 'reunification'
 """
 
 
-def reunifications(store, number: str | None = None) -> list[dict]:
+def reunifications(store: Store, number: str | None = None) -> list[dict]:
     """Each reunification: the case, when, the first follow-up's due date, whether a visit followed."""
     sql, params = REUNIFICATIONS_SQL, []
     if number is not None:
@@ -30,6 +34,6 @@ def reunifications(store, number: str | None = None) -> list[dict]:
     ]
 
 
-def follow_ups_due(store, number: str | None = None) -> list[dict]:
+def follow_ups_due(store: Store, number: str | None = None) -> list[dict]:
     """Reunifications with no visit after them yet: the follow-up visit is due."""
     return [r for r in reunifications(store, number) if not r["visited"]]

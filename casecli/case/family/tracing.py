@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 
 from casecli.case.decisions import approvals
 from casecli.case.decisions.consent import sharing_problem
@@ -182,7 +183,7 @@ def add_step(store: Store, text: str, which: int | None, kind: str, answers: dic
             )
         )
 
-    def approval(uid: str):
+    def approval(uid: str) -> object:
         """Where the agency wants it, a verified family waits for a supervisor before reunification."""
         if kind != "verification" or not answers.get("verified") or not approvals.needed(store, "tracing_verification"):
             return None
@@ -199,7 +200,14 @@ def add_step(store: Store, text: str, which: int | None, kind: str, answers: dic
 
 
 def _insert(
-    store: Store, number: str, request: str | None, kind: str, on_date: str, answers: dict, summary: str, also=None
+    store: Store,
+    number: str,
+    request: str | None,
+    kind: str,
+    on_date: str,
+    answers: dict,
+    summary: str,
+    also: Callable[[str], object] | None = None,
 ) -> dict:
     """Write the record and its event; `also(uid)` runs in the same transaction."""
     actor, uid = store.profile()["name"], secrets.token_hex(8)

@@ -10,6 +10,7 @@ import datetime as dt
 import heapq
 import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from casecli.case.decisions.approvals import SHARING_KINDS, what_waits
 from casecli.case.due.due_rules import Due, _plus, command_of, item_dict, shared_referral_names, with_cases_named
@@ -17,6 +18,9 @@ from casecli.case.due.due_text import sentence
 from casecli.case.due.lifecycle import RISK_ORDER, UNRANKED, rank, summaries, worked_due
 from casecli.i18n import _, format_date
 from casecli.store import settings
+
+if TYPE_CHECKING:
+    from casecli.store.db import Store
 
 # A decision this store sent on an approval request (a supervisor's), kept in meta (local).
 DECIDED_KEY = "approval decided "
@@ -31,7 +35,7 @@ STORED_SQL = (
 RANKS = (*sorted(set(RISK_ORDER.values())), UNRANKED)
 
 
-def agenda(store, today: dt.date, days: int) -> Iterator[dict]:
+def agenda(store: Store, today: dt.date, days: int) -> Iterator[dict]:
     """Everything due by `today + days` or overdue, across the worker's open cases, most urgent
     first (risk, then the earliest due date), one item at a time: memory holds one item however
     many the agenda has."""
@@ -50,7 +54,7 @@ def order(item: dict) -> tuple:
     return (rank(item["risk"]), item["due"], item["case_number"], item["kind"])
 
 
-def _kept(store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
+def _kept(store: Store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
     """The items kept at write time (`due_items`), or derived now where they could not be kept."""
     from casecli.store.migrations import DERIVED_STALE
 
@@ -70,7 +74,7 @@ def _kept(store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
             yield item_dict(number, risk, kind, sentence(kind, args), due, shown, days)
 
 
-def handovers_waiting(store, me: str, horizon: str) -> list[Due]:
+def handovers_waiting(store: Store, me: str, horizon: str) -> list[Due]:
     """Handovers of mine with no receipt after `handover.pending_days`: the child may have nobody."""
     days = settings.get(store, "handover.pending_days")
     rows = store.conn.execute(
@@ -96,7 +100,7 @@ def handovers_waiting(store, me: str, horizon: str) -> list[Due]:
     return found
 
 
-def mailbox_waiting(store, horizon: str) -> list[Due]:
+def mailbox_waiting(store: Store, horizon: str) -> list[Due]:
     """Bundles sent through the mailbox with no receipt after `mailbox.unacknowledged_days` (a
     handover is listed above, as a handover); one item per bundle and colleague."""
     days = settings.get(store, "mailbox.unacknowledged_days")
@@ -120,7 +124,7 @@ def mailbox_waiting(store, horizon: str) -> list[Due]:
     ]
 
 
-def approvals_waiting(store, me: str) -> list[dict]:
+def approvals_waiting(store: Store, me: str) -> list[dict]:
     """What waits on approvals: a request still to send or to hear back on (my cases), and a
     supervisor's requests to decide (the copies workers sent). Due from the day it was asked."""
     entries = []

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from casecli.case.file import plan_rules, plans
 from casecli.case.reads.view import get_case
@@ -18,11 +20,16 @@ from casecli.forms.labels import display_value, label
 from casecli.i18n import _, format_date, format_time
 from casecli.plaintext import markdown_text, visible
 
+if TYPE_CHECKING:
+    import jinja2
+
+    from casecli.store.db import Store
+
 FORMATS = ("markdown", "html")
 REDACTED = "[…]"
 
 
-def _environment(fmt: str, lang: str = "en"):
+def _environment(fmt: str, lang: str = "en") -> jinja2.Environment:
     import gettext
 
     import jinja2
@@ -48,7 +55,7 @@ def _environment(fmt: str, lang: str = "en"):
     return env
 
 
-def _html_value(value):
+def _html_value(value: object) -> object:
     """A value printed in HTML: data made visible (no control obeyed); a template's own markup (a
     macro's output, already escaped where it holds data) kept as markup."""
     from markupsafe import Markup
@@ -56,20 +63,20 @@ def _html_value(value):
     return Markup(visible(str(value))) if isinstance(value, Markup) else visible(value)
 
 
-def css_text(text) -> str:
+def css_text(text: object) -> str:
     """Data inside a CSS string (the agency's name in a page's margin): every character but
     letters, digits and spaces as a CSS hex escape, so no quote, brace or `<` ever reaches CSS."""
     return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in visible(str(text)))
 
 
-def _scrubber(names: list[str]):
+def _scrubber(names: list[str]) -> Callable[[Any], Any]:
     """Replace the child's names (any case, with or without accents) in free text."""
     tokens = sorted({t for n in names for t in re.findall(r"\w+", n) if len(t) >= 3}, key=len, reverse=True)
     if not tokens:
         return lambda text: text
     folded = [fold(t) for t in tokens]
 
-    def scrub(text):
+    def scrub(text: Any) -> Any:
         if not isinstance(text, str):
             return text
         words = re.split(r"(\w+)", text)
@@ -78,7 +85,7 @@ def _scrubber(names: list[str]):
     return scrub
 
 
-def _rows(form_name: str, answers: dict, lang: str, scrub) -> list[tuple[str, str]]:
+def _rows(form_name: str, answers: dict, lang: str, scrub: Callable[[Any], Any]) -> list[tuple[str, str]]:
     form = load_form(form_name)
     return [
         (f.label(lang), scrub(display_value(f, answers[f.id], lang)))
@@ -88,7 +95,7 @@ def _rows(form_name: str, answers: dict, lang: str, scrub) -> list[tuple[str, st
 
 
 def plan_context(
-    store,
+    store: Store,
     text: str,
     today: dt.date,
     version: int | None = None,
@@ -126,7 +133,7 @@ def plan_context(
 
     header_form = load_form(plan_rules.HEADER_FORM)
 
-    def shown(field_id):
+    def shown(field_id: str) -> str:
         return scrub(display_value(header_form.field(field_id), header.get(field_id), lang))
 
     return {
@@ -181,7 +188,7 @@ def plan_context(
     }
 
 
-def _approval_of(store, number: str, version: int, lang: str) -> dict | None:
+def _approval_of(store: Store, number: str, version: int, lang: str) -> dict | None:
     """The supervisor's approval of this plan version: who, and when (in the document's language)."""
     from casecli.case.decisions.approvals import approvals_of
 
@@ -204,7 +211,7 @@ def _actions(actions: list[dict], lang: str) -> list[dict]:
     return [{f.id: display_value(f, a.get(f.id), lang) for f in action_form.fields} for a in actions]
 
 
-def _record(store, record: dict, form_name: str, today: dt.date, lang: str, **parts) -> dict:
+def _record(store: Store, record: dict, form_name: str, today: dt.date, lang: str, **parts: object) -> dict:
     """The context of a printable record (`record.*.j2`): its answers in the document's language,
     and the parts given (people, actions, signatures, notices)."""
     answers = record["answers"]
@@ -228,7 +235,7 @@ def _record(store, record: dict, form_name: str, today: dt.date, lang: str, **pa
     }
 
 
-def conference_context(store, text: str, which: int, today: dt.date, lang: str = "en") -> dict:
+def conference_context(store: Store, text: str, which: int, today: dt.date, lang: str = "en") -> dict:
     """A case conference as a printable record: the participants (each with a signature line)
     and the follow-up actions."""
     from casecli.case.decisions.conference import conference
@@ -247,7 +254,9 @@ def conference_context(store, text: str, which: int, today: dt.date, lang: str =
     )
 
 
-def best_interests_context(store, text: str, kind: str, which: int | None, today: dt.date, lang: str = "en") -> dict:
+def best_interests_context(
+    store: Store, text: str, kind: str, which: int | None, today: dt.date, lang: str = "en"
+) -> dict:
     """A BIA (signed by the worker who made it) or a BID panel's record (a signature line for each
     member, the decision and the follow-up actions) as a printable record."""
     from casecli.case.decisions import best_interests
@@ -309,7 +318,7 @@ def template_messages() -> set[str]:
     found = set()
     for path in folder.iterdir():
         if path.name.endswith(".j2"):
-            for _line, _function, message in env.extract_translations(path.read_text(encoding="utf-8")):
+            for _line, _function, message in env.extract_translations(path.read_text(encoding="utf-8")):  # type: ignore[attr-defined]  # the i18n extension adds it
                 # a call with keyword arguments comes back as a tuple whose first item is the message
                 text = message[0] if isinstance(message, tuple) else message
                 if isinstance(text, str):

@@ -24,7 +24,7 @@ CONTACT = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+|\+?\(?\d[\d\s().-]{5,}\d")
 BLANK = "…"
 
 
-def without_contacts(text) -> str:
+def without_contacts(text: object) -> str:
     """Free text with any telephone number or e-mail address blanked."""
     return CONTACT.sub(BLANK, "" if text is None else str(text))
 
@@ -45,7 +45,7 @@ def life_plan_context(store: Store, text: str, today: dt.date, lang: str = "en")
     header_form = load_form("plan-header")
     child_name = store.conn.execute("SELECT child_name FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
 
-    def when(value) -> str:
+    def when(value: str | None) -> str:
         return format_date(value, lang) if value else ""
 
     helpers = [

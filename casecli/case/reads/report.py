@@ -117,7 +117,7 @@ def _median(spans: Counter) -> float | None:
     return found[0] if total % 2 else (found[0] + found[1]) / 2
 
 
-def _overdue(store: Store, params: dict):
+def _overdue(store: Store, params: dict) -> list[tuple[str, str, int]]:
     """(worker, kind, how many) of the items overdue: as kept, or derived now on a store that
     could not keep them since its upgrade (read-only), holding its live cases meanwhile."""
     from casecli.store.migrations import DERIVED_STALE
