@@ -80,10 +80,10 @@ def approvals_of(store: Store, number: str) -> list[dict]:
         "uid", "kind", "subject", "status", "requested_by", "requested_by_fingerprint", "requested_at",
         "decided_by", "decided_at", "comment", "subject_hash",
     )  # fmt: skip
-    rows = store.conn.execute(
+    rows = store.rows(
         f"SELECT {', '.join(keys)} FROM approvals WHERE case_number = ? ORDER BY requested_at, rowid", (number,)
     )
-    return [{**dict(zip(keys, r, strict=True)), "subject": json.loads(r[2]), "case_number": number} for r in rows]
+    return [{**row, "subject": json.loads(row["subject"]), "case_number": number} for row in rows]
 
 
 def waiting(store: Store, number: str | None = None) -> list[dict]:

@@ -173,10 +173,10 @@ KEYS = ("uid", "given_on", "status", "withdrawn_on", "withdraw_reason", "child_a
 
 
 def consents_of(store: Store, number: str) -> list[dict]:
-    rows = store.conn.execute(
+    rows = store.rows(
         f"SELECT {', '.join(KEYS)} FROM consents WHERE case_number = ? ORDER BY given_on, created_at", (number,)
     )
-    records = [{**dict(zip(KEYS, r, strict=True)), "answers": json.loads(r[6])} for r in rows]
+    records = [{**row, "answers": json.loads(row["answers"])} for row in rows]
     registration = None
     for record in records:
         if record["child_age"] is None:  # a consent carried over from a registration by migration 13

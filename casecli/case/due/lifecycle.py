@@ -83,15 +83,13 @@ def stage(row: dict) -> str:
 
 
 def summaries(store: Store, where: str = "", params: list | tuple = ()) -> list[dict]:
-    cursor = store.conn.execute(ALL_CASES + (" WHERE " + where if where else ""), params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values, strict=False)) for values in cursor]
+    return list(store.rows(ALL_CASES + (" WHERE " + where if where else ""), params))
 
 
 def summary_of(store: Store, number: str) -> dict:
-    cursor = store.conn.execute(ONE_CASE, {"number": number})
-    names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone(), strict=False))
+    row = store.row(ONE_CASE, {"number": number})
+    assert row is not None, number  # a resolved case number
+    return row
 
 
 def refresh(store: Store, number: str) -> None:
@@ -114,9 +112,7 @@ def refresh_all(store: Store, numbers: list[str] | None = None) -> None:
         store.conn.execute("DELETE FROM due_items")
     for start in range(0, len(numbers), CASES_A_REFRESH):
         part = json.dumps(numbers[start : start + CASES_A_REFRESH])
-        cursor = store.conn.execute(SOME_CASES, {"numbers": part})
-        names = [d[0] for d in cursor.description]
-        _store_derived(store, [dict(zip(names, values, strict=False)) for values in cursor], everything)
+        _store_derived(store, list(store.rows(SOME_CASES, {"numbers": part})), everything)
 
 
 def as_worked(row: dict) -> dict:

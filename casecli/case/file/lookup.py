@@ -48,12 +48,11 @@ class CaseClosed(InvalidInput):
 
 def pending_handover(store: Store, number: str) -> dict | None:
     """The handover of `number` sent from here and still waiting for its receipt, if any."""
-    row = store.conn.execute(
-        "SELECT bundle_id, recipient_names, reason, sent_at FROM handovers"
+    return store.row(
+        'SELECT bundle_id, recipient_names AS "to", reason, sent_at FROM handovers'
         " WHERE case_number = ? AND outcome IS NULL ORDER BY sent_at DESC LIMIT 1",
         (number,),
-    ).fetchone()
-    return dict(zip(("bundle_id", "to", "reason", "sent_at"), row, strict=True)) if row else None
+    )
 
 
 def require_open(store: Store, number: str) -> None:

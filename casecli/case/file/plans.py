@@ -11,11 +11,12 @@ from casecli.store.db import Store
 
 
 def versions(store: Store, number: str) -> list[dict]:
-    rows = store.conn.execute(
-        "SELECT version, status, saved_by, saved_at, activated_at FROM plans WHERE case_number = ? ORDER BY version",
-        (number,),
+    return list(
+        store.rows(
+            "SELECT version, status, saved_by, saved_at, activated_at FROM plans WHERE case_number = ? ORDER BY version",
+            (number,),
+        )
     )
-    return [dict(zip(("version", "status", "saved_by", "saved_at", "activated_at"), r, strict=False)) for r in rows]
 
 
 def load(store: Store, number: str, version: int | None = None) -> dict | None:

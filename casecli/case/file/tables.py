@@ -75,10 +75,7 @@ DELETE_ORDER = [
 def rows_of(store: Store, sql: str, number: str) -> Iterator[dict]:
     """One case's rows of one table, as column -> value."""
     params = (number, number) if sql.count("?") == 2 else (number,)
-    cursor = store.conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    for values in cursor:
-        yield dict(zip(names, values, strict=False))
+    yield from store.rows(sql, params)
 
 
 def records_of_cases(store: Store, numbers: list[str]) -> Iterator[tuple[str, str, dict]]:
@@ -90,10 +87,7 @@ def records_of_cases(store: Store, numbers: list[str]) -> Iterator[tuple[str, st
     found: dict[str, list[tuple[str, dict]]] = {number: [] for number in numbers}
     wanted = json.dumps(numbers)
     for table, sql in CASE_TABLES:
-        cursor = store.conn.execute(_for_many(table, sql), (wanted,))
-        names = [d[0] for d in cursor.description]
-        for values in cursor:
-            row = dict(zip(names, values, strict=False))
+        for row in store.rows(_for_many(table, sql), (wanted,)):
             owner = row.pop("owner_", None)
             owners = (row["case_a"], row["case_b"]) if table == "links" else (owner,)
             for number in dict.fromkeys(owners):  # a link between two cases asked for: in both

@@ -78,14 +78,13 @@ def list_cases(
         where.append("(c.stage = ? OR c.status = ?)")
         params += [status, status]
     ranked = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in RISK_ORDER.items())
-    cursor = store.conn.execute(
+    rows = store.rows(
         LIST_SQL
         + (" WHERE " + " AND ".join(where) if where else "")
         + f" ORDER BY CASE c.risk {ranked} ELSE 9 END, c.registered_on DESC, c.case_number",
         params,
     )
-    names = [d[0] for d in cursor.description]
-    return (_summary(dict(zip(names, values, strict=False)), today) for values in cursor)
+    return (_summary(row, today) for row in rows)
 
 
 def get_case(store: Store, text: str, today: dt.date) -> dict:
@@ -94,9 +93,8 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
     due = with_cases_named(store, sorted(due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind)))
     case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": next_due(due)}, today)
     case["due"] = [d.as_dict(today) for d in due]
-    cursor = store.conn.execute("SELECT * FROM cases WHERE case_number = ?", (number,))
-    names = [d[0] for d in cursor.description]
-    row = dict(zip(names, cursor.fetchone(), strict=False))
+    row = store.row("SELECT * FROM cases WHERE case_number = ?", (number,))
+    assert row is not None  # resolved above
     case["form"] = {"id": row["form_id"], "version": row["form_version"]}
     case["registration"] = json.loads(row["answers"])
     case["age_disputed"] = bool(case["registration"].get("age_disputed"))
@@ -188,10 +186,10 @@ def handover_notes_of(store: Store, number: str) -> list[dict]:
 
 def handovers_of(store: Store, number: str) -> list[dict]:
     """The handovers of this case sent from here, and how each ended (kept on this laptop only)."""
-    keys = ("bundle_id", "to", "reason", "sent_at", "outcome", "outcome_at", "outcome_by", "outcome_note")
-    rows = store.conn.execute(
-        "SELECT bundle_id, recipient_names, reason, sent_at, outcome, outcome_at, outcome_by, outcome_note"
-        " FROM handovers WHERE case_number = ? ORDER BY sent_at",
-        (number,),
+    return list(
+        store.rows(
+            'SELECT bundle_id, recipient_names AS "to", reason, sent_at, outcome, outcome_at, outcome_by,'
+            " outcome_note FROM handovers WHERE case_number = ? ORDER BY sent_at",
+            (number,),
+        )
     )
-    return [dict(zip(keys, row, strict=True)) for row in rows]

@@ -178,10 +178,9 @@ def reopen_case(store: Store, text: str, reason: str, today: dt.date) -> str:
 
 
 def closures_of(store: Store, number: str) -> list[dict]:
-    rows = store.conn.execute(
-        "SELECT uid, closed_on, reason, answers, created_by, reopened_on, reopen_reason, reopened_by FROM closures"
-        " WHERE case_number = ? ORDER BY closed_on, created_at",
+    rows = store.rows(
+        "SELECT uid, closed_on, reason, answers, created_by AS closed_by, reopened_on, reopen_reason, reopened_by"
+        " FROM closures WHERE case_number = ? ORDER BY closed_on, created_at",
         (number,),
     )
-    keys = ("uid", "closed_on", "reason", "answers", "closed_by", "reopened_on", "reopen_reason", "reopened_by")
-    return [{**dict(zip(keys, r, strict=False)), "answers": json.loads(r[3])} for r in rows]
+    return [{**row, "answers": json.loads(row["answers"])} for row in rows]
