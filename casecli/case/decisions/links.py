@@ -45,12 +45,10 @@ def link(store: Store, text: str, other_text: str, kind: str, note: str = "") ->
 
 
 def links_of(store: Store, number: str) -> list[dict]:
-    rows = store.conn.execute(
-        "SELECT case_a, case_b, kind, decided_by, decided_at, note FROM links WHERE case_a = ? OR case_b = ?"
-        " ORDER BY decided_at",
-        (number, number),
+    return list(
+        store.rows(
+            "SELECT CASE WHEN case_a = ?1 THEN case_b ELSE case_a END AS case_number, kind, decided_by, decided_at,"
+            " note FROM links WHERE case_a = ?1 OR case_b = ?1 ORDER BY decided_at",
+            (number,),
+        )
     )
-    return [
-        {"case_number": b if a == number else a, "kind": kind, "decided_by": by, "decided_at": at, "note": note}
-        for a, b, kind, by, at, note in rows
-    ]

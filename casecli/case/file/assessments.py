@@ -44,28 +44,15 @@ def needs_from(form: Form, answers: dict, uid: str = "") -> list[dict]:
 
 def assessments_of(store: Store, number: str) -> list[dict]:
     """Every assessment of a case, newest first, each with the needs it found."""
-    rows = store.conn.execute(
+    rows = store.rows(
         "SELECT uid, kind, form_version, assessed_on, answers, risk_before, risk_after, created_by, created_at"
         " FROM assessments WHERE case_number = ? ORDER BY assessed_on DESC, created_at DESC",
         (number,),
-    ).fetchall()
+    )
     out = []
-    for uid, kind, version, on, answers, before, after, by, at in rows:
-        parsed = json.loads(answers)
-        out.append(
-            {
-                "uid": uid,
-                "kind": kind,
-                "form_version": version,
-                "assessed_on": on,
-                "answers": parsed,
-                "risk_before": before,
-                "risk_after": after,
-                "created_by": by,
-                "created_at": at,
-                "needs": needs_from(form_for(kind), parsed, uid),
-            }
-        )
+    for row in rows:
+        answers = json.loads(row["answers"])
+        out.append({**row, "answers": answers, "needs": needs_from(form_for(row["kind"]), answers, row["uid"])})
     return out
 
 

@@ -84,22 +84,11 @@ def insert_events(store: Store, events: list[dict]) -> None:
 
 
 def case_history(store: Store, case_number: str) -> list[dict]:
-    rows = store.conn.execute(
+    rows = store.rows(
         "SELECT seq, at, actor, kind, summary, changes, hash FROM events WHERE case_number = ? ORDER BY seq",
         (case_number,),
-    ).fetchall()
-    return [
-        {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "kind": kind,
-            "summary": summary,
-            "changes": json.loads(changes),
-            "hash": h,
-        }
-        for seq, at, actor, kind, summary, changes, h in rows
-    ]
+    )
+    return [{**row, "changes": json.loads(row["changes"])} for row in rows]
 
 
 def describe(event: dict) -> str:

@@ -139,14 +139,12 @@ def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict],
 
 
 def visits_of(store: Store, number: str) -> list[dict]:
-    rows = store.conn.execute(
-        "SELECT uid, visited_on, child_seen, next_visit, answers, created_by FROM visits WHERE case_number = ? ORDER BY visited_on DESC, created_at DESC",
+    rows = store.rows(
+        "SELECT uid, visited_on, child_seen, next_visit, answers, created_by AS by FROM visits WHERE case_number = ?"
+        " ORDER BY visited_on DESC, created_at DESC",
         (number,),
     )
-    return [
-        {"uid": u, "visited_on": d, "child_seen": bool(s), "next_visit": n, "answers": json.loads(a), "by": b}
-        for u, d, s, n, a, b in rows
-    ]
+    return [{**row, "child_seen": bool(row["child_seen"]), "answers": json.loads(row["answers"])} for row in rows]
 
 
 def visits_on_time(store: Store, number: str) -> dict:
