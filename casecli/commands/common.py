@@ -18,6 +18,7 @@ from casecli.ui.render import print_json as print_json
 from casecli.ui.terminal import conversation as conversation
 
 if TYPE_CHECKING:
+    from casecli.case.due.due_rules import DueItem
     from casecli.store.db import Store
 
 AnswersOption = typer.Option(
@@ -137,7 +138,7 @@ def option_date(value: str | None, today, option: str):
         raise InvalidInput(_("{option}: expected {what}").format(option=option, what=expected)) from None
 
 
-def next_step_line(step: dict | None) -> str | None:
+def next_step_line(step: DueItem | None) -> str | None:
     """After a save: the case's next step, its deadline and the command to run (None: nothing due)."""
     if step is None:
         return None

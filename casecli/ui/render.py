@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from casecli.i18n import _
@@ -97,7 +97,7 @@ def _taller_than_screen(out, renderable) -> bool:
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 
 
-def age_text(row: dict) -> str:
+def age_text(row: Mapping[str, Any]) -> str:
     if row.get("age") is None:
         return "?"
     age = f"~{row['age']}" if row.get("age_estimated") else str(row["age"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from casecli.case.file.history import describe
 from casecli.forms.labels import answer, label, need
@@ -10,7 +12,7 @@ from casecli.i18n import _, format_date, format_time, local_date
 from casecli.ui.render import age_text, group, risk_text, shown, titled_table
 
 
-def case_table(rows: list[dict]):
+def case_table(rows: Sequence[Mapping[str, Any]]):
     from rich.table import Table
 
     table = Table(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from casecli.case.child.age import majority_date
 from casecli.case.due.due_text import args_text, sentence
@@ -42,6 +42,19 @@ WHERE NOT EXISTS (SELECT 1 FROM referral_updates n WHERE n.referral_uid = u.refe
 """
 
 
+class DueItem(TypedDict):
+    """A due item as `show`, the agenda, the report and `--json` give it."""
+
+    case_number: str
+    risk: str
+    kind: str
+    what: str
+    due: str
+    command: str
+    days_late: int
+    overdue: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Due:
     case_number: str
@@ -52,12 +65,12 @@ class Due:
     command: str
     args: str = field(default="", compare=False)  # the sentence's arguments, as stored (due_text)
 
-    def as_dict(self, today: dt.date) -> dict:
+    def as_dict(self, today: dt.date) -> DueItem:
         late = (today - dt.date.fromisoformat(self.due)).days
         return item_dict(self.case_number, self.risk, self.kind, self.what, self.due, self.command, late)
 
 
-def item_dict(number: str, risk: str, kind: str, what: str, due: str, command: str, late: int) -> dict:
+def item_dict(number: str, risk: str, kind: str, what: str, due: str, command: str, late: int) -> DueItem:
     """A due item as `show`, the agenda and `--json` give it; `late`: days since it fell due."""
     return {
         "case_number": number,

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from casecli.case.child import people_index
-from casecli.case.due.due_rules import Due, due_items, next_due, with_cases_named
+from casecli.case.due.due_rules import Due, DueItem, due_items, next_due, with_cases_named
 from casecli.store import settings
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def change_settings(store: Store, pairs: list[tuple[str, str]]) -> list[tuple[st
     return saved
 
 
-def next_step(store: Store, number: str, today: dt.date) -> dict | None:
+def next_step(store: Store, number: str, today: dt.date) -> DueItem | None:
     """What is due next on a case (the earliest item of its agenda), printed after each save."""
     due = with_cases_named(store, due_items(store, [summary_of(store, number)]).get(number, []))
     if not due:

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from casecli.case.decisions.approvals import SHARING_KINDS, what_waits
-from casecli.case.due.due_rules import Due, _plus, command_of, item_dict, shared_referral_names, with_cases_named
+from casecli.case.due.due_rules import (
+    Due,
+    DueItem,
+    _plus,
+    command_of,
+    item_dict,
+    shared_referral_names,
+    with_cases_named,
+)
 from casecli.case.due.due_text import sentence
 from casecli.case.due.lifecycle import RISK_ORDER, UNRANKED, rank, summaries, worked_due
 from casecli.i18n import _, format_date
@@ -35,7 +43,7 @@ STORED_SQL = (
 RANKS = (*sorted(set(RISK_ORDER.values())), UNRANKED)
 
 
-def agenda(store: Store, today: dt.date, days: int) -> Iterator[dict]:
+def agenda(store: Store, today: dt.date, days: int) -> Iterator[DueItem]:
     """Everything due by `today + days` or overdue, across the worker's open cases, most urgent
     first (risk, then the earliest due date), one item at a time: memory holds one item however
     many the agenda has."""
@@ -49,12 +57,12 @@ def agenda(store: Store, today: dt.date, days: int) -> Iterator[dict]:
     return heapq.merge(kept, sorted((d.as_dict(today) for d in live), key=order), key=order)
 
 
-def order(item: dict) -> tuple:
+def order(item: DueItem) -> tuple:
     """Most urgent first: risk, then lateness (the earlier the due date, the later it is)."""
     return (rank(item["risk"]), item["due"], item["case_number"], item["kind"])
 
 
-def _kept(store: Store, me: str, horizon: str, today: dt.date) -> Iterator[dict]:
+def _kept(store: Store, me: str, horizon: str, today: dt.date) -> Iterator[DueItem]:
     """The items kept at write time (`due_items`), or derived now where they could not be kept."""
     from casecli.store.migrations import DERIVED_STALE
 

@@ -23,6 +23,7 @@ from casecli.plaintext import markdown_text, visible
 if TYPE_CHECKING:
     import jinja2
 
+    from casecli.case.reads.report import Caseload
     from casecli.store.db import Store
 
 FORMATS = ("markdown", "html")
@@ -283,7 +284,7 @@ def render(template: str, context: dict, fmt: str) -> str:
     return _environment(fmt, context["lang"]).get_template(f"{template}.{extension}.j2").render(**context)
 
 
-def render_report(report: dict, agency: str, lang: str) -> str:
+def render_report(report: Caseload, agency: str, lang: str) -> str:
     """The caseload report as one self-contained HTML page (no script, no network): tables and bar
     charts drawn as inline SVG, in the worker's language."""
     from casecli.case.reads.report import kind_name
@@ -303,7 +304,7 @@ def render_report(report: dict, agency: str, lang: str) -> str:
         "stage_chart": bars([(label(k, lang), v) for k, v in sorted(team["by_stage"].items())]),
         "risk_chart": bars([(label(k, lang), team["by_risk"][k]) for k in ("high", "medium", "low")]),
         "overdue_chart": bars(sorted((kind_name(k), v) for k, v in team["overdue"].items())),
-        "worker_chart": bars([(w["case_worker"], w["open"]) for w in report["workers"]]),
+        "worker_chart": bars([(w["case_worker"] or "", w["open"]) for w in report["workers"]]),
         "generated_on": format_date(report["as_of"], lang),
     }
     return _environment("html", lang).get_template("report.html.j2").render(**context)

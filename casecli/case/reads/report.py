@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import TypedDict
 
 from casecli.i18n import _
 from casecli.store import settings
@@ -87,6 +88,53 @@ ORDER BY case_worker, days DESC, case_number
 """
 
 
+class Unvisited(TypedDict):
+    case: str  # the case number, or the child's name when the report is asked with names
+    risk: str
+    days: int
+
+
+class WorkerLoad(TypedDict):
+    """One worker's row of the supervisor's report (the team's row sums them: see TeamLoad)."""
+
+    case_worker: str | None
+    open: int
+    by_stage: dict[str, int]
+    by_risk: dict[str, int]
+    overdue: dict[str, int]
+    overdue_total: int
+    approvals_waiting: int
+    oldest_approval_days: int | None
+    visits_made: int
+    visits_planned: int
+    unvisited: list[Unvisited]
+    days_to_plan_median: float | None
+
+
+class TeamLoad(TypedDict):
+    case_worker: None
+    open: int
+    by_stage: dict[str, int]
+    by_risk: dict[str, int]
+    overdue: dict[str, int]
+    overdue_total: int
+    approvals_waiting: int
+    oldest_approval_days: int | None
+    visits_made: int
+    visits_planned: int
+    unvisited: int  # how many children went unvisited too long, across the team
+    days_to_plan_median: float | None
+
+
+class Caseload(TypedDict):
+    """The supervisor's report: each worker's row and the team's, as of a day."""
+
+    as_of: str
+    names: bool
+    workers: list[WorkerLoad]
+    team: TeamLoad
+
+
 def _worker(name: str | None) -> dict:
     return {
         "case_worker": name,
@@ -134,7 +182,7 @@ def _overdue(store: Store, params: dict) -> list[tuple[str, str, int]]:
     return [(name, kind, count) for (name, kind), count in counts.items()]
 
 
-def caseload(store: Store, today: dt.date, names: bool = False) -> dict:
+def caseload(store: Store, today: dt.date, names: bool = False) -> Caseload:
     params: dict[str, str | int] = {"today": today.isoformat()}
     params.update({risk: settings.get(store, f"deadlines.{risk}.visit_every_days") or 10**9 for risk in RISKS})
     workers: dict[str, dict] = {}
@@ -159,18 +207,24 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> dict:
     for name, case, risk, days in store.conn.execute(unvisited, params):
         who(name)["unvisited"].append({"case": case, "risk": risk, "days": days})
 
-    def finished(name: str, row: dict) -> dict:
+    def finished(name: str, row: dict) -> WorkerLoad:
         return {
-            **row,
+            "case_worker": row["case_worker"],
+            "open": row["open"],
             "by_stage": dict(row["by_stage"]),
             "by_risk": {risk: row["by_risk"].get(risk, 0) for risk in RISKS},
             "overdue": dict(row["overdue"]),
+            "approvals_waiting": row["approvals_waiting"],
+            "oldest_approval_days": row["oldest_approval_days"],
+            "visits_made": row["visits_made"],
+            "visits_planned": row["visits_planned"],
+            "unvisited": row["unvisited"],
             "overdue_total": sum(row["overdue"].values()),
             "days_to_plan_median": _median(spans.get(name, Counter())),
         }
 
     per_worker = [finished(name, row) for name, row in sorted(workers.items())]
-    team: dict = {
+    team: TeamLoad = {
         "case_worker": None,
         "open": sum(w["open"] for w in per_worker),
         "by_stage": dict(sum((Counter(w["by_stage"]) for w in per_worker), Counter())),
@@ -184,4 +238,4 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> dict:
         "unvisited": sum(len(w["unvisited"]) for w in per_worker),
         "days_to_plan_median": _median(sum(spans.values(), Counter())),
     }
-    return {"as_of": params["today"], "names": names, "workers": per_worker, "team": team}
+    return {"as_of": today.isoformat(), "names": names, "workers": per_worker, "team": team}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from typing import TypedDict
 
 from casecli import casenumber
 from casecli.case.child.age import age_on
 from casecli.case.decisions.links import links_of
 from casecli.case.due import lifecycle
-from casecli.case.due.due_rules import due_items, next_due, with_cases_named
+from casecli.case.due.due_rules import DueItem, due_items, next_due, with_cases_named
 from casecli.case.due.lifecycle import RISK_ORDER
 from casecli.case.file import plans
 from casecli.case.file.assessments import assessments_of
@@ -31,7 +32,58 @@ LIST_SQL = (
 )
 
 
-def _summary(row: dict, today: dt.date) -> dict:
+class CaseSummary(TypedDict):
+    """A case as the list gives it (and as `show` starts it)."""
+
+    case_number: str
+    child_name: str
+    age: int | None
+    age_estimated: bool
+    age_disputed: bool
+    stage: str
+    status: str
+    risk: str
+    case_worker: str
+    registered_on: str
+    next_due: str | None
+    incomplete: bool
+    demo: bool
+
+
+class CaseRecord(CaseSummary, total=False):
+    """The whole case as `show` gives it: the summary, then each step's records (the last three
+    only when asked for)."""
+
+    due: list[DueItem]
+    form: dict
+    registration: dict
+    created_at: str
+    updated_at: str
+    missing: list[str]
+    links: list[dict]
+    handovers: list[dict]
+    deadlines: dict[str, str | None]
+    assessments: list[dict]
+    plan: dict | None
+    referrals: list[dict]
+    visits: list[dict]
+    visit_count: dict
+    reviews: list[dict]
+    closures: list[dict]
+    handover_notes: list[dict]
+    conferences: list[dict]
+    approvals: list[dict]
+    best_interests: dict[str, list[dict]]
+    bid_required: dict | None
+    family: list[dict]
+    tracing: list[dict]
+    conflicts: list[dict]
+    history: list[dict]
+    sharing: dict
+    voice: list[dict]
+
+
+def _summary(row: dict, today: dt.date) -> CaseSummary:
     age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
     return {
         "case_number": row["case_number"],
@@ -57,7 +109,7 @@ def list_cases(
     risk: str | None = None,
     search: str | None = None,
     incomplete: bool = False,
-) -> Iterator[dict]:
+) -> Iterator[CaseSummary]:
     """Cases matching every filter given, highest risk and newest first, one at a time as SQLite
     gives them (in that order already): a caller that prints them as they come holds one row."""
     where, params = [], []
@@ -87,11 +139,11 @@ def list_cases(
     return (_summary(row, today) for row in rows)
 
 
-def get_case(store: Store, text: str, today: dt.date) -> dict:
+def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     number = resolve(store, text)
     summary = lifecycle.summary_of(store, number)
     due = with_cases_named(store, sorted(due_items(store, [summary]).get(number, []), key=lambda d: (d.due, d.kind)))
-    case = _summary({**summary, "stage": lifecycle.stage(summary), "next_due": next_due(due)}, today)
+    case = CaseRecord(**_summary({**summary, "stage": lifecycle.stage(summary), "next_due": next_due(due)}, today))
     case["due"] = [d.as_dict(today) for d in due]
     row = store.row("SELECT * FROM cases WHERE case_number = ?", (number,))
     assert row is not None  # resolved above
@@ -151,7 +203,7 @@ def get_case(store: Store, text: str, today: dt.date) -> dict:
 
 def case_record(
     store: Store, text: str, today: dt.date, history: bool = False, sharing: bool = False, voice: bool = False
-) -> dict:
+) -> CaseRecord:
     """The whole case for `show`: every step, and on request its history, what was shared, and
     the child's voice across the steps."""
     from casecli.case.file.history import case_history
