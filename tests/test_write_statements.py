@@ -36,15 +36,14 @@ def visit_floor(cli, number: str, visit: dict) -> list[str]:
     from tests.conftest import PASSPHRASE
 
     def run() -> None:
-        with db.open_store(cli.store, lambda: PASSPHRASE) as store:
-            with store.transaction():
-                uid = secrets.token_hex(8)
-                store.conn.execute(
-                    "INSERT INTO visits (uid, case_number, visited_on, child_seen, next_visit, answers, created_by,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (uid, number, visit["visited_on"], 1, visit["next_visit"], json.dumps(visit), "Ana", db.utc_now()),
-                )
-                append_event(store, number, "Ana", "visit", "Visit", {"visit": uid})
+        with db.open_store(cli.store, lambda: PASSPHRASE) as store, store.transaction():
+            uid = secrets.token_hex(8)
+            store.conn.execute(
+                "INSERT INTO visits (uid, case_number, visited_on, child_seen, next_visit, answers, created_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (uid, number, visit["visited_on"], 1, visit["next_visit"], json.dumps(visit), "Ana", db.utc_now()),
+            )
+            append_event(store, number, "Ana", "visit", "Visit", {"visit": uid})
 
     return run
 

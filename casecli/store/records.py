@@ -10,47 +10,38 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import Field, SQLModel
+
+from casecli.store.row_rules import CASE, EVENT, REQUIRED, Column
 
 if TYPE_CHECKING:
     from sqlcipher3.dbapi2 import Connection
 
 
-class CaseRow(SQLModel):
-    case_number: str = Field(min_length=8, max_length=24)
-    form_id: str
-    form_version: int = Field(ge=1)
-    answers: str
-    child_name: str = Field(min_length=1)
-    search_text: str
-    sex: str | None = None
-    date_of_birth: str | None = None
-    age_estimate: int | None = Field(default=None, ge=0, le=30)
-    risk: Literal["high", "medium", "low"]
-    status: Literal["open", "closed", "handover_pending", "transferred", "copy"] = "open"
-    case_worker: str = Field(min_length=1)
-    registered_on: str
-    created_at: str
-    updated_at: str
-    incomplete: bool = False
-    demo: bool = False
-    assessment_due: str | None = None
-    plan_due: str | None = None
-    stage: str = "registered"
-    next_due: str | None = None
+def _model_of(name: str, rules: dict[str, Column]) -> type[SQLModel]:
+    """A SQLModel model of a stored row, made from its one declaration (store/row_rules.py)."""
+    fields: dict[str, Any] = {}
+    for column_name, column in rules.items():
+        kind: Any = Literal[column.choices] if column.choices is not None else column.kind
+        if column.optional:
+            kind = kind | None
+        default = ... if column.default is REQUIRED else column.default
+        fields[column_name] = (
+            kind,
+            Field(
+                default=default,
+                min_length=column.shortest or None,
+                max_length=column.longest,
+                ge=column.low,
+                le=column.high,
+            ),
+        )
+    return create_model(name, __base__=SQLModel, **fields)
 
 
-class EventRow(SQLModel):
-    case_number: str
-    seq: int = Field(ge=1)
-    at: str
-    actor: str = Field(min_length=1)
-    kind: str = Field(min_length=1)
-    summary: str
-    changes: str
-    prev_hash: str = Field(min_length=64, max_length=64)
-    hash: str = Field(min_length=64, max_length=64)
+CaseRow = _model_of("CaseRow", CASE)
+EventRow = _model_of("EventRow", EVENT)
 
 
 def check_row(model: type[BaseModel], row: dict) -> None:

@@ -10,6 +10,7 @@ import hashlib
 import json
 
 from casecli.store.db import Store, utc_now
+from casecli.store.row_rules import EVENT, well_formed
 
 GENESIS = "0" * 64
 
@@ -50,28 +51,13 @@ def append_event(store: Store, case_number: str, actor: str, kind: str, summary:
         "SELECT seq, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (case_number,)
     ).fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    event = _well_formed(build_event(case_number, seq, prev, actor, kind, summary, changes))
+    event = well_formed(EVENT, build_event(case_number, seq, prev, actor, kind, summary, changes), "an event")
     insert_events(store, [event])
     # Every change to a case appends an event in its transaction: keeping the derived stage and
     # next due date fresh here keeps them in step with every write.
     from casecli.case.due.lifecycle import refresh
 
     refresh(store, case_number)
-    return event
-
-
-def _well_formed(event: dict) -> dict:
-    """EventRow's rules (store/records.py) for an event casecli built itself, checked without
-    loading SQLModel, which costs a write command a fifth of a second to import: rows that come
-    from outside (a bundle, a registration) are still validated by the models."""
-    if not (
-        isinstance(event["seq"], int)
-        and event["seq"] >= 1
-        and event["actor"]
-        and event["kind"]
-        and len(event["prev_hash"]) == len(event["hash"]) == 64
-    ):
-        raise ValueError("an event casecli built is malformed")
     return event
 
 

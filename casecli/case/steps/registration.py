@@ -15,6 +15,7 @@ from casecli.case.due.deadlines import refresh_deadlines
 from casecli.case.file.history import GENESIS, build_event, insert_events
 from casecli.forms import MISSING, Form
 from casecli.store.db import Store, utc_now
+from casecli.store.row_rules import CASE, well_formed
 
 
 def child_name(answers: dict) -> str:
@@ -34,69 +35,11 @@ def derived_columns(answers: dict) -> dict:
     }
 
 
-# The columns of a case row that registration may leave to their defaults (store/records.py's CaseRow).
-CASE_DEFAULTS = {
-    "sex": None,
-    "date_of_birth": None,
-    "age_estimate": None,
-    "status": "open",
-    "incomplete": False,
-    "demo": False,
-    "assessment_due": None,
-    "plan_due": None,
-    "stage": "registered",
-    "next_due": None,
-}
-CASE_STATUSES = ("open", "closed", "handover_pending", "transferred", "copy")
-
-
 def well_formed_case(row: dict) -> dict:
-    """The case row with its defaults, by CaseRow's rules (store/records.py), checked without
-    loading SQLModel, which costs each registration a fifth of a second to import: a case that
-    comes from outside (a bundle) is still validated by the models. A test holds both to the
-    same verdicts."""
-    row = {**CASE_DEFAULTS, **row}
-
-    def text(key: str, shortest: int = 0, longest: int | None = None, optional: bool = False) -> bool:
-        value = row.get(key)
-        if value is None:
-            return optional
-        return isinstance(value, str) and shortest <= len(value) <= (longest or len(value))
-
-    def whole(key: str, low: int, high: int | None = None, optional: bool = False) -> bool:
-        value = row.get(key)
-        if value is None:
-            return optional
-        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= (high or value)
-
-    checks = {
-        "case_number": text("case_number", 8, 24),
-        "form_id": text("form_id"),
-        "form_version": whole("form_version", 1),
-        "answers": text("answers"),
-        "child_name": text("child_name", 1),
-        "search_text": text("search_text"),
-        "sex": text("sex", optional=True),
-        "date_of_birth": text("date_of_birth", optional=True),
-        "age_estimate": whole("age_estimate", 0, 30, optional=True),
-        "risk": row.get("risk") in ("high", "medium", "low"),
-        "status": row.get("status") in CASE_STATUSES,
-        "case_worker": text("case_worker", 1),
-        "registered_on": text("registered_on"),
-        "created_at": text("created_at"),
-        "updated_at": text("updated_at"),
-        "incomplete": isinstance(row.get("incomplete"), bool),
-        "demo": isinstance(row.get("demo"), bool),
-        "assessment_due": text("assessment_due", optional=True),
-        "plan_due": text("plan_due", optional=True),
-        "stage": text("stage"),
-        "next_due": text("next_due", optional=True),
-    }
-    unknown = set(row) - set(checks)
-    wrong = sorted(key for key, holds in checks.items() if not holds) + sorted(unknown)
-    if wrong:
-        raise ValueError(f"a case casecli built is malformed: {', '.join(wrong)}")
-    return row
+    """The case row with its defaults, by the one declaration of a case row's rules
+    (store/row_rules.py), checked in plain Python: a case that comes from outside (a bundle) is
+    validated by the model made from the same declaration."""
+    return well_formed(CASE, row, "a case")
 
 
 def next_case_number(store: Store, prefix: str) -> str:
