@@ -7,7 +7,7 @@ Import decides by the case's history (its chain of events), never by file dates:
 - both have events the other lacks (they diverged)           -> nothing is overwritten: keep
   local, take theirs, or keep both (theirs kept aside for review), as the worker chooses.
 
-Every kind of record a case has travels (case.tables lists them once).
+Every kind of record a case has travels (case.file.tables lists them once).
 """
 
 from __future__ import annotations

@@ -758,7 +758,7 @@ def _mark_derived_stale(conn: Connection) -> None:
 
     They follow from the case's records by rules that live in the case layer, which the store
     does not import: the flag is set in the migration's transaction, and the first command that
-    opens the store refreshes them and clears it (case.lifecycle.refresh_if_stale). A store
+    opens the store refreshes them and clears it (case.due.lifecycle.refresh_if_stale). A store
     with no case has nothing to refresh.
     """
     conn.execute(

@@ -45,7 +45,7 @@ def get(store: Store, key: str) -> int:
 
 def set_setting(store: Store, key: str, raw: str) -> int:
     """Check and write one setting; call inside the transaction that also refreshes what depends
-    on it (`case.lifecycle.change_settings` does both), so due dates never lag behind a setting."""
+    on it (`case.due.lifecycle.change_settings` does both), so due dates never lag behind a setting."""
     if key not in defaults():
         raise InvalidInput(_("setting {key}: unknown; see `casecli settings show`").format(key=repr(key)))
     try:

@@ -20,7 +20,7 @@ RISKS = ("high", "medium", "low")
 
 
 def kind_name(kind: str) -> str:
-    """A kind of due item (case.lifecycle) in the worker's words."""
+    """A kind of due item (case.due.lifecycle) in the worker's words."""
     return {
         "registration": _("registration"),
         "assessment": _("assessment"),
