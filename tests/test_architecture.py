@@ -72,3 +72,24 @@ def test_a_forbidden_import_breaks_a_contract(copy_of_the_package, module, line,
     assert done.returncode != 0
     broken = [line for line in done.stdout.splitlines() if line.endswith(" BROKEN")]
     assert any(line.startswith(contract) for line in broken), done.stdout[-3000:]
+
+
+def test_the_readme_layout_and_the_architecture_name_every_folder_and_room():
+    """Every package of casecli/ is in the README's layout, and every room of the case layer (with
+    what lives there, in its __init__'s docstring) in docs/architecture.md."""
+    import ast
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :]
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    packages = sorted(p.parent.name for p in (ROOT / "casecli").glob("*/__init__.py"))
+    assert packages, "no packages found"
+    for name in packages:
+        assert f"casecli/{name}/" in layout, name
+    rooms = sorted((ROOT / "casecli" / "case").glob("*/__init__.py"))
+    assert len(rooms) >= 6
+    for init in rooms:
+        room = init.parent.name
+        assert f"{room}/" in layout and f"case/{room}/" in architecture, room
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and len(doc) > 80, f"case/{room}/__init__.py says what lives there"
