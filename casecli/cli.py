@@ -127,4 +127,7 @@ for commands in (
 
 
 def main() -> None:
+    from casecli.hardening import harden
+
+    harden()  # before the passphrase is read: no core dump will ever hold it
     app(prog_name="casecli")

@@ -35,7 +35,8 @@ def show_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     emit(values, as_json, settings_view)
 
 
-@command(settings_app, "set")
+# "-5" is a value to refuse with one line (0 to 3650), not an option click knows nothing of
+@command(settings_app, "set", context_settings={"ignore_unknown_options": True})
 def set_cmd(
     ctx: typer.Context,
     pairs: list[str] = typer.Argument(

@@ -2,7 +2,8 @@
 
 rich's own pager goes through pydoc, which on some systems (Windows among them) writes the text
 to a temporary file for `more` to read: a case in plaintext on disk. Here the pager (PAGER, else
-`less`, else `more`) reads the text on its stdin; if it cannot start, the text is printed.
+`less`, else `more`) reads the text on its stdin; if it cannot start, the text is printed. It runs
+without casecli's secrets in its environment and keeps no history (casecli.hardening).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import subprocess
 import sys
 
 from rich.pager import Pager
+
+from casecli.hardening import pager_environment
 
 
 def pager_command() -> str | None:
@@ -30,8 +33,7 @@ class PipePager(Pager):
         if command is None or command == "cat":
             sys.stdout.write(content)
             return
-        environ = dict(os.environ)
-        environ.setdefault("LESS", "-R")  # colours shown, not printed as escape codes
+        environ = pager_environment(dict(os.environ))
         try:
             # shell=True as pydoc does: PAGER is the worker's own setting, often with its options
             process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=environ)

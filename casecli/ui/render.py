@@ -7,6 +7,7 @@ view is built from the same value (ui.views), so the two can never disagree.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -21,12 +22,23 @@ def console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False)
 
 
+# What json.dumps leaves raw with ensure_ascii=False and a terminal would act on: the C1 controls
+# (U+009B is a one-character escape sequence), DEL, and the line and paragraph separators.
+_RAW_CONTROLS = re.compile("[\u007f-\u009f\u2028\u2029]")
+
+
+def _json_text(value: Any, indent: int | None) -> str:
+    """JSON text with every control character escaped as \\u…: data is never terminal control."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=str)
+    return _RAW_CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def print_json(value: Any) -> None:
     """`value` as JSON: indented for a person at a terminal, compact (and several times faster) for
     scripts. An iterator (not a list or a dict) is written as a JSON array as its items come."""
     indent = 2 if sys.stdout.isatty() else None
     if isinstance(value, (list, dict, str, int, float, bool)) or value is None:
-        sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str) + "\n")
+        sys.stdout.write(_json_text(value, indent) + "\n")
         return
     # In batches of a thousand: one json.dumps a batch is several times faster than one an item,
     # and memory still holds one batch, not the whole list.
@@ -36,7 +48,7 @@ def print_json(value: Any) -> None:
     first = True
     sys.stdout.write("[")
     while batch := list(islice(items, 1000)):
-        text = json.dumps(batch, ensure_ascii=False, indent=indent, default=str)
+        text = _json_text(batch, indent)
         sys.stdout.write(("" if first else ",") + text[1:-1].rstrip())
         first = False
     sys.stdout.write("\n]\n" if indent and not first else "]\n")
