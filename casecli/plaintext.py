@@ -10,6 +10,7 @@ characters out as visible escapes; the terminal views (ui.render.shown) and the 
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import Any
 
@@ -32,3 +33,10 @@ def visible(value: Any) -> str:
 def markdown_text(value: Any) -> str:
     """The text as literal Markdown: no HTML, no links or emphasis, controls visible."""
     return _MARKDOWN.sub(r"\\\1", html.escape(visible(value), quote=False))
+
+
+def file_name(path: str | os.PathLike[str]) -> str:
+    """A file's name as a person may see it: bytes that are not UTF-8 (a name from another system,
+    or a hostile one) and control characters escaped, never raw."""
+    name = os.path.basename(os.fspath(path))
+    return visible(os.fsencode(name).decode("utf-8", "backslashreplace"))

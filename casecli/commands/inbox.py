@@ -50,6 +50,8 @@ def inbox_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
                     row.update(describe(store, entry))
                 except BundleRejected as exc:  # listed as it is; refused at import
                     row.update(state="unreadable", reason=exc.message)
+                except MALFORMED as exc:
+                    row.update(state="unreadable", reason=type(exc).__name__)
             rows.append(row)
     emit(rows, as_json, inbox_table)
 
@@ -135,19 +137,34 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
         "partial": _("{file}: still being written or synchronised: skipped"),
         "other": _("{file}: not a casecli bundle: skipped"),
         "not_for_me": _("{file}: addressed to someone else: skipped"),
+        "link": _("{file}: a link, not a file: left alone"),
+        "too_large": _("{file}: larger than the agency allows (mailbox.max_bundle_mib): skipped, not read"),
     }
     if entry.state in skipped:
         out.print(skipped[entry.state].format(file=name))
         return "skipped"
     try:
-        if entry.state == "unreadable":
-            raise BundleRejected(entry.reason)
-        # imported already: known by the id in its header (nothing else read), or by the import plan
-        plan = None if entry.state == "seen" else plan_import(store, entry.path, env.today, None, on_conflict)
-        ask = questions(out, env, trust_sender, yes, from_inbox=True)
-        settled = inbox.settle_entry(store, mailbox, entry, plan, env.today, ask)
+        try:
+            if entry.state == "unreadable":
+                raise BundleRejected(entry.reason)
+            # imported already: known by the id in its header (nothing else read), or by the import plan
+            plan = None if entry.state == "seen" else plan_import(store, entry.path, env.today, None, on_conflict)
+            ask = questions(out, env, trust_sender, yes, from_inbox=True)
+            settled = inbox.settle_entry(store, mailbox, entry, plan, env.today, ask)
+        except MALFORMED as exc:  # a shape no check foresaw: this file is refused, the others go on
+            raise BundleRejected(
+                _("{file}: could not be read ({kind})").format(file=entry.name, kind=type(exc).__name__)
+            ) from None
     except BundleRejected as exc:
-        inbox.refused(store, mailbox, entry, exc.message, me)
+        try:
+            inbox.refused(store, mailbox, entry, exc.message, me)
+        except (InvalidInput, OSError) as why:  # refused/ is a link, the disk is full …: the file stays
+            out.print(
+                _("{file}: refused ({reason}), but left in the inbox: {why}").format(
+                    file=name, reason=shown(exc.message), why=shown(getattr(why, "message", None) or why)
+                )
+            )
+            return "refused"
         out.print(_("{file}: refused ({reason}); moved to refused/").format(file=name, reason=shown(exc.message)))
         return "refused"
     except (Cancelled, InvalidInput) as exc:
@@ -182,6 +199,9 @@ def _refuse(out, env, store, mailbox, entry, reason: str) -> None:
         )
     )
 
+
+# What a hostile file can make a reader raise where no check foresaw its shape.
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, UnicodeError, RecursionError, OverflowError)
 
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 app.add_typer(inbox_app, name="inbox")

@@ -220,14 +220,17 @@ def status_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
 
     Example: casecli mailbox status
     """
-    from casecli.handover.mailbox import configured
+    from casecli.handover.identity import own
+    from casecli.handover.mailbox import REFUSED, configured, refused_files
     from casecli.handover.mailbox_log import check_delivered, status
     from casecli.ui.mailbox_views import status_table
 
     with opened(ctx) as (env, store):
-        check_delivered(store, configured(store))
+        mailbox = configured(store)
+        check_delivered(store, mailbox)
         rows = status(store, env.today)
-    emit(rows, as_json, status_table)
+        held = len(refused_files(mailbox.inbox_path(own(store).fingerprint) / REFUSED))
+    emit(rows, as_json, lambda value: status_table(value, held))
 
 
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py

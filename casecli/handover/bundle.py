@@ -26,6 +26,7 @@ from pathlib import Path
 from casecli.errors import BundleRejected, NotAStore
 from casecli.fsutil import PRIVATE_FILE
 from casecli.i18n import _
+from casecli.plaintext import file_name
 
 MAGIC = b"casecli-bundle/1\n"
 CHUNK = 64 * 1024
@@ -188,6 +189,7 @@ class BundleReader:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.name = file_name(self.path)  # as a person may see it: whatever bytes the folder brought
         try:
             self.size = self.path.stat().st_size
             with self.path.open("rb") as handle:
@@ -196,37 +198,56 @@ class BundleReader:
                     if start.startswith(b"casecli-bundle/"):
                         raise BundleRejected(
                             _("{file}: bundle version {version} is not supported by this casecli").format(
-                                file=self.path.name, version=start.decode(errors="replace").strip()
+                                file=self.name, version=start.decode(errors="replace").strip()
                             )
                         )
-                    raise BundleRejected(_("{file} is not a casecli bundle").format(file=self.path.name))
+                    raise BundleRejected(_("{file} is not a casecli bundle").format(file=self.name))
                 line = handle.readline(MAX_HEADER)
         except OSError as exc:
             raise BundleRejected(
-                _("{file}: cannot read it ({reason})").format(file=self.path.name, reason=exc.strerror)
+                _("{file}: cannot read it ({reason})").format(file=self.name, reason=exc.strerror)
             ) from None
         if not line.endswith(b"\n"):
-            raise BundleRejected(_("{file}: the bundle's header is damaged or cut off").format(file=self.path.name))
+            raise BundleRejected(_("{file}: the bundle's header is damaged or cut off").format(file=self.name))
         try:
             self.header = json.loads(line)
-            self.bundle_id = str(self.header["id"])
+            # Every field of the header in the shape casecli writes, or refused here: the header is
+            # read before the signature is checked, from anyone who can write into the folder.
+            if not isinstance(self.header, dict) or not isinstance(self.header.get("sender"), dict):
+                raise ValueError("not a header")
+            self.bundle_id = self.header["id"]
             sender = self.header["sender"]
-            self.sender_name, self.sender_agency = str(sender["name"]), str(sender["agency"])
+            self.sender_name, self.sender_agency = sender["name"], sender["agency"]
             self.sender_encryption = _unb64(sender["encryption_public"])
             self.sender_signing = _unb64(sender["signing_public"])
-            self.stanzas = list(self.header["recipients"])
-            if len(self.sender_name) > MAX_NAME or len(self.sender_agency) > MAX_NAME or len(self.stanzas) > 64:
-                raise ValueError("header fields past their limits")
+            self.stanzas = self.header["recipients"]
+            if not (
+                isinstance(self.bundle_id, str)
+                and 0 < len(self.bundle_id) <= 64
+                and self.bundle_id.isascii()
+                and self.bundle_id.isalnum()
+                and isinstance(self.sender_name, str)
+                and isinstance(self.sender_agency, str)
+                and len(self.sender_name) <= MAX_NAME
+                and len(self.sender_agency) <= MAX_NAME
+                and isinstance(self.stanzas, list)
+                and 0 < len(self.stanzas) <= 64
+                and all(isinstance(s, dict) and isinstance(s.get("type"), str) for s in self.stanzas)
+                and all(isinstance(s.get("recipient", ""), str) for s in self.stanzas)
+                and isinstance(self.header.get("created", ""), str)
+                and isinstance(self.header.get("payload"), dict)
+            ):
+                raise ValueError("header fields not in their shape or past their limits")
         except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested too deep to read
-            raise BundleRejected(_("{file}: the bundle's header is damaged").format(file=self.path.name)) from None
-        if self.header.get("bundle") != 1 or self.header.get("payload", {}).get("chunk") != CHUNK:
+            raise BundleRejected(_("{file}: the bundle's header is damaged").format(file=self.name)) from None
+        if self.header.get("bundle") != 1 or self.header["payload"].get("chunk") != CHUNK:
             raise BundleRejected(
-                _("{file}: this bundle version is not supported by this casecli").format(file=self.path.name)
+                _("{file}: this bundle version is not supported by this casecli").format(file=self.name)
             )
         self.payload_start = len(MAGIC) + len(line)
         self.payload_end = self.size - TRAILER_LEN
         if self.payload_end < self.payload_start + 16 + TAG:
-            raise BundleRejected(_("{file}: the bundle is cut off (truncated)").format(file=self.path.name))
+            raise BundleRejected(_("{file}: the bundle is cut off (truncated)").format(file=self.name))
         self._verified = False
 
     @property
@@ -249,13 +270,13 @@ class BundleReader:
             while remaining:
                 block = handle.read(min(remaining, 1 << 20))
                 if not block:
-                    raise BundleRejected(_("{file}: the bundle is cut off (truncated)").format(file=self.path.name))
+                    raise BundleRejected(_("{file}: the bundle is cut off (truncated)").format(file=self.name))
                 digest.update(block)
                 remaining -= len(block)
             trailer = handle.read()
         if len(trailer) != TRAILER_LEN or not trailer.startswith(TRAILER_PREFIX) or not trailer.endswith(b"\n"):
             raise BundleRejected(
-                _("{file}: the bundle's signature is missing or the file is cut off").format(file=self.path.name)
+                _("{file}: the bundle's signature is missing or the file is cut off").format(file=self.name)
             )
         try:
             signature = base64.b64decode(trailer[len(TRAILER_PREFIX) : -1], validate=True)
@@ -265,7 +286,7 @@ class BundleReader:
         except (ValueError, InvalidSignature):
             raise BundleRejected(
                 _("{file}: the signature does not match: the bundle was altered, or not signed by its sender").format(
-                    file=self.path.name
+                    file=self.name
                 )
             ) from None
         self._verified = True
@@ -285,9 +306,7 @@ class BundleReader:
                 if stanza.get("type") == "x25519" and stanza.get("recipient") == my_fingerprint:
                     key = sealing.open_sealed(encryption_private, stanza, aad)
                     if key is None or len(key) != 32:
-                        raise BundleRejected(
-                            _("{file}: the part addressed to you is damaged").format(file=self.path.name)
-                        )
+                        raise BundleRejected(_("{file}: the part addressed to you is damaged").format(file=self.name))
                     return key
         if passphrase is not None:
             for stanza in self.stanzas:
@@ -297,22 +316,22 @@ class BundleReader:
                             _unb64(stanza["nonce"]), _unb64(stanza["sealed"]), aad
                         )
                     except (InvalidTag, KeyError, TypeError, ValueError):
-                        raise BundleRejected(_("{file}: wrong bundle passphrase").format(file=self.path.name)) from None
+                        raise BundleRejected(_("{file}: wrong bundle passphrase").format(file=self.name)) from None
                     except NotAStore:  # a key derivation casecli never writes: refused before any work
                         raise BundleRejected(
-                            _("{file}: the bundle's passphrase part is damaged or altered").format(file=self.path.name)
+                            _("{file}: the bundle's passphrase part is damaged or altered").format(file=self.name)
                         ) from None
                     return key
         keyed = [r for r in self.recipients() if r != "passphrase"]
         if "passphrase" in self.recipients():
             raise BundleRejected(
                 _("{file} is protected by a passphrase: give --passphrase-file FILE (or type it when asked)").format(
-                    file=self.path.name
+                    file=self.name
                 )
             )
         raise BundleRejected(
             _("{file} is not for you: it is for {recipients} (check `casecli identity`)").format(
-                file=self.path.name, recipients=", ".join(keyed)
+                file=self.name, recipients=", ".join(keyed)
             )
         )
 
@@ -339,19 +358,19 @@ class BundleReader:
                     chunk = aead.decrypt(_chunk_nonce(counter, last), sealed, None)
                 except InvalidTag:
                     raise BundleRejected(
-                        _("{file}: the payload is damaged or cut off").format(file=self.path.name)
+                        _("{file}: the payload is damaged or cut off").format(file=self.name)
                     ) from None
                 counter += 1
                 if inflate.eof and chunk:  # more after the end of the compressed payload: not what was signed for
-                    raise BundleRejected(_("{file}: the payload has data after its end").format(file=self.path.name))
+                    raise BundleRejected(_("{file}: the payload has data after its end").format(file=self.name))
                 try:
                     yield inflate.decompress(chunk)
                 except zlib.error:
-                    raise BundleRejected(_("{file}: the payload is damaged").format(file=self.path.name)) from None
+                    raise BundleRejected(_("{file}: the payload is damaged").format(file=self.name)) from None
             if not inflate.eof:
-                raise BundleRejected(_("{file}: the payload is cut off").format(file=self.path.name))
+                raise BundleRejected(_("{file}: the payload is cut off").format(file=self.name))
             if inflate.unused_data:
-                raise BundleRejected(_("{file}: the payload has data after its end").format(file=self.path.name))
+                raise BundleRejected(_("{file}: the payload has data after its end").format(file=self.name))
 
     def lines(self, file_key: bytes) -> Iterator[dict]:
         pending = b""
@@ -360,11 +379,11 @@ class BundleReader:
             *complete, pending = pending.split(b"\n")
             for line in (*complete, pending):
                 if len(line) > MAX_RECORD:
-                    raise BundleRejected(_("{file}: a record in the payload is too large").format(file=self.path.name))
+                    raise BundleRejected(_("{file}: a record in the payload is too large").format(file=self.name))
             for line in complete:
-                yield _record(line, self.path.name)
+                yield _record(line, self.name)
         if pending.strip():
-            yield _record(pending, self.path.name)
+            yield _record(pending, self.name)
 
 
 def _record(line: bytes, name: str) -> dict:

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from casecli.errors import BundleRejected
 from casecli.handover import mailbox_log
 from casecli.handover.bundle import BundleReader
-from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, refuse, remove
+from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, real_folder, refuse, remove
 from casecli.handover.receipts import KIND as RECEIPT
 from casecli.handover.receipts import write_receipt
 from casecli.handover.seen import record_refused
 from casecli.i18n import _
+from casecli.store import settings
 from casecli.store.db import Store
 
 if TYPE_CHECKING:
@@ -63,10 +64,10 @@ def keep(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, kin
     import os
 
     answer(store, mailbox, reader, [], True, "")
-    folder = entry.path.parent / KEPT
-    folder.mkdir(exist_ok=True)
-    os.replace(entry.path, folder / entry.name)
-    return folder / entry.name
+    folder = real_folder(real_folder(entry.path.parent) / KEPT, make=True)
+    target = folder / entry.path.name
+    os.replace(entry.path, target)
+    return target
 
 
 def taken_before(store: Store, mailbox: Mailbox, entry: Entry) -> None:
@@ -88,7 +89,7 @@ def refused(store: Store, mailbox: Mailbox, entry: Entry, reason: str, me: str) 
     if reader is not None and me in reader.recipients():
         with contextlib.suppress(BundleRejected):  # cases unknown: the receipt names none
             about = describe(store, entry, reader)
-    moved = refuse(entry, reason)
+    moved = refuse(entry, reason, settings.get(store, "mailbox.refused_keep"))
     if reader is not None and reader.fingerprint != me and about["kind"] != RECEIPT:
         _answer_refusal(store, mailbox, reader, about["cases"], reason)
     return moved
@@ -99,7 +100,11 @@ def decline(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, 
     again there), the bundle remembered and moved to `refused/`. The worker's words travel only in
     the encrypted receipt: the file beside the bundle is plain text, so it says only who refused."""
     _answer_refusal(store, mailbox, reader, cases, reason)
-    return refuse(entry, _("refused by its receiver; the reason travels in the encrypted receipt"))
+    return refuse(
+        entry,
+        _("refused by its receiver; the reason travels in the encrypted receipt"),
+        settings.get(store, "mailbox.refused_keep"),
+    )
 
 
 def _answer_refusal(store: Store, mailbox: Mailbox, reader: BundleReader, cases: list[str], reason: str) -> None:

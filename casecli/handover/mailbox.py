@@ -16,7 +16,10 @@ but `describe`, for the one bundle it is asked about.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from casecli.fsutil import write_private_atomic
 from casecli.handover.bundle import BUNDLE_SUFFIX, BundleReader
 from casecli.handover.seen import already_imported
 from casecli.i18n import _
+from casecli.plaintext import file_name
 from casecli.store.db import Store
 
 FOLDER_KEY = "mailbox.folder"
@@ -35,6 +39,52 @@ REASON_SUFFIX = ".reason.txt"
 # Ignore patterns for Syncthing (`.stignore` syntax): casecli's files being written. `(?d)` lets
 # Syncthing delete them when they are in the way of removing a folder.
 IGNORE_PATTERNS = ["(?d).*.partial", "(?d).*.tmp", "(?d).casecli-*"]
+
+
+# Windows refuses these as file names (with any extension): a name from the folder is never reused
+# for a file casecli writes, but a refused file keeps its own name only when it is a plain one.
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+class UnsafeFolder(InvalidInput):
+    """A folder of the mailbox that is a link (or not a folder): casecli writes nothing through it."""
+
+
+def real_folder(path: Path, make: bool = False) -> Path:
+    """`path` if it is a real folder, not a link to one (made when `make` and missing); else
+    UnsafeFolder naming it. Anyone who can write into the shared folder can put a link where an
+    inbox, `refused/` or `kept/` should be: what casecli writes or moves there would land in the
+    folder the link points to."""
+    for attempt in range(2):
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            if not make or attempt:
+                raise UnsafeFolder(_("mailbox: {path} is not there").format(path=file_name(path))) from None
+            path.mkdir(exist_ok=True)  # mkdir never follows a link: one in the way makes it fail
+            continue
+        if stat.S_ISDIR(mode) and not stat.S_ISLNK(mode):
+            return path
+        break
+    raise UnsafeFolder(
+        _("mailbox: {path} is a link or a file, not a folder: left alone, nothing written through it").format(
+            path=file_name(path)
+        )
+    )
+
+
+def plain_name(name: str) -> bool:
+    """A file name casecli may keep as it is (for a refused bundle): short, printable ASCII, not one
+    Windows reserves."""
+    return (
+        0 < len(name) <= 120
+        and name.isascii()
+        and name.isprintable()
+        and not name.startswith(".")
+        and name.split(".")[0].lower() not in WINDOWS_RESERVED
+        and "/" not in name
+        and "\\" not in name
+    )
 
 
 def inbox_name(fingerprint: str) -> str:
@@ -55,13 +105,14 @@ class Mailbox:
         return self.root / inbox_name(fingerprint)
 
     def inbox(self, fingerprint: str) -> Path:
-        """The identity's inbox, made if it is not there yet (the first bundle for a colleague)."""
-        folder = self.inbox_path(fingerprint)
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        """The identity's inbox, made if it is not there yet (the first bundle for a colleague); a
+        link in its place is refused (UnsafeFolder)."""
+        real_folder(self.root)
+        return real_folder(self.inbox_path(fingerprint), make=True)
 
     def backups(self, prefix: str) -> Path:
-        return self.root / BACKUPS / prefix
+        """This laptop's backups folder in the mailbox (made if missing; a link is refused)."""
+        return real_folder(real_folder(real_folder(self.root) / BACKUPS, make=True) / prefix, make=True)
 
 
 def destination(output: Path | Mailbox, fingerprint: str) -> Path:
@@ -88,6 +139,7 @@ def set_folder(store: Store, path: Path, fingerprint: str) -> Mailbox:
     if root.exists() and not root.is_dir():
         raise InvalidInput(_("mailbox: {path} is a file, not a folder").format(path=root))
     try:
+        root.mkdir(parents=True, exist_ok=True)
         mailbox = Mailbox(root)
         probe = mailbox.inbox(fingerprint) / ".casecli-check.partial"
         write_private_atomic(probe, b"")
@@ -106,7 +158,7 @@ class Entry:
     """A file in my inbox, as far as its header tells (nothing decrypted)."""
 
     path: Path
-    state: str  # ready, partial, other, not_for_me, seen, unreadable
+    state: str  # ready, partial, other, not_for_me, seen, unreadable, link, too_large
     bundle_id: str = ""
     sender: str = ""
     fingerprint: str = ""
@@ -115,27 +167,42 @@ class Entry:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        """The file's name, escaped for a person (not UTF-8, controls): what every line shows."""
+        return file_name(self.path.name)
 
 
 def scan(store: Store, mailbox: Mailbox, me: str) -> list[Entry]:
-    """What is in my inbox (not in its `refused/`), oldest first; headers read, nothing decrypted."""
+    """What is in my inbox (not in its `refused/`), oldest first; headers read, nothing decrypted.
+    A link (symbolic or hard) is listed and left alone; a file larger than the agency allows
+    (`mailbox.max_bundle_mib`) is listed and skipped without being read."""
+    from casecli.store import settings
+
     folder = mailbox.inbox_path(me)
-    if not folder.is_dir():
+    if not os.path.lexists(folder):
         return []
+    real_folder(real_folder(mailbox.root) / folder.name)
+    largest = settings.get(store, "mailbox.max_bundle_mib") * 1024 * 1024
     entries = []
     with os.scandir(folder) as items:
         for item in items:
-            if not item.is_file():
-                continue
             path = Path(item.path)
-            if being_written(item.name):
+            if item.is_symlink():
+                entries.append(Entry(path, "link", reason=_("a link: left alone")))
+                continue
+            if not item.is_file(follow_symlinks=False):
+                continue
+            facts = item.stat(follow_symlinks=False)
+            if facts.st_nlink > 1:
+                entries.append(Entry(path, "link", reason=_("a hard link to another file: left alone")))
+            elif being_written(item.name):
                 entries.append(Entry(path, "partial"))
             elif not item.name.endswith(BUNDLE_SUFFIX):
                 entries.append(Entry(path, "other"))
+            elif facts.st_size > largest:
+                entries.append(Entry(path, "too_large", reason=_("larger than the agency allows: not read")))
             else:
                 entries.append(_entry(store, path, me))
-    return sorted(entries, key=lambda e: (e.created, e.name))
+    return sorted(entries, key=lambda e: (e.created, os.fsencode(e.path.name)))
 
 
 def stale_partials(mailbox: Mailbox, me: str, now: float, age_seconds: int = 86400) -> int:
@@ -190,15 +257,49 @@ def kind_of(meta: dict) -> str:
     return "handover" if meta.get("handover") else "copy"
 
 
-def refuse(entry: Entry, reason: str) -> Path:
+def refuse(entry: Entry, reason: str, keep: int | None = None) -> Path:
     """Move a refused bundle to my inbox's `refused/` with its reason beside it (the reason is a
-    casecli error line: file names and case numbers, never a child's data)."""
-    folder = entry.path.parent / REFUSED
-    folder.mkdir(exist_ok=True)
-    target = folder / entry.name
-    write_private_atomic(folder / (entry.name + REASON_SUFFIX), (reason.strip() + "\n").encode())
+    casecli error line: file names and case numbers, never a child's data). It keeps its name when
+    that is a plain one not taken yet; otherwise (a name too long, not UTF-8, reserved on Windows,
+    or an earlier refusal's) it gets a new one, and the reason says which file it was. Only the
+    newest `keep` refusals stay (`mailbox.refused_keep`)."""
+    folder = real_folder(real_folder(entry.path.parent) / REFUSED, make=True)
+    name = entry.path.name
+    if not plain_name(name) or os.path.lexists(folder / name):
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"refused-{stamp}-{secrets.token_hex(4)}{BUNDLE_SUFFIX}"
+    text = reason.strip() if name == entry.path.name else f"{entry.name}: {reason.strip()}"
+    write_private_atomic(folder / (name + REASON_SUFFIX), (text + "\n").encode("utf-8", "backslashreplace"))
+    target = folder / name
+    if os.lstat(entry.path).st_nlink > 1 or os.path.islink(entry.path):  # changed since the scan
+        raise UnsafeFolder(_("mailbox: {path} became a link: left alone").format(path=entry.name))
     os.replace(entry.path, target)
+    if keep is not None:
+        trim_refused(folder, keep)
     return target
+
+
+def refused_files(folder: Path) -> list[Path]:
+    """The refused bundles (not their reasons) of a `refused/` folder, oldest first."""
+    if not os.path.isdir(folder) or os.path.islink(folder):
+        return []
+    with os.scandir(folder) as items:
+        found = [
+            (item.stat(follow_symlinks=False).st_mtime, Path(item.path))
+            for item in items
+            if item.is_file(follow_symlinks=False) and not item.name.endswith(REASON_SUFFIX)
+        ]
+    return [path for _mtime, path in sorted(found, key=lambda f: (f[0], os.fsencode(f[1].name)))]
+
+
+def trim_refused(folder: Path, keep: int) -> int:
+    """Remove the oldest refusals beyond `keep` (each with its reason); how many went."""
+    old = refused_files(folder)
+    gone = old[: max(len(old) - keep, 0)]
+    for path in gone:
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + REASON_SUFFIX).unlink(missing_ok=True)
+    return len(gone)
 
 
 def remove(entry: Entry) -> None:

@@ -26,6 +26,8 @@ def state_words(state: str) -> str:
         "not_for_me": _("for someone else"),
         "seen": _("imported already"),
         "unreadable": _("damaged"),
+        "link": _("a link: left alone"),
+        "too_large": _("too large: not read"),
     }
     return words.get(state, state)
 
@@ -51,10 +53,18 @@ def inbox_table(rows: list[dict]):
     return table
 
 
-def status_table(rows: list[dict]):
-    """Per colleague: sent, delivered, acknowledged, refused, waiting, last sent to and heard from."""
+def status_table(rows: list[dict], refused_here: int = 0):
+    """Per colleague: sent, delivered, acknowledged, refused, waiting, last sent to and heard from;
+    and how many refused files my inbox's refused/ holds."""
+    held = _(
+        "Your inbox's refused/ folder holds {count} refused file(s) (the oldest go past `mailbox.refused_keep`)."
+    ).format(count=refused_here)
     if not rows:
-        return _("Nothing sent or received through the mailbox yet.")
+        return (
+            group([_("Nothing sent or received through the mailbox yet."), held])
+            if refused_here
+            else _("Nothing sent or received through the mailbox yet.")
+        )
     table = titled_table(
         _("Mailbox, per colleague"),
         _("Colleague"),
@@ -78,7 +88,7 @@ def status_table(rows: list[dict]):
             shown(local_date(row["last_sent"])) if row["last_sent"] else "",
             shown(local_date(row["last_heard"])) if row["last_heard"] else _("never"),
         )
-    return table
+    return group([table, held]) if refused_here else table
 
 
 def doctor_view(findings: list[dict]):
