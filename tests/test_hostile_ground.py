@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -106,7 +107,7 @@ def test_one_bad_file_never_stops_the_inbox(office):  # noqa: F811
 def test_a_file_larger_than_the_agency_allows_is_skipped_unread(office):  # noqa: F811
     import time
 
-    ana, luis, box = office
+    _ana, luis, box = office
     luis.ok("settings", "set", "mailbox.max_bundle_mib", "8")
     inbox = inbox_of(luis, box)
     inbox.mkdir(exist_ok=True)
@@ -124,7 +125,7 @@ def test_a_file_larger_than_the_agency_allows_is_skipped_unread(office):  # noqa
 
 
 def test_refusals_are_kept_within_the_limit_and_never_overwritten(office):  # noqa: F811
-    ana, luis, box = office
+    _ana, luis, box = office
     luis.ok("settings", "set", "mailbox.refused_keep", "3")
     inbox = inbox_of(luis, box)
     inbox.mkdir(exist_ok=True)
@@ -139,3 +140,19 @@ def test_refusals_are_kept_within_the_limit_and_never_overwritten(office):  # no
     assert contents[-1].endswith(b"run 2\n") and b"run 0\n" not in b"".join(contents)
     assert len(list(refused.iterdir())) == 6  # each with its reason
     assert "refused/ folder holds 3 refused file(s)" in luis.ok("mailbox", "status").stdout
+
+
+def test_a_cut_off_backup_leaves_nothing_behind_a_day_later(office):  # noqa: F811
+    ana, _luis, box = office
+    ana.register()
+    ana.ok("backup", "--to-mailbox")
+    folder = box / "backups" / "MX7"
+    old = [folder / ".casecli-20261101-101010.db.partial", folder / ".casecli-20261101-101010.db.partial-journal"]
+    fresh = folder / ".casecli-20261123-090000.db.partial"  # another backup of this laptop, still running
+    for path in (*old, fresh):
+        path.write_bytes(b"\0" * 1024)
+    two_days_ago = time.time() - 2 * 86400
+    for path in old:
+        os.utime(path, (two_days_ago, two_days_ago))
+    ana.ok("backup", "--to-mailbox")
+    assert not any(path.exists() for path in old) and fresh.exists()

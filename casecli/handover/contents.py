@@ -15,9 +15,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from casecli import casenumber
 from casecli.case.decisions.approvals import KINDS as APPROVAL_KINDS
 from casecli.context import FIRST_YEAR, LAST_YEAR
-from casecli.errors import BundleRejected
+from casecli.errors import BundleRejected, CaseCliError
 from casecli.forms import MISSING, load_form
 from casecli.i18n import _
 from casecli.store.db import Store
@@ -84,6 +85,33 @@ KIND_OF = {
 }
 
 
+MAX_CASES = 200_000  # in one bundle: a supervisor's copies of a whole team, with room to spare
+
+
+def description_problem(meta: dict) -> str | None:
+    """What is wrong with a bundle's description (its first record), or None: every field in the
+    shape casecli writes, checked before any other part of the bundle is read."""
+    schema = meta.get("schema")
+    cases = meta.get("cases", [])
+    note = meta.get("note", {})
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        return "schema"
+    if not isinstance(cases, list) or len(cases) > MAX_CASES:
+        return "cases"
+    if not all(isinstance(n, str) and 0 < len(n) <= 24 for n in cases) or len(set(cases)) != len(cases):
+        return "cases"
+    if "handover" in meta and not isinstance(meta["handover"], bool):
+        return "handover"
+    if not isinstance(note, dict) or not all(
+        isinstance(k, str) and (v is None or isinstance(v, (str, bool, int, float, list))) for k, v in note.items()
+    ):
+        return "note"
+    for key in ("case_worker", "kind"):
+        if key in meta and not (isinstance(meta[key], str) and len(meta[key]) <= 200):
+            return key
+    return None
+
+
 def record_check(store: Store, name: str, today: dt.date) -> Callable[[str, dict, str], None]:
     """The check of one record of a bundle (table, row, case number) against the store's schema,
     the row models and `problem`'s rules; raises BundleRejected. Made once for a bundle's records
@@ -96,6 +124,17 @@ def record_check(store: Store, name: str, today: dt.date) -> Callable[[str, dict
     also: dict[str, type[BaseModel]] = {"cases": CaseRow, "events": EventRow}
 
     def check(table: str, row: dict, number: str) -> None:
+        if table == "cases":
+            try:  # a number casecli itself would accept: with its check character, in its own spelling
+                well_formed = casenumber.parse(number) == number
+            except CaseCliError:
+                well_formed = False
+            if not well_formed:
+                raise BundleRejected(
+                    _("{file}: a case number in it is not a valid case number ({number})").format(
+                        file=name, number=number[:30]
+                    )
+                )
         if table not in models:
             models[table] = table_model(store.conn, table)
         try:

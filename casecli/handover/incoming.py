@@ -21,6 +21,7 @@ from pathlib import Path
 
 from casecli.case.child import people_index
 from casecli.case.file.history import GENESIS, append_event, event_hash
+from casecli.case.file.signatures import handover_signer
 from casecli.case.file.tables import CASE_TABLES, delete_case
 from casecli.case.steps import plan as plans
 from casecli.errors import BundleRejected
@@ -136,7 +137,12 @@ def open_bundle(
                     _("{file}: the payload does not start with its description").format(file=path.name)
                 )
             meta = row
-            if int(meta.get("schema", 0)) > LATEST_VERSION:
+            wrong = contents.description_problem(meta)
+            if wrong:
+                raise BundleRejected(
+                    _("{file}: the bundle's description is malformed ({field})").format(file=reader.name, field=wrong)
+                )
+            if meta["schema"] > LATEST_VERSION:
                 raise BundleRejected(
                     _("{file} was made by a newer casecli (schema {schema}): update casecli first").format(
                         file=path.name, schema=meta.get("schema")
@@ -184,11 +190,20 @@ def _leaving_out(matches: Callable[[dict], list[str]], listed: set[str]) -> Call
     return lambda answers: [number for number in matches(answers) if number not in listed]
 
 
+EVENT_ORDER = ("case_number", "seq", "at", "actor", "kind", "summary", "changes", "prev_hash", "hash")
+
+
 def _check_event(row: dict, case: IncomingCase, name: str) -> None:
     expected_prev = case.hashes[-1] if case.hashes else GENESIS
     if row["seq"] != len(case.hashes) + 1 or row["prev_hash"] != expected_prev or event_hash(row) != row["hash"]:
         raise BundleRejected(
             _("{file}: the history of {number} does not verify at event {seq}").format(
+                file=name, number=case.number, seq=row["seq"]
+            )
+        )
+    if row["kind"] == "handover" and handover_signer(tuple(row[column] for column in EVENT_ORDER)) is None:
+        raise BundleRejected(
+            _("{file}: the handover of {number} at event {seq} is not signed by who handed it over").format(
                 file=name, number=case.number, seq=row["seq"]
             )
         )

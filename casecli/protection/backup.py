@@ -67,6 +67,7 @@ def backup_into(store: Store, store_path: Path, folder: Path, keep: int) -> dict
     """A backup named by the time into `folder` (a mailbox's backups/PREFIX/), then only the newest
     `keep` backups left there (with their key files). The new one is checked before any is removed."""
     folder.mkdir(parents=True, exist_ok=True)
+    leftovers = remove_leftovers(folder)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     output = folder / f"{BACKUP_PREFIX}{stamp}.db"
     count = 1
@@ -80,7 +81,30 @@ def backup_into(store: Store, store_path: Path, folder: Path, keep: int) -> dict
     )
     removed = kept[: max(len(kept) - max(keep, 1), 0)]
     forget_kept_aside(removed)
-    return {**report, "output": str(output), "removed": [p.name for p in removed]}
+    return {**report, "output": str(output), "removed": [p.name for p in removed], "leftovers_removed": leftovers}
+
+
+LEFTOVER_AGE = 24 * 3600  # a backup still being written is never this old
+
+
+def remove_leftovers(folder: Path, now: float | None = None) -> int:
+    """Remove what an interrupted backup left in this laptop's backups folder (a store-sized
+    `.partial` and its `-journal`) once it is a day old: the folder is this laptop's own, and no
+    backup runs for a day. Returns how many files went."""
+    import os
+    import time
+
+    now = time.time() if now is None else now
+    gone = 0
+    with os.scandir(folder) as items:
+        for item in items:
+            name = item.name
+            if not name.startswith(".") or ".partial" not in name or not item.is_file(follow_symlinks=False):
+                continue
+            if now - item.stat(follow_symlinks=False).st_mtime > LEFTOVER_AGE:
+                Path(item.path).unlink(missing_ok=True)
+                gone += 1
+    return gone
 
 
 def open_store_keys(path: Path, keys: KeyFile, data_key: bytes) -> Store:

@@ -7,14 +7,13 @@ through a direct connection with the key, breaks the chain at that event, and `v
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 
 from casecli.case.file.history import GENESIS, event_hash
-from casecli.case.file.signatures import handover_message
+from casecli.case.file.signatures import handover_signer
 from casecli.i18n import _
 from casecli.store.db import Store
 from casecli.store.trust import Signer, recorded_signers, trusted_signers
@@ -66,24 +65,6 @@ def check_chain(
                 return seq, _("its handover was signed by a key this store does not know")
         previous = stored
     return None
-
-
-def handover_signer(row: tuple) -> str | None:
-    """The signing key (base64) of a handover event whose signature verifies, else None."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    case_number, seq, _at, _actor, _kind, _summary, changes, prev_hash, _hash = row
-    try:
-        data = json.loads(changes)
-        key = base64.b64decode(data["signer"], validate=True)
-        Ed25519PublicKey.from_public_bytes(key).verify(
-            base64.b64decode(data["signature"], validate=True),
-            handover_message(case_number, seq, prev_hash, data["bundle"]),
-        )
-    except (KeyError, ValueError, TypeError, AttributeError, InvalidSignature):
-        return None
-    return str(data["signer"])
 
 
 EVENT_COLUMNS = "e.case_number, e.seq, e.at, e.actor, e.kind, e.summary, e.changes, e.prev_hash, e.hash"

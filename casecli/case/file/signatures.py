@@ -24,3 +24,25 @@ def sign_handover(
         handover_message(case_number, seq, prev_hash, bundle_id)
     )
     return {"signer": base64.b64encode(signing_public).decode(), "signature": base64.b64encode(signature).decode()}
+
+
+def handover_signer(row: tuple) -> str | None:
+    """The signing key (base64) of a handover event (a row of the events table, in its columns'
+    order) whose signature verifies, else None. Checked by `verify`, and at import: an event whose
+    signature does not hold never enters the store."""
+    import json
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    case_number, seq, _at, _actor, _kind, _summary, changes, prev_hash, _hash = row
+    try:
+        data = json.loads(changes)
+        key = base64.b64decode(data["signer"], validate=True)
+        Ed25519PublicKey.from_public_bytes(key).verify(
+            base64.b64decode(data["signature"], validate=True),
+            handover_message(case_number, seq, prev_hash, data["bundle"]),
+        )
+    except (KeyError, ValueError, TypeError, AttributeError, InvalidSignature):
+        return None
+    return str(data["signer"])
