@@ -140,3 +140,44 @@ def test_casecli_alone_on_a_terminal_suggests_the_shell(ready):
     child = spawn(ready.home)
     child.expect_exact("asks the passphrase once")
     child.expect(pexpect.EOF)
+
+
+def process_memory_holds(pid: int, needle: bytes) -> bool:
+    """Whether any readable memory of the process holds `needle` (root, or the same user with
+    ptrace allowed, reads another process's memory through /proc)."""
+    found = False
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for line in maps:
+            span, perms = line.split()[:2]
+            if not perms.startswith("r"):
+                continue
+            start, end = (int(x, 16) for x in span.split("-"))
+            try:
+                mem.seek(start)
+                if needle in mem.read(end - start):
+                    found = True
+                    break
+            except (OSError, OverflowError, ValueError):
+                continue
+    return found
+
+
+def test_a_locked_shell_holds_neither_the_passphrase_nor_the_childs_name(ready):
+    number = ready.register()
+    child = start_shell(ready.home, CASECLI_LOCK_AFTER_SECONDS="3")
+    try:
+        open(f"/proc/{child.pid}/mem", "rb").close()
+    except OSError:
+        child.terminate(force=True)
+        pytest.skip("this machine does not let a test read a process's memory")
+    child.sendline(f"show {number}")
+    child.expect_exact("Yulissa")
+    child.expect_exact(PROMPT)
+    secrets = (PASSPHRASE.encode(), b"Quetzalcoatl-Marker")
+    before = [process_memory_holds(child.pid, s) for s in secrets]
+    child.expect_exact("Locked after", timeout=10)
+    child.expect("passphrase")
+    after = [process_memory_holds(child.pid, s) for s in secrets]
+    child.terminate(force=True)
+    assert before[1], "the test saw no child's name in the unlocked shell: it proves nothing"
+    assert after == [False, False], after

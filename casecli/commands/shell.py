@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from casecli.commands.common import command, env_of, open_store
@@ -15,7 +18,10 @@ app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli'
 
 
 @command(app, "shell")
-def shell_cmd(ctx: typer.Context) -> None:
+def shell_cmd(
+    ctx: typer.Context,
+    relocked: float | None = typer.Option(None, "--relocked", hidden=True),  # set by the shell's own lock
+) -> None:
     """Unlock the store once, then type commands without `casecli` and without the passphrase.
 
     Tab completes commands, options and case numbers. What you type is kept in memory only,
@@ -52,6 +58,10 @@ def shell_cmd(ctx: typer.Context) -> None:
                 shell.tell("error: " + exc.message)
         return False
 
+    if relocked is not None:  # a fresh process after the lock: nothing of the last session in memory
+        shell.tell(_("Locked after {minutes} idle minute(s).").format(minutes=round(relocked / 60, 1)))
+        if not unlock():
+            return
     with open_store(env) as store:
         unlocked.hold(env.store_path, store.data_key)
         minutes = settings.get(store, "shell.lock_after_minutes")
@@ -74,8 +84,19 @@ def shell_cmd(ctx: typer.Context) -> None:
         with open_store(env) as store:
             return case_numbers(store)
 
+    def lock() -> None:
+        """Wipe the key; on POSIX, then become a fresh casecli process (the same terminal, the same
+        process id): the passphrase typed, the key's copies inside SQLite's and Python's memory
+        (the `PRAGMA key` text among them) and the session's history all go with the old image."""
+        unlocked.forget()
+        if os.name == "posix":
+            sys.stdout.flush()
+            sys.stderr.flush()
+            again = [sys.executable, "-m", "casecli", *prefix, "shell", "--relocked", str(idle)]
+            os.execv(sys.executable, again)
+
     try:
-        shell.run(run_line, root.command, numbers, idle, unlocked.forget, unlock, shell.tell)
+        shell.run(run_line, root.command, numbers, idle, lock, unlock, shell.tell)
     finally:
         unlocked.forget()
     shell.tell(_("Locked. Goodbye."))

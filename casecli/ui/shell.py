@@ -132,9 +132,9 @@ def run(
         except KeyboardInterrupt:
             continue
         except IdleTimeout:
-            lock()
-            sys.stderr.write(CLEAR_SCREEN)
+            sys.stderr.write(CLEAR_SCREEN)  # first: `lock` may start a fresh process in this one's place
             sys.stderr.flush()
+            lock()
             say(_("Locked after {minutes} idle minute(s).").format(minutes=round(idle_seconds / 60, 1)))
             if not unlock():
                 return
