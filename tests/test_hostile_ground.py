@@ -156,3 +156,23 @@ def test_a_cut_off_backup_leaves_nothing_behind_a_day_later(office):  # noqa: F8
         os.utime(path, (two_days_ago, two_days_ago))
     ana.ok("backup", "--to-mailbox")
     assert not any(path.exists() for path in old) and fresh.exists()
+
+
+@posix_only
+def test_a_receipt_that_cannot_be_written_says_the_import_was_saved(office, tmp_path):  # noqa: F811
+    ana, luis, box = office
+    number = ana.register()
+    ana.ok("send", number, "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    ana_inbox = inbox_of(ana, box)
+    if ana_inbox.exists():
+        os.rename(ana_inbox, tmp_path / "moved")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    ana_inbox.symlink_to(elsewhere)  # where Luis's receipt would go: not written through a link
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert "imported and saved; its receipt could not be written now" in out and "nothing was saved" not in out
+    assert [c["case_number"] for c in luis.json("list")] == [number] and list(elsewhere.iterdir()) == []
+    ana_inbox.unlink()
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout  # the next run: the receipt goes now
+    assert "imported already: removed from the inbox" in out
+    assert [p.name for p in ana_inbox.iterdir() if p.suffix == ".bundle"]  # the receipt, in Ana's inbox

@@ -26,7 +26,10 @@ STORAGE_MESSAGES = (
     ("SQLITE_READONLY", "the store's folder is read-only: nothing was saved"),
     ("SQLITE_IOERR", "the store could not be written (disk error): nothing was saved"),
     ("SQLITE_NOTADB", "the store is damaged or is not a casecli store"),
-    ("SQLITE_CORRUPT", "the store is damaged: run `casecli verify`"),
+    (
+        "SQLITE_CORRUPT",
+        "the store is damaged (SQLite found a broken page): restore a backup (`casecli restore`); `casecli verify --full` shows what is damaged",
+    ),
     ("SQLITE_CANTOPEN", "the store's file could not be opened (moved, or no permission)"),
 )
 ERRNO_MESSAGES = {

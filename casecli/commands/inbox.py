@@ -128,7 +128,7 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
     from casecli.errors import BundleRejected, Cancelled, InvalidInput
     from casecli.handover import inbox
     from casecli.handover.import_plan import plan_import
-    from casecli.handover.settle import AlreadyImported, TracingRequestRead
+    from casecli.handover.settle import AlreadyImported
     from casecli.ui.import_questions import questions
     from casecli.ui.import_views import show_settled
 
@@ -150,7 +150,7 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
             # imported already: known by the id in its header (nothing else read), or by the import plan
             plan = None if entry.state == "seen" else plan_import(store, entry.path, env.today, None, on_conflict)
             ask = questions(out, env, trust_sender, yes, from_inbox=True)
-            settled = inbox.settle_entry(store, mailbox, entry, plan, env.today, ask)
+            filed = inbox.settle_entry(store, mailbox, entry, plan, env.today, ask)
         except MALFORMED as exc:  # a shape no check foresaw: this file is refused, the others go on
             raise BundleRejected(
                 _("{file}: could not be read ({kind})").format(file=entry.name, kind=type(exc).__name__)
@@ -170,15 +170,23 @@ def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: boo
     except (Cancelled, InvalidInput) as exc:
         out.print(_("{file}: {reason}: left in the inbox").format(file=name, reason=shown(exc.message)))
         return "skipped"
-    if isinstance(settled, AlreadyImported):
+    settled = filed.settled
+    if isinstance(settled, AlreadyImported) and not settled.just_now:
         out.print(_("{file}: imported already: removed from the inbox").format(file=name))
         return "skipped"
     show_settled(out, settled, entry.name)
-    if isinstance(settled, TracingRequestRead) and settled.kept is not None:
+    if filed.kept is not None:
         out.print(
-            _("{file}: a tracing request, kept in {folder}").format(file=name, folder=shown(str(settled.kept.parent)))
+            _("{file}: a tracing request, kept in {folder}").format(file=name, folder=shown(str(filed.kept.parent)))
         )
-    return "imported"
+    if filed.receipt_later is not None:
+        out.print(
+            _(
+                "{file}: imported and saved; its receipt could not be written now ({why}): "
+                "the next `casecli inbox import` sends it"
+            ).format(file=name, why=shown(filed.receipt_later))
+        )
+    return "skipped" if isinstance(settled, AlreadyImported) else "imported"
 
 
 def _refuse(out, env, store, mailbox, entry, reason: str) -> None:

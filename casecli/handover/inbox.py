@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casecli.errors import BundleRejected
+from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import mailbox_log
 from casecli.handover.bundle import BundleReader
 from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, real_folder, refuse, remove
@@ -114,6 +114,18 @@ def _answer_refusal(store: Store, mailbox: Mailbox, reader: BundleReader, cases:
         record_refused(store, reader)
 
 
+@dataclass(frozen=True)
+class Filed:
+    """A bundle of my inbox settled (`settled`, as `import` settles it) and filed: out of my inbox
+    with its receipt sent, or, for a tracing request only read, `kept` for reading again. When the
+    receipt could not be written (`receipt_later`: why), the import stands and the file stays in my
+    inbox: the next `inbox import` finds it imported and sends the receipt then."""
+
+    settled: Settled
+    kept: Path | None = None
+    receipt_later: str | None = None
+
+
 def settle_entry(
     store: Store,
     mailbox: Mailbox,
@@ -121,28 +133,34 @@ def settle_entry(
     plan: ImportPlan | None,
     today: dt.date,
     ask: Callable[[ImportPlan], None],
-) -> Settled:
+) -> Filed:
     """One bundle of my inbox settled as `import` settles it (`plan` None: imported before, known
-    by its header's id), then filed: its receipt to the sender and the file out of my inbox, or,
-    for a tracing request that is only read, into `kept/` (returned in the result's `kept`)."""
+    by its header's id), then filed."""
     from casecli.handover.mailbox import kind_of
     from casecli.handover.settle import AlreadyImported, DecisionSettled, TracingRequestRead, settle
 
     if plan is None or plan.already_imported:
-        taken_before(store, mailbox, entry)
-        return AlreadyImported()
-    settled = settle(store, plan, today, ask)
-    incoming = plan.incoming
-    kind = kind_of(incoming.meta)
-    if isinstance(settled, TracingRequestRead):
-        return replace(settled, kept=keep(store, mailbox, entry, incoming.reader, kind))
-    if isinstance(settled, DecisionSettled):
-        assert incoming.decision is not None
-        cases = [incoming.decision[0]["case"]]
+        settled: Settled = AlreadyImported()
     else:
-        cases = [] if incoming.receipt is not None else sorted(incoming.cases)
-    taken(store, mailbox, entry, incoming.reader, kind, cases)
-    return settled
+        settled = settle(store, plan, today, ask)
+    try:
+        if plan is None or isinstance(settled, AlreadyImported):  # its receipt, if any, went from the first import
+            taken_before(store, mailbox, entry)
+            return Filed(settled)
+        incoming = plan.incoming
+        kind = kind_of(incoming.meta)
+        if isinstance(settled, TracingRequestRead):
+            return Filed(settled, kept=keep(store, mailbox, entry, incoming.reader, kind))
+        if isinstance(settled, DecisionSettled):
+            assert incoming.decision is not None
+            cases = [incoming.decision[0]["case"]]
+        else:
+            cases = [] if incoming.receipt is not None else sorted(incoming.cases)
+        taken(store, mailbox, entry, incoming.reader, kind, cases)
+    except (OSError, InvalidInput) as exc:  # a full disk, a link where the sender's inbox should be …
+        why = exc.message if isinstance(exc, InvalidInput) else (exc.strerror or type(exc).__name__)
+        return Filed(settled, receipt_later=why)
+    return Filed(settled)
 
 
 def _verified(path: Path) -> BundleReader | None:

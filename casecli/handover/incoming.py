@@ -382,6 +382,10 @@ def apply(
 
             record_seen(store, reader.bundle_id, "received", sender, incoming.handover, sorted(incoming.cases))
     except sqlcipher3.IntegrityError as exc:
+        from casecli.handover.seen import already_imported
+
+        if already_imported(store, reader.bundle_id):  # another window took it while this one checked it
+            raise ImportedMeanwhile(reader.bundle_id) from None
         # A record that passed every check above but breaks a rule of the store's own (a value a
         # column allows none of, a record pointing at nothing, an id twice): the transaction is
         # rolled back whole, and the bundle refused like any other malformed one.
@@ -393,6 +397,11 @@ def apply(
     finally:
         store.defer_refresh = False
     return done
+
+
+class ImportedMeanwhile(Exception):
+    """The same bundle was imported in another casecli window while this one checked it: this
+    transaction rolled back, and nothing is missing (settle says so, never "a rule was broken")."""
 
 
 def _insert_link(store: Store, number: str, row: dict) -> None:

@@ -18,13 +18,16 @@ from typing import Literal
 from casecli.errors import CaseCliError
 from casecli.handover.bundle import BundleReader
 from casecli.handover.import_plan import ImportPlan, answer_handover, apply_plan, settle_receipt
+from casecli.handover.incoming import ImportedMeanwhile
 from casecli.store.db import Store
 
 
 @dataclass(frozen=True)
 class AlreadyImported:
-    """The bundle was imported (or refused) before: nothing changed."""
+    """The bundle was imported (or refused) before: nothing changed. `just_now`: by another casecli
+    window while this one was checking it."""
 
+    just_now: bool = False
     kind: Literal["already_imported"] = "already_imported"
 
 
@@ -45,7 +48,6 @@ class TracingRequestRead:
     reader: BundleReader
     request: dict
     sender_known: bool
-    kept: Path | None = None  # from a mailbox inbox: where the file is kept to be read again
     kind: Literal["tracing"] = "tracing"
 
 
@@ -94,7 +96,10 @@ def settle(
         decision, signature = incoming.decision
         return DecisionSettled(settle_decision(store, incoming.reader, decision, signature, today))
     ask(plan)
-    outcomes = apply_plan(store, plan, progress)
+    try:
+        outcomes = apply_plan(store, plan, progress)
+    except ImportedMeanwhile:
+        return AlreadyImported(just_now=True)
     return CasesImported(outcomes, incoming.handover, cases=sorted(incoming.cases))
 
 

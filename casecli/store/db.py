@@ -212,6 +212,10 @@ def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool 
         keys = KeyFile.load(keys_path, path)
         store = _open_with_key(path, keys, keys.unlock("passphrase", secret), memory_security)
     except (NotAStore, WrongPassphrase):
+        if not staged.exists() and _waited_for_key_change(path):
+            # another window changed the key while this one read the old key file: read it again
+            keys = KeyFile.load(keys_path, path)
+            return _open_with_key(path, keys, keys.unlock("passphrase", secret), memory_security)
         if not staged.exists():
             raise
         with key_change_lock(path):
@@ -227,6 +231,20 @@ def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool 
         except (StoreBusy, OSError):
             pass
     return store
+
+
+def _waited_for_key_change(path: Path) -> bool:
+    """Whether a key change (rekey, passwd, recover, restore) was under way in another window: if
+    so, wait for it to end (StoreBusy, saying so, past the lock's wait), and the store is read again
+    rather than called damaged or the passphrase wrong."""
+    try:
+        with key_change_lock(path, wait=0):
+            return False
+    except StoreBusy:
+        with key_change_lock(path):
+            return True
+    except OSError:  # a read-only medium: no lock can be made there, so no key change either
+        return False
 
 
 def settle_key_change(path: Path, secret: bytes) -> KeyFile:

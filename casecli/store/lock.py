@@ -31,11 +31,11 @@ def staged_keys_path(store_path: Path) -> Path:
 
 
 @contextmanager
-def key_change_lock(store_path: Path, wait: float = WAIT_SECONDS) -> Iterator[None]:
-    """Hold the store's key-change lock, or raise StoreBusy after `wait` seconds."""
+def key_change_lock(store_path: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the store's key-change lock, or raise StoreBusy after `wait` seconds (WAIT_SECONDS)."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(lock_path_for(store_path)), timeout=wait, mode=0o600)
+    lock = FileLock(str(lock_path_for(store_path)), timeout=WAIT_SECONDS if wait is None else wait, mode=0o600)
     try:
         lock.acquire()
     except Timeout:

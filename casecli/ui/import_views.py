@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 
 def show_settled(out: Console, settled: Settled, file_name: str) -> None:
     """The result of settling one bundle, whatever it brought."""
-    if isinstance(settled, AlreadyImported):
+    if isinstance(settled, AlreadyImported) and settled.just_now:
+        out.print(
+            _("{file} was just imported in another casecli window: nothing changed here.").format(file=shown(file_name))
+        )
+    elif isinstance(settled, AlreadyImported):
         out.print(_("{file} was imported (or refused) already: nothing changed.").format(file=shown(file_name)))
     elif isinstance(settled, ReceiptSettled):
         print_receipt(out, settled)

@@ -1,0 +1,85 @@
+"""Every message true: a store is called damaged only when it is, a key change under way says so
+(or is waited for), an import that lost a race says the bundle was just imported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+import time
+
+from .conftest import PASSPHRASE, Cli
+from .test_handover import NOTE, two_workers
+
+
+def other_keys(home, monkeypatch):
+    """A key file of another store: what a reader would find mid-way through a key change."""
+    (home / "other").mkdir()
+    other = Cli(home / "other")
+    monkeypatch.setenv("CASECLI_STORE", str(other.store))
+    other.init()
+    return other.store.with_name(other.store.name + ".keys")
+
+
+def test_a_reader_during_a_key_change_waits_for_it_instead_of_calling_the_store_damaged(ready, monkeypatch):
+    from casecli.store import lock
+
+    number = ready.register()
+    keys = ready.store.with_name(ready.store.name + ".keys")
+    right = keys.read_bytes()
+    shutil.copyfile(other_keys(ready.home, monkeypatch), keys)  # the key file no longer opens the store
+    monkeypatch.setenv("CASECLI_STORE", str(ready.store))
+    held = threading.Event()
+
+    def key_change() -> None:
+        with lock.key_change_lock(ready.store):
+            held.set()
+            time.sleep(0.6)
+            keys.write_bytes(right)  # the change done: the new key file in place
+
+    changer = threading.Thread(target=key_change)
+    changer.start()
+    held.wait()
+    shown = ready("show", number, "--json")
+    changer.join()
+    assert shown.exit_code == 0, shown.output
+    assert number in shown.stdout
+
+
+def test_a_key_change_that_takes_too_long_is_named_not_called_damage(ready, monkeypatch):
+    from casecli.store import lock
+
+    number = ready.register()
+    keys = ready.store.with_name(ready.store.name + ".keys")
+    shutil.copyfile(other_keys(ready.home, monkeypatch), keys)
+    monkeypatch.setenv("CASECLI_STORE", str(ready.store))
+    monkeypatch.setattr(lock, "WAIT_SECONDS", 0.3)
+    with lock.key_change_lock(ready.store):
+        result = ready("show", number)
+    assert result.exit_code == 2
+    assert "key change" in result.stderr and "damaged" not in result.stderr, result.stderr
+
+
+def test_the_loser_of_two_imports_of_one_bundle_is_told_it_was_just_imported(home, monkeypatch, tmp_path):
+    from casecli.handover import import_plan
+    from casecli.handover.import_plan import plan_import
+    from casecli.store.db import open_store
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = ana.register()
+    bundle = tmp_path / "copy.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE))
+    real = import_plan.apply_plan
+
+    def the_other_window_first(store, plan, progress=None):
+        # while this window asked its questions, another imported the same bundle and committed
+        with open_store(luis.store, lambda: PASSPHRASE) as other:
+            real(other, plan_import(other, bundle, dt.date(2026, 11, 23)))
+        return real(store, plan, progress)
+
+    monkeypatch.setattr("casecli.handover.settle.apply_plan", the_other_window_first)
+    result = luis("import", str(bundle), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "was just imported in another casecli window" in result.stdout
+    assert "breaks the store's rules" not in result.output
+    assert [c["case_number"] for c in luis.json("list")] == [number]
