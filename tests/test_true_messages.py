@@ -83,3 +83,26 @@ def test_the_loser_of_two_imports_of_one_bundle_is_told_it_was_just_imported(hom
     assert "was just imported in another casecli window" in result.stdout
     assert "breaks the store's rules" not in result.output
     assert [c["case_number"] for c in luis.json("list")] == [number]
+
+
+def test_passwd_finishing_while_a_restore_checks_its_backup_is_never_undone(ready, monkeypatch):
+    from casecli.protection import backup as backups
+    from casecli.protection.keys import change_passphrase
+
+    ready.register()
+    copy = ready.home / "usb" / "backup.db"
+    ready.ok("backup", "--output", str(copy))
+    real_check = backups._check
+
+    def checking_while_passwd_runs(store, what, full=False):
+        report = real_check(store, what, full)
+        if what != "the backup" or not full:
+            return report
+        change_passphrase(ready.store, "passphrase", PASSPHRASE, "a brand new passphrase 42", 64)  # another window
+        return report
+
+    monkeypatch.setattr(backups, "_check", checking_while_passwd_runs)
+    result = ready("restore", str(copy), "--yes")
+    assert result.exit_code == 2 and "changed in another casecli window" in result.stderr, result.output
+    monkeypatch.setenv("CASECLI_PASSPHRASE", "a brand new passphrase 42")
+    assert ready.ok("list", "--json")  # the new passphrase still opens the store: nothing replaced

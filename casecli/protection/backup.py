@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from casecli.context import keys_path_for
-from casecli.errors import CaseCliError, InvalidInput
+from casecli.errors import CaseCliError, InvalidInput, StoreBusy
 from casecli.fsutil import create_private_file, replace_durably, sync_folder
 from casecli.i18n import _
 from casecli.protection.integrity import verify
@@ -123,6 +123,7 @@ def restore(backup_file: Path, store_path: Path, passphrase) -> dict:
     old one; a stop between the last two is finished by the next open (store.db.open_store).
     Every file written is readable by its owner only.
     """
+    keys_before = _bytes_of(keys_path_for(store_path))
     with open_store(backup_file, passphrase) as copy:
         report = _check(copy, _("the backup"), full=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -130,6 +131,15 @@ def restore(backup_file: Path, store_path: Path, passphrase) -> dict:
     staged_keys = staged_keys_path(store_path)
     kept = store_path.with_name(f"{store_path.name}.replaced-{stamp}") if store_path.exists() else None
     with key_change_lock(store_path):
+        if _bytes_of(keys_path_for(store_path)) != keys_before:
+            # `passwd`, `rekey` or another `restore` finished in another window while the backup was
+            # checked: replacing the store now would silently undo it. The two exclude each other.
+            raise StoreBusy(
+                _(
+                    "the store's key was changed in another casecli window while the backup was checked: "
+                    "nothing was replaced; run restore again if you still want the backup"
+                )
+            )
         try:
             _copy_private(backup_file, staging)
             _copy_private(keys_path_for(backup_file), staged_keys)
@@ -143,6 +153,13 @@ def restore(backup_file: Path, store_path: Path, passphrase) -> dict:
             raise
         replace_durably(staged_keys, keys_path_for(store_path))
     return {"cases": report["cases"], "kept_aside": str(kept) if kept else None}
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _copy_private(source: Path, target: Path) -> None:
