@@ -123,3 +123,15 @@ def test_hostile_text_in_review_closure_handover_note_and_a_bundles_header(home,
     for args in (["show", number, "--history", "--sharing"], ["log", number], ["verify"], ["contacts", "list"]):
         result = luis.ok(*args)
         assert_safe(result.stdout + result.stderr, " ".join(args))
+
+
+def test_c1_controls_and_line_separators_are_escaped_in_json(ready):
+    import json
+
+    number = ready.register(name_first="Ana\u009b31m\u2028\x7fX")
+    for args in (["list", "--json"], ["show", number, "--json"]):
+        out = ready.ok(*args).stdout
+        assert not any(ch in out for ch in "\u009b\u2028\x7f"), args
+        assert "\\u009b" in out and "\\u2028" in out and "\\u007f" in out
+        json.loads(out)  # still JSON, the name intact once decoded
+    assert json.loads(ready.ok("show", number, "--json").stdout)["child_name"].startswith("Ana\u009b31m")

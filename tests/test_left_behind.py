@@ -120,3 +120,68 @@ def test_hardening_holds_in_a_real_process():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     limit, dumpable = done.stdout.split("\n")[:2]
     assert limit == "(0, 0)" and dumpable == "0", done.stdout
+
+
+@posix_only
+def test_a_full_day_leaves_no_childs_name_in_the_home_the_temp_folder_or_the_mailbox(home, monkeypatch, tmp_path):
+    """Registration, a pager search, the shell (killed by a crash), a handover through the mailbox,
+    a backup into it: then every file under the worker's home, the temp folder and the mailbox is
+    read, and none holds the child's name."""
+    import tempfile
+
+    pexpect = pytest.importorskip("pexpect")
+    from .pty_session import spawn_env
+    from .test_handover import NOTE, two_workers
+
+    worker_home, temp, box = tmp_path / "home", tmp_path / "tmp", tmp_path / "mailbox"
+    for folder in (worker_home, temp):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(worker_home))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # the in-process commands use it too
+    ana, luis = two_workers(home, monkeypatch)
+    ana.ok("mailbox", "set", str(box))
+    luis.ok("mailbox", "set", str(box))
+    number = ana.register()
+    env = spawn_env(home)
+    env.pop("PAGER")
+    env.update(CASECLI_STORE=str(ana.store), HOME=str(worker_home), TMPDIR=str(temp), LINES="6")
+    env.update(
+        XDG_DATA_HOME=str(worker_home / ".local" / "share"), XDG_STATE_HOME=str(worker_home / ".local" / "state")
+    )
+    pager = pexpect.spawn(
+        sys.executable, ["-m", "casecli", "show", number], env=env, encoding="utf-8", dimensions=(6, 100)
+    )
+    pager.expect_exact(number)
+    time.sleep(1.0)
+    pager.send("/" + CHILD_NAMES[1][:10] + "\r")
+    time.sleep(0.5)
+    pager.send("q")
+    pager.expect(pexpect.EOF)
+    env.pop("CASECLI_PASSPHRASE")
+    shell = pexpect.spawn(sys.executable, ["-m", "casecli", "shell"], env=env, encoding="utf-8", cwd=str(worker_home))
+    shell.expect("passphrase|Frase de acceso")
+    shell.sendline(PASSPHRASE)
+    shell.expect_exact("casecli>")
+    shell.sendline(f"show {number}")
+    shell.expect_exact(CHILD_NAMES[0])
+    os.kill(shell.pid, signal.SIGABRT)
+    shell.expect(pexpect.EOF)
+    ana.ok(
+        "send",
+        number,
+        "--to",
+        "luis",
+        "--handover",
+        "--reason",
+        "moving_location",
+        "--answers",
+        ana.write("n.json", NOTE),
+    )
+    luis.ok("inbox", "import", "--all", "--yes")
+    ana.ok("inbox", "import", "--all", "--yes")
+    luis.ok("backup", "--to-mailbox")
+    assert luis.json("show", number)["child_name"].endswith(CHILD_NAMES[1])  # the day's work is there
+    for folder in (worker_home, temp, box):
+        for marker in CHILD_NAMES:
+            assert files_holding(folder, marker) == [], (folder, marker)
