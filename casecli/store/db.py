@@ -27,7 +27,7 @@ from casecli.errors import (
 from casecli.fsutil import create_private_file, make_private_dir, replace_durably
 from casecli.i18n import _
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
-from casecli.store.lock import key_change_lock, staged_keys_path
+from casecli.store.lock import key_change_lock, lock_path_for, staged_keys_path
 from casecli.store.migrations import LATEST_VERSION, apply_migrations
 
 if TYPE_CHECKING:
@@ -237,6 +237,8 @@ def _waited_for_key_change(path: Path) -> bool:
     """Whether a key change (rekey, passwd, recover, restore) was under way in another window: if
     so, wait for it to end (StoreBusy, saying so, past the lock's wait), and the store is read again
     rather than called damaged or the passphrase wrong."""
+    if not lock_path_for(path).exists():  # no key change ever ran here: nothing to wait for (and no lock file made)
+        return False
     try:
         with key_change_lock(path, wait=0):
             return False
