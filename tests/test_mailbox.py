@@ -377,7 +377,7 @@ def test_a_tracing_request_through_the_mailbox_is_read_and_kept(office):
 
 def test_inbox_import_at_a_terminal_asks_as_import_does(home, monkeypatch, tmp_path):
     pexpect = pytest.importorskip("pexpect")
-    from .pty_session import spawn
+    from .pty_session import ENTER, spawn
 
     ana, luis = two_workers(home, monkeypatch, contacts=False)
     ana.ok("contacts", "add", "luis", identity(luis))
@@ -391,9 +391,9 @@ def test_inbox_import_at_a_terminal_asks_as_import_does(home, monkeypatch, tmp_p
     child.expect_exact("NOT in your contacts")
     child.expect_exact(fingerprint)
     child.expect_exact("(y/N)")
-    child.send("y")
+    child.send("y" + ENTER)
     child.expect_exact("Import now?")
-    child.send("y")
+    child.send("y" + ENTER)
     child.expect_exact("added")
     child.expect_exact("1 imported, 0 refused, 0 skipped.")
     child.expect(pexpect.EOF)

@@ -41,37 +41,104 @@ def _style():
 
 
 def select(message: str, choices: list[tuple[str, Any]], default: Any = None, back: bool = False) -> Any:
-    """One of `choices` (label, value); BACK when `back` is offered and chosen."""
+    """One of `choices` (label, value); BACK when `back` is offered and chosen. The menu's values
+    are their places (questionary would turn a value of None into the label's text); typing
+    searches the labels, accents and ñ included, whatever accents are typed."""
     import questionary
 
     if back:
         choices = [*choices, (_(messages.BACK), BACK)]
-    options = [questionary.Choice(title=label, value=value) for label, value in choices]
-    chosen = next((o for o in options if o.value == default), None)
-    return _ask(
-        questionary.select(
-            message,
-            choices=options,
-            default=chosen,
-            style=_style(),
-            instruction=_("(arrow keys; type to search)"),
-            use_jk_keys=False,
-            use_search_filter=True,
-            **_io(),
-        )
+    options = [questionary.Choice(title=label, value=index) for index, (label, _value) in enumerate(choices)]
+    chosen = next((o for o, (_label, value) in zip(options, choices, strict=True) if value == default), None)
+    question = questionary.select(
+        message,
+        choices=options,
+        default=chosen,
+        style=_style(),
+        instruction=_("(arrow keys; type to search)"),
+        use_jk_keys=False,
+        use_search_filter=True,
+        **_io(),
     )
+    _search_any_letter(question)
+    return choices[_ask(question)][1]
+
+
+def _search_any_letter(question, menu: bool = True) -> None:
+    """What questionary's search lacks for Spanish: every letter typed is searched (it takes only
+    ASCII, and dropped "ó" from "Intervención"), the labels match whatever the accents on either
+    side ("intervencion" finds "Intervención"), and Enter on a search that matches nothing does
+    nothing (questionary would record the top item)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    control = next(
+        (w.content for w in question.application.layout.find_all_windows() if isinstance(w.content, InquirerControl)),
+        None,
+    )
+    if control is None:
+        return
+    _fold_search_matches()
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Any, eager=True)
+    def _letter(event) -> None:
+        typed = event.data
+        if typed and all(ch.isprintable() for ch in typed):
+            control.add_search_character(typed)
+
+    if not menu:  # a list to mark: Enter confirms the marks, whatever the search shows
+        question.application.key_bindings = merge_key_bindings([question.application.key_bindings, bindings])
+        return
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def _enter(event) -> None:
+        control.filtered_choices  # noqa: B018  (brings found_in_search up to what was typed, drawn or not)
+        if control.search_filter and not control.found_in_search:
+            return  # nothing matches what was typed: Backspace, or type something else
+        control.is_answered = True
+        event.app.exit(result=control.get_pointed_at().value)
+
+    question.application.key_bindings = merge_key_bindings([question.application.key_bindings, bindings])
+
+
+_folded_search = False
+
+
+def _fold_search_matches() -> None:
+    """questionary's search compares lower-cased text: here labels and what is typed are compared
+    with accents taken off and case folded (once per process)."""
+    global _folded_search
+    if _folded_search:
+        return
+    _folded_search = True
+    from questionary.prompts.common import InquirerControl
+
+    from casecli.forms.words import fold
+
+    def filtered_choices(self):
+        if not self.search_filter:
+            return self.choices
+        wanted = fold(self.search_filter)
+        found = [c for c in self.choices if wanted in fold(c.title if isinstance(c.title, str) else str(c.title))]
+        self.found_in_search = bool(found)
+        return found or self.choices
+
+    InquirerControl.filtered_choices = property(filtered_choices)  # type: ignore[method-assign, assignment]
 
 
 def confirm(message: str, default: bool = False) -> bool:
-    """Yes or no. In English the usual y/n keys; in another language a choice of two words,
-    since the y and n keys only fit English."""
+    """Yes or no. In English the usual y/n keys, confirmed with Enter; in another language a
+    choice of two words, since the y and n keys only fit English."""
     import questionary
 
     from casecli import i18n
 
     if i18n.current != "en":
         return select(message, [(_(messages.YES), True), (_(messages.NO), False)], default=default)
-    return _ask(questionary.confirm(message, default=default, style=_style(), **_io()))
+    # y or n, then Enter: a habitual "y" + Enter must not send its Enter into the next question
+    return _ask(questionary.confirm(message, default=default, auto_enter=False, style=_style(), **_io()))
 
 
 def text(message: str, default: str = "", validate=None) -> str:
@@ -200,18 +267,18 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str, back: bool 
                 return str(exc)
             return True
 
-        values = _ask(
-            questionary.checkbox(
-                message,
-                choices=boxes,
-                validate=check_many,
-                style=_style(),
-                instruction=_("(space to mark, enter to confirm; type to search)"),
-                use_jk_keys=False,
-                use_search_filter=True,
-                **_io(),
-            )
+        question = questionary.checkbox(
+            message,
+            choices=boxes,
+            validate=check_many,
+            style=_style(),
+            instruction=_("(space to mark, enter to confirm; type to search)"),
+            use_jk_keys=False,
+            use_search_filter=True,
+            **_io(),
         )
+        _search_any_letter(question, menu=False)
+        values = _ask(question)
         return field.coerce(values, today)
 
     def check_one(typed: str) -> bool | str:
