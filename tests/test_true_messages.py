@@ -106,3 +106,27 @@ def test_passwd_finishing_while_a_restore_checks_its_backup_is_never_undone(read
     assert result.exit_code == 2 and "changed in another casecli window" in result.stderr, result.output
     monkeypatch.setenv("CASECLI_PASSPHRASE", "a brand new passphrase 42")
     assert ready.ok("list", "--json")  # the new passphrase still opens the store: nothing replaced
+
+
+def test_a_save_after_a_rekey_in_another_window_reopens_and_saves(ready):
+    """A wizard holds the store open while the worker answers; `rekey` in another window
+    re-encrypts it under a new key. The save reopens the store with the new key and writes what
+    was typed (it failed with "the store is damaged", and the answers were lost)."""
+    from casecli.case.steps.monitoring import record_visit
+    from casecli.store.db import open_store
+
+    number = ready.register()
+    visit = {
+        "visited_on": "2026-11-23",
+        "kind": "home",
+        "child_seen": True,
+        "wellbeing": "Better",
+        "risk_level": "high",
+        "next_visit": "2026-11-30",
+    }
+    with open_store(ready.store, lambda: PASSPHRASE) as store:  # the wizard's window, at its summary
+        store.conn.execute("SELECT count(*) FROM cases").fetchone()
+        ready.ok("rekey")  # the other window
+        record_visit(store, number, visit, {}, dt.date(2026, 11, 23))
+    assert [v["visited_on"] for v in ready.json("show", number)["visits"]] == ["2026-11-23"]
+    assert ready.ok("verify").exit_code == 0

@@ -101,6 +101,38 @@ def connect(path: Path, data_key: bytes, memory_security: bool | None = None) ->
     return conn
 
 
+class KeyedConnection:
+    """The store's connection, opened again once when its key changed under it (Store.reopen_with);
+    every other attribute is the connection's own."""
+
+    def __init__(self, conn: Connection, store: Store, reopen: Callable[[], Store]) -> None:
+        self._conn, self._store, self._reopen = conn, store, reopen
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        try:
+            return self._conn.execute(sql, params)
+        except Exception as exc:
+            self._renew(exc)
+            return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        try:
+            return self._conn.executemany(sql, rows)
+        except Exception as exc:
+            self._renew(exc)
+            return self._conn.executemany(sql, rows)
+
+    def _renew(self, exc: Exception) -> None:
+        """Reopen for a key changed elsewhere (SQLITE_NOTADB outside a transaction); else re-raise."""
+        if error_name(exc) != "SQLITE_NOTADB" or self._conn.in_transaction:
+            raise exc
+        old, self._conn = self._conn, self._store._reopened(self._reopen())
+        old.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
 class Store:
     """An open store: one keyed connection and the helpers every domain module writes through."""
 
@@ -113,6 +145,17 @@ class Store:
         # A training job sets this: fictional cases have no supervisor to approve their plans.
         self.approvals_waived = False
         self.data_key = data_key  # kept in memory only, for an encrypted-to-encrypted backup
+
+    def reopen_with(self, reopen: Callable[[], Store]) -> None:
+        """After a `rekey` in another window (while this one asked its questions) the connection's
+        key no longer reads the pages: its next statement outside a transaction opens the store
+        again (`reopen`: with the new key, the passphrase asked again where it must be) and runs
+        there, so what the worker typed is saved, never lost to a "damaged store"."""
+        self.conn = KeyedConnection(self.conn, self, reopen)
+
+    def _reopened(self, fresh: Store) -> Connection:
+        self.data_key, self.store_id = fresh.data_key, fresh.store_id
+        return fresh.conn._conn if isinstance(fresh.conn, KeyedConnection) else fresh.conn
 
     @contextmanager
     def transaction(self) -> Iterator[object]:
@@ -134,12 +177,7 @@ class Store:
                 self.conn.execute(f"RELEASE {name}")
                 raise
             return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlcipher3.OperationalError as exc:
-            if is_busy(exc):
-                raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
-            raise
+        self._begin()
         try:
             yield self.conn
             self.conn.execute("COMMIT")
@@ -168,6 +206,16 @@ class Store:
         """The first row of a query as a dict (see `rows`), or None."""
         return next(self.rows(sql, params), None)
 
+    def _begin(self) -> None:
+        import sqlcipher3
+
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as exc:
+            if is_busy(exc):
+                raise StoreBusy(_("the store is busy in another casecli window; try again")) from None
+            raise
+
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
@@ -187,6 +235,14 @@ class Store:
 
 
 def open_store(path: Path, passphrase: Callable[[], str], memory_security: bool | None = None) -> Store:
+    """Unlock and open an existing store (see `_open_store`); the Store knows how to open itself
+    again, with the same passphrase source, if its key changes under it."""
+    store = _open_store(path, passphrase, memory_security)
+    store.reopen_with(lambda: _open_store(path, passphrase, memory_security))
+    return store
+
+
+def _open_store(path: Path, passphrase: Callable[[], str], memory_security: bool | None = None) -> Store:
     """Unlock and open an existing store, upgrading its schema if it is older than this casecli.
 
     A key change that stopped half-way (a staged key file beside the store) is finished or
