@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def test_a_command_goes_on_to_another_by_the_words_a_worker_types(ready, capsys):
     import typer.main
@@ -17,3 +19,37 @@ def test_a_command_goes_on_to_another_by_the_words_a_worker_types(ready, capsys)
         invoke_command(ctx, "settings", "show", as_json=True)
     shown = json.loads(capsys.readouterr().out)
     assert shown["agenda.upcoming_days"] == 7
+
+
+CHECK_HELP = """
+import sys
+sys.argv = ["casecli", "--lang", LANG]
+import typer.main
+from casecli.cli import app
+
+def commands(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from commands(sub, (*path, name))
+
+broken = [
+    (path, line)
+    for path, command in commands(typer.main.get_command(app))
+    for paragraph in (command.help or "").split("\\n\\n")
+    for line in paragraph.splitlines()[1:]
+    if not line.lstrip().startswith(("Example:", "Ejemplo:"))
+]
+print(len(list(commands(typer.main.get_command(app)))), broken)
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_help_text_breaks_a_sentence_where_its_docstring_line_ended(lang):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_HELP.replace("LANG", repr(lang))], capture_output=True, text=True, check=True
+    )
+    count, broken = done.stdout.split(" ", 1)
+    assert int(count) > 50 and broken.strip() == "[]", broken

@@ -54,11 +54,27 @@ def command(app: typer.Typer, name: str, **options):
     from casecli.commands.errors import CaseCliCommand
 
     def register(function):
-        return app.command(name, help=_(inspect.cleandoc(function.__doc__ or "")), cls=CaseCliCommand, **options)(
-            function
-        )
+        text = reflowed(_(inspect.cleandoc(function.__doc__ or "")))
+        return app.command(name, help=text, cls=CaseCliCommand, **options)(function)
 
     return register
+
+
+def reflowed(text: str) -> str:
+    """A help text with each paragraph's lines joined (a docstring breaks its lines where the
+    source does, and the help showed those breaks mid-sentence); an example, or a line after one,
+    keeps its own line."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            example = line.lstrip().startswith((_("Example:"), "Example:"))
+            if lines and not example and not lines[-1].lstrip().startswith((_("Example:"), "Example:")):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def invoke_command(ctx: typer.Context, *path: str, **params: object) -> None:
