@@ -487,3 +487,13 @@ def test_export_all_hands_over_every_open_case_of_mine(pair):
         closed: "closed",
         theirs: "copy",
     }
+
+
+def test_a_contact_is_added_from_the_file_identity_writes_for_a_usb_stick(ana, luis, tmp_path):
+    stick = tmp_path / "usb" / "luis.id"
+    luis.ok("identity", "--output", str(stick))
+    shown = ana.ok("contacts", "add", "luis", str(stick)).stdout
+    assert luis.json("identity")["fingerprint"] in shown
+    assert [c["name"] for c in ana.json("contacts", "list")] == ["luis"]
+    (tmp_path / "empty.id").write_text("")
+    assert_one_line_error(ana("contacts", "add", "x", str(tmp_path / "empty.id")), code=3)
