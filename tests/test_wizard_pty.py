@@ -154,6 +154,21 @@ def test_interactive_passphrase_prompt_unlocks(ready):
     assert json.loads(output[output.index("{") :])["case_number"] == number
 
 
+def test_a_mistyped_passphrase_is_asked_again_not_the_end_of_the_command(ready):
+    number = ready.register()
+    child = spawn(ready.home, "show", number, "--json", passphrase=False)
+    child.expect_exact("Store passphrase")
+    child.sendline("not the passphrase at all")
+    child.expect_exact("wrong passphrase")
+    child.expect_exact("Store passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 0
+    assert json.loads(output[output.index("{") :])["case_number"] == number
+
+
 def test_a_command_that_finds_no_store_offers_to_create_it(cli):
     child = spawn(cli.home, "list")
     child.expect_exact("(Y/n)")  # "…Create it now?" (the long path may wrap the line)

@@ -15,6 +15,7 @@ from casecli.i18n import _
 from casecli.ui.render import console as console
 from casecli.ui.render import emit as emit
 from casecli.ui.render import print_json as print_json
+from casecli.ui.render import shown
 from casecli.ui.terminal import conversation as conversation
 
 if TYPE_CHECKING:
@@ -125,10 +126,26 @@ def open_store(env: Env):
 
             return create(env, {})
         raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=env.store_path))
-    store = open_db(env.store_path, lambda: read_passphrase(env))
+    store = _unlocked(env, open_db, read_passphrase)
     refresh_if_stale(store)
     adopt_profile_language(env, store)
     return store
+
+
+def _unlocked(env: Env, open_db, read_passphrase):
+    """The store opened with the passphrase; at a terminal a mistyped one is asked again (three
+    tries in all), as the shell does, instead of ending the command."""
+    from casecli.errors import WrongPassphrase
+    from casecli.ui.passphrase import ATTEMPTS, passphrase_given
+
+    for attempt in range(ATTEMPTS):
+        try:
+            return open_db(env.store_path, lambda: read_passphrase(env))
+        except WrongPassphrase as exc:
+            if passphrase_given(env) or not env.interactive or attempt == ATTEMPTS - 1:
+                raise
+            console(stderr=True).print("[red]" + shown(exc.message) + "[/red]")
+    raise AssertionError("unreachable")
 
 
 def adopt_profile_language(env: Env, store) -> None:

@@ -42,6 +42,11 @@ def _unavailable(file_var: str, value_var: str) -> PassphraseUnavailable:
     )
 
 
+def passphrase_given(env: Env, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV) -> bool:
+    """Whether the passphrase comes from the environment (a variable or a file), not the keyboard."""
+    return _from_environment(env, file_var, value_var) is not None
+
+
 def read_passphrase(
     env: Env, message: str | None = None, file_var: str = PASSPHRASE_FILE_ENV, value_var: str = PASSPHRASE_ENV
 ) -> str:
