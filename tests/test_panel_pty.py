@@ -53,3 +53,44 @@ def test_a_bid_panel_at_the_keyboard(ready):
     assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]
     assert bid["answers"]["durable_solution"] == "resettlement_to_3rd_country"
     assert [a["action"] for a in bid["answers"]["actions"]] == ["Send the file"]
+
+
+def test_the_assessments_author_on_the_panel_is_refused_at_that_answer_and_fixed_there(ready):
+    """The BIA's author (Ana Ruiz) given as a member: refused as soon as the member is given, asked
+    again with those answers, and the panel saves without a single answer typed twice (the rule was
+    checked only at the save, and all 27 answers were discarded)."""
+    number = ready.register()
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
+    child = spawn(ready.home, "bid", number)
+    w = Wizard(child, "bid")
+    w.answer("held_on", ENTER)
+    w.answer("documents_reviewed", "The BIA" + ENTER)
+    w.answer("child_views", "Quiere ir con su tía" + ENTER)
+    w.answer("options", "Resettlement or local integration" + ENTER)
+    w.answer("decision", ENTER)
+    w.answer("durable_solution", DOWN * 4 + ENTER)
+    w.answer("reasons", "Safety" + ENTER)
+    w.answer("explained_to_child_on", ENTER)
+    member = Wizard(child, "bid-member")
+    choose(child, "Add a member?", ENTER)
+    member.answer("name", "Ana Ruiz" + ENTER)  # the assessment's author
+    member.answer("agency", ENTER)
+    member.answer("role", "Chair" + ENTER)
+    child.expect_exact("may not sit on the panel")
+    member.answer("name", "Marta Gómez" + ENTER)  # the same member's answers, the name corrected
+    member.answer("agency", ENTER)
+    member.answer("role", ENTER)  # kept: Chair
+    for name in ("Luis Pérez", "Rosa Díaz"):
+        choose(child, "Add a member?", UP + ENTER)
+        member.answer("name", name + ENTER)
+        member.answer("agency", ENTER)
+        member.answer("role", "Member" + ENTER)
+    choose(child, "Add a member?", ENTER)
+    choose(child, "Add a follow-up action?", DOWN + ENTER)  # done, none
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Best interests determination 1 recorded")
+    ends(child, 0)
+    [bid] = ready.json("bid", "list", number)
+    assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]
+    assert bid["answers"]["members"][0]["role"] == "Chair"

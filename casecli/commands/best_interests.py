@@ -117,7 +117,7 @@ def bid_add(
     Example: casecli bid MX7-0042-R
     Example: casecli bid MX7-0042-R --answers bid.json --no-input
     """
-    from casecli.case.decisions.best_interests import record_bid
+    from casecli.case.decisions.best_interests import bia_to_decide, member_problem, record_bid
     from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
@@ -128,17 +128,22 @@ def bid_add(
     members, actions = given.pop("members", None), given.pop("actions", None)
     with open_store(env) as store:
         number = resolve_open(store, case)  # before any question
+        bia = bia_to_decide(store, number)  # a panel with nothing to decide on says so first
         parts = None
         if env.interactive:
             parts = PanelParts(
                 env,
                 members if isinstance(members, list) else None,
                 actions if isinstance(actions, list) else None,
+                person_problem=member_problem(store, bia),
             )
-        clean = wizard.collect(load_form("bid"), env, given, console=conversation(), extra=parts)
-        if parts is not None:
-            members, actions = parts.participants, parts.actions
-        saved = record_bid(store, number, clean, members, actions, env.today)
+
+        def save(clean: dict) -> dict:
+            people, follow_ups = (parts.participants, parts.actions) if parts is not None else (members, actions)
+            return {**record_bid(store, number, clean, people, follow_ups, env.today), "answers": clean}
+
+        saved = wizard.collect(load_form("bid"), env, given, console=conversation(), extra=parts, save=save)
+        clean = saved["answers"]
     console().print(
         _("Best interests determination {count} recorded for {number}.").format(count=saved["number"], number=number)
     )

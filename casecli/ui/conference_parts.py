@@ -3,10 +3,13 @@ follow-up actions. Asked after the other questions, shown in the summary, and co
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from casecli.context import Env
 from casecli.forms import load_form
 from casecli.forms.labels import display_value
 from casecli.i18n import _
+from casecli.ui.render import shown
 
 
 class ConferenceParts:
@@ -24,8 +27,15 @@ class ConferenceParts:
     def person_word(self) -> str:
         return _("Participant")
 
-    def __init__(self, env: Env, participants: list[dict] | None = None, actions: list[dict] | None = None):
+    def __init__(
+        self,
+        env: Env,
+        participants: list[dict] | None = None,
+        actions: list[dict] | None = None,
+        person_problem: Callable[[dict], str | None] | None = None,
+    ):
         self.env = env
+        self.person_problem = person_problem  # a rule on one person, checked as the person is given
         self.participants: list[dict] = list(participants or [])
         self.actions: list[dict] = list(actions or [])
         self._asked_participants = bool(self.participants)
@@ -38,7 +48,17 @@ class ConferenceParts:
         form = load_form(form_name)
         items: list[dict] = []
         while prompts.select(question, [(_("Add one"), True), (_("Done"), False)], default=not items):
-            items.append(ask_all(form, self.env, {}, console))
+            item = ask_all(form, self.env, {}, console)
+            check = self.person_problem if form_name == self.people_form else None
+            why = check(item) if check is not None else None
+            if check is not None and why:  # said at once, with the answers to fix (not at the save)
+                console.print("[red]" + shown(why) + "[/red]")
+                item = ask_all(form, self.env, item, console)
+                why = check(item)
+                if why:
+                    console.print("[red]" + shown(why) + "[/red] " + _("(not added)"))
+                    continue
+            items.append(item)
         return items
 
     def ask(self, console) -> None:

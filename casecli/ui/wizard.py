@@ -31,8 +31,9 @@ def collect(
     rules: Rules | None = None,
     extra: Extra | None = None,
     hints: dict[str, str] | None = None,
-) -> dict:
-    """Validated answers for `form`. `defaults` pre-fill questions (or fill them, without prompts).
+    save: Callable[[dict], Any] | None = None,
+) -> Any:
+    """Validated answers for `form` (or, with `save`, what `save(answers)` returns). `defaults` pre-fill questions (or fill them, without prompts).
 
     `rules` checks answers across fields (the field's rules of the case layer, e.g. the age of majority)
     and returns problems by field id: without a person they are an error; with one, the wizard
@@ -42,6 +43,8 @@ def collect(
     `extra` is a part asked after the form's questions and before the summary (a visit's walk over
     the plan's items): its answers are in the summary and can be corrected like the others.
     `hints` are lines shown before a question (e.g. what the child said last time).
+    `save` writes the answers; a rule it refuses (InvalidAnswers) brings the worker back to the
+    summary with the failing answers named, to correct them: what was typed is never discarded.
     """
     given = dict(given or {})
     defaults = defaults or {}
@@ -55,8 +58,8 @@ def collect(
         problems = problems or (rules(clean) if rules else {})
         if problems:
             raise InvalidAnswers(form.id, problems)
-        return clean
-    return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {})
+        return save(clean) if save is not None else clean
+    return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save)
 
 
 Rules = Callable[[dict], dict[str, str]]
@@ -120,7 +123,8 @@ def _interactive(
     rules: Rules | None,
     extra: Extra | None,
     hints: dict[str, str],
-) -> dict:
+    save: Callable[[dict], Any] | None = None,
+) -> Any:
     from casecli.ui import prompts
 
     lang = env.lang
@@ -141,7 +145,7 @@ def _interactive(
                 _ask_follow_ups(form, env, answers, lang)
                 continue
             problems = ruled
-        if not confirm_save and not problems:
+        if not confirm_save and not problems and save is None:
             return clean
         if console is not None:
             show_summary(form, clean, console, lang, extra.rows() if extra is not None else [])
@@ -149,7 +153,14 @@ def _interactive(
         choices += [(_(messages.CORRECT), "correct"), (_(messages.CANCEL), "cancel")]
         action = prompts.select(_(messages.WHAT_NOW), choices, back=True)
         if action == "save":
-            return clean
+            if save is None:
+                return clean
+            try:
+                return save(clean)
+            except InvalidAnswers as exc:  # refused by a rule of the save: back to the summary
+                _show_problems(form, exc.problems, console, lang)
+                answers = dict(clean)
+                continue
         if action == "cancel":
             raise Cancelled()
         applicable = form.applicable(clean)

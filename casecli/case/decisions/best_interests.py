@@ -79,9 +79,9 @@ def record_bia(store: Store, text: str, answers: dict) -> dict:
     )
 
 
-def record_bid(store: Store, text: str, answers: dict, members: object, actions: object, today: dt.date) -> dict:
-    """Record a BID panel's decision on the case's latest BIA (answers checked against the BID form)."""
-    number = resolve_open(store, text)
+def bia_to_decide(store: Store, number: str) -> dict:
+    """The assessment a BID panel decides on (the case's latest, approved or needing no approval),
+    or InvalidInput saying what is missing: checked before a panel's first question."""
     assessments = records_of(store, number, "bia")
     if not assessments:
         raise InvalidInput(
@@ -97,13 +97,33 @@ def record_bid(store: Store, text: str, answers: dict, members: object, actions:
                 " a panel decides on an approved assessment (`casecli approvals`)"
             ).format(count=bia["number"], number=number, status=bia["approval"])
         )
+    return bia
+
+
+def member_problem(store: Store, bia: dict) -> Callable[[dict], str | None]:
+    """The check of one panel member, asked as the member is given (not only at the save)."""
+    author_may_sit = settings.get(store, "bid.author_may_sit")
+
+    def problem(member: dict) -> str | None:
+        if not author_may_sit and fold(str(member.get("name", ""))) == fold(bia["by"]):
+            return _("the assessment's author may not sit on the panel (agency setting bid.author_may_sit)")
+        return None
+
+    return problem
+
+
+def record_bid(store: Store, text: str, answers: dict, members: object, actions: object, today: dt.date) -> dict:
+    """Record a BID panel's decision on the case's latest BIA (answers checked against the BID form)."""
+    number = resolve_open(store, text)
+    bia = bia_to_decide(store, number)
     members, actions, problems = check_parts(members, actions, today, MEMBERS)
     least = settings.get(store, "bid.min_members")
     if not problems and len(members) < least:
         problems["members"] = _("at least {count} members (agency setting bid.min_members)").format(count=least)
-    author_sits = any(fold(m["name"]) == fold(bia["by"]) for m in members)
-    if not problems and author_sits and not settings.get(store, "bid.author_may_sit"):
-        problems["members"] = _("the assessment's author may not sit on the panel (agency setting bid.author_may_sit)")
+    sitting = member_problem(store, bia)
+    wrong = next((why for m in members if (why := sitting(m))), None) if not problems else None
+    if wrong:
+        problems["members"] = wrong
     if problems:
         raise InvalidAnswers("bid", problems)
     for action in actions:
