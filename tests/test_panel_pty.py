@@ -28,7 +28,7 @@ def test_a_bid_panel_at_the_keyboard(ready):
     w.answer("child_views", "Quiere ir con su tía" + ENTER)
     w.answer("options", "Resettlement or local integration" + ENTER)
     w.answer("decision", ENTER)  # approves
-    w.answer("durable_solution", DOWN * 4 + ENTER)  # resettlement to a third country
+    w.answer("durable_solution", ENTER)  # the menu starts on the BIA's recommendation: resettlement
     w.answer("reasons", "Safety and family unity" + ENTER)
     w.answer("explained_to_child_on", ENTER)  # not yet
     member = Wizard(child, "bid-member")
@@ -68,7 +68,7 @@ def test_the_assessments_author_on_the_panel_is_refused_at_that_answer_and_fixed
     w.answer("child_views", "Quiere ir con su tía" + ENTER)
     w.answer("options", "Resettlement or local integration" + ENTER)
     w.answer("decision", ENTER)
-    w.answer("durable_solution", DOWN * 4 + ENTER)
+    w.answer("durable_solution", ENTER)  # the BIA's recommendation
     w.answer("reasons", "Safety" + ENTER)
     w.answer("explained_to_child_on", ENTER)
     member = Wizard(child, "bid-member")

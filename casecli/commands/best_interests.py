@@ -142,7 +142,13 @@ def bid_add(
             people, follow_ups = (parts.participants, parts.actions) if parts is not None else (members, actions)
             return {**record_bid(store, number, clean, people, follow_ups, env.today), "answers": clean}
 
-        saved = wizard.collect(load_form("bid"), env, given, console=conversation(), extra=parts, save=save)
+        # The menu starts on the assessment's recommendation (the answer the records imply); only at
+        # a terminal, where the worker presses Enter on it: never filled in unasked.
+        recommended = bia["answers"].get("best_interest_recommendation")
+        defaults = {"durable_solution": recommended} if env.interactive and recommended else {}
+        saved = wizard.collect(
+            load_form("bid"), env, given, console=conversation(), extra=parts, save=save, defaults=defaults
+        )
         clean = saved["answers"]
     console().print(
         _("Best interests determination {count} recorded for {number}.").format(count=saved["number"], number=number)
