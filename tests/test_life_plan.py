@@ -65,3 +65,33 @@ def test_no_plan_no_life_plan(ready):
     number = ready.register()
     refused = ready("plan", "show", number, "--for-child")
     assert refused.exit_code == 3 and "no plan yet" in refused.stderr
+
+
+def test_the_documents_tell_todays_truth_not_the_last_plan_versions(planned):
+    """After a BID deciding reunification and the reunification itself, the plan document (still
+    version 1) says what was decided and that the child was reunified, and the Life Plan says
+    where the child lives now and names no shelter as the carer."""
+    from .test_best_interests import BIA, BID
+    from .test_tracing import AUNT, FOUND, REQUEST, REUNIFIED, VERIFIED
+
+    ready, number = planned
+    ready.ok("consent", "new", number, "--answers", ready.write("c.json", {
+        "child_informed": True, "consent": "child_consent",
+        "share_with": ["agency_team", "service_providers", "family", "family_tracing"],
+    }))  # fmt: skip
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA), "--no-input")
+    ready.ok("bid", number, "--answers", ready.write("bid.json", {**BID, "durable_solution": "reunification"}))
+    ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", REQUEST))
+    ready.ok("tracing", "action", number, "--answers", ready.write("a.json", FOUND))
+    ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", VERIFIED))
+    ready.ok("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
+    plan = ready.ok("plan", "show", number, "--format", "markdown").stdout
+    assert "Plan version 1" in plan
+    assert "Family reunification" in plan and "not yet identified" not in plan.lower()
+    assert "Reunified on" in plan and "Rosa Mejía" in plan and "San Pedro Sula" in plan
+    life = ready.ok("plan", "show", number, "--for-child", "--format", "markdown").stdout
+    assert "I live with Rosa Mejía, in San Pedro Sula." in life
+    assert "Casa Refugio looks after me" not in life and "I live at" not in life
+    spanish = ready.ok("--lang", "es", "plan", "show", number, "--format", "markdown").stdout
+    assert "Rosa Mejía" in spanish and "Reunified on" not in spanish

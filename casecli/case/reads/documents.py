@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from casecli.case.file import plan_rules, plans
+from casecli.case.reads.today import CaseToday, case_today
 from casecli.case.reads.view import get_case
 from casecli.case.steps.registration import fold
 from casecli.forms import load_form
@@ -137,6 +138,11 @@ def plan_context(
     def shown(field_id: str) -> str:
         return scrub(display_value(header_form.field(field_id), header.get(field_id), lang))
 
+    now = case_today(store, number)
+    named = {k: v for k, v in header.items() if k in ("durable_solution", "durable_solution_decided_on")}
+    if now.decided_solution and (named.get("durable_solution_decided_on") or "") < (now.decided_on or ""):
+        # decided by a BID panel after this plan version was written: today's truth first
+        named = {"durable_solution": now.decided_solution, "durable_solution_decided_on": now.decided_on}
     return {
         "case_number": number,
         "redacted": redact,
@@ -159,12 +165,9 @@ def plan_context(
             (header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")
         ],
         "durable_solution": _rows(
-            plan_rules.HEADER_FORM,
-            {k: v for k, v in header.items() if k in ("durable_solution", "durable_solution_decided_on")}
-            or {"durable_solution": "not_yet_identified"},
-            lang,
-            scrub,
+            plan_rules.HEADER_FORM, named or {"durable_solution": "not_yet_identified"}, lang, scrub
         ),
+        "today": _today_facts(now, lang, scrub),
         "protection_needs": items("protection_needs"),
         "services": items("services"),
         "actions": items("actions"),
@@ -186,6 +189,17 @@ def plan_context(
         "approved_by": _approval_of(store, number, plan["version"], lang),
         "lang": lang,
         "show_ids": show_ids,  # on the screen: `plan item done CASE ID` needs them; not on paper
+    }
+
+
+def _today_facts(now: CaseToday, lang: str, scrub: Callable[[Any], Any]) -> dict:
+    """What happened after the plan that a reader must not miss (the templates say it in words)."""
+    return {
+        "reunified_on": format_date(now.reunified_on, lang) if now.reunified_on else None,
+        "reunified_with": scrub(now.reunified_with or "—"),
+        "reunified_where": scrub(now.reunified_where or "—"),
+        "closed_on": format_date(now.closed_on, lang) if now.closed_on else None,
+        "closure_reason": label(now.closure_reason or "", lang),
     }
 
 

@@ -13,6 +13,7 @@ import re
 
 from casecli.case.file import plans
 from casecli.case.file.lookup import resolve
+from casecli.case.reads.today import case_today
 from casecli.errors import InvalidInput
 from casecli.forms import load_form
 from casecli.forms.labels import display_value
@@ -60,13 +61,16 @@ def life_plan_context(store: Store, text: str, today: dt.date, lang: str = "en")
         for n in data.get("protection_needs", [])
     ]
     care = header.get("care_type")
+    now = case_today(store, number)  # who visits and where the child lives are today's, not the plan's
     return {
         "first_name": (child_name or "").split(" ")[0],
-        "worker": without_contacts(header.get("case_worker") or store.profile()["name"]),
+        "worker": without_contacts(now.case_worker or header.get("case_worker") or store.profile()["name"]),
+        "reunified_with": without_contacts(now.reunified_with) if now.reunified_on else "",
+        "reunified_where": without_contacts(now.reunified_where) if now.reunified_on else "",
         "agency": without_contacts(store.profile().get("agency", "")),
         "home": without_contacts(header.get("location")),
         "home_kind": display_value(header_form.field("care_type"), care, lang) if care else "",
-        "carer": without_contacts(header.get("provider")),
+        "carer": "" if now.reunified_on else without_contacts(header.get("provider")),
         "agreed": agreed,
         "helpers": helpers,
         "visit_every_days": header.get("visit_every_days"),
