@@ -51,6 +51,7 @@ def planned(ana) -> str:
     ana.ok("assess", number, "--answers", ana.write("i.json", INITIAL))
     out = ana.ok("plan", "edit", number, "--answers", ana.write("p.json", PLAN), "--activate").stdout
     assert "awaits a supervisor's approval" in out
+    assert f"casecli plan edit {number}" not in out  # the next step is the request, not the editor again
     return number
 
 

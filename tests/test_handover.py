@@ -441,8 +441,19 @@ def test_export_refusals(pair):
         code=4,
     )
     assert_one_line_error(
-        ana("export", number, "--to", "luis", "--output", str(ana.home / "x.bundle")), code=3
-    )  # no note
+        ana(
+            "export",
+            number,
+            "--to",
+            "luis",
+            "--handover",
+            "--reason",
+            "moving_location",
+            "--output",
+            str(ana.home / "x.bundle"),
+        ),
+        code=3,
+    )  # a handover with no note (a copy needs none)
     assert not (ana.home / "x.bundle").exists()
     assert ana.json("show", number)["status"] == "open"
 
@@ -497,3 +508,14 @@ def test_a_contact_is_added_from_the_file_identity_writes_for_a_usb_stick(ana, l
     assert [c["name"] for c in ana.json("contacts", "list")] == ["luis"]
     (tmp_path / "empty.id").write_text("")
     assert_one_line_error(ana("contacts", "add", "x", str(tmp_path / "empty.id")), code=3)
+
+
+def test_a_copy_asks_no_handover_note(pair, tmp_path):
+    """At a terminal a copy for consultation asks none of the handover note's questions; without
+    one, and without a terminal, it needs no note either (the case stays with its worker)."""
+    ana, luis = pair
+    number = ana.register()
+    out = ana.ok("export", number, "--to", "luis", "--output", str(tmp_path / "copy.bundle")).stdout
+    assert "copied for consultation" in out
+    imported = luis.ok("import", str(tmp_path / "copy.bundle"), "--yes").stdout
+    assert "Key concerns" not in imported

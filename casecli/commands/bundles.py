@@ -169,7 +169,11 @@ def _export(
         if not handover and reason is not None:
             raise InvalidInput(_("--reason: a reason for the transfer goes with --handover"))
         transfer = wizard.collect(transfer_form, env, transfer_given, console=conversation()) if handover else None
-        note = wizard.collect(load_form("handover-note"), env, given, console=out)
+        note_form = load_form("handover-note")
+        # A handover note goes with a handover; a copy carries one only if the answers file gives it
+        # (at a terminal a copy asks none: the colleague consults, the case stays with the worker).
+        wants_note = handover or any(f.id in given for f in note_form.fields)
+        note = wizard.collect(note_form, env, given, console=out) if wants_note else {}
         count = len(cases or []) if not everything else None
         with progress_bar() as progress:
             task = progress.add_task(_("Writing the bundle"), total=count)

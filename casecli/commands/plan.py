@@ -119,8 +119,9 @@ def edit_cmd(
     if result["status"] == "draft" and result["missing"]:
         out.print(_("Still missing before it can be activated: {missing}").format(missing="; ".join(result["missing"])))
     if result.get("awaiting_approval"):
+        # the next step is the approval request the line names, not `plan edit` again
         out.print(awaiting_line(result["version"], number), markup=False)
-    if step is not None:
+    elif step is not None:
         out.print(next_step_line(step), markup=False)
 
 
