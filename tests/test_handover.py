@@ -519,3 +519,17 @@ def test_a_copy_asks_no_handover_note(pair, tmp_path):
     assert "copied for consultation" in out
     imported = luis.ok("import", str(tmp_path / "copy.bundle"), "--yes").stdout
     assert "Key concerns" not in imported
+
+
+def test_a_bundle_from_a_laptop_whose_clock_is_ahead_names_the_clock(pair, tmp_path, monkeypatch):
+    ana, luis = pair
+    import datetime as dt
+
+    ahead = (dt.date.today() + dt.timedelta(days=20)).isoformat()  # Ana's laptop believes it is then
+    monkeypatch.setenv("CASECLI_TODAY", ahead)
+    number = ana.register(identified_on=ahead)
+    ana.ok("export", number, "--to", "luis", "--output", str(tmp_path / "ahead.bundle"))
+    luis_today = (dt.date.today() - dt.timedelta(days=2)).isoformat()  # and Luis's, a little behind
+    monkeypatch.setenv("CASECLI_TODAY", luis_today)
+    refused = luis("import", str(tmp_path / "ahead.bundle"), "--yes")
+    assert refused.exit_code == 5 and "clock" in refused.stderr and luis_today in refused.stderr, refused.stderr

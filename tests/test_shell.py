@@ -104,7 +104,7 @@ def test_the_shell_locks_when_idle_and_asks_the_passphrase_again(ready):
     child.expect_exact("Locked after", timeout=10)
     child.expect("passphrase")
     child.sendline("not the passphrase at all")
-    child.expect_exact("error:")
+    child.expect_exact("wrong passphrase")
     child.expect("passphrase")
     child.sendline(PASSPHRASE)
     child.expect_exact(PROMPT)

@@ -162,7 +162,11 @@ def open_bundle(
                 )
             )
         number = str(record.get("c", ""))
-        check(table, row, number)
+        try:
+            check(table, row, number)
+        except BundleRejected:
+            _check_clocks(reader, today)  # a date "in the future" from a laptop whose clock is ahead: say so
+            raise
         if table == "cases":
             if number in cases:
                 raise BundleRejected(
@@ -397,6 +401,23 @@ def apply(
     finally:
         store.defer_refresh = False
     return done
+
+
+def _check_clocks(reader: BundleReader, today: dt.date) -> None:
+    """A record refused, from a bundle made "later" than today here (past a day's difference in time
+    zones): one of the two laptops' clocks is wrong, and its dates read as the future here. Said as
+    that, naming the sender's clock, rather than as a record that breaks its form."""
+    try:
+        made = dt.datetime.fromisoformat(str(reader.header.get("created", ""))).date()
+    except ValueError:
+        return
+    if made > today + dt.timedelta(days=1):
+        raise BundleRejected(
+            _(
+                "{file} was made on {made} by the sender's clock, but today is {today} on this laptop: "
+                "one of the two clocks is wrong; set it right, then send the bundle again"
+            ).format(file=reader.name, made=made.isoformat(), today=today.isoformat())
+        )
 
 
 class ImportedMeanwhile(Exception):
