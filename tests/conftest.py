@@ -58,6 +58,16 @@ def registration_answers(**changes) -> dict:
     return {k: v for k, v in answers.items() if v is not None}
 
 
+@pytest.fixture(autouse=True)
+def english_to_start_with():
+    """Each test starts in English: an in-process command run with `--lang es` leaves the language
+    set in the worker process, and a test calling a view directly would read it."""
+    from casecli import i18n
+
+    i18n.set_language("en")
+    yield
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A scratch home: store path, passphrase, cheap key derivation, a fixed date, no TTY."""
