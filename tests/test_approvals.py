@@ -69,7 +69,13 @@ def test_a_plan_activation_approved_by_the_supervisor(team, tmp_path):
     case = ana.json("show", number)
     assert case["plan"]["status"] == "draft" and [a["status"] for a in case["approvals"]] == ["waiting"]
     assert [a["case_number"] for a in ana.json("approvals")] == [number]
-    decision = round_trip(ana, marta, number, tmp_path, "approve", "--comment", "agreed in supervision")
+    request = tmp_path / f"{number}.request"
+    ana.ok("approval", "request", number, "--to", "marta", "--output", str(request))
+    marta.ok("import", str(request), "--yes")
+    assert marta.json("report")["team"]["approvals_waiting"] == 1
+    decision = tmp_path / f"{number}.approve"
+    marta.ok("approve", number, "--comment", "agreed in supervision", "--output", str(decision))
+    assert marta.json("report")["team"]["approvals_waiting"] == 0  # decided here: it waits for nobody
     assert [a["case_number"] for a in marta.json("approvals")] == [number]  # shown as decided there
     out = ana.ok("import", str(decision)).stdout
     assert "approved by Marta Gómez" in out

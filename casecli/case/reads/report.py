@@ -56,7 +56,10 @@ WHERE due < :today AND status IN ('open', 'copy') GROUP BY 1, 2
 APPROVALS_SQL = f"""
 SELECT c.case_worker, count(*), max(max({DAYS_SINCE.format("a.requested_at")}, 0)) FROM approvals a
 JOIN cases c ON c.case_number = a.case_number
-WHERE a.status = 'waiting' AND {LIVE} GROUP BY 1
+WHERE a.status = 'waiting' AND {LIVE}
+  -- a copy's request this supervisor decided already waits for nobody here (the decision is on its way)
+  AND NOT EXISTS (SELECT 1 FROM meta m WHERE m.key = 'approval decided ' || a.uid)
+GROUP BY 1
 """
 # Days from registration to the first plan activated: how many cases took each number of days.
 PLAN_SPANS_SQL = f"""
