@@ -604,3 +604,18 @@ def test_every_walk_through_the_plan_editor_ends_in_a_saved_plan(ready, steps):
     child.close()
     assert "internal error" not in (child.before or "")
     assert len(ready.json("show", number)["plan"]["data"]["actions"]) == expected
+
+
+def test_a_closure_reason_that_cannot_succeed_is_refused_at_the_reason(ready):
+    """Closing as reunified with no reunification recorded is said at the reason, which is asked
+    again, not after every other question (it was said after ten)."""
+    number = ready.register()
+    child = spawn(ready.home, "close", number)
+    w = Wizard(child, "closure")
+    w.answer("closed_on", ENTER)
+    w.answer("reason", "Reunified" + ENTER)
+    child.expect_exact("no reunification is recorded")
+    w.answer("reason", "moved on" + ENTER)  # the same question again: another reason
+    w.answer("last_contact", ENTER)  # the wizard goes on with that reason's questions
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)

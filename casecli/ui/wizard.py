@@ -73,10 +73,20 @@ class Extra(Protocol):
 
 
 def _ask_missing(
-    form: Form, env: Env, answers: dict, console, lang: str, defaults: dict | None = None, hints: dict | None = None
+    form: Form,
+    env: Env,
+    answers: dict,
+    console,
+    lang: str,
+    defaults: dict | None = None,
+    hints: dict | None = None,
+    rules: Rules | None = None,
 ) -> None:
     """Ask, in order, each applicable question not yet answered. Every menu but the first offers
-    "back": the previous question is asked again (its answer kept as the default)."""
+    "back": the previous question is asked again (its answer kept as the default). A rule that
+    refuses an answer (`rules`) says so as soon as it is given, and the question is asked again:
+    closing as "reunified" with no follow-up visit is refused at the reason, not after ten more
+    questions."""
     from casecli.ui import prompts
 
     asked: list[str] = []  # the questions asked here, in order: where "back" returns to
@@ -105,6 +115,12 @@ def _ask_missing(
             index = next(i for i, f in enumerate(fields) if f.id == previous)
             section = None
             continue
+        if value is not None and rules is not None:
+            ruled = rules({**{k: v for k, v in answers.items() if v is not None}, field.id: value})
+            if field.id in ruled:
+                _show_problems(form, {field.id: ruled[field.id]}, console, lang)
+                defaults = {**(defaults or {}), field.id: value}
+                continue  # the same question again
         asked.append(field.id)
         if value is not None:
             answers[field.id] = value
@@ -129,7 +145,7 @@ def _interactive(
 
     lang = env.lang
     answers: dict[str, Any] = dict(given)
-    _ask_missing(form, env, answers, console, lang, defaults, hints)
+    _ask_missing(form, env, answers, console, lang, defaults, hints, rules)
     if extra is not None:
         extra.ask(console)
     while True:
