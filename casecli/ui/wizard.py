@@ -115,7 +115,9 @@ def _ask_missing(
             index = next(i for i, f in enumerate(fields) if f.id == previous)
             section = None
             continue
-        if value is not None and rules is not None:
+        # (A form that keeps questions for when a rule needs them, like registration's "is the age
+        # disputed?", answers its rules with those questions after the others: see _interactive.)
+        if value is not None and rules is not None and not any(f.when_needed for f in fields):
             ruled = rules({**{k: v for k, v in answers.items() if v is not None}, field.id: value})
             if field.id in ruled:
                 _show_problems(form, {field.id: ruled[field.id]}, console, lang)
