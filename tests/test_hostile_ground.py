@@ -176,3 +176,33 @@ def test_a_receipt_that_cannot_be_written_says_the_import_was_saved(office, tmp_
     out = luis.ok("inbox", "import", "--all", "--yes").stdout  # the next run: the receipt goes now
     assert "imported already: removed from the inbox" in out
     assert [p.name for p in ana_inbox.iterdir() if p.suffix == ".bundle"]  # the receipt, in Ana's inbox
+
+
+def test_a_file_whose_size_disagrees_with_its_header_is_skipped_unread(office):  # noqa: F811
+    """Under the agency's size limit but not the size its header declares (an 8 GiB file would be
+    hashed whole): refused from the header alone, in well under a second."""
+    import time
+
+    _ana, luis, box = office
+    luis.ok("settings", "set", "mailbox.max_bundle_mib", "3000")
+    inbox = inbox_of(luis, box)
+    inbox.mkdir(exist_ok=True)
+    header = good_header(luis.json("identity")["fingerprint"])
+    header["payload"]["size"] = f"{4096:016d}"
+    padded = inbox / ("e" * 64 + ".bundle")
+    with padded.open("wb") as handle:  # a 2 GiB sparse file that says it is 4 KiB
+        handle.write(MAGIC + json.dumps(header).encode() + b"\n")
+        handle.truncate(2 << 30)
+    started = time.monotonic()
+    out = luis.ok("inbox", "import", "--all", "--yes").stdout
+    assert time.monotonic() - started < 1.5, out
+    assert "disagrees with its header" in out and "0 imported, 1 refused, 0 skipped." in out
+
+
+def test_a_bundle_written_by_casecli_declares_its_size(office):  # noqa: F811
+    from casecli.handover.bundle import BundleReader
+
+    ana, luis, box = office
+    ana.ok("send", ana.register(), "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    [bundle] = [p for p in inbox_of(luis, box).iterdir() if p.suffix == ".bundle"]
+    assert int(BundleReader(bundle).header["payload"]["size"]) == bundle.stat().st_size

@@ -41,6 +41,7 @@ MAX_NAME = 200  # a sender's name or agency, in characters
 MAX_RECORD = 32 * 1024 * 1024
 SIGNATURE_CONTEXT = b"casecli-bundle/1 signature\n"
 BUNDLE_SUFFIX = ".bundle"
+SIZE_BLANK = "0" * 16  # the header's place for the file's size, filled in when the file is complete
 
 
 def _b64(data: bytes) -> str:
@@ -128,7 +129,14 @@ class BundleWriter:
             "created": created,
             "sender": sender,
             "recipients": stanzas,
-            "payload": {"cipher": "chacha20-poly1305-stream", "chunk": CHUNK, "compression": "zlib"},
+            # `size`: the whole file's bytes, written in place of these digits when it is complete,
+            # so a reader can tell a cut-off or padded file from its header without reading on.
+            "payload": {
+                "cipher": "chacha20-poly1305-stream",
+                "chunk": CHUNK,
+                "compression": "zlib",
+                "size": SIZE_BLANK,
+            },
         }
         self.name_by_content = path.is_dir()
         fd, tmp = (
@@ -140,8 +148,6 @@ class BundleWriter:
             os.fchmod(fd, PRIVATE_FILE)
         self._tmp = Path(tmp)
         self._file = os.fdopen(fd, "wb")
-        self._hash = hashlib.sha256()
-        self._content = hashlib.sha256()  # every byte of the file, for a content-named one
         nonce = secrets.token_bytes(16)
         from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
@@ -152,8 +158,6 @@ class BundleWriter:
 
     def _raw(self, data: bytes) -> None:
         self._file.write(data)
-        self._hash.update(data)
-        self._content.update(data)
 
     def write(self, data: bytes) -> None:
         self._buffer += data
@@ -166,17 +170,32 @@ class BundleWriter:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         self._raw(self._aead.encrypt(_chunk_nonce(self._counter, True), bytes(self._buffer), None))
-        signature = Ed25519PrivateKey.from_private_bytes(self._signing_key).sign(
-            SIGNATURE_CONTEXT + self._hash.digest()
-        )
+        payload_end = self._file.tell()
+        self._file.flush()
+        # The size in the header's place for it, then the signature over the whole of it: the
+        # file is read back once (from the page cache) to hash it as it now is.
+        with open(self._tmp, "r+b") as handle:
+            head = handle.read(MAX_HEADER + len(MAGIC))
+            at = head.index(SIZE_BLANK.encode())
+            handle.seek(at)
+            handle.write(f"{payload_end + TRAILER_LEN:0{len(SIZE_BLANK)}d}".encode())
+            handle.seek(0)
+            digest, content = hashlib.sha256(), hashlib.sha256()
+            remaining = payload_end
+            while remaining:
+                block = handle.read(min(remaining, 1 << 20))
+                digest.update(block)
+                content.update(block)
+                remaining -= len(block)
+        signature = Ed25519PrivateKey.from_private_bytes(self._signing_key).sign(SIGNATURE_CONTEXT + digest.digest())
         trailer = TRAILER_PREFIX + _b64(signature).encode() + b"\n"
         self._file.write(trailer)
-        self._content.update(trailer)
+        content.update(trailer)
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
         if self.name_by_content:
-            self.path = self.path / f"{self._content.hexdigest()}{BUNDLE_SUFFIX}"
+            self.path = self.path / f"{content.hexdigest()}{BUNDLE_SUFFIX}"
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
@@ -243,6 +262,15 @@ class BundleReader:
         if self.header.get("bundle") != 1 or self.header["payload"].get("chunk") != CHUNK:
             raise BundleRejected(
                 _("{file}: this bundle version is not supported by this casecli").format(file=self.name)
+            )
+        declared = self.header["payload"].get("size")
+        if declared is not None and (
+            not isinstance(declared, str) or not declared.isdigit() or int(declared) != self.size
+        ):
+            raise BundleRejected(
+                _("{file}: its size ({size} bytes) disagrees with its header: cut off, padded or altered").format(
+                    file=self.name, size=self.size
+                )
             )
         self.payload_start = len(MAGIC) + len(line)
         self.payload_end = self.size - TRAILER_LEN
