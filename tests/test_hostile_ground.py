@@ -206,3 +206,22 @@ def test_a_bundle_written_by_casecli_declares_its_size(office):  # noqa: F811
     ana.ok("send", ana.register(), "--to", "luis", "--answers", ana.write("n.json", NOTE))
     [bundle] = [p for p in inbox_of(luis, box).iterdir() if p.suffix == ".bundle"]
     assert int(BundleReader(bundle).header["payload"]["size"]) == bundle.stat().st_size
+
+
+def test_a_senders_cut_off_bundle_is_cleared_by_its_next_one_a_day_later(office):  # noqa: F811
+    ana, luis, box = office
+    ana.ok("send", ana.register(), "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    inbox = inbox_of(luis, box)
+    [sent] = [p for p in inbox.iterdir() if p.suffix == ".bundle"]
+    import hashlib
+
+    from casecli.handover.bundle import BundleReader
+
+    tag = hashlib.sha256(BundleReader(sent).header["sender"]["signing_public"].encode()).hexdigest()[:8]
+    old = inbox / f".casecli-{tag}-cutoff.partial"
+    theirs = inbox / ".casecli-0123abcd-cutoff.partial"  # another sender's: not Ana's to clear
+    for path in (old, theirs):
+        path.write_bytes(b"\0" * 100)
+        os.utime(path, (time.time() - 2 * 86400,) * 2)
+    ana.ok("send", ana.register(name_first="Kevin", sex="male"), "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    assert not old.exists() and theirs.exists()

@@ -139,11 +139,12 @@ class BundleWriter:
             },
         }
         self.name_by_content = path.is_dir()
-        fd, tmp = (
-            tempfile.mkstemp(dir=path, prefix=".casecli-", suffix=".partial")
-            if self.name_by_content
-            else tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        )
+        if self.name_by_content:  # an inbox: this sender's own unfinished files are named as theirs
+            mine = f".casecli-{hashlib.sha256(str(sender.get('signing_public', '')).encode()).hexdigest()[:8]}-"
+            remove_stale_partials(path, mine)
+            fd, tmp = tempfile.mkstemp(dir=path, prefix=mine, suffix=".partial")
+        else:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
         if os.name == "posix":
             os.fchmod(fd, PRIVATE_FILE)
         self._tmp = Path(tmp)
@@ -201,6 +202,28 @@ class BundleWriter:
     def abort(self) -> None:
         self._file.close()
         self._tmp.unlink(missing_ok=True)
+
+
+STALE_PARTIAL_SECONDS = 24 * 3600  # a bundle still being written is never this old
+
+
+def remove_stale_partials(folder: Path, prefix: str) -> int:
+    """Remove this sender's files left unfinished in `folder` (a write cut off) once a day old:
+    the next bundle of the same sender into the same inbox owns and clears them."""
+    import time
+
+    gone = 0
+    now = time.time()
+    with os.scandir(folder) as items:
+        for item in items:
+            if not (item.name.startswith(prefix) and item.name.endswith(".partial")):
+                continue
+            if not item.is_file(follow_symlinks=False):
+                continue
+            if now - item.stat(follow_symlinks=False).st_mtime > STALE_PARTIAL_SECONDS:
+                Path(item.path).unlink(missing_ok=True)
+                gone += 1
+    return gone
 
 
 class BundleReader:
