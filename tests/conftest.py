@@ -21,6 +21,23 @@ PROFILE = {
 CHILD_NAMES = ("Yulissa", "Quetzalcoatl-Marker")
 
 
+def files_holding(root, marker: str) -> list[str]:
+    """Every file under `root` whose bytes hold `marker` (a child's name, a passphrase)."""
+    import os
+
+    found = []
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as handle:
+                    if marker.encode() in handle.read():
+                        found.append(path)
+            except OSError:
+                continue
+    return found
+
+
 def registration_answers(**changes) -> dict:
     answers = {
         "identified_on": "2026-11-20",

@@ -60,8 +60,15 @@ def source(home, monkeypatch):
 
 
 def write_bundle(path, number, records, me, signing, them) -> None:
-    from casecli.handover.bundle import BundleWriter, PayloadWriter
     from casecli.store.migrations import RECORDS_VERSION
+
+    meta = {"schema": RECORDS_VERSION, "handover": True, "note": NOTE, "cases": [number], "case_worker": me.name}
+    signed_bundle(path, meta, records, me, signing, them, number)
+
+
+def signed_bundle(path, meta: dict, records, me, signing, them, number: str) -> None:
+    """A bundle signed by `me` for `them`: the description `meta`, then `records` of case `number`."""
+    from casecli.handover.bundle import BundleWriter, PayloadWriter
 
     sender = {
         "name": me.name,
@@ -71,7 +78,6 @@ def write_bundle(path, number, records, me, signing, them) -> None:
     }
     writer = BundleWriter(path, sender, signing, [(them.encryption_public, them.fingerprint)])
     payload = PayloadWriter(writer)
-    meta = {"schema": RECORDS_VERSION, "handover": True, "note": NOTE, "cases": [number], "case_worker": me.name}
     payload.record({"t": "bundle", "r": meta})
     for table, row in records:
         payload.record({"t": table, "c": number, "r": row})

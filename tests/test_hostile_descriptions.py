@@ -16,30 +16,13 @@ from hypothesis import strategies as st
 from casecli.handover.bundle import MAGIC
 
 from .test_handover import NOTE
-from .test_hostile_bundles import VALUES, rechain, source  # noqa: F401  (a fixture)
+from .test_hostile_bundles import VALUES, rechain, signed_bundle, source  # noqa: F401  (a fixture)
 
 SHAPES = st.recursive(
     st.one_of(VALUES, st.just([]), st.just({})),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=6,
 )
-
-
-def write_described(path, meta: dict, records, me, signing, them, number: str | None = None) -> None:
-    from casecli.handover.bundle import BundleWriter, PayloadWriter
-
-    sender = {
-        "name": me.name,
-        "agency": me.agency,
-        "encryption_public": base64.b64encode(me.encryption_public).decode(),
-        "signing_public": base64.b64encode(me.signing_public).decode(),
-    }
-    writer = BundleWriter(path, sender, signing, [(them.encryption_public, them.fingerprint)])
-    payload = PayloadWriter(writer)
-    payload.record({"t": "bundle", "r": meta})
-    for table, row in records:
-        payload.record({"t": table, "c": number or row.get("case_number", ""), "r": row})
-    payload.close()
 
 
 def valid_meta(number: str, me) -> dict:
@@ -71,7 +54,7 @@ def test_a_signed_description_of_any_shape_gets_one_line(source, data, tmp_path_
     for key in data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=3, unique=True)):
         meta[key] = data.draw(SHAPES)
     path = tmp_path / f"d{secrets.token_hex(4)}.bundle"
-    write_described(path, meta, [(t, dict(r)) for t, r in records], me, signing, them, number)
+    signed_bundle(path, meta, [(t, dict(r)) for t, r in records], me, signing, them, number)
     one_line_or_harmless(luis, path, number, tmp_path)
 
 
@@ -129,8 +112,8 @@ def test_a_case_number_without_its_check_character_is_refused(source, tmp_path):
     prefix, digits, check = number.split("-")
     wrong = f"{prefix}-{digits}-{'A' if check != 'A' else 'B'}"
     path = tmp_path / "wrong.bundle"
-    write_described(
-        path, {**valid_meta(number, me), "cases": [wrong]}, renumbered(records, number, wrong), me, signing, them
+    signed_bundle(
+        path, {**valid_meta(number, me), "cases": [wrong]}, renumbered(records, number, wrong), me, signing, them, wrong
     )
     result = luis("import", str(path), "--yes", "--trust-sender")
     assert result.exit_code == 5 and "not a valid case number" in result.stderr, result.output
@@ -157,7 +140,7 @@ def test_a_handover_event_with_a_bogus_signature_is_refused_at_import(source, tm
     records.append(("events", forged))
     rechain(records)
     path = tmp_path / "forged.bundle"
-    write_described(path, valid_meta(number, me), records, me, signing, them, number)
+    signed_bundle(path, valid_meta(number, me), records, me, signing, them, number)
     result = luis("import", str(path), "--yes", "--trust-sender")
     assert result.exit_code == 5 and "not signed by who handed it over" in result.stderr, result.output
     assert luis.json("list") == [] and luis("verify").exit_code == 0

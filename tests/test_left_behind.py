@@ -14,23 +14,9 @@ import pytest
 
 from casecli.hardening import pager_environment
 
-from .conftest import CHILD_NAMES, PASSPHRASE
+from .conftest import CHILD_NAMES, PASSPHRASE, files_holding
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and core limits are POSIX's")
-
-
-def files_holding(root: Path, marker: str) -> list[str]:
-    found = []
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                with open(path, "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(path)
-            except OSError:
-                continue
-    return found
 
 
 def test_a_pager_runs_without_secrets_and_without_history():

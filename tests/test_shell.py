@@ -13,7 +13,7 @@ pexpect = pytest.importorskip("pexpect")
 if os.name != "posix":  # pragma: no cover
     pytest.skip("pseudo-terminals need POSIX", allow_module_level=True)
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, files_holding
 from .pty_session import ENTER, Wizard, spawn_env
 
 TAB, CTRL_D = "\t", "\x04"
@@ -31,20 +31,6 @@ def start_shell(home, *before: str, **extra):
     child.sendline(PASSPHRASE)
     child.expect_exact(PROMPT)
     return child
-
-
-def files_holding(root, marker: str) -> list[str]:
-    found = []
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                with open(path, "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(path)
-            except OSError:
-                continue
-    return found
 
 
 def test_one_passphrase_then_commands_completion_a_wizard_and_ctrl_d(ready):

@@ -97,36 +97,29 @@ class Unvisited(TypedDict):
     days: int
 
 
-class WorkerLoad(TypedDict):
-    """One worker's row of the supervisor's report (the team's row sums them: see TeamLoad)."""
+class _Load(TypedDict):
+    open: int
+    by_stage: dict[str, int]
+    by_risk: dict[str, int]
+    overdue: dict[str, int]
+    overdue_total: int
+    approvals_waiting: int
+    oldest_approval_days: int | None
+    visits_made: int
+    visits_planned: int
+    days_to_plan_median: float | None
+
+
+class WorkerLoad(_Load):
+    """One worker's row of the supervisor's report (the team's row sums them: TeamLoad)."""
 
     case_worker: str | None
-    open: int
-    by_stage: dict[str, int]
-    by_risk: dict[str, int]
-    overdue: dict[str, int]
-    overdue_total: int
-    approvals_waiting: int
-    oldest_approval_days: int | None
-    visits_made: int
-    visits_planned: int
     unvisited: list[Unvisited]
-    days_to_plan_median: float | None
 
 
-class TeamLoad(TypedDict):
+class TeamLoad(_Load):
     case_worker: None
-    open: int
-    by_stage: dict[str, int]
-    by_risk: dict[str, int]
-    overdue: dict[str, int]
-    overdue_total: int
-    approvals_waiting: int
-    oldest_approval_days: int | None
-    visits_made: int
-    visits_planned: int
     unvisited: int  # how many children went unvisited too long, across the team
-    days_to_plan_median: float | None
 
 
 class Caseload(TypedDict):
