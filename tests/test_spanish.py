@@ -98,3 +98,17 @@ def test_the_profile_language_defaults_to_the_interfaces(cli):
     i18n.set_language("en")
     # No --lang now: the profile's language (Spanish, the interface's at init) speaks.
     assert "Número de caso" in cli.ok("list").stdout
+
+
+def test_one_word_for_one_thing_in_spanish():
+    """The passphrase is "frase de acceso" everywhere, the key is "Enter" (not "Intro"), a receipt
+    "Confirmado" (not "Acusado")."""
+    from babel.messages.pofile import read_po
+
+    from casecli.i18n import LOCALE_DIR
+
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "casecli.po", "rb") as handle:
+        catalog = read_po(handle)
+    words = [m.string for m in catalog if m.id and isinstance(m.string, str)]
+    for wrong in ("frase de contraseña", "Frase de contraseña", "Intro ", "(Intro", "Acusado"):
+        assert not [w for w in words if wrong in w], wrong

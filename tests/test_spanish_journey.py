@@ -66,7 +66,7 @@ class Journey:
 def summary(child) -> None:
     """Keep the default of every question the answers file left out (an optional one empty, a
     prefilled one as it is, a menu where it starts), until the summary; then save."""
-    while (found := child.expect_exact(["¿Y ahora?", "[opcional]", "(Intro lo conserva", "(flechas;"])) != 0:
+    while (found := child.expect_exact(["¿Y ahora?", "[opcional]", "(Enter lo conserva", "(flechas;"])) != 0:
         child.send(ENTER)
         if found == 1:
             child.expect_exact("[opcional]")  # the same question, answered
