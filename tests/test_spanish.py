@@ -112,3 +112,13 @@ def test_one_word_for_one_thing_in_spanish():
     words = [m.string for m in catalog if m.id and isinstance(m.string, str)]
     for wrong in ("frase de contraseña", "Frase de contraseña", "Intro ", "(Intro", "Acusado"):
         assert not [w for w in words if wrong in w], wrong
+
+
+def test_the_history_names_changes_in_the_workers_words(ready):
+    number = ready.register()
+    ready.ok("edit", number, "--set", "risk_level=low", "--set", "current_location=Albergue DIF", "--no-input")
+    spanish = ready.ok("--lang", "es", "log", number).stdout
+    assert "Nivel de riesgo inicial: alto → bajo" in spanish and "risk" not in spanish and " low" not in spanish
+    assert "current_location" not in spanish and "¿Dónde está el niño/a ahora?" in spanish
+    english = ready.ok("log", number).stdout
+    assert "high → low" in english

@@ -17,8 +17,29 @@ def log_view(events: list[dict]):
         )
         for field, change in event["changes"].items():
             if isinstance(change, dict) and set(change) == {"old", "new"}:
-                parts.append(f"      {shown(field)}: {shown(change['old'])} → {shown(change['new'])}")
+                old, new = (_value_word(change[k]) for k in ("old", "new"))
+                parts.append(f"      {shown(_field_word(field))}: {shown(old)} → {shown(new)}")
     return group(parts)
+
+
+def _field_word(field: str) -> str:
+    """A changed field in the worker's words: the registration's question, or a word of casecli's."""
+    from casecli import i18n
+    from casecli.forms import load_form
+
+    if field == "risk":
+        return _("Risk")
+    try:
+        return load_form("registration").field(field).label(i18n.current)
+    except KeyError:
+        return field
+
+
+def _value_word(value: object) -> str:
+    """A changed value: a stored code (a risk level, a status) as its word; anything else as it is."""
+    from casecli.forms.labels import label
+
+    return label(value) if isinstance(value, str) else str(value)
 
 
 def verify_view(report: dict):

@@ -96,7 +96,7 @@ def describe(event: dict) -> str:
         if kind == "registered":
             return _("Case registered")
         if kind == "edited":
-            return _("Registration edited: {fields}").format(fields=", ".join(k for k in c))
+            return _("Registration edited: {fields}").format(fields=", ".join(_question(k) for k in c))
         if kind == "assessed":
             return _("{kind} assessment recorded").format(kind=label(c["kind"]))
         if kind == "risk":
@@ -110,13 +110,13 @@ def describe(event: dict) -> str:
         if kind == "referral":
             return _("Referral {ref} to {agency}").format(ref=c["referral"], agency=c["agency"])
         if kind == "progress":
-            return _("Plan item {item}: {status}").format(item=c["item"], status=c["status"])
+            return _("Plan item {item}: {status}").format(item=c["item"], status=label(c["status"]))
         if kind == "visit":
             return _("Visit; next visit {date}").format(date=i18n.format_date(c["next_visit"]))
         if kind == "review":
             return _("Review: {decision}").format(decision=label(c["decision"]))
         if kind == "closed":
-            return _("Case closed: {reason}").format(reason=c["reason"])
+            return _("Case closed: {reason}").format(reason=label(c["reason"]))
         if kind == "reopened":
             return _("Case reopened")
         if kind == "handover":
@@ -133,7 +133,7 @@ def describe(event: dict) -> str:
         if kind == "conflict":
             return _("Diverged copy kept for review (bundle {bundle})").format(bundle=c["bundle"][:12])
         if kind == "consent":
-            return _("Consent recorded (scope: {scope})").format(scope=", ".join(c["scope"]))
+            return _("Consent recorded (scope: {scope})").format(scope=", ".join(label(s) for s in c["scope"]))
         if kind == "consent withdrawn":
             return _("Consent withdrawn: no new sharing")
         if kind == "handover revoked":
@@ -145,3 +145,14 @@ def describe(event: dict) -> str:
     except (KeyError, TypeError, ValueError):
         pass
     return event["summary"]
+
+
+def _question(field_id: str) -> str:
+    """A registration field as the worker was asked it (its id where the form has none such)."""
+    from casecli import i18n
+    from casecli.forms import load_form
+
+    try:
+        return load_form("registration").field(field_id).label(i18n.current)
+    except KeyError:
+        return field_id
