@@ -145,7 +145,7 @@ def test_history_reads_in_the_workers_language(ready):
     number = ready.register()
     ready.ok("edit", number, "--set", "risk_level=low")
     spanish = ready.ok("--lang", "es", "log", number).stdout
-    assert "Caso registrado" in spanish and "Registro editado: risk_level" in spanish
+    assert "Caso registrado" in spanish and "Registro editado: Nivel de riesgo inicial" in spanish
     english = ready.ok("log", number).stdout
     assert "Case registered" in english and "Registration edited: risk_level" in english
     # the stored summaries, part of the hash chain, never change
