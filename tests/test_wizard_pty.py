@@ -557,6 +557,7 @@ def test_every_walk_through_the_plan_editor_ends_in_a_saved_plan(ready, steps):
     expected = 1
     for step in steps:
         child.expect_exact("what now?")
+        child.expect_exact("Discard changes")  # the whole menu drawn: what is typed now is its search
         if step == "add action":
             child.send("Add an action" + ENTER)
             child.expect_exact("Start from an assessed need?")
@@ -598,6 +599,7 @@ def test_every_walk_through_the_plan_editor_ends_in_a_saved_plan(ready, steps):
             child.expect_exact("Discard every change")
             child.send("n" + ENTER)
     child.expect_exact("what now?")
+    child.expect_exact("Discard changes")
     child.send("Save as draft" + ENTER)
     child.expect(r"Saved plan version|[Nn]othing (has )?changed|unchanged")
     child.expect(pexpect.EOF)

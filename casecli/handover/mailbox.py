@@ -189,13 +189,17 @@ def scan(store: Store, mailbox: Mailbox, me: str) -> list[Entry]:
             if item.is_symlink():
                 entries.append(Entry(path, "link", reason=_("a link: left alone")))
                 continue
-            if not item.is_file(follow_symlinks=False):
+            if being_written(item.name):  # Syncthing's and casecli's files come and go: never stat them
+                entries.append(Entry(path, "partial"))
                 continue
-            facts = item.stat(follow_symlinks=False)
+            try:
+                if not item.is_file(follow_symlinks=False):
+                    continue
+                facts = item.stat(follow_symlinks=False)
+            except FileNotFoundError:  # gone since the folder was listed (a sync moving it): not there
+                continue
             if facts.st_nlink > 1:
                 entries.append(Entry(path, "link", reason=_("a hard link to another file: left alone")))
-            elif being_written(item.name):
-                entries.append(Entry(path, "partial"))
             elif not item.name.endswith(BUNDLE_SUFFIX):
                 entries.append(Entry(path, "other"))
             elif facts.st_size > largest:
@@ -210,8 +214,16 @@ def stale_partials(mailbox: Mailbox, me: str, now: float, age_seconds: int = 864
     folder = mailbox.inbox_path(me)
     if not folder.is_dir():
         return 0
+    stale = 0
     with os.scandir(folder) as items:
-        return sum(1 for i in items if i.is_file() and being_written(i.name) and now - i.stat().st_mtime > age_seconds)
+        for item in items:
+            if not being_written(item.name):
+                continue
+            try:  # a temporary file may be renamed away between the listing and this look
+                stale += item.is_file(follow_symlinks=False) and now - item.stat().st_mtime > age_seconds
+            except FileNotFoundError:
+                continue
+    return stale
 
 
 def _entry(store: Store, path: Path, me: str) -> Entry:
