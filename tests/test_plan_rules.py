@@ -51,3 +51,19 @@ def test_a_plan_whose_header_is_not_an_object_is_invalid_input_not_a_crash():
     for plan in ({"header": 5}, {"header": ["x"]}, ["not", "a", "plan"]):
         with pytest.raises(InvalidInput):
             plan_rules.normalise(plan, dt.date(2026, 11, 23))
+
+
+def test_a_service_from_an_assessed_need_starts_on_the_service_the_domain_calls_for():
+    from casecli.case.file.assessments import form_for, needs_from
+    from casecli.case.file.plan_rules import item_from_need
+
+    from .test_assessment_plan import INITIAL
+
+    needs = {n["domain"]: n for n in needs_from(form_for("initial"), INITIAL, "a1")}
+    assert needs["health"]["service_type"] == "health_medical_service"
+    start = item_from_need("services", needs["health"])
+    assert start["type"] == "health_medical_service" and start["need_ref"] == "a1:health"
+    family = {**needs["health"], "domain": "family", "service_type": "family_tracing_service"}
+    assert item_from_need("services", family)["type"] == "family_tracing_service"
+    assert "type" not in item_from_need("services", {**needs["health"], "service_type": None})
+    assert "type" not in item_from_need("actions", needs["health"])

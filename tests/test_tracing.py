@@ -183,3 +183,26 @@ def test_a_malformed_tracing_request_is_refused(home, monkeypatch, tmp_path):
         refused = partner("import", str(path))
         assert_one_line_error(refused, code=5)
         assert "tracing request is malformed" in refused.stderr
+
+
+def test_a_tracing_request_starts_from_what_the_records_already_say(ready):
+    """At a terminal its questions start on the registration's separation date and cause and on the
+    one family member recorded; without a terminal nothing is filled in unasked."""
+    from casecli.case.family.tracing import request_starts
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
+    ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        starts = request_starts(store, number)
+    assert starts == {
+        "date_of_separation": "2026-10-01",
+        "separation_cause": "migration",
+        "sought_name": "Rosa Mejía",
+        "sought_relation": "aunt",
+        "last_known_place": "San Pedro Sula",
+    }
+    refused = ready("tracing", "add", number, "--answers", ready.write("r.json", {}), "--no-input")
+    assert refused.exit_code == 3 and "sought_name" in refused.stderr  # not taken from the records unasked

@@ -37,11 +37,14 @@ RequestOption = typer.Option(
 )
 
 
-def _collect(env, form_name: str, answers: Path | None) -> dict:
+def _collect(env, form_name: str, answers: Path | None, starts: dict | None = None) -> dict:
+    """The form's answers; `starts` (what the records already say) only start questions at a
+    terminal, never fill them in unasked."""
     from casecli.forms import load_form
     from casecli.ui import wizard
 
-    return wizard.collect(load_form(form_name), env, answers_from(answers), console=conversation())
+    defaults = starts if env.interactive else None
+    return wizard.collect(load_form(form_name), env, answers_from(answers), console=conversation(), defaults=defaults)
 
 
 @command(family_app, "add")
@@ -85,13 +88,14 @@ def tracing_add(
 
     Example: casecli tracing add MX7-0042-R
     """
-    from casecli.case.family.tracing import add_request, check_consent
+    from casecli.case.family.tracing import add_request, check_consent, request_starts
     from casecli.case.file.lookup import resolve_open
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "tracing")  # before any question
-        saved = add_request(store, number, _collect(env, "tracing-request", answers), env.today.isoformat())
+        given = _collect(env, "tracing-request", answers, request_starts(store, number))
+        saved = add_request(store, number, given, env.today.isoformat())
     console().print(
         _(
             "Tracing request {n} opened for {number}. Record what is done with `casecli tracing action {number}`."

@@ -121,6 +121,33 @@ def requests_of(store: Store, number: str) -> list[dict]:
     return requests
 
 
+def request_starts(store: Store, number: str) -> dict:
+    """Where a new tracing request's questions start: what the records already say (the
+    registration's separation date and cause; the family member recorded, when there is one). The
+    worker still answers each (Enter keeps it): nothing is filled in unasked."""
+    from casecli.forms import load_form
+
+    form = load_form(FORMS["request"])
+    registration = json.loads(
+        store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
+    )
+    starts: dict = {}
+    if registration.get("separation_date"):
+        starts["date_of_separation"] = registration["separation_date"]
+    if registration.get("separation_cause") in form.field("separation_cause").choice_values:
+        starts["separation_cause"] = registration["separation_cause"]
+    members = family_of(store, number)
+    if len(members) == 1:
+        member = members[0]["answers"]
+        if member.get("relation_name"):
+            starts["sought_name"] = member["relation_name"]
+        if member.get("relation") in form.field("sought_relation").choice_values:
+            starts["sought_relation"] = member["relation"]
+        if member.get("relation_address_current"):
+            starts["last_known_place"] = member["relation_address_current"]
+    return starts
+
+
 def add_request(store: Store, text: str, answers: dict, today_iso: str) -> dict:
     number = resolve_open(store, text)
     check_consent(store, number, "tracing")

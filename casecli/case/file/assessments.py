@@ -36,6 +36,8 @@ def needs_from(form: Form, answers: dict, uid: str = "") -> list[dict]:
                     "title": section["title"],
                     "judgement": judgement,
                     "description": answers.get(roles.get("need", ""), ""),
+                    # the kind of service the domain calls for (the form says, where it is clear)
+                    "service_type": section.get("service_type"),
                 }
             )
     needs.sort(key=lambda n: n["judgement"] != "urgent")  # urgent needs first

@@ -212,6 +212,8 @@ def item_from_need(key: str, need: dict) -> dict:
     start: dict[str, Any] = {"need_ref": need["id"], ITEM_TITLE_FIELD[key]: need["description"] or need["title"]["en"]}
     if key == "services":
         start["urgent"] = need["judgement"] == "urgent"
+        if need.get("service_type"):  # where the menu starts: the worker still presses Enter on it
+            start["type"] = need["service_type"]
     return start
 
 
