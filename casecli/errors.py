@@ -110,6 +110,10 @@ class Cancelled(CaseCliError):
         super().__init__(message)
 
 
+class TerminalLost(Cancelled):
+    """The terminal went away mid-question: nothing saved, but a wizard keeps its draft."""
+
+
 class BundleRejected(CaseCliError):
     """A bundle that must not be used. Nothing was written."""
 

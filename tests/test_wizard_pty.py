@@ -621,3 +621,60 @@ def test_a_closure_reason_that_cannot_succeed_is_refused_at_the_reason(ready):
     w.answer("last_contact", ENTER)  # the wizard goes on with that reason's questions
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
+
+
+def test_a_visit_wizard_killed_mid_way_offers_its_answers_back(ready):
+    """Killed (the terminal lost, a crash: SIGKILL here, which nothing can catch) after five
+    answers: the next `visit add` for the case offers them back, asks only what is left, and saves;
+    the draft is gone after the save. `--discard-draft` starts again."""
+    import signal
+
+    number = ready.register()
+    child = spawn(ready.home, "visit", "add", number)
+    w = Wizard(child, "visit")
+    w.answer("visited_on", ENTER)
+    w.answer("kind", ENTER)  # home
+    w.answer("child_seen", ENTER)  # yes
+    w.answer("seen_alone", ENTER)  # yes
+    w.answer("wellbeing", "Sleeping better, eating well" + ENTER)
+    child.expect_exact(w.form.field("child_views").label("en"))
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert ready.json("show", number)["visits"] == []
+
+    child = spawn(ready.home, "visit", "add", number)
+    child.expect_exact("Resume them?")
+    child.send(ENTER)  # resume
+    w = Wizard(child, "visit")
+    w.answer("child_views", "Estoy bien" + ENTER)  # the first question not answered before the kill
+    w.answer("placement_suitable", ENTER)
+    w.answer("new_concerns", ENTER)
+    w.answer("risk_level", ENTER)
+    w.answer("risk_reason", ENTER)
+    w.answer("next_visit", ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)  # save
+    child.expect_exact("Visit recorded")
+    ends(child, 0)
+    [visit] = ready.json("show", number)["visits"]
+    assert visit["answers"]["wellbeing"] == "Sleeping better, eating well"
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        assert store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+    child = spawn(ready.home, "visit", "add", number)  # cut off again …
+    w = Wizard(child, "visit")
+    w.answer("visited_on", ENTER)
+    child.expect_exact(w.form.field("kind").label("en"))
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    child = spawn(ready.home, "visit", "add", number, "--discard-draft")  # … and started again
+    child.expect_exact(w.form.field("visited_on").label("en"))
+    assert "Resume them?" not in child.before
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)

@@ -9,11 +9,13 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     NoInputOption,
     answers_from,
     command,
     console,
     conversation,
+    draft_for,
     env_of,
     next_step_line,
     open_store,
@@ -33,6 +35,7 @@ def assess_cmd(
     ),
     answers: Path | None = AnswersOption,
     no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Assess the child's needs, circumstances and wishes; each domain ends with your judgement.
 
@@ -70,8 +73,17 @@ def assess_cmd(
             out.print(
                 _("[bold]{form}[/bold] for {number}").format(form=form.title(env.lang), number=record["case_number"])
             )
-        clean = wizard.collect(form, env, given, console=conversation(), defaults=defaults, hints=hints)
-        saved = record_assessment(store, record["case_number"], kind, clean, env.today)
+        number = record["case_number"]
+        saved = wizard.collect(
+            form,
+            env,
+            given,
+            console=conversation(),
+            defaults=defaults,
+            hints=hints,
+            save=lambda clean: record_assessment(store, number, kind, clean, env.today),
+            draft=draft_for(env, store, f"assess {kind}", number, discard_draft),
+        )
         step = next_step(store, record["case_number"], env.today)
     out.print(
         (

@@ -9,11 +9,13 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     NoInputOption,
     answers_from,
     command,
     console,
     conversation,
+    draft_for,
     env_of,
     open_store,
     opened,
@@ -36,6 +38,7 @@ def close_cmd(
         help=_("Close although plan items or referrals are still open (each is recorded with the closure)."),
     ),
     no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Close a case with a standard reason and the checks that reason needs; it becomes read-only.
 
@@ -59,14 +62,21 @@ def close_cmd(
         still_open = open_at_closure(store, number)
         if still_open and env.interactive and not acknowledge_open:
             acknowledge_open = _acknowledge_each(out, still_open)
-        clean = wizard.collect(
+        given = answers_from(answers)
+
+        def save(clean: dict) -> dict:
+            return {**close_case(store, number, clean, acknowledged=acknowledge_open), "answers": clean}
+
+        closed = wizard.collect(
             load_form("closure"),
             env,
-            answers_from(answers),
+            given,
             console=conversation(),
             rules=lambda a: closure_problems(store, number, a),
+            save=save,
+            draft=draft_for(env, store, "close", number, discard_draft),
         )
-        closed = close_case(store, number, clean, acknowledged=acknowledge_open)
+        clean = closed["answers"]
     from casecli.forms.labels import answer
 
     if closed.get("awaiting_approval"):

@@ -35,6 +35,9 @@ NoInputOption = typer.Option(
     help=_("Never prompt: fail with the list of missing or invalid answers instead."),
 )
 CaseArgument = typer.Argument(..., help=_("Case number, e.g. MX7-0042-R."))
+DiscardDraftOption = typer.Option(
+    False, "--discard-draft", help=_("Start again: drop the answers a cut-off run of this command kept for this case.")
+)
 JsonOption = typer.Option(False, "--json", help=_("Print machine-readable JSON instead of a table."))
 # The options of a printable document (`plan show`, `conference show`).
 DocumentFormatOption = typer.Option(
@@ -233,3 +236,14 @@ def emit_case_rows(ctx: typer.Context, case: str, as_json: bool, rows_of, view) 
         number = resolve(store, case)
         rows = rows_of(store, number)
     emit(rows, as_json, lambda value: view(number, value))
+
+
+def draft_for(env: Env, store, command: str, number: str = "", discard: bool = False):
+    """The draft a wizard keeps at a terminal (case/file/drafts.py), or None without one;
+    `--discard-draft` drops what an earlier cut-off run kept."""
+    from casecli.case.file.drafts import Draft
+
+    draft = Draft(store, command, number)
+    if discard:
+        draft.clear()
+    return draft if env.interactive else None

@@ -9,12 +9,14 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     JsonOption,
     NoInputOption,
     answers_from,
     command,
     console,
     conversation,
+    draft_for,
     emit,
     env_of,
     invoke_command,
@@ -45,7 +47,11 @@ def _item_walk(env, store, number: str, given: dict):
 
 @command(visit_app, "add")
 def visit_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Record a monitoring visit, walking the plan's open items; the next visit follows the plan's frequency.
 
@@ -69,7 +75,7 @@ def visit_add(
         defaults = {"risk_level": start.risk, "next_visit": start.next_visit}
         words, hints = earlier_words(store, number) if env.interactive else ({}, {})
         items, walk = _item_walk(env, store, number, item_answers)
-        clean = wizard.collect(
+        saved = wizard.collect(
             load_form("visit"),
             env,
             given,
@@ -77,8 +83,10 @@ def visit_add(
             defaults={**defaults, **words},
             extra=walk,
             hints=hints,
+            # saved inside the wizard: its draft is cleared only once the visit is in the store
+            save=lambda clean: record_visit(store, number, clean, walk.answers if walk else items, env.today),
+            draft=draft_for(env, store, "visit add", number, discard_draft),
         )
-        saved = record_visit(store, number, clean, walk.answers if walk else items, env.today)
     out.print(
         _("Visit recorded for {number}. Next visit: {date}.").format(
             number=number, date=format_date(saved["next_visit"])

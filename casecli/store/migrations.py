@@ -667,6 +667,21 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _mark_derived_stale(conn),
         ],
     ),
+    (
+        25,
+        [
+            # What a worker typed in a wizard that did not reach its save (the terminal lost, an
+            # internal error, a kill): kept after every answer, encrypted like everything else, and
+            # offered back by the next run of the same command on the same case. This laptop's own.
+            """CREATE TABLE drafts (
+                command TEXT NOT NULL,
+                case_number TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                saved_at TEXT NOT NULL,
+                PRIMARY KEY (command, case_number)
+            )""",
+        ],
+    ),
 ]
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from casecli import messages
-from casecli.errors import Cancelled
+from casecli.errors import Cancelled, TerminalLost
 from casecli.forms import Field
 from casecli.i18n import _, format_date
 
@@ -30,8 +30,10 @@ def _io() -> dict[str, Any]:
 def _ask(question) -> Any:
     try:
         return question.unsafe_ask()
-    except (KeyboardInterrupt, EOFError):
+    except KeyboardInterrupt:
         raise Cancelled() from None
+    except EOFError:  # the terminal closed: not the worker's choice, so a wizard keeps its draft
+        raise TerminalLost() from None
 
 
 def _style():

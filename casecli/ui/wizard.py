@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from casecli import messages
 from casecli.context import Env
-from casecli.errors import Cancelled, InvalidAnswers
+from casecli.errors import Cancelled, InvalidAnswers, TerminalLost
 from casecli.forms import Form
 from casecli.forms.labels import display_value
 from casecli.i18n import _
@@ -32,6 +32,7 @@ def collect(
     extra: Extra | None = None,
     hints: dict[str, str] | None = None,
     save: Callable[[dict], Any] | None = None,
+    draft: Draft | None = None,
 ) -> Any:
     """Validated answers for `form` (or, with `save`, what `save(answers)` returns). `defaults` pre-fill questions (or fill them, without prompts).
 
@@ -45,6 +46,9 @@ def collect(
     `hints` are lines shown before a question (e.g. what the child said last time).
     `save` writes the answers; a rule it refuses (InvalidAnswers) brings the worker back to the
     summary with the failing answers named, to correct them: what was typed is never discarded.
+    `draft` keeps the answers after every one given at a terminal (case/file/drafts.py): a run cut
+    off (the terminal lost, an error, a kill) is offered back by the next one; a save or a
+    deliberate cancel clears it.
     """
     given = dict(given or {})
     defaults = defaults or {}
@@ -59,10 +63,48 @@ def collect(
         if problems:
             raise InvalidAnswers(form.id, problems)
         return save(clean) if save is not None else clean
-    return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save)
+    if draft is None:
+        return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save)
+    clean = _resumed(form, draft, clean)
+    try:
+        done = _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save, draft)
+    except Cancelled as exc:
+        if not isinstance(exc, TerminalLost):
+            draft.clear()  # cancelled on purpose: nothing kept
+        raise
+    draft.clear()
+    return done
+
+
+def _resumed(form: Form, draft: Draft, given: dict) -> dict:
+    """The answers of a run that was cut off, when the worker wants them back (else discarded)."""
+    from casecli.i18n import format_time
+    from casecli.ui import prompts
+
+    kept = draft.load()
+    if kept is None:
+        return given
+    answers, saved_at = kept
+    if prompts.select(
+        _("Answers you typed on {when} were not saved (the run was cut off). Resume them?").format(
+            when=format_time(saved_at)
+        ),
+        [(_("Resume them"), True), (_("Start again (they are discarded)"), False)],
+        default=True,
+    ):
+        known = {f.id for f in form.fields}
+        return {**{k: v for k, v in answers.items() if k in known}, **given}
+    draft.clear()
+    return given
 
 
 Rules = Callable[[dict], dict[str, str]]
+
+
+class Draft(Protocol):
+    def load(self) -> tuple[dict, str] | None: ...
+    def keep(self, answers: dict) -> None: ...
+    def clear(self) -> None: ...
 
 
 class Extra(Protocol):
@@ -81,6 +123,7 @@ def _ask_missing(
     defaults: dict | None = None,
     hints: dict | None = None,
     rules: Rules | None = None,
+    draft: Draft | None = None,
 ) -> None:
     """Ask, in order, each applicable question not yet answered. Every menu but the first offers
     "back": the previous question is asked again (its answer kept as the default). A rule that
@@ -128,6 +171,8 @@ def _ask_missing(
             answers[field.id] = value
         else:
             answers.setdefault(field.id, None)
+        if draft is not None:  # kept at once: a kill now costs no answer given so far
+            draft.keep({k: v for k, v in answers.items() if v is not None})
         index += 1
 
 
@@ -142,12 +187,13 @@ def _interactive(
     extra: Extra | None,
     hints: dict[str, str],
     save: Callable[[dict], Any] | None = None,
+    draft: Draft | None = None,
 ) -> Any:
     from casecli.ui import prompts
 
     lang = env.lang
     answers: dict[str, Any] = dict(given)
-    _ask_missing(form, env, answers, console, lang, defaults, hints, rules)
+    _ask_missing(form, env, answers, console, lang, defaults, hints, rules, draft)
     if extra is not None:
         extra.ask(console)
     while True:
