@@ -678,3 +678,30 @@ def test_a_visit_wizard_killed_mid_way_offers_its_answers_back(ready):
     assert "Resume them?" not in child.before
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
+
+
+def test_a_registration_cut_off_is_offered_back_and_a_deliberate_cancel_drops_it(ready):
+    import signal
+
+    child = spawn(ready.home, "new-case")
+    w = Wizard(child, "registration")
+    w.answer("identified_on", ENTER)
+    w.answer("identified_how", ENTER)
+    w.answer("identified_where", "Tapachula bus station" + ENTER)
+    child.expect_exact(w.form.field("identified_by").label("en"))
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    child = spawn(ready.home, "new-case")
+    child.expect_exact("Resume them?")
+    child.send(ENTER)
+    child.expect_exact(w.form.field("identified_by").label("en"))  # the first question not answered
+    child.sendcontrol("c")  # cancelled on purpose: nothing kept
+    child.expect(pexpect.EOF)
+    child.close()
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        assert store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0

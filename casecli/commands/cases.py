@@ -10,12 +10,14 @@ from casecli import messages
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     JsonOption,
     NoInputOption,
     answers_from,
     command,
     console,
     conversation,
+    draft_for,
     emit,
     env_of,
     next_step_line,
@@ -42,6 +44,7 @@ def new_case(
         "--new-child",
         help=_("Register even if casecli finds possible duplicates (you checked: another child)."),
     ),
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Register a child: a wizard in the order you meet the child, then a summary to check.
 
@@ -62,11 +65,26 @@ def new_case(
     out = console()
     with open_store(env) as store:
         form = load_form("registration-quick" if quick else "registration")
-        clean = wizard.collect(form, env, given, console=conversation(), rules=lambda a: rules(store, a))
-        matches = duplicates.matches_for(store, clean, env.today)
-        if matches and not new_child and not decide_new_child(env, store, matches, out):
+
+        def save(clean: dict) -> str | None:
+            """Registered (the case number), or None when the worker found the child registered already."""
+            matches = duplicates.matches_for(store, clean, env.today)
+            if matches and not new_child and not decide_new_child(env, store, matches, out):
+                return None
+            return register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
+
+        number = wizard.collect(
+            form,
+            env,
+            given,
+            console=conversation(),
+            rules=lambda a: rules(store, a),
+            save=save,
+            # a registration is the longest wizard: kept after every answer until it is saved
+            draft=draft_for(env, store, form.id, "", discard_draft),
+        )
+        if number is None:
             return
-        number = register_case(store, clean, form, env.today, not_same_as=tuple(n for n, _ in matches))
         step = next_step(store, number, env.today)
     note = " " + _("(quick: complete it with `casecli edit {number}`)").format(number=number) if quick else ""
     out.print(_(messages.REGISTERED).format(number=f"[bold]{number}[/bold]") + note)
