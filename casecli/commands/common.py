@@ -116,8 +116,6 @@ def opened(ctx: typer.Context, no_input: bool = False) -> Iterator[tuple[Env, St
 def open_store(env: Env):
     """Open the worker's store; offer to create it (interactive) when there is none."""
     from casecli.case.due.lifecycle import refresh_if_stale
-    from casecli.store.db import open_store as open_db
-    from casecli.ui.passphrase import read_passphrase
 
     if not env.store_path.exists() and env.interactive:
         from casecli.ui import prompts
@@ -129,17 +127,18 @@ def open_store(env: Env):
 
             return create(env, {})
         raise StoreMissing(_("no store at {path}: create one with `casecli init`").format(path=env.store_path))
-    store = _unlocked(env, open_db, read_passphrase)
+    store = _unlocked(env)
     refresh_if_stale(store)
     adopt_profile_language(env, store)
     return store
 
 
-def _unlocked(env: Env, open_db, read_passphrase):
+def _unlocked(env: Env):
     """The store opened with the passphrase; at a terminal a mistyped one is asked again (three
     tries in all), as the shell does, instead of ending the command."""
     from casecli.errors import WrongPassphrase
-    from casecli.ui.passphrase import ATTEMPTS, passphrase_given
+    from casecli.store.db import open_store as open_db
+    from casecli.ui.passphrase import ATTEMPTS, passphrase_given, read_passphrase
 
     for attempt in range(ATTEMPTS):
         try:

@@ -177,7 +177,7 @@ class BundleWriter:
         # file is read back once (from the page cache) to hash it as it now is.
         with open(self._tmp, "r+b") as handle:
             head = handle.read(MAX_HEADER + len(MAGIC))
-            at = head.index(SIZE_BLANK.encode())
+            at = head.index(f'"size":"{SIZE_BLANK}"'.encode()) + len('"size":"')  # the field, not any zeros
             handle.seek(at)
             handle.write(f"{payload_end + TRAILER_LEN:0{len(SIZE_BLANK)}d}".encode())
             handle.seek(0)

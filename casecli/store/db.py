@@ -155,7 +155,7 @@ class Store:
 
     def _reopened(self, fresh: Store) -> Connection:
         self.data_key, self.store_id = fresh.data_key, fresh.store_id
-        return fresh.conn._conn if isinstance(fresh.conn, KeyedConnection) else fresh.conn
+        return fresh.conn  # a Store from _open_store: its connection is a plain one
 
     @contextmanager
     def transaction(self) -> Iterator[object]:

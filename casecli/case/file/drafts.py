@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from casecli.errors import StoreError
 from casecli.store.db import Store, utc_now
 
 
@@ -29,11 +30,18 @@ class Draft:
         return (answers, row[1]) if isinstance(answers, dict) else None
 
     def keep(self, answers: dict) -> None:
-        with self.store.transaction():
-            self.store.conn.execute(
-                "INSERT OR REPLACE INTO drafts (command, case_number, answers, saved_at) VALUES (?, ?, ?, ?)",
-                (self.command, self.case_number, json.dumps(answers, ensure_ascii=False, default=str), utc_now()),
-            )
+        """Keep the answers so far; best effort: a store busy in another window, or a full disk,
+        must not end the wizard the draft is there to protect (the next answer tries again)."""
+        import sqlcipher3
+
+        try:
+            with self.store.transaction():
+                self.store.conn.execute(
+                    "INSERT OR REPLACE INTO drafts (command, case_number, answers, saved_at) VALUES (?, ?, ?, ?)",
+                    (self.command, self.case_number, json.dumps(answers, ensure_ascii=False, default=str), utc_now()),
+                )
+        except (StoreError, sqlcipher3.DatabaseError):
+            pass
 
     def clear(self) -> None:
         with self.store.transaction():
