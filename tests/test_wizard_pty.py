@@ -556,6 +556,8 @@ def test_every_walk_through_the_plan_editor_ends_in_a_saved_plan(ready, steps):
     action = Wizard(child, "plan-action")
     expected = 1
     for step in steps:
+        if step in ("edit back", "remove no", "remove yes", "up") and expected == 0:
+            continue  # no item: the menu does not offer them (and is not drawn again for this step)
         child.expect_exact("what now?")
         child.expect_exact("Discard changes")  # the whole menu drawn: what is typed now is its search
         if step == "add action":
@@ -571,8 +573,6 @@ def test_every_walk_through_the_plan_editor_ends_in_a_saved_plan(ready, steps):
             child.send("Add a service" + ENTER)
             child.expect_exact("Start from an assessed need?")
             child.send("Back" + ENTER)
-        elif step in ("edit back", "remove no", "remove yes", "up") and expected == 0:
-            continue  # no item: the menu does not offer them
         elif step == "edit back":
             child.send("Edit an item" + ENTER)
             child.expect_exact("Which item?")
