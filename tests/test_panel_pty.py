@@ -94,3 +94,53 @@ def test_the_assessments_author_on_the_panel_is_refused_at_that_answer_and_fixed
     [bid] = ready.json("bid", "list", number)
     assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]
     assert bid["answers"]["members"][0]["role"] == "Chair"
+
+
+def test_a_panel_cut_off_after_two_members_is_resumed_with_its_answers_and_members(ready):
+    """Killed while the third member is being given: the next `bid` offers back the decision's
+    answers and the two members, asks for the rest, and saves them all; nothing is asked twice."""
+    import os
+    import signal
+
+    number = ready.register()
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
+    child = spawn(ready.home, "bid", number)
+    w = Wizard(child, "bid")
+    w.answer("held_on", ENTER)
+    w.answer("documents_reviewed", "The BIA" + ENTER)
+    w.answer("child_views", "Quiere ir con su tía" + ENTER)
+    w.answer("options", "Resettlement or local integration" + ENTER)
+    w.answer("decision", ENTER)
+    w.answer("durable_solution", ENTER)
+    w.answer("reasons", "Safety and family unity" + ENTER)
+    w.answer("explained_to_child_on", ENTER)
+    member = Wizard(child, "bid-member")
+    for name in ("Marta Gómez", "Luis Pérez"):
+        choose(child, "Add a member?", ENTER if name == "Marta Gómez" else UP + ENTER)
+        member.answer("name", name + ENTER)
+        member.answer("agency", ENTER)
+        member.answer("role", "Member" + ENTER)
+    choose(child, "Add a member?", UP + ENTER)
+    child.expect_exact(member.form.field("name").label("en"))
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert ready.json("bid", "list", number) == []
+
+    child = spawn(ready.home, "bid", number)
+    child.expect_exact("Resume them?")
+    child.send(ENTER)
+    member = Wizard(child, "bid-member")
+    choose(child, "Add a member?", UP + ENTER)  # the panel's questions are not asked again
+    member.answer("name", "Rosa Díaz" + ENTER)
+    member.answer("agency", ENTER)
+    member.answer("role", "Member" + ENTER)
+    choose(child, "Add a member?", ENTER)  # done
+    choose(child, "Add a follow-up action?", DOWN + ENTER)  # done, none
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Best interests determination 1 recorded")
+    ends(child, 0)
+    [bid] = ready.json("bid", "list", number)
+    assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]
+    assert bid["answers"]["reasons"] == "Safety and family unity"

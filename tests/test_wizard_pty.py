@@ -705,3 +705,47 @@ def test_a_registration_cut_off_is_offered_back_and_a_deliberate_cancel_drops_it
 
     with open_store(ready.store, lambda: PASSPHRASE) as store:
         assert store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
+def test_the_plan_editor_cut_off_offers_its_plan_back(ready):
+    """The plan being edited is kept after every change: killed after an action is added, the next
+    `plan edit` offers it back and saves it; a deliberate discard then drops the draft."""
+    import signal
+
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+    from .test_assessment_plan import INITIAL
+
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("initial.json", INITIAL))
+    child = spawn(ready.home, "plan", "edit", number)
+    action = Wizard(child, "plan-action")
+    child.expect_exact("what now?")
+    child.expect_exact("Discard changes")
+    child.send("Add an action" + ENTER)
+    child.expect_exact("Start from an assessed need?")
+    child.send("A new item" + ENTER)
+    action.answer("action", "Call the aunt" + ENTER)
+    action.answer("owner", "Ana Ruiz" + ENTER)
+    action.answer("due", "2026-11-30" + ENTER)
+    action.answer("category", ENTER)
+    child.expect_exact("what now?")
+    child.expect_exact("Discard changes")
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert ready.json("show", number)["plan"] is None
+
+    child = spawn(ready.home, "plan", "edit", number)
+    child.expect_exact("Resume them?")
+    child.send(ENTER)
+    child.expect_exact("what now?")
+    child.expect_exact("Discard changes")
+    child.send("Save as draft" + ENTER)
+    child.expect_exact("Saved plan version 1")
+    ends(child, 0)
+    [saved] = ready.json("show", number)["plan"]["data"]["actions"]
+    assert saved["action"] == "Call the aunt"
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        assert store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0

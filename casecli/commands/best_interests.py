@@ -13,6 +13,7 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     DocumentFormatOption,
     DocumentLangOption,
     DocumentOutputOption,
@@ -24,6 +25,7 @@ from casecli.commands.common import (
     console,
     conversation,
     deliver_document,
+    draft_for,
     emit_case_rows,
     env_of,
     open_store,
@@ -70,7 +72,11 @@ def bid_required_line(store, number: str) -> str | None:
 
 @command(bia_app, "add")
 def bia_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Record a Best Interests Assessment: purpose, sources, the child's views and wishes, the family,
     risks, options and the recommendation, and whether the child accepts it.
@@ -89,8 +95,16 @@ def bia_add(
     with open_store(env) as store:
         number = resolve_open(store, case)  # before any question
         words, hints = earlier_words(store, number) if env.interactive else ({}, {})
-        clean = wizard.collect(load_form("bia"), env, given, console=conversation(), defaults=words, hints=hints)
-        saved = record_bia(store, number, clean)
+        saved = wizard.collect(
+            load_form("bia"),
+            env,
+            given,
+            console=conversation(),
+            defaults=words,
+            hints=hints,
+            save=lambda clean: record_bia(store, number, clean),
+            draft=draft_for(env, store, "bia", number, discard_draft),
+        )
         required = bid_required_line(store, number)
     console().print(
         _("Best interests assessment {count} recorded for {number}.").format(count=saved["number"], number=number)
@@ -107,7 +121,11 @@ def bia_add(
 
 @command(bid_app, "add")
 def bid_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Record a BID panel's decision on the case's latest Best Interests Assessment.
 
@@ -147,7 +165,14 @@ def bid_add(
         recommended = bia["answers"].get("best_interest_recommendation")
         defaults = {"durable_solution": recommended} if env.interactive and recommended else {}
         saved = wizard.collect(
-            load_form("bid"), env, given, console=conversation(), extra=parts, save=save, defaults=defaults
+            load_form("bid"),
+            env,
+            given,
+            console=conversation(),
+            extra=parts,
+            save=save,
+            defaults=defaults,
+            draft=draft_for(env, store, "bid", number, discard_draft),
         )
         clean = saved["answers"]
     console().print(

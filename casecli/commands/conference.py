@@ -9,6 +9,7 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     DocumentFormatOption,
     DocumentLangOption,
     DocumentOutputOption,
@@ -20,6 +21,7 @@ from casecli.commands.common import (
     console,
     conversation,
     deliver_document,
+    draft_for,
     emit_case_rows,
     env_of,
     open_store,
@@ -35,7 +37,11 @@ conference_app = typer.Typer(
 
 @command(conference_app, "add")
 def conference_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Record a case conference: who took part, how the child took part, the decisions and the follow-up actions.
 
@@ -68,12 +74,22 @@ def conference_add(
                 participants if isinstance(participants, list) else None,
                 actions if isinstance(actions, list) else None,
             )
-        clean = wizard.collect(
-            load_form("conference"), env, given, console=conversation(), defaults=words, hints=hints, extra=parts
+
+        def save(clean: dict) -> dict:
+            people, follow_ups = (parts.participants, parts.actions) if parts is not None else (participants, actions)
+            return record_conference(store, number, clean, people, follow_ups, env.today)
+
+        saved = wizard.collect(
+            load_form("conference"),
+            env,
+            given,
+            console=conversation(),
+            defaults=words,
+            hints=hints,
+            extra=parts,
+            save=save,
+            draft=draft_for(env, store, "conference add", number, discard_draft),
         )
-        if parts is not None:
-            participants, actions = parts.participants, parts.actions
-        saved = record_conference(store, number, clean, participants, actions, env.today)
     console().print(_("Case conference {count} recorded for {number}.").format(count=saved["number"], number=number))
     if saved["actions"]:
         console().print(

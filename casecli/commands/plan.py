@@ -9,6 +9,7 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     DocumentFormatOption,
     DocumentLangOption,
     DocumentOutputOption,
@@ -20,6 +21,7 @@ from casecli.commands.common import (
     console,
     conversation,
     deliver_document,
+    draft_for,
     emit,
     env_of,
     next_step_line,
@@ -44,6 +46,7 @@ def edit_cmd(
     answers: Path | None = AnswersOption,
     no_input: bool = NoInputOption,
     activate: bool = typer.Option(False, "--activate", help=_("Activate the saved version (refused if incomplete).")),
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Create the first plan or revise the current one (every save is a new version).
 
@@ -89,20 +92,50 @@ def edit_cmd(
                     count=from_conferences
                 )
             )
+        draft = None
         if not given and env.interactive:
-            from casecli.ui import plan_editor
+            from casecli.errors import Cancelled, TerminalLost
+            from casecli.ui import plan_editor, wizard
 
             needs = latest_needs(store, number)
+            # The editor's plan is kept after every change (an encrypted draft in the store): a
+            # lost terminal or an error costs no item typed; the next run offers it back.
+            draft = draft_for(env, store, "plan edit", number, discard_draft)
+            kept = wizard.resume(draft)
+            if kept is not None and isinstance(kept.get("plan"), dict):
+                plan, _again = decided_actions(store, number, kept["plan"])  # decisions taken since
+                if current and kept.get("base") != current["version"]:
+                    conversation().print(
+                        "[yellow]"
+                        + _(
+                            "Plan version {version} was saved after these answers were kept: check them against it."
+                        ).format(version=current["version"])
+                        + "[/yellow]"
+                    )
+            base = current["version"] if current else 0
 
-            def review(draft):
-                return _review(store, number, draft, env, conversation())
+            def review(edited):
+                return _review(store, number, edited, env, conversation())
 
-            plan, activate = plan_editor.edit(
-                plan_rules.normalise(plan, env.today), env, number, needs, conversation(), review
-            )
+            try:
+                plan, activate = plan_editor.edit(
+                    plan_rules.normalise(plan, env.today),
+                    env,
+                    number,
+                    needs,
+                    conversation(),
+                    review,
+                    keep=lambda edited: draft.keep({"plan": edited, "base": base}),
+                )
+            except Cancelled as exc:
+                if not isinstance(exc, TerminalLost):
+                    draft.clear()  # discarded on purpose
+                raise
         elif not given and not current:
             raise InvalidInput(_("plan answers: give --answers FILE (there is no terminal to ask at)"))
         result = plan_step.save(store, number, plan, env.today, activate=activate)
+        if draft is not None:
+            draft.clear()
         step = next_step(store, number, env.today)
     if result["unchanged"]:
         out.print(
@@ -125,13 +158,15 @@ def edit_cmd(
         out.print(next_step_line(step), markup=False)
 
 
-def _review(store, number, draft, env, out) -> None:
+def _review(store, number, edited, env, out) -> None:
     from casecli.case.file import plan_rules
     from casecli.case.file.assessments import latest_needs
 
-    for line in _plan_lines(draft):
+    for line in _plan_lines(edited):
         out.print(line)
-    lacking = plan_rules.missing(plan_rules.normalise(draft, env.today), number, latest_needs(store, number), env.today)
+    lacking = plan_rules.missing(
+        plan_rules.normalise(edited, env.today), number, latest_needs(store, number), env.today
+    )
     out.print(
         "[green]" + _("Complete.") + "[/green]"
         if not lacking

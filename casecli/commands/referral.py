@@ -9,12 +9,14 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     JsonOption,
     NoInputOption,
     answers_from,
     command,
     console,
     conversation,
+    draft_for,
     emit,
     opened,
     option_date,
@@ -43,6 +45,7 @@ def referral_add(
         help=_("Start from this service of the plan (its id in `casecli plan show`): organisation, service and need."),
     ),
     no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Refer the child to another agency, recording consent and what was shared.
 
@@ -68,15 +71,16 @@ def referral_add(
             start = referral_from_service(store, number, from_service)
         elif env.interactive and not given:
             start = _choose_service(env, plan_services(store, number))
-        clean = wizard.collect(
+        saved = wizard.collect(
             load_form("referral"),
             env,
             given,
             console=conversation(),
             rules=lambda a: referral_problems(store, number, a),
             defaults=start,
+            save=lambda clean: add_referral(store, number, clean),
+            draft=draft_for(env, store, "referral add", number, discard_draft),
         )
-        saved = add_referral(store, number, clean)
     console().print(
         _(
             "Referral [bold]{ref}[/bold] recorded for {number} (pending). Update it with `casecli referral update {ref}`."

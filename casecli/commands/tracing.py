@@ -10,12 +10,14 @@ import typer
 from casecli.commands.common import (
     AnswersOption,
     CaseArgument,
+    DiscardDraftOption,
     JsonOption,
     NoInputOption,
     answers_from,
     command,
     console,
     conversation,
+    draft_for,
     emit_case_rows,
     env_of,
     open_store,
@@ -37,19 +39,32 @@ RequestOption = typer.Option(
 )
 
 
-def _collect(env, form_name: str, answers: Path | None, starts: dict | None = None) -> dict:
-    """The form's answers; `starts` (what the records already say) only start questions at a
-    terminal, never fill them in unasked."""
+def _collect(env, store, draft: tuple[str, str, bool], form_name: str, answers: Path | None, save, starts=None):
+    """What `save` returns for the form's answers; `starts` (what the records already say) only start
+    questions at a terminal, never fill them in unasked. `draft`: (command, case, --discard-draft)
+    of the draft kept while the worker types."""
     from casecli.forms import load_form
     from casecli.ui import wizard
 
     defaults = starts if env.interactive else None
-    return wizard.collect(load_form(form_name), env, answers_from(answers), console=conversation(), defaults=defaults)
+    return wizard.collect(
+        load_form(form_name),
+        env,
+        answers_from(answers),
+        console=conversation(),
+        defaults=defaults,
+        save=save,
+        draft=draft_for(env, store, *draft),
+    )
 
 
 @command(family_app, "add")
 def family_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Record a family member: relation, name, alive or not, last known location and contact,
     whether they were the caregiver, whether the child wants contact. Needs a consent that allows
@@ -63,7 +78,14 @@ def family_add(
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "family")  # before any question
-        saved = add_family_member(store, number, _collect(env, "family-member", answers))
+        saved = _collect(
+            env,
+            store,
+            ("family add", number, discard_draft),
+            "family-member",
+            answers,
+            lambda clean: add_family_member(store, number, clean),
+        )
     console().print(_("Family member recorded for {number}.").format(number=saved["case_number"]))
 
 
@@ -81,7 +103,11 @@ def family_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
 
 @command(tracing_app, "add")
 def tracing_add(
-    ctx: typer.Context, case: str = CaseArgument, answers: Path | None = AnswersOption, no_input: bool = NoInputOption
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Open a tracing request: whom to find, the last known place and date, how the child was
     separated. Needs a consent that allows family tracing.
@@ -94,8 +120,15 @@ def tracing_add(
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "tracing")  # before any question
-        given = _collect(env, "tracing-request", answers, request_starts(store, number))
-        saved = add_request(store, number, given, env.today.isoformat())
+        saved = _collect(
+            env,
+            store,
+            ("tracing add", number, discard_draft),
+            "tracing-request",
+            answers,
+            lambda clean: add_request(store, number, clean, env.today.isoformat()),
+            request_starts(store, number),
+        )
     console().print(
         _(
             "Tracing request {n} opened for {number}. Record what is done with `casecli tracing action {number}`."
@@ -115,13 +148,20 @@ def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = J
     emit_case_rows(ctx, case, as_json, requests_of, tracing_table)
 
 
-def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool) -> None:
+def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool, discard: bool) -> None:
     from casecli.case.family.tracing import FORMS, add_step, the_request
     from casecli.forms.labels import label
 
     with opened(ctx, no_input) as (env, store):
-        the_request(store, case, which)  # before any question
-        saved = add_step(store, case, which, kind, _collect(env, FORMS[kind], answers))
+        number, request = the_request(store, case, which)  # before any question
+        saved = _collect(
+            env,
+            store,
+            (f"tracing {kind} {request['number']}", number, discard),
+            FORMS[kind],
+            answers,
+            lambda clean: add_step(store, case, which, kind, clean),
+        )
     console().print(
         _("Recorded on tracing request {n} of {number}: now {status}.").format(
             n=saved["number"], number=saved["case_number"], status=label(saved["status"])
@@ -144,8 +184,9 @@ def _step_command(name: str, kind: str, doc: str) -> None:
         which: int | None = RequestOption,
         answers: Path | None = AnswersOption,
         no_input: bool = NoInputOption,
+        discard_draft: bool = DiscardDraftOption,
     ) -> None:
-        _step(ctx, case, which, kind, answers, no_input)
+        _step(ctx, case, which, kind, answers, no_input, discard_draft)
 
     step.__doc__ = doc
     command(tracing_app, name)(step)

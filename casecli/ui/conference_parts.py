@@ -40,13 +40,37 @@ class ConferenceParts:
         self.actions: list[dict] = list(actions or [])
         self._asked_participants = bool(self.participants)
         self._asked_actions = bool(self.actions)
+        self.changed = lambda: None  # the wizard keeps its draft here after each person or action
 
-    def _collect(self, form_name: str, question: str, console) -> list[dict]:
+    def state(self) -> dict:
+        return {
+            "participants": self.participants,
+            "actions": self.actions,
+            "asked": [
+                name
+                for name, done in (("participants", self._asked_participants), ("actions", self._asked_actions))
+                if done
+            ],
+        }
+
+    def restore(self, state: dict) -> None:
+        """What a cut-off run kept: the lists so far, and which of them the worker had finished."""
+        people, actions, asked = state.get("participants"), state.get("actions"), state.get("asked") or []
+        if isinstance(people, list):
+            self.participants = [p for p in people if isinstance(p, dict)]
+        if isinstance(actions, list):
+            self.actions = [a for a in actions if isinstance(a, dict)]
+        self._asked_participants = self._asked_participants or "participants" in asked
+        self._asked_actions = self._asked_actions or "actions" in asked
+
+    def _collect(self, form_name: str, question: str, console, kept: list[dict] | None = None) -> list[dict]:
+        """The list, asked one by one after those `kept` (a resumed draft's); each kept as given."""
         from casecli.ui import prompts
         from casecli.ui.wizard import ask_all
 
         form = load_form(form_name)
-        items: list[dict] = []
+        items: list[dict] = list(kept or [])
+        into = "participants" if form_name == self.people_form else "actions"
         while prompts.select(question, [(_("Add one"), True), (_("Done"), False)], default=not items):
             item = ask_all(form, self.env, {}, console)
             check = self.person_problem if form_name == self.people_form else None
@@ -59,15 +83,21 @@ class ConferenceParts:
                     console.print("[red]" + shown(why) + "[/red] " + _("(not added)"))
                     continue
             items.append(item)
+            setattr(self, into, list(items))
+            self.changed()
         return items
 
     def ask(self, console) -> None:
         if not self._asked_participants:
             console.print("\n[bold]" + self.people_heading() + "[/bold]")
-            self.participants = self._collect(self.people_form, self.people_question(), console)
+            self.participants = self._collect(self.people_form, self.people_question(), console, self.participants)
+            self._asked_participants = True
+            self.changed()
         if not self._asked_actions:
             console.print("\n[bold]" + _("Follow-up actions (they go into the next plan version)") + "[/bold]")
-            self.actions = self._collect("plan-action", _("Add a follow-up action?"), console)
+            self.actions = self._collect("plan-action", _("Add a follow-up action?"), console, self.actions)
+            self._asked_actions = True
+            self.changed()
 
     def rows(self) -> list[tuple[str, str]]:
         lang = self.env.lang
@@ -98,6 +128,7 @@ class ConferenceParts:
             self.participants = self._collect(self.people_form, self.people_question(), console)
         else:
             self.actions = self._collect("plan-action", _("Add a follow-up action?"), console)
+        self.changed()
 
 
 class PanelParts(ConferenceParts):

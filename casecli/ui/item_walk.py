@@ -25,6 +25,17 @@ class ItemWalk:
         self.items = items
         self.form = load_form("plan-item-check")
         self.answers: dict[str, dict] = {}
+        self.changed = lambda: None  # the wizard keeps its draft here after each answer
+
+    def state(self) -> dict:
+        return {"items": self.answers}
+
+    def restore(self, state: dict) -> None:
+        """The answers a cut-off run kept, for the items still open."""
+        kept = state.get("items")
+        if isinstance(kept, dict):
+            ids = {item["id"] for item in self.items}
+            self.answers = {k: v for k, v in kept.items() if k in ids and isinstance(v, dict)}
 
     def _title(self, item: dict) -> str:
         kind_name = item["kind"]  # a plan item kind, translated as data (plan.ITEM_NAMES)
@@ -48,12 +59,14 @@ class ItemWalk:
         )
         note = prompts.ask_field(self.form.field("note"), earlier.get("note"), self.env.today, self.env.lang)
         self.answers[item["id"]] = {"status": status, **({"note": note} if note else {})}
+        self.changed()
 
     def ask(self, console) -> None:
         if self.items:
             console.print("\n[bold]" + _("The plan's open items") + "[/bold]")
         for item in self.items:
-            self._ask_one(item, console)
+            if item["id"] not in self.answers:  # a resumed draft already holds the others
+                self._ask_one(item, console)
 
     def rows(self) -> list[tuple[str, str]]:
         out = []

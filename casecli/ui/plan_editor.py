@@ -5,6 +5,7 @@ as the answers file, so both paths produce the same plan."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from casecli.case.file import plan_rules
 from casecli.context import Env
@@ -61,13 +62,20 @@ def edit_header(header: dict, env: Env, console) -> dict:
     return clean
 
 
-def edit(plan: dict, env: Env, number: str, needs: list[dict], console, review) -> tuple[dict, bool]:
-    """Run the editor on a copy of `plan`; returns (the edited plan, activate?) or raises Cancelled."""
+def edit(
+    plan: dict, env: Env, number: str, needs: list[dict], console, review, keep: Callable[[dict], None] | None = None
+) -> tuple[dict, bool]:
+    """Run the editor on a copy of `plan`; returns (the edited plan, activate?) or raises Cancelled.
+    `keep` is given the plan after every change (the command keeps it as a draft)."""
     plan = copy.deepcopy(plan)
+    kept = copy.deepcopy(plan)
     lang = env.lang
     last_action: str | None = None  # the menu stays where the worker was: on the item just edited
     last_item: tuple[str, str] | None = None
     while True:
+        if keep is not None and plan != kept:
+            keep(plan)
+            kept = copy.deepcopy(plan)
         items = [(key, item) for key in plan_rules.ITEM_FORMS for item in plan[key]]
         choices = [(_("Edit the header (worker, placement, monitoring, the child's participation)"), "header")]
         choices += [(add_label(key), f"add:{key}") for key in plan_rules.ITEM_FORMS]

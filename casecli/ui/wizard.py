@@ -65,7 +65,7 @@ def collect(
         return save(clean) if save is not None else clean
     if draft is None:
         return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save)
-    clean = _resumed(form, draft, clean)
+    clean = _resumed(form, draft, clean, extra)
     try:
         done = _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save, draft)
     except Cancelled as exc:
@@ -76,14 +76,19 @@ def collect(
     return done
 
 
-def _resumed(form: Form, draft: Draft, given: dict) -> dict:
-    """The answers of a run that was cut off, when the worker wants them back (else discarded)."""
+# Where a draft keeps the state of a wizard's extra part (a visit's item walk, a panel's members):
+# not a field id of any form.
+EXTRA_KEY = "_extra"
+
+
+def resume(draft: Draft) -> dict | None:
+    """What a run that was cut off kept, when the worker wants it back; else it is discarded."""
     from casecli.i18n import format_time
     from casecli.ui import prompts
 
     kept = draft.load()
     if kept is None:
-        return given
+        return None
     answers, saved_at = kept
     if prompts.select(
         _("Answers you typed on {when} were not saved (the run was cut off). Resume them?").format(
@@ -92,10 +97,29 @@ def _resumed(form: Form, draft: Draft, given: dict) -> dict:
         [(_("Resume them"), True), (_("Start again (they are discarded)"), False)],
         default=True,
     ):
-        known = {f.id for f in form.fields}
-        return {**{k: v for k, v in answers.items() if k in known}, **given}
+        return answers
     draft.clear()
-    return given
+    return None
+
+
+def _resumed(form: Form, draft: Draft, given: dict, extra: Extra | None = None) -> dict:
+    """The answers of a run that was cut off, when the worker wants them back (else discarded)."""
+    answers = resume(draft)
+    if answers is None:
+        return given
+    if extra is not None and isinstance(answers.get(EXTRA_KEY), dict):
+        extra.restore(answers[EXTRA_KEY])
+    known = {f.id for f in form.fields}
+    return {**{k: v for k, v in answers.items() if k in known}, **given}
+
+
+def _keep(draft: Draft, answers: dict, extra: Extra | None) -> None:
+    """Keep what was typed so far: the form's answers and the extra part's (a question left blank is
+    kept as None: answered, so not asked again on resume)."""
+    kept = dict(answers)
+    if extra is not None:
+        kept[EXTRA_KEY] = extra.state()
+    draft.keep(kept)
 
 
 Rules = Callable[[dict], dict[str, str]]
@@ -108,7 +132,14 @@ class Draft(Protocol):
 
 
 class Extra(Protocol):
+    """A part asked after the form's questions. `changed` is called after each answer it takes (the
+    wizard keeps the draft then); `state` and `restore` carry its answers through a draft."""
+
+    changed: Callable[[], None]
+
     def ask(self, console) -> None: ...
+    def state(self) -> dict: ...
+    def restore(self, state: dict) -> None: ...
     def rows(self) -> list[tuple[str, str]]: ...
     def corrections(self) -> list[tuple[str, str]]: ...
     def correct(self, key: str, console) -> None: ...
@@ -124,6 +155,7 @@ def _ask_missing(
     hints: dict | None = None,
     rules: Rules | None = None,
     draft: Draft | None = None,
+    extra: Extra | None = None,
 ) -> None:
     """Ask, in order, each applicable question not yet answered. Every menu but the first offers
     "back": the previous question is asked again (its answer kept as the default). A rule that
@@ -172,7 +204,7 @@ def _ask_missing(
         else:
             answers.setdefault(field.id, None)
         if draft is not None:  # kept at once: a kill now costs no answer given so far
-            draft.keep({k: v for k, v in answers.items() if v is not None})
+            _keep(draft, answers, extra)
         index += 1
 
 
@@ -193,8 +225,10 @@ def _interactive(
 
     lang = env.lang
     answers: dict[str, Any] = dict(given)
-    _ask_missing(form, env, answers, console, lang, defaults, hints, rules, draft)
+    _ask_missing(form, env, answers, console, lang, defaults, hints, rules, draft, extra)
     if extra is not None:
+        if draft is not None:
+            extra.changed = lambda: _keep(draft, answers, extra)
         extra.ask(console)
     while True:
         clean, problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today)
@@ -250,6 +284,8 @@ def _interactive(
         else:
             answers[field_id] = value
         _ask_follow_ups(form, env, answers, lang)
+        if draft is not None:  # a correction is typed work too
+            _keep(draft, answers, extra)
 
 
 def _ask_follow_ups(form: Form, env: Env, answers: dict, lang: str) -> None:
