@@ -91,3 +91,26 @@ def test_each_save_says_the_next_step_and_its_deadline(ready):
     )
     planned = ready.ok("plan", "edit", number, "--answers", ready.write("p.json", PLAN), "--activate").stdout
     assert "Next step:" in planned and "plan edit" not in planned.split("Next step:")[1]
+
+
+def test_one_days_records_are_in_the_order_they_were_written(home, monkeypatch):
+    """A handover note received in the morning, then the new worker's visit that afternoon: the
+    note first (by the order of the steps, every handover came after every visit of its day)."""
+    import datetime as dt
+    import time
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = ana.register()
+    bundle = home / "h.bundle"
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    )
+    luis.ok("import", str(bundle), "--yes")
+    time.sleep(1.1)  # moments are kept to the second: the visit is written in a later one
+    today = dt.datetime.now().astimezone().date().isoformat()  # the day the note was received, here
+    monkeypatch.setenv("CASECLI_TODAY", today)
+    luis.ok("visit", "add", number, "--answers", luis.write("v.json", {**VISIT, "visited_on": today}))
+    voice = luis.json("show", number, "--voice")["voice"]
+    steps = [e["step"] for e in voice if e["on"] == today]
+    assert "handover" in steps and "visit" in steps
+    assert steps.index("handover") < steps.index("visit")

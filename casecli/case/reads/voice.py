@@ -7,6 +7,7 @@ order, so a worker (or the next one, after a handover) reads the child's voice i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 
@@ -38,21 +39,41 @@ def _voiced(form_name: str, answers: dict) -> Iterator[tuple[str, str, object]]:
             yield field.id, field.voice, answers[field.id]
 
 
-def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
-    """(day, step, form, answers) of every record of the case that may hold the child's voice."""
+# The tables of records that may hold the child's voice, each row written at `created_at` (UTC).
+WRITTEN_IN = ("consents", "assessments", "visits", "reviews", "conferences", "best_interests", "tracing", "closures")
+
+
+def _written(store: Store, number: str) -> dict[str, str]:
+    """When each of the case's records was written (uid → UTC moment): the order of one day's records."""
+    union = " UNION ALL ".join(f"SELECT uid, created_at FROM {table} WHERE case_number = ?" for table in WRITTEN_IN)
+    return dict(store.conn.execute(union, (number,) * len(WRITTEN_IN)).fetchall())
+
+
+def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, str, dict]]:
+    """(day, written, step, form, answers) of every record of the case that may hold the child's
+    voice; `written` is the UTC moment the record was written, which orders the records of one day."""
     from casecli.case.decisions.consent import consents_of
     from casecli.case.file.assessments import assessments_of
     from casecli.case.steps.closure import closures_of
     from casecli.case.steps.monitoring import reviews_of, visits_of
 
-    row = store.conn.execute("SELECT answers, registered_on FROM cases WHERE case_number = ?", (number,)).fetchone()
+    written = _written(store, number)
+    row = store.conn.execute(
+        "SELECT answers, registered_on, created_at FROM cases WHERE case_number = ?", (number,)
+    ).fetchone()
     registration = json.loads(row[0])
-    yield registration.get("identified_on") or row[1], "registration", "registration", registration
+    yield registration.get("identified_on") or row[1], row[2], "registration", "registration", registration
     for consent in consents_of(store, number):
-        yield consent["given_on"], "consent", "consent", consent["answers"]
+        yield consent["given_on"], written.get(consent["uid"], ""), "consent", "consent", consent["answers"]
     for assessment in assessments_of(store, number):
         kind = assessment["kind"]
-        yield assessment["assessed_on"], f"{kind} assessment", f"assessment-{kind}", assessment["answers"]
+        yield (
+            assessment["assessed_on"],
+            written.get(assessment["uid"], ""),
+            f"{kind} assessment",
+            f"assessment-{kind}",
+            assessment["answers"],
+        )
     earlier = None
     for _version, saved_at, data in store.conn.execute(
         "SELECT version, saved_at, data FROM plans WHERE case_number = ? ORDER BY version", (number,)
@@ -60,34 +81,42 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, dict]]:
         header = json.loads(data).get("header", {})
         if header.get("child_views") != earlier:  # a new version repeats the words: once is enough
             earlier = header.get("child_views")
-            yield _local_day(saved_at), "plan", "plan-header", header
+            yield _local_day(saved_at), saved_at, "plan", "plan-header", header
     for visit in visits_of(store, number):
-        yield visit["visited_on"], "visit", "visit", visit["answers"]
+        yield visit["visited_on"], written.get(visit["uid"], ""), "visit", "visit", visit["answers"]
     for review in reviews_of(store, number):
-        yield review["reviewed_on"], "review", "review", review["answers"]
+        yield review["reviewed_on"], written.get(review["uid"], ""), "review", "review", review["answers"]
     from casecli.case.decisions.conference import conferences_of
 
     for meeting in conferences_of(store, number):
-        yield meeting["held_on"], "conference", "conference", meeting["answers"]
+        yield meeting["held_on"], written.get(meeting["uid"], ""), "conference", "conference", meeting["answers"]
     from casecli.case.decisions.best_interests import records_of
 
     for kind in ("bia", "bid"):
         for record in records_of(store, number, kind):
-            yield record["on_date"], kind, kind, record["answers"]
+            yield record["on_date"], written.get(record["uid"], ""), kind, kind, record["answers"]
     from casecli.case.family.tracing import FORMS, requests_of
 
     for request in requests_of(store, number):
-        yield request["on_date"], "tracing", FORMS["request"], request["answers"]
+        yield request["on_date"], written.get(request["uid"], ""), "tracing", FORMS["request"], request["answers"]
         for step in request["records"]:
-            yield step["on_date"], "tracing", FORMS[step["kind"]], step["answers"]
+            yield step["on_date"], written.get(step["uid"], ""), "tracing", FORMS[step["kind"]], step["answers"]
     for closure in closures_of(store, number):
-        yield closure["closed_on"], "closure", "closure", closure["answers"]
+        yield closure["closed_on"], written.get(closure["uid"], ""), "closure", "closure", closure["answers"]
     for at, changes in store.conn.execute(
         "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'received' ORDER BY seq", (number,)
     ):
         note = json.loads(changes).get("note") or {}
         if isinstance(note, dict):
-            yield _local_day(at), "handover", "handover-note", note
+            yield _local_day(at), at, "handover", "handover-note", note
+
+
+def _moment(stored: str) -> str:
+    """A stored moment in one comparable form (UTC, ISO), '' when none is known."""
+    from casecli.i18n import moment
+
+    found = moment(stored) if stored else None
+    return found.astimezone(dt.UTC).isoformat() if found is not None else ""
 
 
 def _local_day(stored: str) -> str:
@@ -100,9 +129,10 @@ def _local_day(stored: str) -> str:
 
 def child_voice(store: Store, number: str) -> list[dict]:
     """Every answer in the child's voice, oldest first: day, step, question, said or told, answer."""
-    entries = []
+    entries: list[dict] = []
+    order: list[tuple] = []
     seen = set()
-    for day, step, form_name, answers in _records(store, number):
+    for day, written, step, form_name, answers in _records(store, number):
         for field_id, kind, answer in _voiced(form_name, answers):
             # The first consent repeats the registration's answer (the same day, the same words).
             key = (day, field_id, kind, json.dumps(answer, sort_keys=True))
@@ -112,7 +142,11 @@ def child_voice(store: Store, number: str) -> list[dict]:
             entries.append(
                 {"on": day, "step": step, "form": form_name, "field": field_id, "kind": kind, "answer": answer}
             )
-    entries.sort(key=lambda e: (str(e["on"]), STEPS.index(e["step"])))
+            order.append((str(day), _moment(written), STEPS.index(step), len(order)))
+    # By day; within a day, in the order the records were written (a handover note before the new
+    # worker's visit that afternoon); the step's place in a case only where no moment is known.
+    ranked = sorted(range(len(entries)), key=lambda i: order[i])
+    return [entries[i] for i in ranked]
     return entries
 
 
