@@ -147,7 +147,6 @@ def child_voice(store: Store, number: str) -> list[dict]:
     # worker's visit that afternoon); the step's place in a case only where no moment is known.
     ranked = sorted(range(len(entries)), key=lambda i: order[i])
     return [entries[i] for i in ranked]
-    return entries
 
 
 def latest_words(store: Store, number: str) -> dict | None:
