@@ -22,7 +22,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 current = "en"
-recorded: set[str] | None = None  # msgids seen, when a check asks for them
+recorded: set | None = None  # msgids seen (a plural: its two English forms), when a check asks for them
 
 
 def normalise(value: str | None) -> str | None:
@@ -65,6 +65,14 @@ def _(message: str) -> str:
     if recorded is not None:
         recorded.add(message)
     return _translation.gettext(message)
+
+
+def n_(singular: str, plural: str, count: int) -> str:
+    """The message for `count` things, in the language's plural form ("1 case", "2 cases"; Spanish
+    "1 caso", "2 casos"): never "case(s)". Formatted by the caller, like `_()`."""
+    if recorded is not None:
+        recorded.add((singular, plural))
+    return _translation.ngettext(singular, plural, count)
 
 
 def setup(argv: Sequence[str], environ: Mapping[str, str]) -> str:

@@ -97,7 +97,7 @@ def test_a_complete_bid_settles_the_requirement_and_its_actions_join_the_plan(re
     assert "**The durable solution pursued:** Not yet identified" in shown
     ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
     out = ready.ok("bid", number, "--answers", ready.write("bid.json", BID)).stdout
-    assert "go into the next plan version" in out
+    assert "goes into the next plan version" in out
     assert bid_items(ready) == [] and ready.json("show", number)["bid_required"] is None
     plan = ready.json("show", number)["plan"]["data"]
     edited = ready.ok("plan", "edit", number, "--answers", ready.write("p2.json", plan), "--activate")

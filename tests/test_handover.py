@@ -480,7 +480,7 @@ def test_export_all_hands_over_every_open_case_of_mine(pair):
     out = ana.ok(
         "export", "--all", "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
     ).stdout
-    assert "2 case(s) handed over" in out
+    assert "2 cases handed over" in out
     luis.ok("import", str(bundle), "--yes")
     received = {r["case_number"]: r for r in luis.json("list")}
     assert {first, second} <= set(received) and closed not in received

@@ -139,7 +139,7 @@ def test_refusals_are_kept_within_the_limit_and_never_overwritten(office):  # no
     contents = sorted(p.read_bytes() for p in bundles)
     assert contents[-1].endswith(b"run 2\n") and b"run 0\n" not in b"".join(contents)
     assert len(list(refused.iterdir())) == 6  # each with its reason
-    assert "refused/ folder holds 3 refused file(s)" in luis.ok("mailbox", "status").stdout
+    assert "refused/ folder holds 3 refused files" in luis.ok("mailbox", "status").stdout
 
 
 def test_a_cut_off_backup_leaves_nothing_behind_a_day_later(office):  # noqa: F811

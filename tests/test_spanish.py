@@ -109,7 +109,7 @@ def test_one_word_for_one_thing_in_spanish():
 
     with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "casecli.po", "rb") as handle:
         catalog = read_po(handle)
-    words = [m.string for m in catalog if m.id and isinstance(m.string, str)]
+    words = [w for m in catalog if m.id for w in ((m.string,) if isinstance(m.string, str) else m.string)]
     for wrong in ("frase de contraseña", "Frase de contraseña", "Intro ", "(Intro", "Acusado"):
         assert not [w for w in words if wrong in w], wrong
 
@@ -122,3 +122,31 @@ def test_the_history_names_changes_in_the_workers_words(ready):
     assert "current_location" not in spanish and "¿Dónde está el niño/a ahora?" in spanish
     english = ready.ok("log", number).stdout
     assert "high → low" in english
+
+
+def test_counts_take_the_languages_plural_never_a_bracketed_one():
+    """ "1 caso", "2 casos" (ngettext), never "caso(s)": in the catalog and on a screen with counts."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from casecli.i18n import LOCALE_DIR, n_, set_language
+
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "casecli.po", "rb") as handle:
+        catalog = read_po(handle)
+    texts = [
+        t
+        for m in catalog
+        if m.id
+        for t in (
+            *((m.id,) if isinstance(m.id, str) else m.id),
+            *((m.string,) if isinstance(m.string, str) else m.string),
+        )
+    ]
+    assert [t for t in texts if re.search(r"\w\((s|es|a|as)\)", t)] == []
+    set_language("es")
+    try:
+        assert n_("{count} visit", "{count} visits", 1).format(count=1) == "1 visita"
+        assert n_("{count} visit", "{count} visits", 2).format(count=2) == "2 visitas"
+    finally:
+        set_language("en")

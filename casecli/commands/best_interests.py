@@ -32,7 +32,7 @@ from casecli.commands.common import (
     opened,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 
 class RecordGroup(CaseCliGroup):
@@ -180,9 +180,11 @@ def bid_add(
     )
     if saved["actions"]:
         console().print(
-            _("Its {count} follow-up action(s) go into the next plan version: `casecli plan edit {number}`.").format(
-                count=saved["actions"], number=number
-            )
+            n_(
+                "Its {count} follow-up action goes into the next plan version: `casecli plan edit {number}`.",
+                "Its {count} follow-up actions go into the next plan version: `casecli plan edit {number}`.",
+                saved["actions"],
+            ).format(count=saved["actions"], number=number)
         )
     next_words = {
         "closes_case": _("The panel decided to close the case: close it with `casecli close {number}`."),

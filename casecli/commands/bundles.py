@@ -18,7 +18,7 @@ from casecli.commands.common import (
     open_store,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 # The options `export` and `send` share.
 # The options `export` and `send` share.
@@ -190,10 +190,19 @@ def _export(
                 transfer=transfer,
                 override=override_reason,
             )
+    count = len(result["cases"])
     done = (
-        _("{count} case(s) handed over to {to}: {path} (bundle {bundle}).")
+        n_(
+            "{count} case handed over to {to}: {path} (bundle {bundle}).",
+            "{count} cases handed over to {to}: {path} (bundle {bundle}).",
+            count,
+        )
         if handover
-        else _("{count} case(s) copied for consultation to {to}: {path} (bundle {bundle}).")
+        else n_(
+            "{count} case copied for consultation to {to}: {path} (bundle {bundle}).",
+            "{count} cases copied for consultation to {to}: {path} (bundle {bundle}).",
+            count,
+        )
     )
     out.print(
         done.format(count=len(result["cases"]), to=result["to"], path=result["output"], bundle=result["bundle_id"][:12])

@@ -6,7 +6,7 @@ import typer
 
 from casecli.commands.common import command, console, env_of
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 
@@ -53,9 +53,12 @@ def demo_cmd(
         if real and not into_real_store:
             store.close()
             raise InvalidInput(
-                _(
-                    "{path} holds {count} real case(s): training cases go into a training store "
-                    "(add --into-real-store if you really mean this one)"
+                n_(
+                    "{path} holds {count} real case: training cases go into a training store "
+                    "(add --into-real-store if you really mean this one)",
+                    "{path} holds {count} real cases: training cases go into a training store "
+                    "(add --into-real-store if you really mean this one)",
+                    real,
                 ).format(path=env.store_path, count=real)
             )
     else:
@@ -74,4 +77,8 @@ def demo_cmd(
     ):
         task = progress.add_task(_("Adding fictional cases"), total=cases)
         numbers = demo.fill(store, form, cases, env.today, seed, lambda: progress.advance(task))
-    out.print(_("Added {count} fictional case(s) to {path}.").format(count=len(numbers), path=env.store_path))
+    out.print(
+        n_("Added {count} fictional case to {path}.", "Added {count} fictional cases to {path}.", len(numbers)).format(
+            count=len(numbers), path=env.store_path
+        )
+    )

@@ -18,7 +18,7 @@ from casecli.commands.common import (
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 from casecli.ui.render import shown
 
 mailbox_app = typer.Typer(
@@ -144,9 +144,11 @@ def setup_cmd(
         print_json(done)
         return
     console().print(
-        _("The mailbox is shared through Syncthing (folder {folder}) with {count} device(s).").format(
-            folder=shown(done["folder_id"]), count=len(done["devices"]) - 1
-        )
+        n_(
+            "The mailbox is shared through Syncthing (folder {folder}) with {count} device.",
+            "The mailbox is shared through Syncthing (folder {folder}) with {count} devices.",
+            len(done["devices"]) - 1,
+        ).format(folder=shown(done["folder_id"]), count=len(done["devices"]) - 1)
     )
     console().print(
         _("This device's Syncthing ID (give it to your colleagues): [bold]{id}[/bold]").format(id=done["device_id"])
@@ -191,9 +193,11 @@ def doctor_cmd(
                 findings.append(
                     {
                         "level": "warning",
-                        "what": _("{count} file(s) in your inbox have been arriving for over a day").format(
-                            count=stale
-                        ),
+                        "what": n_(
+                            "{count} file in your inbox has been arriving for over a day",
+                            "{count} files in your inbox have been arriving for over a day",
+                            stale,
+                        ).format(count=stale),
                     }
                 )
             shared = store.meta(META["folder_id"])

@@ -30,7 +30,7 @@ from casecli.commands.common import (
     option_date,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 plan_app = typer.Typer(
     cls=CaseCliGroup,
@@ -88,9 +88,11 @@ def edit_cmd(
             plan, _again = decided_actions(store, number, plan)  # answers that replaced the actions
         if from_conferences:
             conversation().print(
-                _("{count} follow-up action(s) of case conferences and BID panels added to the plan.").format(
-                    count=from_conferences
-                )
+                n_(
+                    "{count} follow-up action of case conferences and BID panels added to the plan.",
+                    "{count} follow-up actions of case conferences and BID panels added to the plan.",
+                    from_conferences,
+                ).format(count=from_conferences)
             )
         draft = None
         if not given and env.interactive:

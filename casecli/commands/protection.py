@@ -17,7 +17,7 @@ from casecli.commands.common import (
     print_json,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _, format_date
+from casecli.i18n import _, format_date, n_
 from casecli.ui.kept_aside import settle_kept_aside
 
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
@@ -202,9 +202,16 @@ def purge_cmd(
             from casecli.ui import prompts
 
             if not prompts.confirm(
-                _("Delete these {count} case(s) for good?").format(count=len(targets)), default=False
+                n_("Delete this case for good?", "Delete these {count} cases for good?", len(targets)).format(
+                    count=len(targets)
+                ),
+                default=False,
             ):
                 raise InvalidInput(_("purge: not confirmed; nothing was deleted"))
         purge(store, [t["case_number"] for t in targets], why, env.today)
-    out.print(_("Purged {count} case(s); tombstones remain.").format(count=len(targets)))
+    out.print(
+        n_(
+            "Purged {count} case; its tombstone remains.", "Purged {count} cases; tombstones remain.", len(targets)
+        ).format(count=len(targets))
+    )
     settle_kept_aside(env, yes, _("it still holds the cases just purged here"))

@@ -9,7 +9,7 @@ import typer
 
 from casecli.commands.common import command, env_of, open_store
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 IDLE_ENV = "CASECLI_LOCK_AFTER_SECONDS"  # may only shorten the agency's setting (a busy shared office)
 
@@ -59,7 +59,12 @@ def shell_cmd(
         return False
 
     if relocked is not None:  # a fresh process after the lock: nothing of the last session in memory
-        shell.tell(_("Locked after {minutes} idle minute(s).").format(minutes=round(relocked / 60, 1)))
+        minutes = round(relocked / 60, 1)
+        shell.tell(
+            n_(
+                "Locked after {minutes} idle minute.", "Locked after {minutes} idle minutes.", 1 if minutes == 1 else 2
+            ).format(minutes=minutes)
+        )
         if not unlock():
             return
     with open_store(env) as store:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from casecli.errors import InvalidInput, SyncthingUnreachable
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 DEFAULT_FOLDER_ID = "casecli-mailbox"
 DEFAULT_ADDRESS = "http://127.0.0.1:8384"
@@ -235,7 +235,14 @@ def doctor(client: Syncthing, path: Path, folder_id: str, peer_days: int, now: d
         )
     errors = (client.call("GET", "/rest/folder/errors", query={"folder": folder["id"]}) or {}).get("errors") or []
     if errors:
-        say("warning", _("Syncthing reports {count} file error(s) in the mailbox folder").format(count=len(errors)))
+        say(
+            "warning",
+            n_(
+                "Syncthing reports {count} file error in the mailbox folder",
+                "Syncthing reports {count} file errors in the mailbox folder",
+                len(errors),
+            ).format(count=len(errors)),
+        )
     if (folder.get("versioning") or {}).get("type"):
         say("warning", _("file versioning is on for the mailbox folder: old bundles are kept as copies"))
     names = {d["deviceID"]: d.get("name") or d["deviceID"][:7] for d in client.call("GET", "/rest/config/devices")}
@@ -252,5 +259,10 @@ def doctor(client: Syncthing, path: Path, folder_id: str, peer_days: int, now: d
             continue
         days = (now - dt.datetime.fromisoformat(seen[:19])).days
         level = "warning" if days >= peer_days else "ok"
-        say(level, _("{name} last seen {days} day(s) ago").format(name=name, days=days))
+        say(
+            level,
+            n_("{name} last seen {days} day ago", "{name} last seen {days} days ago", days).format(
+                name=name, days=days
+            ),
+        )
     return found

@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from casecli.case.file.history import GENESIS, event_hash
 from casecli.case.file.signatures import handover_signer
-from casecli.i18n import _
+from casecli.i18n import _, n_
 from casecli.store.db import Store
 from casecli.store.trust import Signer, recorded_signers, trusted_signers
 
@@ -119,7 +119,11 @@ def verify(store: Store, full: bool = False) -> dict:
             heads, forged = checkpoint.heads(store, list(everyone))
             if forged:
                 notes.append(
-                    _("{count} checkpoint(s) did not verify: those cases were checked whole").format(count=len(forged))
+                    n_(
+                        "{count} checkpoint did not verify: that case was checked whole",
+                        "{count} checkpoints did not verify: those cases were checked whole",
+                        len(forged),
+                    ).format(count=len(forged))
                 )
         else:
             notes.append(_("the store's change tracking was removed: every case was checked whole"))

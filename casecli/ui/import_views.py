@@ -16,7 +16,7 @@ from casecli.handover.settle import (
     Settled,
     TracingRequestRead,
 )
-from casecli.i18n import _, format_time
+from casecli.i18n import _, format_time, n_
 from casecli.plaintext import visible
 from casecli.ui.render import shown
 
@@ -149,7 +149,7 @@ def bundle_summary(out: Console, incoming: Incoming) -> None:
         )
     )
     out.print(
-        _("{kind}; {count} case(s); made {date}").format(
+        n_("{kind}; {count} case; made {date}", "{kind}; {count} cases; made {date}", len(incoming.cases)).format(
             kind=kind, count=len(incoming.cases), date=shown(format_time(reader.header.get("created")))
         )
     )

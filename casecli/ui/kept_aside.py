@@ -4,7 +4,7 @@ a purge or a rekey never leaves an old copy of cases behind without saying so.""
 from __future__ import annotations
 
 from casecli.context import Env
-from casecli.i18n import _
+from casecli.i18n import _, n_
 from casecli.ui.render import console, shown
 
 
@@ -25,7 +25,9 @@ def settle_kept_aside(env: Env, yes: bool, why: str) -> None:
             return
         from casecli.ui import prompts
 
-        if not prompts.confirm(_("Delete the kept store(s) now?"), default=True):
+        if not prompts.confirm(
+            n_("Delete the kept store now?", "Delete the kept stores now?", len(kept)), default=True
+        ):
             return
     forget_kept_aside(kept)
-    out.print(_("Deleted {count} kept store(s).").format(count=len(kept)))
+    out.print(n_("Deleted {count} kept store.", "Deleted {count} kept stores.", len(kept)).format(count=len(kept)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casecli.i18n import _, local_date
+from casecli.i18n import _, local_date, n_
 from casecli.ui.render import group, shown, titled_table
 
 
@@ -56,8 +56,10 @@ def inbox_table(rows: list[dict]):
 def status_table(rows: list[dict], refused_here: int = 0):
     """Per colleague: sent, delivered, acknowledged, refused, waiting, last sent to and heard from;
     and how many refused files my inbox's refused/ holds."""
-    held = _(
-        "Your inbox's refused/ folder holds {count} refused file(s) (the oldest go past `mailbox.refused_keep`)."
+    held = n_(
+        "Your inbox's refused/ folder holds {count} refused file (the oldest go past `mailbox.refused_keep`).",
+        "Your inbox's refused/ folder holds {count} refused files (the oldest go past `mailbox.refused_keep`).",
+        refused_here,
     ).format(count=refused_here)
     if not rows:
         return (
@@ -84,7 +86,7 @@ def status_table(rows: list[dict], refused_here: int = 0):
             str(row["delivered"] - row["receipts_sent"]),
             str(row["acknowledged"]),
             str(row["refused"]),
-            "" if days is None else _("{days} day(s)").format(days=days),
+            "" if days is None else n_("{days} day", "{days} days", days).format(days=days),
             shown(local_date(row["last_sent"])) if row["last_sent"] else "",
             shown(local_date(row["last_heard"])) if row["last_heard"] else _("never"),
         )

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from casecli.i18n import _
+from casecli.i18n import _, n_
 from casecli.plaintext import visible
 
 CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H"  # the screen and its scroll-back: what was shown may name a child
@@ -135,7 +135,14 @@ def run(
             sys.stderr.write(CLEAR_SCREEN)  # first: `lock` may start a fresh process in this one's place
             sys.stderr.flush()
             lock()
-            say(_("Locked after {minutes} idle minute(s).").format(minutes=round(idle_seconds / 60, 1)))
+            minutes = round(idle_seconds / 60, 1)
+            say(
+                n_(
+                    "Locked after {minutes} idle minute.",
+                    "Locked after {minutes} idle minutes.",
+                    1 if minutes == 1 else 2,
+                ).format(minutes=minutes)
+            )
             if not unlock():
                 return
             numbers = None

@@ -8,7 +8,7 @@ from typing import Any
 
 from casecli.case.file.history import describe
 from casecli.forms.labels import answer, label, need
-from casecli.i18n import _, format_date, format_time, local_date
+from casecli.i18n import _, format_date, format_time, local_date, n_
 from casecli.ui.render import age_text, group, risk_text, shown, titled_table
 
 
@@ -130,6 +130,7 @@ def case_view(record: dict, lang: str = "en"):
     plan = record.get("plan")
     if plan:
         data = plan["data"]
+        needs, services, actions = data["protection_needs"], data["services"], data["actions"]
         in_force = (
             _("; version {version} is in force").format(version=plan["active_version"])
             if plan["active_version"] not in (None, plan["version"])
@@ -139,18 +140,19 @@ def case_view(record: dict, lang: str = "en"):
             "[bold]"
             + _("3. Care and Protection Plan")
             + "[/bold]: "
-            + _(
-                "version {version} ({status}{in_force}) — {needs} protection need(s), {services} service(s), "
-                "{actions} other action(s); visits every {days} days."
-            ).format(
-                version=plan["version"],
-                status=label(plan["status"]),
-                in_force=in_force,
-                needs=len(data["protection_needs"]),
-                services=len(data["services"]),
-                actions=len(data["actions"]),
-                days=data["header"].get("visit_every_days", "?"),
+            + _("version {version} ({status}{in_force})").format(
+                version=plan["version"], status=label(plan["status"]), in_force=in_force
             )
+            + " — "
+            + ", ".join(
+                (
+                    n_("{count} protection need", "{count} protection needs", len(needs)).format(count=len(needs)),
+                    n_("{count} service", "{count} services", len(services)).format(count=len(services)),
+                    n_("{count} other action", "{count} other actions", len(actions)).format(count=len(actions)),
+                )
+            )
+            + "; "
+            + _("visits every {days} days.").format(days=data["header"].get("visit_every_days", "?"))
             + f" `casecli plan show {shown(record['case_number'])}`"
         )
     referrals = record.get("referrals", [])
@@ -257,7 +259,7 @@ def case_view(record: dict, lang: str = "en"):
 
 def referral_table(rows: list[dict]):
     table = titled_table(
-        _("{count} referral(s)").format(count=len(rows)),
+        n_("{count} referral", "{count} referrals", len(rows)).format(count=len(rows)),
         _("Referral"),
         _("Case"),
         _("Service"),
@@ -289,8 +291,12 @@ def visit_report(report: dict):
         for v in report["visits"]
     ]
     lines.append(
-        _("{count} visit(s); planned every {days} days; {late} gap(s) longer than planned.").format(
-            count=report["count"], days=report["every_days"] or "—", late=report["late_gaps"]
+        n_("{count} visit", "{count} visits", report["count"]).format(count=report["count"])
+        + "; "
+        + _("planned every {days} days").format(days=report["every_days"] or "—")
+        + "; "
+        + n_("{late} gap longer than planned.", "{late} gaps longer than planned.", report["late_gaps"]).format(
+            late=report["late_gaps"]
         )
     )
     return group(lines)
@@ -298,7 +304,9 @@ def visit_report(report: dict):
 
 def agenda_table(items: list[dict], until: dt.date):
     table = titled_table(
-        _("Agenda: {count} item(s) due by {date}").format(count=len(items), date=format_date(until)),
+        n_("Agenda: {count} item due by {date}", "Agenda: {count} items due by {date}", len(items)).format(
+            count=len(items), date=format_date(until)
+        ),
         _("Case"),
         _("Risk"),
         _("Due"),
@@ -319,7 +327,7 @@ def agenda_table(items: list[dict], until: dt.date):
 
 def duplicate_pairs_table(rows: list[dict]):
     table = titled_table(
-        _("{count} possible duplicate pair(s)").format(count=len(rows)),
+        n_("{count} possible duplicate pair", "{count} possible duplicate pairs", len(rows)).format(count=len(rows)),
         _("Case"),
         _("Child"),
         _("Case"),

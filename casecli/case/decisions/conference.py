@@ -16,7 +16,7 @@ from casecli.case.decisions.panels import check_parts, with_actions
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
 from casecli.errors import InvalidAnswers, InvalidInput
-from casecli.i18n import _
+from casecli.i18n import n_
 from casecli.store.db import Store, utc_now
 
 FORM = "conference"
@@ -78,9 +78,11 @@ def conference(store: Store, text: str, which: int) -> dict:
     found = conferences_of(store, number)
     if not 1 <= which <= len(found):
         raise InvalidInput(
-            _("conference: {number} has {count} conference(s); expected a number from 1 to {count}").format(
-                number=number, count=len(found)
-            )
+            n_(
+                "conference: {number} has {count} conference; expected a number from 1 to {count}",
+                "conference: {number} has {count} conferences; expected a number from 1 to {count}",
+                len(found),
+            ).format(number=number, count=len(found))
         )
     return {"case_number": number, **found[which - 1]}
 

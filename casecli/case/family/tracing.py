@@ -18,7 +18,7 @@ from casecli.case.decisions.consent import sharing_problem
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
 from casecli.errors import InvalidInput
-from casecli.i18n import _
+from casecli.i18n import _, n_
 from casecli.store.db import Store, utc_now
 
 SCOPE = "family_tracing"
@@ -167,9 +167,11 @@ def the_request(store: Store, text: str, which: int | None) -> tuple[str, dict]:
     if which is not None:
         if not 1 <= which <= len(found):
             raise InvalidInput(
-                _("--request: {number} has {count} tracing request(s); expected a number from 1 to {count}").format(
-                    number=number, count=len(found)
-                )
+                n_(
+                    "--request: {number} has {count} tracing request; expected a number from 1 to {count}",
+                    "--request: {number} has {count} tracing requests; expected a number from 1 to {count}",
+                    len(found),
+                ).format(number=number, count=len(found))
             )
         return number, found[which - 1]
     live = [r for r in found if r["status"] != "closed"]
