@@ -383,16 +383,12 @@ def test_passphrase_bundle_for_a_recipient_without_identity(ana, luis):
     secret = ana.home / "bundle-pass.txt"
     secret.write_text("a long bundle passphrase\n")
     bundle = ana.home / "p.bundle"
-    ana.ok(
-        "export",
-        number,
-        "--passphrase-file",
-        str(secret),
-        "--output",
-        str(bundle),
-        "--answers",
-        ana.write("n.json", NOTE),
-    )
+    export = ("export", number, "--passphrase-file", str(secret), "--output", str(bundle))
+    # whoever holds the passphrase is nobody this laptop can name: shared as with another agency
+    refused = ana(*export, "--answers", ana.write("n.json", NOTE))
+    assert_one_line_error(refused, code=3)
+    assert "other_organisations" in refused.stderr and "--override-reason" in refused.stderr
+    ana.ok(*export, "--override-reason", "Luis has no identity yet", "--answers", ana.write("n.json", NOTE))
     wrong = luis.home / "wrong.txt"
     wrong.write_text("not the passphrase at all\n")
     before = fingerprint(luis.store.parent)

@@ -386,6 +386,8 @@ def test_a_bundle_passphrase_asked_at_the_prompt_on_both_sides(home, monkeypatch
         "export",
         number,
         "--with-passphrase",
+        "--override-reason",  # a passphrase holder is nobody the consent names: shared as with another agency
+        "Luis has no identity yet",
         "--output",
         str(bundle),
         "--answers",

@@ -154,7 +154,10 @@ def _export(
     with open_store(env) as store:
         output = output_for(store)
         recipients = [contact(store, name) for name in (to or [])]
-        check_sharing(store, cases or [], recipients, override_reason, everything, handover)  # before any question
+        by_passphrase = bool(passphrase_file or use_passphrase)
+        check_sharing(  # before any question
+            store, cases or [], recipients, override_reason, everything, handover, by_passphrase
+        )
         passphrase = bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
         given = answers_from(answers)
         transfer_form = load_form("handover-transfer")

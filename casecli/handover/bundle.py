@@ -123,6 +123,8 @@ class BundleWriter:
             stanzas.append({"type": "argon2id", "kdf": params, "nonce": _b64(nonce), "sealed": _b64(sealed)})
         if not stanzas:
             raise ValueError("a bundle needs at least one recipient")
+        # What a receipt for a passphrase bundle must prove it knows (only the passphrase opens it).
+        self.receipt_key = receipt_key(file_key, self.bundle_id) if passphrase is not None else None
         self.header = {
             "bundle": 1,
             "id": self.bundle_id,
@@ -469,3 +471,14 @@ def _bytes(value: object) -> dict[str, str]:
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"$b64": _b64(bytes(value))}
     raise TypeError(type(value).__name__)
+
+
+def receipt_key(file_key: bytes, bundle_id: str) -> bytes:
+    """The key a receipt's proof is made with: known to whoever opened the bundle (and to its
+    sender), derived apart from every other use of the file key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"casecli receipt proof\n" + bundle_id.encode()
+    ).derive(file_key)

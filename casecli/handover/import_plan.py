@@ -159,7 +159,9 @@ def answer_handover(store: Store, plan: ImportPlan, accepted: bool, reason: str,
         raise InvalidInput(_("--reason: say why the handover is refused"))
     if output.exists() and not output.is_dir():  # a folder (a mailbox inbox) takes a content-named file
         raise InvalidInput(_("--receipt: {path} already exists; choose another file name").format(path=output))
-    written = write_receipt(store, incoming.reader, sorted(incoming.cases), accepted, reason.strip(), output)
+    written = write_receipt(
+        store, incoming.reader, sorted(incoming.cases), accepted, reason.strip(), output, incoming.file_key
+    )
     if not accepted:
         with store.transaction():
             seen.record_refused(store, incoming.reader)

@@ -70,12 +70,16 @@ def export(
     if not target.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)  # as backup does: a new folder on a stick is fine
     me = identities.own(store)
-    beyond, allowed = check_sharing(store, chosen, recipients, override, handover=handover)
+    beyond, allowed = check_sharing(
+        store, chosen, recipients, override, handover=handover, by_passphrase=passphrase is not None
+    )
     _encryption_private, signing_private = identities.private_keys(store)
     sender = me.header()
     targets = [(r.encryption_public, r.fingerprint) for r in recipients]
     writer = BundleWriter(target, sender, signing_private, targets, passphrase, kdf, created=utc_now())
-    to = ", ".join(f"{r.name} ({r.fingerprint})" for r in recipients) or _("a passphrase holder")
+    to = ", ".join(
+        [f"{r.name} ({r.fingerprint})" for r in recipients] + ([_("a passphrase holder")] if passphrase else [])
+    )
     written = False
     files: list[Path] = []
     try:
@@ -91,6 +95,7 @@ def export(
                         [(r.name, r.fingerprint) for r in recipients],
                         reason,
                         utc_now(),
+                        writer.receipt_key,
                     )
                     seq, prev = store.conn.execute(
                         "SELECT seq + 1, hash FROM events WHERE case_number = ? ORDER BY seq DESC LIMIT 1", (number,)
@@ -105,6 +110,7 @@ def export(
                         {
                             "bundle": writer.bundle_id,
                             "to": [r.fingerprint for r in recipients],
+                            "passphrase": passphrase is not None,
                             "note": note,
                             "transfer": transfer or {},
                             **signed,
@@ -121,7 +127,7 @@ def export(
                     "Shared with another agency beyond the consent in force (reason recorded)",
                     {
                         "bundle": writer.bundle_id,
-                        "with": sorted({r.agency for r in recipients}),
+                        "with": sorted({r.agency for r in recipients} | ({"passphrase"} if passphrase else set())),
                         "scope": ["other_organisations"],
                         "reason": (override or "").strip(),
                     },
@@ -175,14 +181,19 @@ def check_sharing(
     override: str | None,
     everything: bool = False,
     handover: bool = False,
+    by_passphrase: bool = False,
 ) -> tuple[dict[str, str], dict[str, dict]]:
     """Refuse a bundle to another agency beyond a case's consent unless an override reason is given,
     and one the agency wants a supervisor to approve until it is approved (the request is recorded
     then, for `casecli approval request`). Returns the cases that need the override, and the
-    approvals the bundle spends (asked before any question, and again at export)."""
+    approvals the bundle spends (asked before any question, and again at export).
+
+    A bundle `by_passphrase` goes to whoever holds the passphrase: nobody this laptop can name, so
+    it is shared as with another agency (the consent's "other organisations", the approvals)."""
     chosen = _cases_to_send(store, numbers, everything)
     me = identities.own(store)
-    beyond = _beyond_consent(store, chosen, me, recipients)
+    outside = _another_agency(me, recipients) or by_passphrase
+    beyond = _beyond_consent(store, chosen, outside)
     if beyond and not (override or "").strip():
         number, why = next(iter(beyond.items()))
         raise InvalidInput(
@@ -191,23 +202,28 @@ def check_sharing(
                 " (nothing was written)"
             ).format(number=", ".join(beyond) if len(beyond) > 1 else number, why=why)
         )
-    return beyond, _approved(store, chosen, me, recipients, handover, override or "", beyond)
+    if not outside:
+        return beyond, {}
+    return beyond, _approved(store, chosen, recipients, handover, override or "", beyond, by_passphrase)
+
+
+# Who a supervisor approves sharing with when the bundle opens with a passphrase: whoever holds it.
+PASSPHRASE_HOLDER = {"name": "a passphrase holder", "agency": "", "fingerprint": "passphrase"}
 
 
 def _approved(
     store: Store,
     chosen: list[str],
-    me: identities.Identity,
     recipients: list[identities.Identity],
     handover: bool,
     reason: str,
     beyond: dict[str, str],
+    by_passphrase: bool,
 ) -> dict:
     """The approval each case's sharing needs, approved; or the requests recorded and the export refused."""
-    if not _another_agency(me, recipients):
-        return {}
     subject = approvals.sharing_subject(
-        [{"name": r.name, "agency": r.agency, "fingerprint": r.fingerprint} for r in recipients],
+        [{"name": r.name, "agency": r.agency, "fingerprint": r.fingerprint} for r in recipients]
+        + ([PASSPHRASE_HOLDER] if by_passphrase else []),
         handover,
         reason if beyond else "",
     )
@@ -237,10 +253,8 @@ def _approved(
     )
 
 
-def _beyond_consent(
-    store: Store, numbers: list[str], me: identities.Identity, recipients: list[identities.Identity]
-) -> dict[str, str]:
-    """Cases whose consent does not cover a recipient of another agency, with why.
+def _beyond_consent(store: Store, numbers: list[str], outside: bool) -> dict[str, str]:
+    """Cases whose consent does not cover a recipient `outside` the agency, with why.
 
     Within the agency (the same agency name) a bundle is case management, which every consent
     covers; even a withdrawn consent must not stop a handover to a colleague, or the child would be
@@ -248,7 +262,7 @@ def _beyond_consent(
     """
     from casecli.case.decisions.consent import sharing_problem
 
-    if not _another_agency(me, recipients):
+    if not outside:
         return {}
     beyond = {}
     for number in numbers:

@@ -15,20 +15,28 @@ from casecli.case.due import lifecycle
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import pending_handover, resolve
 from casecli.errors import InvalidInput
+from casecli.handover.receipts import proven
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 
 
 def record_pending(
-    store: Store, bundle_id: str, number: str, recipients: list[tuple[str, str]], reason: str, at: str
+    store: Store,
+    bundle_id: str,
+    number: str,
+    recipients: list[tuple[str, str]],
+    reason: str,
+    at: str,
+    receipt_key: bytes | None = None,
 ) -> None:
-    """The case waits for the receipt; call inside the export's transaction."""
+    """The case waits for the receipt; call inside the export's transaction. `receipt_key`: what
+    the receipt of a passphrase handover must prove it knows (handover/receipts.py)."""
     store.conn.execute(
         "UPDATE cases SET status = 'handover_pending', updated_at = ? WHERE case_number = ?", (at, number)
     )
     store.conn.execute(
-        "INSERT INTO handovers (bundle_id, case_number, recipients, recipient_names, reason, sent_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO handovers (bundle_id, case_number, recipients, recipient_names, reason, sent_at, receipt_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             bundle_id,
             number,
@@ -36,6 +44,7 @@ def record_pending(
             ", ".join(name for name, _fingerprint in recipients) or _("a passphrase holder"),
             reason,
             at,
+            receipt_key.hex() if receipt_key is not None else None,
         ),
     )
 
@@ -72,16 +81,20 @@ def apply_receipt(store: Store, receipt: dict, signer_fingerprint: str, signer_n
     done: dict[str, str] = {}
     for number in receipt["cases"]:
         row = store.conn.execute(
-            "SELECT h.recipients, h.outcome, c.status FROM handovers h JOIN cases c ON c.case_number = h.case_number"
+            "SELECT h.recipients, h.outcome, c.status, h.receipt_key FROM handovers h"
+            " JOIN cases c ON c.case_number = h.case_number"
             " WHERE h.bundle_id = ? AND h.case_number = ?",
             (bundle_id, number),
         ).fetchone()
         if row is None:
             done[number] = "unknown"
             continue
-        recipients, outcome, status = json.loads(row[0]), row[1], row[2]
+        recipients, outcome, status, key = json.loads(row[0]), row[1], row[2], row[3]
         if recipients and signer_fingerprint not in recipients:
             done[number] = "not_a_recipient"
+            continue
+        if not recipients and not proven(receipt, key):  # a passphrase handover: the passphrase, proven
+            done[number] = "unproven"
             continue
         if outcome == "revoked" and accepted:
             # The receiver took the case after the sender had revoked it: both now hold it as

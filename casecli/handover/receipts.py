@@ -10,7 +10,7 @@ from pathlib import Path
 
 from casecli.errors import BundleRejected
 from casecli.handover import identity as identities
-from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
+from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter, receipt_key
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
@@ -25,10 +25,17 @@ def receipt_path(bundle: Path) -> Path:
 
 
 def write_receipt(
-    store: Store, reader: BundleReader, cases: list[str], accepted: bool, reason: str, output: Path
+    store: Store,
+    reader: BundleReader,
+    cases: list[str],
+    accepted: bool,
+    reason: str,
+    output: Path,
+    file_key: bytes | None = None,
 ) -> dict:
     """Write the signed receipt for the bundle `reader` brought, for its sender only (a file, or a
-    folder: their mailbox inbox)."""
+    folder: their mailbox inbox). With the bundle's `file_key`, the receipt proves it was opened
+    (the proof a passphrase handover's sender needs: its receipt may be signed by anybody)."""
     me = identities.own(store)
     sender = me.header()
     _encryption, signing_private = identities.private_keys(store)
@@ -41,6 +48,8 @@ def write_receipt(
         "reason": reason[:MAX_REASON],
         "at": at,
     }
+    if file_key is not None:
+        receipt["proof"] = _proof(receipt_key(file_key, reader.bundle_id), receipt)
     writer = BundleWriter(output, sender, signing_private, [(reader.sender_encryption, reader.fingerprint)], created=at)
     try:
         payload = PayloadWriter(writer)
@@ -67,6 +76,9 @@ def receipt_of(meta: dict, name: str) -> dict | None:
         or len(receipt.get("reason", "")) > MAX_REASON
         or not isinstance(receipt.get("at"), str)
         or len(receipt["at"]) > 40
+        or not _receiver_ok(receipt.get("receiver", {}))
+        or not isinstance(receipt.get("proof", ""), str)
+        or len(receipt.get("proof", "")) > 64
     ):
         raise BundleRejected(_("{file}: the receipt is malformed").format(file=name))
     return receipt
@@ -77,3 +89,25 @@ def _receiver_ok(receiver: object) -> bool:
     return isinstance(receiver, dict) and all(
         isinstance(receiver.get(k, ""), str) and len(receiver.get(k, "")) <= 200 for k in ("name", "fingerprint")
     )
+
+
+def _proof(key: bytes, receipt: dict) -> str:
+    """The MAC of a receipt's every field but the proof itself, keyed from the handed-over bundle."""
+    import hashlib
+    import hmac
+    import json
+
+    body = json.dumps(
+        {k: v for k, v in receipt.items() if k != "proof"}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+
+
+def proven(receipt: dict, key_hex: str | None) -> bool:
+    """Whether a receipt proves it knows the bundle's passphrase: its MAC with the key the sender
+    kept at export. A handover written before that key was kept cannot be proven (revoke it)."""
+    import hmac
+
+    if not key_hex or not isinstance(receipt.get("proof"), str):
+        return False
+    return hmac.compare_digest(_proof(bytes.fromhex(key_hex), receipt), receipt["proof"])

@@ -682,6 +682,15 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             )""",
         ],
     ),
+    (
+        26,
+        [
+            # A handover to a passphrase holder names nobody a receipt could be checked against:
+            # its receipt must prove the passphrase's file key instead (a MAC keyed from it). The key
+            # of that proof, kept here from the export. This laptop's own, like the handovers table.
+            "ALTER TABLE handovers ADD COLUMN receipt_key TEXT",
+        ],
+    ),
 ]
 
 

@@ -71,6 +71,9 @@ def print_receipt(out: Console, settled: ReceiptSettled) -> None:
         "already_settled": _("already settled: nothing changed"),
         "accepted_after_revoke": _("accepted after you revoked it: agree with them who keeps the case"),
         "not_a_recipient": _("not sent to them: nothing changed"),
+        "unproven": _(
+            "the receipt does not prove it knows the bundle's passphrase (anyone can sign a receipt): nothing changed"
+        ),
         "unknown": _("no such handover here: nothing changed"),
         "acknowledged": _("received by them"),
     }

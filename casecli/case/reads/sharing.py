@@ -7,6 +7,7 @@ import json
 import re
 
 from casecli.case.decisions.consent import consents_of, in_force_among
+from casecli.i18n import _
 from casecli.store.db import Store
 
 # What each kind of sharing shares with, in the consent's scope ids.
@@ -20,11 +21,11 @@ def _contacts(store: Store) -> dict[str, tuple[str, str]]:
     }
 
 
-def _scope(mine: str, fingerprints: list[str], contacts: dict[str, tuple[str, str]]) -> list[str]:
-    """A bundle to a contact of another agency (`mine` is ours, folded) shares with other
-    organisations; else with the team."""
+def _scope(mine: str, fingerprints: list[str], contacts: dict[str, tuple[str, str]], passphrase: bool) -> list[str]:
+    """A bundle to a contact of another agency (`mine` is ours, folded), or to whoever holds its
+    passphrase (nobody named), shares with other organisations; else with the team."""
     agencies = {contacts[f][1].strip().casefold() for f in fingerprints if f in contacts}
-    return ["other_organisations"] if agencies - {mine} else WHOLE_CASE
+    return ["other_organisations"] if passphrase or not fingerprints or agencies - {mine} else WHOLE_CASE
 
 
 def sharing_of(store: Store, number: str) -> dict:
@@ -67,6 +68,9 @@ def sharing_of(store: Store, number: str) -> dict:
     ):
         detail = json.loads(changes)
         to = [contacts.get(f, (f, ""))[0] for f in detail.get("to", [])]
+        by_passphrase = bool(detail.get("passphrase")) or not detail.get("to")
+        if by_passphrase:
+            to.append(_("a passphrase holder"))
         shared.append(
             {
                 "when": at[:10],
@@ -74,7 +78,7 @@ def sharing_of(store: Store, number: str) -> dict:
                 "how": "handover",
                 "ref": detail.get("bundle", "")[:12],
                 "what": "whole case",
-                "scope": _scope(mine, detail.get("to", []), contacts),
+                "scope": _scope(mine, detail.get("to", []), contacts, by_passphrase),
                 "override": overrides.get(detail.get("bundle"), {}).get("reason"),
             }
         )
@@ -89,7 +93,7 @@ def sharing_of(store: Store, number: str) -> dict:
                     "how": "copy",
                     "ref": bundle_id[:12],
                     "what": "whole case",
-                    "scope": _scope(mine, re.findall(r"\(([0-9A-F ]{24})\)", peer), contacts),
+                    "scope": _scope(mine, re.findall(r"\(([0-9A-F ]{24})\)", peer), contacts, False),
                     "override": overrides.get(bundle_id, {}).get("reason"),
                 }
             )
