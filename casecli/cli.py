@@ -41,6 +41,7 @@ from casecli.commands import (
     protection,
     referral,
     report,
+    roster,
     settings,
     shell,
     tracing,
@@ -121,6 +122,7 @@ for commands in (
     settings,
     mailbox,
     inbox,
+    roster,
     shell,
 ):
     app.add_typer(commands.app)

@@ -38,9 +38,9 @@ def contacts_add(
     Example: casecli contacts add luis casecli1.eyJuIjoi…
     Example: casecli contacts add luis /media/usb/luis.id
     """
-    from casecli.handover.identity import add_contact
+    from casecli.handover.identity import add_contact, line_from
 
-    identity_line = identity_from(identity_line)
+    identity_line = line_from(identity_line)
 
     with opened(ctx) as (_env, store):
         added = add_contact(store, name, identity_line)
@@ -120,23 +120,3 @@ def identity_cmd(
             name=shown(me.name), agency=shown(me.agency), fingerprint=me.fingerprint
         )
     )
-
-
-def identity_from(given: str) -> str:
-    """An identity line as given, or read from the file `casecli identity --output` wrote."""
-    from pathlib import Path
-
-    from casecli.errors import InvalidInput
-
-    path = Path(given)
-    try:
-        is_file = path.is_file()
-    except OSError:  # a line far longer than a file name may be
-        is_file = False
-    if not is_file:
-        return given
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        raise InvalidInput(_("identity: {path} could not be read as an identity line").format(path=given)) from None
-    return text.splitlines()[0] if text else ""

@@ -69,22 +69,31 @@ def agency_new(
 def agency_add(
     ctx: typer.Context, public_key: str = typer.Argument(..., help=_("The agency's public key (casecli-agency1:…)."))
 ) -> None:
-    """Let the agency's key holder recover this store if every other secret is lost.
+    """Let the agency's key holder recover this store if every other secret is lost; with the
+    agency's `casecli-agency2:` line, also trust the rosters that key signs (who is a member of
+    the agency, in which role).
 
-    Example: casecli agency-key add casecli-agency1:3q2+7w…
+    Example: casecli agency-key add casecli-agency2:3q2+7w…
     """
+    from casecli.handover import roster
     from casecli.protection import keys
     from casecli.store import sealing
+    from casecli.store.db import open_store
     from casecli.ui.passphrase import read_passphrase
 
     env = env_of(ctx)
-    public = sealing.parse_public(public_key)
-    keys.add_agency_slot(env.store_path, read_passphrase(env), public)
+    public, signing = sealing.parse_agency_line(public_key)
+    passphrase = read_passphrase(env)
+    keys.add_agency_slot(env.store_path, passphrase, public)
     console().print(
         _("Agency recovery key added (fingerprint {fingerprint}): compare it with your agency's.").format(
             fingerprint=sealing.fingerprint(public)
         )
     )
+    if signing is not None:
+        with open_store(env.store_path, lambda: passphrase) as store, store.transaction():
+            roster.pin(store, signing)
+        console().print(_("Rosters signed with this agency key are trusted from now on: `casecli roster import FILE`."))
 
 
 @command(agency_app, "answer")
@@ -117,6 +126,130 @@ def agency_answer(
     )
     _write_json(output, keys.answer_request(doc, private, public))
     console().print(_("Response written to {path}: give it to the worker.").format(path=output))
+
+
+def _agency_private(env, key: Path) -> bytes:
+    from casecli.protection import keys
+    from casecli.ui.passphrase import AGENCY_PASSPHRASE_ENV, AGENCY_PASSPHRASE_FILE_ENV, read_passphrase
+
+    private, _public = keys.open_agency_key(
+        key, read_passphrase(env, "Agency key passphrase", AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV)
+    )
+    return private
+
+
+@command(agency_app, "public")
+def agency_public(
+    ctx: typer.Context,
+    key: Path = typer.Option(..., "--key", help=_("The agency private key file."), dir_okay=False),
+) -> None:
+    """Print the agency's public line (its recovery key and the key its rosters are signed with),
+    for each worker's `casecli agency-key add`.
+
+    Example: casecli agency-key public --key agency-recovery.key
+    """
+    from casecli.protection import keys
+
+    print(keys.agency_line(_agency_private(env_of(ctx), key)))
+
+
+RosterFileOption = typer.Option(
+    ...,
+    "--roster",
+    help=_("The agency's roster file: read, then written again, signed, one number higher."),
+    dir_okay=False,
+)
+
+
+def _roster_doc(roster_file: Path, agency: str | None, signing_public: bytes) -> dict:
+    """The roster the coordinator keeps (a new one, for `--agency`, when the file does not exist)."""
+    from casecli.errors import InvalidInput
+    from casecli.handover import roster
+
+    if not roster_file.exists():
+        if not agency:
+            raise InvalidInput(
+                _("--agency: name the agency to start its roster ({path} does not exist)").format(path=roster_file)
+            )
+        return roster.empty(agency, signing_public)
+    try:
+        doc = json.loads(roster_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        doc = None
+    return roster.read(doc, signing_public, str(roster_file)).doc
+
+
+@command(agency_app, "certify")
+def agency_certify(
+    ctx: typer.Context,
+    identity_line: str = typer.Argument(
+        ..., metavar="IDENTITY", help=_("The member's `casecli identity` line, or the file `identity --output` wrote.")
+    ),
+    role: str = typer.Option(..., "--role", help=_("case_worker, supervisor or coordinator.")),
+    key: Path = typer.Option(..., "--key", help=_("The agency private key file."), dir_okay=False),
+    roster_file: Path = RosterFileOption,
+    agency: str | None = typer.Option(None, "--agency", help=_("The agency's name (to start a new roster).")),
+    name: str | None = typer.Option(None, "--name", help=_("The member's name (default: their identity's).")),
+    valid_until: str | None = typer.Option(
+        None, "--valid-until", help=_("The last day of the membership (YYYY-MM-DD).")
+    ),
+) -> None:
+    """Certify a member of the agency in a role: the roster, signed with the agency key, says so.
+
+    Give the new roster to every worker (`casecli roster import`, or through the mailbox).
+
+    Example: casecli agency-key certify /media/usb/marta.id --role supervisor --key agency.key --roster roster.json
+    """
+    from casecli.commands.common import option_date
+    from casecli.handover import roster
+    from casecli.handover.identity import Identity, line_from
+    from casecli.store import sealing
+
+    env = env_of(ctx)
+    member = Identity.parse(line_from(identity_line))
+    seed, signing_public = sealing.agency_signing_key(_agency_private(env, key))
+    doc = _roster_doc(roster_file, agency, signing_public)
+    until = option_date(valid_until, env.today, "--valid-until").isoformat() if valid_until else ""
+    signed = roster.certify(doc, seed, member.fingerprint, name or member.name, role, env.today.isoformat(), until)
+    _write_json(roster_file, signed)
+    console().print(
+        _("Roster {number} of {agency}: {name} certified as {role} ({fingerprint}). Give it to every worker.").format(
+            number=signed["number"],
+            agency=signed["agency"],
+            name=name or member.name,
+            role=role,
+            fingerprint=member.fingerprint,
+        ),
+        markup=False,
+    )
+
+
+@command(agency_app, "revoke")
+def agency_revoke(
+    ctx: typer.Context,
+    fingerprint: str = typer.Argument(..., help=_("The member's fingerprint (as the roster lists it).")),
+    reason: str = typer.Option(..., "--reason", help=_("Why the membership ends.")),
+    key: Path = typer.Option(..., "--key", help=_("The agency private key file."), dir_okay=False),
+    roster_file: Path = RosterFileOption,
+) -> None:
+    """Revoke a member: their bundles and decisions from today on are refused wherever the new roster is.
+
+    Example: casecli agency-key revoke "4C65 544C 7CE8 4188 0587" --reason "left the agency" --key agency.key --roster roster.json
+    """
+    from casecli.handover import roster
+    from casecli.store import sealing
+
+    env = env_of(ctx)
+    seed, signing_public = sealing.agency_signing_key(_agency_private(env, key))
+    doc = _roster_doc(roster_file, None, signing_public)
+    signed = roster.revoke(doc, seed, " ".join(fingerprint.split()).upper(), reason, env.today.isoformat())
+    _write_json(roster_file, signed)
+    console().print(
+        _("Roster {number} of {agency}: {fingerprint} revoked. Give it to every worker.").format(
+            number=signed["number"], agency=signed["agency"], fingerprint=fingerprint
+        ),
+        markup=False,
+    )
 
 
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py

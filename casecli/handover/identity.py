@@ -160,3 +160,21 @@ def remove_contact(store: Store, name: str) -> None:
     contact(store, name)
     with store.transaction():
         store.conn.execute("DELETE FROM contacts WHERE name = ?", (name.strip(),))
+
+
+def line_from(given: str) -> str:
+    """An identity line as given, or read from the file `casecli identity --output` wrote."""
+    from pathlib import Path
+
+    path = Path(given)
+    try:
+        is_file = path.is_file()
+    except OSError:  # a line far longer than a file name may be
+        is_file = False
+    if not is_file:
+        return given
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput(_("identity: {path} could not be read as an identity line").format(path=given)) from None
+    return text.splitlines()[0] if text else ""

@@ -35,6 +35,7 @@ FOLDER_KEY = "mailbox.folder"
 REFUSED = "refused"
 KEPT = "kept"
 BACKUPS = "backups"
+AGENCY = "agency"  # the agency's signed roster, put there by its coordinator (handover/roster.py)
 REASON_SUFFIX = ".reason.txt"
 # Ignore patterns for Syncthing (`.stignore` syntax): casecli's files being written. `(?d)` lets
 # Syncthing delete them when they are in the way of removing a folder.
@@ -109,6 +110,10 @@ class Mailbox:
         link in its place is refused (UnsafeFolder)."""
         real_folder(self.root)
         return real_folder(self.inbox_path(fingerprint), make=True)
+
+    def roster_file(self) -> Path:
+        """Where the coordinator puts the agency's roster for every worker (a link is refused)."""
+        return real_folder(real_folder(self.root) / AGENCY) / "roster.json"
 
     def backups(self, prefix: str) -> Path:
         """This laptop's backups folder in the mailbox (made if missing; a link is refused)."""

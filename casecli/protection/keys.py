@@ -88,7 +88,12 @@ def new_agency_key(passphrase: str, kdf_memory_kib: int | None = None) -> tuple[
     public_text = sealing.format_public(public)
     slot = Slot.wrap("agency-private", secret_bytes(passphrase), private, public_text, kdf_params(kdf_memory_kib))
     doc = {"format": AGENCY_KEY_FORMAT, "version": 1, "public": public_text, "slot": slot.__dict__}
-    return doc, public_text
+    return doc, agency_line(private)
+
+
+def agency_line(private: bytes) -> str:
+    """The agency's public line: its recovery key and the key its rosters are signed with."""
+    return sealing.format_agency_line(sealing.public_of(private), sealing.agency_signing_key(private)[1])
 
 
 def open_agency_key(path: Path, passphrase: str) -> tuple[bytes, bytes]:

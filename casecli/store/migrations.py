@@ -691,6 +691,19 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             "ALTER TABLE handovers ADD COLUMN receipt_key TEXT",
         ],
     ),
+    (
+        27,
+        [
+            # The agency's rosters this store adopted (handover/roster.py): the agency's signed word
+            # on who is a member, in which role. This laptop's own; the newest one counts.
+            """CREATE TABLE roster (
+                number INTEGER PRIMARY KEY,
+                agency TEXT NOT NULL,
+                doc TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 

@@ -15,6 +15,9 @@ from casecli.i18n import _
 
 INFO = b"casecli x25519 key wrap v1"
 PUBLIC_PREFIX = "casecli-agency1:"
+# The agency's public line with its roster-signing key too (handover/roster.py): the recovery key's
+# 32 bytes, then the signing key's 32.
+AGENCY_PREFIX = "casecli-agency2:"
 
 
 def _hkdf(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
@@ -123,24 +126,52 @@ def format_public(public: bytes) -> str:
     return PUBLIC_PREFIX + base64.urlsafe_b64encode(public).decode("ascii").rstrip("=")
 
 
-def parse_public(text: str) -> bytes:
+def format_agency_line(public: bytes, signing_public: bytes) -> str:
+    return AGENCY_PREFIX + base64.urlsafe_b64encode(public + signing_public).decode("ascii").rstrip("=")
+
+
+def parse_agency_line(text: str) -> tuple[bytes, bytes | None]:
+    """The agency's recovery key, and its roster-signing key when the line carries it (agency2)."""
     text = text.strip()
-    if text.startswith(PUBLIC_PREFIX):
-        body = text[len(PUBLIC_PREFIX) :]
-        try:
-            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        except ValueError:
-            raw = b""
-        if len(raw) == 32:
-            return raw
+    for prefix, size in ((PUBLIC_PREFIX, 32), (AGENCY_PREFIX, 64)):
+        if text.startswith(prefix):
+            body = text[len(prefix) :]
+            try:
+                raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            except ValueError:
+                raw = b""
+            if len(raw) == size:
+                return raw[:32], (raw[32:] if size == 64 else None)
     raise InvalidInput(
         _("agency key: expected a public key starting with {prefix} (from `casecli agency-key new`)").format(
-            prefix=PUBLIC_PREFIX
+            prefix=AGENCY_PREFIX
         )
     )
+
+
+def parse_public(text: str) -> bytes:
+    return parse_agency_line(text)[0]
 
 
 def fingerprint(public: bytes) -> str:
     """Short enough to compare aloud: 16 hex digits in groups of four."""
     digest = hashlib.sha256(public).hexdigest()[:16].upper()
     return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def agency_signing_key(agency_private: bytes) -> tuple[bytes, bytes]:
+    """The agency's Ed25519 key for signing its rosters (private seed, public), derived from its
+    recovery key: one key file for the coordinator to keep offline."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"casecli agency signing key").derive(
+        agency_private
+    )
+    public = (
+        Ed25519PrivateKey.from_private_bytes(seed)
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+    return seed, public

@@ -91,6 +91,44 @@ def contacts_view(rows: list[dict]):
     return group([f"{shown(row['name']):20} {shown(row['agency']):24} {row['fingerprint']}" for row in rows])
 
 
+def roster_view(known, pinned: bool):
+    """The roster this store follows, or why there is none (roles not certified)."""
+    if known is None:
+        return (
+            _("Roles not certified: this store has no roster of the agency yet (`casecli roster import FILE`).")
+            if pinned
+            else _(
+                "Roles not certified: this store trusts no agency key yet (`casecli agency-key add casecli-agency2:…`)."
+            )
+        )
+    from casecli.ui.render import titled_table
+
+    table = titled_table(
+        _("Roster {number} of {agency}").format(number=known.number, agency=shown(known.agency)),
+        _("Name"),
+        _("Role"),
+        _("Fingerprint"),
+        _("Valid"),
+    )
+    revoked = {r.fingerprint: r for r in known.revoked}
+    for member in known.members:
+        ended = revoked.get(member.fingerprint)
+        valid = (
+            _("revoked on {date}").format(date=local_date(ended.on))
+            if ended
+            else (f"{local_date(member.valid_from)} – {local_date(member.valid_to) if member.valid_to else ''}")
+        )
+        table.add_row(shown(member.name), shown(role_words(member.role)), member.fingerprint, valid)
+    return table
+
+
+def role_words(role: str) -> str:
+    """A roster's role in the worker's words."""
+    return {"case_worker": _("case worker"), "supervisor": _("supervisor"), "coordinator": _("coordinator")}.get(
+        role, role
+    )
+
+
 def settings_view(values: dict):
     from casecli import i18n
     from casecli.store import settings

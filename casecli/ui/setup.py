@@ -24,7 +24,7 @@ def create(env: Env, given: dict, agency_key: str | None = None):
 
     if env.store_path.exists():
         raise StoreExists(_("a store already exists at {path}").format(path=env.store_path))
-    agency_public = sealing.parse_public(agency_key) if agency_key else None
+    agency_public, agency_signing = sealing.parse_agency_line(agency_key) if agency_key else (None, None)
     form = load_form("profile")
     out = console()
     if env.interactive:
@@ -42,6 +42,11 @@ def create(env: Env, given: dict, agency_key: str | None = None):
         kdf_memory_kib=kdf_memory(env),
         agency_public=agency_public,
     )
+    if agency_signing is not None:
+        from casecli.handover import roster
+
+        with store.transaction():
+            roster.pin(store, agency_signing)
     env.lang = profile.get("language", env.lang)
     show_recovery_code(env, code)
     return store
