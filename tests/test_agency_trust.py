@@ -119,3 +119,176 @@ def test_a_receipt_naming_another_receiver_than_its_signer_is_refused(home, monk
             assert "malformed" in str(exc)
         else:
             raise AssertionError(receiver)
+
+
+# --- The agency's roster: who is a member, in which role ---------------------------------------
+
+
+def _agency(home, monkeypatch, *workers: Worker) -> tuple[str, str]:
+    """The coordinator's agency key (offline), and each worker trusting it: (key file, roster file)."""
+    monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
+    key, roster = home / "coordinator" / "agency.key", home / "coordinator" / "roster.json"
+    coordinator = workers[0]
+    line = coordinator.ok("agency-key", "new", "--output", str(key)).stdout.strip()
+    assert line.startswith("casecli-agency2:")
+    for worker in workers:
+        worker.ok("agency-key", "add", line)
+    return str(key), str(roster)
+
+
+def _certify(coordinator: Worker, worker: Worker, role: str, key: str, roster: str) -> None:
+    coordinator.ok(
+        "agency-key", "certify", identity(worker), "--role", role, "--key", key, "--roster", roster,
+        "--agency", "Casa Refugio",
+    )  # fmt: skip
+
+
+def test_a_sock_puppet_supervisor_counts_for_nothing_under_a_roster(home, monkeypatch, tmp_path):
+    """Ana makes a second store whose profile says "supervisor" and adds it as a contact: under
+    the agency's roster its decision is refused (it approved her own plan before)."""
+    from .test_approvals import planned
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(approvals=True, agency="Casa Refugio")
+    puppet = Worker(home, "puppet", monkeypatch)
+    puppet.init(
+        approvals=True, name="SupervisorSol", role="supervisor", agency="Casa Refugio", case_number_prefix="SV9"
+    )
+    key, roster = _agency(home, monkeypatch, ana, puppet)
+    _certify(ana, ana, "case_worker", key, roster)
+    out = ana.ok("roster", "import", roster).stdout
+    assert "Roster 1 of Casa Refugio adopted" in out
+    # the puppet's line claims this agency: refused, the roster does not list it
+    refused = ana("contacts", "add", "sol", identity(puppet))
+    assert_one_line_error(refused, code=3)
+    assert "does not list them" in refused.stderr
+    number = planned(ana)
+    request = tmp_path / "request.bundle"
+    result = ana("approval", "request", number, "--to", "sol", "--output", str(request))
+    assert result.exit_code != 0  # no such contact, or not a supervisor: either way no request
+    # Even a contact added before the roster, and its decision signed: refused at import.
+    ana2 = Worker(home, "ana2", monkeypatch)
+    ana2.init(approvals=True, agency="Casa Refugio", case_number_prefix="MX8")
+    number2 = planned(ana2)
+    ana2.ok("contacts", "add", "sol", identity(puppet))  # no roster here yet: the line's word
+    puppet.ok("contacts", "add", "ana2", identity(ana2))
+    ana2.ok("approval", "request", number2, "--to", "sol", "--output", str(request))
+    puppet.ok("import", str(request), "--yes")
+    decision = tmp_path / "decision.bundle"
+    puppet.ok("approve", number2, "--comment", "fine", "--output", str(decision))
+    ana2.ok("agency-key", "add", ana.ok("agency-key", "public", "--key", key).stdout.strip())
+    ana2.ok("roster", "import", roster)
+    refused = ana2("import", str(decision))
+    assert_one_line_error(refused, code=5)
+    assert "not on the roster of Casa Refugio" in refused.stderr
+    assert ana2.json("show", number2)["plan"]["status"] == "draft"
+
+
+def test_a_certified_supervisor_decides_and_the_roster_travels_in_bundles(home, monkeypatch, tmp_path):
+    from .test_approvals import planned
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(approvals=True, agency="Casa Refugio")
+    marta = Worker(home, "marta", monkeypatch)
+    marta.init(approvals=True, name="Marta Gómez", role="supervisor", agency="Casa Refugio", case_number_prefix="SV1")
+    key, roster = _agency(home, monkeypatch, ana, marta)
+    _certify(ana, ana, "case_worker", key, roster)
+    _certify(ana, marta, "supervisor", key, roster)
+    ana.ok("roster", "import", roster)  # Marta gets it from Ana's request bundle
+    shown = ana.ok("contacts", "add", "marta", identity(marta)).stdout
+    assert "Certified by Casa Refugio as supervisor (roster 2)" in shown
+    marta.ok("contacts", "add", "ana", identity(ana))
+    assert "Roles not certified" in marta.ok("roster", "show").stdout
+    number = planned(ana)
+    request, decision = tmp_path / "r.bundle", tmp_path / "d.bundle"
+    ana.ok("approval", "request", number, "--to", "marta", "--output", str(request))
+    marta.ok("import", str(request), "--yes")
+    assert marta.json("roster", "show")["number"] == 2  # it came with the bundle
+    marta.ok("approve", number, "--comment", "agreed", "--output", str(decision))
+    ana.ok("import", str(decision))
+    case = ana.json("show", number, "--history")
+    assert case["plan"]["status"] == "active" and case["roles_certified"] is True
+    approval = [e for e in case["history"] if e["kind"] == "approval"][-1]
+    assert approval["changes"]["roster"] == 2  # the history says which roster certified the supervisor
+
+
+def test_a_role_or_an_agency_claimed_in_a_re_sent_line_is_refused(home, monkeypatch):
+    """A colleague's line re-sent with role=supervisor (the fingerprint covers only the keys), and
+    another agency's contact claiming this agency's name: both refused, with or without a roster."""
+    from casecli.handover.identity import Identity
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(agency="Casa Refugio")
+    luis = Worker(home, "luis", monkeypatch)
+    luis.init(name="Luis Pérez", agency="Casa Refugio", case_number_prefix="GT2")
+    other = Worker(home, "other", monkeypatch)
+    other.init(name="Rosa Díaz", agency="Otra Agencia", case_number_prefix="HN3")
+    ana.ok("contacts", "add", "luis", identity(luis))
+    ana.ok("contacts", "add", "rosa", identity(other))
+    line = Identity.parse(identity(luis))
+    upgraded = Identity(line.name, line.agency, line.encryption_public, line.signing_public, "supervisor").line()
+    refused = ana("contacts", "add", "luis", upgraded)
+    assert_one_line_error(refused, code=3)
+    assert "changes only with the agency's roster" in refused.stderr
+    line = Identity.parse(identity(other))
+    claimed = Identity(line.name, "Casa Refugio", line.encryption_public, line.signing_public).line()
+    refused = ana("contacts", "add", "rosa", claimed)
+    assert_one_line_error(refused, code=3)
+    assert [c["agency"] for c in ana.json("contacts", "list") if c["name"] == "rosa"] == ["Otra Agencia"]
+
+
+def test_a_revoked_members_later_bundles_are_refused_and_earlier_ones_flagged(home, monkeypatch, tmp_path):
+    import time
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(agency="Casa Refugio")
+    luis = Worker(home, "luis", monkeypatch)
+    luis.init(name="Luis Pérez", agency="Casa Refugio", case_number_prefix="GT2")
+    key, roster = _agency(home, monkeypatch, ana, luis)
+    _certify(ana, ana, "case_worker", key, roster)
+    _certify(ana, luis, "case_worker", key, roster)
+    ana.ok("roster", "import", roster)
+    ana.ok("contacts", "add", "luis", identity(luis))
+    luis.ok("contacts", "add", "ana", identity(ana))
+    earlier = tmp_path / "earlier.bundle"
+    number = luis.register()
+    luis.ok("export", number, "--to", "ana", "--output", str(earlier), "--answers", luis.write("n.json", NOTE))
+    fingerprint = luis.json("identity")["fingerprint"]
+    time.sleep(1.1)  # moments are kept to the second
+    ana.ok("agency-key", "revoke", fingerprint, "--reason", "left the agency", "--key", key, "--roster", roster)
+    ana.ok("roster", "import", roster)
+    time.sleep(1.1)
+    later = tmp_path / "later.bundle"
+    luis.ok("export", number, "--to", "ana", "--output", str(later), "--answers", luis.write("n.json", NOTE))
+    refused = ana("import", str(later), "--yes")
+    assert_one_line_error(refused, code=5)
+    assert "was revoked from Casa Refugio" in refused.stderr
+    out = ana.ok("import", str(earlier), "--yes").stdout
+    assert "The agency revoked Luis Pérez" in out and "left the agency" in out
+
+
+def test_an_older_roster_never_replaces_a_newer_one_and_a_forged_one_is_refused(home, monkeypatch):
+    import json
+    from pathlib import Path
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(agency="Casa Refugio")
+    luis = Worker(home, "luis", monkeypatch)
+    luis.init(name="Luis Pérez", agency="Casa Refugio", case_number_prefix="GT2")
+    key, roster = _agency(home, monkeypatch, ana)
+    _certify(ana, ana, "case_worker", key, roster)
+    first = json.loads(Path(roster).read_text())
+    _certify(ana, luis, "supervisor", key, roster)
+    ana.ok("roster", "import", roster)
+    older = home / "older.json"
+    older.write_text(json.dumps(first))
+    assert "older than yours" in ana.ok("roster", "import", str(older)).stdout
+    assert ana.json("roster", "show")["number"] == 2
+    forged = json.loads(Path(roster).read_text())
+    forged["members"][0]["role"] = "supervisor"
+    forged["number"] = 9
+    bad = home / "forged.json"
+    bad.write_text(json.dumps(forged))
+    refused = ana("roster", "import", str(bad))
+    assert_one_line_error(refused, code=3)
+    assert ana.json("roster", "show")["number"] == 2

@@ -75,7 +75,7 @@ def test_recovery_through_the_agency_key(forgetful, monkeypatch):
     monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
     agency_file = cli.home / "offline stick" / "agency.key"  # a folder not made yet
     public = cli.ok("agency-key", "new", "--output", str(agency_file)).stdout.strip()
-    assert public.startswith("casecli-agency1:")
+    assert public.startswith("casecli-agency2:")  # the recovery key and the roster-signing key
     monkeypatch.setenv("CASECLI_PASSPHRASE", PASSPHRASE)
     cli.ok("agency-key", "add", public)
     monkeypatch.setenv("CASECLI_PASSPHRASE", "i forgot what it was")

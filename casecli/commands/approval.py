@@ -155,8 +155,12 @@ def approvals_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """
     from casecli.case.decisions.approvals import waiting
     from casecli.handover.approvals import decided_here
-    from casecli.ui.notes_views import approvals_table
+    from casecli.store.trust import roles_certified
+    from casecli.ui.notes_views import approvals_table, roles_not_certified
 
     with opened(ctx) as (_env, store):
         rows = [{**a, "decided_here": decided_here(store, a["uid"])} for a in waiting(store)]
+        certified = roles_certified(store)
     emit(rows, as_json, approvals_table)
+    if not as_json and not certified:
+        console().print(roles_not_certified(), markup=False)

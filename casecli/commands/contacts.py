@@ -42,14 +42,17 @@ def contacts_add(
 
     identity_line = line_from(identity_line)
 
+    from casecli.ui.admin_views import standing_line
+
     with opened(ctx) as (_env, store):
-        added = add_contact(store, name, identity_line)
+        added, standing = add_contact(store, name, identity_line)
     console().print(
         _(
             "Added {name} ({person}, {agency}). Fingerprint: [bold]{fingerprint}[/bold] — compare it with theirs "
             "before sending them a case."
         ).format(name=shown(name), person=shown(added.name), agency=shown(added.agency), fingerprint=added.fingerprint)
     )
+    console().print(standing_line(standing), markup=False)
 
 
 @command(contacts_app, "list")

@@ -16,6 +16,7 @@ from casecli.case.decisions import approvals
 from casecli.case.reads.agenda import DECIDED_KEY
 from casecli.errors import BundleRejected, InvalidInput
 from casecli.handover import identity as identities
+from casecli.handover import roster
 from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter
 from casecli.handover.decisions import KIND, MAX_COMMENT
 from casecli.handover.mailbox import Mailbox, destination
@@ -37,13 +38,12 @@ def request(
     asked = [a for a in approvals.waiting(store, number) if kind is None or a["kind"] == kind]
     if not asked:
         approvals.the_waiting(store, number, kind)  # says so
-    if supervisor.role != approvals.SUPERVISOR:
-        raise InvalidInput(
-            _("--to: {name}'s identity does not say supervisor: only a supervisor's decision counts").format(
-                name=supervisor.name
-            )
-        )
     me = identities.own(store)
+    why = not_a_supervisor(store, supervisor)
+    if why is not None:
+        raise InvalidInput(_("--to: {why}: only a supervisor's decision counts").format(why=why))
+    if same_person(store, supervisor.fingerprint, me.fingerprint):
+        raise InvalidInput(_("a worker cannot approve their own request"))
 
     def requested_by(fingerprints: list[str]) -> None:
         with store.transaction():
@@ -76,11 +76,12 @@ def decide(
     """The supervisor's decision on a request in one of the copies they hold, for the requester."""
     waiting = approvals.the_waiting(store, text, kind, settled=lambda a: decided_here(store, a["uid"]) is not None)
     me = identities.own(store)
-    if me.role != approvals.SUPERVISOR:
-        raise InvalidInput(
-            _("only a supervisor decides on approvals (your profile's role is {role})").format(role=me.role)
-        )
-    if waiting["requested_by_fingerprint"] in ("", me.fingerprint):
+    why = not_a_supervisor(store, me)
+    if why is not None:
+        raise InvalidInput(_("only a supervisor decides on approvals ({why})").format(why=why))
+    if waiting["requested_by_fingerprint"] in ("", me.fingerprint) or same_person(
+        store, waiting["requested_by_fingerprint"], me.fingerprint
+    ):
         raise InvalidInput(_("a worker cannot approve their own request"))
     requester = identities.contact_by_fingerprint(store, waiting["requested_by_fingerprint"])
     if requester is None:
@@ -141,6 +142,42 @@ def decide(
     return {**decision, "to": requester.name, "output": str(writer.path)}
 
 
+def not_a_supervisor(store: Store, person: identities.Identity) -> str | None:
+    """Why `person`'s decision would not count as a supervisor's, or None. Where this store knows
+    the agency's roster, only the roster's word counts (certified, not revoked, as supervisor, of
+    the agency); without one, the identity's own role ("roles not certified")."""
+    found = roster.standing(store, person.fingerprint)
+    if found.roster is None:
+        if person.role == approvals.SUPERVISOR:
+            return None
+        return _("{name} is not a supervisor (their identity says {role})").format(
+            name=person.name, role=person.role or "—"
+        )
+    if found.revoked is not None:
+        return _("{name} was revoked from {agency} on {date}").format(
+            name=person.name, agency=found.agency, date=found.revoked.on
+        )
+    if not found.certified:
+        return _("{name} is not on the roster of {agency} ({number})").format(
+            name=person.name, agency=found.agency, number=found.roster
+        )
+    if found.role != approvals.SUPERVISOR:
+        return _("{name} is not a supervisor (the roster of {agency} says {role})").format(
+            name=person.name, agency=found.agency, role=found.role
+        )
+    return None
+
+
+def same_person(store: Store, one: str, other: str) -> bool:
+    """Whether two identities are one person as the roster certifies them (a second laptop, a
+    second store): a person does not approve their own request from another identity."""
+    known = roster.current(store)
+    if known is None or not one or not other:
+        return False
+    a, b = known.member(one), known.member(other)
+    return a is not None and b is not None and a.name.strip().casefold() == b.name.strip().casefold()
+
+
 def decided_here(store: Store, uid: str) -> str | None:
     """The decision this store sent on a request (a supervisor's), or None."""
     return store.meta(DECIDED_KEY + uid)
@@ -161,16 +198,16 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
     signer = identities.contact_by_fingerprint(store, reader.fingerprint)
     if signer is None:
         raise BundleRejected(_("{file}: the decision's signer is not among your contacts").format(file=name))
-    if signer.role != approvals.SUPERVISOR:
-        raise BundleRejected(
-            _("{file}: {name} is not a supervisor (their identity says {role}): the decision does not count").format(
-                file=name, name=signer.name, role=signer.role or "—"
-            )
-        )
+    why = not_a_supervisor(store, signer)
+    if why is not None:
+        raise BundleRejected(_("{file}: {why}: the decision does not count").format(file=name, why=why))
     approval = approvals.find(store, decision["approval"])
     if approval is None or approval["case_number"] != decision["case"]:
         raise BundleRejected(_("{file}: the decision answers no request of this store").format(file=name))
-    if reader.fingerprint in (identities.own(store).fingerprint, approval["requested_by_fingerprint"]):
+    if reader.fingerprint in (identities.own(store).fingerprint, approval["requested_by_fingerprint"]) or any(
+        same_person(store, reader.fingerprint, f)
+        for f in (identities.own(store).fingerprint, approval["requested_by_fingerprint"])
+    ):
         raise BundleRejected(_("{file}: a worker cannot approve their own request").format(file=name))
     if approval["status"] != "waiting":
         raise BundleRejected(
@@ -192,6 +229,7 @@ def settle_decision(store: Store, reader: BundleReader, decision: dict, signatur
         "fingerprint": signer.fingerprint,
         "public": base64.b64encode(signer.signing_public).decode(),
         "signature": signature,
+        "roster": roster.standing(store, signer.fingerprint).roster,
     }
     number = approval["case_number"]
     with store.transaction():

@@ -109,6 +109,8 @@ def description_problem(meta: dict) -> str | None:
     for key in ("case_worker", "kind"):
         if key in meta and not (isinstance(meta[key], str) and len(meta[key]) <= 200):
             return key
+    if "roster" in meta and not isinstance(meta["roster"], dict):  # checked whole when adopted
+        return "roster"
     return None
 
 

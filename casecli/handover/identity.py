@@ -12,10 +12,14 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from casecli.errors import CaseNotFound, InvalidInput
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
+
+if TYPE_CHECKING:
+    from casecli.handover.roster import Standing
 
 PREFIX = "casecli1."
 
@@ -100,16 +104,53 @@ def own(store: Store) -> Identity:
     )
 
 
-def add_contact(store: Store, name: str, line: str) -> Identity:
+def add_contact(store: Store, name: str, line: str) -> tuple[Identity, Standing]:
+    """Add (or renew) a contact. Its role and agency are the agency roster's word where this store
+    knows a roster (a line's own claim to a role, or to this agency, counts for nothing there); a
+    known contact's role or agency changes only as the roster certifies it. Returns the contact as
+    added, and what the roster says of it."""
+    from casecli.handover.roster import standing
+
     identity = Identity.parse(line)
     name = name.strip()
     if not name:
         raise InvalidInput(_("contact name: expected a short name, e.g. luis-tapachula"))
     if identity.fingerprint == own(store).fingerprint:
         raise InvalidInput(_("identity: that is your own identity"))
-    existing = store.conn.execute("SELECT name FROM contacts WHERE fingerprint = ?", (identity.fingerprint,)).fetchone()
+    existing = store.conn.execute(
+        "SELECT name, agency, role FROM contacts WHERE fingerprint = ?", (identity.fingerprint,)
+    ).fetchone()
     if existing and existing[0] != name:
         raise InvalidInput(_("identity: already a contact, as {name}").format(name=existing[0]))
+    found = standing(store, identity.fingerprint)
+    if found.roster is not None:
+        if found.certified:
+            identity = Identity(
+                identity.name, found.agency, identity.encryption_public, identity.signing_public, found.role
+            )
+        elif _folded(identity.agency) == _folded(found.agency):
+            raise InvalidInput(
+                _(
+                    "identity: {person} says they work for {agency}, but the agency's roster ({number}) does not"
+                    " list them: ask the agency's coordinator to certify them"
+                ).format(person=identity.name, agency=found.agency, number=found.roster)
+            )
+        else:
+            identity = Identity(identity.name, identity.agency, identity.encryption_public, identity.signing_public, "")
+    changed = existing and (_folded(existing[1]) != _folded(identity.agency) or existing[2] != identity.role)
+    if changed and not found.certified:
+        raise InvalidInput(
+            _(
+                "identity: {name} was added as {role} of {agency}; this line says {new_role} of {new_agency}:"
+                " a role or an agency changes only with the agency's roster"
+            ).format(
+                name=name,
+                role=existing[2] or "—",
+                agency=existing[1],
+                new_role=identity.role or "—",
+                new_agency=identity.agency,
+            )
+        )
     with store.transaction():
         store.conn.execute(
             "INSERT OR REPLACE INTO contacts (name, agency, encryption_public, signing_public, fingerprint, added_at, role)"
@@ -124,7 +165,11 @@ def add_contact(store: Store, name: str, line: str) -> Identity:
                 identity.role,
             ),
         )
-    return identity
+    return identity, found
+
+
+def _folded(agency: str) -> str:
+    return agency.strip().casefold()
 
 
 def contacts(store: Store) -> list[dict]:

@@ -28,6 +28,7 @@ from casecli.errors import BundleRejected
 from casecli.handover import contents
 from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleReader
+from casecli.handover.roster import Revocation
 from casecli.i18n import _
 from casecli.store.db import Store, error_name, utc_now
 from casecli.store.migrations import LATEST_VERSION
@@ -67,6 +68,8 @@ class Incoming:
     meta: dict
     cases: dict[str, IncomingCase]
     known_sender: str | None
+    # The agency revoked the sender after this bundle was made: imported, and said so.
+    sender_revoked: Revocation | None = None
 
     @property
     def handover(self) -> bool:
@@ -118,6 +121,7 @@ def open_bundle(
         raise BundleRejected(
             _("{file} was made by you: it can be imported only by its recipients").format(file=path.name)
         )
+    revoked = _revoked_sender(store, reader)
     addressed = me.fingerprint in reader.recipients()
     file_key = reader.file_key(
         encryption_private if addressed else None,
@@ -186,7 +190,29 @@ def open_bundle(
         current.settle(store, new_child)
     if meta is None or sorted(cases) != sorted(meta.get("cases", [])):
         raise BundleRejected(_("{file}: the payload does not hold the cases it lists").format(file=path.name))
-    return Incoming(reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing))
+    return Incoming(
+        reader, file_key, meta, cases, identities.contact_by_signing_key(store, reader.sender_signing), revoked
+    )
+
+
+def _revoked_sender(store: Store, reader: BundleReader) -> Revocation | None:
+    """The sender's revocation by the agency, for a bundle made before it (flagged); a bundle made
+    after the moment of the revocation (the second it names; its day, for one that names no moment)
+    is refused. The moments are the two laptops' clocks: a sender whose clock lags could pass a bundle
+    made minutes after as made before."""
+    from casecli.handover.roster import standing
+
+    found = standing(store, reader.fingerprint)
+    if found.revoked is None:
+        return None
+    made = str(reader.header.get("created") or "")
+    if not made or made > (found.revoked.at or found.revoked.on):
+        raise BundleRejected(
+            _("{file}: {name} was revoked from {agency} on {date}: a bundle made since does not count").format(
+                file=reader.name, name=reader.sender_name, agency=found.agency, date=found.revoked.on
+            )
+        )
+    return found.revoked
 
 
 def _leaving_out(matches: Callable[[dict], list[str]], listed: set[str]) -> Callable[[dict], list[str]]:

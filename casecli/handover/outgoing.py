@@ -15,6 +15,7 @@ from casecli.handover import identity as identities
 from casecli.handover.bundle import BundleWriter, PayloadWriter, refuse_existing
 from casecli.handover.mailbox import Mailbox, destination
 from casecli.handover.mailbox_log import deliver
+from casecli.handover.roster import current as current_roster
 from casecli.handover.seen import record_seen
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
@@ -142,6 +143,9 @@ def export(
                         "note": note,
                         "cases": chosen,
                         "case_worker": me.name,
+                        # the agency's roster travels with every bundle: a colleague without the
+                        # newest one gets it (adopted only if the agency key they trust signed it)
+                        **({"roster": known.doc} if (known := current_roster(store)) is not None else {}),
                     },
                 }
             )

@@ -26,7 +26,7 @@ from casecli.store.db import Store, utc_now
 
 FORMAT = "casecli-roster"
 ROLES = ("case_worker", "supervisor", "coordinator")
-PINNED_KEY = "agency.signing_public"  # meta: the agency signing key this store trusts
+PINNED_KEY = "agency.signing_public"  # meta: the agency signing key this store trusts (store/trust.py reads it too)
 SIGNED = b"casecli roster\n"
 MAX_MEMBERS = 5000
 MAX_TEXT = 200
@@ -48,8 +48,9 @@ class Member:
 class Revocation:
     fingerprint: str
     name: str
-    on: str
+    on: str  # the day, as the coordinator's calendar had it
     reason: str
+    at: str = ""  # the moment (UTC): a bundle made before it is theirs still, one made after is refused
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,13 @@ def revoke(doc: dict, seed: bytes, fingerprint: str, reason: str, on: str) -> di
         raise InvalidInput(_("revoke: {fingerprint} is not a member on this roster").format(fingerprint=fingerprint))
     if not reason.strip():
         raise InvalidInput(_("--reason: say why the membership is revoked"))
-    revocation = {"fingerprint": fingerprint, "name": member["name"], "on": on, "reason": reason.strip()[:MAX_TEXT]}
+    revocation = {
+        "fingerprint": fingerprint,
+        "name": member["name"],
+        "on": on,
+        "at": utc_now(),
+        "reason": reason.strip()[:MAX_TEXT],
+    }
     return _signed(
         {
             **doc,
@@ -228,6 +235,7 @@ def read(doc: object, signing_public: bytes, where: str) -> Roster:
             isinstance(r, dict)
             and all(_text(r.get(k)) for k in ("fingerprint", "name", "reason"))
             and _date(r.get("on"))
+            and _text(r.get("at", ""), 40)
         ):
             raise bad
     try:
@@ -243,7 +251,7 @@ def read(doc: object, signing_public: bytes, where: str) -> Roster:
         members=tuple(
             Member(m["fingerprint"], m["name"], m["role"], m["valid_from"], m.get("valid_to") or "") for m in members
         ),
-        revoked=tuple(Revocation(r["fingerprint"], r["name"], r["on"], r["reason"]) for r in revoked),
+        revoked=tuple(Revocation(r["fingerprint"], r["name"], r["on"], r["reason"], r.get("at", "")) for r in revoked),
         doc=doc,
     )
 

@@ -100,7 +100,24 @@ def settle(
         outcomes = apply_plan(store, plan, progress)
     except ImportedMeanwhile:
         return AlreadyImported(just_now=True)
+    newer_roster(store, incoming.meta.get("roster"))
     return CasesImported(outcomes, incoming.handover, cases=sorted(incoming.cases))
+
+
+def newer_roster(store: Store, doc: object) -> bool:
+    """Adopt the agency roster a bundle carried, when the agency key trusted here signed it and it
+    is newer; another agency's roster, or none trusted here, is left alone."""
+    from casecli.errors import InvalidInput
+    from casecli.handover import roster
+
+    if not isinstance(doc, dict) or roster.pinned(store) is None:
+        return False
+    try:
+        with store.transaction():
+            outcome, _known = roster.adopt(store, doc, "bundle")
+    except InvalidInput:
+        return False
+    return outcome == "adopted"
 
 
 def receipt_beside(store: Store, plan: ImportPlan, path: Path) -> Path | None:

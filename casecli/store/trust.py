@@ -55,3 +55,12 @@ def record_signers(store: Store, number: str, keys: set[str], source: str, at: s
         "INSERT OR IGNORE INTO signers (case_number, signing_public, source, recorded_at) VALUES (?, ?, ?, ?)",
         [(number, key, source, at) for key in sorted(keys)],
     )
+
+
+def roles_certified(store: Store) -> bool:
+    """Whether this store follows a roster of its agency (handover/roster.py): roles and agencies
+    certified by the agency's key, not taken from what identity lines say."""
+    return (
+        store.meta("agency.signing_public") is not None
+        and store.conn.execute("SELECT 1 FROM roster LIMIT 1").fetchone() is not None
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from casecli.case.file.history import describe
-from casecli.i18n import _, format_time, local_date
+from casecli.i18n import _, format_date, format_time, local_date
 from casecli.ui.render import group, shown
 
 
@@ -114,12 +114,29 @@ def roster_view(known, pinned: bool):
     for member in known.members:
         ended = revoked.get(member.fingerprint)
         valid = (
-            _("revoked on {date}").format(date=local_date(ended.on))
+            _("revoked on {date}").format(date=format_date(ended.on))
             if ended
-            else (f"{local_date(member.valid_from)} – {local_date(member.valid_to) if member.valid_to else ''}")
+            else (f"{format_date(member.valid_from)} – {format_date(member.valid_to) if member.valid_to else ''}")
         )
         table.add_row(shown(member.name), shown(role_words(member.role)), member.fingerprint, valid)
     return table
+
+
+def standing_line(standing) -> str:
+    """What the agency's roster says of a contact, in one line."""
+    if standing.roster is None:
+        return _("Roles not certified: this store has no roster of the agency.")
+    if standing.revoked is not None:
+        return _("Revoked from {agency} on {date} (roster {number}).").format(
+            agency=standing.agency, date=format_date(standing.revoked.on), number=standing.roster
+        )
+    if standing.certified:
+        return _("Certified by {agency} as {role} (roster {number}).").format(
+            agency=standing.agency, role=role_words(standing.role), number=standing.roster
+        )
+    return _("Not on the roster of {agency} ({number}): no role of this agency counts for them.").format(
+        agency=standing.agency, number=standing.roster
+    )
 
 
 def role_words(role: str) -> str:

@@ -16,7 +16,7 @@ from casecli.handover.settle import (
     Settled,
     TracingRequestRead,
 )
-from casecli.i18n import _, format_time, n_
+from casecli.i18n import _, format_date, format_time, n_
 from casecli.plaintext import visible
 from casecli.ui.render import shown
 
@@ -156,6 +156,16 @@ def bundle_summary(out: Console, incoming: Incoming) -> None:
             kind=kind, count=len(incoming.cases), date=shown(format_time(reader.header.get("created")))
         )
     )
+    if incoming.sender_revoked is not None:
+        out.print(
+            "[yellow]"
+            + _("The agency revoked {name} on {date} ({reason}); this bundle was made before.").format(
+                name=shown(reader.sender_name),
+                date=shown(format_date(incoming.sender_revoked.on)),
+                reason=shown(incoming.sender_revoked.reason),
+            )
+            + "[/yellow]"
+        )
     note = incoming.meta.get("note") or {}
     for key, label in (
         ("key_concerns", _("Key concerns")),

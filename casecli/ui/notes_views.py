@@ -175,7 +175,14 @@ def approval_lines(record: dict) -> list:
             if row.get("comment"):
                 text += f": {row['comment']}"
         lines.append(shown(text))
+    if lines and not record.get("roles_certified", True):
+        lines.append("[yellow]" + roles_not_certified() + "[/yellow]")
     return lines
+
+
+def roles_not_certified() -> str:
+    """Said alike by `show`, `approvals` and the report where no agency roster is known."""
+    return _("Roles not certified: no roster of the agency here, so a supervisor is whoever their identity says.")
 
 
 def step_name(step: str) -> str:

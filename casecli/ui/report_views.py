@@ -70,4 +70,8 @@ def report_view(report: dict):
         for worker, case in late:
             table.add_row(shown(worker), shown(case["case"]), shown(label(case["risk"])), str(case["days"]))
         parts.append(table)
+    if not report.get("roles_certified", True):
+        from casecli.ui.notes_views import roles_not_certified
+
+        parts.append("[yellow]" + roles_not_certified() + "[/yellow]")
     return group(parts)

@@ -261,6 +261,8 @@ def record_decision(store: Store, approval: dict, decision: dict, signer: dict) 
             "decision": decision,
             "signer": signer["public"],
             "signature": signer["signature"],
+            # the agency roster that certified the signer a supervisor; None: roles not certified
+            "roster": signer.get("roster"),
         },
     )
     return approved

@@ -129,6 +129,7 @@ class Caseload(TypedDict):
     names: bool
     workers: list[WorkerLoad]
     team: TeamLoad
+    roles_certified: bool  # False: no agency roster here, a supervisor is whoever their identity says
 
 
 def _worker(name: str | None) -> dict:
@@ -234,4 +235,12 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> Caseload:
         "unvisited": sum(len(w["unvisited"]) for w in per_worker),
         "days_to_plan_median": _median(sum(spans.values(), Counter())),
     }
-    return {"as_of": today.isoformat(), "names": names, "workers": per_worker, "team": team}
+    from casecli.store.trust import roles_certified
+
+    return {
+        "as_of": today.isoformat(),
+        "names": names,
+        "workers": per_worker,
+        "team": team,
+        "roles_certified": roles_certified(store),
+    }

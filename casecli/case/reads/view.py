@@ -73,6 +73,7 @@ class CaseRecord(CaseSummary, total=False):
     handover_notes: list[dict]
     conferences: list[dict]
     approvals: list[dict]
+    roles_certified: bool  # False: no agency roster here (handover/roster.py)
     best_interests: dict[str, list[dict]]
     bid_required: dict | None
     family: list[dict]
@@ -182,6 +183,9 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     from casecli.case.decisions.approvals import approvals_of
 
     case["approvals"] = approvals_of(store, number)
+    from casecli.store.trust import roles_certified
+
+    case["roles_certified"] = roles_certified(store)
     from casecli.case.decisions.best_interests import records_of
     from casecli.case.due.bid_rules import required
 
