@@ -292,3 +292,23 @@ def test_an_older_roster_never_replaces_a_newer_one_and_a_forged_one_is_refused(
     refused = ana("roster", "import", str(bad))
     assert_one_line_error(refused, code=3)
     assert ana.json("roster", "show")["number"] == 2
+
+
+def test_the_roster_the_coordinator_puts_in_the_mailbox_is_adopted_by_inbox_import(home, monkeypatch):
+    import shutil
+
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(agency="Casa Refugio")
+    key, roster = _agency(home, monkeypatch, ana)
+    _certify(ana, ana, "case_worker", key, roster)
+    box = home / "mailbox"
+    ana.ok("mailbox", "set", str(box))
+    ana.ok("inbox", "import", "--all", "--yes")  # no agency folder yet: nothing said, nothing wrong
+    (box / "agency").mkdir()
+    shutil.copy(roster, box / "agency" / "roster.json")
+    out = ana.ok("inbox", "import", "--all", "--yes").stdout
+    assert "Roster 1 of Casa Refugio adopted" in out
+    assert "adopted" not in ana.ok("inbox", "import", "--all", "--yes").stdout  # once
+    (box / "agency" / "roster.json").write_text("{}")
+    out = ana.ok("inbox", "import", "--all", "--yes").stdout
+    assert "not a roster of the agency" in out and ana.json("roster", "show")["number"] == 1

@@ -104,6 +104,7 @@ def import_cmd(
     with open_store(env) as store:
         mailbox = configured(store)
         me = own(store).fingerprint
+        _newer_roster(out, store, mailbox)
         entries = scan(store, mailbox, me)
         chosen = entries if not files else [e for e in entries if any(e.name.startswith(f) for f in files)]
         if files and not chosen:
@@ -121,6 +122,26 @@ def import_cmd(
             imported=counts["imported"], refused=counts["refused"], skipped=counts["skipped"]
         )
     )
+
+
+def _newer_roster(out, store, mailbox) -> None:
+    """The agency's roster its coordinator put in the mailbox, adopted when newer (one line); a
+    roster there that does not verify is said, and left alone."""
+    from casecli.errors import CaseCliError
+    from casecli.handover.inbox import newer_roster
+
+    try:
+        found = newer_roster(store, mailbox)
+    except CaseCliError as exc:
+        out.print("[yellow]" + shown(exc.message) + "[/yellow]")
+        return
+    if found is not None and found.number:
+        out.print(
+            _("Roster {number} of {agency} adopted: roles and agency now come from it.").format(
+                number=found.number, agency=found.agency
+            ),
+            markup=False,
+        )
 
 
 def _take(out, env, store, mailbox, entry, me: str, trust_sender: bool, yes: bool, on_conflict) -> str:

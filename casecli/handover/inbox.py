@@ -21,6 +21,7 @@ from casecli.handover.bundle import BundleReader
 from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, real_folder, refuse, remove
 from casecli.handover.receipts import KIND as RECEIPT
 from casecli.handover.receipts import write_receipt
+from casecli.handover.roster import Roster
 from casecli.handover.seen import record_refused
 from casecli.i18n import _
 from casecli.store import settings
@@ -170,3 +171,20 @@ def _verified(path: Path) -> BundleReader | None:
     except BundleRejected:
         return None
     return reader
+
+
+def newer_roster(store: Store, mailbox: Mailbox) -> Roster | None:
+    """The roster in the mailbox's agency folder, when it is newer than this store's and adopted;
+    None when there is none, none is trusted here, or it is not newer."""
+    import os
+
+    from casecli.handover import roster
+    from casecli.handover.mailbox import AGENCY
+
+    if roster.pinned(store) is None or not os.path.lexists(mailbox.root / AGENCY):
+        return None  # none trusted here, or the coordinator has put nothing there yet
+    path = mailbox.roster_file()  # a link in the agency folder's place is refused
+    if not path.is_file() or path.is_symlink():
+        return None
+    outcome, found = roster.from_file(store, path)
+    return found if outcome == "adopted" else None
