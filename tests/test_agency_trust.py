@@ -312,3 +312,50 @@ def test_the_roster_the_coordinator_puts_in_the_mailbox_is_adopted_by_inbox_impo
     (box / "agency" / "roster.json").write_text("{}")
     out = ana.ok("inbox", "import", "--all", "--yes").stdout
     assert "not a roster of the agency" in out and ana.json("roster", "show")["number"] == 1
+
+
+# --- Agency policy is the agency's ----------------------------------------------------------------
+
+
+def test_a_weaker_local_setting_is_refused_under_the_agencys_signed_policy(home, monkeypatch):
+    """`settings set approval.plan_activation 0` then `plan activate` activated a plan with no
+    supervisor and nothing unusual anywhere: under a signed policy the setting is refused, and a
+    stricter one is taken."""
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(approvals=True, agency="Casa Refugio")
+    key, roster = _agency(home, monkeypatch, ana)
+    _certify(ana, ana, "case_worker", key, roster)
+    ana.ok(
+        "agency-key", "policy", "--set", "approval.plan_activation=1", "--set", "bid.min_members=3",
+        "--key", key, "--roster", roster,
+    )  # fmt: skip
+    ana.ok("roster", "import", roster)
+    refused = ana("settings", "set", "approval.plan_activation", "0")
+    assert_one_line_error(refused, code=3)
+    assert "the agency's policy (roster 2) sets 1" in refused.stderr
+    ana.ok("settings", "set", "bid.min_members", "5")  # stricter: fine
+    assert ana.json("settings", "show")["bid.min_members"] == 5
+    from .test_approvals import planned
+
+    number = planned(ana)  # still waits for the supervisor
+    assert ana.json("show", number)["plan"]["status"] == "draft"
+
+
+def test_without_a_policy_a_weaker_setting_is_in_every_open_cases_history_and_the_report(home, monkeypatch):
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(approvals=True, agency="Casa Refugio")
+    first, second = ana.register(), ana.register(name_first="Kevin")
+    ana.ok("settings", "set", "approval.plan_activation", "0")
+    for number in (first, second):
+        [event] = [e for e in ana.json("show", number, "--history")["history"] if e["kind"] == "setting weakened"]
+        assert event["changes"]["setting"] == "approval.plan_activation" and event["changes"]["value"] == 0
+    assert "approval.plan_activation set to 0 on this laptop" in ana.ok("log", first).stdout
+    report = ana.json("report")
+    assert report["weakened"] == [
+        {"case_worker": "Ana Ruiz", "setting": "approval.plan_activation", "value": 0, "default": 1, "cases": 2}
+    ]
+    assert "made approval.plan_activation weaker" in ana.ok("report").stdout
+    ana.ok("settings", "set", "agenda.upcoming_days", "3")  # protects nobody: no event
+    ana.ok("settings", "set", "approval.plan_activation", "1")  # back to the agency's: no event
+    history = ana.json("show", first, "--history")["history"]
+    assert [e["kind"] for e in history].count("setting weakened") == 1

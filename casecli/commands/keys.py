@@ -224,6 +224,48 @@ def agency_certify(
     )
 
 
+@command(agency_app, "policy")
+def agency_policy(
+    ctx: typer.Context,
+    values: list[str] = typer.Option(
+        ..., "--set", help=_("KEY=VALUE: a setting the policy fixes (repeatable), e.g. approval.plan_activation=1.")
+    ),
+    key: Path = typer.Option(..., "--key", help=_("The agency private key file."), dir_okay=False),
+    roster_file: Path = RosterFileOption,
+) -> None:
+    """Fix the settings that protect children for every worker: the roster carries the agency's
+    policy, signed; a worker may make a setting stricter on their laptop, never weaker.
+
+    Example: casecli agency-key policy --set approval.plan_activation=1 --set bid.min_members=3 --key agency.key --roster roster.json
+    """
+    from casecli.errors import InvalidInput
+    from casecli.handover import roster
+    from casecli.store import sealing
+
+    env = env_of(ctx)
+    pairs: dict[str, int] = {}
+    for value in values:
+        name, _sep, raw = value.partition("=")
+        try:
+            pairs[name.strip()] = int(raw)
+        except ValueError:
+            raise InvalidInput(_("--set: expected KEY=VALUE with a whole number, e.g. approval.closure=1")) from None
+        if not 0 <= pairs[name.strip()] <= 3650:
+            raise InvalidInput(_("--set {key}: expected a whole number from 0 to 3650").format(key=name.strip()))
+    seed, signing_public = sealing.agency_signing_key(_agency_private(env, key))
+    doc = _roster_doc(roster_file, None, signing_public)
+    signed = roster.with_policy(doc, seed, pairs)
+    _write_json(roster_file, signed)
+    console().print(
+        _("Roster {number} of {agency} carries the agency's policy: {values}. Give it to every worker.").format(
+            number=signed["number"],
+            agency=signed["agency"],
+            values=", ".join(f"{k} = {v}" for k, v in sorted(signed["policy"].items())),
+        ),
+        markup=False,
+    )
+
+
 @command(agency_app, "revoke")
 def agency_revoke(
     ctx: typer.Context,

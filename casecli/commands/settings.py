@@ -48,7 +48,7 @@ def set_cmd(
     Example: casecli settings set deadlines.high.plan_days 5
     Example: casecli settings set approval.plan_activation 0 approval.closure 0
     """
-    from casecli.case.due.lifecycle import change_settings
+    from casecli.case.file.setting_changes import change_settings
     from casecli.errors import InvalidInput
 
     if len(pairs) % 2:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from casecli.errors import InvalidInput
 from casecli.i18n import _
+from casecli.store import settings
 from casecli.store.db import Store, utc_now
 
 FORMAT = "casecli-roster"
@@ -157,6 +158,17 @@ def certify(doc: dict, seed: bytes, fingerprint: str, name: str, role: str, vali
     )
 
 
+def with_policy(doc: dict, seed: bytes, values: dict[str, int]) -> dict:
+    """The roster carrying the agency's policy (the settings that protect children, fixed: a worker
+    may make one stricter on their laptop, never weaker), numbered one more and signed."""
+    unknown = [k for k in values if settings.stricter_way(k) is None]
+    if unknown:
+        raise InvalidInput(
+            _("--set {key}: not a setting the agency's policy fixes (see docs/rules.md)").format(key=unknown[0])
+        )
+    return _signed({**doc, "number": int(doc["number"]) + 1, "policy": {**doc.get("policy", {}), **values}}, seed)
+
+
 def revoke(doc: dict, seed: bytes, fingerprint: str, reason: str, on: str) -> dict:
     member = next((m for m in doc["members"] if m["fingerprint"] == fingerprint), None)
     if member is None:
@@ -219,6 +231,11 @@ def read(doc: object, signing_public: bytes, where: str) -> Roster:
         or not isinstance(members, list)
         or not isinstance(revoked, list)
         or len(members) + len(revoked) > MAX_MEMBERS
+        or not isinstance(doc.get("policy", {}), dict)
+        or not all(
+            _text(k, 80) and isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 3650
+            for k, v in doc.get("policy", {}).items()
+        )
     ):
         raise bad
     for m in members:
@@ -286,6 +303,7 @@ def adopt(store: Store, doc: object, where: str) -> tuple[str, Roster]:
         "INSERT OR REPLACE INTO roster (number, agency, doc, received_at) VALUES (?, ?, ?, ?)",
         (roster.number, roster.agency, json.dumps(roster.doc, ensure_ascii=False), utc_now()),
     )
+    settings.forget_policy(store)  # the policy the roster carries applies from now on
     return "adopted", roster
 
 

@@ -30,22 +30,72 @@ def about(key: str, lang: str) -> str:
     return text.get(lang) or text.get("en", "")
 
 
+def stricter_way(key: str) -> str | None:
+    """Which way `key` is stricter ("higher", "lower", "exact", "lower, 0 none"), or None for a
+    setting that protects nobody (the agenda's look-ahead, the mailbox's limits)."""
+    return _document()["policy"]["stricter"].get(key)
+
+
+def as_strict(key: str, value: int, than: int) -> bool:
+    """Whether `value` is at least as strict as `than` for `key` (any value, for an unprotected one)."""
+    way = stricter_way(key)
+    if way is None:
+        return True
+    if way == "higher":
+        return value >= than
+    if way == "lower":
+        return value <= than
+    if way == "lower, 0 none":
+        return than == 0 or (value != 0 and value <= than)
+    return value == than
+
+
+def policy(store: Store) -> tuple[int, dict[str, int]]:
+    """The agency's signed policy this store follows: (its roster's number, its values); (0, {})
+    without one. Read from the roster adopted here (its signature was checked when adopted), once
+    for each opened store (`forget_policy` after adopting another)."""
+    cached = getattr(store, "_policy", None)
+    if cached is not None:
+        return cached
+    found: tuple[int, dict[str, int]] = (0, {})
+    try:
+        row = store.conn.execute("SELECT number, doc FROM roster ORDER BY number DESC LIMIT 1").fetchone()
+    except Exception:
+        row = None
+    if row is not None:
+        values = json.loads(row[1]).get("policy") or {}
+        found = (row[0], {k: v for k, v in values.items() if k in defaults() and stricter_way(k) is not None})
+    store._policy = found  # type: ignore[attr-defined]
+    return found
+
+
+def forget_policy(store: Store) -> None:
+    store.__dict__.pop("_policy", None)
+
+
+def _effective(store: Store, key: str, local: int) -> int:
+    """The local value, unless the agency's policy fixes a stricter one."""
+    _number, values = policy(store)
+    fixed = values.get(key)
+    return local if fixed is None or as_strict(key, local, fixed) else fixed
+
+
 def all_settings(store: Store) -> dict[str, int]:
     values = dict(defaults())
     for key, value in store.conn.execute("SELECT key, value FROM settings"):
         if key in values:
             values[key] = json.loads(value)
-    return values
+    return {key: _effective(store, key, value) for key, value in values.items()}
 
 
 def get(store: Store, key: str) -> int:
     row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else defaults()[key]
+    return _effective(store, key, json.loads(row[0]) if row else defaults()[key])
 
 
 def set_setting(store: Store, key: str, raw: str) -> int:
     """Check and write one setting; call inside the transaction that also refreshes what depends
-    on it (`case.due.lifecycle.change_settings` does both), so due dates never lag behind a setting."""
+    on it (`case.file.setting_changes.change_settings` does both), so due dates never lag behind a setting."""
     if key not in defaults():
         raise InvalidInput(_("setting {key}: unknown; see `casecli settings show`").format(key=repr(key)))
     try:
@@ -54,5 +104,13 @@ def set_setting(store: Store, key: str, raw: str) -> int:
         raise InvalidInput(_("setting {key}: expected a whole number").format(key=key)) from None
     if value < 0 or value > 3650:
         raise InvalidInput(_("setting {key}: expected a whole number from 0 to 3650").format(key=key))
+    number, values = policy(store)
+    if key in values and not as_strict(key, value, values[key]):
+        raise InvalidInput(
+            _(
+                "setting {key}: the agency's policy (roster {number}) sets {fixed}; a value on this laptop may"
+                " only be stricter"
+            ).format(key=key, number=number, fixed=values[key])
+        )
     store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
     return value

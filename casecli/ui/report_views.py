@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casecli.case.reads.report import kind_name
 from casecli.forms.labels import label
-from casecli.i18n import _
+from casecli.i18n import _, n_
 from casecli.ui.render import group, shown, titled_table
 
 
@@ -70,6 +70,26 @@ def report_view(report: dict):
         for worker, case in late:
             table.add_row(shown(worker), shown(case["case"]), shown(label(case["risk"])), str(case["days"]))
         parts.append(table)
+    for row in report.get("weakened", []):
+        parts.append(
+            "[yellow]"
+            + shown(
+                n_(
+                    "{worker} made {setting} weaker on their laptop: {value} (the agency's is {default}),"
+                    " recorded in {cases} case here",
+                    "{worker} made {setting} weaker on their laptop: {value} (the agency's is {default}),"
+                    " recorded in {cases} cases here",
+                    row["cases"],
+                ).format(
+                    worker=row["case_worker"],
+                    setting=row["setting"],
+                    value=row["value"],
+                    default=row["default"],
+                    cases=row["cases"],
+                )
+            )
+            + "[/yellow]"
+        )
     if not report.get("roles_certified", True):
         from casecli.ui.notes_views import roles_not_certified
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from casecli.case.child import people_index
 from casecli.case.due.due_rules import Due, DueItem, due_items, next_due, with_cases_named
-from casecli.store import settings
 
 if TYPE_CHECKING:
     from casecli.store.db import Store
@@ -187,14 +186,6 @@ def refresh_if_stale(store: Store) -> None:
         # A store on a read-only medium still opens for reading, with the columns it has.
         if not error_name(exc).startswith("SQLITE_READONLY"):
             raise
-
-
-def change_settings(store: Store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
-    """Change agency settings and, in the same transaction, every case's derived due dates."""
-    with store.transaction():
-        saved = [(key, settings.set_setting(store, key, raw)) for key, raw in pairs]
-        refresh_all(store)
-    return saved
 
 
 def next_step(store: Store, number: str, today: dt.date) -> DueItem | None:

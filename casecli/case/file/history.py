@@ -95,6 +95,10 @@ def describe(event: dict) -> str:
     try:
         if kind == "registered":
             return _("Case registered")
+        if kind == "setting weakened":
+            return _("Agency setting {key} set to {value} on this laptop (the agency's is {default}): weaker").format(
+                key=c["setting"], value=c["value"], default=c["default"]
+            )
         if kind == "edited":
             return _("Registration edited: {fields}").format(fields=", ".join(_question(k) for k in c))
         if kind == "assessed":

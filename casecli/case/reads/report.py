@@ -130,6 +130,18 @@ class Caseload(TypedDict):
     workers: list[WorkerLoad]
     team: TeamLoad
     roles_certified: bool  # False: no agency roster here, a supervisor is whoever their identity says
+    weakened: list[Weakened]  # settings that protect children made weaker on a worker's laptop
+
+
+class Weakened(TypedDict):
+    """A setting a worker made weaker than the agency's on their laptop, as the histories of the
+    cases held here record it (case/file/setting_changes.py)."""
+
+    case_worker: str
+    setting: str
+    value: int
+    default: int
+    cases: int
 
 
 def _worker(name: str | None) -> dict:
@@ -237,10 +249,23 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> Caseload:
     }
     from casecli.store.trust import roles_certified
 
+    weakened: list[Weakened] = [
+        {"case_worker": name, "setting": key, "value": value, "default": default, "cases": count}
+        for name, key, value, default, count in store.conn.execute(WEAKENED_SQL)
+    ]
     return {
         "as_of": today.isoformat(),
         "names": names,
         "workers": per_worker,
         "team": team,
         "roles_certified": roles_certified(store),
+        "weakened": weakened,
     }
+
+
+WEAKENED_SQL = """
+SELECT e.actor, json_extract(e.changes, '$.setting'), json_extract(e.changes, '$.value'),
+       json_extract(e.changes, '$.default'), count(DISTINCT e.case_number)
+FROM events e WHERE e.kind = 'setting weakened'
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2
+"""
