@@ -359,3 +359,20 @@ def test_without_a_policy_a_weaker_setting_is_in_every_open_cases_history_and_th
     ana.ok("settings", "set", "approval.plan_activation", "1")  # back to the agency's: no event
     history = ana.json("show", first, "--history")["history"]
     assert [e["kind"] for e in history].count("setting weakened") == 1
+
+
+def test_docs_rules_lists_every_setting_with_its_default_and_which_way_is_stricter():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "rules.md").read_text(encoding="utf-8")
+    data = json.loads((root / "casecli" / "templates" / "settings.json").read_text(encoding="utf-8"))
+    lines = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `")}
+    for key, default in data["settings"].items():
+        line = lines.get(f"`{key}`")
+        assert line is not None, key
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        assert cells[1] == str(default) and cells[2] == data["policy"]["stricter"].get(key, "—"), line
+    for key in data["policy"]["stricter"]:
+        assert key in data["settings"], key
