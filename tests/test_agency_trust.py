@@ -376,3 +376,32 @@ def test_docs_rules_lists_every_setting_with_its_default_and_which_way_is_strict
         assert cells[1] == str(default) and cells[2] == data["policy"]["stricter"].get(key, "—"), line
     for key in data["policy"]["stricter"]:
         assert key in data["settings"], key
+
+
+def test_a_passphrase_easy_to_guess_is_refused_whatever_its_length(cli, monkeypatch):
+    """Any ten characters ("aaaaaaaaaa") were accepted; now zxcvbn's estimate decides, with the
+    agency's minimum as a setting (and its policy may only raise it)."""
+    from .conftest import PROFILE
+
+    monkeypatch.setenv("CASECLI_PASSPHRASE", "aaaaaaaaaa")
+    refused = cli("init", "--answers", cli.write("profile.json", PROFILE))
+    assert_one_line_error(refused, code=3)
+    assert "too easy to guess" in refused.stderr and not cli.store.exists()
+    monkeypatch.setenv("CASECLI_PASSPHRASE", "correct horse battery staple")
+    cli.init()
+    monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", "Password123")
+    assert "too easy to guess" in cli("passwd").stderr
+    cli.ok("settings", "set", "passphrase.min_score", "4")
+    monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", "Honduras2026")  # a 3 by zxcvbn: under this agency's 4
+    assert "the agency asks 4" in cli("passwd").stderr
+    monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", "tu cuerpo es tuyo, dijo la abuela")
+    cli.ok("passwd")
+    monkeypatch.setenv("CASECLI_PASSPHRASE", "tu cuerpo es tuyo, dijo la abuela")
+    number = cli.register()
+    weak = cli.home / "weak.txt"
+    weak.write_text("qwertyuiop\n")
+    result = cli(
+        "export", number, "--passphrase-file", str(weak), "--override-reason", "x", "--output", str(cli.home / "b")
+    )
+    assert_one_line_error(result, code=3)
+    assert "--passphrase-file: passphrase: too easy to guess" in result.stderr

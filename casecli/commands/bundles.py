@@ -158,7 +158,13 @@ def _export(
         check_sharing(  # before any question
             store, cases or [], recipients, override_reason, everything, handover, by_passphrase
         )
-        passphrase = bundle_passphrase(env, passphrase_file, new=True) if (passphrase_file or use_passphrase) else None
+        from casecli.store import settings
+
+        passphrase = (
+            bundle_passphrase(env, passphrase_file, True, settings.get(store, "passphrase.min_score"))
+            if by_passphrase
+            else None
+        )
         given = answers_from(answers)
         transfer_form = load_form("handover-transfer")
         # One answers file holds the note and, for a handover, the transfer's reason.

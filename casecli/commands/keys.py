@@ -128,6 +128,18 @@ def agency_answer(
     console().print(_("Response written to {path}: give it to the worker.").format(path=output))
 
 
+def _min_score(env, found, data_key: bytes) -> int:
+    """The agency's minimum strength for a new passphrase, as this store's settings (and policy) say."""
+    from casecli.store import settings
+    from casecli.store.db import open_store_with_key
+
+    store = open_store_with_key(env.store_path, found, data_key)
+    try:
+        return settings.get(store, "passphrase.min_score")
+    finally:
+        store.close()
+
+
 def _agency_private(env, key: Path) -> bytes:
     from casecli.protection import keys
     from casecli.ui.passphrase import AGENCY_PASSPHRASE_ENV, AGENCY_PASSPHRASE_FILE_ENV, read_passphrase
@@ -317,8 +329,9 @@ def passwd_cmd(ctx: typer.Context) -> None:
 
     env = env_of(ctx)
     current = read_passphrase(env, "Current passphrase")
-    keys.unlock(env.store_path, "passphrase", current)  # a wrong passphrase is said before the new one is asked
-    keys.change_passphrase(env.store_path, "passphrase", current, replacement_passphrase(env), kdf_memory(env))
+    found, data_key = keys.unlock(env.store_path, "passphrase", current)  # a wrong one is said first
+    new = replacement_passphrase(env, _min_score(env, found, data_key))
+    keys.change_passphrase(env.store_path, "passphrase", current, new, kdf_memory(env))
     console().print(_("Passphrase changed."))
 
 

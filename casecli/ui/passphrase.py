@@ -62,11 +62,25 @@ def read_passphrase(
     return prompts.password(f"{message or _(messages.STORE_PASSPHRASE)}:")
 
 
-def check_new(passphrase: str) -> str | None:
+def check_new(passphrase: str, min_score: int | None = None) -> str | None:
+    """Why a new passphrase is refused, or None: too short, or easier to guess than the agency's
+    minimum (`passphrase.min_score`, zxcvbn's estimate of how an offline guesser would do:
+    "aaaaaaaaaa" scores 0, a few unrelated words 4)."""
     if len(passphrase) < MIN_LENGTH:
         return _("passphrase: expected at least {count} characters (a few words are easiest to remember)").format(
             count=MIN_LENGTH
         )
+    from zxcvbn import zxcvbn
+
+    from casecli.store import settings
+
+    wanted = settings.defaults()["passphrase.min_score"] if min_score is None else min_score
+    score = zxcvbn(passphrase[:100])["score"]  # its cost grows with the length; 100 characters decide
+    if score < wanted:
+        return _(
+            "passphrase: too easy to guess (strength {score} of 4, the agency asks {wanted}); a few unrelated"
+            " words are strong and easy to remember"
+        ).format(score=score, wanted=wanted)
     return None
 
 
@@ -76,11 +90,12 @@ def new_passphrase(
     value_var: str = PASSPHRASE_ENV,
     message: str | None = None,
     from_environment: bool = True,
+    min_score: int | None = None,
 ) -> str:
-    """A new passphrase: checked for length, and typed twice when prompted."""
+    """A new passphrase: checked for length and strength, and typed twice when prompted."""
     given = _from_environment(env, file_var, value_var) if from_environment else None
     if given is not None:
-        problem = check_new(given)
+        problem = check_new(given, min_score)
         if problem:
             raise InvalidInput(problem)
         return given
@@ -93,7 +108,7 @@ def new_passphrase(
         first = prompts.password(
             _("{message} (at least {count} characters):").format(message=message, count=MIN_LENGTH)
         )
-        problem = check_new(first)
+        problem = check_new(first, min_score)
         if problem:
             print(problem)
             continue
@@ -103,9 +118,11 @@ def new_passphrase(
     raise InvalidInput(_("passphrase: not set after {count} attempts").format(count=ATTEMPTS))
 
 
-def replacement_passphrase(env: Env) -> str:
+def replacement_passphrase(env: Env, min_score: int | None = None) -> str:
     """The new passphrase of `passwd` and `recover` (scripts: CASECLI_NEW_PASSPHRASE[_FILE])."""
-    return new_passphrase(env, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV, _("Choose a new passphrase"))
+    return new_passphrase(
+        env, NEW_PASSPHRASE_FILE_ENV, NEW_PASSPHRASE_ENV, _("Choose a new passphrase"), min_score=min_score
+    )
 
 
 def kdf_memory(env: Env) -> int | None:
@@ -118,16 +135,16 @@ def kdf_memory(env: Env) -> int | None:
         raise InvalidInput(_("{variable}: expected a whole number of KiB").format(variable=KDF_MEMORY_ENV)) from None
 
 
-def bundle_passphrase(env, passphrase_file: Path | None, new: bool):
+def bundle_passphrase(env, passphrase_file: Path | None, new: bool, min_score: int | None = None):
     from casecli.ui import prompts
-    from casecli.ui.passphrase import MIN_LENGTH, check_new, read_secret_file
 
     if passphrase_file is not None:
         text = read_secret_file(passphrase_file, "--passphrase-file")
-        if new and check_new(text):
+        problem = check_new(text, min_score) if new else None
+        if problem:
             from casecli.errors import InvalidInput
 
-            raise InvalidInput(_("bundle passphrase: expected at least {count} characters").format(count=MIN_LENGTH))
+            raise InvalidInput(_("--passphrase-file: {problem}").format(problem=problem))
         return text
     from casecli.errors import InvalidInput
 
@@ -137,5 +154,7 @@ def bundle_passphrase(env, passphrase_file: Path | None, new: bool):
         from casecli.ui.passphrase import new_passphrase
 
         # Never the store's passphrase variables: a bundle's passphrase is its own, asked twice.
-        return new_passphrase(env, message=_("Choose a passphrase for this bundle"), from_environment=False)
+        return new_passphrase(
+            env, message=_("Choose a passphrase for this bundle"), from_environment=False, min_score=min_score
+        )
     return prompts.password(_("Bundle passphrase:"))
