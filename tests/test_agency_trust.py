@@ -5,6 +5,8 @@ it knows the passphrase, whoever signed it."""
 
 from __future__ import annotations
 
+import pytest
+
 from casecli.errors import ExitCode
 
 from .test_handover import NOTE, Worker, identity
@@ -237,6 +239,7 @@ def test_a_role_or_an_agency_claimed_in_a_re_sent_line_is_refused(home, monkeypa
     assert [c["agency"] for c in ana.json("contacts", "list") if c["name"] == "rosa"] == ["Otra Agencia"]
 
 
+@pytest.mark.slow  # two waits of a second: moments are kept to the second
 def test_a_revoked_members_later_bundles_are_refused_and_earlier_ones_flagged(home, monkeypatch, tmp_path):
     import time
 

@@ -96,6 +96,7 @@ def test_the_assessments_author_on_the_panel_is_refused_at_that_answer_and_fixed
     assert bid["answers"]["members"][0]["role"] == "Chair"
 
 
+@pytest.mark.slow
 def test_a_panel_cut_off_after_two_members_is_resumed_with_its_answers_and_members(ready):
     """Killed while the third member is being given: the next `bid` offers back the decision's
     answers and the two members, asks for the rest, and saves them all; nothing is asked twice."""
