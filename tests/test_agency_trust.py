@@ -408,3 +408,39 @@ def test_a_passphrase_easy_to_guess_is_refused_whatever_its_length(cli, monkeypa
     )
     assert_one_line_error(result, code=3)
     assert "--passphrase-file: passphrase: too easy to guess" in result.stderr
+
+
+# --- Backups for the worker and the agency only ---------------------------------------------------
+
+
+def test_backups_in_the_mailbox_stop_opening_with_the_old_secrets_after_passwd_and_rekey(cli, monkeypatch):
+    """A backup taken before `passwd` opened with the old passphrase for ever, and nothing said so."""
+    from casecli.errors import CaseCliError
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    def opens(path, passphrase: str) -> bool:
+        try:
+            open_store(path, lambda: passphrase).close()
+        except CaseCliError:
+            return False
+        return True
+
+    cli.init()
+    cli.register()
+    box = cli.home / "mailbox"
+    cli.ok("mailbox", "set", str(box))
+    cli.ok("backup", "--to-mailbox")
+    [before] = sorted((box / "backups").rglob("casecli-*.db"))
+    assert opens(before, PASSPHRASE)
+    new = "tu cuerpo es tuyo, dijo la abuela"
+    monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", new)
+    out = cli.ok("passwd").stdout
+    assert "1 backup in the mailbox now opens only with the new secrets" in out
+    assert not opens(before, PASSPHRASE) and opens(before, new)
+    monkeypatch.setenv("CASECLI_PASSPHRASE", new)
+    out = cli.ok("rekey", "--yes").stdout
+    assert "under the old key removed from the mailbox; a new one written" in out
+    [after] = sorted((box / "backups").rglob("casecli-*.db"))
+    assert after != before and not before.exists() and opens(after, new)

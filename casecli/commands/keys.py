@@ -10,7 +10,7 @@ import typer
 
 from casecli.commands.common import command, console, env_of
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _
+from casecli.i18n import _, n_
 
 agency_app = typer.Typer(
     cls=CaseCliGroup,
@@ -333,6 +333,7 @@ def passwd_cmd(ctx: typer.Context) -> None:
     new = replacement_passphrase(env, _min_score(env, found, data_key))
     keys.change_passphrase(env.store_path, "passphrase", current, new, kdf_memory(env))
     console().print(_("Passphrase changed."))
+    _reprotect_backups(env, new)
 
 
 @command(app, "recover")
@@ -385,10 +386,10 @@ def recover_cmd(
         return
     if agency_response:
         doc = keys.read_response(agency_response)
-        keys.complete_request(
-            env.store_path, doc, _ask_new(env, "The new passphrase you chose for this recovery"), memory
-        )
+        new = _ask_new(env, "The new passphrase you chose for this recovery")
+        keys.complete_request(env.store_path, doc, new, memory)
         console().print(_("Recovered: the store now opens with the new passphrase."))
+        _reprotect_backups(env, new)
         return
     if code_file:
         code = read_secret_file(code_file, "--code-file")
@@ -398,8 +399,10 @@ def recover_cmd(
         raise InvalidInput(_("recovery code: give --code-file FILE (there is no terminal to ask at)"))
     code = recovery.normalize(code)
     keys.unlock(env.store_path, "recovery", code)  # a wrong code is said before the new passphrase is asked
-    keys.change_passphrase(env.store_path, "recovery", code, replacement_passphrase(env), memory)
+    new = replacement_passphrase(env)
+    keys.change_passphrase(env.store_path, "recovery", code, new, memory)
     console().print(_("Recovered: the store now opens with the new passphrase. Your recovery code still works."))
+    _reprotect_backups(env, new)
 
 
 @command(app, "rekey")
@@ -432,9 +435,48 @@ def rekey_cmd(
         show_recovery_code(env, code)
         sys.stdout.flush()
 
-    keys.rekey(env.store_path, read_passphrase(env), show, kdf_memory(env))
+    passphrase = read_passphrase(env)
+    keys.rekey(env.store_path, passphrase, show, kdf_memory(env))
     console().print(_("The store is re-encrypted under a new key; the recovery code above is now the only one."))
     settle_kept_aside(env, yes, _("it is still under the old key"))
+    _reprotect_backups(env, passphrase)
+
+
+def _reprotect_backups(env, passphrase: str) -> None:
+    """The backups this laptop keeps in the mailbox, made to open only with the store's secrets of
+    now (protection/backup.py `reprotect`), and what was done said. No mailbox set, or none
+    reachable: nothing to do."""
+    from casecli.errors import InvalidInput
+    from casecli.handover.mailbox import BACKUPS, configured
+    from casecli.protection.backup import reprotect
+    from casecli.store.db import open_store
+
+    with open_store(env.store_path, lambda: passphrase) as store:
+        prefix = store.profile().get("case_number_prefix") or "casecli"
+        try:
+            mailbox = configured(store)
+        except InvalidInput:
+            return
+        if not (mailbox.root / BACKUPS / prefix).is_dir():
+            return  # no backup of this laptop's there
+        done = reprotect(store, env.store_path, mailbox.backups(prefix))
+    if done["rewrapped"]:
+        console().print(
+            n_(
+                "{count} backup in the mailbox now opens only with the new secrets.",
+                "{count} backups in the mailbox now open only with the new secrets.",
+                len(done["rewrapped"]),
+            ).format(count=len(done["rewrapped"]))
+        )
+    if done["removed"]:
+        console().print(
+            n_(
+                "{count} backup under the old key removed from the mailbox; a new one written: {path}",
+                "{count} backups under the old key removed from the mailbox; a new one written: {path}",
+                len(done["removed"]),
+            ).format(count=len(done["removed"]), path=done["written"]),
+            markup=False,
+        )
 
 
 def _ask_new(env, message: str) -> str:

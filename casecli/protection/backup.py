@@ -84,6 +84,36 @@ def backup_into(store: Store, store_path: Path, folder: Path, keep: int) -> dict
     return {**report, "output": str(output), "removed": [p.name for p in removed], "leftovers_removed": leftovers}
 
 
+def reprotect(store: Store, store_path: Path, folder: Path) -> dict:
+    """After a key change (`passwd`, `recover`, `rekey`): the backups this laptop keeps in `folder`
+    open only with the store's secrets of now. One under the same data key gets the store's key
+    file (the new passphrase, the current recovery code: the old ones no longer open it); one under
+    an older data key (before a `rekey`) cannot be rewrapped, so a fresh backup is written and it
+    is removed. Returns the names rewrapped and removed, and the backup written (if any)."""
+    backups = sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*.db") if not p.name.startswith("."))
+    keys = KeyFile.load(keys_path_for(store_path), store_path)
+    rewrapped, stale = [], []
+    for path in backups:
+        if _opens_with(path, store.data_key):
+            keys.save(keys_path_for(path))
+            rewrapped.append(path.name)
+        else:
+            stale.append(path)
+    written = None
+    if stale:
+        written = backup_into(store, store_path, folder, keep=len(backups) + 1)["output"]  # before any goes
+        forget_kept_aside(stale)
+    return {"rewrapped": rewrapped, "removed": [p.name for p in stale], "written": written}
+
+
+def _opens_with(path: Path, data_key: bytes) -> bool:
+    try:
+        connect(path, data_key).close()
+    except CaseCliError:
+        return False
+    return True
+
+
 LEFTOVER_AGE = 24 * 3600  # a backup still being written is never this old
 
 
