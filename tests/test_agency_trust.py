@@ -444,3 +444,68 @@ def test_backups_in_the_mailbox_stop_opening_with_the_old_secrets_after_passwd_a
     assert "under the old key removed from the mailbox; a new one written" in out
     [after] = sorted((box / "backups").rglob("casecli-*.db"))
     assert after != before and not before.exists() and opens(after, new)
+
+
+# --- History witnessed outside the laptop ---------------------------------------------------------
+
+
+def _rewrite_first_event(store, number: str) -> None:
+    """Change the case's first event and re-hash the whole chain, as someone holding the key could
+    (and remove the change tracking, so only a full check would look)."""
+    import json
+
+    from casecli.case.file.history import event_hash
+
+    from .test_store import raw_connection
+
+    conn = raw_connection(store)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    rows = conn.execute(
+        "SELECT id, case_number, seq, at, actor, kind, summary, changes FROM events WHERE case_number = ? ORDER BY seq",
+        (number,),
+    ).fetchall()
+    prev = "0" * 64
+    for row_id, case_number, seq, at, actor, kind, summary, changes in rows:
+        if seq == 1:
+            summary, changes = "Case registered (rewritten)", json.dumps({"rewritten": True})
+        event = {"case_number": case_number, "seq": seq, "at": at, "actor": actor, "kind": kind,
+                 "summary": summary, "changes": changes, "prev_hash": prev}  # fmt: skip
+        digest = event_hash(event)
+        conn.execute(
+            "UPDATE events SET summary = ?, changes = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            (summary, changes, prev, digest, row_id),
+        )
+        prev = digest
+    conn.execute("DELETE FROM verified_heads")
+    conn.commit()
+    conn.close()
+
+
+def test_a_history_rewritten_with_the_key_is_named_once_another_laptop_saw_it(home, monkeypatch):
+    """With the passphrase, changing an event and re-hashing the chain passed `verify --full`. The
+    head a colleague saw (in the copy they imported, and said back in their receipt) names it:
+    in the worker's own store, and in the colleague's once the rewritten copy replaces theirs."""
+    import json
+
+    from .test_handover import two_workers
+
+    ana, luis = two_workers(home, monkeypatch)
+    box = home / "mailbox"
+    ana.ok("mailbox", "set", str(box))
+    luis.ok("mailbox", "set", str(box))
+    number = ana.register()
+    ana.ok("send", number, "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    luis.ok("inbox", "import", "--all", "--yes")  # Luis witnesses the head; his receipt says so
+    ana.ok("inbox", "import", "--all", "--yes")  # the receipt: Ana keeps the head Luis saw
+    assert ana.json("verify", "--full")["ok"] and luis.json("verify", "--full")["ok"]
+    _rewrite_first_event(ana.store, number)
+    result = ana("verify", "--full", "--json")
+    assert result.exit_code == 1
+    [broken] = json.loads(result.stdout)["broken"]
+    assert broken["case_number"] == number and "as luis saw it" in broken["why"] and "rewritten" in broken["why"]
+    # the rewritten copy, sent again and taken over Luis's: his `verify` names it too
+    ana.ok("send", number, "--to", "luis", "--answers", ana.write("n.json", NOTE))
+    luis.ok("inbox", "import", "--all", "--yes", "--on-conflict", "take-theirs")
+    [theirs] = json.loads(luis("verify", "--json").stdout)["broken"]
+    assert theirs["case_number"] == number and "as ana saw it" in theirs["why"]

@@ -137,6 +137,10 @@ def settle_receipt(store: Store, plan: ImportPlan) -> dict[str, str]:
     assert receipt is not None
     with store.transaction():
         done = apply_receipt(store, receipt, reader.fingerprint, reader.sender_name)
+        from casecli.store.witnesses import witness
+
+        heads = {n: (h[0], h[1]) for n, h in receipt.get("heads", {}).items()}
+        witness(store, heads, reader.fingerprint, reader.bundle_id, receipt["at"])
         if mailbox_log.acknowledged(store, receipt, reader.fingerprint):
             # a copy (or a decision, a request) has no handover to settle: its receipt closes the loop
             done = {number: "acknowledged" if what == "unknown" else what for number, what in done.items()}

@@ -34,6 +34,7 @@ from casecli.store.db import Store, error_name, utc_now
 from casecli.store.migrations import LATEST_VERSION
 from casecli.store.sealing import b64
 from casecli.store.trust import record_signers
+from casecli.store.witnesses import witness
 
 
 @dataclass
@@ -49,6 +50,7 @@ class IncomingCase:
     local_only: list[str] = field(default_factory=list)
     theirs_only: list[str] = field(default_factory=list)
     possible_duplicates: list[str] = field(default_factory=list)  # children here it may be
+    head: tuple[int, str] | None = None  # the last event as the bundle brought it (witnessed here)
 
     def settle(self, store: Store, matches: Callable[[dict], list[str]] | None = None) -> None:
         """Decide the case as soon as all of it is read (a new child: compared with the children
@@ -58,6 +60,7 @@ class IncomingCase:
         if self.decision == "new" and matches is not None:
             self.possible_duplicates = matches(self.answers)
         self.events = len(self.hashes)
+        self.head = (len(self.hashes), self.hashes[-1]) if self.hashes else None
         self.hashes, self.summaries, self.answers = [], {}, {}
 
 
@@ -341,6 +344,20 @@ def apply(
                 if done[number] != "keep_both":
                     keys = vouched.get(number, set()) | {b64(reader.sender_signing)}
                     record_signers(store, number, keys, source, utc_now())
+            # Each case's head as the signed bundle brought it, witnessed here where this history
+            # now holds it (not a diverged copy kept aside or refused: a fork, not a rewrite).
+            witness(
+                store,
+                {
+                    n: c.head
+                    for n, c in incoming.cases.items()
+                    if c.head is not None
+                    and choices.get(n, c.decision) in ("new", "continues", "take_theirs", "same_or_older")
+                },
+                reader.fingerprint,
+                reader.bundle_id,
+                str(reader.header.get("created") or utc_now()),
+            )
             for number, records in kept.items():
                 store.conn.execute(
                     "INSERT INTO conflicts (uid, case_number, bundle_id, sender, records, received_at) VALUES (?, ?, ?, ?, ?, ?)",

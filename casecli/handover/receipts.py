@@ -14,6 +14,7 @@ from casecli.handover.bundle import BundleReader, BundleWriter, PayloadWriter, r
 from casecli.i18n import _
 from casecli.store.db import Store, utc_now
 from casecli.store.migrations import RECORDS_VERSION
+from casecli.store.witnesses import brought_by
 
 KIND = "receipt"
 MAX_REASON = 2000
@@ -47,6 +48,9 @@ def write_receipt(
         "accepted": accepted,
         "reason": reason[:MAX_REASON],
         "at": at,
+        # the sender's heads as this laptop took them in: the sender keeps them as witnessed
+        # (store/witnesses.py), so a history rewritten there later is named by its own `verify`
+        "heads": {n: list(head) for n, head in brought_by(store, reader.bundle_id).items() if n in cases},
     }
     if file_key is not None:
         receipt["proof"] = _proof(receipt_key(file_key, reader.bundle_id), receipt)
@@ -79,6 +83,7 @@ def receipt_of(meta: dict, name: str) -> dict | None:
         or not _receiver_ok(receipt.get("receiver", {}))
         or not isinstance(receipt.get("proof", ""), str)
         or len(receipt.get("proof", "")) > 64
+        or not _heads_ok(receipt.get("heads", {}), receipt["cases"])
     ):
         raise BundleRejected(_("{file}: the receipt is malformed").format(file=name))
     return receipt
@@ -111,3 +116,18 @@ def proven(receipt: dict, key_hex: str | None) -> bool:
     if not key_hex or not isinstance(receipt.get("proof"), str):
         return False
     return hmac.compare_digest(_proof(bytes.fromhex(key_hex), receipt), receipt["proof"])
+
+
+def _heads_ok(heads: object, cases: list) -> bool:
+    """A receipt's heads: for cases it names, each [place in the chain, hash]."""
+    return isinstance(heads, dict) and all(
+        n in cases
+        and isinstance(h, list)
+        and len(h) == 2
+        and isinstance(h[0], int)
+        and not isinstance(h[0], bool)
+        and 0 < h[0] < 10**9
+        and isinstance(h[1], str)
+        and len(h[1]) == 64
+        for n, h in heads.items()
+    )

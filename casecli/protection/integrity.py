@@ -101,6 +101,30 @@ def _chains(conn, heads: dict[str, tuple[int, str]], forged: list[str]) -> Itera
         )
 
 
+def _unwitnessed(store: Store, named: set[str]) -> list[dict]:
+    """Cases whose history no longer holds a head another laptop saw (store/witnesses.py): a
+    history rewritten, chain and all, with the key. A case already named broken is named once."""
+    from casecli.i18n import format_time
+    from casecli.store.witnesses import missing
+
+    names = dict(store.conn.execute("SELECT fingerprint, name FROM contacts").fetchall())
+    out = []
+    for head in missing(store):
+        if head["case_number"] in named:
+            continue
+        named.add(head["case_number"])
+        out.append(
+            {
+                "case_number": head["case_number"],
+                "seq": head["seq"],
+                "why": _("the history no longer holds event {seq} as {who} saw it on {when}: it was rewritten").format(
+                    seq=head["seq"], who=names.get(head["witness"], head["witness"]), when=format_time(head["at"])
+                ),
+            }
+        )
+    return out
+
+
 def verify(store: Store, full: bool = False) -> dict:
     """SQLCipher's page check and SQLite's own (`full` only), each case's chain from where it was
     last verified (`full`: from its first event), and who signed each handover checked. Moves the
@@ -158,6 +182,7 @@ def verify(store: Store, full: bool = False) -> dict:
         "SELECT case_number FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_number = c.case_number)"
     ):
         broken.append({"case_number": number, "seq": 1, "why": _("the case has no history at all")})
+    broken += _unwitnessed(store, {str(b["case_number"]) for b in broken})
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     if not broken:
         moved = {n: head for n, head in verified.items() if heads.get(n) != head}

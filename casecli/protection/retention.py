@@ -47,6 +47,8 @@ def purge(store: Store, numbers: list[str], reason: str, today: dt.date) -> None
                 "SELECT max(closed_on) FROM closures WHERE case_number = ?", (number,)
             ).fetchone()[0]
             delete_case(store, number)
+            # what others saw of its history goes with it (an import keeps them: see witnesses.py)
+            store.conn.execute("DELETE FROM witnessed_heads WHERE case_number = ?", (number,))
             store.conn.execute(
                 "INSERT OR REPLACE INTO tombstones (case_number, registered_on, closed_on, purged_on, purged_by, reason) VALUES (?, ?, ?, ?, ?, ?)",
                 (number, registered_on, closed, today.isoformat(), actor, reason),

@@ -704,6 +704,24 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             )""",
         ],
     ),
+    (
+        28,
+        [
+            # Chain heads other laptops saw (protection/witnesses.py): the last event of a case as
+            # a signed bundle brought it here, or as a receipt says its receiver holds it. A history
+            # rewritten later, even with the key, no longer holds them, and `verify` names it.
+            # This laptop's own; kept through an import that replaces the case (the evidence).
+            """CREATE TABLE witnessed_heads (
+                case_number TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL,
+                witness TEXT NOT NULL,
+                bundle TEXT NOT NULL,
+                at TEXT NOT NULL,
+                PRIMARY KEY (case_number, seq, hash, witness)
+            )""",
+        ],
+    ),
 ]
 
 

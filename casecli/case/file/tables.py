@@ -44,7 +44,15 @@ OWNER = {"referral_updates": "r.case_number"}
 # Rebuilt on import from the records they index (plans -> plan_items; every record -> case_due and
 # due_items, by the case rules), or local to one laptop.
 DERIVED_TABLES = {"plan_items", "case_due", "due_items", "people", "people_keys"}
-LOCAL_TABLES = {"conflicts", "tombstones", "signers", "handovers", "verified_heads", "drafts"}  # this laptop's own
+LOCAL_TABLES = {
+    "conflicts",
+    "tombstones",
+    "signers",
+    "handovers",
+    "verified_heads",
+    "drafts",
+    "witnessed_heads",
+}  # this laptop's own
 DELETE_ORDER = [
     "links",
     "best_interests",
