@@ -120,9 +120,13 @@ class Peer:
         """Ask Syncthing to look at the folder now (its watcher would, within seconds)."""
         self.client.call("POST", "/rest/db/scan", query={"folder": FOLDER_ID})
 
-    def receive_encrypted(self, path: Path, peers: list[Peer]) -> None:
-        """The head office: the mailbox folder as an untrusted device, holding it encrypted only."""
+    def receive_encrypted(self, path: Path, peers: list[Peer], folder_id: str = FOLDER_ID) -> None:
+        """The head office: a folder (the mailbox, or a worker's backups) as an untrusted device,
+        holding it encrypted only."""
+        known = {d["deviceID"] for d in self.client.call("GET", "/rest/config/devices") or []}
         for peer in peers:
+            if peer.device_id in known:
+                continue
             device = self.client.call("GET", "/rest/config/defaults/device")
             self.client.call(
                 "POST",
@@ -132,8 +136,8 @@ class Peer:
         folder = self.client.call("GET", "/rest/config/defaults/folder")
         folder.update(
             {
-                "id": FOLDER_ID,
-                "label": "casecli mailbox (encrypted)",
+                "id": folder_id,
+                "label": f"{folder_id} (encrypted)",
                 "path": str(path),
                 "type": "receiveencrypted",
                 "devices": [{"deviceID": self.device_id, "introducedBy": "", "encryptionPassword": ""}]
@@ -142,13 +146,13 @@ class Peer:
         )
         self.client.call("POST", "/rest/config/folders", folder)
 
-    def settled(self) -> bool:
+    def settled(self, folder_id: str = FOLDER_ID) -> bool:
         """This device is idle with nothing left to fetch for the folder."""
-        mine = self.client.call("GET", "/rest/db/status", query={"folder": FOLDER_ID})
+        mine = self.client.call("GET", "/rest/db/status", query={"folder": folder_id})
         return mine["state"] == "idle" and mine["needFiles"] == 0
 
-    def completion(self, device: Peer) -> dict:
-        return self.client.call("GET", "/rest/db/completion", query={"folder": FOLDER_ID, "device": device.device_id})
+    def completion(self, device: Peer, folder_id: str = FOLDER_ID) -> dict:
+        return self.client.call("GET", "/rest/db/completion", query={"folder": folder_id, "device": device.device_id})
 
 
 def stop_all(peers: list[Peer]) -> None:

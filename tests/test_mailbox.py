@@ -444,4 +444,10 @@ def test_setup_shares_the_folder_and_keeps_the_head_offices_password(office, tmp
     passwords = {d["deviceID"]: d["encryptionPassword"] for d in folder["devices"]}
     assert passwords == {me: "", office_id: "office secret", luis_id: ""}  # a colleague added later
     assert folder["versioning"]["type"] == "" and folder["maxConflicts"] == 0
-    assert posted[("POST", "/rest/db/ignores")]["ignore"] == ["*.bak", "(?d).*.partial", "(?d).*.tmp", "(?d).casecli-*"]
+    assert posted[("POST", "/rest/db/ignores")]["ignore"] == [
+        "*.bak",
+        "(?d).*.partial",
+        "(?d).*.tmp",
+        "(?d).casecli-*",
+        "(?d)/backups",
+    ]

@@ -15,6 +15,7 @@ from .test_handover import NOTE, Worker, identity
 pytestmark = pytest.mark.slow
 
 PASSWORD = "office folder password, the same on every laptop"
+BACKUPS_MX7 = "casecli-backups-MX7"
 
 
 def need_syncthing() -> None:
@@ -56,9 +57,13 @@ def agency(home, monkeypatch, tmp_path):
             ).stdout  # fmt: skip
             assert me.device_id in out
         h.receive_encrypted(tmp_path / "office-encrypted", [a, b])
+        h.receive_encrypted(tmp_path / "office-backups-MX7", [a], BACKUPS_MX7)  # Ana's backups, hers alone
         folder = a.client.call("GET", f"/rest/config/folders/{FOLDER_ID}")
         assert folder["versioning"]["type"] == "" and folder["maxConflicts"] == 0
-        assert "(?d).*.partial" in a.client.call("GET", "/rest/db/ignores", query={"folder": FOLDER_ID})["ignore"]
+        ignores = a.client.call("GET", "/rest/db/ignores", query={"folder": FOLDER_ID})["ignore"]
+        assert "(?d).*.partial" in ignores and "(?d)/backups" in ignores  # the team never carries backups
+        backups = a.client.call("GET", f"/rest/config/folders/{BACKUPS_MX7}")
+        assert sorted(d["deviceID"] for d in backups["devices"]) == sorted([a.device_id, h.device_id])
         for worker in (ana, luis):
             doctor = worker.ok("mailbox", "doctor").stdout
             assert "Syncthing is running" in doctor
@@ -105,22 +110,31 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
     assert (inbox(boxes[luis], luis) / "refused" / arrived.name).exists()
     assert third not in [c["case_number"] for c in luis.json("list")]
 
-    # A backup reaches the head office, which holds no readable copy, and restores on a new laptop.
+    # A backup reaches the head office, which holds no readable copy, and restores on a new laptop;
+    # Luis's laptop, on the team's folder, never gets it.
     ana.ok("backup", "--to-mailbox")
     a.scan()
+    a.client.call("POST", "/rest/db/scan", query={"folder": BACKUPS_MX7})
     wait_for(
         "the head office's copy to be complete",
         lambda: (c := a.completion(h))["completion"] == 100 and c["needItems"] == 0 and c["globalItems"] > 3,
     )
+    wait_for(
+        "the head office's copy of the backups to be complete",
+        lambda: (c := a.completion(h, BACKUPS_MX7))["completion"] == 100 and c["globalItems"] >= 2,
+    )
     wait_for("the head office's Syncthing to be idle with nothing to fetch", h.settled)
+    wait_for("the head office's backups folder to be idle", lambda: h.settled(BACKUPS_MX7))
+    assert not (boxes[luis] / "backups" / "MX7").exists()  # (backups/GT2 is Luis's own, empty)
+    assert not list((boxes[luis] / "backups").rglob("*.db"))
     encrypted = tmp_path / "office-encrypted"
-    files = [p for p in encrypted.rglob("*") if p.is_file()]
+    files = [p for p in (*encrypted.rglob("*"), *(tmp_path / "office-backups-MX7").rglob("*")) if p.is_file()]
     assert files
     for path in files:
         data = path.read_bytes()
         for marker in (b"Yulissa", b"Kevin", b"Dayana", b"SQLite format", b"casecli-bundle", b"MX7-"):
             assert marker not in data, (marker, path)
-        assert "MX7" not in str(path.relative_to(encrypted)) and "backups" not in str(path.relative_to(encrypted))
+        assert "MX7" not in path.name and "backups" not in path.name
     decrypted = tmp_path / "decrypted"
     done = subprocess.run(
         [
@@ -131,15 +145,14 @@ def test_a_handover_a_receipt_an_offline_peer_a_tampered_bundle_and_a_backup(age
             "--password",
             PASSWORD,
             "--folder-id",
-            FOLDER_ID,
-            "--continue",  # past a temporary file of an interrupted pull (the altered bundle's)
-            str(encrypted),
+            BACKUPS_MX7,
+            "--continue",  # past a temporary file of an interrupted pull
+            str(tmp_path / "office-backups-MX7"),
         ],
         capture_output=True,
         text=True,
     )
-    assert (decrypted / "backups" / "MX7").is_dir(), done.stderr[-2000:]  # `restore` checks the backup whole
-    [backup] = sorted((decrypted / "backups" / "MX7").glob("*.db"))
+    [backup] = sorted(decrypted.glob("*.db")) or [done.stderr[-2000:]]  # `restore` checks the backup whole
     laptop = Worker(tmp_path, "new-laptop", ana.monkeypatch)
     laptop.ok("restore", str(backup), "--yes")
     assert sorted(c["case_number"] for c in laptop.json("list")) == sorted(c["case_number"] for c in ana.json("list"))

@@ -97,6 +97,11 @@ def setup_cmd(
         help=_("The folder password for --untrusted devices (the same on every laptop of the team)."),
         dir_okay=False,
     ),
+    own_device: list[str] | None = typer.Option(
+        None,
+        "--own-device",
+        help=_("Another laptop of yours, which also keeps your backups: NAME=DEVICE-ID[@ADDRESS] (repeatable)."),
+    ),
     folder_id: str = typer.Option("casecli-mailbox", "--folder-id", help=_("Syncthing's ID for the mailbox folder.")),
     address: str | None = AddressOption,
     api_key_file: Path | None = ApiKeyFileOption,
@@ -109,15 +114,20 @@ def setup_cmd(
     versioning and conflict copies off and ignores casecli's files being written; prints this
     device's Syncthing ID for your colleagues. Run `casecli mailbox set FOLDER` first.
 
+    Your backups (`backup --to-mailbox`) are a folder of their own, never shared with the team:
+    only with the head office's devices (--untrusted, encrypted) and your other laptops
+    (--own-device).
+
     Example: casecli mailbox setup --device luis=ABCDEFG-HIJKLMN-OPQRSTU-VWXYZ23-4567ABC-DEFGHIJ-KLMNOPQ-RSTUVWX
     Example: casecli mailbox setup --untrusted office=… --encryption-password-file office.pw
     """
     from casecli.errors import InvalidInput
-    from casecli.handover.mailbox import IGNORE_PATTERNS, configured
-    from casecli.handover.syncthing import parse_device, setup
+    from casecli.handover.mailbox import IGNORE_PATTERNS, TEAM_IGNORES, backups_folder_id, configured
+    from casecli.handover.syncthing import parse_device, setup, share_backups
     from casecli.ui.passphrase import read_secret_file
 
     peers = [parse_device(spec, "--device") for spec in device or []]
+    mine = [parse_device(spec, "--own-device") for spec in own_device or []]
     keepers = [parse_device(spec, "--untrusted") for spec in untrusted or []]
     if keepers and password_file is None:
         raise InvalidInput(_("--untrusted: give the folder password with --encryption-password-file FILE"))
@@ -131,8 +141,20 @@ def setup_cmd(
             folder_id,
             peers,
             [(d, n, a, password) for d, n, a in keepers],
-            IGNORE_PATTERNS,
+            TEAM_IGNORES,
         )
+        backups = None
+        if keepers or mine:  # someone to keep them: the head office, or another laptop of mine
+            prefix = store.profile().get("case_number_prefix") or "casecli"
+            backups = share_backups(
+                client,
+                mailbox.backups(prefix),
+                backups_folder_id(prefix),
+                mine,
+                [(d, n, a, password) for d, n, a in keepers],
+                IGNORE_PATTERNS,
+            )
+            done["backups"] = backups
         with store.transaction():
             store.conn.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
@@ -150,6 +172,16 @@ def setup_cmd(
             len(done["devices"]) - 1,
         ).format(folder=shown(done["folder_id"]), count=len(done["devices"]) - 1)
     )
+    if backups is not None:
+        console().print(
+            n_(
+                "Your backups are a folder of their own (folder {folder}), kept by {count} device beside this one,"
+                " never by the team.",
+                "Your backups are a folder of their own (folder {folder}), kept by {count} devices beside this one,"
+                " never by the team.",
+                len(backups["devices"]) - 1,
+            ).format(folder=shown(backups["folder_id"]), count=len(backups["devices"]) - 1)
+        )
     console().print(
         _("This device's Syncthing ID (give it to your colleagues): [bold]{id}[/bold]").format(id=done["device_id"])
     )

@@ -40,6 +40,14 @@ REASON_SUFFIX = ".reason.txt"
 # Ignore patterns for Syncthing (`.stignore` syntax): casecli's files being written. `(?d)` lets
 # Syncthing delete them when they are in the way of removing a folder.
 IGNORE_PATTERNS = ["(?d).*.partial", "(?d).*.tmp", "(?d).casecli-*"]
+# The team's mailbox folder never carries the backups: each worker's are a Syncthing folder of their
+# own (`mailbox setup`), shared only with that worker's other devices and the head office's.
+TEAM_IGNORES = [*IGNORE_PATTERNS, "(?d)/backups"]
+
+
+def backups_folder_id(prefix: str) -> str:
+    """Syncthing's ID for one laptop's backups folder (`backups/PREFIX/` in the mailbox layout)."""
+    return f"casecli-backups-{prefix}"
 
 
 # Windows refuses these as file names (with any extension): a name from the folder is never reused

@@ -165,6 +165,7 @@ def setup(
     peers: list[tuple[str, str, str | None]],
     untrusted: list[tuple[str, str, str | None, str]],
     ignore_patterns: list[str],
+    label: str = "casecli mailbox",
 ) -> dict:
     """Share the mailbox folder with the devices named: peers (device id, name, address or None for
     Syncthing's discovery) and untrusted devices (the same, and the folder password) that hold only an
@@ -190,7 +191,7 @@ def setup(
     folder.update(
         {
             "id": folder.get("id") if existing else folder_id,
-            "label": folder.get("label") or "casecli mailbox",
+            "label": folder.get("label") or label,
             "path": str(path),
             "type": "sendreceive",
             "devices": list(members.values()),
@@ -209,6 +210,20 @@ def setup(
         query={"folder": folder["id"]},
     )
     return {"device_id": my_id, "folder_id": folder["id"], "devices": sorted(members)}
+
+
+def share_backups(
+    client: Syncthing,
+    path: Path,
+    folder_id: str,
+    own: list[tuple[str, str, str | None]],
+    untrusted: list[tuple[str, str, str | None, str]],
+    ignore_patterns: list[str],
+) -> dict:
+    """This laptop's backups folder as a Syncthing folder of its own: shared with the worker's own
+    devices (`own`) and the untrusted devices that hold it encrypted (the head office), never with
+    the team. The team's mailbox folder ignores it (mailbox.TEAM_IGNORES)."""
+    return setup(client, path, folder_id, own, untrusted, ignore_patterns, label="casecli backups")
 
 
 def doctor(client: Syncthing, path: Path, folder_id: str, peer_days: int, now: dt.datetime) -> list[dict]:
