@@ -19,6 +19,7 @@ from typer._click.exceptions import UsageError
 
 from casecli import __version__
 from casecli.commands import (
+    agency,
     agenda,
     approval,
     assess,
@@ -103,6 +104,7 @@ for commands in (
     forms,
     demo,
     keys,
+    agency,
     duplicates,
     assess,
     plan,

@@ -509,3 +509,53 @@ def test_a_history_rewritten_with_the_key_is_named_once_another_laptop_saw_it(ho
     luis.ok("inbox", "import", "--all", "--yes", "--on-conflict", "take-theirs")
     [theirs] = json.loads(luis("verify", "--json").stdout)["broken"]
     assert theirs["case_number"] == number and "as ana saw it" in theirs["why"]
+
+
+def test_a_recovery_request_for_a_colleagues_store_is_refused_unless_recorded(home, monkeypatch):
+    """A teammate copies a colleague's backup and asks the key holder to open it: the request named
+    nobody and was answered blindly. Now the key holder sees whose store it opens (sealed for the
+    agency key, bound to the store's key: a name put there by anyone else does not check), and
+    answers someone else only with --for-another and a reason, which the store then keeps."""
+    import json
+    import shutil
+
+    monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(agency="Casa Refugio")
+    key = home / "agency.key"
+    ana.ok("agency-key", "add", ana.ok("agency-key", "new", "--output", str(key)).stdout.strip())
+    ana.register()
+    backup = home / "copied" / "ana.db"
+    ana.ok("backup", "--output", str(backup))
+    # Luis, with Ana's backup copied to his laptop, asks for it to be opened
+    luis = Worker(home, "copied", monkeypatch)
+    luis.store_path = backup
+    monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", "luis wants her cases now")
+    request, response = home / "request.json", home / "response.json"
+    luis.ok("recover", "--agency-request", str(request))
+    refused = luis(
+        "agency-key", "answer", str(request), "--key", str(key), "--requester", "Luis Pérez", "--output", str(response)
+    )
+    assert_one_line_error(refused, code=3)
+    assert "opens the store of Ana Ruiz" in refused.stdout and "not the store's owner (Ana Ruiz)" in refused.stderr
+    assert not response.exists()
+    # a name put in the request by someone without the store's key does not check
+    forged = json.loads(request.read_text())
+    other = Worker(home, "other", monkeypatch)
+    other.init(name="Luis Pérez", case_number_prefix="GT2")
+    other.ok("agency-key", "add", ana.ok("agency-key", "public", "--key", str(key)).stdout.strip())
+    shutil.copy(other.store_path.with_name("casecli.db.keys"), home / "other.keys")
+    forged["owner"] = json.loads((home / "other.keys").read_text())["owner"]
+    request.write_text(json.dumps(forged))
+    out = luis(
+        "agency-key", "answer", str(request), "--key", str(key), "--requester", "Luis Pérez", "--output", str(response)
+    )
+    assert "was not recorded" in out.stdout and out.exit_code == 3 and not response.exists()
+    # answered for another, with why: the store keeps it and says so when it opens
+    luis.ok("recover", "--agency-request", str(request))
+    luis.ok(
+        "agency-key", "answer", str(request), "--key", str(key), "--requester", "Luis Pérez",
+        "--for-another", "Ana left the agency; her supervisor asked for her cases", "--output", str(response),
+    )  # fmt: skip
+    out = luis.ok("recover", "--agency-response", str(response)).stdout
+    assert "opened this store for Luis Pérez, who is not its owner" in out

@@ -136,7 +136,10 @@ def check_bundle(source, data, tmp_path) -> None:
         ["export", number, "--to", "ana", "--output", str(tmp_path / f"{path.stem}.out"), "--answers", luis.write("n.json", NOTE)],
     ):  # fmt: skip
         read = luis(*args)
-        assert read.exit_code == 0, (args, read.stdout[-300:], read.stderr[:300])
+        # A history that replaced one Luis had seen from the same sender is what `verify` exists to
+        # name (the heads witnessed at the first import): a finding, exit 1, not harm.
+        rewritten = args == ["verify"] and read.exit_code == 1 and "it was rewritten" in read.stderr
+        assert read.exit_code == 0 or rewritten, (args, read.stdout[-300:], read.stderr[:300])
         assert "\x1b" not in read.stdout
 
 

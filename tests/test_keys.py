@@ -84,7 +84,11 @@ def test_recovery_through_the_agency_key(forgetful, monkeypatch):
     cli.ok("recover", "--agency-request", str(request))
     assert b"Yulissa" not in request.read_bytes()
     response = cli.home / "response.json"
-    cli.ok("agency-key", "answer", str(request), "--key", str(agency_file), "--output", str(response))
+    answered = cli.ok(
+        "agency-key", "answer", str(request), "--key", str(agency_file), "--requester", "Ana Ruiz",
+        "--output", str(response),
+    ).stdout  # fmt: skip
+    assert "opens the store of Ana Ruiz" in answered  # the key holder sees whose store it opens
     cli.ok("recover", "--agency-response", str(response))
     monkeypatch.setenv("CASECLI_PASSPHRASE", NEW)
     assert cli.json("list") == before
@@ -117,7 +121,9 @@ def test_an_altered_agency_response_is_refused(cli, monkeypatch):
     monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", NEW)
     request, response = cli.home / "req.json", cli.home / "resp.json"
     cli.ok("recover", "--agency-request", str(request))
-    cli.ok("agency-key", "answer", str(request), "--key", str(key), "--output", str(response))
+    cli.ok(
+        "agency-key", "answer", str(request), "--key", str(key), "--requester", "Ana Ruiz", "--output", str(response)
+    )
     doc = json.loads(response.read_text())
     sealed = bytearray(doc["sealed"]["sealed"].encode())
     sealed[5] = ord("A") if sealed[5] != ord("A") else ord("B")

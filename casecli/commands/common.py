@@ -246,3 +246,14 @@ def draft_for(env: Env, store, command: str, number: str = "", discard: bool = F
     if discard:
         draft.clear()
     return draft if env.interactive else None
+
+
+def write_json_file(path: Path, doc: dict) -> None:
+    """A document for another laptop or person (a key file, a request, a roster): owner-only,
+    atomic, its folder made if missing (a new folder on a stick, as backup and export allow)."""
+    import json
+
+    from casecli.fsutil import write_private_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())

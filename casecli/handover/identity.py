@@ -223,3 +223,9 @@ def line_from(given: str) -> str:
     except (OSError, UnicodeDecodeError):
         raise InvalidInput(_("identity: {path} could not be read as an identity line").format(path=given)) from None
     return text.splitlines()[0] if text else ""
+
+
+def owner_record(store: Store) -> dict:
+    """Whose store this is, as the agency's key holder is shown it (protection/keys.py seals it)."""
+    me = own(store)
+    return {"name": me.name, "agency": me.agency, "fingerprint": me.fingerprint}

@@ -72,11 +72,69 @@ def change_passphrase(store_path: Path, kind: str, secret: str, new: str, kdf_me
         set_passphrase(store_path, keys, data_key, new, kdf_memory_kib)
 
 
-def add_agency_slot(store_path: Path, passphrase: str, agency_public: bytes) -> None:
+def add_agency_slot(store_path: Path, passphrase: str, agency_public: bytes, owner: dict | None = None) -> None:
     with key_change_lock(store_path):
         keys, data_key = unlock(store_path, "passphrase", passphrase)
         keys.put(Slot.wrap_for_agency(agency_public, data_key, keys.store_id))
+        if owner is not None:
+            seal_owner(keys, data_key, owner)
         keys.save(keys_path_for(store_path))
+
+
+# --- Whose store it is: what the agency's key holder sees before answering -----------------------
+
+
+def _owner_aad(store_id: str) -> bytes:
+    return f"casecli store owner\n{store_id}".encode()
+
+
+def _owner_mac(data_key: bytes, store_id: str, owner: dict) -> str:
+    import hashlib
+    import hmac
+
+    text = json.dumps({"store": store_id, "owner": owner}, sort_keys=True, ensure_ascii=False)
+    return hmac.new(data_key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def seal_owner(keys: KeyFile, data_key: bytes, owner: dict) -> None:
+    """Record whose store this is for the agency's key holder: sealed to the agency key (nobody
+    else reads it) with a MAC under the data key (nobody without the store's key can put another
+    name there: the key holder checks it once the agency slot gives the key)."""
+    slot = keys.slot("agency")
+    if slot is None:
+        return
+    body = json.dumps({"owner": owner, "mac": _owner_mac(data_key, keys.store_id, owner)}, ensure_ascii=False)
+    keys.owner = sealing.seal(sealing.unb64(slot.kdf["recipient"]), body.encode(), _owner_aad(keys.store_id))
+
+
+def record_owner(store_path: Path, data_key: bytes, owner: dict) -> None:
+    """Seal the owner into the store's key file (a store with an agency slot), under the key-change lock."""
+    with key_change_lock(store_path):
+        keys = load_keys(store_path)
+        if keys.slot("agency") is not None:
+            seal_owner(keys, data_key, owner)
+            keys.save(keys_path_for(store_path))
+
+
+def owner_of_request(request: dict, private: bytes, data_key: bytes) -> dict | None:
+    """The owner a request's store recorded, checked against the store's key; None when the store
+    recorded none (made before casecli kept it) or the record was altered."""
+    sealed = request.get("owner")
+    if not isinstance(sealed, dict):
+        return None
+    body = sealing.open_sealed(private, sealed, _owner_aad(request["store_id"]))
+    try:
+        doc = json.loads(body or b"")
+    except ValueError:
+        return None
+    owner = doc.get("owner") if isinstance(doc, dict) else None
+    import hmac
+
+    if not isinstance(owner, dict) or not isinstance(doc.get("mac"), str):
+        return None
+    if not hmac.compare_digest(doc["mac"], _owner_mac(data_key, request["store_id"], owner)):
+        return None
+    return {k: str(owner.get(k, "")) for k in ("name", "agency", "fingerprint")}
 
 
 # --- The agency key holder's side -------------------------------------------------------------
@@ -105,8 +163,12 @@ def open_agency_key(path: Path, passphrase: str) -> tuple[bytes, bytes]:
     return private, public
 
 
-def answer_request(request: dict, private: bytes, public: bytes) -> dict:
-    """Open the store's agency slot named in a recovery request and seal its key to the requester."""
+def answer_request(
+    request: dict, private: bytes, public: bytes, decide: Callable[[dict | None], dict] | None = None
+) -> dict:
+    """Open the store's agency slot named in a recovery request and seal its key to the requester.
+    `decide(owner)` is shown whose store it opens (None: not recorded) and returns what the response
+    records of who asked (it raises to refuse)."""
     slot = Slot(**request["agency_slot"])
     recipient = sealing.unb64(slot.kdf.get("recipient", ""))
     if recipient != public:
@@ -118,6 +180,7 @@ def answer_request(request: dict, private: bytes, public: bytes) -> dict:
     data_key = slot.unwrap(private, request["store_id"])
     if data_key is None:
         raise WrongPassphrase(_("the request's agency slot does not open with this key (it was altered)"))
+    asked = decide(owner_of_request(request, private, data_key)) if decide is not None else {}
     reply_to = sealing.unb64(request["reply_to"])
     return {
         "format": RESPONSE_FORMAT,
@@ -125,6 +188,7 @@ def answer_request(request: dict, private: bytes, public: bytes) -> dict:
         "store_id": request["store_id"],
         "reply_to": request["reply_to"],
         "sealed": sealing.seal(reply_to, data_key, _aad(request["store_id"])),
+        **asked,
     }
 
 
@@ -156,6 +220,7 @@ def make_request(store_path: Path, new: str, kdf_memory_kib: int | None = None) 
         "agency_slot": slot.__dict__,
         "reply_to": sealing.b64(public),
         "nonce": secrets.token_hex(8),
+        **({"owner": keys.owner} if keys.owner else {}),  # whose store: for the key holder's eyes only
     }
 
 
@@ -189,7 +254,11 @@ def _complete_request(store_path: Path, response: dict, new: str, kdf_memory_kib
 
 
 def rekey(
-    store_path: Path, passphrase: str, show_code: Callable[[str], None], kdf_memory_kib: int | None = None
+    store_path: Path,
+    passphrase: str,
+    show_code: Callable[[str], None],
+    kdf_memory_kib: int | None = None,
+    owner: dict | None = None,
 ) -> str:
     """Re-encrypt the store under a new data key; returns the new recovery code.
 
@@ -212,6 +281,8 @@ def rekey(
         agency = keys.slot("agency")
         if agency is not None:
             fresh.put(Slot.wrap_for_agency(sealing.unb64(agency.kdf["recipient"]), new_key, keys.store_id))
+            if owner is not None:  # bound to the new key
+                seal_owner(fresh, new_key, owner)
         staged = staged_keys_path(store_path)
         fresh.save(staged)
         try:

@@ -136,6 +136,9 @@ class Slot:
 class KeyFile:
     store_id: str
     slots: list[Slot] = field(default_factory=list)
+    # Whose store this is, sealed to the agency key and bound to the data key (protection/keys.py):
+    # what the agency's key holder is shown before answering a recovery request.
+    owner: dict | None = None
 
     @classmethod
     def new(cls) -> tuple[KeyFile, bytes]:
@@ -172,6 +175,7 @@ class KeyFile:
             "version": VERSION,
             "store_id": self.store_id,
             "slots": [slot.__dict__ for slot in self.slots],
+            **({"owner": self.owner} if self.owner else {}),
         }
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
 
@@ -200,7 +204,8 @@ class KeyFile:
             )
         try:
             slots = [Slot(**{k: s[k] for k in ("kind", "kdf", "nonce", "wrapped")}) for s in doc["slots"]]
-            return cls(store_id=str(doc["store_id"]), slots=slots)
+            owner = doc.get("owner") if isinstance(doc.get("owner"), dict) else None
+            return cls(store_id=str(doc["store_id"]), slots=slots, owner=owner)
         except (KeyError, TypeError):
             raise NotAStore(_("{path} is a damaged casecli key file").format(path=path)) from None
 

@@ -42,6 +42,14 @@ def create(env: Env, given: dict, agency_key: str | None = None):
         kdf_memory_kib=kdf_memory(env),
         agency_public=agency_public,
     )
+    if agency_public is not None:
+        from casecli.handover.identity import own
+        from casecli.protection.keys import record_owner
+
+        me = own(store)  # whose store it is, sealed for the agency's key holder
+        record_owner(
+            env.store_path, store.data_key, {"name": me.name, "agency": me.agency, "fingerprint": me.fingerprint}
+        )
     if agency_signing is not None:
         from casecli.handover import roster
 
