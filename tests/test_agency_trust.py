@@ -559,3 +559,29 @@ def test_a_recovery_request_for_a_colleagues_store_is_refused_unless_recorded(ho
     )  # fmt: skip
     out = luis.ok("recover", "--agency-response", str(response)).stdout
     assert "opened this store for Luis Pérez, who is not its owner" in out
+
+
+def test_the_heads_kept_beside_a_mailbox_backup_name_a_history_rewritten_since(cli):
+    """A backup in the mailbox carries the worker's signed heads; the head office's copy of them,
+    given back to `verify --witnessed`, names a history rewritten after it (before anyone else saw
+    the case); a heads file signed by nobody known is refused."""
+    import json
+    import shutil
+
+    cli.init()
+    number = cli.register()
+    box = cli.home / "mailbox"
+    cli.ok("mailbox", "set", str(box))
+    cli.ok("backup", "--to-mailbox")
+    [heads] = sorted((box / "backups").rglob("*.db.heads"))
+    office = cli.home / "office.heads"
+    shutil.copy(heads, office)
+    assert json.loads(office.read_text())["heads"][number][0] >= 1
+    _rewrite_first_event(cli.store, number)
+    assert cli.json("verify")["ok"]  # nobody saw it: this laptop alone cannot tell
+    result = cli("verify", "--witnessed", str(office), "--json")
+    assert result.exit_code == 1 and "it was rewritten" in result.stderr
+    forged = json.loads(office.read_text())
+    forged["heads"][number][1] = "f" * 64
+    office.write_text(json.dumps(forged))
+    assert_one_line_error(cli("verify", "--witnessed", str(office)), code=3)

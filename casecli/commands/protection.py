@@ -45,20 +45,32 @@ def verify_cmd(
     full: bool = typer.Option(
         False, "--full", help=_("Check everything: every page, and every event from each case's first.")
     ),
+    witnessed: list[Path] | None = typer.Option(
+        None,
+        "--witnessed",
+        help=_("A signed heads file kept elsewhere (the head office's copy of a backup's .heads): check against it."),
+        dir_okay=False,
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Check each case's chain of events from where it was last verified (a signed checkpoint).
 
-    With --full: SQLCipher page integrity, SQLite integrity, and every event of every case.
+    With --full: SQLCipher page integrity, SQLite integrity, and every event of every case. Every
+    head a colleague saw (or a heads file given with --witnessed) must still be in its history.
 
     Example: casecli verify
-    Example: casecli verify --full
+    Example: casecli verify --full --witnessed office/casecli-20261206-101500.db.heads
     """
     from casecli.errors import CaseCliError
     from casecli.protection.integrity import verify
     from casecli.ui.admin_views import verify_view
 
     with opened(ctx) as (_env, store):
+        if witnessed:
+            from casecli.handover.heads import witness_file
+
+            for path in witnessed:
+                witness_file(store, path)
         report = verify(store, full=full)
     emit(report, as_json, verify_view)
     if not report["ok"]:
@@ -98,12 +110,14 @@ def backup_cmd(
         raise InvalidInput(_("backup: give --output FILE or --to-mailbox (one of them)"))
     with opened(ctx) as (env, store):
         if to_mailbox:
+            from casecli.handover.heads import write_beside
             from casecli.handover.mailbox import configured
             from casecli.store import settings
 
             folder = configured(store).backups(store.profile().get("case_number_prefix") or "casecli")
             report = backup_into(store, env.store_path, folder, settings.get(store, "mailbox.backups_kept"))
             written = Path(report["output"])
+            write_beside(store, written)  # the head office keeps the heads with it
         else:
             assert output is not None
             report, written = backup(store, env.store_path, output), output

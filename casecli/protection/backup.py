@@ -81,6 +81,8 @@ def backup_into(store: Store, store_path: Path, folder: Path, keep: int) -> dict
     )
     removed = kept[: max(len(kept) - max(keep, 1), 0)]
     forget_kept_aside(removed)
+    for path in removed:  # its signed heads go with it
+        path.with_name(path.name + ".heads").unlink(missing_ok=True)
     return {**report, "output": str(output), "removed": [p.name for p in removed], "leftovers_removed": leftovers}
 
 
@@ -103,6 +105,8 @@ def reprotect(store: Store, store_path: Path, folder: Path) -> dict:
     if stale:
         written = backup_into(store, store_path, folder, keep=len(backups) + 1)["output"]  # before any goes
         forget_kept_aside(stale)
+        for path in stale:
+            path.with_name(path.name + ".heads").unlink(missing_ok=True)
     return {"rewrapped": rewrapped, "removed": [p.name for p in stale], "written": written}
 
 
