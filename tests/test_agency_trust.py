@@ -585,3 +585,46 @@ def test_the_heads_kept_beside_a_mailbox_backup_name_a_history_rewritten_since(c
     forged["heads"][number][1] = "f" * 64
     office.write_text(json.dumps(forged))
     assert_one_line_error(cli("verify", "--witnessed", str(office)), code=3)
+
+
+def test_a_signed_recovery_request_counts_as_its_certified_signer(home, monkeypatch):
+    """A request signed with a certified identity (`--signed-by` another store): the owner's own
+    identity on another laptop is answered as the owner; a colleague's only with --for-another,
+    and the response names who signed."""
+    import json
+
+    monkeypatch.setenv("CASECLI_AGENCY_PASSPHRASE", "agency key passphrase")
+    ana = Worker(home, "ana", monkeypatch)
+    ana.init(agency="Casa Refugio")
+    key, roster = _agency(home, monkeypatch, ana)
+    laptop2 = Worker(home, "ana-laptop2", monkeypatch)
+    laptop2.init(agency="Casa Refugio", case_number_prefix="MX9")  # Ana Ruiz, another identity
+    luis = Worker(home, "luis", monkeypatch)
+    luis.init(name="Luis Pérez", agency="Casa Refugio", case_number_prefix="GT2")
+    _certify(ana, ana, "case_worker", key, roster)
+    _certify(ana, laptop2, "case_worker", key, roster)
+    _certify(ana, luis, "supervisor", key, roster)
+    ana.register()
+    monkeypatch.setenv("CASECLI_NEW_PASSPHRASE", "una frase nueva para la tablet")
+    request, response = home / "request.json", home / "response.json"
+    ana.ok("recover", "--agency-request", str(request), "--signed-by", str(laptop2.store_path))
+    assert json.loads(request.read_text())["signed"]
+    out = ana.ok("agency-key", "answer", str(request), "--key", key, "--roster", roster, "--output", str(response))
+    assert "signed by Ana Ruiz" in out.stdout and "certified" in out.stdout
+    assert json.loads(response.read_text())["requester"] == "Ana Ruiz"
+    ana.ok("recover", "--agency-request", str(request), "--signed-by", str(luis.store_path))
+    refused = ana("agency-key", "answer", str(request), "--key", key, "--roster", roster, "--output", str(response))
+    assert_one_line_error(refused, code=3)
+    assert "Luis Pérez is not the store's owner" in refused.stderr
+    ana.ok(
+        "agency-key", "answer", str(request), "--key", key, "--roster", roster, "--output", str(response),
+        "--for-another", "Ana is on leave; her supervisor takes her cases",
+    )  # fmt: skip
+    assert json.loads(response.read_text())["signed_by"]["name"] == "Luis Pérez"
+    altered = json.loads(request.read_text())
+    altered["reply_to"] = altered["reply_to"][::-1]
+    request.write_text(json.dumps(altered))
+    assert (
+        "signature does not hold"
+        in ana("agency-key", "answer", str(request), "--key", key, "--output", str(response)).stderr
+    )

@@ -112,17 +112,28 @@ def agency_answer(
         "--for-another",
         help=_("Answer although the person asking is not the store's owner, and why (recorded)."),
     ),
+    roster_file: Path | None = typer.Option(
+        None,
+        "--roster",
+        help=_(
+            "The agency's roster: a signed request counts as its certified signer's (the owner under another identity)."
+        ),
+        dir_okay=False,
+    ),
 ) -> None:
     """Answer a worker's recovery request with the agency private key (done offline by the key holder).
 
-    Shows whose store the request opens (as that store recorded it); answers only when the person
-    asking is its owner (--requester, or asked), or with --for-another and a reason, recorded in
-    the response and in the store. The response only opens on the laptop that made the request,
-    with the new passphrase the worker chose there.
+    Shows whose store the request opens (as that store recorded it) and who signed the request
+    (`recover --agency-request FILE --signed-by STORE`; with --roster, as the agency certifies them);
+    answers only when the person asking is its owner (certified signer, --requester, or asked), or
+    with --for-another and a reason, recorded in the response and in the store. The response only
+    opens on the laptop that made the request, with the new passphrase the worker chose there.
 
     Example: casecli agency-key answer request.json --key agency-recovery.key --requester "Ana Ruiz" --output response.json
     """
+    from casecli.errors import InvalidInput
     from casecli.protection import keys
+    from casecli.store import sealing
     from casecli.ui.passphrase import (
         AGENCY_PASSPHRASE_ENV,
         AGENCY_PASSPHRASE_FILE_ENV,
@@ -134,12 +145,52 @@ def agency_answer(
     private, public = keys.open_agency_key(
         key, read_passphrase(env, "Agency key passphrase", AGENCY_PASSPHRASE_FILE_ENV, AGENCY_PASSPHRASE_ENV)
     )
+    signer = _request_signer(doc, roster_file, sealing.agency_signing_key(private)[1])
+    if signer is not None and signer["certified"]:  # the roster's word on who asked, not a typed name
+        if requester and requester.strip().casefold() != signer["name"].strip().casefold():
+            raise InvalidInput(
+                _("--requester: the request is signed by {name}, certified by the agency's roster").format(
+                    name=signer["name"]
+                )
+            )
+        requester = signer["name"]
 
     def decide(owner: dict | None) -> dict:
-        return _who_asked(env, owner, requester, for_another)
+        return {**_who_asked(env, owner, requester, for_another), **({"signed_by": signer} if signer else {})}
 
     write_json_file(output, keys.answer_request(doc, private, public, decide))
     console().print(_("Response written to {path}: give it to the worker.").format(path=output))
+
+
+def _request_signer(doc: dict, roster_file: Path | None, agency_signing: bytes) -> dict | None:
+    """Who signed the request (checked), said, and as the agency's roster certifies them when it is
+    given (read with the agency's own key): their certified name is the one compared with the
+    owner's, so the owner's identity on another laptop counts as the owner."""
+    from casecli.handover import roster
+    from casecli.handover.identity import request_signer
+
+    signer = request_signer(doc)
+    if signer is None:
+        return None
+    found = {"name": signer.name, "fingerprint": signer.fingerprint, "certified": False}
+    if roster_file is not None:
+        try:
+            doc_roster = json.loads(roster_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            doc_roster = None
+        known = roster.read(doc_roster, agency_signing, str(roster_file))
+        member = known.member(signer.fingerprint)
+        if member is not None and known.revocation(signer.fingerprint) is None:
+            found = {"name": member.name, "fingerprint": signer.fingerprint, "certified": True}
+    console().print(
+        (
+            _("The request is signed by {name} ({fingerprint}), certified by the agency's roster.")
+            if found["certified"]
+            else _("The request is signed by {name} ({fingerprint}), not certified by a roster given here.")
+        ).format(**found),
+        markup=False,
+    )
+    return found
 
 
 def _who_asked(env, owner: dict | None, requester: str | None, for_another: str | None) -> dict:

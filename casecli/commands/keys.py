@@ -95,6 +95,15 @@ def recover_cmd(
         help=_("Finish it with the response file from the agency's key holder."),
         dir_okay=False,
     ),
+    signed_by: Path | None = typer.Option(
+        None,
+        "--signed-by",
+        help=_(
+            "Sign the request with the identity of another store you can open (its passphrase as usual):"
+            " yours on another laptop, or a supervisor's for a departed worker's store."
+        ),
+        dir_okay=False,
+    ),
 ) -> None:
     """Open the store without the passphrase, and set a new one.
 
@@ -119,8 +128,20 @@ def recover_cmd(
     if agency_request and agency_response:
         raise InvalidInput(_("--agency-request and --agency-response are two separate steps: give one"))
     if agency_request:
-        console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
-        write_json_file(agency_request, keys.make_request(env.store_path, replacement_passphrase(env), memory))
+        request = None
+        if signed_by is not None:  # the signer's store opens first: a wrong passphrase costs no choice
+            from casecli.handover.identity import sign_request
+            from casecli.store.db import open_store
+            from casecli.ui.passphrase import read_passphrase
+
+            signer_passphrase = read_passphrase(env, "Passphrase of the signing store")
+            with open_store(signed_by, lambda: signer_passphrase) as signer:
+                console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
+                request = sign_request(signer, keys.make_request(env.store_path, replacement_passphrase(env), memory))
+        else:
+            console().print(_("Choose the new passphrase now: you will need it to finish the recovery."))
+            request = keys.make_request(env.store_path, replacement_passphrase(env), memory)
+        write_json_file(agency_request, request)
         console().print(
             _("Request written to {path}: send it to your agency's key holder.").format(path=agency_request)
         )

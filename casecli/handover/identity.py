@@ -229,3 +229,50 @@ def owner_record(store: Store) -> dict:
     """Whose store this is, as the agency's key holder is shown it (protection/keys.py seals it)."""
     me = own(store)
     return {"name": me.name, "agency": me.agency, "fingerprint": me.fingerprint}
+
+
+REQUEST_SIGNED = b"casecli recovery request\n"
+
+
+def _request_body(request: dict) -> bytes:
+    return (
+        REQUEST_SIGNED
+        + json.dumps(
+            {k: v for k, v in request.items() if k != "signed"},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+    )
+
+
+def sign_request(store: Store, request: dict) -> dict:
+    """A recovery request signed with this store's identity (the requester's, from a store they
+    can open: a colleague's for a departed worker, or the owner's own on another laptop)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    _encryption, signing = private_keys(store)
+    signature = Ed25519PrivateKey.from_private_bytes(signing).sign(_request_body(request))
+    return {
+        **request,
+        "signed": {"identity": own(store).line(), "signature": base64.b64encode(signature).decode()},
+    }
+
+
+def request_signer(request: dict) -> Identity | None:
+    """Who signed a recovery request, the signature checked; None for an unsigned request.
+    InvalidInput for a signature that does not hold."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    signed = request.get("signed")
+    if signed is None:
+        return None
+    try:
+        signer = Identity.parse(str(signed["identity"]))
+        Ed25519PublicKey.from_public_bytes(signer.signing_public).verify(
+            base64.b64decode(str(signed["signature"]), validate=True), _request_body(request)
+        )
+    except (InvalidSignature, KeyError, TypeError, ValueError, InvalidInput):
+        raise InvalidInput(_("recovery request: its signature does not hold (it was altered)")) from None
+    return signer
