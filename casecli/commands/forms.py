@@ -42,13 +42,19 @@ def list_forms(as_json: bool = JsonOption) -> None:
 def show_form(
     name: str = typer.Argument(..., help=_("Form name, e.g. registration.")),
     as_json: bool = JsonOption,
-    lang: str = typer.Option("en", "--lang", help=_("Language of the labels in the table view.")),
+    lang: str | None = typer.Option(
+        None, "--lang", help=_("Language of the labels in the table view (default: the interface's).")
+    ),
 ) -> None:
     """Show one form: each field's id, type, whether required, choices, limits and labels.
 
+    The ids and the choices' values are what an answers file uses; the labels are in your language.
+
     Example: casecli forms show registration --json > registration-form.json
     """
+    from casecli import i18n
     from casecli.forms import load_form
+    from casecli.forms.labels import display_value
 
     form = load_form(name)
     if as_json:
@@ -56,16 +62,36 @@ def show_form(
         return
     from rich.table import Table
 
+    lang = lang or i18n.current
+    types = {
+        "date": _("date"),
+        "choice": _("choice"),
+        "multichoice": _("choices"),
+        "boolean": _("yes or no"),
+        "text": _("text"),
+        "longtext": _("long text"),
+        "integer": _("whole number"),
+    }
     table = Table(title=f"{form.id} v{form.version}: {form.title(lang)}", title_justify="left")
     for column in (_("Field id"), _("Type"), _("Required"), _("Label"), _("Choices / limits")):
         table.add_column(column)
     for field in form.fields:
         d = field.describe()
-        limits = ", ".join(field.choice_values) or field.expected()
+        limits = (
+            ", ".join(f"{value} ({display_value(field, value, lang)})" for value in field.choice_values)
+            or field.expected()
+        )
         for when in d["when"] if isinstance(d.get("when"), list) else [d["when"]] if "when" in d else []:
-            condition = f"= {when.get('equals')}" if "equals" in when else f"∈ {when.get('in')}"
+            if "equals" in when:
+                wanted = when["equals"]
+                shown_value = (_("yes") if wanted else _("no")) if isinstance(wanted, bool) else str(wanted)
+                condition = f"= {shown_value}"
+            else:
+                condition = f"∈ {', '.join(str(v) for v in when.get('in', []))}"
             limits += "  " + _("(only when {field} {condition})").format(field=when["field"], condition=condition)
-        table.add_row(field.id, field.type, _("yes") if field.required else "", field.label(lang), limits)
+        table.add_row(
+            field.id, types.get(field.type, field.type), _("yes") if field.required else "", field.label(lang), limits
+        )
     console().print(table)
 
 

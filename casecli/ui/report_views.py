@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casecli.case.reads.report import kind_name
 from casecli.forms.labels import label
-from casecli.i18n import _, n_
+from casecli.i18n import _, format_date, n_
 from casecli.ui.render import group, shown, titled_table
 
 
@@ -29,7 +29,7 @@ def _counts(title: str, rows: list[dict], key: str, word):
 def report_view(report: dict):
     rows = [*report["workers"], report["team"]]
     caseload = titled_table(
-        _("Caseload on {date}").format(date=report["as_of"]),
+        _("Caseload on {date}").format(date=format_date(report["as_of"])),
         _("Case worker"),
         _("Open"),
         label("high").capitalize(),

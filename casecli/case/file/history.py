@@ -85,7 +85,7 @@ def describe(event: dict) -> str:
     """
     from casecli import i18n
     from casecli.forms.labels import label
-    from casecli.i18n import _
+    from casecli.i18n import _, n_
 
     if i18n.current == "en":
         return event["summary"]
@@ -142,6 +142,35 @@ def describe(event: dict) -> str:
             return _("Consent withdrawn: no new sharing")
         if kind == "handover revoked":
             return _("Handover revoked; the case is active here again")
+        if kind == "approval":
+            return _approval_line(c)
+        if kind == "conference":
+            return n_(
+                "Case conference held on {date} ({count} follow-up action)",
+                "Case conference held on {date} ({count} follow-up actions)",
+                len(c.get("actions", [])),
+            ).format(date=i18n.format_date(c["held_on"]), count=len(c.get("actions", [])))
+        if kind == "bia":
+            return _("Best interests assessment recorded (recommends: {what})").format(
+                what=_choice("bia", "best_interest_recommendation", c["recommendation"])
+            )
+        if kind == "bid":
+            return _("Best interests determination: {decision}").format(
+                decision=_choice("bid", "decision", c["decision"])
+            )
+        if kind == "family":
+            return _("Family member recorded")
+        if kind == "tracing":
+            steps = {
+                "request": _("tracing request opened"),
+                "action": _("tracing action recorded"),
+                "verification": _("family verified"),
+                "reunification": _("reunification recorded"),
+                "closure": _("tracing request closed"),
+            }
+            return _("Tracing: {what}").format(what=steps[c["kind"]])
+        if kind == "sharing override":
+            return _("Shared beyond the consent in force (reason recorded)")
         if kind == "receipt" and not c["accepted"]:
             return _("Handover refused; the case is active here again")
         if kind == "receipt":
@@ -149,6 +178,47 @@ def describe(event: dict) -> str:
     except (KeyError, TypeError, ValueError):
         pass
     return event["summary"]
+
+
+def _choice(form_name: str, field_id: str, value: object) -> str:
+    """A form's answer as the worker reads it (its label, in their language)."""
+    from casecli import i18n
+    from casecli.forms import load_form
+    from casecli.forms.labels import display_value
+
+    return display_value(load_form(form_name).field(field_id), value, i18n.current)
+
+
+def _approval_line(c: dict) -> str:
+    """An approval's event in the worker's words: asked, decided, spent or void."""
+    from casecli.forms.labels import label
+    from casecli.i18n import _
+
+    status = c.get("status")
+    what = _approval_kind(c.get("kind") or (c.get("decision") or {}).get("kind", ""))
+    if status == "waiting":
+        return _("{what} awaits a supervisor's approval").format(what=what).capitalize()
+    if status in ("approved", "rejected"):
+        by = (c.get("decision") or {}).get("by", "")
+        return _("{what} {verdict} by {by}").format(what=what, verdict=label(status), by=by).capitalize()
+    if status == "used":
+        return _("Bundle written under the supervisor's approval")
+    if status == "void":
+        return _("Approval request void: what it asked about was changed")
+    raise KeyError(status)
+
+
+def _approval_kind(kind: str) -> str:
+    from casecli.i18n import _
+
+    return {
+        "plan_activation": _("plan activation"),
+        "closure": _("closure"),
+        "sharing_beyond_consent": _("sharing beyond consent"),
+        "handover_other_agency": _("handover to another agency"),
+        "bia": _("best interests assessment"),
+        "tracing_verification": _("verification of the family"),
+    }.get(kind, _("a request"))
 
 
 def _question(field_id: str) -> str:
