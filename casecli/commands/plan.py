@@ -177,26 +177,43 @@ def _review(store, number, edited, env, out) -> None:
 
 
 def _plan_lines(plan: dict) -> list[str]:
+    """The plan being edited, in the worker's words: answers as labels, dates as they write them.
+    Names and notes are the worker's own text: shown as text, never markup."""
+    from casecli import i18n
     from casecli.case.file import plan_rules
+    from casecli.forms import load_form
+    from casecli.forms.labels import display_value
+    from casecli.i18n import format_date
+    from casecli.ui.render import shown
 
     header = plan["header"]
+    form = load_form(plan_rules.HEADER_FORM)
+
+    def answer(field_id: str) -> str:
+        value = header.get(field_id)
+        return shown(display_value(form.field(field_id), value, i18n.current)) if value not in (None, "") else "—"
+
     lines = [
         _(
             "Responsible: {worker} · placement: {care}, {provider}, {location} since {start} · visits every {days} days"
         ).format(
-            worker=header.get("case_worker", "—"),
-            care=header.get("care_type", "—"),
-            provider=header.get("provider", "—"),
-            location=header.get("location", "—"),
-            start=header.get("start_date", "—"),
+            worker=answer("case_worker"),
+            care=answer("care_type"),
+            provider=answer("provider"),
+            location=answer("location"),
+            start=answer("start_date"),
             days=header.get("visit_every_days", "—"),
         )
     ]
     for key in plan_rules.ITEM_FORMS:
         for item in plan[key]:
+            due = item.get(plan_rules.ITEM_DATE_FIELD[key])
             lines.append(
-                f"  • {plan_rules.ITEM_NAMES[key]}: {item.get(plan_rules.ITEM_TITLE_FIELD[key], '')} "
-                f"(by {item.get(plan_rules.ITEM_DATE_FIELD[key], '—')}){' urgent' if item.get('urgent') else ''}"
+                f"  • {_(plan_rules.ITEM_NAMES[key]).capitalize()}: "
+                + shown(str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "")))
+                + " "
+                + _("(by {date})").format(date=format_date(due) if due else "—")
+                + (" " + _("urgent") if item.get("urgent") else "")
             )
     return lines
 
