@@ -119,6 +119,16 @@ def test_every_screen_of_a_case_life_in_spanish_has_no_english_and_no_internal_c
     run("settings", "show")
     run("settings", "set", "approval.plan_activation", "x", ok=False)
     run("plan", "show", number, "--format", "html", "--output", str(cli.home / "plan.html"))
+    # a consent the child's age (15) does not allow: refused naming the choice the worker reads (not
+    # its code, nor the setting's key)
+    adult_only = {
+        "given_on": "2026-11-23",
+        "child_informed": True,
+        "consent": "caregiver_consent",
+        "share_with": ["agency_team"],
+    }
+    run("consent", "new", number, "--answers", cli.write("cn.json", adult_only), "--no-input", ok=False)
+    assert "elija «El niño/a dio su consentimiento informado»" in screens[-1][1], screens[-1][1]
     closure = {**CLOSURE, "notes": "Vive con su tía"}
     run("close", number, "--answers", cli.write("cl.json", closure), "--acknowledge-open")
     run("show", number)

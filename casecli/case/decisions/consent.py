@@ -43,28 +43,35 @@ def rule_problems(store: Store, answers: dict, age: int | None) -> dict[str, str
     if age < young and given in ("child_consent", "child_assent"):
         problems["consent"] = _(
             "the child is under {young} on that day: a parent, caregiver or guardian consents, not the child"
-            " (setting consent.caregiver_only_under_age)"
         ).format(young=young)
     elif young <= age < informed and given == "child_consent":
         problems["consent"] = _(
-            "the child is under {informed} on that day: the child assents (child_assent) together with an"
-            " adult's consent; informed consent from {informed} (setting consent.informed_from_age)"
-        ).format(informed=informed)
+            "the child is under {informed} on that day: choose «{assent}»; informed consent from {informed}"
+        ).format(informed=informed, assent=_choice("child_assent"))
     elif young <= age < informed and given in ADULTS:
         problems["consent"] = _(
-            "the child is {young} or older on that day: the child's own assent is needed too"
-            " (child_assent, with assent_with)"
-        ).format(young=young)
+            "the child is {young} or older on that day: the child's own assent is needed too (choose «{assent}»)"
+        ).format(young=young, assent=_choice("child_assent"))
     elif age >= informed and given in ("child_assent", *ADULTS):
         problems["consent"] = _(
-            "the child is {informed} or older on that day: the child gives informed consent (child_consent);"
-            " an adult's consent or an assent is not enough (setting consent.informed_from_age)"
-        ).format(informed=informed)
+            "the child is {informed} or older on that day: choose «{consent}»; an adult's consent or an assent"
+            " is not enough"
+        ).format(informed=informed, consent=_choice("child_consent"))
     if given == "child_assent" and not with_ and "consent" not in problems:
         problems["assent_with"] = _(
             "an assent goes with a caregiver's or guardian's consent, or a best-interests decision"
         )
     return problems
+
+
+def _choice(value: str) -> str:
+    """A consent's choice as the worker reads it at the question (the thresholds themselves are
+    agency settings, named in docs/rules.md)."""
+    from casecli import i18n
+    from casecli.forms import load_form
+    from casecli.forms.labels import display_value
+
+    return display_value(load_form("registration").field("consent"), value, i18n.current)
 
 
 def best_interests(answers: dict) -> bool:
