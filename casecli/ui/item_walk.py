@@ -41,7 +41,7 @@ class ItemWalk:
         kind_name = item["kind"]  # a plan item kind, translated as data (plan.ITEM_NAMES)
         return f"{_(kind_name).capitalize()}: {item['title']}"
 
-    def _ask_one(self, item: dict, console) -> None:
+    def _ask_one(self, item: dict, console, always_note: bool = False) -> None:
         from casecli.ui import prompts
 
         due = _("(by {date})").format(date=format_date(item["due"]) if item["due"] else "—")
@@ -51,13 +51,13 @@ class ItemWalk:
             note = f" — {shown(item['last_note'])}" if item.get("last_note") else ""
             console.print("  [dim]" + _("Last recorded: {status}").format(status=shown(last)) + note + "[/dim]")
         earlier = self.answers.get(item["id"], {})
-        status = prompts.ask_field(
-            self.form.field("status"),
-            earlier.get("status") or item.get("last") or NOTHING_YET,
-            self.env.today,
-            self.env.lang,
-        )
-        note = prompts.ask_field(self.form.field("note"), earlier.get("note"), self.env.today, self.env.lang)
+        start = earlier.get("status") or item.get("last") or NOTHING_YET
+        status = prompts.ask_field(self.form.field("status"), start, self.env.today, self.env.lang)
+        note = earlier.get("note")
+        # A note says what changed: asked when the status does (or when the worker corrects the
+        # item at the summary); an item left as it was costs one Enter, not two.
+        if status != start or always_note:
+            note = prompts.ask_field(self.form.field("note"), note, self.env.today, self.env.lang)
         self.answers[item["id"]] = {"status": status, **({"note": note} if note else {})}
         self.changed()
 
@@ -84,4 +84,4 @@ class ItemWalk:
 
     def correct(self, key: str, console) -> None:
         item = next(i for i in self.items if f"item:{i['id']}" == key)
-        self._ask_one(item, console)
+        self._ask_one(item, console, always_note=True)
