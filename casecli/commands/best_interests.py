@@ -32,7 +32,7 @@ from casecli.commands.common import (
     opened,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _, n_
+from casecli.i18n import _
 
 
 class RecordGroup(CaseCliGroup):
@@ -179,13 +179,9 @@ def bid_add(
         _("Best interests determination {count} recorded for {number}.").format(count=saved["number"], number=number)
     )
     if saved["actions"]:
-        console().print(
-            n_(
-                "Its {count} follow-up action goes into the next plan version: `casecli plan edit {number}`.",
-                "Its {count} follow-up actions go into the next plan version: `casecli plan edit {number}`.",
-                saved["actions"],
-            ).format(count=saved["actions"], number=number)
-        )
+        from casecli.ui.notes_views import follow_ups_line
+
+        console().print(follow_ups_line(saved["actions"], number))
     next_words = {
         "closes_case": _("The panel decided to close the case: close it with `casecli close {number}`."),
         "reopens": _("The panel reopened the assessment: record a new one with `casecli bia {number}`."),

@@ -28,7 +28,7 @@ from casecli.commands.common import (
     opened,
 )
 from casecli.commands.errors import CaseCliGroup
-from casecli.i18n import _, n_
+from casecli.i18n import _
 
 conference_app = typer.Typer(
     cls=CaseCliGroup, help=_("Case conferences of the team: add, list, show."), no_args_is_help=True
@@ -92,13 +92,9 @@ def conference_add(
         )
     console().print(_("Case conference {count} recorded for {number}.").format(count=saved["number"], number=number))
     if saved["actions"]:
-        console().print(
-            n_(
-                "Its {count} follow-up action goes into the next plan version: `casecli plan edit {number}`.",
-                "Its {count} follow-up actions go into the next plan version: `casecli plan edit {number}`.",
-                saved["actions"],
-            ).format(count=saved["actions"], number=number)
-        )
+        from casecli.ui.notes_views import follow_ups_line
+
+        console().print(follow_ups_line(saved["actions"], number))
 
 
 @command(conference_app, "list")

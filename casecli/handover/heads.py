@@ -21,15 +21,9 @@ MAX_FILE = 64 << 20
 
 
 def _body(doc: dict) -> bytes:
-    return (
-        SIGNED
-        + json.dumps(
-            {k: v for k, v in doc.items() if k != "signature"},
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-    )
+    from casecli.store.sealing import canonical
+
+    return canonical(SIGNED, doc, "signature")
 
 
 def signed_heads(store: Store) -> dict:

@@ -235,15 +235,9 @@ REQUEST_SIGNED = b"casecli recovery request\n"
 
 
 def _request_body(request: dict) -> bytes:
-    return (
-        REQUEST_SIGNED
-        + json.dumps(
-            {k: v for k, v in request.items() if k != "signed"},
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-    )
+    from casecli.store.sealing import canonical
+
+    return canonical(REQUEST_SIGNED, request, "signed")
 
 
 def sign_request(store: Store, request: dict) -> dict:

@@ -109,9 +109,9 @@ def pinned(store: Store) -> bytes | None:
 
 
 def _body(doc: dict) -> bytes:
-    return SIGNED + json.dumps(
-        {k: v for k, v in doc.items() if k != "signature"}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    from casecli.store.sealing import canonical
+
+    return canonical(SIGNED, doc, "signature")
 
 
 def _signed(doc: dict, seed: bytes) -> dict:

@@ -175,3 +175,12 @@ def agency_signing_key(agency_private: bytes) -> tuple[bytes, bytes]:
         .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
     return seed, public
+
+
+def canonical(context: bytes, doc: dict, leave_out: str) -> bytes:
+    """What a document's signature or MAC covers: a context line, then the document without the
+    field that holds it, as canonical JSON (sorted keys, no spaces, UTF-8)."""
+    import json
+
+    body = {k: v for k, v in doc.items() if k != leave_out}
+    return context + json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -48,12 +48,12 @@ class ItemWalk:
         console.print(f"[bold]{shown(self._title(item))}[/bold] {due}")
         if item.get("last"):
             last = display_value(self.form.field("status"), item["last"], self.env.lang)
-            note = f" — {shown(item['last_note'])}" if item.get("last_note") else ""
-            console.print("  [dim]" + _("Last recorded: {status}").format(status=shown(last)) + note + "[/dim]")
+            said = f" — {shown(item['last_note'])}" if item.get("last_note") else ""
+            console.print("  [dim]" + _("Last recorded: {status}").format(status=shown(last)) + said + "[/dim]")
         earlier = self.answers.get(item["id"], {})
         start = earlier.get("status") or item.get("last") or NOTHING_YET
         status = prompts.ask_field(self.form.field("status"), start, self.env.today, self.env.lang)
-        note = earlier.get("note")
+        note: str | None = earlier.get("note")
         # A note says what changed: asked when the status does (or when the worker corrects the
         # item at the summary); an item left as it was costs one Enter, not two.
         if status != start or always_note:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from casecli import i18n
 from casecli.case.decisions.approvals import what_waits
 from casecli.forms.labels import answer, display_value, label
-from casecli.i18n import _, format_date, local_date
+from casecli.i18n import _, format_date, local_date, n_
 from casecli.ui.render import group, shown, titled_table
 
 # Answers a table already shows: the notes list only what a person wrote.
@@ -245,3 +245,12 @@ def voice_view(record: dict):
             shown(display_value(field, entry["answer"], lang)),
         )
     return group([table])
+
+
+def follow_ups_line(count: int, number: str) -> str:
+    """Where a conference's or a BID panel's follow-up actions go next."""
+    return n_(
+        "Its {count} follow-up action goes into the next plan version: `casecli plan edit {number}`.",
+        "Its {count} follow-up actions go into the next plan version: `casecli plan edit {number}`.",
+        count,
+    ).format(count=count, number=number)

@@ -134,15 +134,9 @@ def what_waits(kind: str, subject: dict) -> str:
 
 def kind_words(kind: str) -> str:
     """The kind of decision, as a worker says it."""
-    words = {
-        "plan_activation": _("plan activation"),
-        "closure": _("closure"),
-        "sharing_beyond_consent": _("sharing beyond consent"),
-        "handover_other_agency": _("handover to another agency"),
-        "bia": _("best interests assessment"),
-        "tracing_verification": _("verification of the family"),
-    }
-    return words.get(kind, kind)
+    from casecli.case.file.history import approval_kind_words
+
+    return approval_kind_words(kind)
 
 
 def sharing_subject(recipients: list[dict], handover: bool, reason: str) -> dict:

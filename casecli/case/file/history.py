@@ -195,7 +195,7 @@ def _approval_line(c: dict) -> str:
     from casecli.i18n import _
 
     status = c.get("status")
-    what = _approval_kind(c.get("kind") or (c.get("decision") or {}).get("kind", ""))
+    what = approval_kind_words(c.get("kind") or (c.get("decision") or {}).get("kind", ""), _("a request"))
     if status == "waiting":
         return _("{what} awaits a supervisor's approval").format(what=what).capitalize()
     if status in ("approved", "rejected"):
@@ -208,7 +208,8 @@ def _approval_line(c: dict) -> str:
     raise KeyError(status)
 
 
-def _approval_kind(kind: str) -> str:
+def approval_kind_words(kind: str, unknown: str | None = None) -> str:
+    """The kind of an approval, as a worker says it (here, below the decisions that use it too)."""
     from casecli.i18n import _
 
     return {
@@ -218,7 +219,7 @@ def _approval_kind(kind: str) -> str:
         "handover_other_agency": _("handover to another agency"),
         "bia": _("best interests assessment"),
         "tracing_verification": _("verification of the family"),
-    }.get(kind, _("a request"))
+    }.get(kind, kind if unknown is None else unknown)
 
 
 def _question(field_id: str) -> str:
