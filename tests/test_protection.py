@@ -393,3 +393,39 @@ def test_a_store_removed_while_writing_is_reported(ready):
         ready.store.rename(moved)
         with pytest.raises(StoreError, match="removed or moved"):
             edit_registration(store, number, {"risk_level": "low"}, dt.date(2026, 11, 23))
+
+
+def test_cases_handed_over_and_copies_are_purged_when_their_time_is_up(home, monkeypatch):
+    """Retention selected closed cases only: a case handed over (read-only here once the receipt
+    came) and a copy for consultation stayed for ever. Now each goes when its time is up, and its
+    tombstone says on which basis."""
+    from .conftest import PASSPHRASE
+    from .test_handover import NOTE, two_workers
+
+    ana, luis = two_workers(home, monkeypatch)
+    handed, copied = ana.register(), ana.register(name_first="Kevin", sex="male")
+    bundle, copy = home / "h.bundle", home / "c.bundle"
+    ana.ok(
+        "export", handed, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    )
+    luis.ok("import", str(bundle), "--yes")
+    ana.ok("import", str(bundle) + ".receipt")
+    ana.ok("export", copied, "--to", "luis", "--output", str(copy), "--answers", ana.write("n.json", NOTE))
+    luis.ok("import", str(copy), "--yes")
+    assert ana.json("show", handed)["status"] == "transferred" and luis.json("show", copied)["status"] == "copy"
+    assert ana.json("purge") == [] and luis.json("purge") == []  # not yet
+
+    monkeypatch.setenv("CASECLI_TODAY", "2033-01-01")  # past 5 years after the receipt, 365 days for a copy
+    [due] = ana.json("purge")
+    assert (due["case_number"], due["basis"]) == (handed, "transferred")
+    [due] = luis.json("purge")
+    assert (due["case_number"], due["basis"]) == (copied, "copy")
+    ana.ok("purge", "--yes")
+    luis.ok("purge", "--yes")
+    assert ana("show", handed).exit_code == 4 and luis("show", copied).exit_code == 4
+    assert luis.json("show", handed)["status"] == "open"  # the receiver's case is theirs: kept
+    from casecli.store.db import open_store
+
+    with open_store(ana.store, lambda: PASSPHRASE) as store:
+        (reason,) = store.conn.execute("SELECT reason FROM tombstones WHERE case_number = ?", (handed,)).fetchone()
+    assert "handed over to another worker" in reason

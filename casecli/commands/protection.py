@@ -174,7 +174,8 @@ def purge_cmd(
     yes: bool = typer.Option(False, "--yes", help=_("Delete without being asked.")),
     as_json: bool = JsonOption,
 ) -> None:
-    """Delete closed cases past their retention date for good, leaving only a tombstone.
+    """Delete cases past their retention date for good, leaving only a tombstone: closed cases,
+    cases handed over (counted from the receipt) and copies for consultation.
 
     Example: casecli purge
     Example: casecli purge MX7-0042-R --now --reason "data subject request"
@@ -201,14 +202,23 @@ def purge_cmd(
             out.print(_("No case is past its retention date."))
             settle_kept_aside(env, yes, _("it may still hold cases purged here"))
             return
+        words = {
+            "closed": _("closed"),
+            "transferred": _("handed over"),
+            "copy": _("copy for consultation"),
+        }
         for t in targets:
             out.print(
                 f"{t['case_number']}"
                 + (
-                    "  " + _("(retention ended {date})").format(date=format_date(t["retention_until"]))
+                    "  "
+                    + _("({basis}; retention ended {date})").format(
+                        basis=words.get(t.get("basis", ""), ""), date=format_date(t["retention_until"])
+                    )
                     if t["retention_until"]
                     else ""
-                )
+                ),
+                markup=False,
             )
         if not yes:
             if not env.interactive:
@@ -222,7 +232,13 @@ def purge_cmd(
                 default=False,
             ):
                 raise InvalidInput(_("purge: not confirmed; nothing was deleted"))
-        purge(store, [t["case_number"] for t in targets], why, env.today)
+        purge(
+            store,
+            [t["case_number"] for t in targets],
+            why,
+            env.today,
+            {t["case_number"]: t["basis"] for t in targets if t.get("basis")},
+        )
     out.print(
         n_(
             "Purged {count} case; its tombstone remains.", "Purged {count} cases; tombstones remain.", len(targets)
