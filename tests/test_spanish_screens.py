@@ -35,7 +35,7 @@ def internal_codes() -> set[str]:
             for field in section.get("fields", []):
                 if "_" in field.get("id", ""):
                     codes.add(field["id"])
-                for option in field.get("options", []):
+                for option in field.get("choices", []):
                     value = option.get("value") if isinstance(option, dict) else option
                     if isinstance(value, str) and "_" in value:
                         codes.add(value)
