@@ -133,7 +133,15 @@ def test_the_conference_wizard_asks_the_participants_and_actions_before_the_summ
     person.answer("role", DOWN * 2 + ENTER)  # case worker
     person.answer("agency", ENTER)
     child.expect_exact("Add a participant?")
-    child.send(ENTER)  # done: after the first, the menu starts there
+    child.send(ENTER)  # done: after the first, the menu starts there …
+    child.expect_exact("two different roles")  # … but a worker alone is not a conference: said at "Done"
+    child.expect_exact("Add a participant?")
+    child.send("\x1b[A" + ENTER)  # add one
+    person.answer("name", "Yulissa" + ENTER)
+    person.answer("role", ENTER)  # the child
+    person.answer("agency", ENTER)
+    child.expect_exact("Add a participant?")
+    child.send(ENTER)  # done
     child.expect_exact("Add a follow-up action?")
     child.send(DOWN + ENTER)  # none
     child.expect_exact("Ana Ruiz")  # in the summary
@@ -142,6 +150,25 @@ def test_the_conference_wizard_asks_the_participants_and_actions_before_the_summ
     child.expect_exact("Case conference 1 recorded")
     ends(child, 0)
     [meeting] = ready.json("conference", "list", number)
-    assert meeting["answers"]["participants"] == [{"name": "Ana Ruiz", "role": "case_worker"}]
+    assert meeting["answers"]["participants"] == [
+        {"name": "Ana Ruiz", "role": "case_worker"},
+        {"name": "Yulissa", "role": "child"},
+    ]
     assert meeting["kind"] == "emergency" and meeting["answers"]["actions"] == []
     del pexpect
+
+
+def test_a_conference_of_the_worker_alone_is_refused(ready):
+    """A case conference whose only participant is the worker decided nothing as a team: refused
+    (exit 3, the rule named), recorded once a second participant of another role took part."""
+    from .test_store import assert_one_line_error
+
+    number = ready.register()
+    alone = {**CONFERENCE, "participants": [{"name": "Ana Ruiz", "role": "case_worker"}], "actions": []}
+    refused = ready("conference", "add", number, "--answers", ready.write("k.json", alone), "--no-input")
+    assert_one_line_error(refused, code=3)
+    assert "participants" in refused.stderr and "two different roles" in refused.stderr
+    two_workers = {**alone, "participants": alone["participants"] + [{"name": "Luis", "role": "case_worker"}]}
+    assert ready("conference", "add", number, "--answers", ready.write("k.json", two_workers)).exit_code == 3
+    together = {**alone, "participants": alone["participants"] + [{"name": "Yulissa", "role": "child"}]}
+    ready.ok("conference", "add", number, "--answers", ready.write("k.json", together))

@@ -33,9 +33,11 @@ class ConferenceParts:
         participants: list[dict] | None = None,
         actions: list[dict] | None = None,
         person_problem: Callable[[dict], str | None] | None = None,
+        people_problem: Callable[[list[dict]], str | None] | None = None,
     ):
         self.env = env
         self.person_problem = person_problem  # a rule on one person, checked as the person is given
+        self.people_problem = people_problem  # a rule on the whole list, checked at "Done"
         self.participants: list[dict] = list(participants or [])
         self.actions: list[dict] = list(actions or [])
         self._asked_participants = bool(self.participants)
@@ -71,7 +73,14 @@ class ConferenceParts:
         form = load_form(form_name)
         items: list[dict] = list(kept or [])
         into = "participants" if form_name == self.people_form else "actions"
-        while prompts.select(question, [(_("Add one"), True), (_("Done"), False)], default=not items):
+        while True:
+            if not prompts.select(question, [(_("Add one"), True), (_("Done"), False)], default=not items):
+                whole = self.people_problem if form_name == self.people_form else None
+                why = whole(items) if whole is not None else None
+                if not why:
+                    break
+                console.print("[red]" + shown(why) + "[/red]")  # said at "Done", not at the save
+                continue
             item = ask_all(form, self.env, {}, console)
             check = self.person_problem if form_name == self.people_form else None
             why = check(item) if check is not None else None

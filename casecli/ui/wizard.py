@@ -301,6 +301,8 @@ def _show_problems(form: Form, problems: dict[str, str], console, lang: str) -> 
     if console is None:
         return
     labels = {f.id: f.label(lang) for f in form.fields}
+    # the lists a wizard's extra part asks (a panel's members, a conference's participants …)
+    labels.update({"participants": _("Participants"), "members": _("Members"), "actions": _("Follow-up actions")})
     for field_id, why in problems.items():
         console.print(f"[red]{shown(labels.get(field_id, field_id))}[/red]: {shown(why)}")
 

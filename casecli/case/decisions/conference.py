@@ -16,7 +16,8 @@ from casecli.case.decisions.panels import check_parts, with_actions
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
 from casecli.errors import InvalidAnswers, InvalidInput
-from casecli.i18n import n_
+from casecli.i18n import _, n_
+from casecli.store import settings
 from casecli.store.db import Store, utc_now
 
 FORM = "conference"
@@ -28,6 +29,10 @@ def record_conference(
     """Record a conference (its answers already checked against the conference form)."""
     number = resolve_open(store, text)
     participants, actions, problems = check_parts(participants, actions, today)
+    if not problems:
+        why = participants_problem(store, participants)
+        if why:
+            problems["participants"] = why
     if problems:
         raise InvalidAnswers(FORM, problems)
     for action in actions:
@@ -59,6 +64,16 @@ def record_conference(
             {"conference": uid, "held_on": answers["held_on"], "actions": [a["id"] for a in actions]},
         )
     return {"case_number": number, "uid": uid, "number": count, "actions": len(actions)}
+
+
+def participants_problem(store: Store, participants: list[dict]) -> str | None:
+    """A conference decides as a team: at least `conference.min_participants` people, of two
+    different roles at least (a worker alone is not a conference)."""
+    least = settings.get(store, "conference.min_participants")
+    roles = {p.get("role") for p in participants}
+    if len(participants) < least or (least > 1 and len(roles) < 2):
+        return _("at least {count} participants, with two different roles among them").format(count=least)
+    return None
 
 
 def conferences_of(store: Store, number: str) -> list[dict]:
