@@ -206,3 +206,19 @@ def test_a_tracing_request_starts_from_what_the_records_already_say(ready):
     }
     refused = ready("tracing", "add", number, "--answers", ready.write("r.json", {}), "--no-input")
     assert refused.exit_code == 3 and "sought_name" in refused.stderr  # not taken from the records unasked
+
+
+def test_tracing_after_the_child_said_no_needs_the_reason_it_goes_ahead(ready):
+    """The assessment recorded that the child does not want their family traced: a request is
+    refused until it says why it goes ahead, and keeps that reason."""
+    from .test_assessment_plan import INITIAL
+
+    number = ready.register(share_with=TRACING)
+    ready.ok("assess", number, "--answers", ready.write("i.json", {**INITIAL, "wants_tracing": "no"}))
+    refused = ready("tracing", "add", number, "--answers", ready.write("r.json", REQUEST), "--no-input")
+    assert_one_line_error(refused, code=3)
+    assert "child_no_reason" in refused.stderr and "do not want their family traced" in refused.stderr
+    why = "Her mother is looking for her through the Red Cross; we told her and she agreed to hear news"
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", {**REQUEST, "child_no_reason": why}))
+    [request] = ready.json("tracing", "list", number)
+    assert request["answers"]["child_no_reason"] == why

@@ -39,7 +39,9 @@ RequestOption = typer.Option(
 )
 
 
-def _collect(env, store, draft: tuple[str, str, bool], form_name: str, answers: Path | None, save, starts=None):
+def _collect(
+    env, store, draft: tuple[str, str, bool], form_name: str, answers: Path | None, save, starts=None, rules=None
+):
     """What `save` returns for the form's answers; `starts` (what the records already say) only start
     questions at a terminal, never fill them in unasked. `draft`: (command, case, --discard-draft)
     of the draft kept while the worker types."""
@@ -55,6 +57,7 @@ def _collect(env, store, draft: tuple[str, str, bool], form_name: str, answers: 
         defaults=defaults,
         save=save,
         draft=draft_for(env, store, *draft),
+        rules=rules,
     )
 
 
@@ -114,7 +117,7 @@ def tracing_add(
 
     Example: casecli tracing add MX7-0042-R
     """
-    from casecli.case.family.tracing import add_request, check_consent, request_starts
+    from casecli.case.family.tracing import add_request, check_consent, request_problems, request_starts
     from casecli.case.file.lookup import resolve_open
 
     with opened(ctx, no_input) as (env, store):
@@ -128,6 +131,7 @@ def tracing_add(
             answers,
             lambda clean: add_request(store, number, clean, env.today.isoformat()),
             request_starts(store, number),
+            lambda clean: request_problems(store, number, clean),
         )
     console().print(
         _(

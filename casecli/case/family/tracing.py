@@ -17,8 +17,8 @@ from casecli.case.decisions import approvals
 from casecli.case.decisions.consent import sharing_problem
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
-from casecli.errors import InvalidInput
-from casecli.i18n import _, n_
+from casecli.errors import InvalidAnswers, InvalidInput
+from casecli.i18n import _, format_date, n_
 from casecli.store.db import Store, utc_now
 
 SCOPE = "family_tracing"
@@ -148,9 +148,29 @@ def request_starts(store: Store, number: str) -> dict:
     return starts
 
 
+def request_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """The child's "no" is heard: when the latest assessment recorded that the child does not want
+    their family traced, a request says why it goes ahead (kept with it)."""
+    from casecli.case.file.assessments import assessments_of
+
+    said = next((a for a in assessments_of(store, number) if "wants_tracing" in a["answers"]), None)
+    if said is None or said["answers"]["wants_tracing"] != "no":
+        return {}
+    if str(answers.get("child_no_reason") or "").strip():
+        return {}
+    return {
+        "child_no_reason": _(
+            "the child said on {date} that they do not want their family traced: say why tracing goes ahead"
+        ).format(date=format_date(said["assessed_on"]))
+    }
+
+
 def add_request(store: Store, text: str, answers: dict, today_iso: str) -> dict:
     number = resolve_open(store, text)
     check_consent(store, number, "tracing")
+    problems = request_problems(store, number, answers)
+    if problems:
+        raise InvalidAnswers("tracing-request", problems)
     saved = _insert(
         store, number, None, "request", today_iso, answers, f"Tracing request for a {answers['sought_relation']}"
     )
