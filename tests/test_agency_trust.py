@@ -107,7 +107,7 @@ def test_a_forged_receipt_for_a_passphrase_handover_changes_nothing(home, monkey
     assert ana.json("show", number)["status"] == "transferred"
 
 
-def test_a_receipt_naming_another_receiver_than_its_signer_is_refused(home, monkeypatch):
+def test_a_receipt_with_a_malformed_receiver_is_refused(home, monkeypatch):
     """The receipt's receiver is checked: a malformed one is refused whole."""
     from casecli.errors import BundleRejected
     from casecli.handover.receipts import receipt_of
@@ -559,6 +559,9 @@ def test_a_recovery_request_for_a_colleagues_store_is_refused_unless_recorded(ho
     )  # fmt: skip
     out = luis.ok("recover", "--agency-response", str(response)).stdout
     assert "opened this store for Luis Pérez, who is not its owner" in out
+    monkeypatch.setenv("CASECLI_PASSPHRASE", "luis wants her cases now")
+    notes = luis.json("verify")["notes"]  # kept in the store: every verify says it
+    assert any("Luis Pérez, who is not its owner" in n and "her supervisor asked" in n for n in notes)
 
 
 def test_the_heads_kept_beside_a_mailbox_backup_name_a_history_rewritten_since(cli):
@@ -628,3 +631,36 @@ def test_a_signed_recovery_request_counts_as_its_certified_signer(home, monkeypa
         "signature does not hold"
         in ana("agency-key", "answer", str(request), "--key", key, "--output", str(response)).stderr
     )
+
+
+def test_a_receipt_naming_another_receiver_than_its_signer_settles_nothing(home, monkeypatch):
+    """A receipt signed by one addressee but naming another as its receiver changes nothing."""
+    from casecli.handover.pending import apply_receipt
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+    from .test_handover import two_workers
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = ana.register()
+    bundle = home / "h.bundle"
+    ana.ok(
+        "export", number, "--to", "luis", "--handover", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    )
+    [row] = ana.json("handover", "list")
+    luis_fp = luis.json("identity")["fingerprint"]
+    receipt = {
+        "bundle": row["bundle_id"],
+        "cases": [number],
+        "accepted": True,
+        "reason": "",
+        "at": "2026-12-06T10:00:00+00:00",
+    }
+    with open_store(ana.store, lambda: PASSPHRASE) as store, store.transaction():
+        other = apply_receipt(
+            store, {**receipt, "receiver": {"name": "X", "fingerprint": "AAAA BBBB"}}, luis_fp, "Luis"
+        )
+        assert other == {number: "not_a_recipient"}
+        assert apply_receipt(
+            store, {**receipt, "receiver": {"name": "Luis", "fingerprint": luis_fp}}, luis_fp, "Luis"
+        ) == {number: "transferred"}

@@ -13,23 +13,17 @@ from casecli.i18n import _, n_
 
 
 def _recovered_for_another(env, passphrase: str, response: dict) -> None:
-    """A store opened by the agency for someone who is not its owner: kept in the store (its
-    owner sees it next time, `casecli verify` and the report too) and said now."""
-    import json as _json
+    """A store opened by the agency for someone who is not its owner: kept in the store (every
+    `casecli verify` says it from then on) and said now."""
+    from casecli.protection.keys import record_for_another
+    from casecli.store.db import open_store
 
     reason = str(response.get("for_another") or "").strip()
     if not reason:
         return
-    from casecli.store.db import open_store, utc_now
-
     asked = str(response.get("requester") or "")
-    with open_store(env.store_path, lambda: passphrase) as store, store.transaction():
-        kept = _json.loads(store.meta("recovery.for_another") or "[]")
-        kept.append({"requester": asked[:200], "reason": reason[:2000], "at": utc_now()})
-        store.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('recovery.for_another', ?)",
-            (_json.dumps(kept, ensure_ascii=False),),
-        )
+    with open_store(env.store_path, lambda: passphrase) as store:
+        record_for_another(store, asked, reason)
     console().print(
         _("The agency opened this store for {who}, who is not its owner: {reason} (kept in the store).").format(
             who=asked or _("someone"), reason=reason

@@ -90,8 +90,9 @@ def apply_receipt(store: Store, receipt: dict, signer_fingerprint: str, signer_n
             done[number] = "unknown"
             continue
         recipients, outcome, status, key = json.loads(row[0]), row[1], row[2], row[3]
-        if recipients and signer_fingerprint not in recipients:
-            done[number] = "not_a_recipient"
+        receiver = (receipt.get("receiver") or {}).get("fingerprint")
+        if (recipients and signer_fingerprint not in recipients) or (receiver and receiver != signer_fingerprint):
+            done[number] = "not_a_recipient"  # (a receipt naming a receiver other than its signer, too)
             continue
         if not recipients and not proven(receipt, key):  # a passphrase handover: the passphrase, proven
             done[number] = "unproven"

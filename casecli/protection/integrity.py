@@ -183,6 +183,15 @@ def verify(store: Store, full: bool = False) -> dict:
     ):
         broken.append({"case_number": number, "seq": 1, "why": _("the case has no history at all")})
     broken += _unwitnessed(store, {str(b["case_number"]) for b in broken})
+    from casecli.i18n import format_time
+    from casecli.protection.keys import recoveries_for_another
+
+    for opened in recoveries_for_another(store):  # not a fault of the store: said every time
+        notes.append(
+            _("the agency opened this store for {who}, who is not its owner, on {when}: {reason}").format(
+                who=opened.get("requester") or "—", when=format_time(opened.get("at")), reason=opened.get("reason", "")
+            )
+        )
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     if not broken:
         moved = {n: head for n, head in verified.items() if heads.get(n) != head}

@@ -17,7 +17,7 @@ from casecli.errors import CaseCliError, InvalidInput, WrongPassphrase
 from casecli.fsutil import replace_durably, write_private_atomic
 from casecli.i18n import _
 from casecli.store import sealing
-from casecli.store.db import connect
+from casecli.store.db import Store, connect, utc_now
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.lock import key_change_lock, staged_keys_path
 
@@ -330,3 +330,23 @@ def read_request(path: Path) -> dict:
 
 def read_response(path: Path) -> dict:
     return _read_doc(path, RESPONSE_FORMAT, "recovery response")
+
+
+FOR_ANOTHER_KEY = "recovery.for_another"  # meta: each agency recovery answered for someone else
+
+
+def record_for_another(store: Store, requester: str, reason: str) -> None:
+    """Keep, in the store, that the agency opened it for someone who is not its owner, and why."""
+    with store.transaction():
+        kept = json.loads(store.meta(FOR_ANOTHER_KEY) or "[]")
+        kept.append({"requester": requester[:200], "reason": reason[:2000], "at": utc_now()})
+        store.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (FOR_ANOTHER_KEY, json.dumps(kept, ensure_ascii=False)),
+        )
+
+
+def recoveries_for_another(store: Store) -> list[dict]:
+    """Every agency recovery of this store answered for someone else (requester, reason, at)."""
+    kept = json.loads(store.meta(FOR_ANOTHER_KEY) or "[]")
+    return [k for k in kept if isinstance(k, dict)]
