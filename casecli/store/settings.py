@@ -58,10 +58,10 @@ def policy(store: Store) -> tuple[int, dict[str, int]]:
     if cached is not None:
         return cached
     found: tuple[int, dict[str, int]] = (0, {})
-    try:
+    row = None
+    # (no roster table yet in a store migrating from before schema 27: no policy)
+    if store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'roster'").fetchone():
         row = store.conn.execute("SELECT number, doc FROM roster ORDER BY number DESC LIMIT 1").fetchone()
-    except Exception:
-        row = None
     if row is not None:
         values = json.loads(row[1]).get("policy") or {}
         found = (row[0], {k: v for k, v in values.items() if k in defaults() and stricter_way(k) is not None})
