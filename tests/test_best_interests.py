@@ -4,6 +4,7 @@ its actions carried into the plan, and the printable records."""
 from __future__ import annotations
 
 from .test_assessment_plan import INITIAL
+from .test_store import assert_one_line_error
 from .test_cycle import PLAN
 
 BIA = {
@@ -38,6 +39,13 @@ BID = {
     "members": MEMBERS,
     "actions": [{"action": "Send the file to the resettlement unit", "owner": "Ana Ruiz", "due": "2026-12-05"}],
 }
+
+
+def approve_solution(cli, number: str, solution: str, held_on: str = "2026-11-23") -> None:
+    """A BIA recommending `solution` and a BID panel approving it (no approvals asked)."""
+    cli.ok("bia", number, "--answers", cli.write("bia-s.json", {**BIA, "best_interest_recommendation": solution}))
+    decided = {**BID, "durable_solution": solution, "held_on": held_on, "explained_to_child_on": held_on}
+    cli.ok("bid", number, "--answers", cli.write("bid-s.json", decided))
 
 
 def bid_items(cli) -> list[dict]:
@@ -81,11 +89,16 @@ def test_the_panel_needs_its_members_and_not_the_assessments_author(ready):
     sits = ready("bid", number, "--answers", ready.write("b3.json", {**BID, "members": author}))
     assert sits.exit_code == 3 and "bid.author_may_sit" in sits.stderr
     ready.ok("settings", "set", "bid.author_may_sit", "1")
-    deferred = ready.ok(
-        "bid", number, "--answers", ready.write("b4.json", {**BID, "members": author, "decision": "defers"})
-    )
-    assert "stays on the agenda" in deferred.stdout
-    assert [i["case_number"] for i in bid_items(ready)] == [number]  # deferred: still required
+    deferral = {**BID, "members": author, "decision": "defers"}
+    undated = ready("bid", number, "--answers", ready.write("b4.json", deferral))
+    assert_one_line_error(undated, code=3)
+    assert "deferred_to" in undated.stderr
+    early = ready("bid", number, "--answers", ready.write("b4.json", {**deferral, "deferred_to": "2026-11-23"}))
+    assert early.exit_code == 3 and "deferred_to" in early.stderr  # not on or before the panel's day
+    deferred = ready.ok("bid", number, "--answers", ready.write("b4.json", {**deferral, "deferred_to": "2027-01-15"}))
+    assert "due on its new date" in deferred.stdout
+    [item] = bid_items(ready)  # deferred: still required, on the panel's new date
+    assert item["case_number"] == number and item["due"] == "2027-01-15"
     assert ready.json("bid", "list", number)[0]["answers"]["decision"] == "defers"
 
 

@@ -149,6 +149,10 @@ def test_a_case_from_registration_to_closure(worker):
     assert agenda(cli, "2026-12-09") == [("visit", "2026-12-16")]
 
     cli.today("2026-12-10")
+    # Local integration is a durable solution: a BID panel approves it before the case closes so.
+    from .test_best_interests import approve_solution
+
+    approve_solution(cli, number, "local_integration", held_on="2026-12-10")
     closure = {
         "reason": "locally_integrated",
         "final_visit": True,

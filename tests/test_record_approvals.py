@@ -44,7 +44,8 @@ def test_a_verified_family_waits_for_approval_before_reunification(team, tmp_pat
     reunification = {
         "reunified_on": "2026-11-22",
         "reunified_with": "Rosa",
-        "reunified_where": "SPS",
+        "reunified_where": "Tapachula",
+        "reunified_country": "mexico",  # where the agency works: no border crossed
         "follow_up_due": "2026-12-01",
     }
     refused = ana("tracing", "reunify", number, "--answers", ana.write("u.json", reunification))

@@ -126,14 +126,12 @@ def test_a_whole_case_in_spanish_shows_no_english(cli):
     child.expect_exact("continuar")
     journey.finish(child)
 
-    closure = {
-        "reason": "locally_integrated",
+    closure = {  # not a durable solution (those need a BID panel first): the journey stays short
+        "reason": "other",
+        "reason_other": "Se fue a vivir con su tía en Chiapas",
         "final_visit": True,
         "child_informed": True,
         "notes": "Vive con su tía",
-        "outcome_with": "Su tía",
-        "outcome_where": "San Pedro Sula",
-        "outcome_on": "2026-11-23",
     }
     child = journey.spawn("close", number, "--answers", cli.write("c.json", closure), "--acknowledge-open")
     summary(child)

@@ -3,6 +3,7 @@ verification and reunification move the status; closing as reunified needs a fol
 
 from __future__ import annotations
 
+from .test_best_interests import approve_solution
 from .test_cycle import VISIT
 from .test_store import assert_one_line_error
 
@@ -44,6 +45,7 @@ REUNIFIED = {
     "reunified_on": "2026-11-22",
     "reunified_with": "Rosa Mejía",
     "reunified_where": "San Pedro Sula",
+    "reunified_country": "honduras",
     "follow_up_due": "2026-12-07",
 }
 CLOSURE = {
@@ -89,6 +91,10 @@ def test_tracing_from_open_to_reunified_and_the_closure_it_allows(ready):
     assert status() == "located"
     out = ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", VERIFIED)).stdout
     assert "verified" in out and status() == "verified"
+    no_bid = ready("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
+    assert_one_line_error(no_bid, code=3)
+    assert "bid.required_for_durable_solutions" in no_bid.stderr and f"casecli bid {number}" in no_bid.stderr
+    approve_solution(ready, number, "reunification")
     ready.ok("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
     assert status() == "reunified"
     [due] = [i for i in ready.json("agenda", "--days", "30") if i["kind"] == "follow-up"]
@@ -99,7 +105,11 @@ def test_tracing_from_open_to_reunified_and_the_closure_it_allows(ready):
     assert "follow-up visit" in closing.stderr and ready.json("show", number)["status"] == "open"
     ready.ok("visit", "add", number, "--answers", ready.write("vi.json", {**VISIT, "visited_on": "2026-11-23"}))
     assert not [i for i in ready.json("agenda", "--days", "30") if i["kind"] == "follow-up"]
-    ready.ok("close", number, "--answers", ready.write("c.json", CLOSURE), "--acknowledge-open")
+    short = ready("close", number, "--answers", ready.write("c.json", CLOSURE), "--acknowledge-open")
+    assert_one_line_error(short, code=3)  # one visit a day later does not span the follow-up period
+    assert "reunification.follow_up_days" in short.stderr and "on or after 2027-02-20" in short.stderr
+    confirmed = {**CLOSURE, "follow_up_confirmation": "DIF San Pedro Sula visited on 2026-11-23: she is at school"}
+    ready.ok("close", number, "--answers", ready.write("c.json", confirmed), "--acknowledge-open")
     assert ready.json("show", number)["status"] == "closed"
     shown = ready.ok("show", number).stdout
     assert "Tracing request 1" in shown and "reunified" in shown

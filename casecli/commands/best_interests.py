@@ -84,7 +84,7 @@ def bia_add(
     Example: casecli bia MX7-0042-R
     Example: casecli bia MX7-0042-R --answers bia.json --no-input
     """
-    from casecli.case.decisions.best_interests import record_bia
+    from casecli.case.decisions.best_interests import bia_problems, record_bia
     from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
@@ -103,6 +103,7 @@ def bia_add(
             defaults=words,
             hints=hints,
             save=lambda clean: record_bia(store, number, clean),
+            rules=lambda clean: bia_problems(store, number, clean),
             draft=draft_for(env, store, "bia", number, discard_draft),
         )
         required = bid_required_line(store, number)
@@ -135,7 +136,7 @@ def bid_add(
     Example: casecli bid MX7-0042-R
     Example: casecli bid MX7-0042-R --answers bid.json --no-input
     """
-    from casecli.case.decisions.best_interests import bia_to_decide, member_problem, record_bid
+    from casecli.case.decisions.best_interests import bia_to_decide, bid_problems, member_problem, record_bid
     from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
@@ -172,6 +173,7 @@ def bid_add(
             extra=parts,
             save=save,
             defaults=defaults,
+            rules=lambda clean: bid_problems(store, number, clean),
             draft=draft_for(env, store, "bid", number, discard_draft),
         )
         clean = saved["answers"]
@@ -185,7 +187,10 @@ def bid_add(
     next_words = {
         "closes_case": _("The panel decided to close the case: close it with `casecli close {number}`."),
         "reopens": _("The panel reopened the assessment: record a new one with `casecli bia {number}`."),
-        "defers": _("The panel deferred its decision: the BID stays on the agenda."),
+        "defers": _("The panel deferred its decision: the BID is due on its new date."),
+        "does_not_approve": _(
+            "The panel did not approve the recommendation: a new best interests assessment is due (`casecli bia {number}`)."
+        ),
     }
     if clean["decision"] in next_words:
         console().print(next_words[clean["decision"]].format(number=number))

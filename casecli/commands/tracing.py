@@ -153,11 +153,12 @@ def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = J
 
 
 def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool, discard: bool) -> None:
-    from casecli.case.family.tracing import FORMS, add_step, the_request
+    from casecli.case.family.tracing import FORMS, add_step, check_step, step_problems, the_request
     from casecli.forms.labels import label
 
     with opened(ctx, no_input) as (env, store):
         number, request = the_request(store, case, which)  # before any question
+        check_step(request, kind)
         saved = _collect(
             env,
             store,
@@ -165,6 +166,7 @@ def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no
             FORMS[kind],
             answers,
             lambda clean: add_step(store, case, which, kind, clean),
+            rules=lambda clean: step_problems(store, number, kind, clean),
         )
     console().print(
         _("Recorded on tracing request {n} of {number}: now {status}.").format(

@@ -84,6 +84,12 @@ class Field:
         return self.spec.get("voice")
 
     @property
+    def settles(self) -> tuple[str, ...]:
+        """The questions whose rule problem this one (kept for when needed) settles: a problem on
+        them is answered by asking this, not by asking them again (`"settles"` in the form)."""
+        return tuple(self.spec.get("settles", ()))
+
+    @property
     def when_needed(self) -> bool:
         """Asked only when a rule across fields needs it (`"asked": "when_needed"`), not in the first pass."""
         return self.spec.get("asked") == "when_needed"
@@ -227,6 +233,7 @@ class Field:
             "validator",
             "exclusive",
             "asked",
+            "settles",
         ):
             if key in self.spec:
                 out[key] = self.spec[key]

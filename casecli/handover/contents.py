@@ -69,6 +69,7 @@ CHOICES = {
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
     ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
+    ("legal", "kind"): {"asylum_claim", "asylum_status"},
     ("approvals", "kind"): set(APPROVAL_KINDS),
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
@@ -249,6 +250,10 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
         from casecli.case.family.tracing import FORMS as TRACING_FORMS
 
         name = TRACING_FORMS[str(row.get("kind"))]
+    elif table == "legal":
+        from casecli.case.legal.asylum import FORMS as LEGAL_FORMS
+
+        name = LEGAL_FORMS[str(row.get("kind"))]
     else:
         name = ANSWER_FORMS.get(table)
     if name is None or "answers" not in row:

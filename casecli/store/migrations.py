@@ -722,6 +722,28 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             )""",
         ],
     ),
+    (
+        29,
+        [
+            # The child's legal pathway (case/legal/): an asylum claim and each change of its
+            # status, pointing at the claim (the legal-pathway steps join it as kinds of their own;
+            # the kinds allowed are the code's, checked on import). A case table: bundles carry it.
+            """CREATE TABLE legal (
+                uid TEXT PRIMARY KEY,
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                parent TEXT REFERENCES legal (uid),
+                kind TEXT NOT NULL,
+                on_date TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                CHECK (kind <> 'asylum_status' OR parent IS NOT NULL)
+            )""",
+            "CREATE INDEX legal_case ON legal (case_number, kind, on_date)",
+            # A deferred BID is due on the panel's new date, a refused one makes a new BIA due.
+            lambda conn: _mark_derived_stale(conn),
+        ],
+    ),
 ]
 
 
@@ -826,7 +848,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 20
+RECORDS_VERSION = 29
 
 
 def apply_migrations(conn: Connection, migrations: list[tuple[int, list[str]]] | None = None) -> int:

@@ -20,7 +20,7 @@ def _document() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def defaults() -> dict[str, int]:
+def defaults() -> dict[str, int | str]:
     return _document()["settings"]
 
 
@@ -80,7 +80,7 @@ def _effective(store: Store, key: str, local: int) -> int:
     return local if fixed is None or as_strict(key, local, fixed) else fixed
 
 
-def all_settings(store: Store) -> dict[str, int]:
+def all_settings(store: Store) -> dict[str, int | str]:
     values = dict(defaults())
     for key, value in store.conn.execute("SELECT key, value FROM settings"):
         if key in values:
@@ -98,6 +98,8 @@ def set_setting(store: Store, key: str, raw: str) -> int:
     on it (`case.file.setting_changes.change_settings` does both), so due dates never lag behind a setting."""
     if key not in defaults():
         raise InvalidInput(_("setting {key}: unknown; see `casecli settings show`").format(key=repr(key)))
+    if isinstance(defaults()[key], str):
+        return _set_text(store, key, raw)
     try:
         value = int(raw)
     except ValueError:
@@ -112,5 +114,25 @@ def set_setting(store: Store, key: str, raw: str) -> int:
                 " only be stricter"
             ).format(key=key, number=number, fixed=values[key])
         )
+    store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+    return value
+
+
+def choices(key: str) -> list[str] | None:
+    """The values a text setting allows (None: any short line)."""
+    return _document().get("choices", {}).get(key)
+
+
+def _set_text(store: Store, key: str, raw: str) -> str:
+    """A text setting (the agency's country, a number the child can call): one printable line, or
+    one of its choices."""
+    value = raw.strip()
+    allowed = choices(key)
+    if allowed is not None and value not in allowed:
+        raise InvalidInput(
+            _("setting {key}: expected one of {choices}").format(key=key, choices=", ".join(allowed))
+        )
+    if len(value) > 200 or not value.isprintable():
+        raise InvalidInput(_("setting {key}: expected one line of text (at most 200 characters)").format(key=key))
     store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
     return value

@@ -153,8 +153,8 @@ def settings_view(values: dict):
     defaults = settings.defaults()
     parts = []
     for key, value in values.items():
-        note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=defaults[key])
-        parts.append(f"{key} = {value}{note}")
+        note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=shown(repr(defaults[key])))
+        parts.append(f"{key} = {shown(repr(value) if isinstance(value, str) else str(value))}{note}")
         parts.append(f"    [dim]{shown(settings.about(key, i18n.current))}[/dim]")
     return group(parts)
 

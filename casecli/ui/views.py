@@ -201,6 +201,9 @@ def case_view(record: dict, lang: str = "en"):
     from casecli.ui.tracing_views import tracing_parts
 
     parts.extend(tracing_parts(record))
+    from casecli.ui.legal_views import asylum_parts
+
+    parts.extend(asylum_parts(record))
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(
             date=format_date(closure["closed_on"]), reason=shown(answer("closure", "reason", closure["reason"]))

@@ -190,9 +190,10 @@ def _ask_missing(
             index = next(i for i, f in enumerate(fields) if f.id == previous)
             section = None
             continue
-        # (A form that keeps questions for when a rule needs them, like registration's "is the age
-        # disputed?", answers its rules with those questions after the others: see _interactive.)
-        if value is not None and rules is not None and not any(f.when_needed for f in fields):
+        # (A question kept for when a rule needs it and that settles this one's problem, like
+        # registration's "is the age disputed?" for the date of birth, answers the rule after the
+        # other questions instead: see _interactive.)
+        if value is not None and rules is not None and not any(field.id in f.settles for f in fields):
             ruled = rules({**{k: v for k, v in answers.items() if v is not None}, field.id: value})
             if field.id in ruled:
                 _show_problems(form, {field.id: ruled[field.id]}, console, lang)

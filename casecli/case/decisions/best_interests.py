@@ -55,9 +55,38 @@ def _insert(
     return {"case_number": number, "uid": uid, "number": count, "awaiting_approval": waiting is not None}
 
 
+def bia_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """A BIA may not recommend returning a child whom an asylum claim protects (non-refoulement)."""
+    from casecli.case.legal.asylum import return_refused
+
+    if answers.get("best_interest_recommendation") == "repatriation":
+        refused = return_refused(store, number, "best_interest_recommendation")
+        if refused:
+            return {"best_interest_recommendation": refused}
+    return {}
+
+
+def bid_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """A BID may not approve returning a child whom an asylum claim protects (non-refoulement); a
+    deferral names the panel's new date (on or after the panel's)."""
+    from casecli.case.legal.asylum import return_refused
+
+    if answers.get("decision") == "approves" and answers.get("durable_solution") == "repatriation":
+        refused = return_refused(store, number, "durable_solution")
+        if refused:
+            return {"durable_solution": refused}
+    later, held = answers.get("deferred_to"), answers.get("held_on")
+    if answers.get("decision") == "defers" and later and held and later <= held:
+        return {"deferred_to": _("a date after the panel's")}
+    return {}
+
+
 def record_bia(store: Store, text: str, answers: dict) -> dict:
     """Record a BIA (its answers already checked against the BIA form)."""
     number = resolve_open(store, text)
+    problems = bia_problems(store, number, answers)
+    if problems:
+        raise InvalidAnswers("bia", problems)
     recommendation = answers["best_interest_recommendation"]
 
     def approval(uid: str, count: int) -> object:
@@ -117,6 +146,7 @@ def record_bid(store: Store, text: str, answers: dict, members: object, actions:
     number = resolve_open(store, text)
     bia = bia_to_decide(store, number)
     members, actions, problems = check_parts(members, actions, today, MEMBERS)
+    problems = {**bid_problems(store, number, answers), **problems}
     least = settings.get(store, "bid.min_members")
     if not problems and len(members) < least:
         problems["members"] = _("at least {count} members (agency setting bid.min_members)").format(count=least)

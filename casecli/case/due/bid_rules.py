@@ -3,7 +3,8 @@
 A BID is required, after a Best Interests Assessment, for a durable solution for an unaccompanied or
 separated child, for a temporary care decision in exceptional circumstances, and for separating a
 child from the parents against their will. It stays required until a BID panel decides on that
-assessment (approves, does not approve, or closes the case); a deferral or a reopening leaves it due.
+assessment (approves, does not approve, or closes the case); a deferral leaves it due on the
+panel's new date, a reopening as before; after "does not approve" a new BIA is due instead.
 A BIA that waits for (or was refused) a supervisor's approval requires nothing yet. Read for every
 case in one query: the agenda and the derived due dates call this.
 """
@@ -27,7 +28,8 @@ REASONS = ("durable_solution", "exceptional_care", "separation_against_will")
 
 LATEST_BIA_SQL = """
 SELECT b.case_number, b.uid, b.on_date, b.answers, json_extract(c.answers, '$.protection_status'),
-       (SELECT json_extract(d.answers, '$.decision') FROM best_interests d
+       (SELECT json_array(json_extract(d.answers, '$.decision'), d.on_date, json_extract(d.answers, '$.deferred_to'))
+        FROM best_interests d
         WHERE d.case_number = b.case_number AND d.kind = 'bid' AND json_extract(d.answers, '$.bia') = b.uid
         ORDER BY d.on_date DESC, d.created_at DESC LIMIT 1) AS decision
 FROM best_interests b JOIN cases c ON c.case_number = b.case_number
@@ -62,9 +64,28 @@ def required(store: Store, number: str | None = None) -> list[dict]:
         sql, params = sql + " AND b.case_number = ?", [number]
     days = settings.get(store, "bid.due_days")
     found = []
-    for case_number, uid, on_date, answers, status, decision in store.conn.execute(sql, params):
+    for case_number, uid, on_date, answers, status, latest in store.conn.execute(sql, params):
+        decision, _held_on, deferred_to = json.loads(latest) if latest else (None, None, None)
         why = reason(json.loads(answers), status)
         if why and decision not in SETTLED:
             due = (dt.date.fromisoformat(on_date) + dt.timedelta(days=days)).isoformat()
+            if decision == "defers" and deferred_to:
+                due = deferred_to  # a deferred panel sits again on the date it set
             found.append({"case_number": case_number, "bia": uid, "why": why, "due": due, "deferred": decision})
+    return found
+
+
+def reassessments(store: Store, number: str | None = None) -> list[dict]:
+    """Each case whose latest BIA a BID panel did not approve: a new BIA is due `bid.reassess_days`
+    after the panel (the panel's own recommendation is what the new assessment weighs)."""
+    sql, params = LATEST_BIA_SQL, []
+    if number is not None:
+        sql, params = sql + " AND b.case_number = ?", [number]
+    days = settings.get(store, "bid.reassess_days")
+    found = []
+    for case_number, uid, _on, _answers, _status, latest in store.conn.execute(sql, params):
+        decision, held_on, _later = json.loads(latest) if latest else (None, None, None)
+        if decision == "does_not_approve" and held_on:
+            due = (dt.date.fromisoformat(held_on) + dt.timedelta(days=days)).isoformat()
+            found.append({"case_number": case_number, "bia": uid, "due": due})
     return found

@@ -43,6 +43,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "see child": lambda a: _("high-risk child not seen recently"),
     "plan item": lambda a: _plan_item(**a),
     "bid": lambda a: _("best interests determination (BID) required"),
+    "bia": lambda a: _("new best interests assessment (the BID panel did not approve)"),
     "follow-up": lambda a: _("follow-up visit after the reunification"),
     "referral": _referral,
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from casecli.case.due.bid_rules import required
+from casecli.case.due.bid_rules import reassessments, required
 from casecli.case.due.reunification import follow_ups_due
 
 if TYPE_CHECKING:
@@ -19,6 +19,9 @@ def outcomes_due(store: Store, only: str | None = None) -> Iterator[tuple[str, s
     for bid in required(store, only):
         number = bid["case_number"]
         yield number, "bid", bid["due"], f"casecli bid {number}"
+    for again in reassessments(store, only):
+        number = again["case_number"]
+        yield number, "bia", again["due"], f"casecli bia {number}"
     for reunion in follow_ups_due(store, only):
         number = reunion["case_number"]
         yield number, "follow-up", reunion["follow_up_due"], f"casecli visit add {number}"

@@ -13,13 +13,14 @@ if TYPE_CHECKING:
 
 REUNIFICATIONS_SQL = """
 SELECT t.case_number, t.on_date, t.answers,
-       EXISTS (SELECT 1 FROM visits v WHERE v.case_number = t.case_number AND v.visited_on > t.on_date) AS visited
+       (SELECT max(v.visited_on) FROM visits v WHERE v.case_number = t.case_number AND v.visited_on > t.on_date)
 FROM tracing t WHERE t.kind = 'reunification'
 """
 
 
 def reunifications(store: Store, number: str | None = None) -> list[dict]:
-    """Each reunification: the case, when, the first follow-up's due date, whether a visit followed."""
+    """Each reunification: the case, when, the first follow-up's due date, whether a visit followed
+    and the latest visit after it."""
     sql, params = REUNIFICATIONS_SQL, []
     if number is not None:
         sql, params = sql + " AND t.case_number = ?", [number]
@@ -28,7 +29,8 @@ def reunifications(store: Store, number: str | None = None) -> list[dict]:
             "case_number": n,
             "reunified_on": on,
             "follow_up_due": json.loads(a).get("follow_up_due") or on,
-            "visited": bool(v),
+            "visited": v is not None,
+            "last_visit": v,
         }
         for n, on, a, v in store.conn.execute(sql + " ORDER BY t.on_date", params)
     ]

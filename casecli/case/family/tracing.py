@@ -208,10 +208,45 @@ def the_request(store: Store, text: str, which: int | None) -> tuple[str, dict]:
     return number, live[0]
 
 
-def add_step(store: Store, text: str, which: int | None, kind: str, answers: dict) -> dict:
-    """Record what followed a request (an action, a verification, the reunification, a closure)."""
-    number, request = the_request(store, text, which)
-    resolve_open(store, number)
+def step_problems(store: Store, number: str, kind: str, answers: dict) -> dict[str, str]:
+    """A reunification in the country of origin while a claim protects the child, or across a border
+    with no BID that approved it (case/decisions/solutions.py)."""
+    from casecli.case.decisions.solutions import reunification_refused
+
+    if kind == "reunification":
+        refused = reunification_refused(store, number, answers.get("reunified_country"), "tracing reunify")
+        if refused:
+            return {"reunified_country": refused}
+    if kind == "verification":
+        return verification_problems(store, number, answers)
+    return {}
+
+
+def verification_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """A family is verified with the child not wishing reunification, or the accounts not matching,
+    only when a best interests assessment or determination weighed it: its number and how."""
+    from casecli.case.decisions.best_interests import records_of
+
+    doubts = answers.get("child_wishes_reunification") is False or answers.get("information_matches") is False
+    if not answers.get("verified") or not doubts:
+        return {}
+    problems: dict[str, str] = {}
+    named = str(answers.get("weighed_in") or "").strip()
+    kind, _space, which = named.lower().partition(" ")
+    kind = {"eis": "bia", "dis": "bid"}.get(kind, kind)  # the Spanish names (Evaluación / Determinación)
+    found = records_of(store, number, kind) if kind in ("bia", "bid") else []
+    if not (which.strip().isdigit() and 1 <= int(which) <= len(found)):
+        problems["weighed_in"] = _(
+            "the child does not wish reunification or the information does not match: name the BIA or BID that"
+            " weighed it, as 'BIA 2' or 'BID 1' (`casecli bia list {number}`), or record it as not verified"
+        ).format(number=number)
+    if not str(answers.get("weighed_why") or "").strip():
+        problems["weighed_why"] = _("say how it was weighed and why the family is verified all the same")
+    return problems
+
+
+def check_step(request: dict, kind: str) -> None:
+    """Whether a step of `kind` may follow the request's status (asked before any question)."""
     status = request["status"]
     if status == "closed" or (status == "reunified" and kind != "closure"):
         raise InvalidInput(
@@ -231,6 +266,16 @@ def add_step(store: Store, text: str, which: int | None, kind: str, answers: dic
                 n=request["number"], status=status
             )
         )
+
+
+def add_step(store: Store, text: str, which: int | None, kind: str, answers: dict) -> dict:
+    """Record what followed a request (an action, a verification, the reunification, a closure)."""
+    number, request = the_request(store, text, which)
+    resolve_open(store, number)
+    check_step(request, kind)
+    problems = step_problems(store, number, kind, answers)
+    if problems:
+        raise InvalidAnswers(FORMS[kind], problems)
 
     def approval(uid: str) -> object:
         """Where the agency wants it, a verified family waits for a supervisor before reunification."""

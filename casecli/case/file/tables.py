@@ -37,6 +37,8 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("family_members", "SELECT * FROM family_members WHERE case_number = ? ORDER BY created_at"),
     # A request before what follows it (a record may only point at a request already there).
     ("tracing", "SELECT * FROM tracing WHERE case_number = ? ORDER BY request IS NOT NULL, on_date, created_at"),
+    # A claim before the changes of its status (each points at its claim).
+    ("legal", "SELECT * FROM legal WHERE case_number = ? ORDER BY parent IS NOT NULL, on_date, created_at"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ? ORDER BY decided_at, case_a, case_b"),
 ]
 # The column naming a row's case in each query above (links name two: see records_of_cases).
@@ -55,6 +57,7 @@ LOCAL_TABLES = {
 }  # this laptop's own
 DELETE_ORDER = [
     "links",
+    "legal",
     "best_interests",
     "family_members",
     "tracing",

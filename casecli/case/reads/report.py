@@ -33,6 +33,7 @@ def kind_name(kind: str) -> str:
         "plan item": _("plan item"),
         "referral": _("referral"),
         "bid": _("best interests determination"),
+        "bia": _("best interests assessment"),
         "follow-up": _("follow-up after reunification"),
     }.get(kind, kind)
 

@@ -195,6 +195,9 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
 
     case["family"] = family_of(store, number)
     case["tracing"] = requests_of(store, number)
+    from casecli.case.legal.asylum import claims_of
+
+    case["asylum"] = claims_of(store, number)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(

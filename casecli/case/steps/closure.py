@@ -18,8 +18,13 @@ def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]
     from casecli.case.child.age import majority_date
     from casecli.store import settings
 
+    from casecli.case.decisions.solutions import closure_refused
+
+    refused = closure_refused(store, number, answers.get("reason") or "")
+    if refused:
+        return {"reason": refused}
     if answers.get("reason") == "reunified":
-        return _reunification_problems(store, number)
+        return _reunification_problems(store, number, answers)
     if answers.get("reason") != "reached_adulthood" or not answers.get("closed_on"):
         return {}
     registration, registered_on = store.conn.execute(
@@ -60,10 +65,13 @@ def open_at_closure(store: Store, number: str) -> list[dict]:
     return items + referrals
 
 
-def _reunification_problems(store: Store, number: str) -> dict[str, str]:
-    """A case closed as reunified: its reunification is recorded (after a verified family) and a
-    follow-up visit was made after it."""
+def _reunification_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
+    """A case closed as reunified: its reunification is recorded (after a verified family) and
+    followed up: visits after it spanning `reunification.follow_up_days`, or the confirmation of
+    the authority or agency that follows the child there."""
     from casecli.case.due.reunification import reunifications
+    from casecli.i18n import format_date
+    from casecli.store import settings
 
     done = reunifications(store, number)
     if not done:
@@ -79,7 +87,18 @@ def _reunification_problems(store: Store, number: str) -> dict[str, str]:
                 "reunified: no follow-up visit after the reunification yet (`casecli visit add {number}`)"
             ).format(number=number)
         }
-    return {}
+    need = settings.get(store, "reunification.follow_up_days")
+    latest = done[-1]
+    until = (dt.date.fromisoformat(latest["reunified_on"]) + dt.timedelta(days=need)).isoformat()
+    if (latest["last_visit"] or "") >= until or str(answers.get("follow_up_confirmation") or "").strip():
+        return {}
+    return {
+        "follow_up_confirmation": _(
+            "reunified: the follow-up visits do not yet span {days} days after the reunification (setting"
+            " reunification.follow_up_days): visit again on or after {date} (`casecli visit add {number}`), or record"
+            " the confirmation of the authority or agency that follows the child there"
+        ).format(days=need, date=format_date(until), number=number)
+    }
 
 
 def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False, approved: bool = False) -> dict:

@@ -1,0 +1,147 @@
+"""The safeguards on the decisions that shape a child's life (#31), through the real CLI: no
+return while an asylum claim protects the child, a BID before a durable solution, and the other
+checks the field requires; each refused with one line naming the rule and what would satisfy it,
+then accepted once that record exists."""
+
+from __future__ import annotations
+
+from .test_best_interests import BIA, BID, approve_solution
+from .test_store import assert_one_line_error
+from .test_tracing import FOUND, REQUEST, REUNIFIED, TRACING, VERIFIED
+
+CLAIM = {"filed_on": "2026-11-10", "authority": "comar", "reference": "COMAR/TAP/2026/0173"}
+FINAL = {"status": "rejected_final", "status_on": "2026-11-20", "reference": "Recurso de revisión resuelto"}
+REPATRIATED = {
+    "reason": "repatriated",
+    "final_visit": True,
+    "child_informed": True,
+    "outcome_with": "Her grandmother",
+    "outcome_where": "San Pedro Sula",
+    "outcome_on": "2026-11-23",
+}
+
+
+def test_no_return_while_an_asylum_claim_is_pending(ready):
+    number = ready.register()  # unaccompanied, from Honduras
+    out = ready.ok("asylum", "add", number, "--answers", ready.write("claim.json", CLAIM)).stdout
+    assert "Asylum claim 1 recorded" in out
+    [claim] = ready.json("asylum", "list", number)
+    assert (claim["status"], claim["answers"]["reference"]) == ("pending", CLAIM["reference"])
+
+    returning = {**BIA, "best_interest_recommendation": "repatriation"}
+    refused = ready("bia", number, "--answers", ready.write("bia.json", returning))
+    assert_one_line_error(refused, code=3)
+    assert "non-refoulement" in refused.stderr and f"casecli asylum status {number}" in refused.stderr
+    assert ready.json("bia", "list", number) == []
+    closing = ready("close", number, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+    assert_one_line_error(closing, code=3)
+    assert "non-refoulement" in closing.stderr and ready.json("show", number)["status"] == "open"
+
+    # A BIA recommending something else is recorded; a BID may not approve a return either.
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
+    to_return = {**BID, "durable_solution": "repatriation"}
+    refused = ready("bid", number, "--answers", ready.write("bid.json", to_return))
+    assert_one_line_error(refused, code=3)
+    assert "non-refoulement" in refused.stderr and ready.json("bid", "list", number) == []
+
+    before = ready("asylum", "status", number, "--answers", ready.write("s.json", {**FINAL, "status_on": "2026-11-01"}))
+    assert_one_line_error(before, code=3)
+    assert "status_on" in before.stderr
+    ready.ok("asylum", "status", number, "--answers", ready.write("s.json", FINAL))
+    assert ready.json("asylum", "list", number)[0]["status"] == "rejected_final"
+    approve_solution(ready, number, "repatriation")
+    ready.ok("close", number, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+    assert ready.json("show", number)["status"] == "closed"
+
+
+def test_a_recognised_child_is_not_returned(ready):
+    number = ready.register()
+    ready.ok("asylum", "add", number, "--answers", ready.write("claim.json", CLAIM))
+    recognised = {"status": "recognised", "status_on": "2026-11-22"}
+    ready.ok("asylum", "status", number, "--answers", ready.write("s.json", recognised))
+    refused = ready("bia", number, "--answers", ready.write("bia.json", {**BIA, "best_interest_recommendation": "repatriation"}))
+    assert_one_line_error(refused, code=3)
+    assert "recognised" in refused.stderr
+
+
+def test_a_durable_solution_needs_an_approving_bid(ready):
+    never_assessed = ready.register(age_estimate=2, dob_known=False)
+    refused = ready("close", never_assessed, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+    assert_one_line_error(refused, code=3)
+    assert "bid.required_for_durable_solutions" in refused.stderr and f"casecli bid {never_assessed}" in refused.stderr
+    # A BID approving another solution does not stand for this one.
+    approve_solution(ready, never_assessed, "resettlement_to_3rd_country")
+    other = ready("close", never_assessed, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+    assert other.exit_code == 3 and "(repatriation)" in other.stderr
+    approve_solution(ready, never_assessed, "repatriation")
+    ready.ok("close", never_assessed, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+
+    accompanied = ready.register(protection_status="accompanied_at_risk", name_first="Kevin", sex="male")
+    ready.ok("close", accompanied, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+
+
+def test_a_reunification_in_the_country_of_origin_is_a_return(ready):
+    number = ready.register(share_with=TRACING)
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", REQUEST))
+    ready.ok("tracing", "action", number, "--answers", ready.write("a.json", FOUND))
+    ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", VERIFIED))
+    ready.ok("asylum", "add", number, "--answers", ready.write("claim.json", CLAIM))
+    refused = ready("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
+    assert_one_line_error(refused, code=3)
+    assert "non-refoulement" in refused.stderr
+    withdrawn = {"status": "withdrawn", "status_on": "2026-11-21", "notes": "The child withdrew it"}
+    ready.ok("asylum", "status", number, "--answers", ready.write("s.json", withdrawn))
+    across = ready("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
+    assert across.exit_code == 3 and "bid.required_for_durable_solutions" in across.stderr
+    # Within the country the agency works in, no border is crossed: no BID is asked.
+    here = {**REUNIFIED, "reunified_where": "Tapachula", "reunified_country": "mexico"}
+    ready.ok("tracing", "reunify", number, "--answers", ready.write("u.json", here))
+    assert ready.json("tracing", "list", number)[0]["status"] == "reunified"
+
+
+def test_text_settings_take_a_line_or_one_of_their_choices(ready):
+    ready.ok("settings", "set", "agency.country", "guatemala")
+    wrong = ready("settings", "set", "agency.country", "atlantis")
+    assert_one_line_error(wrong, code=3)
+    assert "agency.country" in wrong.stderr and "guatemala" in wrong.stderr
+    ready.ok("settings", "set", "agency.hotline", "Línea de la Procuraduría 800 000 0000")
+    values = ready.json("settings", "show")
+    assert values["agency.country"] == "guatemala" and values["agency.hotline"].startswith("Línea")
+    control = ready("settings", "set", "agency.hotline", "800\x1b[2J")
+    assert_one_line_error(control, code=3)
+
+
+def test_a_family_is_verified_against_the_childs_wish_only_when_a_bia_or_bid_weighed_it(ready):
+    number = ready.register(share_with=TRACING)
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", REQUEST))
+    ready.ok("tracing", "action", number, "--answers", ready.write("a.json", FOUND))
+    doubtful = {**VERIFIED, "child_wishes_reunification": False, "information_matches": False}
+    refused = ready("tracing", "verify", number, "--answers", ready.write("v.json", doubtful))
+    assert_one_line_error(refused, code=3)
+    assert "weighed_in" in refused.stderr and "weighed_why" in refused.stderr
+    unknown = {**doubtful, "weighed_in": "BIA 1", "weighed_why": "The panel heard her"}
+    assert ready("tracing", "verify", number, "--answers", ready.write("v.json", unknown)).exit_code == 3  # no BIA 1
+    assert ready.json("tracing", "list", number)[0]["status"] == "located"
+    # Recorded as not verified, it needs nothing more; verified, it names the assessment that weighed it.
+    ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", {**doubtful, "verified": False}))
+    ready.ok("bia", number, "--answers", ready.write("bia.json", {**BIA, "purpose": "family_reunification"}))
+    ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", unknown))
+    assert ready.json("tracing", "list", number)[0]["status"] == "verified"
+
+
+def test_a_reunification_is_followed_up_for_the_agencys_period_before_closing(ready):
+    from .test_cycle import VISIT
+    from .test_tracing import CLOSURE
+
+    number = ready.register(share_with=TRACING)
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", REQUEST))
+    ready.ok("tracing", "action", number, "--answers", ready.write("a.json", FOUND))
+    ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", VERIFIED))
+    here = {**REUNIFIED, "reunified_on": "2026-08-01", "reunified_where": "Tapachula", "reunified_country": "mexico"}
+    ready.ok("tracing", "reunify", number, "--answers", ready.write("u.json", here))
+    ready.ok("visit", "add", number, "--answers", ready.write("v1.json", {**VISIT, "visited_on": "2026-08-16"}))
+    short = ready("close", number, "--answers", ready.write("c.json", CLOSURE), "--acknowledge-open")
+    assert_one_line_error(short, code=3)
+    assert "follow_up_confirmation" in short.stderr and "on or after 2026-10-30" in short.stderr
+    ready.ok("visit", "add", number, "--answers", ready.write("v2.json", {**VISIT, "visited_on": "2026-11-02"}))
+    ready.ok("close", number, "--answers", ready.write("c.json", CLOSURE), "--acknowledge-open")
