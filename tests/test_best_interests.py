@@ -4,8 +4,8 @@ its actions carried into the plan, and the printable records."""
 from __future__ import annotations
 
 from .test_assessment_plan import INITIAL
-from .test_store import assert_one_line_error
 from .test_cycle import PLAN
+from .test_store import assert_one_line_error
 
 BIA = {
     "assessed_on": "2026-11-22",

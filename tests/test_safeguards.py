@@ -59,7 +59,9 @@ def test_a_recognised_child_is_not_returned(ready):
     ready.ok("asylum", "add", number, "--answers", ready.write("claim.json", CLAIM))
     recognised = {"status": "recognised", "status_on": "2026-11-22"}
     ready.ok("asylum", "status", number, "--answers", ready.write("s.json", recognised))
-    refused = ready("bia", number, "--answers", ready.write("bia.json", {**BIA, "best_interest_recommendation": "repatriation"}))
+    refused = ready(
+        "bia", number, "--answers", ready.write("bia.json", {**BIA, "best_interest_recommendation": "repatriation"})
+    )
     assert_one_line_error(refused, code=3)
     assert "recognised" in refused.stderr
 
@@ -145,3 +147,87 @@ def test_a_reunification_is_followed_up_for_the_agencys_period_before_closing(re
     assert "follow_up_confirmation" in short.stderr and "on or after 2026-10-30" in short.stderr
     ready.ok("visit", "add", number, "--answers", ready.write("v2.json", {**VISIT, "visited_on": "2026-11-02"}))
     ready.ok("close", number, "--answers", ready.write("c.json", CLOSURE), "--acknowledge-open")
+
+
+def test_a_panel_that_does_not_approve_says_what_it_recommends_and_a_new_bia_is_due(ready):
+    number = ready.register()
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
+    refusing = {**BID, "decision": "does_not_approve"}
+    refusing.pop("durable_solution")
+    silent = ready("bid", number, "--answers", ready.write("bid.json", refusing))
+    assert_one_line_error(silent, code=3)
+    assert "panel_recommendation" in silent.stderr
+    said = {**refusing, "panel_recommendation": "Assess local integration with the shelter's school first"}
+    out = ready.ok("bid", number, "--answers", ready.write("bid.json", said)).stdout
+    assert f"casecli bia {number}" in out
+    agenda = ready.json("agenda", "--days", "60")
+    [again] = [i for i in agenda if i["kind"] == "bia"]
+    assert again["due"] == "2026-12-23" and again["command"] == f"casecli bia {number}"  # bid.reassess_days
+    assert not [i for i in agenda if i["kind"] == "bid"]
+    again = {**BIA, "assessed_on": "2026-11-23", "best_interest_recommendation": "local_integration"}
+    ready.ok("bia", number, "--answers", ready.write("bia2.json", again))
+    kinds = [i["kind"] for i in ready.json("agenda", "--days", "60")]
+    assert "bia" not in kinds and "bid" in kinds  # the new assessment asks its own panel
+
+
+ADULT_PAPERS = {
+    "dob_known": True,
+    "date_of_birth": "1990-01-01",
+    "age_estimate": None,
+    "age_disputed": True,
+    "age_dispute_reason": "A passport that may not be his",
+    "age_child_says": "Tengo 16",
+}
+ASSESSED = {
+    "assessed_on": "2026-11-20",
+    "method": "holistic",
+    "assessor": "Dra. Lucía Méndez, psicóloga",
+    "assessor_agency": "Procuraduría de Protección, Chiapas",
+    "outcome_age_min": 17,
+    "outcome_age_max": 19,
+    "child_informed": True,
+    "child_heard": True,
+    "appeal": "none",
+}
+
+
+def test_a_disputed_age_is_the_age_the_child_states_until_an_assessment(ready):
+    import csv
+    import io
+
+    number = ready.register(**ADULT_PAPERS)
+    (row,) = ready.json("list")
+    assert (row["age"], row["age_disputed"]) == (16, True)
+    assert "~16 (disputed)" in ready.ok("list").stdout
+    closing = {"reason": "reached_adulthood", "final_visit": True, "child_informed": True, "aftercare_plan": "None"}
+    refused = ready("close", number, "--answers", ready.write("c.json", closing), "--acknowledge-open")
+    assert_one_line_error(refused, code=3)
+    assert f"casecli age-assessment {number}" in refused.stderr
+    [adult] = [i for i in ready.json("show", number)["due"] if i["kind"] == "adult"]
+    assert adult["due"] == "2028-11-20"  # presumed 16 on identification: of age in two years, not 1990's
+    ready.ok("settings", "set", "report.suppress_under", "1")
+    figures = ready.home / "figures.csv"
+    ready.ok("report", "--deidentified", "--format", "csv", "--output", str(figures))
+    bands = {
+        r["category"]: r["count"]
+        for r in csv.DictReader(io.StringIO(figures.read_text("utf-8")))
+        if r["dimension"] == "age_band"
+    }
+    assert bands == {"15-17": "1"}  # counted as a child, not in 18+
+
+    wrong = ready("age-assessment", number, "--answers", ready.write("a.json", {**ASSESSED, "outcome_age_max": 15}))
+    assert_one_line_error(wrong, code=3)
+    assert "outcome_age_max" in wrong.stderr
+    pending = {**ASSESSED, "appeal": "pending", "appeal_notes": "Before the Procuraduría"}
+    ready.ok("age-assessment", number, "--answers", ready.write("a.json", pending))
+    assert ready.json("list")[0]["age"] == 16  # an appeal pending keeps the child's word
+    ready.ok("age-assessment", number, "--answers", ready.write("a.json", {**ASSESSED, "assessed_on": "2026-11-21"}))
+    (row,) = ready.json("list")
+    assert (row["age"], row["age_disputed"], row["age_assessed"]) == (17, False, True)
+    assert "~17 (assessed)" in ready.ok("show", number).stdout
+    assert "Age assessment 2" in ready.ok("show", number).stdout
+    changed = {**ASSESSED, "assessed_on": "2026-11-22", "appeal": "changed", "appeal_age_min": 18}
+    ready.ok("age-assessment", number, "--answers", ready.write("a.json", changed))
+    [adult] = [i for i in ready.json("show", number)["due"] if i["kind"] == "adult"]
+    assert adult["due"] == "2026-11-22"  # of age since the appeal's outcome: after-care or closure
+    ready.ok("close", number, "--answers", ready.write("c.json", closing), "--acknowledge-open")

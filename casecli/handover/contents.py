@@ -69,7 +69,7 @@ CHOICES = {
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
     ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
-    ("legal", "kind"): {"asylum_claim", "asylum_status"},
+    ("legal", "kind"): {"asylum_claim", "asylum_status", "age_assessment"},
     ("approvals", "kind"): set(APPROVAL_KINDS),
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }
@@ -251,7 +251,7 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
 
         name = TRACING_FORMS[str(row.get("kind"))]
     elif table == "legal":
-        from casecli.case.legal.asylum import FORMS as LEGAL_FORMS
+        from casecli.case.legal import FORMS as LEGAL_FORMS
 
         name = LEGAL_FORMS[str(row.get("kind"))]
     else:

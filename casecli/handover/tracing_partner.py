@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casecli.case.child.age import age_at
+from casecli.case.child.age import age_at, dispute_of, presumed_answers
 from casecli.case.family.tracing import check_consent, the_request
 from casecli.case.file.history import append_event
 from casecli.errors import BundleRejected
@@ -53,7 +53,7 @@ def request_for_partner(store: Store, text: str, which: int | None, today: dt.da
         store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
     )
     child = {k: registration[k] for k in CHILD_FIELDS if registration.get(k) not in (None, "", [])}
-    age = age_at(registration, today)
+    age = age_at(presumed_answers(registration, dispute_of(store, number)), today)
     if age is not None:
         child["age"] = age
     sought = {k: request["answers"][k] for k in SOUGHT_FIELDS if request["answers"].get(k) not in (None, "")}

@@ -14,13 +14,16 @@ if TYPE_CHECKING:
     from casecli.store.db import Store
 
 
+Value = int | str  # a whole number (days, years, 0/1), or a text setting's line
+
+
 @lru_cache(maxsize=1)
 def _document() -> dict:
     path = resources.files("casecli") / "templates" / "settings.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def defaults() -> dict[str, int | str]:
+def defaults() -> dict[str, Value]:
     return _document()["settings"]
 
 
@@ -36,11 +39,13 @@ def stricter_way(key: str) -> str | None:
     return _document()["policy"]["stricter"].get(key)
 
 
-def as_strict(key: str, value: int, than: int) -> bool:
+def as_strict(key: str, value: Value, than: Value) -> bool:
     """Whether `value` is at least as strict as `than` for `key` (any value, for an unprotected one)."""
     way = stricter_way(key)
     if way is None:
         return True
+    if not isinstance(value, int) or not isinstance(than, int):
+        return value == than
     if way == "higher":
         return value >= than
     if way == "lower":
@@ -73,14 +78,14 @@ def forget_policy(store: Store) -> None:
     store.__dict__.pop("_policy", None)
 
 
-def _effective(store: Store, key: str, local: int) -> int:
+def _effective(store: Store, key: str, local: Value) -> Value:
     """The local value, unless the agency's policy fixes a stricter one."""
     _number, values = policy(store)
     fixed = values.get(key)
     return local if fixed is None or as_strict(key, local, fixed) else fixed
 
 
-def all_settings(store: Store) -> dict[str, int | str]:
+def all_settings(store: Store) -> dict[str, Value]:
     values = dict(defaults())
     for key, value in store.conn.execute("SELECT key, value FROM settings"):
         if key in values:
@@ -88,12 +93,25 @@ def all_settings(store: Store) -> dict[str, int | str]:
     return {key: _effective(store, key, value) for key, value in values.items()}
 
 
-def get(store: Store, key: str) -> int:
+def _value(store: Store, key: str) -> Value:
     row = store.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return _effective(store, key, json.loads(row[0]) if row else defaults()[key])
 
 
-def set_setting(store: Store, key: str, raw: str) -> int:
+def get(store: Store, key: str) -> int:
+    """A whole-number setting."""
+    value = _value(store, key)
+    if not isinstance(value, int):
+        raise TypeError(f"setting {key} is not a whole number")
+    return value
+
+
+def text(store: Store, key: str) -> str:
+    """A text setting (the agency's country, the number a child can call)."""
+    return str(_value(store, key))
+
+
+def set_setting(store: Store, key: str, raw: str) -> Value:
     """Check and write one setting; call inside the transaction that also refreshes what depends
     on it (`case.file.setting_changes.change_settings` does both), so due dates never lag behind a setting."""
     if key not in defaults():
@@ -129,9 +147,7 @@ def _set_text(store: Store, key: str, raw: str) -> str:
     value = raw.strip()
     allowed = choices(key)
     if allowed is not None and value not in allowed:
-        raise InvalidInput(
-            _("setting {key}: expected one of {choices}").format(key=key, choices=", ".join(allowed))
-        )
+        raise InvalidInput(_("setting {key}: expected one of {choices}").format(key=key, choices=", ".join(allowed)))
     if len(value) > 200 or not value.isprintable():
         raise InvalidInput(_("setting {key}: expected one line of text (at most 200 characters)").format(key=key))
     store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))

@@ -37,8 +37,27 @@ def asylum_table(number: str, rows: list[dict]):
 
 
 def asylum_parts(record: dict) -> list:
-    """In `show`: each asylum claim, where it was filed and its status since when."""
+    """In `show`: each age assessment, and each asylum claim with its status since when."""
     parts: list = []
+    for found in record.get("age_assessments", []):
+        a = found["answers"]
+        ages = str(a.get("outcome_age_min"))
+        if a.get("outcome_age_max") is not None:
+            ages += f"–{a['outcome_age_max']}"
+        parts.append(
+            "[bold]"
+            + shown(
+                _("Age assessment {n} ({date}, {method}, {agency}): {ages}; appeal: {appeal}").format(
+                    n=found["number"],
+                    date=format_date(found["assessed_on"]),
+                    method=_value("age-assessment", "method", a),
+                    agency=a.get("assessor_agency", ""),
+                    ages=ages,
+                    appeal=_value("age-assessment", "appeal", a),
+                )
+            )
+            + "[/bold]"
+        )
     for claim in record.get("asylum", []):
         parts.append(
             "[bold]"

@@ -113,7 +113,9 @@ def age_text(row: Mapping[str, Any]) -> str:
     if row.get("age") is None:
         return "?"
     age = f"~{row['age']}" if row.get("age_estimated") else str(row["age"])
-    return age + " " + _("(disputed)") if row.get("age_disputed") else age
+    if row.get("age_disputed"):
+        return age + " " + _("(disputed)")
+    return age + " " + _("(assessed)") if row.get("age_assessed") else age
 
 
 def titled_table(title: str, *columns: str):

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.child.age import age_at
+from casecli.case.child.age import age_at, dispute_of, dispute_of_answers, presumed_answers
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
 from casecli.errors import InvalidAnswers, InvalidInput
@@ -80,12 +80,15 @@ def best_interests(answers: dict) -> bool:
 
 def registration_problems(store: Store, answers: dict) -> dict[str, str]:
     identified = answers.get("identified_on")
-    age = age_at(answers, dt.date.fromisoformat(identified)) if identified else None
+    presumed = presumed_answers(answers, dispute_of_answers(answers))
+    age = age_at(presumed, dt.date.fromisoformat(identified)) if identified else None
     return rule_problems(store, answers, age)
 
 
 def _registration(store: Store, number: str) -> dict:
-    return json.loads(store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0])
+    """The registration's answers as the age rules read them (the presumption of minority applied)."""
+    answers = json.loads(store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0])
+    return presumed_answers(answers, dispute_of(store, number))
 
 
 def record_problems(store: Store, number: str, answers: dict) -> dict[str, str]:

@@ -82,7 +82,7 @@ def reunification_refused(store: Store, number: str, country: str | None, what: 
         refused = return_refused(store, number, what)
         if refused:
             return refused
-    if country == settings.get(store, "agency.country"):
+    if country == settings.text(store, "agency.country"):
         return None
     solutions = ("reunification", "repatriation") if country == origin else ("reunification",)
     return bid_refused(store, number, what, solutions)

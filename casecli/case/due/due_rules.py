@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypedDict
 
-from casecli.case.child.age import majority_date
+from casecli.case.child.age import majority_date, presumed
 from casecli.case.due.due_text import args_text, sentence
 from casecli.store import settings
 
@@ -129,10 +129,17 @@ def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
     if withdrawn and max(activated, row["last_review"] or "") <= withdrawn:
         command = f"casecli review {number}" if row["active_version"] else f"casecli consent show {number}"
         found.append(item(number, risk, "consent", withdrawn, command))
-    adult_on = majority_date(row["date_of_birth"], row["age_estimate"], row["registered_on"], majority)
+    # Under a dispute, the age the child states until an assessment settles it (child/age.py).
+    born, estimate, counted_from, _settled = presumed(
+        row["date_of_birth"], row["age_estimate"], row["registered_on"], row.get("age_dispute")
+    )
+    adult_on = majority_date(born, estimate, counted_from[:10], majority)
     if adult_on and not row["transition_planned"]:
         when = _plus(adult_on, -settings.get(store, "age.turns_18_warning_days"))
         found.append(item(number, risk, "turns 18", when, f"casecli plan edit {number}", age=majority, date=adult_on))
+    if adult_on:
+        # Of age with the case open: an after-care plan, or the closure ("reached adulthood").
+        found.append(item(number, risk, "adult", adult_on, f"casecli close {number}", age=majority, date=adult_on))
     if row["active_version"] and review_days:
         since = max(row["last_review"] or "", activated)
         found.append(

@@ -39,6 +39,9 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "turns 18": lambda a: _("turns {age} on {date}: add a transition action to the plan").format(
         age=a["age"], date=format_date(a["date"])
     ),
+    "adult": lambda a: _(
+        "of age ({age}) since {date}: an after-care plan, or close the case (reached adulthood)"
+    ).format(age=a["age"], date=format_date(a["date"])),
     "review": lambda a: _("plan review (every {days} days)").format(days=a["days"]),
     "see child": lambda a: _("high-risk child not seen recently"),
     "plan item": lambda a: _plan_item(**a),

@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from casecli.case.child import people_index
+from casecli.case.child.age import DISPUTE_SQL
 from casecli.case.due.due_rules import Due, DueItem, due_items, next_due, with_cases_named
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
        (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
        x.reopened_on,
        EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.category') = 'transition_to_adulthood')
-           AS transition_planned
+           AS transition_planned,
+       {dispute} AS age_dispute
 FROM cases c
 LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
 LEFT JOIN (SELECT case_number, max(kind = 'initial') AS initial FROM assessments {scope} GROUP BY case_number) a
@@ -47,6 +49,7 @@ LEFT JOIN (SELECT DISTINCT case_number FROM item_progress {scope}) i ON i.case_n
 LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {scope} GROUP BY case_number) x
        ON x.case_number = c.case_number
 """
+SUMMARY_SQL = SUMMARY_SQL.replace("{dispute}", DISPUTE_SQL.replace("{", "{{").replace("}", "}}"))
 ALL_CASES = SUMMARY_SQL.format(scope="")
 ONE_CASE = SUMMARY_SQL.format(scope="WHERE case_number = :number") + " WHERE c.case_number = :number"
 _MANY = "case_number IN (SELECT value FROM json_each(:numbers))"

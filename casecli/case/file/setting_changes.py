@@ -10,7 +10,7 @@ from casecli.store import settings
 from casecli.store.db import Store
 
 
-def change_settings(store: Store, pairs: list[tuple[str, str]]) -> list[tuple[str, int]]:
+def change_settings(store: Store, pairs: list[tuple[str, str]]) -> list[tuple[str, settings.Value]]:
     """Change agency settings and, in the same transaction, every case's derived due dates.
 
     A setting that protects children made weaker than the agency's value on this laptop, with no
@@ -31,7 +31,9 @@ def change_settings(store: Store, pairs: list[tuple[str, str]]) -> list[tuple[st
     return saved
 
 
-def _record_weakened(store: Store, weakened: list[tuple[str, int]], before: dict[str, int]) -> None:
+def _record_weakened(
+    store: Store, weakened: list[tuple[str, settings.Value]], before: dict[str, settings.Value]
+) -> None:
     actor = store.profile().get("name", "")
     numbers = [n for (n,) in store.conn.execute("SELECT case_number FROM cases WHERE status = 'open' AND demo = 0")]
     for number in numbers:

@@ -14,12 +14,11 @@ import secrets
 
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
+from casecli.case.legal import DATES, FORMS
 from casecli.errors import InvalidInput
 from casecli.i18n import _, n_
 from casecli.store.db import Store, utc_now
 
-FORMS = {"asylum_claim": "asylum-claim", "asylum_status": "asylum-status"}
-DATES = {"asylum_claim": "filed_on", "asylum_status": "status_on"}
 STATUSES = ("pending", "recognised", "complementary_protection", "rejected_final", "withdrawn")
 PROTECTED = ("recognised", "complementary_protection")  # the child may not be returned either
 
@@ -72,7 +71,7 @@ def return_refused(store: Store, number: str, what: str) -> str | None:
 
 def add_claim(store: Store, text: str, answers: dict) -> dict:
     number = resolve_open(store, text)
-    return _insert(store, number, None, "asylum_claim", answers, f"Asylum claim recorded ({answers['authority']})")
+    return insert(store, number, None, "asylum_claim", answers, f"Asylum claim recorded ({answers['authority']})")
 
 
 def the_claim(store: Store, text: str, which: int | None) -> tuple[str, dict]:
@@ -119,22 +118,32 @@ def add_status(store: Store, text: str, which: int | None, answers: dict) -> dic
     problems = status_problems(claim, answers)
     if problems:
         raise InvalidAnswers(FORMS["asylum_status"], problems)
-    saved = _insert(
+    saved = insert(
         store, number, claim["uid"], "asylum_status", answers, f"Asylum claim {claim['number']}: {answers['status']}"
     )
     return {**saved, "number": claim["number"], "status": answers["status"]}
 
 
-def _insert(store: Store, number: str, parent: str | None, kind: str, answers: dict, summary: str) -> dict:
+def insert(store: Store, number: str, parent: str | None, kind: str, answers: dict, summary: str) -> dict:
+    """Write a legal record and its event (which refreshes what the case has due)."""
     actor, uid = store.profile()["name"], secrets.token_hex(8)
     with store.transaction():
         store.conn.execute(
             "INSERT INTO legal (uid, case_number, parent, kind, on_date, answers, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, number, parent, kind, answers[DATES[kind]], json.dumps(answers, ensure_ascii=False), actor, utc_now()),
+            (
+                uid,
+                number,
+                parent,
+                kind,
+                answers[DATES[kind]],
+                json.dumps(answers, ensure_ascii=False),
+                actor,
+                utc_now(),
+            ),
         )
         append_event(store, number, actor, kind, summary, {"legal": uid, "kind": kind, "claim": parent})
         count = store.conn.execute(
-            "SELECT count(*) FROM legal WHERE case_number = ? AND kind = 'asylum_claim'", (number,)
+            "SELECT count(*) FROM legal WHERE case_number = ? AND kind = ?", (number, kind)
         ).fetchone()[0]
     return {"case_number": number, "uid": uid, "number": count}

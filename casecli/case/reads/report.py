@@ -30,6 +30,7 @@ def kind_name(kind: str) -> str:
         "review": _("review"),
         "see child": _("see the child"),
         "turns 18": _("turns 18"),
+        "adult": _("of age, case open"),
         "plan item": _("plan item"),
         "referral": _("referral"),
         "bid": _("best interests determination"),

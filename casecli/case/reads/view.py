@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TypedDict
 
 from casecli import casenumber
-from casecli.case.child.age import age_on
+from casecli.case.child.age import DISPUTE_SQL, age_on, presumed
 from casecli.case.decisions.links import links_of
 from casecli.case.due import lifecycle
 from casecli.case.due.due_rules import DueItem, due_items, next_due, with_cases_named
@@ -26,8 +26,8 @@ from casecli.store.db import Store
 LIST_SQL = (
     "SELECT case_number, child_name, date_of_birth, age_estimate, registered_on, status, stage, next_due, risk,"
     " case_worker, incomplete, demo,"
-    # parse the answers only where the word is there at all: most children's age is not disputed
-    " CASE WHEN instr(answers, '\"age_disputed\"') THEN json_extract(answers, '$.age_disputed') END AS age_disputed"
+    # the answers parsed only where the word is there at all: most children's age is not disputed
+    f" {DISPUTE_SQL} AS age_dispute"
     " FROM cases c"
 )
 
@@ -40,6 +40,7 @@ class CaseSummary(TypedDict):
     age: int | None
     age_estimated: bool
     age_disputed: bool
+    age_assessed: bool
     stage: str
     status: str
     risk: str
@@ -78,6 +79,8 @@ class CaseRecord(CaseSummary, total=False):
     bid_required: dict | None
     family: list[dict]
     tracing: list[dict]
+    asylum: list[dict]
+    age_assessments: list[dict]
     conflicts: list[dict]
     history: list[dict]
     sharing: dict
@@ -85,13 +88,19 @@ class CaseRecord(CaseSummary, total=False):
 
 
 def _summary(row: dict, today: dt.date) -> CaseSummary:
-    age, estimated = age_on(row["date_of_birth"], row["age_estimate"], row["registered_on"], today)
+    # Under a dispute, the age the child states (or the assessment's): the presumption of minority.
+    born, estimate, counted_from, settled = presumed(
+        row["date_of_birth"], row["age_estimate"], row["registered_on"], row.get("age_dispute")
+    )
+    age, estimated = age_on(born, estimate, counted_from[:10], today)
     return {
         "case_number": row["case_number"],
         "child_name": row["child_name"],
         "age": age,
         "age_estimated": estimated,
-        "age_disputed": bool(row.get("age_disputed")),
+        # disputed until an age assessment settles it; then assessed
+        "age_disputed": row.get("age_dispute") is not None and not settled,
+        "age_assessed": row.get("age_dispute") is not None and settled,
         "stage": row["stage"],
         "status": row["status"],
         "risk": row["risk"],
@@ -150,7 +159,6 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     assert row is not None  # resolved above
     case["form"] = {"id": row["form_id"], "version": row["form_version"]}
     case["registration"] = json.loads(row["answers"])
-    case["age_disputed"] = bool(case["registration"].get("age_disputed"))
     case["created_at"], case["updated_at"] = row["created_at"], row["updated_at"]
     if case["incomplete"]:
         case["missing"] = missing_for_registration(case["registration"], today)
@@ -198,6 +206,9 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     from casecli.case.legal.asylum import claims_of
 
     case["asylum"] = claims_of(store, number)
+    from casecli.case.legal.age_assessment import age_assessments_of
+
+    case["age_assessments"] = age_assessments_of(store, number)
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(

@@ -14,11 +14,11 @@ from casecli.store.db import Store, utc_now
 
 
 def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
-    """A closure reason that does not fit the facts: 'reached adulthood' for a child not (nearly) 18."""
-    from casecli.case.child.age import majority_date
-    from casecli.store import settings
-
+    """A closure reason that does not fit the facts: 'reached adulthood' for a child not (nearly) 18,
+    or whose disputed age no assessment settled (the presumption of minority)."""
+    from casecli.case.child.age import dispute_of, majority_date, presumed
     from casecli.case.decisions.solutions import closure_refused
+    from casecli.store import settings
 
     refused = closure_refused(store, number, answers.get("reason") or "")
     if refused:
@@ -34,12 +34,20 @@ def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]
     majority = settings.get(store, "age.majority_years")
     margin = settings.get(store, "closure.adulthood_margin_days")
     closed_on = dt.date.fromisoformat(answers["closed_on"])
-    adult_on = majority_date(
+    born, estimate, counted_from, settled = presumed(
         registration.get("date_of_birth"),
         registration.get("age_estimate"),
         registration.get("identified_on") or registered_on,
-        majority,
+        dispute_of(store, number),
     )
+    if not settled:
+        return {
+            "reason": _(
+                "reached_adulthood: the age is disputed and no age assessment settled it; the child is presumed"
+                " the age they state (record the assessment with `casecli age-assessment {number}`)"
+            ).format(number=number)
+        }
+    adult_on = majority_date(born, estimate, counted_from[:10], majority)
     if adult_on is None or closed_on >= dt.date.fromisoformat(adult_on) - dt.timedelta(days=margin):
         return {}
     # The message names the rule, never the child's age or birthday (error lines carry no child data).

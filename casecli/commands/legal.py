@@ -1,5 +1,6 @@
-"""`casecli asylum add|status|list`: the child's asylum or refugee claims and their status. A claim
-that is pending, or that recognised the child, refuses every step that would return the child."""
+"""`casecli asylum add|status|list`: the child's asylum or refugee claims and their status (a claim
+that is pending, or that recognised the child, refuses every step that would return the child);
+`casecli age-assessment CASE`: the assessment that settles a disputed age."""
 
 from __future__ import annotations
 
@@ -126,3 +127,37 @@ def asylum_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
 
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 app.add_typer(asylum_app, name="asylum")
+
+
+@command(app, "age-assessment")
+def age_assessment(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
+) -> None:
+    """Record an age assessment of a child whose age is disputed: date, method, assessor and
+    agency, the age or range found, whether the child was informed and heard, the appeal. Until
+    one is recorded the child is presumed the age they state.
+
+    Example: casecli age-assessment MX7-0042-R
+    Example: casecli age-assessment MX7-0042-R --answers assessment.json --no-input
+    """
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.legal.age_assessment import problems, record
+
+    with opened(ctx, no_input) as (env, store):
+        number = resolve_open(store, case)
+        _collect(
+            env,
+            store,
+            ("age-assessment", number, discard_draft),
+            "age-assessment",
+            answers,
+            lambda clean: record(store, number, clean),
+            problems,
+        )
+    console().print(
+        _("Age assessment recorded for {number}: the age rules now read its outcome.").format(number=number)
+    )
