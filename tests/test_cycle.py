@@ -138,6 +138,8 @@ def test_a_case_from_registration_to_closure(worker):
         "progress": "Health need met; family contact pending",
         "child_views": "Todavía quiero hablar con mi tía",
         "decision": "revise",
+        "risk_level": "high",
+        "next_review": "2027-06-01",
         "items": {action_id: {"status": "not_done"}},
     }
     out = cli.ok("review", number, "--answers", cli.write("rv.json", review)).stdout

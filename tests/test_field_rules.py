@@ -49,6 +49,8 @@ def test_a_review_is_due_every_90_days_after_the_plan_is_active(worker):
         "progress": "Settled",
         "child_views": "Estoy bien",
         "decision": "continue",
+        "risk_level": "high",
+        "next_review": "2027-04-10",  # the agency's 90 days
         "items": {},
     }
     worker.today("2027-01-10")

@@ -133,7 +133,15 @@ def full_case(worker) -> str:
         number,
         "--answers",
         worker.write(
-            "rv.json", {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}
+            "rv.json",
+            {
+                "participants": ["child"],
+                "progress": "ok",
+                "child_views": "bien",
+                "decision": "continue",
+                "risk_level": "high",
+                "next_review": "2027-06-01",
+            },
         ),
     )
     conference = {

@@ -105,7 +105,14 @@ def test_hostile_text_in_review_closure_handover_note_and_a_bundles_header(home,
     luis.init(name="Luis Pérez", case_number_prefix="GT2")
     ana.ok("contacts", "add", "luis", identity(luis))
     number = ana.register(share_with=["agency_team", "other_organisations"])  # Luis's agency is another
-    review = {"participants": ["child"], "progress": "ok", "child_views": "bien", "decision": "continue"}
+    review = {
+        "participants": ["child"],
+        "progress": "ok",
+        "child_views": "bien",
+        "decision": "continue",
+        "risk_level": "high",
+        "next_review": "2027-06-01",
+    }
     ana.ok("review", number, "--answers", ana.write("rv.json", hostile("review", review)))
     sibling = ana.register(name_first="Kevin", sex="male")
     closure = {"reason": "other", "reason_other": "x", "final_visit": True, "child_informed": True}

@@ -231,3 +231,69 @@ def test_a_disputed_age_is_the_age_the_child_states_until_an_assessment(ready):
     [adult] = [i for i in ready.json("show", number)["due"] if i["kind"] == "adult"]
     assert adult["due"] == "2026-11-22"  # of age since the appeal's outcome: after-care or closure
     ready.ok("close", number, "--answers", ready.write("c.json", closing), "--acknowledge-open")
+
+
+def test_a_review_records_the_childs_part_re_rates_the_risk_and_sets_the_next_review(ready):
+    from .test_assessment_plan import INITIAL
+    from .test_cycle import PLAN
+
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    ready.ok("settings", "set", "approval.plan_activation", "0")
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", PLAN), "--activate")
+    absent = {
+        "participants": ["caregiver", "interpreter"],
+        "progress": "Settled at the shelter",
+        "decision": "continue",
+        "risk_level": "medium",
+        "risk_reason": "Safe placement, school started",
+        "next_review": "2027-01-15",
+    }
+    unsaid = ready("review", number, "--answers", ready.write("r.json", absent))
+    assert_one_line_error(unsaid, code=3)
+    assert "child_involvement" in unsaid.stderr and "child_views" not in unsaid.stderr
+    present = {**absent, "participants": ["child", "interpreter"]}
+    wordless = ready("review", number, "--answers", ready.write("r.json", present))
+    assert wordless.exit_code == 3 and "child_views" in wordless.stderr
+    involved = {**absent, "child_involvement": "Asked the day before with the interpreter; told the outcome after"}
+    ready.ok("review", number, "--answers", ready.write("r.json", involved))
+    case = ready.json("show", number)
+    assert case["risk"] == "medium"
+    assert [i["due"] for i in case["due"] if i["kind"] == "review"] == ["2027-01-15"]
+    assert "Risk re-rated from high to medium" in [
+        e["summary"] for e in ready.json("show", number, "--history")["history"]
+    ]
+
+
+def test_a_plan_against_the_childs_wish_says_what_the_child_objects_to_and_how_it_was_weighed(ready):
+    from .test_assessment_plan import INITIAL
+    from .test_cycle import PLAN
+
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    ready.ok("settings", "set", "approval.plan_activation", "0")
+    against = {**PLAN, "header": {**PLAN["header"], "child_agrees": "no"}}
+    refused = ready("plan", "edit", number, "--answers", ready.write("p.json", against), "--activate")
+    assert refused.exit_code != 0
+    assert "child_objects_to" in refused.stderr and "objection_weighed" in refused.stderr
+    weighed = {
+        **against["header"],
+        "child_objects_to": "No quiero ir a otro albergue",
+        "objection_weighed": "Heard with her; the shelter closes: she chose the new one among two",
+    }
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", {**PLAN, "header": weighed}), "--activate")
+    voice = ready.json("show", number, "--voice")["voice"]
+    assert ("said", weighed["child_objects_to"]) in [(e["kind"], e["answer"]) for e in voice]
+    assert ("weighed", weighed["objection_weighed"]) in [(e["kind"], e["answer"]) for e in voice]
+    assert "weighed against it" in ready.ok("show", number, "--voice").stdout
+
+
+def test_the_reason_tracing_goes_ahead_against_the_childs_no_is_in_the_childs_voice(ready):
+    from .test_assessment_plan import INITIAL
+
+    number = ready.register(share_with=TRACING)
+    ready.ok("assess", number, "--answers", ready.write("i.json", {**INITIAL, "wants_tracing": "no"}))
+    why = "Her mother asked the Red Cross for her; she may decide on contact once found"
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", {**REQUEST, "child_no_reason": why}))
+    voice = ready.json("show", number, "--voice")["voice"]
+    assert ("tracing", "weighed", why) in [(e["step"], e["kind"], e["answer"]) for e in voice]

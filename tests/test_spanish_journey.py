@@ -120,7 +120,14 @@ def test_a_whole_case_in_spanish_shows_no_english(cli):
     summary(child)
     journey.finish(child)
 
-    review = {"participants": ["child"], "progress": "Bien", "child_views": "Quiero estudiar", "decision": "continue"}
+    review = {
+        "participants": ["child"],
+        "progress": "Bien",
+        "child_views": "Quiero estudiar",
+        "decision": "continue",
+        "risk_level": "high",
+        "next_review": "2027-06-01",
+    }
     child = journey.spawn("review", number, "--answers", cli.write("r.json", review))
     summary(child)
     child.expect_exact("continuar")

@@ -12,6 +12,8 @@ REVIEW = {
     "progress": "Health need met; family contact pending",
     "child_views": "Todavía quiero hablar con mi tía",
     "decision": "continue",
+    "risk_level": "high",
+    "next_review": "2027-06-01",
 }
 
 

@@ -117,14 +117,15 @@ def review_cmd(
     answers: Path | None = AnswersOption,
     no_input: bool = NoInputOption,
 ) -> None:
-    """A formal review: progress on each plan item, the child's views, and a decision.
+    """A formal review: who took part (the child, an interpreter …), progress on each plan item, the
+    child's views (or how the child was involved when absent), the risk now, a decision and the
+    date of the next review.
 
     Deciding "revise" opens the plan editor; "close" goes on to the closure.
 
     Example: casecli review MX7-0042-R
     """
-    from casecli.case.file.lookup import resolve_open
-    from casecli.case.steps.monitoring import record_review
+    from casecli.case.steps.monitoring import record_review, review_problems, visit_start
     from casecli.forms import load_form
     from casecli.forms.labels import label
     from casecli.ui import wizard
@@ -135,13 +136,23 @@ def review_cmd(
     item_answers = given.pop("items", {})
     out = console()
     with open_store(env) as store:
-        number = resolve_open(store, case)  # before any question
+        start = visit_start(store, case, env.today.isoformat())  # before any question
+        number = start.case_number
         words, hints = earlier_words(store, number) if env.interactive else ({}, {})
         items, walk = _item_walk(env, store, number, item_answers)
-        clean = wizard.collect(
-            load_form("review"), env, given, console=conversation(), defaults=words, extra=walk, hints=hints
+        # At a terminal the risk starts on the case's (Enter keeps it); never filled in unasked.
+        starts = {**words, "risk_level": start.risk} if env.interactive else {}
+        saved = wizard.collect(
+            load_form("review"),
+            env,
+            given,
+            console=conversation(),
+            defaults=starts,
+            extra=walk,
+            hints=hints,
+            rules=review_problems,
+            save=lambda clean: record_review(store, number, clean, walk.answers if walk else items),
         )
-        saved = record_review(store, number, clean, walk.answers if walk else items)
     out.print(_("Review recorded for {number}: {decision}.").format(number=number, decision=label(saved["decision"])))
     if saved["decision"] == "revise":
         if env.interactive:

@@ -201,6 +201,8 @@ def step_name(step: str) -> str:
         "bia": _("best interests assessment"),
         "bid": _("best interests determination"),
         "tracing": _("family tracing"),
+        "asylum": _("asylum claim"),
+        "age assessment": _("age assessment"),
     }.get(step, step)
 
 
@@ -235,13 +237,14 @@ def voice_view(record: dict):
         _("Question"),
         _("Answer"),
     )
-    said, told = _("said"), _("was told")
+    # "weighed": why a step went ahead against what the child said (the child's "no" heard, and answered)
+    kinds = {"said": _("said"), "told": _("was told"), "weighed": _("weighed against it")}
     for entry in voice:
         field = load_form(entry["form"]).field(entry["field"])
         table.add_row(
             format_date(entry["on"]),
             shown(step_name(entry["step"])),
-            f"[dim]({said if entry['kind'] == 'said' else told})[/dim] " + shown(field.label(lang)),
+            f"[dim]({kinds.get(entry['kind'], entry['kind'])})[/dim] " + shown(field.label(lang)),
             shown(display_value(field, entry["answer"], lang)),
         )
     return group([table])

@@ -140,11 +140,12 @@ def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
     if adult_on:
         # Of age with the case open: an after-care plan, or the closure ("reached adulthood").
         found.append(item(number, risk, "adult", adult_on, f"casecli close {number}", age=majority, date=adult_on))
-    if row["active_version"] and review_days:
+    # The next review the last one set, or sooner where the agency's interval says so.
+    chosen = row.get("next_review") if row["last_review"] and row["last_review"] >= activated else None
+    if row["active_version"] and (review_days or chosen):
         since = max(row["last_review"] or "", activated)
-        found.append(
-            item(number, risk, "review", _plus(since, review_days), f"casecli review {number}", days=review_days)
-        )
+        when = min(d for d in (chosen, _plus(since, review_days) if review_days else None) if d)
+        found.append(item(number, risk, "review", when, f"casecli review {number}", days=review_days))
     elif risk == "high":
         since = row["last_seen"] or row["registered_on"]
         when = _plus(since, settings.get(store, "agenda.high_risk_unseen_days"))

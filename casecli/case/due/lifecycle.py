@@ -29,6 +29,8 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
        v.last_visit, v.last_seen, w.last_review,
        (SELECT next_visit FROM visits n WHERE n.case_number = c.case_number
         ORDER BY visited_on DESC, created_at DESC LIMIT 1) AS next_visit,
+       (SELECT json_extract(answers, '$.next_review') FROM reviews n WHERE n.case_number = c.case_number
+        ORDER BY reviewed_on DESC, created_at DESC LIMIT 1) AS next_review,
        (SELECT withdrawn_on FROM consents k WHERE k.case_number = c.case_number
         ORDER BY given_on DESC, created_at DESC LIMIT 1) AS consent_withdrawn_on,
        (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,

@@ -95,6 +95,18 @@ def normalise(plan: dict, today: dt.date) -> dict:
     return out
 
 
+# The child's part in the plan (the seventh element): with the child not agreeing, what the child
+# objects to and how it was weighed are part of it.
+PARTICIPATION = (
+    "child_took_part",
+    "child_views",
+    "child_agrees",
+    "child_objects_to",
+    "objection_weighed",
+    "not_part_reason",
+)
+
+
 def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[str]:
     """What the plan still lacks, element by element, and assessed needs not yet taken up."""
     out: list[str] = []
@@ -124,7 +136,7 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
                 )
     if "visit_every_days" in gaps:
         out.append(_(ELEMENTS[6]))
-    participation = [g for g in gaps if g in ("child_took_part", "child_views", "child_agrees", "not_part_reason")]
+    participation = [g for g in gaps if g in PARTICIPATION]
     if participation:
         out.append(_("the child's participation ({fields})").format(fields=", ".join(participation)))
     taken = {item.get("need_ref") for key in ITEM_FORMS for item in plan[key]}

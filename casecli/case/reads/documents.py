@@ -174,11 +174,7 @@ def plan_context(
         "visit_every_days": header.get("visit_every_days"),
         "participation": _rows(
             plan_rules.HEADER_FORM,
-            {
-                k: v
-                for k, v in header.items()
-                if k in ("child_took_part", "child_views", "child_agrees", "not_part_reason")
-            },
+            {k: v for k, v in header.items() if k in plan_rules.PARTICIPATION},
             lang,
             scrub,
         ),

@@ -1,7 +1,7 @@
 """The child's voice: everything the child said, and was told, across every step of the case.
 
 The forms mark the questions that hold it (`"voice": "said"` for the child's own words, `"told"`
-for what the child was told); this gathers their answers from every record of a case, in date
+for what the child was told, `"weighed"` for why a step went ahead against the child's word); this gathers their answers from every record of a case, in date
 order, so a worker (or the next one, after a handover) reads the child's voice in one place.
 """
 
@@ -27,6 +27,8 @@ STEPS = (
     "bia",
     "bid",
     "tracing",
+    "asylum",
+    "age assessment",
     "closure",
     "handover",
 )
@@ -40,7 +42,17 @@ def _voiced(form_name: str, answers: dict) -> Iterator[tuple[str, str, object]]:
 
 
 # The tables of records that may hold the child's voice, each row written at `created_at` (UTC).
-WRITTEN_IN = ("consents", "assessments", "visits", "reviews", "conferences", "best_interests", "tracing", "closures")
+WRITTEN_IN = (
+    "consents",
+    "assessments",
+    "visits",
+    "reviews",
+    "conferences",
+    "best_interests",
+    "tracing",
+    "legal",
+    "closures",
+)
 
 
 def _written(store: Store, number: str) -> dict[str, str]:
@@ -101,6 +113,14 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, str, di
         yield request["on_date"], written.get(request["uid"], ""), "tracing", FORMS["request"], request["answers"]
         for step in request["records"]:
             yield step["on_date"], written.get(step["uid"], ""), "tracing", FORMS[step["kind"]], step["answers"]
+    from casecli.case.legal import FORMS as LEGAL_FORMS
+
+    for uid, kind, on_date, answers in store.conn.execute(
+        "SELECT uid, kind, on_date, answers FROM legal WHERE case_number = ? AND kind IN ('asylum_claim', 'age_assessment')",
+        (number,),
+    ):
+        step = "asylum" if kind == "asylum_claim" else "age assessment"
+        yield on_date, written.get(uid, ""), step, LEGAL_FORMS[kind], json.loads(answers)
     for closure in closures_of(store, number):
         yield closure["closed_on"], written.get(closure["uid"], ""), "closure", "closure", closure["answers"]
     for at, changes in store.conn.execute(

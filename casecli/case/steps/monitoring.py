@@ -160,10 +160,29 @@ def visits_on_time(store: Store, number: str) -> dict:
     return {"count": len(dates), "every_days": every, "late_gaps": sum(1 for g in gaps if g > every)}
 
 
+def review_problems(answers: dict) -> dict[str, str]:
+    """The child's words when the child took part; how the child was involved when absent; the next
+    review after this one."""
+    problems: dict[str, str] = {}
+    present = "child" in (answers.get("participants") or [])
+    if present and not str(answers.get("child_views") or "").strip():
+        problems["child_views"] = _("the child took part: record what the child said")
+    if not present and not str(answers.get("child_involvement") or "").strip():
+        problems["child_involvement"] = _("the child was not present: say how the child was involved")
+    later, on = answers.get("next_review"), answers.get("reviewed_on")
+    if later and on and later <= on:
+        problems["next_review"] = _("a date after the review")
+    return problems
+
+
 def record_review(store: Store, text: str, answers: dict, items: dict[str, dict]) -> dict:
     number = resolve_open(store, text)
+    problems = review_problems(answers)
+    if problems:
+        raise InvalidAnswers("review", problems)
     actor = store.profile()["name"]
     uid = secrets.token_hex(8)
+    risk_before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
     with store.transaction():
         store.conn.execute(
             "INSERT INTO reviews (uid, case_number, reviewed_on, decision, answers, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -184,8 +203,26 @@ def record_review(store: Store, text: str, answers: dict, items: dict[str, dict]
             actor,
             "review",
             f"Review on {answers['reviewed_on']}: {answers['decision']}",
-            {"review": uid, "decision": answers["decision"], "items": recorded},
+            {"review": uid, "decision": answers["decision"], "items": recorded, "next_review": answers["next_review"]},
         )
+        if answers["risk_level"] != risk_before:
+            store.conn.execute(
+                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?",
+                (answers["risk_level"], utc_now(), number),
+            )
+            refresh_deadlines(store, number)
+            append_event(
+                store,
+                number,
+                actor,
+                "risk",
+                f"Risk re-rated from {risk_before} to {answers['risk_level']}",
+                {
+                    "risk": {"old": risk_before, "new": answers["risk_level"]},
+                    "reason": answers.get("risk_reason", ""),
+                    "review": uid,
+                },
+            )
     return {"uid": uid, "case_number": number, **answers}
 
 
