@@ -6,6 +6,7 @@ then accepted once that record exists."""
 from __future__ import annotations
 
 from .test_best_interests import BIA, BID, approve_solution
+from .test_sharing_approvals import team  # noqa: F401  (the fixture: a worker, her supervisor, another agency)
 from .test_store import assert_one_line_error
 from .test_tracing import FOUND, REQUEST, REUNIFIED, TRACING, VERIFIED
 
@@ -297,3 +298,38 @@ def test_the_reason_tracing_goes_ahead_against_the_childs_no_is_in_the_childs_vo
     ready.ok("tracing", "add", number, "--answers", ready.write("r.json", {**REQUEST, "child_no_reason": why}))
     voice = ready.json("show", number, "--voice")["voice"]
     assert ("tracing", "weighed", why) in [(e["step"], e["kind"], e["answer"]) for e in voice]
+
+
+def test_a_referral_beyond_the_consent_waits_for_the_supervisor_unless_urgent(team, tmp_path):  # noqa: F811
+    from .test_cycle import REFERRAL
+    from .test_sharing_approvals import decided
+
+    ana, marta, _sofia = team
+    number = ana.register(share_with=["agency_team"])  # not service providers: a clinic is beyond it
+    why = ["--override-reason", "The wound is infected and the clinic needs her name"]
+    waits = ana("referral", "add", number, "--answers", ana.write("r.json", REFERRAL), *why)
+    assert_one_line_error(waits, code=1)
+    assert "approval.sharing_beyond_consent" in waits.stderr and f"casecli approval request {number}" in waits.stderr
+    assert ana.json("referral", "list") == []
+    [asked] = ana.json("approvals")
+    assert asked["kind"] == "sharing_beyond_consent" and asked["subject"]["to"][0]["agency"] == REFERRAL["agency"]
+    decided(ana, marta, number, tmp_path, "approve")
+    [todo] = [i for i in ana.json("agenda") if i["kind"] == "approval"]
+    assert todo["command"] == f"casecli referral add {number}"
+    ana.ok("referral", "add", number, "--answers", ana.write("r.json", REFERRAL), *why)
+    assert [a["status"] for a in ana.json("show", number)["approvals"]] == ["used"]
+    assert len(ana.json("referral", "list")) == 1
+
+    other = ana.register(share_with=["agency_team"], name_first="Kevin", sex="male")
+    later = {**REFERRAL, "urgency": "within_3_days"}
+    refused = ana("referral", "add", other, "--answers", ana.write("r2.json", later), *why, "--urgent")
+    assert_one_line_error(refused, code=3)
+    assert "--urgent" in refused.stderr
+    now = {**REFERRAL, "urgency": "within_1_hour"}
+    out = ana.ok("referral", "add", other, "--answers", ana.write("r2.json", now), *why, "--urgent").stdout
+    assert "went ahead as urgent" in out
+    [todo] = [i for i in ana.json("agenda") if i["kind"] == "approval" and i["case_number"] == other]
+    # due from the moment it was asked (the laptop's clock, not the test's date)
+    assert "awaits approval" in todo["what"] and todo["command"].startswith(f"casecli approval request {other}")
+    history = ana.json("show", other, "--history")["history"]
+    assert any(e["kind"] == "referral" and e["changes"].get("urgent_before_approval") for e in history)

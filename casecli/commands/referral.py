@@ -44,17 +44,27 @@ def referral_add(
         "--from-service",
         help=_("Start from this service of the plan (its id in `casecli plan show`): organisation, service and need."),
     ),
+    urgent: bool = typer.Option(
+        False,
+        "--urgent",
+        help=_(
+            "Beyond the consent, a referral needed within a day goes before the supervisor's approval"
+            " (recorded; the request is on the agenda today)."
+        ),
+    ),
     no_input: bool = NoInputOption,
     discard_draft: bool = DiscardDraftOption,
 ) -> None:
     """Refer the child to another agency, recording consent and what was shared.
 
     A referral can be made before the plan exists when a need is urgent. It is checked against the
-    consent in force: sharing beyond its scope needs a recorded reason (--override-reason). At a
-    terminal, a plan's services are offered as a start (the organisation, service and need filled).
+    consent in force: sharing beyond its scope needs a recorded reason (--override-reason) and,
+    where the agency wants it, a supervisor's approval of that sharing; one needed within a day
+    may go first with --urgent. At a terminal, a plan's services are offered as a start.
 
     Example: casecli referral add MX7-0042-R
     Example: casecli referral add MX7-0042-R --from-service 3fa2c1
+    Example: casecli referral add MX7-0042-R --override-reason "Medical emergency" --urgent
     """
     from casecli.case.file.lookup import resolve_open
     from casecli.case.steps.implementation import add_referral, plan_services, referral_from_service, referral_problems
@@ -78,7 +88,7 @@ def referral_add(
             console=conversation(),
             rules=lambda a: referral_problems(store, number, a),
             defaults=start,
-            save=lambda clean: add_referral(store, number, clean),
+            save=lambda clean: add_referral(store, number, clean, urgent),
             draft=draft_for(env, store, "referral add", number, discard_draft),
         )
     console().print(
@@ -86,6 +96,13 @@ def referral_add(
             "Referral [bold]{ref}[/bold] recorded for {number} (pending). Update it with `casecli referral update {ref}`."
         ).format(ref=saved["ref"], number=number)
     )
+    if saved["awaiting_approval"]:
+        console().print(
+            _(
+                "It went ahead as urgent, beyond the consent: the supervisor's approval is asked for; send the"
+                " request today with `casecli approval request {number}`."
+            ).format(number=number)
+        )
 
 
 def _choose_service(env, services: list[dict]) -> dict:

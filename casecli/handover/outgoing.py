@@ -118,7 +118,9 @@ def export(
                         },
                     )
             for approval in allowed.values():
-                approvals.spend(store, approval, writer.bundle_id)
+                approvals.spend(
+                    store, approval, "Bundle written under the supervisor's approval", {"bundle": writer.bundle_id}
+                )
             for number in beyond:  # before the records are written: the bundle carries the override
                 append_event(
                     store,

@@ -173,9 +173,10 @@ def sharing_waits(store: Store, number: str, kind: str, subject: dict) -> dict:
     return {**wait_for(store, number, kind, subject, f"{ENGLISH[kind].capitalize()} awaits approval"), "new": True}
 
 
-def spend(store: Store, approval: dict, bundle_id: str) -> None:
-    """The one export an approval allowed is written (call in the export's transaction)."""
-    _mark(store, approval, "used", "Bundle written under the supervisor's approval", {"bundle": bundle_id})
+def spend(store: Store, approval: dict, summary: str, changes: dict) -> None:
+    """The one sharing an approval allowed is done (call in its transaction): a bundle written, a
+    referral made."""
+    _mark(store, approval, "used", summary, changes)
 
 
 def _mark(store: Store, approval: dict, status: str, summary: str, changes: dict) -> None:

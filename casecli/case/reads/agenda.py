@@ -144,12 +144,17 @@ def approvals_waiting(store: Store, me: str) -> list[dict]:
         SHARING_KINDS,
     ).fetchall()
     for uid, number, risk, kind, subject, asked, sent_by, status, worker, state, decided in rows:
-        what = what_waits(kind, json.loads(subject))
-        if state == "approved":  # a sharing approved, not yet written: the worker exports it
-            if status != "open" or worker != me:
+        about = json.loads(subject)
+        what = what_waits(kind, about)
+        if state == "approved":  # a sharing approved, not yet done: the worker exports it, or refers
+            if status != "open" or worker != me or about.get("urgent"):  # an urgent referral went already
                 continue
-            waits = _("{what} approved: write the bundle").format(what=what)
-            command = f"casecli export {number} --to …"
+            if "referral" in about:
+                waits = _("{what} approved: make the referral").format(what=what)
+                command = f"casecli referral add {number}"
+            else:
+                waits = _("{what} approved: write the bundle").format(what=what)
+                command = f"casecli export {number} --to …"
             asked = decided or asked
         elif status == "open" and worker == me:
             waits = _("{what} awaits approval").format(what=what)

@@ -44,7 +44,59 @@ def referral_problems(store: Store, number: str, answers: dict) -> dict[str, str
     }
 
 
-def add_referral(store: Store, text: str, answers: dict) -> dict:
+URGENT = ("within_1_hour", "within_3_hours", "within_1_day")  # may go before the supervisor's approval
+
+
+def referral_subject(answers: dict, urgent: bool) -> dict:
+    """What a supervisor approves when a referral shares beyond the consent: to whom, which
+    service, what is shared, why (and whether it went ahead first, being urgent)."""
+    return {
+        "to": [{"name": "", "agency": str(answers.get("agency", "")).strip(), "fingerprint": ""}],
+        "handover": False,
+        "reason": str(answers.get("consent_override", "")).strip(),
+        "referral": {"service_type": answers.get("service_type"), "scope": referral_scope(answers)},
+        **({"urgent": True} if urgent else {}),
+    }
+
+
+def _sharing_approval(store: Store, number: str, answers: dict, urgent: bool) -> tuple[dict | None, dict | None]:
+    """For a referral beyond the consent where the agency wants a supervisor: (the approval of this
+    very sharing, to spend; or the request an urgent referral leaves behind it). Without either,
+    the request is recorded and ApprovalNeeded says so: nothing else is written."""
+    from casecli.case.decisions import approvals
+    from casecli.case.decisions.consent import sharing_problem
+    from casecli.errors import ApprovalNeeded
+
+    if sharing_problem(store, number, referral_scope(answers)) is None:
+        return None, None
+    if not approvals.needed(store, "sharing_beyond_consent"):
+        return None, None
+    subject = referral_subject(answers, urgent=False)
+    allowed = approvals.sharing_allowed(store, number, "sharing_beyond_consent", subject)
+    if allowed is not None:
+        return allowed, None
+    if urgent:
+        if answers.get("urgency") not in URGENT:
+            raise InvalidInput(
+                _("--urgent: only a referral needed within a day (urgency) may go before the supervisor's approval")
+            )
+        return None, referral_subject(answers, urgent=True)
+    with store.transaction():
+        approvals.sharing_waits(store, number, "sharing_beyond_consent", subject)
+    raise ApprovalNeeded(
+        _(
+            "referral: sharing beyond consent waits for a supervisor's approval (setting"
+            " approval.sharing_beyond_consent); send the request with `casecli approval request {number}` and add"
+            " the referral again once their decision is imported, or with --urgent if it cannot wait"
+            " (nothing was written)"
+        ).format(number=number)
+    )
+
+
+def add_referral(store: Store, text: str, answers: dict, urgent: bool = False) -> dict:
+    """Record a referral. Beyond the consent in force it needs a recorded reason and, where the
+    agency wants it, a supervisor's approval of that very sharing; an urgent one (`urgent`, needed
+    within a day) goes first, and the request it leaves is on the agenda the same day."""
     number = resolve_open(store, text)
     item = answers.get("plan_item")
     if item and item not in plan_item_ids(store, number):
@@ -57,6 +109,7 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
     problems = referral_problems(store, number, answers)
     if problems:
         raise InvalidAnswers("referral", problems)
+    approved, ahead = _sharing_approval(store, number, answers, urgent)
     uid, ref, now, actor = secrets.token_hex(8), _new_ref(store), utc_now(), store.profile()["name"]
     with store.transaction():
         store.conn.execute(
@@ -91,9 +144,15 @@ def add_referral(store: Store, text: str, answers: dict) -> dict:
                 "shared": answers["info_shared"],
                 "child_consent": answers["child_consent"],
                 "caregiver_consent": answers["caregiver_consent"],
+                **({"urgent_before_approval": True} if ahead is not None else {}),
             },
         )
-    return {"ref": ref, "case_number": number, **answers}
+        from casecli.case.decisions import approvals
+
+        if approved is not None:
+            approvals.spend(store, approved, f"Referral {ref} made under the supervisor's approval", {"referral": ref})
+        waiting = approvals.sharing_waits(store, number, "sharing_beyond_consent", ahead) if ahead else None
+    return {"ref": ref, "case_number": number, "awaiting_approval": waiting is not None, **answers}
 
 
 def find_referral(store: Store, ref: str, case: str | None = None) -> tuple[str, str, str]:
