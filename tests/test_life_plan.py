@@ -95,3 +95,26 @@ def test_the_documents_tell_todays_truth_not_the_last_plan_versions(planned):
     assert "Casa Refugio looks after me" not in life and "I live at" not in life
     spanish = ready.ok("--lang", "es", "plan", "show", number, "--format", "markdown").stdout
     assert "Rosa Mejía" in spanish and "Reunified on" not in spanish
+    assert "The plan is that I go to live with my family." in life  # the panel's decision, in plain words
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_life_plan_is_honest_about_who_made_it_and_gives_a_number_to_call(ready, lang):
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    absent = {
+        **PLAN["header"],
+        "child_took_part": False,
+        "not_part_reason": "In hospital the week the plan was made",
+    }
+    absent.pop("child_views", None)
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", {**PLAN, "header": absent}), "--activate")
+    hotline = "Línea de la Procuraduría 800 222 0000"
+    ready.ok("settings", "set", "agency.hotline", hotline)
+    life = ready.ok("--lang", lang, "plan", "show", number, "--for-child", "--format", "markdown").stdout
+    together = {"en": "We made it together", "es": "Lo hicimos juntos"}[lang]
+    without = {"en": "without you this time", "es": "esta vez sin ti"}[lang]
+    assert together not in life and without in life
+    assert hotline in life  # kept on purpose: the number a child can call is never blanked
+    undecided = {"en": "What happens next is not decided yet", "es": "Todavía no se decide lo que sigue"}[lang]
+    assert undecided in life

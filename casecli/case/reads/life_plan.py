@@ -1,9 +1,11 @@
 """The child's own Life Plan: the Care and Protection Plan told to the child, in plain words.
 
 It takes from the plan only what the child needs (where I live and who looks after me, what we
-agreed, who helps me with what and when, when my case worker comes, what I said I want, whom to
-call) and leaves out the rest: no case number, no codes, no assessment, and no other person's
-contact details (telephone numbers and e-mail addresses in any text are blanked).
+agreed, who helps me with what and when, when my case worker comes, what I said I want, what
+happens next, whom to call) and leaves out the rest: no case number, no codes, no assessment, and
+no other person's contact details (telephone numbers and e-mail addresses in any text are blanked).
+It is honest: "we made it together" only when the child took part; the agency's number a child
+can call (`agency.hotline`) is printed on purpose, never blanked.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from casecli.errors import InvalidInput
 from casecli.forms import load_form
 from casecli.forms.labels import display_value
 from casecli.i18n import _, format_date
+from casecli.store import settings
 from casecli.store.db import Store
 
 # An e-mail address, or a run of at least 7 digits written with spaces, dots, dashes, brackets or a +.
@@ -41,7 +44,9 @@ def life_plan_context(store: Store, text: str, today: dt.date, lang: str = "en")
         raise InvalidInput(
             _("plan show --for-child: {number} has no plan yet (`casecli plan edit {number}`)").format(number=number)
         )
-    data = plan["data"]
+    from casecli.case.decisions.best_interests import with_durable_solution
+
+    data = with_durable_solution(store, number, plan["data"])  # a BID panel's decision, where later
     header = data.get("header", {})
     header_form = load_form("plan-header")
     child_name = store.conn.execute("SELECT child_name FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
@@ -75,6 +80,9 @@ def life_plan_context(store: Store, text: str, today: dt.date, lang: str = "en")
         "helpers": helpers,
         "visit_every_days": header.get("visit_every_days"),
         "my_words": without_contacts(header.get("child_views")) if header.get("child_took_part") else "",
+        "took_part": bool(header.get("child_took_part")),
+        "next": header.get("durable_solution") or "not_yet_identified",
+        "hotline": settings.text(store, "agency.hotline"),  # kept on purpose: the number is for the child
         "made_on": when((plan.get("activated_at") or plan.get("saved_at") or today.isoformat())[:10]),
         "generated_on": format_date(today, lang),
         "lang": lang,
