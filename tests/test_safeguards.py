@@ -333,3 +333,28 @@ def test_a_referral_beyond_the_consent_waits_for_the_supervisor_unless_urgent(te
     assert "awaits approval" in todo["what"] and todo["command"].startswith(f"casecli approval request {other}")
     history = ana.json("show", other, "--history")["history"]
     assert any(e["kind"] == "referral" and e["changes"].get("urgent_before_approval") for e in history)
+
+
+def test_a_case_that_broke_a_new_rule_before_it_existed_says_so(ready):
+    """A store from before these rules upgrades in place: its records are not changed, but `show`
+    and the agenda name the rule a case breaks (here: made as an older casecli would have)."""
+    import json
+
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    number = ready.register(age_estimate=2, dob_known=False)
+    with open_store(ready.store, lambda: PASSPHRASE) as store, store.transaction():
+        store.conn.execute(
+            "INSERT INTO closures (uid, case_number, closed_on, reason, answers, created_by, created_at)"
+            " VALUES ('old1', ?, '2026-11-21', 'repatriated', ?, 'Ana Ruiz', '2026-11-21T10:00:00+00:00')",
+            (number, json.dumps(REPATRIATED)),
+        )
+        store.conn.execute("UPDATE cases SET status = 'closed' WHERE case_number = ?", (number,))
+    case = ready.json("show", number)
+    assert [b["rule"] for b in case["breaches"]] == ["durable_solution_without_bid"]
+    assert "voluntary repatriation) without a BID that approved it" in ready.ok("show", number).stdout
+    [item] = [i for i in ready.json("agenda", "--days", "0") if i["kind"] == "rule"]
+    assert item["case_number"] == number and item["command"] == f"casecli show {number}"
+    assert ready.json("show", number)["status"] == "closed"  # what happened is not changed

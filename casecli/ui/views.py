@@ -213,6 +213,12 @@ def case_view(record: dict, lang: str = "en"):
                 date=format_date(closure["reopened_on"]), reason=shown(closure["reopen_reason"])
             )
         parts.append(line)
+    for breach in record.get("breaches", []):
+        parts.append(
+            "[bold red]"
+            + shown(_("Breaks a rule ({date}): {what}").format(date=format_date(breach["on"]), what=breach["what"]))
+            + "[/bold red]"
+        )
     for conflict in record.get("conflicts", []):
         parts.append(
             "[yellow]"

@@ -51,6 +51,7 @@ def agenda(store: Store, today: dt.date, days: int) -> Iterator[DueItem]:
     horizon = (today + dt.timedelta(days=days)).isoformat()
     live = handovers_waiting(store, me, horizon) + mailbox_waiting(store, horizon)
     live += [Due(**entry) for entry in approvals_waiting(store, me)]
+    live += rules_broken(store, me)
     kept = _kept(store, me, horizon, today)
     if not live:
         return kept
@@ -80,6 +81,27 @@ def _kept(store: Store, me: str, horizon: str, today: dt.date) -> Iterator[DueIt
                 days = late[due] = (today - dt.date.fromisoformat(due)).days
             shown = command_of(number, kind, args, command, shared)
             yield item_dict(number, risk, kind, sentence(kind, args), due, shown, days)
+
+
+def rules_broken(store: Store, me: str) -> list[Due]:
+    """My cases (closed ones too) whose records, made before a rule existed, break it: due from the
+    day of that record, until a supervisor looks (`show` says the same)."""
+    from casecli.case.reads.breaches import breach_words, breaches
+
+    found = breaches(store)
+    if not found:
+        return []
+    mine = dict(
+        store.conn.execute(
+            "SELECT case_number, risk FROM cases WHERE case_worker = ? AND case_number IN (SELECT value FROM json_each(?))",
+            (me, json.dumps(sorted({b.case_number for b in found}))),
+        )
+    )
+    return [
+        Due(b.case_number, mine[b.case_number], "rule", breach_words(b), b.on, f"casecli show {b.case_number}")
+        for b in found
+        if b.case_number in mine
+    ]
 
 
 def handovers_waiting(store: Store, me: str, horizon: str) -> list[Due]:

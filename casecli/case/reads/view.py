@@ -81,6 +81,7 @@ class CaseRecord(CaseSummary, total=False):
     tracing: list[dict]
     asylum: list[dict]
     age_assessments: list[dict]
+    breaches: list[dict]
     conflicts: list[dict]
     history: list[dict]
     sharing: dict
@@ -209,6 +210,10 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     from casecli.case.legal.age_assessment import age_assessments_of
 
     case["age_assessments"] = age_assessments_of(store, number)
+    from casecli.case.reads.breaches import breach_words, breaches
+
+    # Records made before a rule existed that break it (the case is not changed; a supervisor looks).
+    case["breaches"] = [{**b.as_dict(), "what": breach_words(b)} for b in breaches(store, number)]
     case["conflicts"] = [
         {"bundle_id": b, "sender": who, "received_at": at, "records": json.loads(records)}
         for b, who, at, records in store.conn.execute(
