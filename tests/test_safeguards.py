@@ -10,8 +10,16 @@ from .test_sharing_approvals import team  # noqa: F401  (the fixture: a worker, 
 from .test_store import assert_one_line_error
 from .test_tracing import FOUND, REQUEST, REUNIFIED, TRACING, VERIFIED
 
-CLAIM = {"filed_on": "2026-11-10", "authority": "comar", "reference": "COMAR/TAP/2026/0173"}
-FINAL = {"status": "rejected_final", "status_on": "2026-11-20", "reference": "Recurso de revisión resuelto"}
+CLAIM = {
+    "entered_on": "2026-11-02",
+    "wants_asylum": True,
+    "wish_heard_how": "In Spanish, with the shelter's lawyer, who explained the procedure",
+    "authority": "comar",
+    "legal_representative": "Lic. Pedro Soto",
+}
+FILED = {"step": "filed", "step_on": "2026-11-10", "reference": "COMAR/TAP/2026/0173"}
+REJECTED = {"step": "decision", "step_on": "2026-11-18", "outcome": "rejected"}
+FINAL = {"step": "final", "step_on": "2026-11-20", "notes": "No appeal: the child chose to return to her grandmother"}
 REPATRIATED = {
     "reason": "repatriated",
     "final_visit": True,
@@ -27,12 +35,12 @@ def test_no_return_while_an_asylum_claim_is_pending(ready):
     out = ready.ok("asylum", "add", number, "--answers", ready.write("claim.json", CLAIM)).stdout
     assert "Asylum claim 1 recorded" in out
     [claim] = ready.json("asylum", "list", number)
-    assert (claim["status"], claim["answers"]["reference"]) == ("pending", CLAIM["reference"])
+    assert (claim["status"], claim["answers"]["legal_representative"]) == ("intended", CLAIM["legal_representative"])
 
     returning = {**BIA, "best_interest_recommendation": "repatriation"}
     refused = ready("bia", number, "--answers", ready.write("bia.json", returning))
     assert_one_line_error(refused, code=3)
-    assert "non-refoulement" in refused.stderr and f"casecli asylum status {number}" in refused.stderr
+    assert "non-refoulement" in refused.stderr and f"casecli asylum step {number}" in refused.stderr
     assert ready.json("bia", "list", number) == []
     closing = ready("close", number, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
     assert_one_line_error(closing, code=3)
@@ -45,10 +53,17 @@ def test_no_return_while_an_asylum_claim_is_pending(ready):
     assert_one_line_error(refused, code=3)
     assert "non-refoulement" in refused.stderr and ready.json("bid", "list", number) == []
 
-    before = ready("asylum", "status", number, "--answers", ready.write("s.json", {**FINAL, "status_on": "2026-11-01"}))
-    assert_one_line_error(before, code=3)
-    assert "status_on" in before.stderr
-    ready.ok("asylum", "status", number, "--answers", ready.write("s.json", FINAL))
+    early = ready("asylum", "step", number, "--answers", ready.write("s.json", {**FILED, "step_on": "2026-10-01"}))
+    assert_one_line_error(early, code=3)
+    assert "step_on" in early.stderr  # before the child entered the country
+    out_of_order = ready("asylum", "step", number, "--answers", ready.write("s.json", FINAL))
+    assert out_of_order.exit_code == 3 and "step" in out_of_order.stderr  # nothing to make final yet
+    for i, step in enumerate((FILED, REJECTED)):
+        ready.ok("asylum", "step", number, "--answers", ready.write(f"s{i}.json", step))
+    assert ready.json("asylum", "list", number)[0]["status"] == "rejected"  # an appeal is still possible
+    refused = ready("close", number, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
+    assert refused.exit_code == 3 and "non-refoulement" in refused.stderr
+    ready.ok("asylum", "step", number, "--answers", ready.write("s.json", FINAL))
     assert ready.json("asylum", "list", number)[0]["status"] == "rejected_final"
     approve_solution(ready, number, "repatriation")
     ready.ok("close", number, "--answers", ready.write("c.json", REPATRIATED), "--acknowledge-open")
@@ -57,9 +72,10 @@ def test_no_return_while_an_asylum_claim_is_pending(ready):
 
 def test_a_recognised_child_is_not_returned(ready):
     number = ready.register()
-    ready.ok("asylum", "add", number, "--answers", ready.write("claim.json", CLAIM))
-    recognised = {"status": "recognised", "status_on": "2026-11-22"}
-    ready.ok("asylum", "status", number, "--answers", ready.write("s.json", recognised))
+    ready.ok("asylum", number, "--answers", ready.write("claim.json", CLAIM))
+    ready.ok("asylum", "step", number, "--answers", ready.write("f.json", FILED))
+    recognised = {"step": "decision", "step_on": "2026-11-22", "outcome": "recognised"}
+    ready.ok("asylum", "step", number, "--answers", ready.write("s.json", recognised))
     refused = ready(
         "bia", number, "--answers", ready.write("bia.json", {**BIA, "best_interest_recommendation": "repatriation"})
     )
@@ -92,8 +108,8 @@ def test_a_reunification_in_the_country_of_origin_is_a_return(ready):
     refused = ready("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
     assert_one_line_error(refused, code=3)
     assert "non-refoulement" in refused.stderr
-    withdrawn = {"status": "withdrawn", "status_on": "2026-11-21", "notes": "The child withdrew it"}
-    ready.ok("asylum", "status", number, "--answers", ready.write("s.json", withdrawn))
+    withdrawn = {"step": "withdrawn", "step_on": "2026-11-21", "notes": "The child withdrew it"}
+    ready.ok("asylum", "step", number, "--answers", ready.write("s.json", withdrawn))
     across = ready("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
     assert across.exit_code == 3 and "bid.required_for_durable_solutions" in across.stderr
     # Within the country the agency works in, no border is crossed: no BID is asked.
@@ -103,13 +119,13 @@ def test_a_reunification_in_the_country_of_origin_is_a_return(ready):
 
 
 def test_text_settings_take_a_line_or_one_of_their_choices(ready):
-    ready.ok("settings", "set", "agency.country", "guatemala")
+    ready.ok("settings", "set", "agency.country", "GT")
     wrong = ready("settings", "set", "agency.country", "atlantis")
     assert_one_line_error(wrong, code=3)
-    assert "agency.country" in wrong.stderr and "guatemala" in wrong.stderr
+    assert "agency.country" in wrong.stderr and "GT" in wrong.stderr
     ready.ok("settings", "set", "agency.hotline", "Línea de la Procuraduría 800 000 0000")
     values = ready.json("settings", "show")
-    assert values["agency.country"] == "guatemala" and values["agency.hotline"].startswith("Línea")
+    assert values["agency.country"] == "GT" and values["agency.hotline"].startswith("Línea")
     control = ready("settings", "set", "agency.hotline", "800\x1b[2J")
     assert_one_line_error(control, code=3)
 

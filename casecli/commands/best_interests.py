@@ -31,18 +31,8 @@ from casecli.commands.common import (
     open_store,
     opened,
 )
-from casecli.commands.errors import CaseCliGroup
+from casecli.commands.errors import CaseCliGroup, RecordGroup
 from casecli.i18n import _
-
-
-class RecordGroup(CaseCliGroup):
-    """A group whose first word may be a case number: `casecli bia CASE` is `casecli bia add CASE`."""
-
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["add", *args]
-        return super().resolve_command(ctx, args)
-
 
 bia_app = typer.Typer(
     cls=RecordGroup,

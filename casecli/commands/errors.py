@@ -218,3 +218,12 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
                 ).format(kind=type(exc).__name__),
                 ExitCode.ERROR,
             )
+
+
+class RecordGroup(CaseCliGroup):
+    """A group whose first word may be a case number: `casecli bia CASE` is `casecli bia add CASE`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["add", *args]
+        return super().resolve_command(ctx, args)

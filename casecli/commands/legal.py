@@ -22,13 +22,16 @@ from casecli.commands.common import (
     emit_case_rows,
     opened,
 )
-from casecli.commands.errors import CaseCliGroup
+from casecli.commands.errors import CaseCliGroup, RecordGroup
 from casecli.i18n import _
 
 asylum_app = typer.Typer(
-    cls=CaseCliGroup,
-    help=_("Asylum or refugee claims: add a claim, record its status, list them."),
+    cls=RecordGroup,
+    help=_("Asylum: `casecli asylum CASE` records the child's claim; step, list."),
     no_args_is_help=True,
+)
+ClaimOption = typer.Option(
+    None, "--claim", help=_("Which claim (its number in `casecli asylum list`); the only one if not given.")
 )
 
 
@@ -55,10 +58,12 @@ def asylum_add(
     no_input: bool = NoInputOption,
     discard_draft: bool = DiscardDraftOption,
 ) -> None:
-    """Record an asylum or refugee claim: when and where it was filed, its reference, the child's
-    legal representative, what the child said. While it is pending the child is not returned.
+    """Record the child's asylum claim: the date of entry into the country, whether the child
+    wishes to seek asylum and how they were heard, where it is filed, the legal representative.
+    From the wish on, the child is not returned; the filing is due 30 working days after entry.
 
-    Example: casecli asylum add MX7-0042-R
+    Example: casecli asylum MX7-0042-R
+    Example: casecli asylum MX7-0042-R --answers claim.json --no-input
     """
     from casecli.case.file.lookup import resolve_open
     from casecli.case.legal.asylum import add_claim
@@ -68,49 +73,53 @@ def asylum_add(
         saved = _collect(
             env,
             store,
-            ("asylum add", number, discard_draft),
+            ("asylum", number, discard_draft),
             "asylum-claim",
             answers,
             lambda clean: add_claim(store, number, clean),
         )
     console().print(
-        _(
-            "Asylum claim {n} recorded for {number} (pending). Record each decision with `casecli asylum status {number}`."
-        ).format(n=saved["number"], number=number)
+        _("Asylum claim {n} recorded for {number}. Record each step with `casecli asylum step {number}`.").format(
+            n=saved["number"], number=number
+        )
     )
 
 
-@command(asylum_app, "status")
-def asylum_status(
+@command(asylum_app, "step")
+def asylum_step(
     ctx: typer.Context,
     case: str = CaseArgument,
-    which: int | None = typer.Option(
-        None, "--claim", help=_("Which claim (its number in `casecli asylum list`); the only one if not given.")
-    ),
+    which: int | None = ClaimOption,
     answers: Path | None = AnswersOption,
     no_input: bool = NoInputOption,
     discard_draft: bool = DiscardDraftOption,
 ) -> None:
-    """Record a claim's new status: pending (also while an appeal is open), recognised,
-    complementary protection, rejected for good, or withdrawn; with its date and reference.
+    """Record a step of the claim's procedure: filed, an interview (held or scheduled), the
+    decision, an appeal and its decision, the negative decision become final, a withdrawal, a
+    document issued (with its expiry date).
 
-    Example: casecli asylum status MX7-0042-R
-    Example: casecli asylum status MX7-0042-R --claim 2 --answers decision.json
+    Example: casecli asylum step MX7-0042-R
+    Example: casecli asylum step MX7-0042-R --claim 2 --answers decision.json
     """
-    from casecli.case.legal.asylum import add_status, status_problems, the_claim
+    from casecli.case.legal.asylum import add_step, step_problems, the_claim
+    from casecli.ui.legal_views import status_words
 
     with opened(ctx, no_input) as (env, store):
         number, claim = the_claim(store, case, which)  # before any question
         saved = _collect(
             env,
             store,
-            (f"asylum status {claim['number']}", number, discard_draft),
-            "asylum-status",
+            (f"asylum step {claim['number']}", number, discard_draft),
+            "asylum-step",
             answers,
-            lambda clean: add_status(store, number, which, clean),
-            lambda clean: status_problems(claim, clean),
+            lambda clean: add_step(store, number, which, clean, env.today),
+            lambda clean: step_problems(claim, clean, env.today),
         )
-    console().print(_("Asylum claim {n} of {number} recorded.").format(n=saved["number"], number=number))
+    console().print(
+        _("Asylum claim {n} of {number}: {status}.").format(
+            n=saved["number"], number=number, status=status_words(saved["status"])
+        )
+    )
 
 
 @command(asylum_app, "list")

@@ -737,7 +737,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 answers TEXT NOT NULL,
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL,
-                CHECK (kind <> 'asylum_status' OR parent IS NOT NULL)
+                CHECK (kind <> 'asylum_step' OR parent IS NOT NULL)
             )""",
             "CREATE INDEX legal_case ON legal (case_number, kind, on_date)",
             # A deferred BID is due on the panel's new date, a refused one makes a new BIA due.

@@ -146,6 +146,8 @@ def _set_text(store: Store, key: str, raw: str) -> str:
     one of its choices."""
     value = raw.strip()
     allowed = choices(key)
+    if allowed is not None and value.upper() in allowed:
+        value = value.upper()  # a country's code, however typed ("mx")
     if allowed is not None and value not in allowed:
         raise InvalidInput(_("setting {key}: expected one of {choices}").format(key=key, choices=", ".join(allowed)))
     if len(value) > 200 or not value.isprintable():

@@ -13,13 +13,28 @@ def _value(form_name: str, field_id: str, answers: dict) -> str:
     return display_value(load_form(form_name).field(field_id), answers.get(field_id), i18n.current)
 
 
+def status_words(status: str) -> str:
+    """A claim's status (case.legal.asylum.STATUSES) in the worker's words."""
+    return {
+        "not_sought": _("not sought (the child does not wish to)"),
+        "intended": _("the child wishes to seek asylum; not filed yet"),
+        "filed": _("filed, awaiting the decision"),
+        "rejected": _("rejected; an appeal is still possible"),
+        "in_appeal": _("in appeal"),
+        "recognised": _("recognised as a refugee"),
+        "complementary_protection": _("complementary protection"),
+        "rejected_final": _("rejected for good"),
+        "withdrawn": _("withdrawn"),
+    }.get(status, status)
+
+
 def asylum_table(number: str, rows: list[dict]):
     table = titled_table(
         _("Asylum claims of {number}").format(number=shown(number)),
         "#",
-        _("Filed"),
+        _("Entered"),
         _("Where"),
-        _("Reference"),
+        _("Filed"),
         _("Status"),
         _("Since"),
     )
@@ -27,11 +42,11 @@ def asylum_table(number: str, rows: list[dict]):
         a = row["answers"]
         table.add_row(
             str(row["number"]),
+            format_date(row["entered_on"]),
+            shown(_value("asylum-claim", "authority", a) if a.get("authority") else "—"),
             format_date(row["filed_on"]),
-            shown(_value("asylum-claim", "authority", a)),
-            shown(a.get("reference") or ""),
-            shown(_value("asylum-status", "status", {"status": row["status"]})),
-            format_date(row["status_on"]),
+            shown(status_words(row["status"])),
+            format_date(row["since"]),
         )
     return table
 
@@ -62,14 +77,20 @@ def asylum_parts(record: dict) -> list:
         parts.append(
             "[bold]"
             + shown(
-                _("Asylum claim {n} ({where}, {filed}): {status} since {since}").format(
-                    n=claim["number"],
-                    where=_value("asylum-claim", "authority", claim["answers"]),
-                    filed=format_date(claim["filed_on"]),
-                    status=_value("asylum-status", "status", {"status": claim["status"]}),
-                    since=format_date(claim["status_on"]),
+                _("Asylum claim {n} (entered {entered}): {status}").format(
+                    n=claim["number"], entered=format_date(claim["entered_on"]), status=status_words(claim["status"])
                 )
             )
             + "[/bold]"
         )
+        for step in claim["steps"]:
+            a = step["answers"]
+            words = _value("asylum-step", "step", a)
+            if a.get("outcome"):
+                words += ": " + _value("asylum-step", "outcome", a)
+            if a.get("document_type"):
+                words += ": " + _value("asylum-step", "document_type", a)
+                if a.get("document_expires"):
+                    words += " " + _("(expires {date})").format(date=format_date(a["document_expires"]))
+            parts.append("    " + shown(f"{format_date(step['on_date'])}: {words}"))
     return parts

@@ -82,7 +82,9 @@ def reunification_refused(store: Store, number: str, country: str | None, what: 
         refused = return_refused(store, number, what)
         if refused:
             return refused
-    if country == settings.text(store, "agency.country"):
+    from casecli.forms.lists import iso_country
+
+    if iso_country(country) == settings.text(store, "agency.country"):
         return None
     solutions = ("reunification", "repatriation") if country == origin else ("reunification",)
     return bid_refused(store, number, what, solutions)

@@ -170,6 +170,11 @@ def _from_the_records(store: Store, open_rows: dict[str, dict], found: dict[str,
     for number, kind, when, command in outcomes_due(store, only):
         if number in open_rows:
             found[number].append(item(number, open_rows[number]["risk"], kind, when, command))
+    from casecli.case.due.asylum_due import asylum_due
+
+    for number, kind, when, command, args in asylum_due(store, only):
+        if number in open_rows:
+            found[number].append(item(number, open_rows[number]["risk"], kind, when, command, **args))
     waiting = [
         row
         for row in store.conn.execute(REFERRALS_SQL + scope.format("r"), scope_params)

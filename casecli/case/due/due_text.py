@@ -30,6 +30,10 @@ def _plan_item(name: str, title: str) -> str:
     return f"{_(name)}: {title}"
 
 
+def _document_words(document: str) -> str:
+    return answer("asylum-step", "document_type", document)
+
+
 SENTENCES: dict[str, Callable[[dict], str]] = {
     "registration": lambda a: _("complete the quick registration"),
     "assessment": lambda a: _("initial assessment"),
@@ -48,6 +52,16 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "bid": lambda a: _("best interests determination (BID) required"),
     "bia": lambda a: _("new best interests assessment (the BID panel did not approve)"),
     "follow-up": lambda a: _("follow-up visit after the reunification"),
+    "asylum filing": lambda a: _("file the asylum claim ({days} working days after entry)").format(days=a["days"]),
+    "asylum decision": lambda a: _("the asylum decision is expected ({days} working days after filing)").format(
+        days=a["days"]
+    ),
+    "asylum appeal": lambda a: _(
+        "appeal the negative asylum decision, or record it final ({days} working days)"
+    ).format(days=a["days"]),
+    "asylum document": lambda a: _("renew the document ({document}) before it expires on {date}").format(
+        document=_document_words(a["document"]), date=format_date(a["date"])
+    ),
     "referral": _referral,
 }
 

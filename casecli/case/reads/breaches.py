@@ -49,10 +49,9 @@ QUERIES = {
         SELECT x.case_number, x.closed_on, x.reason FROM closures x
         WHERE x.reopened_on IS NULL AND x.reason = 'repatriated' AND EXISTS (
             SELECT 1 FROM legal a WHERE a.case_number = x.case_number AND a.kind = 'asylum_claim'
-            AND a.on_date <= x.closed_on AND coalesce((
-                SELECT json_extract(s.answers, '$.status') FROM legal s WHERE s.parent = a.uid AND s.on_date <= x.closed_on
-                ORDER BY s.on_date DESC, s.created_at DESC LIMIT 1), 'pending')
-                IN ('pending', 'recognised', 'complementary_protection'))""",
+            AND a.on_date <= x.closed_on AND json_extract(a.answers, '$.wants_asylum')
+            AND NOT EXISTS (SELECT 1 FROM legal s WHERE s.parent = a.uid AND s.on_date <= x.closed_on
+                AND json_extract(s.answers, '$.step') IN ('final', 'withdrawn')))""",
     "adulthood_on_disputed_age": """
         SELECT x.case_number, x.closed_on, x.reason FROM closures x JOIN cases c ON c.case_number = x.case_number
         WHERE x.reopened_on IS NULL AND x.reason = 'reached_adulthood'

@@ -36,6 +36,10 @@ def kind_name(kind: str) -> str:
         "bid": _("best interests determination"),
         "bia": _("best interests assessment"),
         "follow-up": _("follow-up after reunification"),
+        "asylum filing": _("asylum: filing"),
+        "asylum decision": _("asylum: decision"),
+        "asylum appeal": _("asylum: appeal"),
+        "asylum document": _("asylum: document renewal"),
     }.get(kind, kind)
 
 

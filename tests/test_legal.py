@@ -1,0 +1,80 @@
+"""The child's legal pathway through the real CLI (#32): the asylum procedure with its deadlines in
+working days of the agency's country (its holidays from the maintained calendar)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_safeguards import CLAIM
+from .test_store import assert_one_line_error
+
+
+@pytest.fixture
+def worker(ready, monkeypatch):
+    ready.today = lambda day: monkeypatch.setenv("CASECLI_TODAY", day)
+    return ready
+
+
+def asylum_items(cli, number: str) -> dict[str, str]:
+    return {i["kind"]: i["due"] for i in cli.json("show", number)["due"] if i["kind"].startswith("asylum")}
+
+
+def test_the_filing_deadline_skips_weekends_and_the_december_holidays(worker):
+    ready = worker
+    ready.today("2026-12-15")
+    number = ready.register()
+    ready.ok("asylum", number, "--answers", ready.write("c.json", {**CLAIM, "entered_on": "2026-12-10"}))
+    # 30 working days after Thursday 10 December 2026: weekends, 25 December and 1 January skipped
+    assert asylum_items(ready, number) == {"asylum filing": "2027-01-25"}
+    agenda = [i for i in ready.json("agenda", "--days", "60") if i["kind"] == "asylum filing"]
+    assert agenda[0]["command"] == f"casecli asylum step {number}" and "30 working days" in agenda[0]["what"]
+    spanish = ready.ok("--lang", "es", "agenda", "--days", "60").stdout
+    assert "30 días hábiles" in spanish and "25/01/2027" in spanish
+    # in Guatemala the same days count differently (its own holidays: 24 and 31 December are half days there)
+    ready.ok("settings", "set", "agency.country", "gt")
+    assert ready.json("settings", "show")["agency.country"] == "GT"
+    assert asylum_items(ready, number)["asylum filing"] != "" and ready.json("show", number)["status"] == "open"
+
+
+def test_each_step_makes_the_next_deadline_due(worker):
+    ready = worker
+    ready.today("2027-03-01")
+    number = ready.register()
+    ready.ok("asylum", number, "--answers", ready.write("c.json", CLAIM))
+    ready.ok("asylum", "step", number, "--answers", ready.write("f.json", {"step": "filed", "step_on": "2026-11-10"}))
+    # 45 working days after 10 November 2026 (16 November, 25 December and 1 January are holidays)
+    assert asylum_items(ready, number) == {"asylum decision": "2027-01-15"}
+    assert [i for i in ready.json("agenda", "--days", "0") if i["kind"] == "asylum decision"]  # overdue
+    interview = {"step": "interview", "step_on": "2027-03-10", "notes": "Scheduled at COMAR Tapachula"}
+    ready.ok("asylum", "step", number, "--answers", ready.write("i.json", interview))  # scheduled: may be ahead
+    late = {"step": "decision", "step_on": "2027-03-10", "outcome": "rejected"}
+    ahead = ready("asylum", "step", number, "--answers", ready.write("d.json", late))
+    assert_one_line_error(ahead, code=3)
+    assert "step_on" in ahead.stderr  # a decision is not in the future
+    rejected = {"step": "decision", "step_on": "2027-02-19", "outcome": "rejected", "reference": "R-123"}
+    ready.ok("asylum", "step", number, "--answers", ready.write("d.json", rejected))
+    assert asylum_items(ready, number) == {"asylum appeal": "2027-03-12"}  # 15 working days
+    ready.ok(
+        "asylum", "step", number, "--answers", ready.write("a.json", {"step": "appeal_filed", "step_on": "2027-03-01"})
+    )
+    assert asylum_items(ready, number) == {}
+    [claim] = ready.json("asylum", "list", number)
+    assert claim["status"] == "in_appeal"
+    document = {
+        "step": "document",
+        "step_on": "2027-02-20",
+        "document_type": "humanitarian_visa",
+        "document_expires": "2027-08-20",
+    }
+    ready.ok("asylum", "step", number, "--answers", ready.write("v.json", document))
+    assert asylum_items(ready, number) == {"asylum document": "2027-07-21"}  # 30 days before it expires
+    shown = ready.ok("show", number).stdout
+    assert "Asylum claim 1" in shown and "in appeal" in shown and "(expires 2027-08-20)" in shown
+
+
+def test_a_child_who_does_not_seek_asylum_has_nothing_due_and_is_not_held_by_it(ready):
+    number = ready.register()
+    heard = {"entered_on": "2026-11-02", "wants_asylum": False, "wish_heard_how": "In Spanish, twice"}
+    ready.ok("asylum", number, "--answers", ready.write("c.json", heard))
+    assert asylum_items(ready, number) == {}
+    assert ready.json("asylum", "list", number)[0]["status"] == "not_sought"
