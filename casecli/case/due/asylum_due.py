@@ -29,10 +29,8 @@ FROM legal a WHERE a.kind = 'asylum_claim'
 
 def asylum_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str, str, str, dict]]:
     """(case number, kind, due date, command, arguments) of each deadline a claim has now."""
-    sql, params: tuple[str, ...] = CLAIMS_SQL, ()
-    if only is not None:
-        sql, params = sql + " AND a.case_number = ?", (only,)
-    rows = store.conn.execute(sql, params).fetchall()
+    scoped = CLAIMS_SQL + " AND a.case_number = ?" if only is not None else CLAIMS_SQL
+    rows = store.conn.execute(scoped, (only,) if only is not None else ()).fetchall()
     if not rows:
         return
     country = settings.text(store, "agency.country")
