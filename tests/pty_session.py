@@ -80,12 +80,12 @@ def fill_registration(w: Wizard, age: str = "15") -> None:
     w.answer("separation_date", ENTER)
     w.answer("separation_cause", ENTER)  # migration
     w.answer("family_known", ENTER)
-    w.answer("migration_situation", ENTER)  # in transit
+    w.answer("migration_situation", "transit" + ENTER)  # in transit (optional: it starts on "skip")
     w.answer("intended_destination", ENTER)
     w.answer("current_location", "Casa" + ENTER)
     w.answer("care_arrangement", ENTER)
     w.answer("caregiver", ENTER)
-    w.answer("authority_notified", DOWN + ENTER)  # No
+    w.answer("authority_notified", UP + ENTER)  # No (optional: it starts on "skip", below No)
     w.answer("urgent_needs", DOWN + SPACE + ENTER)  # health
     w.answer("urgent_needs_notes", ENTER)
     w.answer("risk_level", ENTER)  # high

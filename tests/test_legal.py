@@ -78,3 +78,30 @@ def test_a_child_who_does_not_seek_asylum_has_nothing_due_and_is_not_held_by_it(
     ready.ok("asylum", number, "--answers", ready.write("c.json", heard))
     assert asylum_items(ready, number) == {}
     assert ready.json("asylum", "list", number)[0]["status"] == "not_sought"
+
+
+def test_a_child_registered_in_detention_is_high_risk_until_placed_out(worker):
+    from .test_cycle import VISIT
+
+    ready = worker
+    number = ready.register(care_arrangement="migration_detention", risk_level="low", caregiver="")
+    case = ready.json("show", number)
+    assert case["risk"] == "high"
+    [held] = [i for i in case["due"] if i["kind"] == "detention"]
+    assert held["due"] == "2026-11-20" and "transfer out of detention" in held["what"]  # due the day it was found
+    assert [i for i in ready.json("agenda", "--days", "0") if i["kind"] == "detention"]
+    report = ready.json("report")
+    assert report["team"]["legal"]["in_detention"] == 1 and report["team"]["legal"]["days_held"] == 3
+    assert "in migration detention" in ready.ok("report").stdout
+    ready.ok("visit", "add", number, "--answers", ready.write("v.json", {**VISIT, "visited_on": "2026-11-22"}))
+    assert [i["kind"] for i in ready.json("show", number)["due"]].count("detention") == 1  # nothing changed
+    out = {**VISIT, "visited_on": "2026-11-23", "care_arrangement": "residential_care", "risk_level": "medium"}
+    ready.ok("visit", "add", number, "--answers", ready.write("v2.json", out))
+    case = ready.json("show", number)
+    assert "detention" not in [i["kind"] for i in case["due"]] and case["risk"] == "medium"
+    assert ready.json("report")["team"]["legal"].get("in_detention", 0) == 0
+    # a visit that finds the child back in detention makes it high risk again
+    back = {**VISIT, "visited_on": "2026-11-23", "care_arrangement": "migration_detention", "risk_level": "low"}
+    ready.ok("visit", "add", number, "--answers", ready.write("v3.json", back))
+    case = ready.json("show", number)
+    assert case["risk"] == "high" and "detention" in [i["kind"] for i in case["due"]]

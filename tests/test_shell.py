@@ -64,6 +64,7 @@ def test_one_passphrase_then_commands_completion_a_wizard_and_ctrl_d(ready):
     w.answer("seen_alone", ENTER)
     w.answer("wellbeing", "Calm" + ENTER)
     w.answer("child_views", ENTER)
+    w.answer("care_arrangement", ENTER)  # optional, unchanged: starts on "skip"
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
     w.answer("risk_level", ENTER)

@@ -288,6 +288,7 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     w.answer("seen_alone", ENTER)  # yes
     w.answer("wellbeing", "Better" + ENTER)
     w.answer("child_views", "Estoy bien" + ENTER)
+    w.answer("care_arrangement", ENTER)  # optional, unchanged: starts on "skip"
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
     w.answer("risk_level", DOWN + ENTER)  # high -> medium (the current risk is pre-selected)
@@ -452,7 +453,7 @@ def test_an_adult_age_asks_whether_it_is_disputed_then_saves(ready):
     w = Wizard(child, "registration")
     fill_registration(w, age="19")
     child.expect_exact("age.majority_years")  # the rule, shown before the question it needs
-    w.answer("age_disputed", ENTER)  # yes
+    w.answer("age_disputed", UP + UP + ENTER)  # yes (asked when needed, it starts on "skip")
     w.answer("age_dispute_reason", "No documents; looks younger" + ENTER)
     w.answer("age_child_says", "Tengo 16" + ENTER)
     child.expect_exact("What now?")
@@ -648,6 +649,7 @@ def test_a_visit_wizard_killed_mid_way_offers_its_answers_back(ready):
     child.send(ENTER)  # resume
     w = Wizard(child, "visit")
     w.answer("child_views", "Estoy bien" + ENTER)  # the first question not answered before the kill
+    w.answer("care_arrangement", ENTER)  # optional, unchanged: starts on "skip"
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
     w.answer("risk_level", ENTER)

@@ -243,14 +243,17 @@ def ask_field(field: Field, current: Any, today: dt.date, lang: str, back: bool 
         choices: list[tuple[str, Any]] = [(_(messages.YES), True), (_(messages.NO), False)]
         if not field.required:
             choices.append((_(messages.SKIP), SKIP))
-        value = select(message, choices, default=current, back=back)
+        # An optional question not answered yet starts on "skip": Enter records nothing unchosen.
+        start = SKIP if current is None and not field.required else current
+        value = select(message, choices, default=start, back=back)
         return None if value == SKIP else value
 
     if field.type == "choice":
         options: list[tuple[str, Any]] = [(field.choice_label(v, lang), v) for v in field.offered_values(current)]
         if not field.required:
             options.append((_(messages.SKIP), SKIP))
-        value = select(message, options, default=current, back=back)
+        start = SKIP if current is None and not field.required else current
+        value = select(message, options, default=start, back=back)
         return None if value == SKIP else value
 
     if field.type == "multichoice":

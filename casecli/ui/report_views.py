@@ -26,6 +26,33 @@ def _counts(title: str, rows: list[dict], key: str, word):
     return table
 
 
+def legal_words(key: str) -> str:
+    """A count of the legal pathway (case/reads/legal_counts.py) in the supervisor's words."""
+    if key.startswith("asylum "):
+        from casecli.ui.legal_views import status_words
+
+        return _("asylum: {status}").format(status=status_words(key.removeprefix("asylum ")))
+    return {
+        "in_detention": _("in migration detention"),
+        "days_held": _("days held in detention"),
+        "incidents_unreported": _("incidents not yet reported"),
+        "notifications_late": _("authority not notified in time"),
+        "restitution_missing": _("restitution plan missing"),
+    }.get(key, key)
+
+
+def _legal_table(rows: list[dict]):
+    """Legal and protection: one column a count, a row a worker (and the team)."""
+    keys = sorted({k for row in rows for k, v in row.get("legal", {}).items() if v})
+    if not keys:
+        return None
+    table = titled_table(_("Legal and protection"), _("Case worker"), *(legal_words(k) for k in keys))
+    for row in rows:
+        name = shown(row["case_worker"]) if row["case_worker"] else "[bold]" + _("Team") + "[/bold]"
+        table.add_row(name, *(str(row.get("legal", {}).get(k, 0)) for k in keys))
+    return table
+
+
 def report_view(report: dict):
     rows = [*report["workers"], report["team"]]
     caseload = titled_table(
@@ -62,6 +89,9 @@ def report_view(report: dict):
     ):
         if table:
             parts.append(table)
+    legal = _legal_table(rows)
+    if legal is not None:
+        parts.append(legal)
     late = [(w["case_worker"], u) for w in report["workers"] for u in w["unvisited"]]
     if late:
         table = titled_table(

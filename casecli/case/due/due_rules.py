@@ -170,6 +170,12 @@ def _from_the_records(store: Store, open_rows: dict[str, dict], found: dict[str,
     for number, kind, when, command in outcomes_due(store, only):
         if number in open_rows:
             found[number].append(item(number, open_rows[number]["risk"], kind, when, command))
+    from casecli.case.due.detention import detained
+
+    for number, held in detained(store, only).items():
+        if number in open_rows:
+            command = f"casecli visit add {number}"
+            found[number].append(item(number, "high", "detention", held["since"], command, date=held["since"]))
     from casecli.case.due.asylum_due import asylum_due
 
     for number, kind, when, command, args in asylum_due(store, only):

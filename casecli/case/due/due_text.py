@@ -52,6 +52,9 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "bid": lambda a: _("best interests determination (BID) required"),
     "bia": lambda a: _("new best interests assessment (the BID panel did not approve)"),
     "follow-up": lambda a: _("follow-up visit after the reunification"),
+    "detention": lambda a: _(
+        "held in migration detention since {date}: request the child's transfer out of detention; notify the authority"
+    ).format(date=format_date(a["date"])),
     "asylum filing": lambda a: _("file the asylum claim ({days} working days after entry)").format(days=a["days"]),
     "asylum decision": lambda a: _("the asylum decision is expected ({days} working days after filing)").format(
         days=a["days"]

@@ -36,6 +36,7 @@ def kind_name(kind: str) -> str:
         "bid": _("best interests determination"),
         "bia": _("best interests assessment"),
         "follow-up": _("follow-up after reunification"),
+        "detention": _("in migration detention"),
         "asylum filing": _("asylum: filing"),
         "asylum decision": _("asylum: decision"),
         "asylum appeal": _("asylum: appeal"),
@@ -114,6 +115,9 @@ class _Load(TypedDict):
     visits_made: int
     visits_planned: int
     days_to_plan_median: float | None
+    # the legal pathway (case/reads/legal_counts.py): children in detention and days held, claims
+    # by status, notifications late, restitution plans missing, incidents unreported
+    legal: dict[str, int]
 
 
 class WorkerLoad(_Load):
@@ -162,6 +166,7 @@ def _worker(name: str | None) -> dict:
         "visits_made": 0,
         "visits_planned": 0,
         "unvisited": [],
+        "legal": Counter(),
     }
 
 
@@ -218,6 +223,10 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> Caseload:
         spans.setdefault(name, Counter())[span] += count
     for name, planned, made in store.conn.execute(VISITS_SQL, params):
         who(name)["visits_planned"], who(name)["visits_made"] = planned, made
+    from casecli.case.reads.legal_counts import legal_counts
+
+    for name, counts in legal_counts(store, today).items():
+        who(name)["legal"].update(counts)
     unvisited = UNVISITED_SQL.format(name="c.child_name" if names else "c.case_number")
     for name, case, risk, days in store.conn.execute(unvisited, params):
         who(name)["unvisited"].append({"case": case, "risk": risk, "days": days})
@@ -236,6 +245,7 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> Caseload:
             "unvisited": row["unvisited"],
             "overdue_total": sum(row["overdue"].values()),
             "days_to_plan_median": _median(spans.get(name, Counter())),
+            "legal": dict(row["legal"]),
         }
 
     per_worker = [finished(name, row) for name, row in sorted(workers.items())]
@@ -252,6 +262,7 @@ def caseload(store: Store, today: dt.date, names: bool = False) -> Caseload:
         "visits_planned": sum(w["visits_planned"] for w in per_worker),
         "unvisited": sum(len(w["unvisited"]) for w in per_worker),
         "days_to_plan_median": _median(sum(spans.values(), Counter())),
+        "legal": dict(sum((Counter(w["legal"]) for w in per_worker), Counter())),
     }
     from casecli.store.trust import roles_certified
 

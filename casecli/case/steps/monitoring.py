@@ -117,10 +117,13 @@ def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict],
             f"Visit on {answers['visited_on']} ({answers['kind']}, {seen})",
             {"visit": uid, "items": recorded, "next_visit": answers["next_visit"]},
         )
-        if answers["risk_level"] != risk_before:
+        # A child held in migration detention is high risk, whatever else was rated.
+        detained = answers.get("care_arrangement") == "migration_detention"
+        risk_now = "high" if detained else answers["risk_level"]
+        if risk_now != risk_before:
             store.conn.execute(
                 "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?",
-                (answers["risk_level"], utc_now(), number),
+                (risk_now, utc_now(), number),
             )
             refresh_deadlines(store, number)
             append_event(
@@ -128,10 +131,10 @@ def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict],
                 number,
                 actor,
                 "risk",
-                f"Risk re-rated from {risk_before} to {answers['risk_level']}",
+                f"Risk re-rated from {risk_before} to {risk_now}",
                 {
-                    "risk": {"old": risk_before, "new": answers["risk_level"]},
-                    "reason": answers.get("risk_reason", ""),
+                    "risk": {"old": risk_before, "new": risk_now},
+                    "reason": "migration detention" if detained else answers.get("risk_reason", ""),
                     "visit": uid,
                 },
             )

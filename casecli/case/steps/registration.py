@@ -31,7 +31,8 @@ def derived_columns(answers: dict) -> dict:
         "sex": answers.get("sex"),
         "date_of_birth": answers.get("date_of_birth"),
         "age_estimate": answers.get("age_estimate"),
-        "risk": answers["risk_level"],
+        # A child held in migration detention is high risk, whatever else was rated (case/due/detention.py).
+        "risk": "high" if answers.get("care_arrangement") == "migration_detention" else answers["risk_level"],
     }
 
 
@@ -207,7 +208,7 @@ def edit_registration(store: Store, text: str, changes: dict, today: dt.date, re
             },
         )
         people_index.update(store, [number])
-        if "risk_level" in diff:
+        if "risk_level" in diff or "care_arrangement" in diff:
             refresh_deadlines(store, number)
         summary = "Registration edited: " + ", ".join(diff)
         if now_complete:
