@@ -141,8 +141,11 @@ class Cli:
         step is not a test of supervision (tests/test_approvals.py turns them on)."""
         done = self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
         if not approvals:
-            from casecli.case.decisions.approvals import KINDS as kinds
+            from casecli.case.decisions.approvals import KINDS
+            from casecli.store.settings import defaults
 
+            # (not reporting an incident always waits for a supervisor: no setting turns that off)
+            kinds = [kind for kind in KINDS if f"approval.{kind}" in defaults()]
             self.ok("settings", "set", *[word for kind in kinds for word in (f"approval.{kind}", "0")])
         return done
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .test_safeguards import CLAIM
+from .test_sharing_approvals import team  # noqa: F401  (the fixture: a worker, her supervisor, another agency)
 from .test_store import assert_one_line_error
 
 
@@ -105,3 +106,57 @@ def test_a_child_registered_in_detention_is_high_risk_until_placed_out(worker):
     ready.ok("visit", "add", number, "--answers", ready.write("v3.json", back))
     case = ready.json("show", number)
     assert case["risk"] == "high" and "detention" in [i["kind"] for i in case["due"]]
+
+
+INCIDENT = {
+    "occurred_on": "2026-11-15",
+    "place": "On the train near Arriaga",
+    "violence_type": "kidnapping_extortion",
+    "perpetrator_relationship": "smuggler",
+    "still_at_risk": False,
+    "reported_to": "not_yet",
+    "child_views": "Nos pidieron dinero y nos encerraron",
+}
+
+
+def test_an_unreported_incident_is_due_today_and_blocks_closure_until_reported(ready):
+    number = ready.register(risk_level="low")
+    out = ready.ok("incident", "add", number, "--answers", ready.write("i.json", INCIDENT)).stdout
+    assert "reported at once" in out
+    case = ready.json("show", number)
+    assert case["risk"] == "medium"  # an incident raises the risk to at least medium
+    [due] = [i for i in case["due"] if i["kind"] == "incident"]
+    assert due["command"] == f"casecli incident report {number}" and due["what"].startswith("report the incident")
+    closing = {"reason": "other", "reason_other": "Moved on", "final_visit": False, "child_informed": True}
+    refused = ready("close", number, "--answers", ready.write("c.json", closing), "--acknowledge-open")
+    assert_one_line_error(refused, code=3)
+    assert "incident.reportable_types" in refused.stderr and f"casecli incident report {number}" in refused.stderr
+    assert ready.json("report")["team"]["legal"]["incidents_unreported"] == 1
+    early = {"reported_to": "fiscalia", "reported_on": "2026-11-10"}
+    assert ready("incident", "report", number, "--answers", ready.write("r.json", early)).exit_code == 3
+    report = {"reported_to": "fiscalia", "reported_on": "2026-11-23", "report_reference": "CI-FED/CHIS/0231/2026"}
+    ready.ok("incident", "report", number, "--answers", ready.write("r.json", report))
+    assert "incident" not in [i["kind"] for i in ready.json("show", number)["due"]]
+    [listed] = ready.json("incident", "list", number)
+    assert listed["reported"] and not listed["unreported"]
+    assert "reported to" in ready.ok("show", number).stdout
+    voice = [e["answer"] for e in ready.json("show", number, "--voice")["voice"] if e["step"] == "incident"]
+    assert voice == [INCIDENT["child_views"]]
+    ready.ok("close", number, "--answers", ready.write("c.json", closing), "--acknowledge-open")
+
+
+def test_a_child_still_at_risk_is_high_risk_and_a_not_reported_incident_waits_for_a_supervisor(team, tmp_path):  # noqa: F811
+    from .test_sharing_approvals import decided
+
+    ana, marta, _sofia = team
+    number = ana.register(risk_level="low")
+    ana.ok("incident", "add", number, "--answers", ana.write("i.json", {**INCIDENT, "still_at_risk": True}))
+    assert ana.json("show", number)["risk"] == "high"
+    out = ana.ok(
+        "incident", "not-reported", number, "--reason", "The Procuraduría opened it already; reference pending"
+    )
+    assert f"casecli approval request {number}" in out.stdout
+    assert "incident" in [i["kind"] for i in ana.json("show", number)["due"]]  # waiting is not approved
+    decided(ana, marta, number, tmp_path, "approve")
+    assert "incident" not in [i["kind"] for i in ana.json("show", number)["due"]]
+    assert ana.json("incident", "list", number)[0]["waiver"] == "approved"

@@ -20,6 +20,8 @@ from casecli.commands.common import (
     conversation,
     draft_for,
     emit_case_rows,
+    env_of,
+    open_store,
     opened,
 )
 from casecli.commands.errors import CaseCliGroup, RecordGroup
@@ -134,8 +136,152 @@ def asylum_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = Js
     emit_case_rows(ctx, case, as_json, claims_of, asylum_table)
 
 
+incident_app = typer.Typer(
+    cls=CaseCliGroup,
+    help=_("Incidents, violations of the child's rights: add, report, not-reported, list, show."),
+    no_args_is_help=True,
+)
+IncidentOption = typer.Option(
+    None,
+    "--incident",
+    help=_(
+        "Which incident (its number in `casecli incident list`); the only one (or the only unreported) if not given."
+    ),
+)
+
+
+@command(incident_app, "add")
+def incident_add(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
+) -> None:
+    """Record an incident: when and where, the type of violence, who the perpetrator is to the
+    child, whether the child is still at risk, to whom it was reported (or not yet), the child's
+    words. The case's risk rises to at least medium (high while the child is still at risk).
+
+    Example: casecli incident add MX7-0042-R
+    """
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.legal.incidents import add_incident
+
+    with opened(ctx, no_input) as (env, store):
+        number = resolve_open(store, case)
+        saved = _collect(
+            env,
+            store,
+            ("incident add", number, discard_draft),
+            "incident",
+            answers,
+            lambda clean: add_incident(store, number, clean),
+        )
+    out = console()
+    out.print(_("Incident {n} recorded for {number}.").format(n=saved["number"], number=number))
+    if saved["risk_raised_to"]:
+        from casecli.forms.labels import label
+
+        out.print(_("The case's risk is now {risk}.").format(risk=label(saved["risk_raised_to"])))
+    if saved["unreported"]:
+        out.print(
+            _(
+                "The law asks for it to be reported at once: record the report with `casecli incident report {number}`"
+                " (it is on the agenda today; the case does not close until then)."
+            ).format(number=number)
+        )
+
+
+@command(incident_app, "report")
+def incident_report(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = IncidentOption,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
+) -> None:
+    """Record that an incident was reported to the authority: to whom, when, its reference.
+
+    Example: casecli incident report MX7-0042-R --incident 2
+    """
+    from casecli.case.legal.incidents import add_report, the_incident
+
+    with opened(ctx, no_input) as (env, store):
+        number, incident = the_incident(store, case, which)  # before any question
+        saved = _collect(
+            env,
+            store,
+            (f"incident report {incident['number']}", number, discard_draft),
+            "incident-report",
+            answers,
+            lambda clean: add_report(store, number, incident["number"], clean),
+        )
+    console().print(_("Incident {n} of {number}: reported.").format(n=saved["number"], number=number))
+
+
+@command(incident_app, "not-reported")
+def incident_not_reported(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = IncidentOption,
+    reason: str = typer.Option(..., "--reason", help=_("Why it is not reported to the authority (recorded).")),
+) -> None:
+    """Record why an incident is not reported, and ask a supervisor to approve it (only an approved
+    reason lets the case close with the incident unreported).
+
+    Example: casecli incident not-reported MX7-0042-R --reason "Reported by the shelter; its reference pending"
+    """
+    from casecli.case.decisions.waivers import ask_not_reporting
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        saved = ask_not_reporting(store, case, which, reason)
+    console().print(
+        _(
+            "The reason for not reporting incident {n} awaits a supervisor's approval: `casecli approval request {number}`."
+        ).format(n=saved["number"], number=saved["case_number"])
+    )
+
+
+@command(incident_app, "list")
+def incident_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """A case's incidents: when, the type of violence, reported or not.
+
+    Example: casecli incident list MX7-0042-R
+    """
+    from casecli.case.legal.incidents import incidents_of
+    from casecli.ui.legal_views import incidents_table
+
+    emit_case_rows(ctx, case, as_json, incidents_of, incidents_table)
+
+
+@command(incident_app, "show")
+def incident_show(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    which: int | None = typer.Argument(
+        None, metavar="[N]", help=_("Its number (see list); the only one if not given.")
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """One incident in full, with its reports.
+
+    Example: casecli incident show MX7-0042-R 1
+    """
+    from casecli.case.legal.incidents import the_incident
+    from casecli.commands.common import emit
+    from casecli.ui.legal_views import incident_view
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number, incident = the_incident(store, case, which)
+    emit(incident, as_json, lambda value: incident_view(number, value))
+
+
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 app.add_typer(asylum_app, name="asylum")
+app.add_typer(incident_app, name="incident")
 
 
 @command(app, "age-assessment")

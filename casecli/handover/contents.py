@@ -69,7 +69,7 @@ CHOICES = {
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
     ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
-    ("legal", "kind"): {"asylum_claim", "asylum_step", "age_assessment"},
+    ("legal", "kind"): {"asylum_claim", "asylum_step", "age_assessment", "incident", "incident_report"},
     ("approvals", "kind"): set(APPROVAL_KINDS),
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }

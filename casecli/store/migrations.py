@@ -20,6 +20,7 @@ FOREIGN_KEYS_OFF = "-- foreign keys off"
 # The kinds of approval the store allows, as migrations 16 and 20 widened them.
 APPROVAL_KINDS_16: tuple[str, ...] = ("plan_activation", "closure", "sharing_beyond_consent", "handover_other_agency")
 APPROVAL_KINDS_20: tuple[str, ...] = (*APPROVAL_KINDS_16, "bia", "tracing_verification")
+APPROVAL_KINDS_29: tuple[str, ...] = (*APPROVAL_KINDS_20, "incident_not_reported")
 
 MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of the connection
     (
@@ -737,9 +738,11 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 answers TEXT NOT NULL,
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL,
-                CHECK (kind <> 'asylum_step' OR parent IS NOT NULL)
+                CHECK ((kind <> 'asylum_step' AND kind <> 'incident_report') OR parent IS NOT NULL)
             )""",
             "CREATE INDEX legal_case ON legal (case_number, kind, on_date)",
+            # An incident left unreported needs a supervisor's approval of why.
+            lambda conn: _rebuild(conn, "approvals", _approvals_table(APPROVAL_KINDS_29)),
             # A deferred BID is due on the panel's new date, a refused one makes a new BIA due.
             lambda conn: _mark_derived_stale(conn),
         ],

@@ -146,6 +146,18 @@ def _set_text(store: Store, key: str, raw: str) -> str:
     one of its choices."""
     value = raw.strip()
     allowed = choices(key)
+    if key in _document().get("several", []) and allowed is not None:
+        chosen = [v.strip() for v in value.split(",") if v.strip()]
+        wrong = [v for v in chosen if v not in allowed]
+        if wrong:
+            raise InvalidInput(
+                _("setting {key}: expected ids among {choices}, separated by commas").format(
+                    key=key, choices=", ".join(allowed)
+                )
+            )
+        value = ",".join(dict.fromkeys(chosen))
+        store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+        return value
     if allowed is not None and value.upper() in allowed:
         value = value.upper()  # a country's code, however typed ("mx")
     if allowed is not None and value not in allowed:

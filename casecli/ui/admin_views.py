@@ -153,6 +153,15 @@ def settings_view(values: dict):
     defaults = settings.defaults()
     parts = []
     for key, value in values.items():
+        if key == "incident.reportable_types" and isinstance(value, str):
+            # the types by their names here (their ids, for `settings set`, in `settings show --json`)
+            from casecli.forms.labels import answer
+
+            parts.append(
+                f"{key} = " + shown(", ".join(answer("incident", "violence_type", v) for v in value.split(",") if v))
+            )
+            parts.append(f"    [dim]{shown(settings.about(key, i18n.current))}[/dim]")
+            continue
         note = "" if value == defaults[key] else "  " + _("(default {value})").format(value=shown(repr(defaults[key])))
         parts.append(f"{key} = {shown(repr(value) if isinstance(value, str) else str(value))}{note}")
         parts.append(f"    [dim]{shown(settings.about(key, i18n.current))}[/dim]")

@@ -94,3 +94,76 @@ def asylum_parts(record: dict) -> list:
                     words += " " + _("(expires {date})").format(date=format_date(a["document_expires"]))
             parts.append("    " + shown(f"{format_date(step['on_date'])}: {words}"))
     return parts
+
+
+def _reported_words(incident: dict) -> str:
+    if incident["reports"]:
+        last = incident["reports"][-1]
+        return _("reported to {whom} on {date}").format(
+            whom=_value("incident-report", "reported_to", last["answers"]), date=format_date(last["on_date"])
+        )
+    a = incident["answers"]
+    if a.get("reported_to") not in (None, "not_yet"):
+        return _("reported to {whom} on {date}").format(
+            whom=_value("incident", "reported_to", a), date=format_date(a.get("reported_on"))
+        )
+    if incident["waiver"] == "approved":
+        return _("not reported (a supervisor approved why)")
+    if incident["waiver"] == "waiting":
+        return _("not reported (why awaits a supervisor's approval)")
+    return _("not reported yet") if incident["must_report"] else _("not reported")
+
+
+def incidents_table(number: str, rows: list[dict]):
+    table = titled_table(
+        _("Incidents of {number}").format(number=shown(number)),
+        "#",
+        _("Date"),
+        _("Type"),
+        _("Perpetrator"),
+        _("Still at risk"),
+        _("Report"),
+    )
+    for row in rows:
+        a = row["answers"]
+        report = shown(_reported_words(row))
+        table.add_row(
+            str(row["number"]),
+            format_date(row["occurred_on"]),
+            shown(_value("incident", "violence_type", a)),
+            shown(_value("incident", "perpetrator_relationship", a)),
+            shown(_value("incident", "still_at_risk", a)),
+            f"[bold red]{report}[/bold red]" if row["unreported"] else report,
+        )
+    return table
+
+
+def incident_view(number: str, incident: dict):
+    from casecli.forms import load_form
+    from casecli.ui.render import group
+
+    form = load_form("incident")
+    lines = ["[bold]" + shown(_("Incident {n} of {number}").format(n=incident["number"], number=number)) + "[/bold]"]
+    for field in form.applicable(incident["answers"]):
+        value = incident["answers"].get(field.id)
+        if value not in (None, "", []):
+            lines.append(shown(f"{field.label(i18n.current)}: {_value('incident', field.id, incident['answers'])}"))
+    lines.append(shown(_reported_words(incident)))
+    return group(lines)
+
+
+def incident_parts(record: dict) -> list:
+    """In `show`, under "Legal and protection": each incident and whether it was reported."""
+    return [
+        ("[bold red]" if i["unreported"] else "[bold]")
+        + shown(
+            _("Incident {n} ({date}, {kind}): {report}").format(
+                n=i["number"],
+                date=format_date(i["occurred_on"]),
+                kind=_value("incident", "violence_type", i["answers"]),
+                report=_reported_words(i),
+            )
+        )
+        + ("[/bold red]" if i["unreported"] else "[/bold]")
+        for i in record.get("incidents", [])
+    ]

@@ -203,6 +203,7 @@ def step_name(step: str) -> str:
         "tracing": _("family tracing"),
         "asylum": _("asylum claim"),
         "age assessment": _("age assessment"),
+        "incident": _("incident"),
     }.get(step, step)
 
 

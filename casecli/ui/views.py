@@ -201,9 +201,12 @@ def case_view(record: dict, lang: str = "en"):
     from casecli.ui.tracing_views import tracing_parts
 
     parts.extend(tracing_parts(record))
-    from casecli.ui.legal_views import asylum_parts
+    from casecli.ui.legal_views import asylum_parts, incident_parts
 
-    parts.extend(asylum_parts(record))
+    legal = asylum_parts(record) + incident_parts(record)
+    if legal:
+        parts.append("[bold]" + _("Legal and protection") + "[/bold]")
+        parts.extend(legal)
     for closure in record.get("closures", []):
         line = _("Closed {date}: {reason}").format(
             date=format_date(closure["closed_on"]), reason=shown(answer("closure", "reason", closure["reason"]))

@@ -27,7 +27,7 @@ SUPERVISOR = "supervisor"
 # What an export to another agency may need approved: decided by the export, carried out by it.
 SHARING_KINDS = ("sharing_beyond_consent", "handover_other_agency")
 # What only records a decision on a record already written (a BIA, a family's verification).
-RECORD_KINDS = ("bia", "tracing_verification")
+RECORD_KINDS = ("bia", "tracing_verification", "incident_not_reported")
 KINDS = ("plan_activation", "closure", *SHARING_KINDS, *RECORD_KINDS)
 # Each kind in the words of the history and of a request's note (read in any language).
 ENGLISH = {
@@ -37,6 +37,7 @@ ENGLISH = {
     "handover_other_agency": "handover to another agency",
     "bia": "best interests assessment",
     "tracing_verification": "verification of the family",
+    "incident_not_reported": "an incident not reported to the authority",
 }
 DECISION_CONTEXT = b"casecli approval decision\n"
 
@@ -127,6 +128,12 @@ def what_waits(kind: str, subject: dict) -> str:
         return _("sharing beyond consent with {agency}").format(agency=agencies)
     if kind == "bia":
         return _("best interests assessment {count}").format(count=subject.get("number"))
+    if kind == "incident_not_reported":
+        from casecli.i18n import format_date
+
+        return _("an incident of {date} not reported to the authority").format(
+            date=format_date(subject.get("occurred_on"))
+        )
     if kind == "tracing_verification":
         return _("verification of the family (tracing request {count})").format(count=subject.get("request_number"))
     return _("closure")

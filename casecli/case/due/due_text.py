@@ -52,6 +52,9 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "bid": lambda a: _("best interests determination (BID) required"),
     "bia": lambda a: _("new best interests assessment (the BID panel did not approve)"),
     "follow-up": lambda a: _("follow-up visit after the reunification"),
+    "incident": lambda a: _("report the incident of {date} to the authority (the law asks it at once)").format(
+        date=format_date(a["date"])
+    ),
     "detention": lambda a: _(
         "held in migration detention since {date}: request the child's transfer out of detention; notify the authority"
     ).format(date=format_date(a["date"])),

@@ -219,6 +219,7 @@ def approval_kind_words(kind: str, unknown: str | None = None) -> str:
         "handover_other_agency": _("handover to another agency"),
         "bia": _("best interests assessment"),
         "tracing_verification": _("verification of the family"),
+        "incident_not_reported": _("an incident not reported to the authority"),
     }.get(kind, kind if unknown is None else unknown)
 
 

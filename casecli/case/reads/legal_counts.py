@@ -32,4 +32,14 @@ def legal_counts(store: Store, today: dt.date) -> dict[str, Counter]:
     for number, worker in claimed:
         for claim in claims_of(store, number):
             found.setdefault(worker, Counter())[f"asylum {claim['status']}"] += 1
+    from casecli.case.legal.incidents import incidents_of
+
+    with_incidents = store.conn.execute(
+        "SELECT DISTINCT c.case_number, c.case_worker FROM legal l JOIN cases c ON c.case_number = l.case_number"
+        " WHERE l.kind = 'incident' AND c.status IN ('open', 'copy')"
+    ).fetchall()
+    for number, worker in with_incidents:
+        unreported = sum(1 for i in incidents_of(store, number) if i["unreported"])
+        if unreported:
+            found.setdefault(worker, Counter())["incidents_unreported"] += unreported
     return found

@@ -37,6 +37,7 @@ def kind_name(kind: str) -> str:
         "bia": _("best interests assessment"),
         "follow-up": _("follow-up after reunification"),
         "detention": _("in migration detention"),
+        "incident": _("incident to report"),
         "asylum filing": _("asylum: filing"),
         "asylum decision": _("asylum: decision"),
         "asylum appeal": _("asylum: appeal"),

@@ -81,6 +81,7 @@ class CaseRecord(CaseSummary, total=False):
     tracing: list[dict]
     asylum: list[dict]
     age_assessments: list[dict]
+    incidents: list[dict]
     breaches: list[dict]
     conflicts: list[dict]
     history: list[dict]
@@ -210,6 +211,9 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     from casecli.case.legal.age_assessment import age_assessments_of
 
     case["age_assessments"] = age_assessments_of(store, number)
+    from casecli.case.legal.incidents import incidents_of
+
+    case["incidents"] = incidents_of(store, number)
     from casecli.case.reads.breaches import breach_words, breaches
 
     # Records made before a rule existed that break it (the case is not changed; a supervisor looks).

@@ -29,6 +29,7 @@ STEPS = (
     "tracing",
     "asylum",
     "age assessment",
+    "incident",
     "closure",
     "handover",
 )
@@ -116,10 +117,11 @@ def _records(store: Store, number: str) -> Iterator[tuple[str, str, str, str, di
     from casecli.case.legal import FORMS as LEGAL_FORMS
 
     for uid, kind, on_date, answers in store.conn.execute(
-        "SELECT uid, kind, on_date, answers FROM legal WHERE case_number = ? AND kind IN ('asylum_claim', 'age_assessment')",
+        "SELECT uid, kind, on_date, answers FROM legal WHERE case_number = ?"
+        " AND kind IN ('asylum_claim', 'age_assessment', 'incident')",
         (number,),
     ):
-        step = "asylum" if kind == "asylum_claim" else "age assessment"
+        step = {"asylum_claim": "asylum", "age_assessment": "age assessment"}.get(kind, kind)
         yield on_date, written.get(uid, ""), step, LEGAL_FORMS[kind], json.loads(answers)
     for closure in closures_of(store, number):
         yield closure["closed_on"], written.get(closure["uid"], ""), "closure", "closure", closure["answers"]

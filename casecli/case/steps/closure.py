@@ -18,8 +18,12 @@ def closure_problems(store: Store, number: str, answers: dict) -> dict[str, str]
     or whose disputed age no assessment settled (the presumption of minority)."""
     from casecli.case.child.age import dispute_of, majority_date, presumed
     from casecli.case.decisions.solutions import closure_refused
+    from casecli.case.legal.incidents import closure_problem
     from casecli.store import settings
 
+    unreported = closure_problem(store, number)
+    if unreported:
+        return {"reason": unreported}
     refused = closure_refused(store, number, answers.get("reason") or "")
     if refused:
         return {"reason": refused}
