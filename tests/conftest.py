@@ -53,6 +53,10 @@ def registration_answers(**changes) -> dict:
         "protection_status": "unaccompanied",
         "current_location": "Casa Refugio",
         "care_arrangement": "small_group_home",
+        # the Procuraduría was told the day she was found (otherwise it is due, tests/test_legal.py)
+        "authority_notified": True,
+        "authority_notified_on": "2026-11-20",
+        "authority_name": "Procuraduría de Protección, Tapachula",
         "urgent_needs": ["health", "shelter"],
         "risk_level": "high",
         "child_informed": True,
@@ -72,6 +76,8 @@ def registration_answers(**changes) -> dict:
                 consent="child_assent", assent_with="best_interests", consent_reason="No guardian: supervisor decided"
             )
     answers.update(changes)
+    if "authority_notified_on" not in changes:
+        answers["authority_notified_on"] = answers["identified_on"]  # told the day she was found
     return {k: v for k, v in answers.items() if v is not None}
 
 

@@ -114,7 +114,7 @@ def test_a_complete_bid_settles_the_requirement_and_its_actions_join_the_plan(re
     assert bid_items(ready) == [] and ready.json("show", number)["bid_required"] is None
     plan = ready.json("show", number)["plan"]["data"]
     edited = ready.ok("plan", "edit", number, "--answers", ready.write("p2.json", plan), "--activate")
-    assert "BID panels added to the plan" in edited.stderr
+    assert "added to the plan" in edited.stderr
     data = ready.json("show", number)["plan"]["data"]
     actions = [a for a in data["actions"] if a.get("bid_ref")]
     assert [a["action"] for a in actions] == ["Send the file to the resettlement unit"]

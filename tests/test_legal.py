@@ -160,3 +160,68 @@ def test_a_child_still_at_risk_is_high_risk_and_a_not_reported_incident_waits_fo
     decided(ana, marta, number, tmp_path, "approve")
     assert "incident" not in [i["kind"] for i in ana.json("show", number)["due"]]
     assert ana.json("incident", "list", number)[0]["waiver"] == "approved"
+
+
+NOTIFIED = {
+    "authority": "procuraduria_estatal",
+    "office": "Procuraduría de Protección de Chiapas, Tapachula",
+    "notified_on": "2026-11-22",
+    "how": "in_writing",
+    "reference": "OF-PPNNA/0912/2026",
+    "notified_by": "Ana Ruiz",
+}
+RESTITUTION = {
+    "received_on": "2026-11-23",
+    "issued_by": "Procuraduría de Protección de Chiapas",
+    "reference": "PR-0231",
+    "measures": "Enrol her at school\nMedical check-up and vaccines\nRegister her birth with the consulate",
+}
+
+
+def test_the_authority_is_notified_late_and_its_restitution_plan_blocks_activation_until_taken_up(ready):
+    from .test_assessment_plan import INITIAL
+    from .test_cycle import PLAN
+
+    number = ready.register(authority_notified=False, authority_notified_on=None, authority_name=None)
+    [due] = [i for i in ready.json("show", number)["due"] if i["kind"] == "authority notification"]
+    assert due["due"] == "2026-11-21" and due["days_late"] == 2  # a day after she was found
+    ready.ok("authority", number, "--answers", ready.write("n.json", NOTIFIED))
+    kinds = {i["kind"]: i["due"] for i in ready.json("show", number)["due"]}
+    assert "authority notification" not in kinds and kinds["restitution plan"] == "2026-12-22"
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    ready.ok("settings", "set", "approval.plan_activation", "0")
+    ready.ok("authority", "plan", number, "--answers", ready.write("r.json", RESTITUTION))
+    assert "restitution plan" not in [i["kind"] for i in ready.json("show", number)["due"]]
+    ready.ok(
+        "authority",
+        "measure",
+        number,
+        "--answers",
+        ready.write("m.json", {"measure": 3, "carried_by": "Consulado de Honduras"}),
+    )
+    # the editor takes the two measures the agency carries up as actions (linked by restitution_ref):
+    # the plan stays a draft until each has its owner and date
+    refused = ready("plan", "edit", number, "--answers", ready.write("p.json", PLAN), "--activate")
+    assert refused.exit_code == 3 and "2 follow-up actions" in refused.stdout + refused.stderr
+    assert "lacks owner, due" in refused.stderr
+    from casecli.case.steps.plan import decided_actions
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        started, added = decided_actions(store, number, PLAN)
+    assert added == 2 and [a["action"] for a in started["actions"][-2:]] == RESTITUTION["measures"].split("\n")[:2]
+    for action in started["actions"][-2:]:
+        action.update(owner="Ana Ruiz", due="2026-12-15", category="other")
+    # a measure a version took up and a later one dropped is refused at activation, naming it
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", started))  # a draft holds both
+    dropped = {**started, "actions": started["actions"][:-1]}
+    refused = ready("plan", "edit", number, "--answers", ready.write("p.json", dropped), "--activate")
+    assert_one_line_error(refused, code=3)
+    assert "measures 2 " in refused.stderr and f"casecli authority measure {number}" in refused.stderr
+    ready.ok("plan", "edit", number, "--answers", ready.write("p.json", started), "--activate")
+    assert ready.json("show", number)["plan"]["status"] == "active"
+    shown = ready.ok("show", number).stdout
+    assert "Restitution plan of 2026-11-23" in shown and "carried by Consulado de Honduras" in shown
+    assert "Legal and protection" in shown

@@ -19,6 +19,7 @@ from casecli.commands.common import (
     console,
     conversation,
     draft_for,
+    emit,
     emit_case_rows,
     env_of,
     open_store,
@@ -270,7 +271,6 @@ def incident_show(
     Example: casecli incident show MX7-0042-R 1
     """
     from casecli.case.legal.incidents import the_incident
-    from casecli.commands.common import emit
     from casecli.ui.legal_views import incident_view
 
     env = env_of(ctx)
@@ -279,9 +279,138 @@ def incident_show(
     emit(incident, as_json, lambda value: incident_view(number, value))
 
 
+authority_app = typer.Typer(
+    cls=RecordGroup,
+    help=_(
+        "The child-protection authority: `casecli authority CASE` records its notification; plan (the"
+        " restitution plan), measure, list."
+    ),
+    no_args_is_help=True,
+)
+
+
+@command(authority_app, "add")
+def authority_add(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
+) -> None:
+    """Record the notification of the child-protection authority (the Procuraduría de Protección):
+    which one, office, date, how, reference, who notified. The restitution plan is then due.
+
+    Example: casecli authority MX7-0042-R
+    """
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.legal.authority import add_notification
+
+    with opened(ctx, no_input) as (env, store):
+        number = resolve_open(store, case)
+        _collect(
+            env,
+            store,
+            ("authority", number, discard_draft),
+            "authority-notification",
+            answers,
+            lambda clean: add_notification(store, number, clean),
+        )
+    console().print(
+        _(
+            "Notification recorded for {number}. Record the restitution plan with `casecli authority plan {number}`."
+        ).format(number=number)
+    )
+
+
+@command(authority_app, "plan")
+def authority_plan(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
+) -> None:
+    """Record the plan for the restitution of rights the authority issued: when, by whom, its
+    reference and the measures it orders (one per line). Each measure joins the next plan version
+    as an action, or is marked as carried by another (`authority measure`).
+
+    Example: casecli authority plan MX7-0042-R --answers restitution.json
+    """
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.legal.authority import add_restitution_plan
+
+    with opened(ctx, no_input) as (env, store):
+        number = resolve_open(store, case)
+        saved = _collect(
+            env,
+            store,
+            ("authority plan", number, discard_draft),
+            "restitution-plan",
+            answers,
+            lambda clean: add_restitution_plan(store, number, clean),
+        )
+    console().print(
+        _(
+            "Restitution plan recorded for {number} ({count} measures): the next `casecli plan edit {number}` takes"
+            " them up as actions."
+        ).format(number=number, count=saved["measures"])
+    )
+
+
+@command(authority_app, "measure")
+def authority_measure(
+    ctx: typer.Context,
+    case: str = CaseArgument,
+    answers: Path | None = AnswersOption,
+    no_input: bool = NoInputOption,
+    discard_draft: bool = DiscardDraftOption,
+) -> None:
+    """Mark a measure of the restitution plan as carried by another institution, with whom: the
+    plan then need not take it up.
+
+    Example: casecli authority measure MX7-0042-R
+    """
+    from casecli.case.file.lookup import resolve_open
+    from casecli.case.legal.authority import mark_elsewhere
+
+    with opened(ctx, no_input) as (env, store):
+        number = resolve_open(store, case)
+        saved = _collect(
+            env,
+            store,
+            ("authority measure", number, discard_draft),
+            "restitution-elsewhere",
+            answers,
+            lambda clean: mark_elsewhere(store, number, clean),
+        )
+    console().print(
+        _("Measure {n} of the restitution plan of {number}: carried by another.").format(
+            n=saved["measure"], number=number
+        )
+    )
+
+
+@command(authority_app, "list")
+def authority_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = JsonOption) -> None:
+    """The authority's step of a case: its notifications and the restitution plans with their measures.
+
+    Example: casecli authority list MX7-0042-R --json
+    """
+    from casecli.case.file.lookup import resolve
+    from casecli.case.legal.authority import authority_of
+    from casecli.ui.legal_views import authority_view
+
+    env = env_of(ctx)
+    with open_store(env) as store:
+        number = resolve(store, case)
+        record = authority_of(store, number)
+    emit(record, as_json, lambda value: authority_view(number, value))
+
+
 app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli's by cli.py
 app.add_typer(asylum_app, name="asylum")
 app.add_typer(incident_app, name="incident")
+app.add_typer(authority_app, name="authority")
 
 
 @command(app, "age-assessment")

@@ -75,7 +75,8 @@ def edit_cmd(
         plan = current["data"] if current else plan_rules.empty_plan()
         if not current:
             plan["header"] = plan_step.header_defaults(store, number)
-        # The follow-up actions of case conferences and BID panels not yet in any plan version join this one.
+        # The follow-up actions of case conferences, BID panels and the restitution plan not yet in
+        # any plan version join this one.
         plan, from_conferences = decided_actions(store, number, plan)
         if given:
             if not isinstance(given.get("header", {}), dict):
@@ -89,8 +90,8 @@ def edit_cmd(
         if from_conferences:
             conversation().print(
                 n_(
-                    "{count} follow-up action of case conferences and BID panels added to the plan.",
-                    "{count} follow-up actions of case conferences and BID panels added to the plan.",
+                    "{count} follow-up action (of a case conference, a BID panel, the restitution plan) added to the plan.",
+                    "{count} follow-up actions (of case conferences, BID panels, the restitution plan) added to the plan.",
                     from_conferences,
                 ).format(count=from_conferences)
             )

@@ -69,7 +69,16 @@ CHOICES = {
     ("conferences", "kind"): {"initial", "review", "emergency", "transition_closure"},
     ("best_interests", "kind"): {"bia", "bid"},
     ("tracing", "kind"): {"request", "action", "verification", "reunification", "closure"},
-    ("legal", "kind"): {"asylum_claim", "asylum_step", "age_assessment", "incident", "incident_report"},
+    ("legal", "kind"): {
+        "asylum_claim",
+        "asylum_step",
+        "age_assessment",
+        "incident",
+        "incident_report",
+        "authority_notification",
+        "restitution_plan",
+        "restitution_elsewhere",
+    },
     ("approvals", "kind"): set(APPROVAL_KINDS),
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
 }

@@ -738,7 +738,8 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 answers TEXT NOT NULL,
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL,
-                CHECK ((kind <> 'asylum_step' AND kind <> 'incident_report') OR parent IS NOT NULL)
+                CHECK ((kind <> 'asylum_step' AND kind <> 'incident_report' AND kind <> 'restitution_elsewhere')
+                       OR parent IS NOT NULL)
             )""",
             "CREATE INDEX legal_case ON legal (case_number, kind, on_date)",
             # An incident left unreported needs a supervisor's approval of why.

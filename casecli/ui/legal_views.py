@@ -167,3 +167,50 @@ def incident_parts(record: dict) -> list:
         + ("[/bold red]" if i["unreported"] else "[/bold]")
         for i in record.get("incidents", [])
     ]
+
+
+def authority_parts(record: dict) -> list:
+    """In `show`, under "Legal and protection": the notifications and the restitution plan."""
+    found = record.get("authority") or {}
+    parts = [
+        "[bold]"
+        + shown(
+            _("Authority notified ({authority}, {office}) on {date}").format(
+                authority=_value("authority-notification", "authority", n["answers"]),
+                office=n["answers"].get("office", ""),
+                date=format_date(n["on_date"]),
+            )
+        )
+        + "[/bold]"
+        for n in found.get("notifications", [])
+    ]
+    for plan in found.get("restitution_plans", []):
+        parts.append(
+            "[bold]"
+            + shown(
+                _("Restitution plan of {date} ({by}): {count} measures").format(
+                    date=format_date(plan["on_date"]),
+                    by=plan["answers"].get("issued_by", ""),
+                    count=len(plan["measures"]),
+                )
+            )
+            + "[/bold]"
+        )
+        for n, measure in enumerate(plan["measures"], start=1):
+            other = plan["elsewhere"].get(n)
+            line = f"{n}. {measure}"
+            if other:
+                line += " — " + _("carried by {who}").format(who=other.get("carried_by", ""))
+            parts.append("    " + shown(line))
+    return parts
+
+
+def authority_view(number: str, record: dict):
+    from casecli.ui.render import group
+
+    parts = authority_parts({"authority": record})
+    if not parts:
+        return _("{number}: the authority is not notified yet (`casecli authority {number}`).").format(
+            number=shown(number)
+        )
+    return group(parts)

@@ -201,9 +201,9 @@ def case_view(record: dict, lang: str = "en"):
     from casecli.ui.tracing_views import tracing_parts
 
     parts.extend(tracing_parts(record))
-    from casecli.ui.legal_views import asylum_parts, incident_parts
+    from casecli.ui.legal_views import asylum_parts, authority_parts, incident_parts
 
-    legal = asylum_parts(record) + incident_parts(record)
+    legal = authority_parts(record) + asylum_parts(record) + incident_parts(record)
     if legal:
         parts.append("[bold]" + _("Legal and protection") + "[/bold]")
         parts.extend(legal)

@@ -177,9 +177,11 @@ def _from_the_records(store: Store, open_rows: dict[str, dict], found: dict[str,
             command = f"casecli visit add {number}"
             found[number].append(item(number, "high", "detention", held["since"], command, date=held["since"]))
     from casecli.case.due.asylum_due import asylum_due
+    from casecli.case.due.authority_due import authority_due
     from casecli.case.due.incidents_due import incidents_due
 
-    for number, kind, when, command, args in [*asylum_due(store, only), *incidents_due(store, only)]:
+    legal = [*authority_due(store, only), *asylum_due(store, only), *incidents_due(store, only)]
+    for number, kind, when, command, args in legal:
         if number in open_rows:
             found[number].append(item(number, open_rows[number]["risk"], kind, when, command, **args))
     waiting = [

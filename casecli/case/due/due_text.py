@@ -52,6 +52,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "bid": lambda a: _("best interests determination (BID) required"),
     "bia": lambda a: _("new best interests assessment (the BID panel did not approve)"),
     "follow-up": lambda a: _("follow-up visit after the reunification"),
+    "authority notification": lambda a: _("notify the child-protection authority (Procuraduría de Protección)"),
+    "restitution plan": lambda a: _("the authority's restitution plan (notified on {date})").format(
+        date=format_date(a["date"])
+    ),
     "incident": lambda a: _("report the incident of {date} to the authority (the law asks it at once)").format(
         date=format_date(a["date"])
     ),

@@ -23,7 +23,7 @@ ITEM_TITLE_FIELD = {"protection_needs": "need", "services": "what", "actions": "
 ITEM_DATE_FIELD = {"protection_needs": "by", "services": "by", "actions": "due"}
 # Where an item came from, kept beside its answers: an assessed need, a case conference's action,
 # a BID panel's action.
-REF_KEYS = ("need_ref", "conference_ref", "bid_ref")
+REF_KEYS = ("need_ref", "conference_ref", "bid_ref", "restitution_ref")
 ELEMENTS = (
     "1. responsible case worker",
     "2. case number",

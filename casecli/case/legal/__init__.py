@@ -8,6 +8,9 @@ FORMS = {
     "age_assessment": "age-assessment",
     "incident": "incident",
     "incident_report": "incident-report",
+    "authority_notification": "authority-notification",
+    "restitution_plan": "restitution-plan",
+    "restitution_elsewhere": "restitution-elsewhere",
 }
 DATES = {
     "asylum_claim": "entered_on",
@@ -15,4 +18,7 @@ DATES = {
     "age_assessment": "assessed_on",
     "incident": "occurred_on",
     "incident_report": "reported_on",
+    "authority_notification": "notified_on",
+    "restitution_plan": "received_on",
+    "restitution_elsewhere": "marked_on",
 }

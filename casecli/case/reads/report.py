@@ -37,6 +37,8 @@ def kind_name(kind: str) -> str:
         "bia": _("best interests assessment"),
         "follow-up": _("follow-up after reunification"),
         "detention": _("in migration detention"),
+        "authority notification": _("authority not notified"),
+        "restitution plan": _("restitution plan missing"),
         "incident": _("incident to report"),
         "asylum filing": _("asylum: filing"),
         "asylum decision": _("asylum: decision"),

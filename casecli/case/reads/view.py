@@ -82,6 +82,7 @@ class CaseRecord(CaseSummary, total=False):
     asylum: list[dict]
     age_assessments: list[dict]
     incidents: list[dict]
+    authority: dict
     breaches: list[dict]
     conflicts: list[dict]
     history: list[dict]
@@ -214,6 +215,9 @@ def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
     from casecli.case.legal.incidents import incidents_of
 
     case["incidents"] = incidents_of(store, number)
+    from casecli.case.legal.authority import authority_of
+
+    case["authority"] = authority_of(store, number)
     from casecli.case.reads.breaches import breach_words, breaches
 
     # Records made before a rule existed that break it (the case is not changed; a supervisor looks).

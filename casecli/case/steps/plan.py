@@ -53,6 +53,12 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     lacking = plan_rules.missing(clean, number, latest_needs(store, number), today)
     if activate and lacking:
         raise plan_rules.PlanIncomplete(lacking)
+    if activate:
+        from casecli.case.legal.authority import activation_problem
+
+        untaken = activation_problem(store, number, clean)
+        if untaken:
+            raise InvalidInput(untaken)
     previous = load(store, number)
     if previous and previous["data"] == clean and (previous["status"] == "active" or not activate):
         return {
@@ -227,7 +233,11 @@ def decided_actions(store: Store, number: str, plan: dict) -> tuple[dict, int]:
     """The plan with the follow-up actions of the case's conferences and BID panels it has not taken up."""
     from casecli.case.decisions.best_interests import with_durable_solution, with_panel_actions
     from casecli.case.decisions.conference import with_conference_actions
+    from casecli.case.decisions.panels import with_actions
+    from casecli.case.legal.authority import sourced_measures
 
     plan, from_conferences = with_conference_actions(store, number, plan)
     plan, from_panels = with_panel_actions(store, number, plan)
-    return with_durable_solution(store, number, plan), from_conferences + from_panels
+    # the restitution plan's measures the agency carries join as actions (linked by restitution_ref)
+    plan, from_authority = with_actions(store, number, plan, "restitution_ref", sourced_measures(store, number))
+    return with_durable_solution(store, number, plan), from_conferences + from_panels + from_authority
