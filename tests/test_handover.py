@@ -174,6 +174,19 @@ def full_case(worker) -> str:
     worker.ok("plan", "edit", number, "--answers", worker.write("p2.json", revised), "--activate")
     worker.ok("settings", "set", "approval.plan_activation", "0")
     worker.ok("link", number, sibling, "--sibling")
+    # the legal pathway: the authority and its restitution plan, an asylum claim filed, an incident reported
+    from .test_legal import INCIDENT, NOTIFIED, RESTITUTION
+    from .test_safeguards import CLAIM, FILED
+
+    worker.ok("authority", number, "--answers", worker.write("au.json", NOTIFIED))
+    worker.ok("authority", "plan", number, "--answers", worker.write("rp.json", RESTITUTION))
+    worker.ok(
+        "authority", "measure", number, "--answers", worker.write("am.json", {"measure": 3, "carried_by": "Consulado"})
+    )
+    worker.ok("asylum", number, "--answers", worker.write("as.json", CLAIM))
+    worker.ok("asylum", "step", number, "--answers", worker.write("af.json", FILED))
+    reported = {**INCIDENT, "reported_to": "fiscalia", "reported_on": "2026-11-22", "report_reference": "CI-0231"}
+    worker.ok("incident", "add", number, "--answers", worker.write("in.json", reported))
     worker.ok(
         "close",
         number,
@@ -270,6 +283,10 @@ def test_handover_round_trip_with_every_record(pair):
     assert "Afraid of the smuggler" in result.stdout and "your contact ana" in result.stdout
     got = luis.json("show", number, "--history")
     assert got["case_worker"] == "Luis Pérez" and got["status"] == "open"
+    assert [c["status"] for c in got["asylum"]] == ["filed"] and got["incidents"][0]["reported"]
+    assert got["authority"]["restitution_plans"][0]["elsewhere"]["3"]["carried_by"] == "Consulado"
+    spanish = luis.ok("--lang", "es", "show", number).stdout
+    assert "Situación jurídica y protección" in spanish and "presentada, en espera de resolución" in spanish
     assert comparable(got) == comparable(sent)
     assert [e["hash"] for e in got["history"][: len(sent["history"])]] == [e["hash"] for e in sent["history"]]
     assert got["history"][-1]["kind"] == "received" and "Ana Ruiz" in got["history"][-1]["summary"]

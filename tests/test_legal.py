@@ -94,6 +94,10 @@ def test_a_child_registered_in_detention_is_high_risk_until_placed_out(worker):
     report = ready.json("report")
     assert report["team"]["legal"]["in_detention"] == 1 and report["team"]["legal"]["days_held"] == 3
     assert "in migration detention" in ready.ok("report").stdout
+    ready.ok("settings", "set", "report.suppress_under", "1")
+    figures = ready.home / "figures.csv"
+    ready.ok("report", "--deidentified", "--format", "csv", "--output", str(figures))
+    assert "migration_detention,held now,1" in figures.read_text("utf-8")  # counts only
     ready.ok("visit", "add", number, "--answers", ready.write("v.json", {**VISIT, "visited_on": "2026-11-22"}))
     assert [i["kind"] for i in ready.json("show", number)["due"]].count("detention") == 1  # nothing changed
     out = {**VISIT, "visited_on": "2026-11-23", "care_arrangement": "residential_care", "risk_level": "medium"}

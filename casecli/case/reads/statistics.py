@@ -35,7 +35,8 @@ def deidentified_rows(store: Store, threshold: int) -> list[dict]:
         name: Counter()
         for name in (
             "sex", "age_band", "nationality", "protection_status", "risk", "stage", "protection_concern",
-            "service_type", "closure_reason", "registered_month",
+            "service_type", "closure_reason", "registered_month", "migration_detention", "asylum_status",
+            "incident_type", "incident_reported",
         )
     }  # fmt: skip
     # One read, not one a case; each with what the presumption of minority needs (child/age.py).
@@ -61,12 +62,37 @@ def deidentified_rows(store: Store, threshold: int) -> list[dict]:
         counts["service_type"][str(service)] += 1
     for (reason,) in store.conn.execute("SELECT reason FROM closures WHERE reopened_on IS NULL"):
         counts["closure_reason"][str(reason)] += 1
+    _legal_figures(store, counts)
     rows = []
     for dimension, counter in counts.items():
         for category, count in sorted(counter.items()):
             shown = count if count >= threshold else SUPPRESSED.format(threshold=threshold)
             rows.append({"dimension": dimension, "category": category, "count": shown})
     return rows
+
+
+def _legal_figures(store: Store, counts: dict[str, Counter]) -> None:
+    """The legal pathway, counted: children held in migration detention now, asylum claims by status,
+    incidents by type and whether they were reported (counts only, suppressed like the others)."""
+    from casecli.case.due.detention import detained
+    from casecli.case.legal.asylum import claims_of
+    from casecli.case.legal.incidents import incidents_of
+
+    counts["migration_detention"]["held now"] += sum(1 for held in detained(store).values() if held["status"] == "open")
+    numbers = [
+        n
+        for (n,) in store.conn.execute(
+            "SELECT DISTINCT case_number FROM legal WHERE kind IN ('asylum_claim', 'incident')"
+        )
+    ]
+    for number in numbers:
+        for claim in claims_of(store, number):
+            counts["asylum_status"][claim["status"]] += 1
+        for incident in incidents_of(store, number):
+            counts["incident_type"][str(incident["answers"].get("violence_type"))] += 1
+            counts["incident_reported"]["reported" if incident["reported"] else "not reported"] += 1
+    if not counts["migration_detention"]["held now"]:
+        del counts["migration_detention"]["held now"]
 
 
 def to_csv(rows: list[dict]) -> str:
