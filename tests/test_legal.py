@@ -229,3 +229,5 @@ def test_the_authority_is_notified_late_and_its_restitution_plan_blocks_activati
     shown = ready.ok("show", number).stdout
     assert "Restitution plan of 2026-11-23" in shown and "carried by Consulado de Honduras" in shown
     assert "Legal and protection" in shown
+    document = ready.ok("plan", "show", number, "--format", "markdown").stdout
+    assert "notified on 2026-11-22" in document and "orders 3 measures; 1 carried by others" in document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from casecli import i18n
+from casecli.case.legal.asylum import status_words
 from casecli.forms import load_form
 from casecli.forms.labels import display_value
 from casecli.i18n import _, format_date
@@ -11,21 +12,6 @@ from casecli.ui.render import shown, titled_table
 
 def _value(form_name: str, field_id: str, answers: dict) -> str:
     return display_value(load_form(form_name).field(field_id), answers.get(field_id), i18n.current)
-
-
-def status_words(status: str) -> str:
-    """A claim's status (case.legal.asylum.STATUSES) in the worker's words."""
-    return {
-        "not_sought": _("not sought (the child does not wish to)"),
-        "intended": _("the child wishes to seek asylum; not filed yet"),
-        "filed": _("filed, awaiting the decision"),
-        "rejected": _("rejected; an appeal is still possible"),
-        "in_appeal": _("in appeal"),
-        "recognised": _("recognised as a refugee"),
-        "complementary_protection": _("complementary protection"),
-        "rejected_final": _("rejected for good"),
-        "withdrawn": _("withdrawn"),
-    }.get(status, status)
 
 
 def asylum_table(number: str, rows: list[dict]):

@@ -44,6 +44,21 @@ PROTECTING = ("intended", "filed", "rejected", "in_appeal", "recognised", "compl
 PENDING = ("intended", "filed", "rejected", "in_appeal")
 
 
+def status_words(status: str) -> str:
+    """A claim's status (case.legal.asylum.STATUSES) in the worker's words."""
+    return {
+        "not_sought": _("not sought (the child does not wish to)"),
+        "intended": _("the child wishes to seek asylum; not filed yet"),
+        "filed": _("filed, awaiting the decision"),
+        "rejected": _("rejected; an appeal is still possible"),
+        "in_appeal": _("in appeal"),
+        "recognised": _("recognised as a refugee"),
+        "complementary_protection": _("complementary protection"),
+        "rejected_final": _("rejected for good"),
+        "withdrawn": _("withdrawn"),
+    }.get(status, status)
+
+
 def status_of(claim_answers: dict, steps: list[dict]) -> tuple[str, str | None]:
     """(status, the day it began) from the claim and its steps in date order."""
     if not claim_answers.get("wants_asylum"):

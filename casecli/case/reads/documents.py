@@ -168,6 +168,7 @@ def plan_context(
             plan_rules.HEADER_FORM, named or {"durable_solution": "not_yet_identified"}, lang, scrub
         ),
         "today": _today_facts(now, lang, scrub),
+        "legal": [scrub(line) for line in legal_lines(store, number, lang)],
         "protection_needs": items("protection_needs"),
         "services": items("services"),
         "actions": items("actions"),
@@ -186,6 +187,37 @@ def plan_context(
         "lang": lang,
         "show_ids": show_ids,  # on the screen: `plan item done CASE ID` needs them; not on paper
     }
+
+
+def legal_lines(store: Store, number: str, lang: str) -> list[str]:
+    """The legal pathway as the plan document says it: the authority's step, each asylum claim's
+    status, the incidents and how many wait for their report."""
+    from casecli.case.legal.asylum import claims_of, status_words
+    from casecli.case.legal.authority import authority_of, notified_on
+    from casecli.case.legal.incidents import incidents_of
+
+    lines = []
+    notified = notified_on(store, number)
+    lines.append(
+        _("The child-protection authority was notified on {date}.").format(date=format_date(notified, lang))
+        if notified
+        else _("The child-protection authority is not notified yet.")
+    )
+    for plan in authority_of(store, number)["restitution_plans"][-1:]:
+        lines.append(
+            _("Its restitution plan of {date} orders {count} measures; {elsewhere} carried by others.").format(
+                date=format_date(plan["on_date"], lang), count=len(plan["measures"]), elsewhere=len(plan["elsewhere"])
+            )
+        )
+    for claim in claims_of(store, number):
+        lines.append(_("Asylum claim {n}: {status}.").format(n=claim["number"], status=status_words(claim["status"])))
+    incidents = incidents_of(store, number)
+    if incidents:
+        waiting = sum(1 for i in incidents if i["unreported"])
+        lines.append(
+            _("Incidents recorded: {count}; not yet reported: {waiting}.").format(count=len(incidents), waiting=waiting)
+        )
+    return lines
 
 
 def _today_facts(now: CaseToday, lang: str, scrub: Callable[[Any], Any]) -> dict:
