@@ -118,7 +118,7 @@ def test_a_case_from_registration_to_closure(worker):
         "completed",
     ]
     shown = cli.ok("--lang", "es", "referral", "list", number).stdout  # stored codes as words, in the worker's language
-    assert "1 referencia\n" in shown and "25/11/2026" in shown
+    assert "1 canalización\n" in shown and "25/11/2026" in shown
     assert "health_medical_service" not in shown and "completed" not in shown
 
     # the visit due on 2 December is missed
