@@ -74,7 +74,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"casecli {__version__}")
+        from casecli.store.migrations import LATEST_VERSION  # plain data: no database library imported
+
+        typer.echo(f"casecli {__version__} (store schema {LATEST_VERSION})")
         raise typer.Exit()
 
 

@@ -60,6 +60,10 @@ class PassphraseUnavailable(StoreError):
     pass
 
 
+class FileBusy(CaseCliError):
+    """A file another program holds open (Windows refuses to replace it) or that is read-only."""
+
+
 class InvalidInput(CaseCliError):
     exit_code = ExitCode.INPUT
 

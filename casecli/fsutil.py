@@ -31,6 +31,35 @@ def create_private_file(path: Path) -> None:
     _chmod(path, PRIVATE_FILE)
 
 
+# pip's pattern (its `replace` retries for a second): Windows refuses to replace a file another
+# program holds open (SQLite, Syncthing's scanner, an antivirus, a file browser's preview) with a
+# sharing violation that passes as soon as that program lets go.
+RETRY_DELAYS = (0.05, 0.1, 0.2, 0.25, 0.4)
+
+
+def replace_file(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """os.replace, tried again briefly while another program holds either file; then one line
+    naming the file (FileBusy) instead of a traceback."""
+    import time
+
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if delay is None:
+                from casecli.errors import FileBusy
+                from casecli.i18n import _
+
+                raise FileBusy(
+                    _(
+                        "{path}: another program holds it open or it is read-only (an antivirus, Syncthing, a file"
+                        " browser, another casecli): close it and try again"
+                    ).format(path=os.fspath(target))
+                ) from None
+            time.sleep(delay)
+
+
 def write_private_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` all at once: a crash leaves either the old file or the new one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -40,7 +69,7 @@ def write_private_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _chmod(Path(tmp), PRIVATE_FILE)
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -49,7 +78,7 @@ def write_private_atomic(path: Path, data: bytes) -> None:
 
 def replace_durably(source: Path, target: Path) -> None:
     """Rename `source` over `target` and make the rename itself survive a power cut."""
-    os.replace(source, target)
+    replace_file(source, target)
     sync_folder(target.parent)
 
 

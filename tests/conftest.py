@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,14 @@ def ready(cli) -> Cli:
     """A store with a profile, ready for registration."""
     cli.init()
     return cli
+
+
+def pytest_collection_modifyitems(config, items):
+    """The one marker for what only POSIX has (signals, file modes, pseudo-terminals, symbolic
+    links): elsewhere each such test is skipped with its reason, never run to a misleading failure."""
+    if os.name == "posix":
+        return
+    for item in items:
+        mark = item.get_closest_marker("posix_only")
+        if mark is not None:
+            item.add_marker(pytest.mark.skip(reason=mark.kwargs.get("reason", "POSIX only")))

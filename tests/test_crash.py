@@ -13,7 +13,7 @@ import pytest
 from .test_handover import training_bundle, two_workers
 from .test_store import fingerprint
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+pytestmark = pytest.mark.posix_only(reason="SIGKILL")
 
 
 @pytest.mark.slow

@@ -67,7 +67,7 @@ def test_a_key_slot_asking_for_huge_key_derivation_is_refused_at_once(ready):
     assert_one_line_error(ready("list"), code=2)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="a second process")
+@pytest.mark.posix_only(reason="a second process")
 def test_sqlcipher_writes_no_log_of_its_own_on_a_wrong_key(ready, tmp_path):
     other = tmp_path / "other"
     other.mkdir()

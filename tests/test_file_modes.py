@@ -3,7 +3,6 @@ checked after every command that writes one."""
 
 from __future__ import annotations
 
-import os
 import stat
 
 import pytest
@@ -12,7 +11,7 @@ from .conftest import PASSPHRASE
 from .test_cycle import REFERRAL, VISIT
 from .test_handover import NOTE, two_workers
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+pytestmark = pytest.mark.posix_only(reason="POSIX file modes")
 
 
 def loose_files(*folders) -> list[str]:

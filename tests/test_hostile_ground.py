@@ -15,7 +15,7 @@ from casecli.handover.bundle import MAGIC
 from .test_handover import NOTE
 from .test_mailbox import inbox_of, office  # noqa: F401  (a fixture)
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="symbolic links and byte file names are POSIX's")
+posix_only = pytest.mark.posix_only(reason="symbolic links and byte file names are POSIX's")
 
 
 def header_file(path, header: dict | list | str, body: bytes = b"\0" * 200) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import PASSPHRASE
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
+pytestmark = pytest.mark.posix_only(reason="SIGKILL")
 
 CODE = re.compile(r"(?<![\w-])[0-9A-Z]+(?:-[0-9A-Z]+){6}(?![\w-])")
 

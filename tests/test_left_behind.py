@@ -16,7 +16,7 @@ from casecli.hardening import pager_environment
 
 from .conftest import CHILD_NAMES, PASSPHRASE, files_holding
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals and core limits are POSIX's")
+posix_only = pytest.mark.posix_only(reason="pseudo-terminals and core limits are POSIX's")
 
 
 def test_a_pager_runs_without_secrets_and_without_history():

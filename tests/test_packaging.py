@@ -74,3 +74,17 @@ def test_the_source_distribution_can_test_itself_and_rebuild_its_catalogs(tmp_pa
     )
     assert check.returncode == 0, check.stdout + check.stderr[-2000:]
     assert '"problems": []' in check.stdout
+
+
+def test_the_version_names_the_store_schema_and_the_changelog_its_release(cli):
+    """A laptop is matched to its release: `--version` prints the schema its stores are at, and the
+    changelog has an entry for this version."""
+    from pathlib import Path
+
+    import casecli
+    from casecli.store.migrations import LATEST_VERSION
+
+    out = cli.ok("--version").stdout.strip()
+    assert out == f"casecli {casecli.__version__} (store schema {LATEST_VERSION})"
+    changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {casecli.__version__} " in changelog and f"schema {LATEST_VERSION}" in changelog

@@ -279,7 +279,7 @@ def test_two_processes_writing_at_once(ready):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.name != "posix", reason="file size limits")
+@pytest.mark.posix_only(reason="file size limits")
 def test_a_full_disk_leaves_the_store_intact(ready):
     """The disk fills up during a big write: a clear message, and the store opens and verifies."""
     import resource

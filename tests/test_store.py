@@ -45,14 +45,14 @@ def test_no_child_name_in_any_file_beside_the_store(ready):
     assert ready.store.read_bytes()[:16] != b"SQLite format 3\x00"
 
 
-@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.posix_only(reason="POSIX file modes")
 def test_store_is_private_to_the_worker(ready):
     assert ready.store.stat().st_mode & 0o777 == 0o600
     assert ready.store.with_name("casecli.db.keys").stat().st_mode & 0o777 == 0o600
     assert ready.store.parent.stat().st_mode & 0o777 == 0o700
 
 
-@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.posix_only(reason="POSIX file modes")
 def test_a_store_in_an_existing_folder_leaves_the_folder_as_it_was(cli, home):
     shared = home / "Documents"
     shared.mkdir(mode=0o755)
@@ -197,7 +197,6 @@ def test_importing_the_cli_loads_nothing_heavy():
 def test_a_write_that_validates_no_outside_row_does_not_load_sqlmodel(ready):
     """A visit, an edit or a registration builds its rows itself: it does not pay SQLModel's
     import (issue 19); an import, which validates rows from outside, does."""
-    import os
     import subprocess
 
     number = ready.register()

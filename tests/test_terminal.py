@@ -4,7 +4,7 @@ read, a pager for a long case, the identity on a stick."""
 from __future__ import annotations
 
 import json
-import os
+import re
 import sys
 
 import pytest
@@ -12,7 +12,7 @@ import pytest
 from .conftest import CHILD_NAMES, PASSPHRASE
 
 pexpect = pytest.importorskip("pexpect")
-posix_only = pytest.mark.skipif(os.name != "posix", reason="pseudo-terminals need POSIX")
+posix_only = pytest.mark.posix_only(reason="pseudo-terminals need POSIX")
 
 
 def shell_spawn(home, command: str, **extra):
@@ -22,8 +22,9 @@ def shell_spawn(home, command: str, **extra):
 
     env = spawn_env(home, passphrase=False)
     env.update(extra)
-    casecli = f"{sys.executable} -m casecli"
-    return pexpect.spawn("/bin/sh", ["-c", command.replace("casecli", casecli)], env=env, encoding="utf-8", timeout=20)
+    # the word casecli where it is a command, not inside a path ("…/casecli/…", git's clone folder)
+    line = re.sub(r"(?<![\w/.-])casecli(?= )", f"{sys.executable} -m casecli".replace("\\", "\\\\"), command)
+    return pexpect.spawn("/bin/sh", ["-c", line], env=env, encoding="utf-8", timeout=20)
 
 
 @posix_only

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from casecli.errors import BundleRejected, NotAStore
-from casecli.fsutil import PRIVATE_FILE
+from casecli.fsutil import PRIVATE_FILE, replace_file
 from casecli.i18n import _
 from casecli.plaintext import file_name
 
@@ -199,7 +199,7 @@ class BundleWriter:
         self._file.close()
         if self.name_by_content:
             self.path = self.path / f"{content.hexdigest()}{BUNDLE_SUFFIX}"
-        os.replace(self._tmp, self.path)
+        replace_file(self._tmp, self.path)
 
     def abort(self) -> None:
         self._file.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casecli.errors import BundleRejected, InvalidInput
+from casecli.fsutil import replace_file
 from casecli.handover import mailbox_log
 from casecli.handover.bundle import BundleReader
 from casecli.handover.mailbox import KEPT, Entry, Mailbox, describe, real_folder, refuse, remove
@@ -62,12 +63,11 @@ def taken(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, ki
 def keep(store: Store, mailbox: Mailbox, entry: Entry, reader: BundleReader, kind: str) -> Path:
     """A bundle only read (a tracing request): its receipt to the sender, and the file moved to
     my inbox's `kept/`, where `casecli import` reads it again."""
-    import os
 
     answer(store, mailbox, reader, [], True, "")
     folder = real_folder(real_folder(entry.path.parent) / KEPT, make=True)
     target = folder / entry.path.name
-    os.replace(entry.path, target)
+    replace_file(entry.path, target)
     return target
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casecli.errors import BundleRejected, InvalidInput
-from casecli.fsutil import write_private_atomic
+from casecli.fsutil import replace_file, write_private_atomic
 from casecli.handover.bundle import BUNDLE_SUFFIX, BundleReader
 from casecli.handover.seen import already_imported
 from casecli.i18n import _
@@ -298,7 +298,7 @@ def refuse(entry: Entry, reason: str, keep: int | None = None) -> Path:
     target = folder / name
     if os.lstat(entry.path).st_nlink > 1 or os.path.islink(entry.path):  # changed since the scan
         raise UnsafeFolder(_("mailbox: {path} became a link: left alone").format(path=entry.name))
-    os.replace(entry.path, target)
+    replace_file(entry.path, target)
     if keep is not None:
         trim_refused(folder, keep)
     return target

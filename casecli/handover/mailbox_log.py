@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
+from casecli.fsutil import replace_file
 from casecli.handover.mailbox import REFUSED, Mailbox
 from casecli.store.db import Store, utc_now
 
@@ -57,7 +57,7 @@ def deliver(
         inbox = output.inbox(fingerprint)
         partial = inbox / f".casecli-{written.name}.partial"
         shutil.copyfile(written, partial)
-        os.replace(partial, inbox / written.name)
+        replace_file(partial, inbox / written.name)
         files.append(inbox / written.name)
     posted(store, bundle_id, recipients, kind, cases, written, answers)
     return files

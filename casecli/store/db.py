@@ -24,7 +24,7 @@ from casecli.errors import (
     StoreTooNew,
     WrongPassphrase,
 )
-from casecli.fsutil import create_private_file, make_private_dir, replace_durably
+from casecli.fsutil import create_private_file, make_private_dir, replace_durably, replace_file
 from casecli.i18n import _
 from casecli.store.keyslots import KeyFile, Slot, kdf_params, secret_bytes
 from casecli.store.lock import key_change_lock, lock_path_for, staged_keys_path
@@ -411,7 +411,7 @@ def create_store(
         finally:
             conn.close()
         keys.save(path.with_name(path.name + ".keys"))
-        staging.replace(path)
+        replace_file(staging, path)
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
