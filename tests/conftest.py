@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -118,6 +120,18 @@ def set_home(tmp_path: Path, monkeypatch) -> Path:
     return tmp_path
 
 
+# `casecli init` once per profile and test process (Cli.init): the stores it made, and the profiles
+# the running test has used already.
+_TEMPLATES: dict[str, tuple[Path, object]] = {}
+_USED_IN_TEST: set[str] = set()
+
+
+@pytest.fixture(autouse=True)
+def _templates_per_test():
+    _USED_IN_TEST.clear()
+    yield
+
+
 class Cli:
     def __init__(self, home: Path):
         self.home = home
@@ -145,7 +159,32 @@ class Cli:
 
     def init(self, approvals: bool = False, **profile):
         """A store with this profile. The agency's approvals are off unless asked for: a test of a
-        step is not a test of supervision (tests/test_approvals.py turns them on)."""
+        step is not a test of supervision (tests/test_approvals.py turns them on).
+
+        `casecli init` runs once per profile in each test process; later tests get a copy of that
+        store (its files, as init left them), unless the same test asks twice for one profile (two
+        people never share an identity)."""
+        key = json.dumps([approvals, profile, os.environ.get("CASECLI_KDF_MEMORY_KIB")], sort_keys=True)
+        made = _TEMPLATES.get(key)
+        if made is not None and key not in _USED_IN_TEST and not self.store.exists():
+            _USED_IN_TEST.add(key)
+            folder, done = made
+            from casecli.fsutil import make_private_dir
+
+            make_private_dir(self.store.parent)  # as init makes it: the worker's alone
+            for name in ("casecli.db", "casecli.db.keys"):
+                shutil.copy2(folder / name, self.store.with_name(self.store.name + name.removeprefix("casecli.db")))
+            return done
+        done = self._init(approvals, **profile)
+        if key not in _TEMPLATES and key not in _USED_IN_TEST:
+            folder = Path(tempfile.mkdtemp(prefix="casecli-template-"))
+            for name in ("casecli.db", "casecli.db.keys"):
+                shutil.copy2(self.store.with_name(self.store.name + name.removeprefix("casecli.db")), folder / name)
+            _TEMPLATES[key] = (folder, done)
+        _USED_IN_TEST.add(key)
+        return done
+
+    def _init(self, approvals: bool = False, **profile):
         done = self.ok("init", "--answers", self.write("profile.json", {**PROFILE, **profile}))
         if not approvals:
             from casecli.case.decisions.approvals import KINDS
