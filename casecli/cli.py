@@ -15,7 +15,6 @@ from casecli import i18n
 i18n.setup(sys.argv, os.environ)  # before typer and the commands: their help texts are read at import
 
 import typer
-from typer._click.exceptions import UsageError
 
 from casecli import __version__
 from casecli.commands import (
@@ -49,7 +48,10 @@ from casecli.commands import (
     tracing,
     visits,
 )
-from casecli.commands.errors import CaseCliGroup
+from casecli.commands.errors import (
+    CaseCliGroup,
+    UsageError,  # typer's private click: used through commands/errors.py only
+)
 from casecli.errors import ExitCode
 from casecli.i18n import _
 
@@ -136,6 +138,14 @@ for commands in (
 
 def main() -> None:
     from casecli.hardening import harden
+    from casecli.package_data import missing
+
+    lost = missing()
+    if lost is not None:  # a broken install or frozen build: said once, never a fallback to English
+        typer.echo(
+            f"error: casecli's own file {lost} is missing: reinstall casecli (or rebuild it with its data)", err=True
+        )
+        raise SystemExit(ExitCode.ERROR)
 
     harden()  # before the passphrase is read: no core dump will ever hold it
     app(prog_name="casecli")

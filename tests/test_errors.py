@@ -108,3 +108,19 @@ def test_an_import_that_finds_the_store_busy_says_so(home, monkeypatch):
     assert_one_line_error(result, code=2)
     assert "busy" in result.stderr
     luis.ok("import", str(bundle), "--yes")  # and once the other is done, it goes through
+
+
+def test_typers_private_parts_casecli_relies_on_are_there():
+    """casecli reaches into typer's private copy of click in one place (commands/errors.py): the
+    exceptions it turns into one line, and the usage error's exit code (64). An upgrade of typer
+    that moves them fails here, loudly, not in a worker's terminal."""
+    from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption, UsageError
+    from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+    import casecli.cli  # noqa: F401  (sets the usage error's exit code)
+    from casecli.commands import errors
+
+    assert errors.UsageError is UsageError and UsageError.exit_code == 64
+    assert issubclass(MissingParameter, UsageError) and issubclass(NoSuchOption, UsageError)
+    assert issubclass(UsageError, ClickException)
+    assert all(callable(kind) for kind in (TyperArgument, TyperCommand, TyperGroup, TyperOption))

@@ -9,7 +9,10 @@ import traceback
 
 import typer
 
-# typer >= 0.26 carries its own copy of click (pinned below 0.29 in pyproject)
+# typer >= 0.26 carries its own copy of click (pinned below 0.29 in pyproject, for the start-up
+# time 0.29 costs every command): its private modules are used here only, and
+# tests/test_errors.py::test_typers_private_parts_casecli_relies_on_are_there fails loudly on an
+# upgrade that moves them.
 from typer._click.exceptions import ClickException, MissingParameter, NoSuchOption, UsageError
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
