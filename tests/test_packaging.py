@@ -88,3 +88,20 @@ def test_the_version_names_the_store_schema_and_the_changelog_its_release(cli):
     assert out == f"casecli {casecli.__version__} (store schema {LATEST_VERSION})"
     changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## {casecli.__version__} " in changelog and f"schema {LATEST_VERSION}" in changelog
+
+
+def test_a_build_that_lost_its_own_files_says_which_at_start(monkeypatch, capsys):
+    """A frozen build made without casecli's data failed halfway through `show`, and printed
+    English under --lang es: now the first missing file is named at start, in one line."""
+    import pytest
+
+    from casecli import cli, package_data
+
+    assert package_data.missing() is None  # this checkout has them all
+    monkeypatch.setattr(package_data, "NEEDED", (*package_data.NEEDED, "locale/es/LC_MESSAGES/lost.mo"))
+    monkeypatch.setattr("sys.argv", ["casecli", "--lang", "es", "list"])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "locale/es/LC_MESSAGES/lost.mo" in err and "reinstall" in err
