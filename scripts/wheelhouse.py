@@ -86,6 +86,12 @@ def main() -> int:
     target += [word for tag in compatible_tags(args.platform) for word in ("--platform", tag)]
     target += ["--implementation", "cp", "--dest", str(out), "--find-links", str(out)]
     run(*pip, "download", *target, str(out / wheel.name), "pip", "pipx")
+    # what this folder was built (and, in CI, tested) with: `pip install -c constraints.txt` elsewhere
+    pins = sorted(
+        {"-".join(w.name.split("-")[:2]).replace("-", "==", 1).replace("_", "-").lower() for w in out.glob("*.whl")}
+        - {f"casecli=={wheel.name.split('-')[1]}"}
+    )
+    (out / "constraints.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
     system = "windows" if args.platform.startswith("win") else "posix"
     (out / "INSTALL.txt").write_text(INSTALL[system].format(folder=out.name, python=args.python), encoding="utf-8")
     size = sum(p.stat().st_size for p in out.iterdir()) / 2**20
