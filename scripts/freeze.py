@@ -40,6 +40,8 @@ def main() -> int:
                 "--distpath", str(args.dist.resolve()),
                 "--workpath", str(Path(work) / "build"),
                 "--specpath", work,
+                # this checkout's casecli (an editable install's import hook is invisible to the analysis)
+                "--paths", str(ROOT),
                 "--collect-data", "casecli",
                 "--collect-submodules", "casecli",
                 "--collect-submodules", "holidays",

@@ -89,6 +89,7 @@ def test_sqlcipher_writes_no_log_of_its_own_on_a_wrong_key(ready, tmp_path):
     assert "ERROR CORE" not in done.stderr
 
 
+@pytest.mark.slow  # several seconds: in `pytest -m slow` (.ci/run runs it), keeping the default run short
 def test_an_import_that_finds_the_store_busy_says_so(home, monkeypatch):
     """Two imports at once: the one that waits past the busy timeout says the store is busy."""
     from .test_handover import NOTE, two_workers

@@ -43,6 +43,7 @@ def test_catalogs_hold_every_message_translated_and_compiled():
     assert report["messages"] > 100
 
 
+@pytest.mark.slow  # several seconds: in `pytest -m slow` (.ci/run runs it), keeping the default run short
 def test_help_of_every_command_in_spanish_has_no_english_left():
     from babel.messages.pofile import read_po
 

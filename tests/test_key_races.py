@@ -159,6 +159,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.slow  # several seconds: in `pytest -m slow` (.ci/run runs it), keeping the default run short
 def test_key_changes_killed_at_many_points_while_another_process_opens_the_store(worker, tmp_path):
     run_race(worker, tmp_path, STEPS)
 

@@ -85,6 +85,7 @@ class _Screen:
         pass
 
 
+@pytest.mark.slow  # several seconds: in `pytest -m slow` (.ci/run runs it), keeping the default run short
 def test_a_whole_case_in_spanish_shows_no_english(cli):
     cli.init(language="es")
     journey = Journey(cli.home)
