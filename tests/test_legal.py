@@ -156,14 +156,25 @@ def test_a_child_still_at_risk_is_high_risk_and_a_not_reported_incident_waits_fo
     number = ana.register(risk_level="low")
     ana.ok("incident", "add", number, "--answers", ana.write("i.json", {**INCIDENT, "still_at_risk": True}))
     assert ana.json("show", number)["risk"] == "high"
+    again = ana.ok("incident", "add", number, "--answers", ana.write("i2.json", INCIDENT)).stdout
+    assert "risk is now" not in again and ana.json("show", number)["risk"] == "high"  # never lowered
     out = ana.ok(
-        "incident", "not-reported", number, "--reason", "The Procuraduría opened it already; reference pending"
+        "incident", "not-reported", number, "--incident", "1", "--reason", "The Procuraduría opened it already"
     )
     assert f"casecli approval request {number}" in out.stdout
     assert "incident" in [i["kind"] for i in ana.json("show", number)["due"]]  # waiting is not approved
     decided(ana, marta, number, tmp_path, "approve")
-    assert "incident" not in [i["kind"] for i in ana.json("show", number)["due"]]
     assert ana.json("incident", "list", number)[0]["waiver"] == "approved"
+    ana.ok(
+        "incident",
+        "report",
+        number,
+        "--incident",
+        "2",
+        "--answers",
+        ana.write("r.json", {"reported_to": "police", "reported_on": "2026-11-23"}),
+    )
+    assert "incident" not in [i["kind"] for i in ana.json("show", number)["due"]]
 
 
 NOTIFIED = {

@@ -79,13 +79,14 @@ def incidents_of(store: Store, number: str) -> list[dict]:
 def add_incident(store: Store, text: str, answers: dict) -> dict:
     """Record an incident; the case's risk rises to at least medium (high while the child is still at risk)."""
     number = resolve_open(store, text)
-    saved = insert(store, number, None, "incident", answers, f"Incident recorded ({answers['violence_type']})")
     floor = "high" if answers.get("still_at_risk") else "medium"
-    before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
-    if RISK_ORDER.index(floor) > RISK_ORDER.index(before if before in RISK_ORDER else "low"):
-        from casecli.case.due.deadlines import refresh_deadlines
+    with store.transaction():  # the incident and the risk it raises: one write, all or nothing
+        saved = insert(store, number, None, "incident", answers, f"Incident recorded ({answers['violence_type']})")
+        before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
+        raised = RISK_ORDER.index(floor) > RISK_ORDER.index(before if before in RISK_ORDER else "low")
+        if raised:
+            from casecli.case.due.deadlines import refresh_deadlines
 
-        with store.transaction():
             store.conn.execute(
                 "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (floor, utc_now(), number)
             )
@@ -99,7 +100,7 @@ def add_incident(store: Store, text: str, answers: dict) -> dict:
                 {"risk": {"old": before, "new": floor}, "reason": "incident", "legal": saved["uid"]},
             )
     incident = incidents_of(store, number)[-1]
-    return {**saved, "risk_raised_to": floor if floor != before else None, "unreported": incident["unreported"]}
+    return {**saved, "risk_raised_to": floor if raised else None, "unreported": incident["unreported"]}
 
 
 def the_incident(store: Store, text: str, which: int | None) -> tuple[str, dict]:
