@@ -257,3 +257,24 @@ def write_json_file(path: Path, doc: dict) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
+
+
+def collect_form(env, store, draft: tuple[str, str, bool], form_name: str, answers, save, starts=None, rules=None):
+    """What `save` returns for one form's answers (an answers file, flags, or a wizard at a terminal).
+
+    `starts` (what the records already say) only start questions at a terminal, never fill them in
+    unasked; `rules` checks answers across fields as they are given; `draft`: (command, case,
+    --discard-draft) of the draft kept while the worker types."""
+    from casecli.forms import load_form
+    from casecli.ui import wizard
+
+    return wizard.collect(
+        load_form(form_name),
+        env,
+        answers_from(answers),
+        console=conversation(),
+        defaults=starts if env.interactive else None,
+        save=save,
+        draft=draft_for(env, store, *draft),
+        rules=rules,
+    )

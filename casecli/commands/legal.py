@@ -14,11 +14,9 @@ from casecli.commands.common import (
     DiscardDraftOption,
     JsonOption,
     NoInputOption,
-    answers_from,
+    collect_form,
     command,
     console,
-    conversation,
-    draft_for,
     emit,
     emit_case_rows,
     env_of,
@@ -36,21 +34,6 @@ asylum_app = typer.Typer(
 ClaimOption = typer.Option(
     None, "--claim", help=_("Which claim (its number in `casecli asylum list`); the only one if not given.")
 )
-
-
-def _collect(env, store, draft: tuple[str, str, bool], form_name: str, answers: Path | None, save, rules=None):
-    from casecli.forms import load_form
-    from casecli.ui import wizard
-
-    return wizard.collect(
-        load_form(form_name),
-        env,
-        answers_from(answers),
-        console=conversation(),
-        save=save,
-        draft=draft_for(env, store, *draft),
-        rules=rules,
-    )
 
 
 @command(asylum_app, "add")
@@ -73,7 +56,7 @@ def asylum_add(
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             ("asylum", number, discard_draft),
@@ -109,14 +92,14 @@ def asylum_step(
 
     with opened(ctx, no_input) as (env, store):
         number, claim = the_claim(store, case, which)  # before any question
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             (f"asylum step {claim['number']}", number, discard_draft),
             "asylum-step",
             answers,
             lambda clean: add_step(store, number, which, clean, env.today),
-            lambda clean: step_problems(claim, clean, env.today),
+            rules=lambda clean: step_problems(claim, clean, env.today),
         )
     console().print(
         _("Asylum claim {n} of {number}: {status}.").format(
@@ -170,7 +153,7 @@ def incident_add(
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             ("incident add", number, discard_draft),
@@ -210,7 +193,7 @@ def incident_report(
 
     with opened(ctx, no_input) as (env, store):
         number, incident = the_incident(store, case, which)  # before any question
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             (f"incident report {incident['number']}", number, discard_draft),
@@ -307,7 +290,7 @@ def authority_add(
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
-        _collect(
+        collect_form(
             env,
             store,
             ("authority", number, discard_draft),
@@ -341,7 +324,7 @@ def authority_plan(
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             ("authority plan", number, discard_draft),
@@ -375,7 +358,7 @@ def authority_measure(
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             ("authority measure", number, discard_draft),
@@ -433,14 +416,14 @@ def age_assessment(
 
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
-        _collect(
+        collect_form(
             env,
             store,
             ("age-assessment", number, discard_draft),
             "age-assessment",
             answers,
             lambda clean: record(store, number, clean),
-            problems,
+            rules=problems,
         )
     console().print(
         _("Age assessment recorded for {number}: the age rules now read its outcome.").format(number=number)

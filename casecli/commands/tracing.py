@@ -13,11 +13,9 @@ from casecli.commands.common import (
     DiscardDraftOption,
     JsonOption,
     NoInputOption,
-    answers_from,
+    collect_form,
     command,
     console,
-    conversation,
-    draft_for,
     emit_case_rows,
     env_of,
     open_store,
@@ -37,28 +35,6 @@ RequestOption = typer.Option(
     "--request",
     help=_("Which tracing request (its number in `casecli tracing list`); the only open one if not given."),
 )
-
-
-def _collect(
-    env, store, draft: tuple[str, str, bool], form_name: str, answers: Path | None, save, starts=None, rules=None
-):
-    """What `save` returns for the form's answers; `starts` (what the records already say) only start
-    questions at a terminal, never fill them in unasked. `draft`: (command, case, --discard-draft)
-    of the draft kept while the worker types."""
-    from casecli.forms import load_form
-    from casecli.ui import wizard
-
-    defaults = starts if env.interactive else None
-    return wizard.collect(
-        load_form(form_name),
-        env,
-        answers_from(answers),
-        console=conversation(),
-        defaults=defaults,
-        save=save,
-        draft=draft_for(env, store, *draft),
-        rules=rules,
-    )
 
 
 @command(family_app, "add")
@@ -81,7 +57,7 @@ def family_add(
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "family")  # before any question
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             ("family add", number, discard_draft),
@@ -123,7 +99,7 @@ def tracing_add(
     with opened(ctx, no_input) as (env, store):
         number = resolve_open(store, case)
         check_consent(store, number, "tracing")  # before any question
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             ("tracing add", number, discard_draft),
@@ -159,7 +135,7 @@ def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no
     with opened(ctx, no_input) as (env, store):
         number, request = the_request(store, case, which)  # before any question
         check_step(request, kind)
-        saved = _collect(
+        saved = collect_form(
             env,
             store,
             (f"tracing {kind} {request['number']}", number, discard),
