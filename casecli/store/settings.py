@@ -146,6 +146,17 @@ def _set_text(store: Store, key: str, raw: str) -> str:
     one of its choices."""
     value = raw.strip()
     allowed = choices(key)
+    if key in _document().get("dates", []):
+        ranges = date_ranges(value)
+        if ranges is None:
+            raise InvalidInput(
+                _(
+                    "setting {key}: expected dates as YYYY-MM-DD or ranges as YYYY-MM-DD..YYYY-MM-DD, separated by commas"
+                ).format(key=key)
+            )
+        value = ",".join(a if a == b else f"{a}..{b}" for a, b in ranges)
+        store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+        return value
     if key in _document().get("several", []) and allowed is not None:
         chosen = [v.strip() for v in value.split(",") if v.strip()]
         wrong = [v for v in chosen if v not in allowed]
@@ -166,3 +177,23 @@ def _set_text(store: Store, key: str, raw: str) -> str:
         raise InvalidInput(_("setting {key}: expected one line of text (at most 200 characters)").format(key=key))
     store.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
     return value
+
+
+def date_ranges(text: str) -> list[tuple[str, str]] | None:
+    """ "2026-12-21..2027-01-01, 2027-03-15" as [(first, last), ...] (ISO dates, a range at most a
+    year long), [] for nothing, None for anything else."""
+    import datetime as dt
+
+    found = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        first, _dots, last = part.partition("..")
+        try:
+            a, b = dt.date.fromisoformat(first.strip()), dt.date.fromisoformat((last or first).strip())
+        except ValueError:
+            return None
+        if b < a or (b - a).days > 366:
+            return None
+        found.append((a.isoformat(), b.isoformat()))
+    return found

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from casecli.case.due.working_days import add_working_days
+from casecli.case.due.working_days import add_working_days, closed_days
 from casecli.store import settings
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def asylum_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str
     if not rows:
         return
     country = settings.text(store, "agency.country")
+    closed = closed_days(settings.date_ranges(settings.text(store, "agency.closing_days")))
     days = {
         k: settings.get(store, f"asylum.{k}")
         for k in ("filing_working_days", "decision_working_days", "appeal_working_days", "document_warning_days")
@@ -50,13 +51,13 @@ def asylum_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str
         decisions = [(on, a) for on, a in steps if a.get("step") in ("decision", "appeal_decision")]
         last = decisions[-1] if decisions else None
         if filed is None:
-            when = add_working_days(dt.date.fromisoformat(entered_on), days["filing_working_days"], country)
+            when = add_working_days(dt.date.fromisoformat(entered_on), days["filing_working_days"], country, closed)
             yield number, "asylum filing", when.isoformat(), command, {"days": days["filing_working_days"]}
         elif last is None:
-            when = add_working_days(dt.date.fromisoformat(filed), days["decision_working_days"], country)
+            when = add_working_days(dt.date.fromisoformat(filed), days["decision_working_days"], country, closed)
             yield number, "asylum decision", when.isoformat(), command, {"days": days["decision_working_days"]}
         elif last[1].get("outcome") == "rejected" and last[1].get("step") == "decision" and "appeal_filed" not in kinds:
-            when = add_working_days(dt.date.fromisoformat(last[0]), days["appeal_working_days"], country)
+            when = add_working_days(dt.date.fromisoformat(last[0]), days["appeal_working_days"], country, closed)
             yield number, "asylum appeal", when.isoformat(), command, {"days": days["appeal_working_days"]}
         documents: dict[str, str] = {}
         for _on, a in steps:  # the latest of each kind of document counts
