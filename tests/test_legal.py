@@ -140,6 +140,7 @@ def test_an_unreported_incident_is_due_today_and_blocks_closure_until_reported(r
     refused = ready("close", number, "--answers", ready.write("c.json", closing), "--acknowledge-open")
     assert_one_line_error(refused, code=3)
     assert "incident.reportable_types" in refused.stderr and f"casecli incident report {number}" in refused.stderr
+    assert INCIDENT["occurred_on"] not in refused.stderr  # an error line names the record, not what it holds
     assert ready.json("report")["team"]["legal"]["incidents_unreported"] == 1
     early = {"reported_to": "fiscalia", "reported_on": "2026-11-10"}
     assert ready("incident", "report", number, "--answers", ready.write("r.json", early)).exit_code == 3

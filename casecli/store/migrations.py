@@ -742,6 +742,8 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                        OR parent IS NOT NULL)
             )""",
             "CREATE INDEX legal_case ON legal (case_number, kind, on_date)",
+            # a claim's steps, an incident's reports, a plan's measures: read by their parent
+            "CREATE INDEX legal_parent ON legal (parent)",
             # An incident left unreported needs a supervisor's approval of why.
             lambda conn: _rebuild(conn, "approvals", _approvals_table(APPROVAL_KINDS_29)),
             # A deferred BID is due on the panel's new date, a refused one makes a new BIA due.

@@ -129,7 +129,9 @@ def return_refused(store: Store, number: str, what: str) -> str | None:
 def add_claim(store: Store, text: str, answers: dict) -> dict:
     number = resolve_open(store, text)
     summary = "Asylum: the child wishes to seek asylum" if answers.get("wants_asylum") else "Asylum: not sought"
-    return insert(store, number, None, "asylum_claim", answers, summary)
+    saved = insert(store, number, None, "asylum_claim", answers, summary)
+    # its number in `asylum list` (date order: a claim entered earlier than another comes first)
+    return {**saved, "number": next(c["number"] for c in claims_of(store, number) if c["uid"] == saved["uid"])}
 
 
 def the_claim(store: Store, text: str, which: int | None) -> tuple[str, dict]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 
-from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
+from casecli.case.file.risk import rerate
 from casecli.case.legal.asylum import insert
 from casecli.errors import InvalidInput
-from casecli.i18n import _, format_date, n_
+from casecli.i18n import _, n_
 from casecli.store import settings
-from casecli.store.db import Store, utc_now
+from casecli.store.db import Store
 
 RISK_ORDER = ("low", "medium", "high")
 KIND = "incident_not_reported"
@@ -85,22 +85,15 @@ def add_incident(store: Store, text: str, answers: dict) -> dict:
         before = store.conn.execute("SELECT risk FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
         raised = RISK_ORDER.index(floor) > RISK_ORDER.index(before if before in RISK_ORDER else "low")
         if raised:
-            from casecli.case.due.deadlines import refresh_deadlines
-
-            store.conn.execute(
-                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (floor, utc_now(), number)
-            )
-            refresh_deadlines(store, number)
-            append_event(
-                store,
-                number,
-                store.profile()["name"],
-                "risk",
-                f"Risk re-rated from {before} to {floor}",
-                {"risk": {"old": before, "new": floor}, "reason": "incident", "legal": saved["uid"]},
-            )
-    incident = incidents_of(store, number)[-1]
-    return {**saved, "risk_raised_to": floor if raised else None, "unreported": incident["unreported"]}
+            rerate(store, number, store.profile()["name"], before, floor, "incident", {"legal": saved["uid"]})
+    # (the one just recorded: a back-dated incident is not the last in date order)
+    incident = next(i for i in incidents_of(store, number) if i["uid"] == saved["uid"])
+    return {
+        **saved,
+        "number": incident["number"],
+        "risk_raised_to": floor if raised else None,
+        "unreported": incident["unreported"],
+    }
 
 
 def the_incident(store: Store, text: str, which: int | None) -> tuple[str, dict]:
@@ -150,8 +143,9 @@ def closure_problem(store: Store, number: str) -> str | None:
     waiting = [i for i in incidents_of(store, number) if i["unreported"]]
     if not waiting:
         return None
+    # (an error line names the record by its number, never by what was recorded in it: its date)
     return _(
-        "an incident of {date} is not reported to the authority (setting incident.reportable_types): record the"
-        " report with `casecli incident report {number}`, or a supervisor's approval of why not"
-        " (`casecli incident not-reported {number} --reason …`)"
-    ).format(date=format_date(waiting[0]["occurred_on"]), number=number)
+        "incident {n} is not reported to the authority (setting incident.reportable_types): record the"
+        " report with `casecli incident report {number} --incident {n}`, or a supervisor's approval of why not"
+        " (`casecli incident not-reported {number} --incident {n} --reason …`)"
+    ).format(n=waiting[0]["number"], number=number)

@@ -11,10 +11,10 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.due.deadlines import refresh_deadlines
 from casecli.case.file.assessments import assessments_of, form_for, needs_from
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve_open
+from casecli.case.file.risk import rerate
 from casecli.store.db import Store, utc_now
 
 
@@ -51,23 +51,7 @@ def record_assessment(store: Store, text: str, kind: str, answers: dict, today: 
             f"{kind.capitalize()} assessment recorded",
             {"assessment": uid, "kind": kind, "needs": [n["domain"] for n in needs]},
         )
-        if risk_after != risk_before:
-            store.conn.execute(
-                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?", (risk_after, utc_now(), number)
-            )
-            refresh_deadlines(store, number)
-            append_event(
-                store,
-                number,
-                actor,
-                "risk",
-                f"Risk re-rated from {risk_before} to {risk_after}",
-                {
-                    "risk": {"old": risk_before, "new": risk_after},
-                    "reason": answers.get("risk_reason", ""),
-                    "assessment": uid,
-                },
-            )
+        rerate(store, number, actor, risk_before, risk_after, answers.get("risk_reason", ""), {"assessment": uid})
     return {**row, "answers": answers, "needs": needs}
 
 

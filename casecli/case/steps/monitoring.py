@@ -12,11 +12,11 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from casecli.case.due.deadlines import refresh_deadlines
 from casecli.case.file import plans
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve_open
 from casecli.case.file.progress import open_items, record_progress
+from casecli.case.file.risk import rerate
 from casecli.errors import InvalidAnswers
 from casecli.forms import load_form
 from casecli.i18n import _
@@ -120,24 +120,8 @@ def record_visit(store: Store, text: str, answers: dict, items: dict[str, dict],
         # A child held in migration detention is high risk, whatever else was rated.
         detained = answers.get("care_arrangement") == "migration_detention"
         risk_now = "high" if detained else answers["risk_level"]
-        if risk_now != risk_before:
-            store.conn.execute(
-                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?",
-                (risk_now, utc_now(), number),
-            )
-            refresh_deadlines(store, number)
-            append_event(
-                store,
-                number,
-                actor,
-                "risk",
-                f"Risk re-rated from {risk_before} to {risk_now}",
-                {
-                    "risk": {"old": risk_before, "new": risk_now},
-                    "reason": "migration detention" if detained else answers.get("risk_reason", ""),
-                    "visit": uid,
-                },
-            )
+        reason = "migration detention" if detained else answers.get("risk_reason", "")
+        rerate(store, number, actor, risk_before, risk_now, reason, {"visit": uid})
     return {"uid": uid, "case_number": number, **answers, "items": items}
 
 
@@ -208,24 +192,9 @@ def record_review(store: Store, text: str, answers: dict, items: dict[str, dict]
             f"Review on {answers['reviewed_on']}: {answers['decision']}",
             {"review": uid, "decision": answers["decision"], "items": recorded, "next_review": answers["next_review"]},
         )
-        if answers["risk_level"] != risk_before:
-            store.conn.execute(
-                "UPDATE cases SET risk = ?, updated_at = ? WHERE case_number = ?",
-                (answers["risk_level"], utc_now(), number),
-            )
-            refresh_deadlines(store, number)
-            append_event(
-                store,
-                number,
-                actor,
-                "risk",
-                f"Risk re-rated from {risk_before} to {answers['risk_level']}",
-                {
-                    "risk": {"old": risk_before, "new": answers["risk_level"]},
-                    "reason": answers.get("risk_reason", ""),
-                    "review": uid,
-                },
-            )
+        rerate(
+            store, number, actor, risk_before, answers["risk_level"], answers.get("risk_reason", ""), {"review": uid}
+        )
     return {"uid": uid, "case_number": number, **answers}
 
 
