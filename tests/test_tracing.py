@@ -195,10 +195,11 @@ def test_a_malformed_tracing_request_is_refused(home, monkeypatch, tmp_path):
         assert "tracing request is malformed" in refused.stderr
 
 
-def test_a_tracing_request_starts_from_what_the_records_already_say(ready):
-    """At a terminal its questions start on the registration's separation date and cause and on the
-    one family member recorded; without a terminal nothing is filled in unasked."""
-    from casecli.case.family.tracing import request_starts
+def test_a_tracing_request_knows_what_the_records_already_say(ready):
+    """The registration's separation date and cause and the one family member recorded are what
+    the records already say (shown at a terminal, kept with one choice); without a terminal nothing
+    is filled in unasked."""
+    from casecli.case.family.tracing import request_known
     from casecli.store.db import open_store
 
     from .conftest import PASSPHRASE
@@ -206,7 +207,7 @@ def test_a_tracing_request_starts_from_what_the_records_already_say(ready):
     number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
     ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
     with open_store(ready.store, lambda: PASSPHRASE) as store:
-        starts = request_starts(store, number)
+        starts = request_known(store, number)
     assert starts == {
         "date_of_separation": "2026-10-01",
         "separation_cause": "migration",

@@ -754,3 +754,97 @@ def test_the_plan_editor_cut_off_offers_its_plan_back(ready):
     assert saved["action"] == "Call the aunt"
     with open_store(ready.store, lambda: PASSPHRASE) as store:
         assert store.conn.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
+def test_what_the_records_already_say_is_kept_with_one_choice(ready):
+    """A tracing request at a terminal: the registration's separation date and cause and the family
+    member recorded are shown together and kept with one Enter, not asked one by one; the rest is
+    asked, and the summary can still correct them."""
+    from .test_tracing import AUNT, TRACING
+
+    number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
+    ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
+    child = spawn(ready.home, "tracing", "add", number)
+    child.expect_exact("What the records already say")
+    child.expect_exact("Rosa Mejía")
+    child.expect_exact("Keep these answers?")
+    child.send(ENTER)  # keep them
+    w = Wizard(child, "tracing-request")
+    w.answer("last_known_date", ENTER)  # the first question asked: skipped
+    for field_id in ("sought_name", "sought_relation", "last_known_place", "date_of_separation"):
+        assert w.form.field(field_id).label("en") not in child.before  # shown above, not asked
+    w.answer("location_separation", "Tecún Umán" + ENTER)
+    w.answer("separation_details", ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)  # save
+    child.expect_exact("Tracing request 1 opened")
+    ends(child, 0)
+    request = ready.json("tracing", "list", number)[0]["answers"]
+    assert request["sought_name"] == "Rosa Mejía" and request["sought_relation"] == "aunt"
+    assert request["date_of_separation"] == "2026-10-01" and request["separation_cause"] == "migration"
+    assert request["last_known_place"] == "San Pedro Sula" and request["location_separation"] == "Tecún Umán"
+
+
+def test_the_records_answers_can_be_answered_one_by_one(ready):
+    """ "Answer each one": every question is asked, starting from the records' answer."""
+    from .test_tracing import AUNT, TRACING
+
+    number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
+    ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
+    child = spawn(ready.home, "tracing", "add", number)
+    child.expect_exact("Keep these answers?")
+    child.send(DOWN + ENTER)  # answer each one
+    w = Wizard(child, "tracing-request")
+    w.answer("sought_name", "Rosa María Mejía" + ENTER)  # typed over the records' answer
+    w.answer("sought_relation", ENTER)
+    w.answer("last_known_place", ENTER)
+    w.answer("last_known_date", ENTER)
+    w.answer("date_of_separation", ENTER)
+    w.answer("separation_cause", ENTER)
+    w.answer("location_separation", ENTER)
+    w.answer("separation_details", ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    ends(child, 0)
+    request = ready.json("tracing", "list", number)[0]["answers"]
+    assert request["sought_name"] == "Rosa María Mejía" and request["date_of_separation"] == "2026-10-01"
+
+
+def test_a_closure_as_reunified_keeps_the_reunifications_facts_with_one_choice(ready):
+    """With whom, where and when come from the reunification recorded: shown once the reason is
+    "reunified", kept with one Enter, saved with the closure."""
+    from .test_best_interests import approve_solution
+    from .test_cycle import VISIT
+    from .test_tracing import AUNT, FOUND, REQUEST, REUNIFIED, TRACING, VERIFIED
+
+    number = ready.register(share_with=TRACING)
+    ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
+    ready.ok("tracing", "add", number, "--answers", ready.write("r.json", REQUEST))
+    ready.ok("tracing", "action", number, "--answers", ready.write("a.json", FOUND))
+    ready.ok("tracing", "verify", number, "--answers", ready.write("v.json", VERIFIED))
+    approve_solution(ready, number, "reunification")
+    ready.ok("tracing", "reunify", number, "--answers", ready.write("u.json", REUNIFIED))
+    ready.ok("visit", "add", number, "--answers", ready.write("vi.json", {**VISIT, "visited_on": "2026-11-23"}))
+    child = spawn(ready.home, "close", number)
+    w = Wizard(child, "closure")
+    w.answer("closed_on", ENTER)
+    w.answer("reason", "Reunified" + ENTER)
+    child.expect_exact("What the records already say")
+    child.expect_exact("San Pedro Sula")
+    child.expect_exact("Keep these answers?")
+    child.send(ENTER)
+    w.answer("final_visit", ENTER)
+    for field_id in ("outcome_with", "outcome_where", "outcome_on"):
+        assert w.form.field(field_id).label("en") not in child.before  # shown above, not asked
+    w.answer("child_informed", ENTER)
+    w.answer("notes", ENTER)
+    # one visit does not span the follow-up period: the confirmation the rule needs is asked now
+    w.answer("follow_up_confirmation", "DIF San Pedro Sula visited her: she is at school" + ENTER)
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("is closed")
+    ends(child, 0)
+    (closure,) = ready.json("show", number)["closures"]
+    answers = closure["answers"]
+    assert answers["outcome_with"] == "Rosa Mejía" and answers["outcome_where"] == "San Pedro Sula"
+    assert answers["outcome_on"] == REUNIFIED["reunified_on"]

@@ -50,7 +50,7 @@ def close_cmd(
     Example: casecli close MX7-0042-R --answers closure.json --acknowledge-open --no-input
     """
     from casecli.case.file.lookup import require_open, resolve
-    from casecli.case.steps.closure import close_case, closure_problems, open_at_closure
+    from casecli.case.steps.closure import close_case, closure_known, closure_problems, open_at_closure
     from casecli.forms import load_form
     from casecli.ui import wizard
 
@@ -64,6 +64,8 @@ def close_cmd(
             acknowledge_open = _acknowledge_each(out, still_open)
         given = answers_from(answers)
 
+        reunified = closure_known(store, number) if env.interactive else {}
+
         def save(clean: dict) -> dict:
             return {**close_case(store, number, clean, acknowledged=acknowledge_open), "answers": clean}
 
@@ -75,6 +77,7 @@ def close_cmd(
             rules=lambda a: closure_problems(store, number, a),
             save=save,
             draft=draft_for(env, store, "close", number, discard_draft),
+            known=lambda a: reunified if a.get("reason") == "reunified" else {},
         )
         clean = closed["answers"]
     from casecli.forms.labels import answer

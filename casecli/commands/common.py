@@ -259,12 +259,16 @@ def write_json_file(path: Path, doc: dict) -> None:
     write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
 
 
-def collect_form(env, store, draft: tuple[str, str, bool], form_name: str, answers, save, starts=None, rules=None):
+def collect_form(
+    env, store, draft: tuple[str, str, bool], form_name: str, answers, save, starts=None, rules=None, known=None
+):
     """What `save` returns for one form's answers (an answers file, flags, or a wizard at a terminal).
 
-    `starts` (what the records already say) only start questions at a terminal, never fill them in
-    unasked; `rules` checks answers across fields as they are given; `draft`: (command, case,
-    --discard-draft) of the draft kept while the worker types."""
+    `starts` (answers the records imply) only start questions at a terminal, never fill them in
+    unasked; `known` (what the records already say outright: a dict, or a function of the answers
+    so far) is shown at a terminal and kept with one choice (ui/wizard.py); `rules` checks answers
+    across fields as they are given; `draft`: (command, case, --discard-draft) of the draft kept
+    while the worker types."""
     from casecli.forms import load_form
     from casecli.ui import wizard
 
@@ -277,4 +281,5 @@ def collect_form(env, store, draft: tuple[str, str, bool], form_name: str, answe
         save=save,
         draft=draft_for(env, store, *draft),
         rules=rules,
+        known=(known if callable(known) else (lambda _answers: known)) if known else None,
     )

@@ -93,7 +93,7 @@ def tracing_add(
 
     Example: casecli tracing add MX7-0042-R
     """
-    from casecli.case.family.tracing import add_request, check_consent, request_problems, request_starts
+    from casecli.case.family.tracing import add_request, check_consent, request_known, request_problems
     from casecli.case.file.lookup import resolve_open
 
     with opened(ctx, no_input) as (env, store):
@@ -106,8 +106,8 @@ def tracing_add(
             "tracing-request",
             answers,
             lambda clean: add_request(store, number, clean, env.today.isoformat()),
-            request_starts(store, number),
-            lambda clean: request_problems(store, number, clean),
+            rules=lambda clean: request_problems(store, number, clean),
+            known=request_known(store, number),
         )
     console().print(
         _(
@@ -129,7 +129,7 @@ def tracing_list(ctx: typer.Context, case: str = CaseArgument, as_json: bool = J
 
 
 def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no_input: bool, discard: bool) -> None:
-    from casecli.case.family.tracing import FORMS, add_step, check_step, step_problems, the_request
+    from casecli.case.family.tracing import FORMS, add_step, check_step, step_known, step_problems, the_request
     from casecli.forms.labels import label
 
     with opened(ctx, no_input) as (env, store):
@@ -143,6 +143,7 @@ def _step(ctx, case: str, which: int | None, kind: str, answers: Path | None, no
             answers,
             lambda clean: add_step(store, case, which, kind, clean),
             rules=lambda clean: step_problems(store, number, kind, clean),
+            known=step_known(request, kind),
         )
     console().print(
         _("Recorded on tracing request {n} of {number}: now {status}.").format(

@@ -33,6 +33,7 @@ def collect(
     hints: dict[str, str] | None = None,
     save: Callable[[dict], Any] | None = None,
     draft: Draft | None = None,
+    known: Known | None = None,
 ) -> Any:
     """Validated answers for `form` (or, with `save`, what `save(answers)` returns). `defaults` pre-fill questions (or fill them, without prompts).
 
@@ -46,6 +47,13 @@ def collect(
     `hints` are lines shown before a question (e.g. what the child said last time).
     `save` writes the answers; a rule it refuses (InvalidAnswers) brings the worker back to the
     summary with the failing answers named, to correct them: what was typed is never discarded.
+    `known` gives, from the answers so far, what the records already say outright (the
+    registration's separation date for a tracing request, the reunification for a closure as
+    reunified): at a terminal, when two or more of them would be asked, they are shown together
+    and the worker keeps them with one choice, or answers each (pre-filled); either way they are in
+    the summary to correct. Nothing is asked again that the store knows, and nothing is filled in
+    that the worker did not see and choose. Without a person, `known` is not used (a script gives
+    every answer).
     `draft` keeps the answers after every one given at a terminal (case/file/drafts.py): a run cut
     off (the terminal lost, an error, a kill) is offered back by the next one; a save or a
     deliberate cancel clears it.
@@ -64,10 +72,14 @@ def collect(
             raise InvalidAnswers(form.id, problems)
         return save(clean) if save is not None else clean
     if draft is None:
-        return _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save)
+        return _interactive(
+            form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save, None, known
+        )
     clean = _resumed(form, draft, clean, extra)
     try:
-        done = _interactive(form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save, draft)
+        done = _interactive(
+            form, env, clean, console, confirm_save, defaults, rules, extra, hints or {}, save, draft, known
+        )
     except Cancelled as exc:
         if not isinstance(exc, TerminalLost):
             draft.clear()  # cancelled on purpose: nothing kept
@@ -123,6 +135,8 @@ def _keep(draft: Draft, answers: dict, extra: Extra | None) -> None:
 
 
 Rules = Callable[[dict], dict[str, str]]
+# What the records already say, given the answers so far: {field id: answer}.
+Known = Callable[[dict], dict]
 
 
 class Draft(Protocol):
@@ -156,6 +170,7 @@ def _ask_missing(
     rules: Rules | None = None,
     draft: Draft | None = None,
     extra: Extra | None = None,
+    known: Known | None = None,
 ) -> None:
     """Ask, in order, each applicable question not yet answered. Every menu but the first offers
     "back": the previous question is asked again (its answer kept as the default). A rule that
@@ -165,6 +180,7 @@ def _ask_missing(
     from casecli.ui import prompts
 
     asked: list[str] = []  # the questions asked here, in order: where "back" returns to
+    offered: set[str] = set()  # the records' answers already shown (kept or asked one by one)
     section = None
     index = 0
     fields = form.fields
@@ -173,6 +189,15 @@ def _ask_missing(
         if not field.applies(answers) or field.id in answers or field.when_needed:
             index += 1
             continue
+        if known is not None and field.id not in offered:
+            said = _known_now(form, known, answers, offered)
+            offered.update(said)
+            if len(said) > 1 and _keep_known(form, said, console, lang):
+                answers.update(said)
+                if draft is not None:
+                    _keep(draft, answers, extra)
+                continue
+            defaults = {**(defaults or {}), **said}  # each asked, starting from the records' answer
         if field.section != section:
             section = field.section
             if console is not None:
@@ -209,6 +234,31 @@ def _ask_missing(
         index += 1
 
 
+def _known_now(form: Form, known: Known, answers: dict, offered: set[str]) -> dict:
+    """The records' answers to the questions that apply now and are still unanswered."""
+    said = known({k: v for k, v in answers.items() if v is not None})
+    return {
+        f.id: said[f.id]
+        for f in form.applicable({**answers, **said})
+        if said.get(f.id) not in (None, "", []) and f.id not in answers and f.id not in offered and not f.when_needed
+    }
+
+
+def _keep_known(form: Form, said: dict, console, lang: str) -> bool:
+    """Show what the records already say and let the worker keep it with one choice."""
+    from casecli.ui import prompts
+
+    if console is not None:
+        console.print("\n[bold]" + _("What the records already say") + "[/bold]")
+        for field_id, value in said.items():
+            field = form.field(field_id)
+            console.print(f"  {shown(field.label(lang))}: {shown(display_value(field, value, lang))}")
+    return prompts.select(
+        _("Keep these answers? (each can still be corrected at the summary)"),
+        [(_("Keep them"), True), (_("Answer each one (starting from these)"), False)],
+    )
+
+
 def _interactive(
     form: Form,
     env: Env,
@@ -221,12 +271,13 @@ def _interactive(
     hints: dict[str, str],
     save: Callable[[dict], Any] | None = None,
     draft: Draft | None = None,
+    known: Known | None = None,
 ) -> Any:
     from casecli.ui import prompts
 
     lang = env.lang
     answers: dict[str, Any] = dict(given)
-    _ask_missing(form, env, answers, console, lang, defaults, hints, rules, draft, extra)
+    _ask_missing(form, env, answers, console, lang, defaults, hints, rules, draft, extra, known)
     if extra is not None:
         if draft is not None:
             extra.changed = lambda: _keep(draft, answers, extra)

@@ -121,10 +121,10 @@ def requests_of(store: Store, number: str) -> list[dict]:
     return requests
 
 
-def request_starts(store: Store, number: str) -> dict:
-    """Where a new tracing request's questions start: what the records already say (the
-    registration's separation date and cause; the family member recorded, when there is one). The
-    worker still answers each (Enter keeps it): nothing is filled in unasked."""
+def request_known(store: Store, number: str) -> dict:
+    """What the records already say of a new tracing request: the registration's separation date
+    and cause; the family member recorded, when there is one. Shown to the worker, who keeps them
+    or answers each: nothing is filled in unseen."""
     from casecli.forms import load_form
 
     form = load_form(FORMS["request"])
@@ -146,6 +146,19 @@ def request_starts(store: Store, number: str) -> dict:
         if member.get("relation_address_current"):
             starts["last_known_place"] = member["relation_address_current"]
     return starts
+
+
+def step_known(request: dict, kind: str) -> dict:
+    """What the records already say of a reunification: with whom (the person the request sought)
+    and where (the address the successful tracing found, else the last known place)."""
+    if kind != "reunification":
+        return {}
+    said = request["answers"]
+    found = [r["answers"] for r in request["records"] if r["kind"] == "action" and r["answers"].get("address_tracing")]
+    return {
+        "reunified_with": said.get("sought_name"),
+        "reunified_where": found[-1]["address_tracing"] if found else said.get("last_known_place"),
+    }
 
 
 def request_problems(store: Store, number: str, answers: dict) -> dict[str, str]:
