@@ -6,8 +6,12 @@ step (approvals and a handover included), for a typical case: the issue's goal i
 What is counted is what the wizards ask, from the forms as data: every question of a form that
 applies to the case's answers (ui/wizard.py asks each one, pre-filled or not: a pre-filled answer
 still costs an Enter), one "What now?" at each summary, one "Add one / Done" menu per list item and
-one to finish each list (a panel's members, a conference's participants, follow-up actions), one
-menu choice per plan-editor action, one question per open plan item at a visit or review (its
+one to finish each list (a panel's members, a conference's participants, follow-up actions; the
+people the records know, the worker and the child at a conference, are ticked in one list), one
+menu choice per plan-editor action; what the records already say (ui/wizard.py `known`: a tracing
+request's separation and family member, a reunification's family, a closure's reunification, a
+referral's plan service) is shown and kept with one choice when it answers two questions or more,
+and a first plan's header asks only what registration did not say, one question per open plan item at a visit or review (its
 status; its note only when the status changes, which the count takes as half the items). The
 answers are the test suite's typical case (tests/), a 15-year-old unaccompanied girl, a plan with
 two needs, two services and an action, one referral, three visits, a review, a conference, a
@@ -35,6 +39,17 @@ def asked(form_name: str, answers: dict) -> int:
     return sum(1 for field in form.fields if field.applies(answers) and not field.when_needed)
 
 
+def with_known(form_name: str, answers: dict, known: dict) -> int:
+    """The questions asked when the records already answer `known`: those are shown together and
+    kept with one choice (two or more of them), the rest asked."""
+    form = load_form(form_name)
+    applicable = [f for f in form.fields if f.applies({**answers, **known}) and not f.when_needed]
+    said = [f for f in applicable if known.get(f.id) not in (None, "", [])]
+    if len(said) < 2:
+        return len(applicable)
+    return len(applicable) - len(said) + 1
+
+
 def list_of(form_name: str, items: list[dict]) -> int:
     """A list asked item by item: "Add one" before each, "Done" to finish, and each item's questions."""
     return sum(1 + asked(form_name, item) for item in items) + 1
@@ -42,6 +57,7 @@ def list_of(form_name: str, items: list[dict]) -> int:
 
 def case_life() -> list[tuple[str, int]]:
     sys.path.insert(0, str(ROOT))
+    from casecli.case.steps.implementation import referral_from_service_of
     from tests.conftest import registration_answers
     from tests.test_assessment_plan import COMPREHENSIVE, INITIAL
     from tests.test_best_interests import BIA, BID, MEMBERS
@@ -52,8 +68,12 @@ def case_life() -> list[tuple[str, int]]:
     from tests.test_voice import REVIEW
 
     summary = 1  # "What now?" at each wizard's summary
+    # the registration's separation date and cause are asked (and answered, as a worker would)
+    registration = registration_answers(
+        share_with=TRACING, separation_date="2026-06-01", separation_cause="migration", caregiver="Casa Refugio"
+    )
     steps: list[tuple[str, int]] = [
-        ("registration", asked("registration", registration_answers(share_with=TRACING)) + summary),
+        ("registration", asked("registration", registration) + summary),
         ("initial assessment", asked("assessment-initial", INITIAL) + summary),
         ("comprehensive assessment", asked("assessment-comprehensive", COMPREHENSIVE) + summary),
     ]
@@ -62,23 +82,34 @@ def case_life() -> list[tuple[str, int]]:
         ("plan-service", PLAN["services"]),
         ("plan-action", PLAN["actions"]),
     ]
-    # the editor: "All of them" for the header, then "Add …" and "from the assessment?" per item,
-    # then "Save and activate"
-    editor = 1 + asked("plan-header", PLAN["header"])
+    # the editor: "The questions still unanswered" for the header (what registration and the
+    # agency's settings say is in it: case/steps/plan.header_defaults), then "Add …" and "from
+    # the assessment?" per item, then "Save and activate"
+    header_known = {"case_worker", "visit_every_days", "care_type", "location"}
+    if registration.get("caregiver"):
+        header_known.add("provider")
+    editor = 1 + asked("plan-header", PLAN["header"]) - len(header_known)
     editor += sum(2 + asked(form, item) for form, group in items for item in group) + 1
     steps.append(("plan", editor))
     steps.append(("approval request + supervisor's decision", 2))
-    steps.append(("referral", 1 + asked("referral", REFERRAL) + summary))  # "start from a service?"
+    service = {**PLAN["services"][0], "id": "S1"}
+    from_service = referral_from_service_of([service], "S1")  # "start from a service?": the first
+    steps.append(("referral", 1 + with_known("referral", REFERRAL, from_service) + summary))
     open_items = sum(len(group) for _form, group in items)
     walk = open_items + (open_items + 1) // 2  # each item's status; a note for those that changed
     steps.append(("three visits", 3 * (asked("visit", VISIT) + walk + summary)))
     steps.append(("review", asked("review", REVIEW) + walk + summary))
     conference = {k: v for k, v in CONFERENCE.items() if k not in ("participants", "actions")}
+    # the worker and the child are known to the records (case/decisions/conference.known_participants):
+    # ticked in one list; the others added one by one
+    known_roles = {"case_worker", "child"}
+    typed = [p for p in CONFERENCE["participants"] if p["role"] not in known_roles]
     steps.append(
         (
             "case conference",
             asked("conference", conference)
-            + list_of("conference-participant", CONFERENCE["participants"])
+            + 1
+            + list_of("conference-participant", typed)
             + list_of("plan-action", CONFERENCE["actions"])
             + summary,
         )
@@ -91,15 +122,30 @@ def case_life() -> list[tuple[str, int]]:
             asked("bid", bid) + list_of("bid-member", MEMBERS) + list_of("plan-action", BID["actions"]) + summary,
         )
     )
-    for name, form, answers in (
-        ("family member", "family-member", AUNT),
-        ("tracing request", "tracing-request", REQUEST),
-        ("tracing action", "tracing-action", FOUND),
-        ("verification", "tracing-verification", VERIFIED),
-        ("reunification", "reunification", REUNIFIED),
+    # what the records already say (case/family/tracing.request_known and step_known,
+    # case/steps/closure.closure_known)
+    request_known = {
+        "date_of_separation": registration["separation_date"],
+        "separation_cause": registration["separation_cause"],
+        "sought_name": AUNT["relation_name"],
+        "sought_relation": AUNT["relation"],
+        "last_known_place": AUNT["relation_address_current"],
+    }
+    reunification_known = {"reunified_with": REQUEST["sought_name"], "reunified_where": FOUND["address_tracing"]}
+    closure_known = {
+        "outcome_with": REUNIFIED["reunified_with"],
+        "outcome_where": REUNIFIED["reunified_where"],
+        "outcome_on": REUNIFIED["reunified_on"],
+    }
+    for name, form, answers, known in (
+        ("family member", "family-member", AUNT, {}),
+        ("tracing request", "tracing-request", REQUEST, request_known),
+        ("tracing action", "tracing-action", FOUND, {}),
+        ("verification", "tracing-verification", VERIFIED, {}),
+        ("reunification", "reunification", REUNIFIED, reunification_known),
+        ("closure", "closure", CLOSURE, closure_known),
     ):
-        steps.append((name, asked(form, answers) + summary))
-    steps.append(("closure", asked("closure", CLOSURE) + summary))
+        steps.append((name, with_known(form, answers, known) + summary))
     note = {k: v for k, v in NOTE.items() if k != "transfer_reason"}
     steps.append(
         (

@@ -113,7 +113,7 @@ def test_the_conference_wizard_asks_the_participants_and_actions_before_the_summ
     pexpect = pytest.importorskip("pexpect")
     if os.name != "posix":  # pragma: no cover
         pytest.skip("pseudo-terminals need POSIX")
-    from .pty_session import DOWN, ENTER, UP, Wizard, ends, spawn
+    from .pty_session import DOWN, ENTER, SPACE, UP, Wizard, ends, spawn
 
     number = ready.register()
     child = spawn(ready.home, "conference", "add", number)
@@ -126,18 +126,18 @@ def test_the_conference_wizard_asks_the_participants_and_actions_before_the_summ
     w.answer("child_views", "Quiero una familia" + ENTER)
     w.answer("discussed", "Threats" + ENTER)
     w.answer("decisions", "Foster family" + ENTER)
-    child.expect_exact("Add a participant?")
-    child.send(ENTER)  # add one
+    # the worker and the child are known to the records: ticked, not typed (the worker only, here)
+    child.expect_exact("Who of these took part?")
+    child.expect_exact("Ana Ruiz — Case worker (Casa Refugio)")
+    child.expect_exact("Yulissa — The child")
+    child.send(SPACE + ENTER)
     person = Wizard(child, "conference-participant")
-    person.answer("name", "Ana Ruiz" + ENTER)
-    person.answer("role", DOWN * 2 + ENTER)  # case worker
-    person.answer("agency", ENTER)
     child.expect_exact("Add a participant?")
     child.send(ENTER)  # done: after the first, the menu starts there …
     child.expect_exact("two different roles")  # … but a worker alone is not a conference: said at "Done"
     child.expect_exact("Add a participant?")
     child.send("\x1b[A" + ENTER)  # add one
-    person.answer("name", "Yulissa" + ENTER)
+    person.answer("name", "Yulissa" + ENTER)  # typed, as a person the records did not know would be
     person.answer("role", ENTER)  # the child
     person.answer("agency", ENTER)
     child.expect_exact("Add a participant?")
@@ -151,7 +151,7 @@ def test_the_conference_wizard_asks_the_participants_and_actions_before_the_summ
     ends(child, 0)
     [meeting] = ready.json("conference", "list", number)
     assert meeting["answers"]["participants"] == [
-        {"name": "Ana Ruiz", "role": "case_worker"},
+        {"name": "Ana Ruiz", "role": "case_worker", "agency": "Casa Refugio"},
         {"name": "Yulissa", "role": "child"},
     ]
     assert meeting["kind"] == "emergency" and meeting["answers"]["actions"] == []

@@ -124,11 +124,13 @@ def test_a_referral_starts_from_a_plan_service(ready):
     child.expect_exact("Start from a service of the plan?")
     child.expect_exact(service["id"])
     child.send(DOWN + ENTER)
+    child.expect_exact("What the records already say")  # the service's type, provider, need, urgency
+    child.expect_exact(service["provider"])
+    child.expect_exact("Keep these answers?")
+    child.send(ENTER)
     w = Wizard(child, "referral")
-    w.answer("service_type", ENTER)  # prefilled from the service
-    w.answer("agency", ENTER)
-    w.answer("contact", "Dra. López" + ENTER)
-    w.answer("reason", ENTER)
+    w.answer("contact", "Dra. López" + ENTER)  # the first question asked
+    assert w.form.field("agency").label("en") not in child.before
     child.sendcontrol("c")
     ends(child, 130)
     rest = {"contact": "x", "child_consent": "yes", "caregiver_consent": "not_applicable", "info_shared": "name"}
@@ -136,3 +138,37 @@ def test_a_referral_starts_from_a_plan_service(ready):
     [referral] = ready.json("referral", "list", number)
     assert referral["service_type"] == service["type"] and referral["answers"]["agency"] == service["provider"]
     assert referral["plan_item"] == service["id"] and referral["answers"]["reason"] == service["what"]
+
+
+def test_a_first_plans_header_asks_only_what_registration_did_not_say(ready):
+    """The worker, the placement and the visits' frequency come from registration and the agency's
+    settings: "the questions still unanswered" asks the rest, and keeps those."""
+    number = ready.register()
+    ready.ok("assess", number, "--answers", ready.write("i.json", INITIAL))
+    child = spawn(ready.home, "plan", "edit", number)
+    child.expect_exact("what now?")
+    child.send(ENTER)  # edit the header
+    child.expect_exact("Which part of the header?")
+    child.expect_exact("The questions still unanswered (5)")
+    child.send(ENTER)
+    w = Wizard(child, "plan-header")
+
+    def answer(field_id: str, keys: str) -> None:  # the question itself, not the menu line naming it
+        child.expect_exact("?\x1b[0;1m " + w.form.field(field_id).label("en"))
+        child.send(keys)
+
+    answer("durable_solution", ENTER)
+    answer("provider", "Casa Refugio" + ENTER)  # registration named no caregiver
+    answer("start_date", "2026-11-24" + ENTER)
+    answer("child_took_part", ENTER)  # yes
+    answer("child_views", "Quiero ver a mi tía" + ENTER)
+    answer("child_agrees", ENTER)  # yes
+    child.expect_exact("what now?")
+    for field_id in ("case_worker", "care_type", "location", "visit_every_days"):
+        assert w.form.field(field_id).label("en") + "?" not in child.before  # kept, not asked
+    child.send("Save as draft" + ENTER)
+    child.expect_exact("Saved plan version 1")
+    ends(child, 0)
+    header = ready.json("show", number)["plan"]["data"]["header"]
+    assert header["provider"] and header["location"] == "Casa Refugio" and header["care_type"] == "small_group_home"
+    assert header["start_date"] == "2026-11-24" and header["child_views"] == "Quiero ver a mi tía"

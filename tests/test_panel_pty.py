@@ -145,3 +145,40 @@ def test_a_panel_cut_off_after_two_members_is_resumed_with_its_answers_and_membe
     [bid] = ready.json("bid", "list", number)
     assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]
     assert bid["answers"]["reasons"] == "Safety and family unity"
+
+
+def test_the_next_panel_ticks_the_members_earlier_panels_had(ready):
+    """A panel's members recorded once are ticked at the next panel (another case here), not typed
+    again; a ticked member the rule refuses (the BIA's author) is said at once and not added."""
+    from .test_best_interests import BID, MEMBERS
+
+    first = ready.register()
+    ready.ok("bia", first, "--answers", ready.write("bia.json", BIA))
+    ready.ok("settings", "set", "bid.author_may_sit", "1")  # that panel allowed it; the next does not
+    worker = {"name": "Ana Ruiz", "agency": "Casa Refugio", "role": "Observer"}
+    ready.ok("bid", first, "--answers", ready.write("bid.json", {**BID, "members": [*MEMBERS, worker]}))
+    ready.ok("settings", "set", "bid.author_may_sit", "0")
+    number = ready.register(name_first="Kevin", sex="male")
+    ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
+    child = spawn(ready.home, "bid", number)
+    w = Wizard(child, "bid")
+    w.answer("held_on", ENTER)
+    w.answer("documents_reviewed", "The BIA" + ENTER)
+    w.answer("child_views", "Quiere ir con su tía" + ENTER)
+    w.answer("options", "Resettlement" + ENTER)
+    w.answer("decision", ENTER)  # approves
+    w.answer("durable_solution", ENTER)
+    w.answer("reasons", "Safety" + ENTER)
+    w.answer("explained_to_child_on", ENTER)
+    child.expect_exact("Who of these sat on the panel?")
+    child.expect_exact("Rosa Díaz — Psychologist (DIF)")
+    child.send(("\x20" + DOWN) * 4 + ENTER)  # all four ticked, the BIA's author among them
+    child.expect_exact("(not added)")  # Ana Ruiz wrote this case's BIA
+    choose(child, "Add a member?", ENTER)  # done: three members, none typed
+    choose(child, "Add a follow-up action?", DOWN + ENTER)  # none
+    child.expect_exact("What now?")
+    child.send(ENTER)
+    child.expect_exact("Best interests determination 1 recorded")
+    ends(child, 0)
+    [bid] = ready.json("bid", "list", number)
+    assert [m["name"] for m in bid["answers"]["members"]] == ["Marta Gómez", "Luis Pérez", "Rosa Díaz"]

@@ -126,7 +126,13 @@ def bid_add(
     Example: casecli bid MX7-0042-R
     Example: casecli bid MX7-0042-R --answers bid.json --no-input
     """
-    from casecli.case.decisions.best_interests import bia_to_decide, bid_problems, member_problem, record_bid
+    from casecli.case.decisions.best_interests import (
+        bia_to_decide,
+        bid_problems,
+        known_members,
+        member_problem,
+        record_bid,
+    )
     from casecli.case.file.lookup import resolve_open
     from casecli.forms import load_form
     from casecli.ui import wizard
@@ -145,6 +151,7 @@ def bid_add(
                 members if isinstance(members, list) else None,
                 actions if isinstance(actions, list) else None,
                 person_problem=member_problem(store, bia),
+                known_people=known_members(store),
             )
 
         def save(clean: dict) -> dict:

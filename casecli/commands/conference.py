@@ -69,13 +69,14 @@ def conference_add(
         hints: dict = {}
         if env.interactive:
             words, hints = earlier_words(store, number)
-            from casecli.case.decisions.conference import participants_problem
+            from casecli.case.decisions.conference import known_participants, participants_problem
 
             parts = ConferenceParts(
                 env,
                 participants if isinstance(participants, list) else None,
                 actions if isinstance(actions, list) else None,
                 people_problem=lambda people: participants_problem(store, people),
+                known_people=known_participants(store, number),
             )
 
         def save(clean: dict) -> dict:

@@ -87,7 +87,10 @@ def referral_add(
             given,
             console=conversation(),
             rules=lambda a: referral_problems(store, number, a),
-            defaults=start,
+            # the service chosen says what the referral is: shown at a terminal and kept with one
+            # choice; `--from-service` in a script gives those answers outright
+            defaults=start if not env.interactive else {},
+            known=(lambda _answers: start) if env.interactive else None,
             save=lambda clean: add_referral(store, number, clean, urgent),
             draft=draft_for(env, store, "referral add", number, discard_draft),
         )

@@ -27,6 +27,9 @@ class ConferenceParts:
     def person_word(self) -> str:
         return _("Participant")
 
+    def known_question(self) -> str:
+        return _("Who of these took part? (the records know them; the others are added next)")
+
     def __init__(
         self,
         env: Env,
@@ -34,10 +37,14 @@ class ConferenceParts:
         actions: list[dict] | None = None,
         person_problem: Callable[[dict], str | None] | None = None,
         people_problem: Callable[[list[dict]], str | None] | None = None,
+        known_people: list[dict] | None = None,
     ):
         self.env = env
         self.person_problem = person_problem  # a rule on one person, checked as the person is given
         self.people_problem = people_problem  # a rule on the whole list, checked at "Done"
+        # people the records already know (the worker, the child, earlier participants): ticked,
+        # not typed again
+        self.known_people = list(known_people or [])
         self.participants: list[dict] = list(participants or [])
         self.actions: list[dict] = list(actions or [])
         self._asked_participants = bool(self.participants)
@@ -96,9 +103,35 @@ class ConferenceParts:
             self.changed()
         return items
 
+    def _tick_known(self, console) -> None:
+        """The people the records know, ticked in one list; the others are added one by one after.
+        A person a rule refuses (a BIA's author on its panel) is said at once and not added."""
+        from casecli.plaintext import visible
+        from casecli.ui import prompts
+
+        if not self.known_people or self.participants:
+            return
+        ticked = prompts.checkbox(
+            self.known_question(), [(visible(self._person_line(p)), p) for p in self.known_people]
+        )
+        for person in ticked:
+            why = self.person_problem(person) if self.person_problem is not None else None
+            if why:
+                console.print("[red]" + shown(why) + "[/red] " + _("(not added)"))
+            else:
+                self.participants.append(dict(person))
+        self.changed()
+
+    def _person_line(self, person: dict) -> str:
+        role = load_form(self.people_form).field("role")
+        return f"{person['name']} — {display_value(role, person.get('role'), self.env.lang)}" + (
+            f" ({person['agency']})" if person.get("agency") else ""
+        )
+
     def ask(self, console) -> None:
         if not self._asked_participants:
             console.print("\n[bold]" + self.people_heading() + "[/bold]")
+            self._tick_known(console)
             self.participants = self._collect(self.people_form, self.people_question(), console, self.participants)
             self._asked_participants = True
             self.changed()
@@ -110,16 +143,8 @@ class ConferenceParts:
 
     def rows(self) -> list[tuple[str, str]]:
         lang = self.env.lang
-        role = load_form(self.people_form).field("role")
         due = load_form("plan-action").field("due")
-        out = [
-            (
-                self.person_word(),
-                f"{p['name']} — {display_value(role, p.get('role'), lang)}"
-                + (f" ({p['agency']})" if p.get("agency") else ""),
-            )
-            for p in self.participants
-        ]
+        out = [(self.person_word(), self._person_line(p)) for p in self.participants]
         out += [
             (_("Follow-up action"), f"{a['action']} — {a['owner']}, {display_value(due, a.get('due'), lang)}")
             for a in self.actions
@@ -134,6 +159,8 @@ class ConferenceParts:
 
     def correct(self, key: str, console) -> None:
         if key == "item:participants":
+            self.participants = []
+            self._tick_known(console)
             self.participants = self._collect(self.people_form, self.people_question(), console)
         else:
             self.actions = self._collect("plan-action", _("Add a follow-up action?"), console)
@@ -156,3 +183,6 @@ class PanelParts(ConferenceParts):
 
     def person_word(self) -> str:
         return _("Member")
+
+    def known_question(self) -> str:
+        return _("Who of these sat on the panel? (earlier panels' members; the others are added next)")

@@ -37,11 +37,17 @@ def item_label(key: str, item: dict, lang: str) -> str:
 
 
 def edit_header(header: dict, env: Env, console) -> dict:
-    """The header: one question, or all of them in order; "back" leaves it as it was."""
+    """The header: the questions still unanswered (what registration already said is in the
+    header: the worker, the placement, the visits' frequency), one question, or all of them in
+    order; "back" leaves it as it was."""
     form = load_form(plan_rules.HEADER_FORM)
     lang = env.lang
     fields = form.applicable(header)
-    choices = [(_("All of them, in order"), "__all__")] + [
+    unanswered = [f for f in fields if header.get(f.id) in (None, "", [])]
+    choices = [(_("The questions still unanswered ({n})").format(n=len(unanswered)), "__unanswered__")] * bool(
+        unanswered and len(unanswered) < len(fields)
+    )
+    choices += [(_("All of them, in order"), "__all__")] + [
         (f"{f.label(lang)}: {visible(display_value(f, header.get(f.id), lang))}", f.id) for f in fields
     ]
     chosen = prompts.select(_("Which part of the header?"), choices, back=True)
@@ -49,6 +55,8 @@ def edit_header(header: dict, env: Env, console) -> dict:
         return header
     if chosen == "__all__":
         return ask_all(form, env, header, console)
+    if chosen == "__unanswered__":
+        return _ask_unanswered(form, env, header)
     answers = dict(header)
     value = prompts.ask_field(form.field(chosen), header.get(chosen), env.today, lang)
     if value is None:
@@ -58,6 +66,25 @@ def edit_header(header: dict, env: Env, console) -> dict:
     for follow in form.fields:  # a changed answer may open questions (e.g. a caregiver's name)
         if follow.applies(answers) and follow.id not in answers and follow.required:
             answers[follow.id] = prompts.ask_field(follow, None, env.today, lang)
+    clean, _problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today, use_defaults=False)
+    return clean
+
+
+def _ask_unanswered(form, env: Env, header: dict) -> dict:
+    """Ask, in order, each applicable question the header has no answer to (an answer may open
+    another, asked in its turn); the answers already there stay as they are."""
+    answers = dict(header)
+    asked: set[str] = set()
+    while True:
+        field = next(
+            (f for f in form.applicable(answers) if f.id not in asked and answers.get(f.id) in (None, "", [])), None
+        )
+        if field is None:
+            break
+        asked.add(field.id)
+        value = prompts.ask_field(field, None, env.today, env.lang)
+        if value is not None:
+            answers[field.id] = value
     clean, _problems = form.check({k: v for k, v in answers.items() if v is not None}, env.today, use_defaults=False)
     return clean
 

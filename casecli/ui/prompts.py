@@ -228,6 +228,25 @@ def _translate_checkbox_answer() -> None:
     common.create_inquirer_layout = translated_layout
 
 
+def checkbox(message: str, choices: list[tuple[str, Any]]) -> list[Any]:
+    """The values of the `choices` (label, value) the worker ticks (none ticked: an empty list);
+    nothing starts ticked."""
+    import questionary
+
+    boxes = [questionary.Choice(title=label, value=index) for index, (label, _value) in enumerate(choices)]
+    question = questionary.checkbox(
+        message,
+        choices=boxes,
+        style=_style(),
+        instruction=_("(space to mark, enter to confirm; type to search)"),
+        use_jk_keys=False,
+        use_search_filter=True,
+        **_io(),
+    )
+    _search_any_letter(question, menu=False)
+    return [choices[index][1] for index in _ask(question) or []]
+
+
 def ask_field(field: Field, current: Any, today: dt.date, lang: str, back: bool = False) -> Any:
     """Ask one form field; returns its stored value (None when an optional field is skipped, BACK
     when `back` is offered at a menu and chosen)."""

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable
 
 from casecli.case.decisions import approvals
-from casecli.case.decisions.panels import check_parts, with_actions
+from casecli.case.decisions.panels import check_parts, each_once, with_actions
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
 from casecli.errors import InvalidAnswers, InvalidInput
@@ -169,6 +169,17 @@ def record_bid(store: Store, text: str, answers: dict, members: object, actions:
         {"held_on": answers["held_on"], "decision": answers["decision"], "actions": [a["id"] for a in actions]},
     )
     return {**saved, "actions": len(actions)}
+
+
+def known_members(store: Store, limit: int = 20) -> list[dict]:
+    """The people who sat on this store's earlier BID panels (any case: an agency's panel is much
+    the same people), the most recent first, each once: ticked at the next panel, not typed again."""
+    people: list[dict] = []
+    for (answers,) in store.conn.execute(
+        "SELECT answers FROM best_interests WHERE kind = 'bid' ORDER BY on_date DESC, created_at DESC LIMIT 50"
+    ):
+        people += [m for m in json.loads(answers).get("members", []) if isinstance(m, dict) and m.get("name")]
+    return each_once(people)[:limit]
 
 
 def records_of(store: Store, number: str, kind: str) -> list[dict]:

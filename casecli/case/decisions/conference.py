@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import secrets
 
-from casecli.case.decisions.panels import check_parts, with_actions
+from casecli.case.decisions.panels import check_parts, each_once, with_actions
 from casecli.case.file.history import append_event
 from casecli.case.file.lookup import resolve, resolve_open
 from casecli.errors import InvalidAnswers, InvalidInput
@@ -74,6 +74,26 @@ def participants_problem(store: Store, participants: list[dict]) -> str | None:
     if len(participants) < least or (least > 1 and len(roles) < 2):
         return _("at least {count} participants, with two different roles among them").format(count=least)
     return None
+
+
+def known_participants(store: Store, number: str) -> list[dict]:
+    """The people the records already know for a conference on this case: the worker (as its case
+    worker), the child, the caregiver registration named, and whoever took part in its earlier
+    conferences; each once, as a participant's answers."""
+    profile = store.profile()
+    registration = json.loads(
+        store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
+    )
+    people: list[dict] = []
+    if profile.get("name"):
+        people.append({"name": profile["name"], "role": "case_worker", "agency": profile.get("agency")})
+    if registration.get("name_first"):
+        people.append({"name": registration["name_first"], "role": "child"})
+    if registration.get("caregiver"):
+        people.append({"name": registration["caregiver"], "role": "caregiver"})
+    for meeting in reversed(conferences_of(store, number)):
+        people += [p for p in meeting["answers"].get("participants", []) if isinstance(p, dict) and p.get("name")]
+    return each_once(people)
 
 
 def conferences_of(store: Store, number: str) -> list[dict]:

@@ -21,6 +21,18 @@ ACTION_FORM = "plan-action"
 MAX_PARTS = 100  # participants or actions of one conference
 
 
+def each_once(people: list[dict]) -> list[dict]:
+    """Each person once (by name and role, whatever the case), in the order first met; no empty values."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for person in people:
+        key = (str(person.get("name", "")).strip().casefold(), str(person.get("role", "")).casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append({k: v for k, v in person.items() if v not in (None, "") and k != "id"})
+    return out
+
+
 def check_parts(
     participants: object, actions: object, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
 ) -> tuple[list[dict], list[dict], dict[str, str]]:
