@@ -10,7 +10,7 @@ one to finish each list (a panel's members, a conference's participants, follow-
 people the records know, the worker and the child at a conference, are ticked in one list), one
 menu choice per plan-editor action; what the records already say (ui/wizard.py `known`: a tracing
 request's separation and family member, a reunification's family, a closure's reunification, a
-referral's plan service) is shown and kept with one choice when it answers two questions or more,
+referral's plan service, a visit's placement and next visit) is shown and kept with one choice when it answers two questions or more,
 and a first plan's header asks only what registration did not say, one question per open plan item at a visit or review (its
 status; its note only when the status changes, which the count takes as half the items). The
 answers are the test suite's typical case (tests/), a 15-year-old unaccompanied girl, a plan with
@@ -97,7 +97,9 @@ def case_life() -> list[tuple[str, int]]:
     steps.append(("referral", 1 + with_known("referral", REFERRAL, from_service) + summary))
     open_items = sum(len(group) for _form, group in items)
     walk = open_items + (open_items + 1) // 2  # each item's status; a note for those that changed
-    steps.append(("three visits", 3 * (asked("visit", VISIT) + walk + summary)))
+    # where the child lives and the next visit are what the records say (case/steps/monitoring.visit_known)
+    visit_known = {"care_arrangement": registration["care_arrangement"], "next_visit": "2026-12-01"}
+    steps.append(("three visits", 3 * (with_known("visit", VISIT, visit_known) + walk + summary)))
     steps.append(("review", asked("review", REVIEW) + walk + summary))
     conference = {k: v for k, v in CONFERENCE.items() if k not in ("participants", "actions")}
     # the worker and the child are known to the records (case/decisions/conference.known_participants):

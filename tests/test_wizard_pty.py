@@ -291,13 +291,17 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     w.answer("seen_alone", ENTER)  # yes
     w.answer("wellbeing", "Better" + ENTER)
     w.answer("child_views", "Estoy bien" + ENTER)
-    w.answer("care_arrangement", ENTER)  # optional, unchanged: starts on "skip"
+    # where the child lives (the plan's group home) and the next visit (today + the plan's 7 days)
+    # are what the records say: shown, and kept with one Enter
+    child.expect_exact("What the records already say")
+    child.expect_exact("2026-11-30")
+    child.expect_exact("Keep these answers?")
+    child.send(ENTER)
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
     w.answer("risk_level", DOWN + ENTER)  # high -> medium (the current risk is pre-selected)
     w.answer("risk_reason", "Settled" + ENTER)
-    w.answer("next_visit", ENTER)  # pre-filled: today + the plan's 7 days
-    child.expect_exact("open items")  # before the summary
+    child.expect_exact("open items")  # before the summary: the next visit was not asked
     child.expect_exact("Safe placement")
     child.expect_exact("Was it received")
     child.send(UP * 3 + ENTER)  # nothing recorded: it starts at "not yet due"; three up is "done"
@@ -320,6 +324,8 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     child.send(ENTER)
     child.expect_exact("Visit recorded")
     ends(child, 0)
+    [visit] = ready.json("show", number)["visits"]
+    assert visit["answers"]["next_visit"] == "2026-11-30" and visit["answers"]["care_arrangement"] == "small_group_home"
     case = ready.json("show", number)
     [visit] = case["visits"]
     assert visit["next_visit"] == "2026-11-30" and visit["answers"]["seen_alone"] is True

@@ -59,7 +59,7 @@ def visit_add(
 
     Example: casecli visit add MX7-0042-R
     """
-    from casecli.case.steps.monitoring import record_visit, visit_start
+    from casecli.case.steps.monitoring import record_visit, visit_known, visit_start
     from casecli.forms import load_form
     from casecli.ui import wizard
     from casecli.ui.notes_views import earlier_words
@@ -72,7 +72,10 @@ def visit_add(
         # before any question: a closed case loses no answers
         start = visit_start(store, case, given.get("visited_on") or env.today.isoformat())
         number = start.case_number
-        defaults = {"risk_level": start.risk, "next_visit": start.next_visit}
+        # The risk starts on the case's (Enter keeps it). At a terminal where the child lives and
+        # the next visit are what the records say, shown and kept with one choice; a script gets
+        # the plan's next visit (its frequency) and gives the rest.
+        defaults = {"risk_level": start.risk} | ({} if env.interactive else {"next_visit": start.next_visit})
         words, hints = earlier_words(store, number) if env.interactive else ({}, {})
         items, walk = _item_walk(env, store, number, item_answers)
         saved = wizard.collect(
@@ -86,6 +89,7 @@ def visit_add(
             # saved inside the wizard: its draft is cleared only once the visit is in the store
             save=lambda clean: record_visit(store, number, clean, walk.answers if walk else items, env.today),
             draft=draft_for(env, store, "visit add", number, discard_draft),
+            known=visit_known(store, start) if env.interactive else None,
         )
     out.print(
         _("Visit recorded for {number}. Next visit: {date}.").format(

@@ -34,6 +34,28 @@ WHERE (instr(c.answers, '{DETENTION}')
 """
 
 
+def placement_now(store: Store, number: str) -> str | None:
+    """Where the records say the child lives now (the latest of the registration, the visits and
+    the plan in force), or None when none says it."""
+    sql = PLACEMENTS_SQL.split("FROM cases c")[0] + "FROM cases c WHERE c.case_number = ?"
+    row = store.conn.execute(sql, (number,)).fetchone()
+    if row is None:
+        return None
+    _number, _status, _worker, registered, placed, visits, plan = row
+    timeline = _timeline(registered, placed, visits, plan)
+    return timeline[-1][1] if timeline else None
+
+
+def _timeline(registered: str | None, placed: str | None, visits: str | None, plan: str | None) -> list[tuple]:
+    """(date, placement) from every record that says it, by day; within a day in the order written
+    (a sort keeps that order: it is stable)."""
+    timeline = [((registered or "")[:10], placed)]
+    timeline += [(on, where) for on, where in json.loads(visits or "[]")]
+    if plan:
+        timeline.append(tuple(json.loads(plan)))
+    return sorted(((on, where) for on, where in timeline if on and where), key=lambda t: t[0])
+
+
 def detained(store: Store, only: str | None = None) -> dict[str, dict]:
     """Each case whose latest placement is migration detention: since when (the first record of
     this stay), its status and worker."""
@@ -42,12 +64,7 @@ def detained(store: Store, only: str | None = None) -> dict[str, dict]:
     for number, status, worker, registered, placed, visits, plan in store.conn.execute(
         sql, (only,) if only is not None else ()
     ):
-        timeline = [(registered[:10], placed)]
-        timeline += [(on, where) for on, where in json.loads(visits or "[]")]
-        if plan:
-            timeline.append(tuple(json.loads(plan)))
-        # by day; within a day in the order written (a sort keeps that order: it is stable)
-        timeline = sorted(((on, where) for on, where in timeline if on and where), key=lambda t: t[0])
+        timeline = _timeline(registered, placed, visits, plan)
         if not timeline or timeline[-1][1] != DETENTION:
             continue
         since = timeline[-1][0]

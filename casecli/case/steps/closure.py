@@ -116,19 +116,10 @@ def _reunification_problems(store: Store, number: str, answers: dict) -> dict[st
 def closure_known(store: Store, number: str) -> dict:
     """What the records already say of a closure as reunified: with whom, where and when, from the
     latest reunification (shown to the worker, who keeps it or answers each)."""
-    row = store.conn.execute(
-        "SELECT on_date, answers FROM tracing WHERE case_number = ? AND kind = 'reunification'"
-        " ORDER BY on_date DESC, rowid DESC LIMIT 1",
-        (number,),
-    ).fetchone()
-    if row is None:
-        return {}
-    said = json.loads(row[1])
-    return {
-        "outcome_with": said.get("reunified_with"),
-        "outcome_where": said.get("reunified_where"),
-        "outcome_on": said.get("reunified_on") or row[0],
-    }
+    from casecli.case.reads.today import case_today
+
+    now = case_today(store, number)
+    return {"outcome_with": now.reunified_with, "outcome_where": now.reunified_where, "outcome_on": now.reunified_on}
 
 
 def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False, approved: bool = False) -> dict:

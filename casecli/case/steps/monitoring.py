@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from casecli.case.file import plans
@@ -52,6 +53,25 @@ def visit_start(store: Store, text: str, visited_on: str) -> VisitStart:
     except ValueError:  # a date the wizard will refuse: no proposal
         proposed = None
     return VisitStart(number, risk, days, proposed)
+
+
+def visit_known(store: Store, start: VisitStart) -> Callable[[dict], dict]:
+    """What the records already say of a visit, given its date: where the child lives (the latest
+    record that says it) and the next visit (the plan's frequency after this one)."""
+    from casecli.case.due.detention import placement_now
+
+    where = placement_now(store, start.case_number)
+    if where not in load_form("visit").field("care_arrangement").choice_values:
+        where = None
+
+    def known(answers: dict) -> dict:
+        try:
+            on = dt.date.fromisoformat(str(answers.get("visited_on")))
+        except ValueError:
+            return {"care_arrangement": where}
+        return {"care_arrangement": where, "next_visit": (on + dt.timedelta(days=start.every_days)).isoformat()}
+
+    return known
 
 
 def check_items(store: Store, number: str, given: dict, today: dt.date) -> dict[str, dict]:
