@@ -70,7 +70,7 @@ def case_life() -> list[tuple[str, int]]:
     summary = 1  # "What now?" at each wizard's summary
     # the registration's separation date and cause are asked (and answered, as a worker would)
     registration = registration_answers(
-        share_with=TRACING, separation_date="2026-06-01", separation_cause="migration", caregiver="Casa Refugio"
+        share_with=TRACING, date_of_separation="2026-06-01", separation_cause="migration", caregiver="Casa Refugio"
     )
     steps: list[tuple[str, int]] = [
         ("registration", asked("registration", registration) + summary),
@@ -127,7 +127,7 @@ def case_life() -> list[tuple[str, int]]:
     # what the records already say (case/family/tracing.request_known and step_known,
     # case/steps/closure.closure_known)
     request_known = {
-        "date_of_separation": registration["separation_date"],
+        "date_of_separation": registration["date_of_separation"],
         "separation_cause": registration["separation_cause"],
         "sought_name": AUNT["relation_name"],
         "sought_relation": AUNT["relation"],

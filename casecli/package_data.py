@@ -12,6 +12,8 @@ NEEDED = (
     "templates/settings.json",
     "templates/forms/registration.json",
     "templates/lists/countries.json",
+    "templates/primero/mapping.json",
+    "templates/primero/case-schema.json",
     "templates/documents/plan.html.j2",
     "locale/es/LC_MESSAGES/casecli.mo",
     "locale/es/LC_MESSAGES/messages.mo",
@@ -21,3 +23,8 @@ NEEDED = (
 def missing() -> str | None:
     """The first needed file that is not there (relative to the package), or None."""
     return next((name for name in NEEDED if not (ROOT / name).is_file()), None)
+
+
+def templates_dir() -> Path:
+    """The package's templates folder (forms, lists, documents, the Primero mapping)."""
+    return ROOT / "templates"

@@ -77,7 +77,7 @@ def fill_registration(w: Wizard, age: str = "15") -> None:
     w.answer("place_of_origin", ENTER)
     w.answer("id_documents", ENTER)
     w.answer("protection_status", ENTER)  # unaccompanied
-    w.answer("separation_date", ENTER)
+    w.answer("date_of_separation", ENTER)
     w.answer("separation_cause", ENTER)  # migration
     w.answer("family_known", ENTER)
     w.answer("migration_situation", "transit" + ENTER)  # in transit (optional: it starts on "skip")

@@ -215,3 +215,46 @@ def test_a_new_store_has_nothing_to_refresh():
     migrations.apply_migrations(conn)
     assert conn.execute("SELECT count(*) FROM meta").fetchone()[0] == 0
     conn.close()
+
+
+def test_the_registrations_date_of_separation_has_one_name_after_the_upgrade(ready):
+    """A store of version 29 kept the registration's date of separation as `separation_date`
+    (tracing and Primero say `date_of_separation`): the upgrade renames it in place, and an answers
+    file with the old name is still taken."""
+    number = ready.register(date_of_separation="2026-06-01")
+    conn = raw_connection(ready.store)
+    conn.execute(
+        "UPDATE cases SET answers = json_remove(json_set(answers, '$.separation_date', '2026-06-01'),"
+        " '$.date_of_separation') WHERE case_number = ?",
+        (number,),
+    )
+    conn.execute("DROP TABLE external_ids")
+    conn.execute("PRAGMA user_version = 29")
+    conn.commit()
+    conn.close()
+    registration = ready.json("show", number)["registration"]
+    assert registration["date_of_separation"] == "2026-06-01" and "separation_date" not in registration
+    old = ready.register(name_first="Kevin", sex="male", separation_date="2026-05-02")  # a script's old name
+    assert ready.json("show", old)["registration"]["date_of_separation"] == "2026-05-02"
+
+
+def test_a_bundle_from_before_the_rename_is_imported_under_the_new_name(home, monkeypatch):
+    """A case row whose registration still says `separation_date` (an older casecli's bundle) is
+    taken, and kept as `date_of_separation`."""
+    from .test_handover import NOTE, two_workers
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = ana.register(date_of_separation="2026-06-01")
+    conn = raw_connection(ana.store)
+    conn.execute(
+        "UPDATE cases SET answers = json_remove(json_set(answers, '$.separation_date', '2026-06-01'),"
+        " '$.date_of_separation') WHERE case_number = ?",
+        (number,),
+    )
+    conn.commit()
+    conn.close()
+    bundle = ana.home / "old.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(bundle), "--answers", ana.write("note.json", NOTE))
+    luis.ok("import", str(bundle), "--yes", "--trust-sender")
+    registration = luis.json("show", number)["registration"]
+    assert registration["date_of_separation"] == "2026-06-01" and "separation_date" not in registration

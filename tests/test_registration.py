@@ -24,7 +24,7 @@ def test_register_list_and_show(ready):
     assert case["case_number"] == number
     assert case["registration"]["urgent_needs"] == ["health", "shelter"]
     assert case["registration"]["dob_known"] is False
-    assert case["form"] == {"id": "registration", "version": 3}
+    assert case["form"] == {"id": "registration", "version": 4}
 
     text = ready.ok("show", number).stdout
     assert "Identity" in text and CHILD_NAMES[0] in text and "Unaccompanied" in text

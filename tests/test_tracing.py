@@ -204,7 +204,7 @@ def test_a_tracing_request_knows_what_the_records_already_say(ready):
 
     from .conftest import PASSPHRASE
 
-    number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
+    number = ready.register(share_with=TRACING, date_of_separation="2026-10-01", separation_cause="migration")
     ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
     with open_store(ready.store, lambda: PASSPHRASE) as store:
         starts = request_known(store, number)

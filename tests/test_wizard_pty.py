@@ -768,7 +768,7 @@ def test_what_the_records_already_say_is_kept_with_one_choice(ready):
     asked, and the summary can still correct them."""
     from .test_tracing import AUNT, TRACING
 
-    number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
+    number = ready.register(share_with=TRACING, date_of_separation="2026-10-01", separation_cause="migration")
     ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
     child = spawn(ready.home, "tracing", "add", number)
     child.expect_exact("What the records already say")
@@ -795,7 +795,7 @@ def test_the_records_answers_can_be_answered_one_by_one(ready):
     """ "Answer each one": every question is asked, starting from the records' answer."""
     from .test_tracing import AUNT, TRACING
 
-    number = ready.register(share_with=TRACING, separation_date="2026-10-01", separation_cause="migration")
+    number = ready.register(share_with=TRACING, date_of_separation="2026-10-01", separation_cause="migration")
     ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
     child = spawn(ready.home, "tracing", "add", number)
     child.expect_exact("Keep these answers?")

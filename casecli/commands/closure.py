@@ -50,7 +50,8 @@ def close_cmd(
     Example: casecli close MX7-0042-R --answers closure.json --acknowledge-open --no-input
     """
     from casecli.case.file.lookup import require_open, resolve
-    from casecli.case.steps.closure import close_case, closure_known, closure_problems, open_at_closure
+    from casecli.case.reads.today import closure_known
+    from casecli.case.steps.closure import close_case, closure_problems, open_at_closure
     from casecli.forms import load_form
     from casecli.ui import wizard
 

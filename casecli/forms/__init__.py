@@ -285,6 +285,23 @@ class Form:
     def applicable(self, answers: dict) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]
 
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Old field ids and the ids they became ("renamed" in the form's file): answers files,
+        bundles and drafts of an earlier version keep working."""
+        return self.doc.get("renamed", {})
+
+    def upgraded(self, answers: dict) -> dict:
+        """`answers` with every old field id under its new one (the same dict when none is old)."""
+        renamed = self.renamed
+        if not renamed or not any(key in renamed for key in answers):
+            return answers
+        return {
+            renamed.get(key, key): value
+            for key, value in answers.items()
+            if not (key in renamed and renamed[key] in answers)
+        }
+
     def check(self, answers: dict, today: dt.date, use_defaults: bool = True) -> tuple[dict, dict[str, str]]:
         """Validate a whole set of answers: return (clean answers, problems by field id).
 
@@ -293,6 +310,7 @@ class Form:
         answer never leaves a stale dependent answer behind.
         """
         known = self._by_id
+        answers = self.upgraded(answers)
         problems: dict[str, str] = {}
         for key in answers:
             if key not in known:

@@ -81,7 +81,10 @@ CHOICES = {
     },
     ("approvals", "kind"): set(APPROVAL_KINDS),
     ("approvals", "status"): {"waiting", "approved", "rejected", "void", "used"},
+    ("external_ids", "system"): {"primero"},
 }
+# What an id another system knows a case by must look like (Primero's: a lower-case UUID).
+_EXTERNAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
 
@@ -204,6 +207,8 @@ def problem(table: str, row: dict, today: dt.date) -> str | None:
     for column in JSON_COLUMNS & row.keys():  # a JSON column that is not text at all
         if row[column] is not None and column not in parsed:
             return f"{column} (not a JSON object)"
+    if table == "external_ids" and not _EXTERNAL_ID.fullmatch(str(row.get("external_id"))):
+        return "external_id (not a lower-case UUID)"
     return _answers_problem(table, row, parsed, today)
 
 

@@ -326,6 +326,8 @@ def apply(
                 row = {
                     k: v for k, v in record["r"].items() if not (table == "events" and k == "id")
                 }  # local row numbers stay local
+                if table == "cases":  # an older casecli's answers under this one's field ids
+                    row["answers"] = _upgraded_answers(row)
                 rows = batches.setdefault((str(table), tuple(row)), [])
                 rows.append(list(row.values()))
                 if len(rows) >= 2000:
@@ -484,3 +486,13 @@ def _signer_of(event: dict) -> str | None:
     except (ValueError, TypeError, AttributeError):
         return None
     return signer if isinstance(signer, str) else None
+
+
+def _upgraded_answers(row: dict) -> str:
+    """A case row's registration answers with an earlier form's field ids renamed (the JSON text
+    unchanged when nothing is old)."""
+    from casecli.forms import load_form
+
+    answers = json.loads(row["answers"])
+    upgraded = load_form(str(row["form_id"])).upgraded(answers)
+    return row["answers"] if upgraded is answers else json.dumps(upgraded, ensure_ascii=False)

@@ -750,7 +750,34 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _mark_derived_stale(conn),
         ],
     ),
+    (
+        30,
+        [
+            # The id another system knows a case by (Primero's, for a case imported from its
+            # export): a later export updates that record instead of making a new one. A case
+            # table: bundles carry it.
+            """CREATE TABLE external_ids (
+                case_number TEXT NOT NULL REFERENCES cases (case_number),
+                system TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (case_number, system)
+            )""",
+            # One name for one thing: the registration's date of separation is
+            # `date_of_separation`, as in tracing and in Primero (registration form v4).
+            lambda conn: _rename_answer(conn, "cases", "separation_date", "date_of_separation"),
+        ],
+    ),
 ]
+
+
+def _rename_answer(conn: Connection, table: str, old: str, new: str) -> None:
+    """An answer kept under its new field id in every row of `table` that has it under the old."""
+    conn.execute(
+        f"""UPDATE {table} SET answers = json_remove(json_set(answers, '$.{new}', json_extract(answers, '$.{old}')),
+                   '$.{old}')
+            WHERE json_type(answers, '$.{old}') IS NOT NULL AND json_type(answers, '$.{new}') IS NULL"""
+    )
 
 
 def _approvals_table(kinds: tuple[str, ...]) -> str:
@@ -854,7 +881,7 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 # migration changes a case table's columns (8 added a local table, 9 rewrote rules only). Any
 # casecli that reads bundles then imports this one's, so workers need not upgrade together.
 # Raise it to the new version with a migration that adds or changes such a column (a test checks).
-RECORDS_VERSION = 29
+RECORDS_VERSION = 30
 
 
 def apply_migrations(conn: Connection, migrations: list[tuple[int, list[str]]] | None = None) -> int:

@@ -122,6 +122,7 @@ def _resumed(form: Form, draft: Draft, given: dict, extra: Extra | None = None) 
     if extra is not None and isinstance(answers.get(EXTRA_KEY), dict):
         extra.restore(answers[EXTRA_KEY])
     known = {f.id for f in form.fields}
+    answers = form.upgraded(answers)  # a draft kept by an earlier version of the form
     return {**{k: v for k, v in answers.items() if k in known}, **given}
 
 

@@ -132,8 +132,8 @@ def request_known(store: Store, number: str) -> dict:
         store.conn.execute("SELECT answers FROM cases WHERE case_number = ?", (number,)).fetchone()[0]
     )
     starts: dict = {}
-    if registration.get("separation_date"):
-        starts["date_of_separation"] = registration["separation_date"]
+    if registration.get("date_of_separation"):
+        starts["date_of_separation"] = registration["date_of_separation"]
     if registration.get("separation_cause") in form.field("separation_cause").choice_values:
         starts["separation_cause"] = registration["separation_cause"]
     members = family_of(store, number)

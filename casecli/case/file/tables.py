@@ -39,6 +39,7 @@ CASE_TABLES: list[tuple[str, str]] = [
     ("tracing", "SELECT * FROM tracing WHERE case_number = ? ORDER BY request IS NOT NULL, on_date, created_at"),
     # A claim before the changes of its status (each points at its claim).
     ("legal", "SELECT * FROM legal WHERE case_number = ? ORDER BY parent IS NOT NULL, on_date, created_at"),
+    ("external_ids", "SELECT * FROM external_ids WHERE case_number = ? ORDER BY system"),
     ("links", "SELECT * FROM links WHERE case_a = ? OR case_b = ? ORDER BY decided_at, case_a, case_b"),
 ]
 # The column naming a row's case in each query above (links name two: see records_of_cases).
@@ -57,6 +58,7 @@ LOCAL_TABLES = {
 }  # this laptop's own
 DELETE_ORDER = [
     "links",
+    "external_ids",
     "legal",
     "best_interests",
     "family_members",

@@ -57,3 +57,10 @@ def case_today(store: Store, number: str) -> CaseToday:
     if closed and status == "closed":
         facts.update(closed_on=closed[0], closure_reason=closed[1])
     return CaseToday(**facts)
+
+
+def closure_known(store: Store, number: str) -> dict:
+    """What the records already say of a closure as reunified: with whom, where and when, from the
+    latest reunification (shown to the worker, who keeps it or answers each)."""
+    now = case_today(store, number)
+    return {"outcome_with": now.reunified_with, "outcome_where": now.reunified_where, "outcome_on": now.reunified_on}

@@ -113,15 +113,6 @@ def _reunification_problems(store: Store, number: str, answers: dict) -> dict[st
     }
 
 
-def closure_known(store: Store, number: str) -> dict:
-    """What the records already say of a closure as reunified: with whom, where and when, from the
-    latest reunification (shown to the worker, who keeps it or answers each)."""
-    from casecli.case.reads.today import case_today
-
-    now = case_today(store, number)
-    return {"outcome_with": now.reunified_with, "outcome_where": now.reunified_where, "outcome_on": now.reunified_on}
-
-
 def close_case(store: Store, text: str, answers: dict, acknowledged: bool = False, approved: bool = False) -> dict:
     """Close the case. What is still open must be acknowledged (it is recorded with the closure).
 
