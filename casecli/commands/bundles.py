@@ -66,6 +66,27 @@ def export_cmd(
     override_reason: str | None = OverrideReasonOption,
     answers: Path | None = AnswersOption,
     no_input: bool = NoInputOption,
+    primero: bool = typer.Option(
+        False,
+        "--primero",
+        help=_(
+            "Write the cases for the agency's Primero instead (its API's JSON, checked against its schema;"
+            " plaintext, owner-only): a summary of every value left out comes first. With --all, closed"
+            " cases of yours go too."
+        ),
+    ),
+    schema: Path | None = typer.Option(
+        None,
+        "--schema",
+        help=_("With --primero: the target instance's case schema (default: Primero's default configuration)."),
+        dir_okay=False,
+    ),
+    notes: bool = typer.Option(
+        False,
+        "--notes",
+        help=_("With --primero: carry what has no field in Primero (the child's words, plan versions …) as notes."),
+    ),
+    as_json: bool = typer.Option(False, "--json", help=_("With --primero: print the summary as JSON.")),
 ) -> None:
     """Put cases into an encrypted bundle signed by you, with a handover note.
 
@@ -77,9 +98,28 @@ def export_cmd(
     A contact of another agency gets only cases whose consent allows other organisations,
     unless you record why with --override-reason.
 
+    With --primero the cases go out in the shape of Primero v2's API (`POST /api/v2/cases`), for the
+    agency's CPIMS+: see docs/primero.md for what goes where.
+
     Example: casecli export MX7-0042-R --to luis --handover --reason moving_location --output MX7-0042-R.bundle
     Example: casecli export --all --to luis --handover --reason organisational --output my-cases.bundle
+    Example: casecli export --primero --all --output cases-primero.json
     """
+    if primero:
+        if to or handover or passphrase_file or use_passphrase or reason:
+            from casecli.errors import InvalidInput
+
+            raise InvalidInput(
+                _(
+                    "--primero: writes for Primero, to no contact: leave out --to, --handover, --reason and the passphrase"
+                )
+            )
+        _export_primero(ctx, cases, output, everything, schema, notes, override_reason, as_json, no_input)
+        return
+    if schema is not None or notes or as_json:
+        from casecli.errors import InvalidInput
+
+        raise InvalidInput(_("--schema, --notes and --json go with --primero"))
     _export(
         ctx,
         cases,
@@ -121,6 +161,66 @@ def send_cmd(
     from casecli.handover.mailbox import configured
 
     _export(ctx, cases, to, configured, everything, handover, reason, None, False, override_reason, answers, no_input)
+
+
+def _export_primero(
+    ctx: typer.Context,
+    cases: list[str] | None,
+    output: Path,
+    everything: bool,
+    schema: Path | None,
+    notes: bool,
+    override_reason: str | None,
+    as_json: bool,
+    no_input: bool,
+) -> None:
+    """`export --primero`: check the consent, make every case's data and the summary, show it, then
+    write the file and record the sharing in one transaction."""
+    import json
+
+    from casecli.fsutil import write_private_atomic
+    from casecli.handover.primero.outgoing import cases_to_export, check_sharing, prepare, record_export
+    from casecli.handover.primero.target import Target
+    from casecli.plaintext import file_name
+    from casecli.ui import prompts
+    from casecli.ui.primero_views import primero_summary
+    from casecli.ui.terminal import progress_bar
+
+    env = env_of(ctx, no_input)
+    out = console()
+    target = Target(schema)
+    with open_store(env) as store:
+        numbers = cases_to_export(store, cases or [], everything)
+        spent = check_sharing(store, numbers, override_reason)  # before anything is made
+        with progress_bar() as progress:
+            task = progress.add_task(_("Preparing the cases for Primero"), total=len(numbers))
+            export = prepare(store, numbers, target, env.today, notes, lambda: progress.advance(task))
+        summary = export.summary()
+        if as_json:
+            print(json.dumps(summary, ensure_ascii=False, default=str))
+        else:
+            out.print(primero_summary(summary))
+        if env.interactive and not prompts.confirm(
+            _("Write {count} cases to {file} (plaintext, for Primero)?").format(
+                count=len(numbers), file=file_name(output.name)
+            ),
+            default=True,
+        ):
+            from casecli.errors import Cancelled
+
+            raise Cancelled()
+        payload = (json.dumps(export.records, ensure_ascii=False, indent=1) + "\n").encode()
+        with store.transaction():
+            record_export(store, export, spent, override_reason, file_name(output.name))
+            write_private_atomic(output, payload)  # inside: a file that cannot be written records nothing
+    (console(stderr=True) if as_json else out).print(
+        n_(
+            "{count} case written for Primero: {path} (plaintext, readable only by you: send it and delete it).",
+            "{count} cases written for Primero: {path} (plaintext, readable only by you: send it and delete it).",
+            len(numbers),
+        ).format(count=len(numbers), path=file_name(output)),
+        markup=False,
+    )
 
 
 def _export(

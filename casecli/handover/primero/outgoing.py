@@ -196,14 +196,17 @@ def cases_to_export(store: Store, numbers: list[str], everything: bool) -> list[
 
     if everything and numbers:
         raise InvalidInput(_("export --primero: give case numbers or --all, not both"))
-    if everything:
+    if everything:  # open and closed: Primero keeps a closed case, and learns of its closure
         me = store.profile().get("name")
-        return [
+        found = [
             n
             for (n,) in store.conn.execute(
                 "SELECT case_number FROM cases WHERE case_worker = ? ORDER BY case_number", (me,)
             )
         ]
+        if not found:
+            raise InvalidInput(_("export --primero --all: no case of yours in this store (nothing was written)"))
+        return found
     if not numbers:
         raise InvalidInput(_("export --primero: name the cases to export, or --all"))
     return list(dict.fromkeys(resolve(store, n) for n in numbers))

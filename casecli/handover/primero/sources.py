@@ -13,8 +13,21 @@ from typing import Any
 from casecli.forms import load_form
 from casecli.store.db import Store
 
-# The registration answers a Primero field takes (others are listed as lost, by name).
 NO_HOME = ("voice", "plan_versions", "consents", "handover_notes", "history")
+# Values this module makes from the records (not answers a worker gave).
+DERIVED = {"closure.reason_words", "tracing.status"}
+# Answers that reach Primero by another way than their own field: the registration's placement is
+# the first of the placements (care_arrangements_section); its consent is the first of the
+# consent history (no home: counted, carried as a note with --notes).
+CARRIED_ELSEWHERE = {
+    "registration.care_arrangement",
+    "registration.consent",
+    "registration.assent_with",
+    "registration.consent_reason",
+    "registration.share_with",
+    "registration.withhold_notes",
+    "registration.child_informed",
+}
 
 
 @dataclass
@@ -109,7 +122,14 @@ def sources_of(store: Store, number: str, today: dt.date) -> CaseSources:
         "placements": _placements(registration, row[3], store, number),
     }
     sources = CaseSources(number, {k: v for k, v in values.items() if v not in (None, "", [])}, lists)
-    sources.answers = {f"registration.{k}": v for k, v in registration.items() if v not in (None, "", [])}
+    # Every answer of these records is accounted for: taken by a field, or listed as lost.
+    sources.answers = {
+        k: v
+        for k, v in sources.values.items()
+        if k.split(".")[0] in ("registration", "consent", "assessment", "closure", "tracing")
+        and k not in DERIVED
+        and k not in CARRIED_ELSEWHERE
+    }
     voice = child_voice(store, number)
     received = store.conn.execute(
         "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'received' ORDER BY seq", (number,)
@@ -188,12 +208,13 @@ def _plan_items(store: Store, number: str, plan: dict | None) -> list[dict]:
     out = []
     for key, title, who, how, due in (
         ("protection_needs", "need", "who", "how", "by"),
-        ("services", "what", "provider", "where", "by"),
+        ("services", "what", "provider", None, "by"),
         ("actions", "action", "owner", None, "due"),
     ):
         for item in plan.get(key, []):
             if not isinstance(item, dict) or not item.get("id"):
                 continue
+            used = {"id", title, who, due} | ({how} if how else set())
             out.append(
                 {
                     "uid": f"{number}:{item['id']}",
@@ -202,6 +223,8 @@ def _plan_items(store: Store, number: str, plan: dict | None) -> list[dict]:
                     "how": item.get(how) if how else None,
                     "due": item.get(due),
                     "done": True if item["id"] in done else None,
+                    # the rest of the item's answers: listed as lost where Primero has no field
+                    **{f"{key}.{k}": v for k, v in item.items() if k not in used},
                 }
             )
     return out

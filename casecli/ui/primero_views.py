@@ -1,0 +1,70 @@
+"""What `export --primero` shows before it writes: every value that does not reach Primero as it
+is, grouped by field (how many cases, why), and what has no home in Primero at all."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Group
+from rich.table import Table
+
+from casecli.i18n import _, n_
+from casecli.ui.render import shown
+
+
+def _no_home_words() -> dict[str, str]:
+    return {
+        "voice": _("the child's words across steps"),
+        "plan_versions": _("earlier plan versions"),
+        "consents": _("the consent history"),
+        "handover_notes": _("handover notes"),
+        "history": _("events of the history chain"),
+    }
+
+
+def _what_words() -> dict[str, str]:
+    return {"lost": _("left out"), "approximated": _("approximated"), "no field": _("no field in Primero")}
+
+
+def primero_summary(summary: dict):
+    """The summary as a table of fields (and the counts of what has no home)."""
+    groups: Counter = Counter()
+    cases: dict[tuple, set] = {}
+    for loss in summary["losses"]:
+        key = (loss["field"], loss["to"] or "—", loss["what"], loss["why"])
+        groups[key] += 1
+        cases.setdefault(key, set()).add(loss["case"])
+    parts: list = [
+        n_(
+            "{count} case for Primero, checked against {schema}.",
+            "{count} cases for Primero, checked against {schema}.",
+            summary["cases"],
+        ).format(count=summary["cases"], schema=shown(summary["schema"]))
+    ]
+    if groups:
+        table = Table(title=_("What does not reach Primero as it is"), title_justify="left")
+        table.add_column(_("casecli answer"))
+        table.add_column(_("Primero field"))
+        table.add_column(_("What happens"))
+        table.add_column(_("Why"))
+        table.add_column(_("Cases"), justify="right")
+        words = _what_words()
+        for key in sorted(groups):
+            field, to, what, why = key
+            table.add_row(shown(field), shown(to), words.get(what, what), shown(why), str(len(cases[key])))
+        parts.append(table)
+    else:
+        parts.append(_("Every answer reaches Primero as it is."))
+    homeless = {k: v for k, v in summary["no_home"].items() if v}
+    if homeless:
+        names = _no_home_words()
+        words = ", ".join(f"{names[k]}: {v}" for k, v in homeless.items())
+        carried = summary["notes_carried"]
+        parts.append(
+            (
+                _("No home in Primero ({what}); carried as notes: {count}.")
+                if carried
+                else _("No home in Primero ({what}); --notes carries them as notes.")
+            ).format(what=words, count=carried)
+        )
+    return Group(*parts)
