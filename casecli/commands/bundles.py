@@ -201,9 +201,11 @@ def _export_primero(
         else:
             out.print(primero_summary(summary))
         if env.interactive and not prompts.confirm(
-            _("Write {count} cases to {file} (plaintext, for Primero)?").format(
-                count=len(numbers), file=file_name(output.name)
-            ),
+            n_(
+                "Write {count} case to {file} (plaintext, for Primero)?",
+                "Write {count} cases to {file} (plaintext, for Primero)?",
+                len(numbers),
+            ).format(count=len(numbers), file=file_name(output.name)),
             default=True,
         ):
             from casecli.errors import Cancelled

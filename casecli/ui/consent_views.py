@@ -66,6 +66,7 @@ def sharing_parts(sharing: dict) -> list:
         "referral": _("referral {ref}"),
         "handover": _("handover (bundle {ref})"),
         "copy": _("copy for consultation (bundle {ref})"),
+        "information system": _("sent to the agency's Primero ({ref})"),
     }
     parts: list = ["[bold]" + _("Consent in force") + "[/bold]", *consent_lines(sharing["consent"])]
     table = titled_table(

@@ -82,6 +82,21 @@ def sharing_of(store: Store, number: str) -> dict:
                 "override": overrides.get(detail.get("bundle"), {}).get("reason"),
             }
         )
+    for at, changes in store.conn.execute(
+        "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'primero export' ORDER BY seq", (number,)
+    ):
+        detail = json.loads(changes)
+        shared.append(
+            {
+                "when": at[:10],
+                "with": "Primero",
+                "how": "information system",
+                "ref": str(detail.get("how", ""))[:40],
+                "what": "whole case",
+                "scope": ["other_organisations"],
+                "override": detail.get("override"),
+            }
+        )
     for bundle_id, peer, at, cases in store.conn.execute(
         "SELECT bundle_id, peer, at, cases FROM bundles_seen WHERE direction = 'sent' AND handover = 0"
     ):
