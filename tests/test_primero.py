@@ -118,3 +118,11 @@ def test_a_schema_that_is_not_one_is_one_line(ready, tmp_path):
     result = ready("export", "--primero", number, "--schema", str(bad), "--output", str(tmp_path / "o.json"))
     assert_one_line_error(result, code=3)
     assert "--schema" in result.stderr and not (tmp_path / "o.json").exists()
+
+
+def test_docs_primero_prints_the_mapping_as_it_is():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "primero_doc.py"), "--check"], check=False)
+    assert done.returncode == 0, "docs/primero.md differs from the mapping: run scripts/primero_doc.py"
