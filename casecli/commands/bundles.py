@@ -163,6 +163,58 @@ def send_cmd(
     _export(ctx, cases, to, configured, everything, handover, reason, None, False, override_reason, answers, no_input)
 
 
+def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, as_json: bool, no_input: bool) -> None:
+    """`import --primero`: read Primero's export, show what comes in and what stays in Primero,
+    then register the cases in one transaction."""
+    import json
+
+    from casecli.errors import InvalidInput
+    from casecli.handover.primero.incoming import apply, plan, read_export
+    from casecli.ui import prompts
+    from casecli.ui.primero_views import primero_import_view
+
+    env = env_of(ctx, no_input)
+    out = console()
+    records = read_export(file)  # before the passphrase: a file that is not one says so at once
+    with open_store(env) as store:
+        cases = plan(store, records, env.today)
+        if as_json:
+            print(json.dumps([_as_dict(c) for c in cases], ensure_ascii=False))
+        else:
+            out.print(primero_import_view(cases, new_child))
+        coming = [c for c in cases if c.refused is None and c.already is None and (new_child or not c.duplicates)]
+        if not coming:
+            (console(stderr=True) if as_json else out).print(_("Nothing to import from Primero."))
+            return
+        if not yes:
+            if not env.interactive:
+                raise InvalidInput(_("import --primero: confirm with --yes (nothing was imported)"))
+            if not prompts.confirm(
+                n_("Import {count} case from Primero?", "Import {count} cases from Primero?", len(coming)).format(
+                    count=len(coming)
+                ),
+                default=True,
+            ):
+                from casecli.errors import Cancelled
+
+                raise Cancelled()
+        taken = apply(store, cases, env.today, new_child)
+    (console(stderr=True) if as_json else out).print(
+        n_(
+            "{count} case imported from Primero: {numbers}.",
+            "{count} cases imported from Primero: {numbers}.",
+            len(taken),
+        ).format(count=len(taken), numbers=", ".join(c.number or "" for c in taken)),
+        markup=False,
+    )
+
+
+def _as_dict(case) -> dict:
+    from dataclasses import asdict
+
+    return asdict(case)
+
+
 def _export_primero(
     ctx: typer.Context,
     cases: list[str] | None,
@@ -362,6 +414,17 @@ def import_cmd(
     ),
     reason: str = typer.Option("", "--reason", help=_("Why the handover is refused (with --refuse).")),
     no_input: bool = NoInputOption,
+    primero: bool = typer.Option(
+        False,
+        "--primero",
+        help=_("FILE is Primero's JSON export: each case comes in as a new case of yours (its Primero id kept)."),
+    ),
+    new_child: bool = typer.Option(
+        False,
+        "--new-child",
+        help=_("With --primero: take a case even where casecli finds a possible duplicate (you checked)."),
+    ),
+    as_json: bool = typer.Option(False, "--json", help=_("With --primero: print what comes in as JSON.")),
 ) -> None:
     """Check, show and import a bundle, in one transaction; a handover answers with a receipt.
 
@@ -373,7 +436,11 @@ def import_cmd(
     Example: casecli import cases.bundle --trust-sender --yes --on-conflict keep-both
     Example: casecli import MX7-0042-R.bundle --refuse --reason "the child is not in our area"
     Example: casecli import MX7-0042-R.bundle.receipt
+    Example: casecli import --primero primero-export.json
     """
+    if primero:
+        _import_primero(ctx, file, yes, new_child, as_json, no_input)
+        return
     from casecli.handover.import_plan import answer_handover, conflict_action, plan_import
     from casecli.handover.receipts import receipt_path
     from casecli.handover.settle import CasesImported, receipt_beside, settle

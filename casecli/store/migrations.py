@@ -760,6 +760,7 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
                 case_number TEXT NOT NULL REFERENCES cases (case_number),
                 system TEXT NOT NULL,
                 external_id TEXT NOT NULL,
+                agency_id TEXT,  -- the case's own id there (Primero's other_agency_id), kept
                 created_at TEXT NOT NULL,
                 PRIMARY KEY (case_number, system)
             )""",

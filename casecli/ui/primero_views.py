@@ -68,3 +68,41 @@ def primero_summary(summary: dict):
             ).format(what=words, count=carried)
         )
     return Group(*parts)
+
+
+def primero_import_view(cases: list, new_child: bool):
+    """What comes in from Primero, case by case, and what stays there."""
+    table = Table(title=_("From Primero"), title_justify="left")
+    table.add_column(_("Primero case"))
+    table.add_column(_("Child"))
+    table.add_column(_("What happens"))
+    table.add_column(_("Stays in Primero"))
+    for case in cases:
+        if case.refused:
+            what = "[red]" + shown(_("not imported: {why}").format(why=case.refused)) + "[/red]"
+        elif case.already:
+            what = shown(_("already here as {number}").format(number=case.already))
+        elif case.duplicates and not new_child:
+            what = (
+                "[yellow]"
+                + shown(
+                    _("possible duplicate of {numbers}: not imported (compare, then --new-child)").format(
+                        numbers=", ".join(n for n, _score in case.duplicates[:3])
+                    )
+                )
+                + "[/yellow]"
+            )
+        elif case.missing:
+            what = shown(
+                n_(
+                    "a new case, {count} registration answer to complete",
+                    "a new case, {count} registration answers to complete",
+                    len(case.missing),
+                ).format(count=len(case.missing))
+            )
+        else:
+            what = _("a new case")
+        name = " ".join(str(case.answers.get(k, "")) for k in ("name_first", "name_last")).strip()
+        left = ", ".join(n["field"] for n in case.not_mapped)
+        table.add_row(shown(case.label), shown(name or "—"), what, shown(left or "—"))
+    return table

@@ -56,13 +56,13 @@ class PrimeroExport:
         }
 
 
-def external_id(store: Store, number: str) -> str:
-    """The case's Primero id: the one Primero gave it (a case imported from Primero), else one
-    derived from the case number, the same on every laptop."""
+def external_ids(store: Store, number: str) -> tuple[str, str | None]:
+    """The case's Primero id (the one Primero gave it, for a case imported from Primero; else one
+    derived from the case number, the same on every laptop) and the other_agency_id it had there."""
     row = store.conn.execute(
-        "SELECT external_id FROM external_ids WHERE case_number = ? AND system = ?", (number, SYSTEM)
+        "SELECT external_id, agency_id FROM external_ids WHERE case_number = ? AND system = ?", (number, SYSTEM)
     ).fetchone()
-    return row[0] if row else stable_id("case", number)
+    return (row[0], row[1]) if row else (stable_id("case", number), None)
 
 
 def case_data(
@@ -72,7 +72,8 @@ def case_data(
     rules = mapping()
     sources = sources_of(store, number, today)
     losses: list[Loss] = []
-    data: dict[str, Any] = {"id": external_id(store, number)}
+    primero_id, agency_id = external_ids(store, number)
+    data: dict[str, Any] = {"id": primero_id}
     if target.has("module_id"):
         data["module_id"] = rules["module_id"]
     taken: set[str] = set()
@@ -84,6 +85,18 @@ def case_data(
         if value is None:
             continue
         _put(data, rule, value, target, losses, number, source or rule["to"], None)
+    if agency_id and data.get("other_agency_id") != agency_id:  # a case from Primero keeps its id there
+        losses.append(
+            Loss(
+                number,
+                "case.case_number",
+                "other_agency_id",
+                number,
+                "lost",
+                _("the case keeps Primero's own other_agency_id"),
+            )
+        )
+        data["other_agency_id"] = agency_id
     for name, value in sources.answers.items():
         if name not in taken:
             losses.append(Loss(number, name, None, value, "no field", _("Primero's case has no field for it")))
