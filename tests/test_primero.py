@@ -191,3 +191,40 @@ def test_a_primero_case_without_a_risk_level_is_not_guessed(ready):
     ready.ok("import", "--primero", path, "--yes")
     [row] = ready.json("list")
     assert row["risk"] == "medium" and row["age"] == 14 and row["incomplete"]
+
+
+def test_push_creates_then_updates_on_a_server_that_validates_as_primero_does(ready, monkeypatch):
+    """`primero push` to a loopback stand-in that validates with the same schema: created, then
+    updated (409 on create, so PATCH), each recorded as shared; a case the server refuses is
+    reported with Primero's words, not recorded, and the run ends with 1."""
+    from .primero_standin import StandIn
+    from .test_store import assert_one_line_error
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    number = ready.register(share_with=["agency_team", "other_organisations"])
+    other = ready.register(name_first="Kevin", sex="male", share_with=["agency_team", "other_organisations"])
+    monkeypatch.setenv("CASECLI_PRIMERO_TOKEN", "s3cret-token")
+    with StandIn(schema, "s3cret-token") as server:
+        first = ready.ok("primero", "push", number, "--url", server.url, "--yes").stdout
+        assert "created (200)" in first and len(server.cases) == 1
+        again = ready.ok("primero", "push", number, "--url", server.url, "--yes").stdout
+        assert "updated (200)" in again and ("PATCH", f"/api/v2/cases/{next(iter(server.cases))}") in server.requests
+        shared = [s for s in ready.json("show", number, "--sharing")["sharing"]["shared"] if s["with"] == "Primero"]
+        assert len(shared) == 2
+        # a national server whose schema refuses a first name longer than 3 letters
+        schema["properties"]["name_first"] = {"type": "string", "maxLength": 3}
+        with StandIn(schema, "s3cret-token") as strict:
+            refused = ready("primero", "push", other, "--url", strict.url, "--yes")
+            assert refused.exit_code == 1 and "refused (422)" in refused.stdout and "name_first" in refused.stdout
+            assert strict.cases == {}
+        assert not [s for s in ready.json("show", other, "--sharing")["sharing"]["shared"] if s["with"] == "Primero"]
+        monkeypatch.setenv("CASECLI_PRIMERO_TOKEN", "wrong")
+        unauthorised = ready("primero", "push", number, "--url", server.url, "--yes")
+        assert unauthorised.exit_code == 1 and "refused (401)" in unauthorised.stdout
+    plain = ready("primero", "push", number, "--url", "http://primero.example.org", "--yes")
+    assert_one_line_error(plain, code=3)
+    assert "HTTPS" in plain.stderr
+    monkeypatch.delenv("CASECLI_PRIMERO_TOKEN")
+    no_token = ready("primero", "push", number, "--url", "https://primero.example.org", "--yes")
+    assert_one_line_error(no_token, code=3)
+    assert "--token-file" in no_token.stderr

@@ -106,3 +106,28 @@ def primero_import_view(cases: list, new_child: bool):
         left = ", ".join(n["field"] for n in case.not_mapped)
         table.add_row(shown(case.label), shown(name or "—"), what, shown(left or "—"))
     return table
+
+
+def sent_view(results: list):
+    """Primero's answer, case by case."""
+    words = {
+        "created": _("created"),
+        "updated": _("updated"),
+        "refused": _("refused"),
+        "failed": _("not sent"),
+    }
+    table = Table(title=_("Sent to Primero"), title_justify="left")
+    table.add_column(_("Case"))
+    table.add_column(_("Primero id"))
+    table.add_column(_("Answer"))
+    table.add_column(_("Primero says"))
+    for sent in results:
+        answer = f"{words[sent.how]} ({sent.status})" if sent.status else words[sent.how]
+        style = "" if sent.accepted else "[red]"
+        table.add_row(
+            shown(sent.case_number),
+            shown(sent.primero_id),
+            style + shown(answer) + ("[/red]" if style else ""),
+            shown(sent.detail or "—"),
+        )
+    return table
