@@ -47,6 +47,9 @@ def main() -> int:
                 "--collect-submodules", "holidays",
                 "--collect-data", "zxcvbn",
                 "--collect-data", "questionary",
+                # the metaschemas jsonschema reads by name (export --primero checks against a schema)
+                "--collect-data", "jsonschema",
+                "--collect-data", "jsonschema_specifications",
                 "--copy-metadata", "casecli",
             ]
         )  # fmt: skip

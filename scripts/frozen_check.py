@@ -1,5 +1,6 @@
 """Use a frozen build (scripts/freeze.py) as a field laptop would: --version, init, new-case from
-an answers file, show, a plan printed as HTML, and Spanish with --lang es. Exits non-zero, saying
+an answers file, show, a plan printed as HTML, a case for Primero (checked against its schema), and
+Spanish with --lang es. Exits non-zero, saying
 where, if any step fails.
 
     python scripts/frozen_check.py dist/casecli
@@ -56,6 +57,10 @@ def main() -> int:
         run("plan", "show", number, "--format", "html", "--output", str(page))
         if "<html" not in page.read_text(encoding="utf-8").lower():
             raise SystemExit("frozen build: the plan's HTML page is not HTML")
+        primero = root / "primero.json"
+        run("export", "--primero", number, "--override-reason", "frozen check", "--output", str(primero))
+        if json.loads(primero.read_text(encoding="utf-8"))[0]["data"]["other_agency_id"] != number:
+            raise SystemExit("frozen build: export --primero did not write the case")
         spanish = run("--lang", "es", "show", number)
         if "Riesgo" not in spanish and "riesgo" not in spanish:
             raise SystemExit("frozen build: --lang es did not print Spanish")
