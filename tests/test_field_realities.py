@@ -220,3 +220,41 @@ def test_files_saved_by_windows_notepad_are_read(ready, monkeypatch):
     monkeypatch.delenv("CASECLI_PASSPHRASE")
     monkeypatch.setenv("CASECLI_PASSPHRASE_FILE", str(secret))
     assert [r["case_number"] for r in ready.json("list")] == [number]
+
+
+def test_duplicates_lists_each_childs_best_pairs_with_memory_flat_in_the_pairs(ready):
+    """Twelve spellings of one name: 66 candidate pairs. `--per-child 2` lists exactly the pairs
+    among the two most alike of either child (ties as the listing orders them), most alike first."""
+    import datetime as dt
+
+    from casecli.case.decisions.duplicates import likely_pairs
+    from casecli.case.steps.registration import insert_case
+    from casecli.forms import load_form
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    spellings = [
+        "María José García", "Maria Jose Garcia", "María García José", "Marìa José Garcìa", "María Josef García",
+        "Mária José García", "María Jose García", "María José Garsía", "Maria José García", "María José Gracia",
+        "María José Garcia", "Mariá José García",
+    ]  # fmt: skip
+    form = load_form("registration")
+    today = dt.date(2026, 11, 23)
+    with open_store(ready.store, lambda: PASSPHRASE) as store, store.transaction():
+        for name in spellings:
+            insert_case(store, form.validate(registration_answers(**split(name)), today), form, today, "Ana Ruiz", "MX7")
+    with open_store(ready.store, lambda: PASSPHRASE) as store:
+        every = likely_pairs(store, today)
+        two = likely_pairs(store, today, per_child=2)
+    assert len(every) > 40
+    ranked = sorted(every, key=lambda x: (-x[2], x[0], x[1]))
+    top: dict[str, list] = {}
+    for pair in ranked:
+        for child in pair[:2]:
+            top.setdefault(child, []).append(pair)
+    expected = {p for pairs in top.values() for p in pairs[:2]}
+    assert set(two) == expected and two == sorted(two, key=lambda x: (-x[2], x[0], x[1]))
+    listed = ready.json("duplicates", "--per-child", "2")
+    assert [(p["case_a"], p["case_b"], p["score"]) for p in listed] == two
+    assert len(ready.json("duplicates", "--per-child", "1000")) == len(every)

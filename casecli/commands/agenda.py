@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import typer
 
@@ -46,4 +47,10 @@ def agenda_cmd(
             print_json(items)
             return
         found = list(items)
-    emit(found, False, lambda rows: agenda_table(rows, env.today + dt.timedelta(days=window)), page=True)
+    until = env.today + dt.timedelta(days=window)
+    if not sys.stdout.isatty():  # a pipe or a file: the text straight from the values
+        from casecli.ui.views import agenda_lines
+
+        sys.stdout.writelines(agenda_lines(found, until))
+        return
+    emit(found, False, lambda rows: agenda_table(rows, until), page=True)

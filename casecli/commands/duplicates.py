@@ -18,18 +18,26 @@ app = typer.Typer(cls=CaseCliGroup)  # this module's commands, added to casecli'
 
 
 @command(app, "duplicates")
-def duplicates_cmd(ctx: typer.Context, as_json: bool = JsonOption) -> None:
-    """List pairs of cases that may be the same child, not yet decided.
+def duplicates_cmd(
+    ctx: typer.Context,
+    as_json: bool = JsonOption,
+    per_child: int = typer.Option(
+        5, "--per-child", min=1, max=1000, help=_("List each child's most alike candidates only, this many.")
+    ),
+) -> None:
+    """List pairs of cases that may be the same child, not yet decided, most alike first.
 
-    Decide each with `casecli link A B --same-child` or `--not-same`.
+    Each child's five most alike candidates are listed (--per-child to change it). Decide each
+    pair with `casecli link A B --same-child` or `--not-same`.
 
     Example: casecli duplicates
+    Example: casecli duplicates --per-child 20 --json
     """
     from casecli.case.decisions.duplicates import duplicate_pairs
     from casecli.ui.views import duplicate_pairs_table
 
     with opened(ctx) as (env, store):
-        rows = duplicate_pairs(store, env.today)
+        rows = duplicate_pairs(store, env.today, per_child)
     emit(rows, as_json, duplicate_pairs_table)
 
 

@@ -337,6 +337,30 @@ def agenda_table(items: list[dict], until: dt.date):
     return table
 
 
+def agenda_lines(items: list[dict], until: dt.date):
+    """The agenda as a pipe gets it (the table's text, tab-separated), built from the values: no
+    rich table and no markup to parse, for a daily `agenda | grep` over thousands of items."""
+    from casecli.forms.labels import label
+    from casecli.plaintext import visible
+    from casecli.ui.pipe import one_line
+
+    yield (
+        "# "
+        + n_("Agenda: {count} item due by {date}", "Agenda: {count} items due by {date}", len(items)).format(
+            count=len(items), date=format_date(until)
+        )
+        + "\n"
+    )
+    yield "\t".join((_("Case"), _("Risk"), _("Due"), _("What"), _("Do"))) + "\n"
+    late = _("({days} days late)")
+    for item in items:
+        due = format_date(item["due"])
+        if item["overdue"]:
+            due += " " + late.format(days=item["days_late"])
+        cells = (item["case_number"], label(item["risk"]), due, item["what"], item["command"])
+        yield "\t".join(one_line(visible(cell)) for cell in cells) + "\n"
+
+
 def duplicate_pairs_table(rows: list[dict]):
     table = titled_table(
         n_("{count} possible duplicate pair", "{count} possible duplicate pairs", len(rows)).format(count=len(rows)),

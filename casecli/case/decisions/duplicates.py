@@ -10,6 +10,7 @@ children called María García are not flagged. Nothing is merged automatically:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -107,22 +108,30 @@ def matches_for(store: Store, answers: dict, today: dt.date, exclude: str | None
     return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
 
 
-def duplicate_pairs(store: Store, today: dt.date) -> list[dict]:
+# Each child's most alike candidates that `duplicates` lists: a worker compares a child with a few
+# likely matches; a store where one name is common (a training store's small vocabulary) would
+# otherwise list hundreds of thousands of pairs and hold them all to sort them.
+PER_CHILD = 5
+
+
+def duplicate_pairs(store: Store, today: dt.date, per_child: int = PER_CHILD) -> list[dict]:
     """Undecided pairs that may be the same child, most alike first, with both children's names."""
-    names = dict(store.conn.execute("SELECT case_number, child_name FROM cases"))
+    pairs = likely_pairs(store, today, per_child)
+    wanted = {n for a, b, _score in pairs for n in (a, b)}
+    names = {n: name for n, name in store.conn.execute("SELECT case_number, child_name FROM cases") if n in wanted}
     return [
-        {"case_a": a, "child_a": names[a], "case_b": b, "child_b": names[b], "score": score}
-        for a, b, score in likely_pairs(store, today)
+        {"case_a": a, "child_a": names[a], "case_b": b, "child_b": names[b], "score": score} for a, b, score in pairs
     ]
 
 
-def likely_pairs(store: Store, today: dt.date) -> list[tuple[str, str, float]]:
-    """Likely duplicate pairs in the whole store, not yet decided by a worker.
+def likely_pairs(store: Store, today: dt.date, per_child: int | None = None) -> list[tuple[str, str, float]]:
+    """Likely duplicate pairs in the whole store, not yet decided by a worker (with `per_child`,
+    only the pairs among the `per_child` most alike of either child).
 
     Only children who share a name key are compared (people_index.buckets), and of those only the
     ones whose sex, nationality and age agree (case.pairing), each pair once: in the bucket of the
-    first key the two share. Memory grows with the store (each child's index row),
-    never with the number of pairs compared.
+    first key the two share. Memory grows with the store (each child's index row, and with
+    `per_child` each child's few best pairs), never with the number of pairs compared or found.
     """
     everyone = {
         row[0]: Person.from_index(row, today)
@@ -139,12 +148,34 @@ def likely_pairs(store: Store, today: dt.date) -> list[tuple[str, str, float]]:
         return (None if p.sex in UNKNOWN else p.sex, None if p.nationality in UNKNOWN else p.nationality, p.age)
 
     decided = decided_pairs(store)
-    found = []
+    found: list[tuple[str, str, float]] = []
+    best: dict[str, list[tuple[float, str, str]]] = {}  # each child's best pairs, a min-heap
     for key, numbers in people_index.buckets(store):
         for first, second in compatible_pairs({n: known(everyone[n]) for n in numbers}, AGE_TOLERANCE):
             if (first, second) in decided or min(keys_of(first) & keys_of(second)) != key:
                 continue
             score = match_score(everyone[first], everyone[second])
-            if score > 0:
-                found.append((first, second, round(score, 2)))
+            if score <= 0:
+                continue
+            pair = (first, second, round(score, 2))
+            if per_child is None:
+                found.append(pair)
+                continue
+            # ties go to the pair that sorts first, as the listing would show them
+            entry = (pair[2], _reversed(first), _reversed(second))
+            for child in (first, second):
+                heap = best.setdefault(child, [])
+                if len(heap) < per_child:
+                    heapq.heappush(heap, entry)
+                elif entry > heap[0]:
+                    heapq.heapreplace(heap, entry)
+    if per_child is not None:
+        kept = {(_reversed(a), _reversed(b), score) for heap in best.values() for score, a, b in heap}
+        found = [(a, b, score) for a, b, score in kept]
     return sorted(found, key=lambda x: (-x[2], x[0], x[1]))
+
+
+def _reversed(number: str) -> str:
+    """A case number whose order is the reverse of the case number's (for a min-heap of the best,
+    where a tie keeps the pair a listing shows first): its characters' codes inverted, and back."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in number)
