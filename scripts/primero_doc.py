@@ -30,7 +30,9 @@ def _values(rule: dict) -> str:
         parts.append("the day's start (UTC)")
     for key, word in (("same", "renamed"), ("closest", "approximated")):
         if rule.get(key):
-            pairs = ", ".join(f"`{k}` → `{json.dumps(v) if not isinstance(v, str) else v}`" for k, v in rule[key].items())
+            pairs = ", ".join(
+                f"`{k}` → `{json.dumps(v) if not isinstance(v, str) else v}`" for k, v in rule[key].items()
+            )
             parts.append(f"{word}: {pairs}")
     return "; ".join(parts) or "as it is"
 
@@ -50,9 +52,7 @@ def tables(mapping: dict) -> str:
     notes = mapping["notes"]
     lines += [
         "",
-        f"**`{notes['to']}`** (with `--notes`): "
-        + ", ".join(f"{k} → `{v}`" for k, v in notes["fields"].items())
-        + ".",
+        f"**`{notes['to']}`** (with `--notes`): " + ", ".join(f"{k} → `{v}`" for k, v in notes["fields"].items()) + ".",
     ]
     return "\n".join(lines)
 

@@ -243,7 +243,9 @@ def test_duplicates_lists_each_childs_best_pairs_with_memory_flat_in_the_pairs(r
     today = dt.date(2026, 11, 23)
     with open_store(ready.store, lambda: PASSPHRASE) as store, store.transaction():
         for name in spellings:
-            insert_case(store, form.validate(registration_answers(**split(name)), today), form, today, "Ana Ruiz", "MX7")
+            insert_case(
+                store, form.validate(registration_answers(**split(name)), today), form, today, "Ana Ruiz", "MX7"
+            )
     with open_store(ready.store, lambda: PASSPHRASE) as store:
         every = likely_pairs(store, today)
         two = likely_pairs(store, today, per_child=2)
