@@ -228,3 +228,23 @@ def test_push_creates_then_updates_on_a_server_that_validates_as_primero_does(re
     no_token = ready("primero", "push", number, "--url", "https://primero.example.org", "--yes")
     assert_one_line_error(no_token, code=3)
     assert "--token-file" in no_token.stderr
+
+
+def test_a_value_with_no_primero_option_is_listed_not_changed(ready):
+    """Primero's sex lookup has no "unknown": the field is left out and listed, never changed to
+    another option; a closure reason Primero lacks goes as "other" only because the mapping says so
+    (approximated, listed), with casecli's words in closure_reason_other."""
+    number = ready.register(sex="unknown", share_with=["agency_team", "other_organisations"])
+    closure = {"reason": "lost_contact", "last_contact": "2026-11-20", "search_efforts": "Calls, the shelter"}
+    ready.ok("close", number, "--answers", ready.write("c.json", closure), "--acknowledge-open")
+    records, summary = exported(ready, number)
+    data = records[0]["data"]
+    assert "sex" not in data
+    losses = {(loss["field"], loss["to"]): loss for loss in summary["losses"]}
+    assert (
+        losses[("registration.sex", "sex")]["what"] == "lost"
+        and losses[("registration.sex", "sex")]["value"] == "unknown"
+    )
+    assert data["closure_reason"] == "other" and data["closure_reason_other"] == "The child moved on; contact lost"
+    approximated = losses[("closure.reason", "closure_reason")]
+    assert approximated["what"] == "approximated" and approximated["sent"] == "other"

@@ -126,3 +126,22 @@ def test_with_the_settings_off_the_worker_decides(team, tmp_path):
     assert export(ana, number, bundle, "--override-reason", "urgent medical care", handover=True).exit_code == 0
     assert ana.json("show", number)["approvals"] == []
     sofia.ok("import", str(bundle), "--yes")
+
+
+def test_an_export_for_primero_beyond_consent_waits_for_the_supervisor_then_goes_once(team, tmp_path):
+    """The agency's Primero is another organisation's system: beyond the consent, `export
+    --primero` records why, waits for the supervisor's approval of that very sharing, then writes
+    once; the approval is spent."""
+    ana, marta, _sofia = team
+    number = ana.register(share_with=["agency_team", "service_providers"])
+    out = tmp_path / "for-primero.json"
+    args = ("export", "--primero", number, "--output", str(out))
+    refused = ana(*args, "--override-reason", "The CPIMS+ holds every case of the agency")
+    assert refused.exit_code == 1 and "waits for a supervisor's approval" in refused.stderr and not out.exists()
+    [waiting] = ana.json("approvals")
+    assert waiting["kind"] == "sharing_beyond_consent" and waiting["subject"]["to"][0]["name"] == "Primero"
+    decided(ana, marta, number, tmp_path, "approve")
+    ana.ok(*args, "--override-reason", "The CPIMS+ holds every case of the agency")
+    assert out.exists()
+    again = ana(*args, "--override-reason", "The CPIMS+ holds every case of the agency")
+    assert again.exit_code == 1 and "waits for a supervisor's approval" in again.stderr  # one approval, one sharing
