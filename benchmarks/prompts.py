@@ -85,7 +85,7 @@ def case_life() -> list[tuple[str, int]]:
     # the editor: "The questions still unanswered" for the header (what registration and the
     # agency's settings say is in it: case/steps/plan.header_defaults), then "Add …" and "from
     # the assessment?" per item, then "Save and activate"
-    header_known = {"case_worker", "visit_every_days", "care_type", "location"}
+    header_known = {"case_worker", "visit_every_days", "care_arrangement", "location"}
     if registration.get("caregiver"):
         header_known.add("provider")
     editor = 1 + asked("plan-header", PLAN["header"]) - len(header_known)

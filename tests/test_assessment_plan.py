@@ -53,7 +53,7 @@ def complete_plan(need_refs=("protection", "health", "education", "legal")) -> d
     return {
         "header": {
             "case_worker": "Ana Ruiz",
-            "care_type": "small_group_home",
+            "care_arrangement": "small_group_home",
             "provider": "Casa Refugio",
             "location": "Tapachula",
             "start_date": "2026-11-23",
@@ -73,7 +73,7 @@ def complete_plan(need_refs=("protection", "health", "education", "legal")) -> d
         ],
         "services": [
             {
-                "type": "education_service",
+                "service_type": "education_service",
                 "what": "School enrolment",
                 "provider": "Escuela 5",
                 "where": "Tapachula",
@@ -82,7 +82,7 @@ def complete_plan(need_refs=("protection", "health", "education", "legal")) -> d
                 "need_ref": need_refs[2],
             },
             {
-                "type": "health_medical_service",
+                "service_type": "health_medical_service",
                 "what": "Wound care",
                 "provider": "Clinic",
                 "where": "Tapachula",
@@ -91,7 +91,7 @@ def complete_plan(need_refs=("protection", "health", "education", "legal")) -> d
                 "need_ref": need_refs[1],
             },
             {
-                "type": "legal_assistance_service",
+                "service_type": "legal_assistance_service",
                 "what": "Asylum claim",
                 "provider": "Legal aid NGO",
                 "where": "Tapachula",
@@ -174,7 +174,10 @@ def test_from_assessment_to_an_active_revised_plan(assessed):
     cli.ok("assess", number, "--comprehensive", "--answers", cli.write("c.json", COMPREHENSIVE))
 
     # a draft that misses elements cannot be activated
-    draft = {"header": {"visit_every_days": 7}, "services": [{"type": "health_medical_service", "what": "Wound care"}]}
+    draft = {
+        "header": {"visit_every_days": 7},
+        "services": [{"service_type": "health_medical_service", "what": "Wound care"}],
+    }
     out = cli.ok("plan", "edit", number, "--answers", cli.write("draft.json", draft)).stdout
     assert "version 1" in out and "draft" in out
     result = cli("plan", "activate", number)
@@ -201,7 +204,7 @@ def test_from_assessment_to_an_active_revised_plan(assessed):
     removed = plan["actions"].pop()
     plan["services"].append(
         {
-            "type": "psychosocial_service",
+            "service_type": "psychosocial_service",
             "what": "Weekly talks",
             "provider": "Psychologist",
             "where": "Casa Refugio",
@@ -257,10 +260,10 @@ def test_plan_items_past_their_date(assessed, monkeypatch):
 
 def test_plan_answers_are_checked(assessed):
     cli, number = assessed
-    bad = {"header": {"visit_every_days": 0}, "services": [{"type": "magic", "by": "soon"}], "extras": []}
+    bad = {"header": {"visit_every_days": 0}, "services": [{"service_type": "magic", "by": "soon"}], "extras": []}
     result = cli("plan", "edit", number, "--answers", cli.write("bad.json", bad))
     assert_one_line_error(result, code=3)
-    for expected in ("header.visit_every_days", "services[1].type", "services[1].by", "extras"):
+    for expected in ("header.visit_every_days", "services[1].service_type", "services[1].by", "extras"):
         assert expected in result.stderr
     assert cli.json("plan", "history", number) == []
 

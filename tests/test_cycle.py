@@ -11,7 +11,7 @@ from .test_store import assert_one_line_error
 PLAN = {
     "header": {
         "case_worker": "Ana Ruiz",
-        "care_type": "small_group_home",
+        "care_arrangement": "small_group_home",
         "provider": "Casa Refugio",
         "location": "Tapachula",
         "start_date": "2026-11-24",
@@ -25,7 +25,7 @@ PLAN = {
     ],
     "services": [
         {
-            "type": "health_medical_service",
+            "service_type": "health_medical_service",
             "what": "Wound care",
             "provider": "Clinic",
             "where": "Tapachula",

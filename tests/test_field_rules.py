@@ -89,7 +89,7 @@ def test_the_plan_offers_every_care_arrangement_of_registration(worker, care):
     worker.today("2026-11-24")
     number = worker.register(care_arrangement=care)
     worker.ok("assess", number, "--answers", worker.write("a.json", INITIAL))
-    plan = {**PLAN, "header": {k: v for k, v in PLAN["header"].items() if k != "care_type"}}
+    plan = {**PLAN, "header": {k: v for k, v in PLAN["header"].items() if k != "care_arrangement"}}
     worker.ok("plan", "edit", number, "--answers", worker.write("p.json", plan), "--activate")
     from casecli.forms import load_form
 
@@ -235,7 +235,7 @@ def test_every_care_arrangement_of_registration_is_offered_by_the_plan():
     from casecli.forms import load_form
 
     registration = load_form("registration").field("care_arrangement").choice_values
-    assert load_form("plan-header").field("care_type").choice_values == registration
+    assert load_form("plan-header").field("care_arrangement").choice_values == registration
 
 
 def test_lists_for_mexico_and_central_america_keep_old_answers(worker):

@@ -136,7 +136,7 @@ def test_a_referral_starts_from_a_plan_service(ready):
     rest = {"contact": "x", "child_consent": "yes", "caregiver_consent": "not_applicable", "info_shared": "name"}
     ready.ok("referral", "add", number, "--from-service", service["id"][:4], "--answers", ready.write("r.json", rest))
     [referral] = ready.json("referral", "list", number)
-    assert referral["service_type"] == service["type"] and referral["answers"]["agency"] == service["provider"]
+    assert referral["service_type"] == service["service_type"] and referral["answers"]["agency"] == service["provider"]
     assert referral["plan_item"] == service["id"] and referral["answers"]["reason"] == service["what"]
 
 
@@ -164,11 +164,13 @@ def test_a_first_plans_header_asks_only_what_registration_did_not_say(ready):
     answer("child_views", "Quiero ver a mi tía" + ENTER)
     answer("child_agrees", ENTER)  # yes
     child.expect_exact("what now?")
-    for field_id in ("case_worker", "care_type", "location", "visit_every_days"):
+    for field_id in ("case_worker", "care_arrangement", "location", "visit_every_days"):
         assert w.form.field(field_id).label("en") + "?" not in child.before  # kept, not asked
     child.send("Save as draft" + ENTER)
     child.expect_exact("Saved plan version 1")
     ends(child, 0)
     header = ready.json("show", number)["plan"]["data"]["header"]
-    assert header["provider"] and header["location"] == "Casa Refugio" and header["care_type"] == "small_group_home"
+    assert (
+        header["provider"] and header["location"] == "Casa Refugio" and header["care_arrangement"] == "small_group_home"
+    )
     assert header["start_date"] == "2026-11-24" and header["child_views"] == "Quiero ver a mi tía"

@@ -99,7 +99,7 @@ def full_case(worker) -> str:
         "services": PLAN["services"]
         + [
             {
-                "type": "education_service",
+                "service_type": "education_service",
                 "what": "School",
                 "provider": "Escuela",
                 "where": "Tapachula",
@@ -108,7 +108,7 @@ def full_case(worker) -> str:
                 "need_ref": "education",
             },
             {
-                "type": "legal_assistance_service",
+                "service_type": "legal_assistance_service",
                 "what": "Asylum",
                 "provider": "NGO",
                 "where": "Tapachula",

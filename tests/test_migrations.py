@@ -258,3 +258,44 @@ def test_a_bundle_from_before_the_rename_is_imported_under_the_new_name(home, mo
     luis.ok("import", str(bundle), "--yes", "--trust-sender")
     registration = luis.json("show", number)["registration"]
     assert registration["date_of_separation"] == "2026-06-01" and "separation_date" not in registration
+
+
+def test_a_plans_old_names_are_upgraded_in_the_store_and_from_an_older_bundle(home, monkeypatch):
+    """Before schema 30 a plan said `care_type` (registration and visits: `care_arrangement`) and a
+    service `type` (a referral: `service_type`): a store's plans are renamed in place, and an older
+    casecli's bundle is stored under the new names."""
+    from .test_assessment_plan import INITIAL
+    from .test_cycle import PLAN
+    from .test_handover import NOTE, two_workers
+
+    ana, luis = two_workers(home, monkeypatch)
+    number = ana.register()
+    ana.ok("assess", number, "--answers", ana.write("i.json", INITIAL))
+    ana.ok("plan", "edit", number, "--answers", ana.write("p.json", PLAN), "--activate")
+
+    def make_old(worker) -> None:
+        conn = raw_connection(worker.store)
+        (text,) = conn.execute("SELECT data FROM plans WHERE case_number = ?", (number,)).fetchone()
+        plan = json.loads(text)
+        plan["header"]["care_type"] = plan["header"].pop("care_arrangement")
+        for item in plan["services"]:
+            item["type"] = item.pop("service_type")
+        conn.execute("UPDATE plans SET data = ? WHERE case_number = ?", (json.dumps(plan), number))
+        conn.commit()
+        conn.close()
+
+    make_old(ana)
+    bundle = ana.home / "old-plan.bundle"
+    ana.ok("export", number, "--to", "luis", "--output", str(bundle), "--answers", ana.write("note.json", NOTE))
+    luis.ok("import", str(bundle), "--yes", "--trust-sender")
+    plan = luis.json("show", number)["plan"]["data"]
+    assert plan["header"]["care_arrangement"] == "small_group_home" and "care_type" not in plan["header"]
+    assert plan["services"][0]["service_type"] == "health_medical_service" and "type" not in plan["services"][0]
+    conn = raw_connection(ana.store)
+    conn.execute("DROP TABLE external_ids")
+    conn.execute("PRAGMA user_version = 29")
+    conn.commit()
+    conn.close()
+    plan = ana.json("show", number)["plan"]["data"]
+    assert plan["header"]["care_arrangement"] == "small_group_home"
+    assert plan["services"][0]["service_type"] == "health_medical_service"

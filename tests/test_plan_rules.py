@@ -62,8 +62,8 @@ def test_a_service_from_an_assessed_need_starts_on_the_service_the_domain_calls_
     needs = {n["domain"]: n for n in needs_from(form_for("initial"), INITIAL, "a1")}
     assert needs["health"]["service_type"] == "health_medical_service"
     start = item_from_need("services", needs["health"])
-    assert start["type"] == "health_medical_service" and start["need_ref"] == "a1:health"
+    assert start["service_type"] == "health_medical_service" and start["need_ref"] == "a1:health"
     family = {**needs["health"], "domain": "family", "service_type": "family_tracing_service"}
-    assert item_from_need("services", family)["type"] == "family_tracing_service"
-    assert "type" not in item_from_need("services", {**needs["health"], "service_type": None})
-    assert "type" not in item_from_need("actions", needs["health"])
+    assert item_from_need("services", family)["service_type"] == "family_tracing_service"
+    assert "service_type" not in item_from_need("services", {**needs["health"], "service_type": None})
+    assert "service_type" not in item_from_need("actions", needs["health"])

@@ -210,7 +210,7 @@ def test_plan_editor_add_edit_remove_save(ready):
     draft = {
         "services": [
             {
-                "type": "education_service",
+                "service_type": "education_service",
                 "what": "School enrolment",
                 "provider": "Escuela 5",
                 "where": "Tapachula",
@@ -228,7 +228,7 @@ def test_plan_editor_add_edit_remove_save(ready):
     child.send(DOWN * 2 + ENTER)  # add a service
     child.expect_exact("Start from an assessed need?")
     child.send(DOWN + ENTER)  # health (urgent)
-    service.answer("type", ENTER)
+    service.answer("service_type", ENTER)
     service.answer("what", ENTER)  # pre-filled from the assessed need
     service.answer("provider", "Clinic" + ENTER)
     service.answer("where", "Tapachula" + ENTER)
@@ -239,7 +239,7 @@ def test_plan_editor_add_edit_remove_save(ready):
     child.send(DOWN * 2 + ENTER)  # edit an item
     child.expect_exact("Which item?")
     child.send(ENTER)  # the new service, the item just added, is where the menu starts
-    service.answer("type", ENTER)
+    service.answer("service_type", ENTER)
     service.answer("what", ENTER)
     service.answer("provider", "\x15" + "Hospital General" + ENTER)
     service.answer("where", ENTER)

@@ -331,7 +331,7 @@ def _plan(rng: random.Random, start: dt.date, reg: dict) -> dict:
     return {
         "header": {
             "case_worker": TRAINING_PROFILE["name"],
-            "care_type": "small_group_home",
+            "care_arrangement": "small_group_home",
             "provider": "Fictional home",
             "location": rng.choice(PLACES),
             "start_date": day(0),
@@ -343,7 +343,7 @@ def _plan(rng: random.Random, start: dt.date, reg: dict) -> dict:
         "protection_needs": needs,
         "services": [
             {
-                "type": "health_medical_service",
+                "service_type": "health_medical_service",
                 "what": "Check-up",
                 "provider": "Fictional clinic",
                 "where": "Town",

@@ -199,7 +199,7 @@ def _plan_lines(plan: dict) -> list[str]:
             "Responsible: {worker} · placement: {care}, {provider}, {location} since {start} · visits every {days} days"
         ).format(
             worker=answer("case_worker"),
-            care=answer("care_type"),
+            care=answer("care_arrangement"),
             provider=answer("provider"),
             location=answer("location"),
             start=answer("start_date"),

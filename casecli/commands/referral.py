@@ -118,7 +118,9 @@ def _choose_service(env, services: list[dict]) -> dict:
 
     choices = [(_("A new referral (not from the plan)"), None)] + [
         (
-            visible(f"{answer('plan-service', 'type', s.get('type'))}: {s.get('what', '')} — {s.get('provider', '')}")
+            visible(
+                f"{answer('plan-service', 'service_type', s.get('service_type'))}: {s.get('what', '')} — {s.get('provider', '')}"
+            )
             + f" ({s['id']})",
             s["id"],
         )

@@ -328,6 +328,8 @@ def apply(
                 }  # local row numbers stay local
                 if table == "cases":  # an older casecli's answers under this one's field ids
                     row["answers"] = _upgraded_answers(row)
+                elif table == "plans":
+                    row["data"] = _upgraded_plan(row)
                 rows = batches.setdefault((str(table), tuple(row)), [])
                 rows.append(list(row.values()))
                 if len(rows) >= 2000:
@@ -496,3 +498,13 @@ def _upgraded_answers(row: dict) -> str:
     answers = json.loads(row["answers"])
     upgraded = load_form(str(row["form_id"])).upgraded(answers)
     return row["answers"] if upgraded is answers else json.dumps(upgraded, ensure_ascii=False)
+
+
+def _upgraded_plan(row: dict) -> str:
+    """A plan row's data with an earlier form's field ids renamed (the JSON text unchanged when
+    nothing is old)."""
+    from casecli.case.file.plan_rules import upgraded_plan
+
+    plan = json.loads(row["data"])
+    upgraded = upgraded_plan(plan)
+    return row["data"] if upgraded is plan else json.dumps(upgraded, ensure_ascii=False)

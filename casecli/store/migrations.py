@@ -767,6 +767,9 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             # One name for one thing: the registration's date of separation is
             # `date_of_separation`, as in tracing and in Primero (registration form v4).
             lambda conn: _rename_answer(conn, "cases", "separation_date", "date_of_separation"),
+            # and the plan's care arrangement and a service's type have the names registration,
+            # the visits and the referrals give them (plan-header v5, plan-service v2)
+            lambda conn: _rename_plan_answers(conn),
         ],
     ),
 ]
@@ -779,6 +782,28 @@ def _rename_answer(conn: Connection, table: str, old: str, new: str) -> None:
                    '$.{old}')
             WHERE json_type(answers, '$.{old}') IS NOT NULL AND json_type(answers, '$.{new}') IS NULL"""
     )
+
+
+def _rename_plan_answers(conn: Connection) -> None:
+    """Every stored plan's header `care_type` as `care_arrangement`, each service's `type` as
+    `service_type` (plain JSON: the store does not read the forms)."""
+    import json
+
+    rows = conn.execute(
+        "SELECT case_number, version, data FROM plans WHERE instr(data, '\"care_type\"') OR instr(data, '\"type\"')"
+    ).fetchall()
+    for number, version, text in rows:
+        plan = json.loads(text)
+        header = plan.get("header")
+        if isinstance(header, dict) and "care_type" in header and "care_arrangement" not in header:
+            header["care_arrangement"] = header.pop("care_type")
+        for item in plan.get("services") or []:
+            if isinstance(item, dict) and "type" in item and "service_type" not in item:
+                item["service_type"] = item.pop("type")
+        conn.execute(
+            "UPDATE plans SET data = ? WHERE case_number = ? AND version = ?",
+            (json.dumps(plan, ensure_ascii=False), number, version),
+        )
 
 
 def _approvals_table(kinds: tuple[str, ...]) -> str:

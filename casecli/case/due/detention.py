@@ -25,7 +25,7 @@ SELECT c.case_number, c.status, c.case_worker,
             SELECT visited_on, json_extract(answers, '$.care_arrangement') AS placed FROM visits
             WHERE case_number = c.case_number AND json_extract(answers, '$.care_arrangement') IS NOT NULL
             ORDER BY visited_on, created_at) v),
-       (SELECT json_array(substr(p.activated_at, 1, 10), json_extract(p.data, '$.header.care_type'))
+       (SELECT json_array(substr(p.activated_at, 1, 10), json_extract(p.data, '$.header.care_arrangement'))
         FROM plans p WHERE p.case_number = c.case_number AND p.status = 'active' AND p.activated_at IS NOT NULL)
 FROM cases c
 WHERE (instr(c.answers, '{DETENTION}')

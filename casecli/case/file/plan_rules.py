@@ -117,7 +117,7 @@ def missing(plan: dict, number: str, needs: list[dict], today: dt.date) -> list[
         out.append(_(ELEMENTS[0]))
     if not number:
         out.append(_(ELEMENTS[1]))
-    placement = [g for g in gaps if g in ("care_type", "provider", "location", "start_date")]
+    placement = [g for g in gaps if g in ("care_arrangement", "provider", "location", "start_date")]
     if placement:
         out.append(f"{_(ELEMENTS[2])} ({', '.join(placement)})")
     for position, key in ((3, "protection_needs"), (4, "services"), (5, "actions")):
@@ -225,8 +225,29 @@ def item_from_need(key: str, need: dict) -> dict:
     if key == "services":
         start["urgent"] = need["judgement"] == "urgent"
         if need.get("service_type"):  # where the menu starts: the worker still presses Enter on it
-            start["type"] = need["service_type"]
+            start["service_type"] = need["service_type"]
     return start
+
+
+def upgraded_plan(plan: dict) -> dict:
+    """A plan's answers under this version's field ids (an older casecli's plan in a bundle: the
+    header's care_type is care_arrangement, a service's type is service_type); the same dict when
+    nothing is old (Form.upgraded returns what it was given then)."""
+    if not isinstance(plan, dict):
+        return plan
+    changed = False
+    out = dict(plan)
+    header = plan.get("header")
+    if isinstance(header, dict):
+        out["header"] = load_form(HEADER_FORM).upgraded(header)
+        changed = out["header"] is not header
+    for key, form_name in ITEM_FORMS.items():
+        items = plan.get(key)
+        if isinstance(items, list):
+            form = load_form(form_name)
+            out[key] = [form.upgraded(item) if isinstance(item, dict) else item for item in items]
+            changed = changed or any(new is not old for new, old in zip(out[key], items, strict=True))
+    return out if changed else plan
 
 
 def edited_item(item: dict, answers: dict) -> dict:

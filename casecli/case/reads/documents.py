@@ -162,7 +162,8 @@ def plan_context(
         "case_worker": scrub(case["case_worker"]),
         "plan_named": shown("case_worker") if header.get("case_worker") != case["case_worker"] else None,
         "placement": [
-            (header_form.field(k).label(lang), shown(k)) for k in ("care_type", "provider", "location", "start_date")
+            (header_form.field(k).label(lang), shown(k))
+            for k in ("care_arrangement", "provider", "location", "start_date")
         ],
         "durable_solution": _rows(
             plan_rules.HEADER_FORM, named or {"durable_solution": "not_yet_identified"}, lang, scrub

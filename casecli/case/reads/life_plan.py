@@ -65,7 +65,7 @@ def life_plan_context(store: Store, text: str, today: dt.date, lang: str = "en")
         {"what": without_contacts(n.get("how")), "who": without_contacts(n.get("who")), "when": when(n.get("by"))}
         for n in data.get("protection_needs", [])
     ]
-    care = header.get("care_type")
+    care = header.get("care_arrangement")
     now = case_today(store, number)  # who visits and where the child lives are today's, not the plan's
     return {
         "first_name": (child_name or "").split(" ")[0],
@@ -74,7 +74,7 @@ def life_plan_context(store: Store, text: str, today: dt.date, lang: str = "en")
         "reunified_where": without_contacts(now.reunified_where) if now.reunified_on else "",
         "agency": without_contacts(store.profile().get("agency", "")),
         "home": without_contacts(header.get("location")),
-        "home_kind": display_value(header_form.field("care_type"), care, lang) if care else "",
+        "home_kind": display_value(header_form.field("care_arrangement"), care, lang) if care else "",
         "carer": "" if now.reunified_on else without_contacts(header.get("provider")),
         "agreed": agreed,
         "helpers": helpers,

@@ -228,7 +228,7 @@ def referral_from_service_of(services: list[dict], item_id: str) -> dict:
         return {}
     service = found[0]
     start = {
-        "service_type": service.get("type"),
+        "service_type": service.get("service_type"),
         "agency": service.get("provider"),
         "reason": service.get("what"),
         "plan_item": service["id"],

@@ -30,13 +30,13 @@ def header_defaults(store: Store, number: str) -> dict:
         "SELECT answers, risk FROM cases WHERE case_number = ?", (number,)
     ).fetchone()
     reg = json.loads(answers_json)
-    care_types = load_form(plan_rules.HEADER_FORM).field("care_type").choice_values
+    care_types = load_form(plan_rules.HEADER_FORM).field("care_arrangement").choice_values
     defaults = {
         "case_worker": store.profile()["name"],
         "visit_every_days": settings.get(store, f"deadlines.{risk}.visit_every_days"),
     }
     if reg.get("care_arrangement") in care_types:
-        defaults["care_type"] = reg["care_arrangement"]
+        defaults["care_arrangement"] = reg["care_arrangement"]
     if reg.get("caregiver"):
         defaults["provider"] = reg["caregiver"]
     if reg.get("current_location"):
