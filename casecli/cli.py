@@ -1,7 +1,9 @@
-"""The casecli command line: wiring only. Each command group lives in casecli/commands/.
+"""The casecli command line: wiring only. Each command group lives in casecli/commands/, listed
+in casecli/commands/table.py (scripts/command_table.py writes it) and imported when it runs.
 
 Nothing heavy is imported here or at the top of a command module (no SQLModel, cryptography or
-questionary), so `casecli --help` stays instant; commands import what they need when they run.
+questionary), and `casecli --help` imports no command module at all, so it stays instant;
+commands import what they need when they run.
 """
 
 from __future__ import annotations
@@ -17,42 +19,8 @@ i18n.setup(sys.argv, os.environ)  # before typer and the commands: their help te
 import typer
 
 from casecli import __version__
-from casecli.commands import (
-    agency,
-    agenda,
-    approval,
-    assess,
-    best_interests,
-    bundles,
-    cases,
-    closure,
-    conference,
-    consent,
-    contacts,
-    demo,
-    duplicates,
-    forms,
-    handover,
-    inbox,
-    init,
-    keys,
-    legal,
-    mailbox,
-    plan,
-    primero,
-    protection,
-    referral,
-    report,
-    roster,
-    settings,
-    shell,
-    tracing,
-    visits,
-)
-from casecli.commands.errors import (
-    CaseCliGroup,
-    UsageError,  # typer's private click: used through commands/errors.py only
-)
+from casecli.commands.errors import UsageError  # typer's private click: used through commands/errors.py only
+from casecli.commands.lazy import LazyRoot
 from casecli.errors import ExitCode
 from casecli.i18n import _
 
@@ -62,7 +30,7 @@ UsageError.exit_code = ExitCode.USAGE
 
 app = typer.Typer(
     name="casecli",
-    cls=CaseCliGroup,
+    cls=LazyRoot,  # each command's module imported when it runs (commands/table.py lists them)
     help=_(
         "Offline, encrypted case management for unaccompanied and separated children.\n\n"
         "Start with `casecli init`, then register a child with `casecli new-case`.\n\n"
@@ -100,42 +68,6 @@ def main_options(
     ),
 ) -> None:
     ctx.obj = {"store": store, "no_input": no_input, "lang": lang}
-
-
-# The order commands were added in is the order `--help` lists them.
-for commands in (
-    init,
-    cases,
-    consent,
-    forms,
-    demo,
-    keys,
-    agency,
-    duplicates,
-    assess,
-    plan,
-    visits,
-    closure,
-    agenda,
-    referral,
-    conference,
-    best_interests,
-    tracing,
-    legal,
-    approval,
-    report,
-    contacts,
-    bundles,
-    primero,
-    handover,
-    protection,
-    settings,
-    mailbox,
-    inbox,
-    roster,
-    shell,
-):
-    app.add_typer(commands.app)
 
 
 def main() -> None:

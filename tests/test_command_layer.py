@@ -53,3 +53,43 @@ def test_no_help_text_breaks_a_sentence_where_its_docstring_line_ended(lang):
     )
     count, broken = done.stdout.split(" ", 1)
     assert int(count) > 50 and broken.strip() == "[]", broken
+
+
+def test_the_command_table_is_what_the_command_modules_hold():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "command_table.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], check=False)
+    assert done.returncode == 0, "casecli/commands/table.py is out of date: run scripts/command_table.py"
+
+
+HELP_IMPORTS = """
+import sys
+sys.argv = ["casecli", *ARGS]
+from casecli import cli
+try:
+    cli.main()
+except SystemExit:
+    pass
+import json
+print("MODULES", json.dumps(sorted(m for m in sys.modules if m.startswith("casecli.commands."))))
+"""
+
+
+def test_help_imports_no_command_module_and_a_command_imports_its_own():
+    """`casecli --help` (and a completion of a command's name) lists the commands from their table;
+    running one imports its module only."""
+    import subprocess
+    import sys
+
+    def imported(*args: str) -> set[str]:
+        code = HELP_IMPORTS.replace("ARGS", repr(list(args)))
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES"))
+        return set(json.loads(line.removeprefix("MODULES ")))
+
+    shared = {"casecli.commands.common", "casecli.commands.errors", "casecli.commands.lazy", "casecli.commands.table"}
+    assert imported("--help") <= shared
+    assert imported("tracing", "--help") - shared == {"casecli.commands.tracing"}

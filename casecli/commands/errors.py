@@ -165,7 +165,7 @@ class CaseCliGroup(TranslatedHelp, TyperGroup):
                 raise
             speak_as_asked(ctx)
             message = _("No such command '{name}'.").format(name=args[0])
-            matches = get_close_matches(args[0], list(self.commands))
+            matches = get_close_matches(args[0], self.list_commands(ctx))
             if matches:
                 message += " " + _("Did you mean {suggestions}?").format(
                     suggestions=", ".join(f"'{m}'" for m in matches)
