@@ -49,6 +49,7 @@ def main() -> int:
         print(run("--version").strip())
         run("init", "--answers", str(root / "profile.json"))
         run("settings", "set", "approval.plan_activation", "0")
+        run("settings", "set", "approval.sharing_beyond_consent", "0")  # the Primero file below
         number = run("new-case", "--answers", str(root / "child.json")).split("Registered case ")[1].split(".")[0]
         run("show", number)
         run("assess", number, "--answers", str(root / "initial.json"))
