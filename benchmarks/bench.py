@@ -16,7 +16,9 @@ Floors, each doing the work the command must do and no more:
   security), runs those statements and writes every row as JSON (`show`'s floor runs all of
   `show`'s queries, the agenda's reads the same items);
 - `passwd` on the full store against `passwd` on a store of one case (it re-wraps one key).
-Targets: --help within 1.5x; the read commands within 2x; passwd about 1x.
+- `list`, `list --search` and `agenda` as text to a pipe against the same SQL whose rows the floor
+  writes as tab-separated lines;
+Targets: --help within 1.2x; the read commands within 2x; passwd about 1x.
 Each command and its floor run alternately (A B A B …), so drift in the machine's speed during
 the run does not go into the ratio.
 """
@@ -99,6 +101,10 @@ COMMANDS = (  # (name, casecli's arguments); `{number}` is a case in the middle 
     ("show --json", ["show", "{number}", "--json"]),
     ("agenda --json", ["agenda", "--json"]),
     ("report --json", ["report", "--json"]),
+    # text to a pipe (stdout is never a terminal here): against the same rows written as text
+    ("list | …", ["list"]),
+    ("list --search hernandez | …", ["list", "--search", "hernandez"]),
+    ("agenda | …", ["agenda"]),
 )
 TARGET = 2.0
 
@@ -128,7 +134,7 @@ def main() -> None:
             [py, "-m", "casecli", "--help"], [py, str(folder / "minimal_typer.py"), "--help"], env, args.runs
         )
         report_line(
-            "casecli --help", value, "minimal typer --help", floor, 1.5, peak_mib([py, "-m", "casecli", "--help"], env)
+            "casecli --help", value, "minimal typer --help", floor, 1.2, peak_mib([py, "-m", "casecli", "--help"], env)
         )
         for size in args.sizes:
             store = folder / f"bench-{size}.db"
@@ -143,7 +149,8 @@ def main() -> None:
             for name, words in COMMANDS:
                 cmd = [py, "-m", "casecli", *(w.format(number=number) for w in words)]
                 statements = run_out([py, str(here / "floors.py"), "capture", *cmd[3:]], size_env)
-                floor_cmd = [py, str(here / "floors.py"), "replay", str(store)]
+                replay = "replay-text" if "--json" not in words else "replay"
+                floor_cmd = [py, str(here / "floors.py"), replay, str(store)]
                 value, floor = paired(cmd, floor_cmd, size_env, args.runs, floor_input=statements)
                 peak = peak_mib(cmd, size_env)
                 ratio = report_line(f"casecli {name}", value, "the same SQL, raw", floor, TARGET, peak)

@@ -2,6 +2,7 @@
 
     python benchmarks/floors.py capture ARGS…   # run `casecli ARGS…`; print the statements it ran
     python benchmarks/floors.py replay STORE    # the statements (stdin), replayed on a raw connection
+    python benchmarks/floors.py replay-text STORE   # the same, each row written as a tab-separated line
 
 `capture` runs the command in this process with SQLite's trace callback on its connection and
 prints, as JSON, every statement it ran that reads (SELECT, WITH, and the connection's PRAGMAs
@@ -51,7 +52,7 @@ def reads_only(statement: str) -> bool:
     return head.startswith(("SELECT", "WITH"))
 
 
-def replay(store: str, passphrase: str) -> None:
+def replay(store: str, passphrase: str, as_text: bool = False) -> None:
     import base64
 
     import sqlcipher3
@@ -82,7 +83,10 @@ def replay(store: str, passphrase: str) -> None:
     for statement in statements:
         cursor = conn.execute(statement)
         while rows := cursor.fetchmany(1000):
-            out.write(json.dumps(rows, ensure_ascii=False, default=str))
+            if as_text:  # what a pipe gets: a line a row, its values tab-separated
+                out.write("".join("\t".join(map(str, row)) + "\n" for row in rows))
+            else:
+                out.write(json.dumps(rows, ensure_ascii=False, default=str))
     out.write("\n")
 
 
@@ -90,4 +94,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "capture":
         capture(sys.argv[2:])
     else:
-        replay(sys.argv[2], os.environ["CASECLI_PASSPHRASE"])
+        replay(sys.argv[2], os.environ["CASECLI_PASSPHRASE"], as_text=sys.argv[1] == "replay-text")

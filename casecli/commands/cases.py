@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -182,6 +183,11 @@ def list_cmd(
             print_json(rows)
             return
         found = list(rows)
+    if not sys.stdout.isatty():  # a pipe or a file: the text straight from the values
+        from casecli.ui.views import case_lines
+
+        sys.stdout.writelines(case_lines(found))
+        return
     emit(found, False, case_table, page=True)
 
 

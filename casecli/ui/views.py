@@ -30,7 +30,7 @@ def case_table(rows: Sequence[Mapping[str, Any]]):
     ):
         table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
     for row in rows:
-        marks = " [dim](demo)[/dim]" if row["demo"] else ""
+        marks = " [dim]" + _("(demo)") + "[/dim]" if row["demo"] else ""
         stage = shown(label(row["stage"])) + (
             " [yellow](" + _("incomplete") + ")[/yellow]" if row["incomplete"] else ""
         )
@@ -46,6 +46,43 @@ def case_table(rows: Sequence[Mapping[str, Any]]):
             format_date(row["next_due"]),
         )
     return table
+
+
+def case_lines(rows: Sequence[Mapping[str, Any]]):
+    """The case list as a pipe gets it (the table's text, tab-separated), built from the values:
+    no rich table and no markup to parse, for `list | grep` over thousands of cases."""
+    from casecli.plaintext import visible
+    from casecli.ui.pipe import one_line
+
+    yield "# " + (_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))) + "\n"
+    yield (
+        "\t".join(
+            (
+                _("Case number"),
+                _("Child"),
+                _("Age"),
+                _("Stage"),
+                _("Risk"),
+                _("Case worker"),
+                _("Registered"),
+                _("Next due"),
+            )
+        )
+        + "\n"
+    )
+    demo, incomplete = " " + _("(demo)"), " (" + _("incomplete") + ")"
+    for row in rows:
+        cells = (
+            row["case_number"],
+            row["child_name"] + (demo if row["demo"] else ""),
+            age_text(row),
+            label(row["stage"]) + (incomplete if row["incomplete"] else ""),
+            label(row["risk"]),
+            row["case_worker"],
+            format_date(row["registered_on"]),
+            format_date(row["next_due"]),
+        )
+        yield "\t".join(one_line(visible(cell)) for cell in cells) + "\n"
 
 
 def case_view(record: dict, lang: str = "en"):
