@@ -178,12 +178,12 @@ def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, 
     records = read_export(file)  # before the passphrase: a file that is not one says so at once
     with open_store(env) as store:
         cases = plan(store, records, env.today)
-        if as_json:
-            print(json.dumps([_as_dict(c) for c in cases], ensure_ascii=False))
-        else:
+        if not as_json:  # with --json, the cases are printed once imported (with their numbers)
             out.print(primero_import_view(cases, new_child))
         coming = [c for c in cases if c.refused is None and c.already is None and (new_child or not c.duplicates)]
         if not coming:
+            if as_json:
+                print(json.dumps([_as_dict(c) for c in cases], ensure_ascii=False))
             (console(stderr=True) if as_json else out).print(_("Nothing to import from Primero."))
             return
         if not yes:
@@ -199,6 +199,8 @@ def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, 
 
                 raise Cancelled()
         taken = apply(store, cases, env.today, new_child)
+    if as_json:
+        print(json.dumps([_as_dict(c) for c in cases], ensure_ascii=False))
     (console(stderr=True) if as_json else out).print(
         n_(
             "{count} case imported from Primero: {numbers}.",
