@@ -23,12 +23,12 @@ class LazyRoot(CaseCliGroup):
 
     # typer and click set `commands` as they make a group (empty: the root registers none); every
     # command, built, where something walks the whole tree (the shell's completion, the tests)
-    @property
-    def commands(self) -> dict[str, Any]:  # type: ignore[override]
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, Any]:
         return {name: self._build(name) for name in BY_NAME}
 
     @commands.setter
-    def commands(self, value: dict) -> None:
+    def commands(self, value: Any) -> None:
         pass
 
     def list_commands(self, ctx) -> list[str]:

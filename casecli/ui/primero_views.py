@@ -58,14 +58,14 @@ def primero_summary(summary: dict):
     homeless = {k: v for k, v in summary["no_home"].items() if v}
     if homeless:
         names = _no_home_words()
-        words = ", ".join(f"{names[k]}: {v}" for k, v in homeless.items())
+        listed = ", ".join(f"{names[k]}: {v}" for k, v in homeless.items())
         carried = summary["notes_carried"]
         parts.append(
             (
                 _("No home in Primero ({what}); carried as notes: {count}.")
                 if carried
                 else _("No home in Primero ({what}); --notes carries them as notes.")
-            ).format(what=words, count=carried)
+            ).format(what=listed, count=carried)
         )
     return Group(*parts)
 

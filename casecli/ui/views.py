@@ -374,7 +374,7 @@ def agenda_table(items: list[dict], until: dt.date):
     return table
 
 
-def agenda_lines(items: list[dict], until: dt.date):
+def agenda_lines(items: Sequence[Any], until: dt.date):
     """The agenda as a pipe gets it (the table's text, tab-separated), built from the values: no
     rich table and no markup to parse, for a daily `agenda | grep` over thousands of items."""
     from casecli.forms.labels import label

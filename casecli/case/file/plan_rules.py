@@ -229,7 +229,7 @@ def item_from_need(key: str, need: dict) -> dict:
     return start
 
 
-def upgraded_plan(plan: dict) -> dict:
+def upgraded_plan(plan: Any) -> Any:
     """A plan's answers under this version's field ids (an older casecli's plan in a bundle: the
     header's care_type is care_arrangement, a service's type is service_type); the same dict when
     nothing is old (Form.upgraded returns what it was given then)."""

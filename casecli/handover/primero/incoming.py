@@ -98,7 +98,7 @@ def _case_of(record: dict, index: int, today: dt.date) -> PrimeroCase:
     from casecli.case.steps.registration import missing_for_registration
     from casecli.forms import MISSING, load_form
 
-    data = record.get("data") if isinstance(record.get("data"), dict) else record
+    data: dict = record["data"] if isinstance(record.get("data"), dict) else record
     raw_id = str(record.get("id") or data.get("id") or "").strip().lower()
     label = str(data.get("case_id_display") or data.get("short_id") or raw_id or f"#{index}")[:40]
     if not _UUID.fullmatch(raw_id):

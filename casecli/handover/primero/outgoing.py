@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -44,7 +45,7 @@ class PrimeroExport:
 
     def summary(self) -> dict:
         """What the summary shows and `--json` prints: counts, and every loss per case and field."""
-        totals = Counter()
+        totals: Counter[str] = Counter()
         for counts in self.no_home.values():
             totals.update(counts)
         return {
@@ -188,7 +189,12 @@ def _carry_notes(data: dict, rule: dict, sources: CaseSources, target: Target, l
 
 
 def prepare(
-    store: Store, numbers: list[str], target: Target, today: dt.date, notes: bool, advance=None
+    store: Store,
+    numbers: list[str],
+    target: Target,
+    today: dt.date,
+    notes: bool,
+    advance: Callable[[], None] | None = None,
 ) -> PrimeroExport:
     """Every case's data and the summary, before anything is written or recorded."""
     export = PrimeroExport([], schema=target.path.name)
@@ -279,5 +285,5 @@ def record_export(store: Store, export: PrimeroExport, spent: dict[str, dict], o
             changes["override"] = (override or "").strip()
             approvals.spend(store, spent[number], "Shared with Primero beyond consent (approved)", {"to": SYSTEM})
         elif (override or "").strip():
-            changes["override"] = override.strip()
+            changes["override"] = (override or "").strip()
         append_event(store, number, actor, "primero export", f"Shared with the agency's Primero ({how})", changes)

@@ -253,9 +253,11 @@ def _placements(registration: dict, registered_on: str, store: Store, number: st
     return out
 
 
-def _notes(voice: list[dict], plans: list, active, consents: list[dict], handover_notes: list) -> list[dict]:
+def _notes(
+    voice: list[dict], plans: list, active: tuple | None, consents: list[dict], handover_notes: list
+) -> list[dict[str, Any]]:
     """What has no home in Primero, as notes (subject, text, date)."""
-    notes = []
+    notes: list[dict[str, Any]] = []
     for entry in voice:
         text = entry["answer"] if isinstance(entry["answer"], str) else json.dumps(entry["answer"], ensure_ascii=False)
         notes.append(

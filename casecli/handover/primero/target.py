@@ -98,7 +98,7 @@ class Target:
         """Every error of a whole case against the target's schema (empty when it validates)."""
         from jsonschema import Draft202012Validator
 
-        if "whole" not in self._validators:
+        if ("whole",) not in self._validators:
             self._validators[("whole",)] = Draft202012Validator(self.schema)
         return [
             f"{'/'.join(str(p) for p in e.absolute_path) or '(case)'}: {e.message[:200]}"
