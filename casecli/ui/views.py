@@ -12,13 +12,9 @@ from casecli.i18n import _, format_date, format_time, local_date, n_
 from casecli.ui.render import age_text, group, risk_text, shown, titled_table
 
 
-def case_table(rows: Sequence[Mapping[str, Any]]):
-    from rich.table import Table
-
-    table = Table(
-        title=(_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))), title_justify="left"
-    )
-    for column in (
+def _case_columns() -> tuple[str, ...]:
+    """The case list's columns, at a terminal and in a pipe alike."""
+    return (
         _("Case number"),
         _("Child"),
         _("Age"),
@@ -27,7 +23,16 @@ def case_table(rows: Sequence[Mapping[str, Any]]):
         _("Case worker"),
         _("Registered"),
         _("Next due"),
-    ):
+    )
+
+
+def case_table(rows: Sequence[Mapping[str, Any]]):
+    from rich.table import Table
+
+    table = Table(
+        title=(_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))), title_justify="left"
+    )
+    for column in _case_columns():
         table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
     for row in rows:
         marks = " [dim]" + _("(demo)") + "[/dim]" if row["demo"] else ""
@@ -55,21 +60,7 @@ def case_lines(rows: Sequence[Mapping[str, Any]]):
     from casecli.ui.pipe import one_line
 
     yield "# " + (_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))) + "\n"
-    yield (
-        "\t".join(
-            (
-                _("Case number"),
-                _("Child"),
-                _("Age"),
-                _("Stage"),
-                _("Risk"),
-                _("Case worker"),
-                _("Registered"),
-                _("Next due"),
-            )
-        )
-        + "\n"
-    )
+    yield "\t".join(_case_columns()) + "\n"
     demo, incomplete = " " + _("(demo)"), " (" + _("incomplete") + ")"
     for row in rows:
         cells = (
