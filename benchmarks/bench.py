@@ -105,6 +105,10 @@ COMMANDS = (  # (name, casecli's arguments); `{number}` is a case in the middle 
     ("list | …", ["list"]),
     ("list --search hernandez | …", ["list", "--search", "hernandez"]),
     ("agenda | …", ["agenda"]),
+    ("show | …", ["show", "{number}"]),
+    ("log | …", ["log", "{number}"]),
+    ("report | …", ["report"]),
+    ("approvals | …", ["approvals"]),
 )
 TARGET = 2.0
 
