@@ -18,6 +18,19 @@ def choose(child, question: str, keys: str) -> None:
     child.send(keys)
 
 
+def panel_approves(w: Wizard, explained: bool = True) -> None:
+    """A BID panel's questions, answered: it approves the BIA's recommendation."""
+    w.answer("held_on", ENTER)
+    w.answer("documents_reviewed", "The BIA" + ENTER)
+    w.answer("child_views", "Quiere ir con su tía" + ENTER)
+    w.answer("options", "Resettlement or local integration" + ENTER)
+    w.answer("decision", ENTER)  # approves
+    w.answer("durable_solution", ENTER)  # the BIA's recommendation
+    w.answer("reasons", "Safety" + ENTER)
+    if explained:
+        w.answer("explained_to_child_on", ENTER)
+
+
 def test_a_bid_panel_at_the_keyboard(ready):
     number = ready.register()
     ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
@@ -63,13 +76,7 @@ def test_the_assessments_author_on_the_panel_is_refused_at_that_answer_and_fixed
     ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
     child = spawn(ready.home, "bid", number)
     w = Wizard(child, "bid")
-    w.answer("held_on", ENTER)
-    w.answer("documents_reviewed", "The BIA" + ENTER)
-    w.answer("child_views", "Quiere ir con su tía" + ENTER)
-    w.answer("options", "Resettlement or local integration" + ENTER)
-    w.answer("decision", ENTER)
-    w.answer("durable_solution", ENTER)  # the BIA's recommendation
-    w.answer("reasons", "Safety" + ENTER)
+    panel_approves(w, explained=False)
     w.answer("explained_to_child_on", ENTER)
     member = Wizard(child, "bid-member")
     choose(child, "Add a member?", ENTER)
@@ -161,15 +168,7 @@ def test_the_next_panel_ticks_the_members_earlier_panels_had(ready):
     number = ready.register(name_first="Kevin", sex="male")
     ready.ok("bia", number, "--answers", ready.write("bia.json", BIA))
     child = spawn(ready.home, "bid", number)
-    w = Wizard(child, "bid")
-    w.answer("held_on", ENTER)
-    w.answer("documents_reviewed", "The BIA" + ENTER)
-    w.answer("child_views", "Quiere ir con su tía" + ENTER)
-    w.answer("options", "Resettlement" + ENTER)
-    w.answer("decision", ENTER)  # approves
-    w.answer("durable_solution", ENTER)
-    w.answer("reasons", "Safety" + ENTER)
-    w.answer("explained_to_child_on", ENTER)
+    panel_approves(Wizard(child, "bid"))
     child.expect_exact("Who of these sat on the panel?")
     child.expect_exact("Rosa Díaz — Psychologist (DIF)")
     child.send(("\x20" + DOWN) * 4 + ENTER)  # all four ticked, the BIA's author among them
