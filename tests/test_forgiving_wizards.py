@@ -127,6 +127,7 @@ def test_a_referral_starts_from_a_plan_service(ready):
     child.expect_exact("What the records already say")  # the service's type, provider, need, urgency
     child.expect_exact(service["provider"])
     child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
     child.send(ENTER)
     w = Wizard(child, "referral")
     w.answer("contact", "Dra. López" + ENTER)  # the first question asked

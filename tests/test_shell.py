@@ -64,12 +64,14 @@ def test_one_passphrase_then_commands_completion_a_wizard_and_ctrl_d(ready):
     w.answer("seen_alone", ENTER)
     w.answer("wellbeing", "Calm" + ENTER)
     w.answer("child_views", ENTER)
-    w.answer("care_arrangement", ENTER)  # optional, unchanged: starts on "skip"
+    # where the child lives and the next visit are what the records say: kept with one choice
+    child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
+    child.send(ENTER)
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
     w.answer("risk_level", ENTER)
     w.answer("risk_reason", ENTER)
-    w.answer("next_visit", ENTER)
     child.expect_exact("What now?")
     child.send(ENTER)
     child.expect_exact("Visit recorded")

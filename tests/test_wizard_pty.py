@@ -296,6 +296,7 @@ def test_visit_wizard_walks_the_open_plan_items(ready):
     child.expect_exact("What the records already say")
     child.expect_exact("2026-11-30")
     child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
     child.send(ENTER)
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
@@ -658,12 +659,14 @@ def test_a_visit_wizard_killed_mid_way_offers_its_answers_back(ready):
     child.send(ENTER)  # resume
     w = Wizard(child, "visit")
     w.answer("child_views", "Estoy bien" + ENTER)  # the first question not answered before the kill
-    w.answer("care_arrangement", ENTER)  # optional, unchanged: starts on "skip"
+    # where the child lives and the next visit are what the records say: kept with one choice
+    child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
+    child.send(ENTER)
     w.answer("placement_suitable", ENTER)
     w.answer("new_concerns", ENTER)
     w.answer("risk_level", ENTER)
     w.answer("risk_reason", ENTER)
-    w.answer("next_visit", ENTER)
     child.expect_exact("What now?")
     child.send(ENTER)  # save
     child.expect_exact("Visit recorded")
@@ -774,6 +777,7 @@ def test_what_the_records_already_say_is_kept_with_one_choice(ready):
     child.expect_exact("What the records already say")
     child.expect_exact("Rosa Mejía")
     child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
     child.send(ENTER)  # keep them
     w = Wizard(child, "tracing-request")
     w.answer("last_known_date", ENTER)  # the first question asked: skipped
@@ -799,6 +803,7 @@ def test_the_records_answers_can_be_answered_one_by_one(ready):
     ready.ok("family", "add", number, "--answers", ready.write("f.json", AUNT))
     child = spawn(ready.home, "tracing", "add", number)
     child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
     child.send(DOWN + ENTER)  # answer each one
     w = Wizard(child, "tracing-request")
     w.answer("sought_name", "Rosa María Mejía" + ENTER)  # typed over the records' answer
@@ -838,6 +843,7 @@ def test_a_closure_as_reunified_keeps_the_reunifications_facts_with_one_choice(r
     child.expect_exact("What the records already say")
     child.expect_exact("San Pedro Sula")
     child.expect_exact("Keep these answers?")
+    child.expect_exact("Answer each one")  # the menu drawn whole
     child.send(ENTER)
     w.answer("final_visit", ENTER)
     for field_id in ("outcome_with", "outcome_where", "outcome_on"):
