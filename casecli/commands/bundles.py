@@ -167,6 +167,7 @@ def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, 
     """`import --primero`: read Primero's export, show what comes in and what stays in Primero,
     then register the cases in one transaction."""
     import json
+    from dataclasses import asdict
 
     from casecli.errors import InvalidInput
     from casecli.handover.primero.incoming import apply, plan, read_export
@@ -183,7 +184,7 @@ def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, 
         coming = [c for c in cases if c.refused is None and c.already is None and (new_child or not c.duplicates)]
         if not coming:
             if as_json:
-                print(json.dumps([_as_dict(c) for c in cases], ensure_ascii=False))
+                print(json.dumps([asdict(c) for c in cases], ensure_ascii=False))
             (console(stderr=True) if as_json else out).print(_("Nothing to import from Primero."))
             return
         if not yes:
@@ -200,7 +201,7 @@ def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, 
                 raise Cancelled()
         taken = apply(store, cases, env.today, new_child)
     if as_json:
-        print(json.dumps([_as_dict(c) for c in cases], ensure_ascii=False))
+        print(json.dumps([asdict(c) for c in cases], ensure_ascii=False))
     (console(stderr=True) if as_json else out).print(
         n_(
             "{count} case imported from Primero: {numbers}.",
@@ -209,12 +210,6 @@ def _import_primero(ctx: typer.Context, file: Path, yes: bool, new_child: bool, 
         ).format(count=len(taken), numbers=", ".join(c.number or "" for c in taken)),
         markup=False,
     )
-
-
-def _as_dict(case) -> dict:
-    from dataclasses import asdict
-
-    return asdict(case)
 
 
 def _export_primero(

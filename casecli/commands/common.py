@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,6 +257,40 @@ def write_json_file(path: Path, doc: dict) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_private_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
+
+
+def record_on_case(
+    ctx: typer.Context,
+    case: str,
+    no_input: bool,
+    draft: tuple[str, bool],
+    form_name: str,
+    answers: Path | None,
+    save: Callable[[Store, str, dict], Any],
+    options: Callable[[Store, str], dict] | None = None,
+    check: Callable[[Store, str], Any] | None = None,
+) -> tuple[str, Any]:
+    """The commonest write: one form's answers saved on an open case (resolved before any
+    question, so a closed case loses no answers). `save(store, number, clean)` writes them;
+    `draft`: (command, --discard-draft); `check(store, number)` refuses before any question (a
+    consent that does not allow it); `options(store, number)`: `collect_form`'s rules, starts or
+    known answers, which read the case. Returns (the case number, what `save` returned)."""
+    from casecli.case.file.lookup import resolve_open
+
+    with opened(ctx, no_input) as (env, store):
+        number = resolve_open(store, case)
+        if check is not None:
+            check(store, number)
+        saved = collect_form(
+            env,
+            store,
+            (draft[0], number, draft[1]),
+            form_name,
+            answers,
+            lambda clean: save(store, number, clean),
+            **(options(store, number) if options else {}),
+        )
+    return number, saved
 
 
 def collect_form(

@@ -22,6 +22,7 @@ from casecli.commands.common import (
     env_of,
     open_store,
     opened,
+    record_on_case,
 )
 from casecli.commands.errors import CaseCliGroup, RecordGroup
 from casecli.i18n import _
@@ -51,19 +52,9 @@ def asylum_add(
     Example: casecli asylum MX7-0042-R
     Example: casecli asylum MX7-0042-R --answers claim.json --no-input
     """
-    from casecli.case.file.lookup import resolve_open
     from casecli.case.legal.asylum import add_claim
 
-    with opened(ctx, no_input) as (env, store):
-        number = resolve_open(store, case)
-        saved = collect_form(
-            env,
-            store,
-            ("asylum", number, discard_draft),
-            "asylum-claim",
-            answers,
-            lambda clean: add_claim(store, number, clean),
-        )
+    number, saved = record_on_case(ctx, case, no_input, ("asylum", discard_draft), "asylum-claim", answers, add_claim)
     console().print(
         _("Asylum claim {n} recorded for {number}. Record each step with `casecli asylum step {number}`.").format(
             n=saved["number"], number=number
@@ -148,19 +139,11 @@ def incident_add(
 
     Example: casecli incident add MX7-0042-R
     """
-    from casecli.case.file.lookup import resolve_open
     from casecli.case.legal.incidents import add_incident
 
-    with opened(ctx, no_input) as (env, store):
-        number = resolve_open(store, case)
-        saved = collect_form(
-            env,
-            store,
-            ("incident add", number, discard_draft),
-            "incident",
-            answers,
-            lambda clean: add_incident(store, number, clean),
-        )
+    number, saved = record_on_case(
+        ctx, case, no_input, ("incident add", discard_draft), "incident", answers, add_incident
+    )
     out = console()
     out.print(_("Incident {n} recorded for {number}.").format(n=saved["number"], number=number))
     if saved["risk_raised_to"]:
@@ -285,19 +268,11 @@ def authority_add(
 
     Example: casecli authority MX7-0042-R
     """
-    from casecli.case.file.lookup import resolve_open
     from casecli.case.legal.authority import add_notification
 
-    with opened(ctx, no_input) as (env, store):
-        number = resolve_open(store, case)
-        collect_form(
-            env,
-            store,
-            ("authority", number, discard_draft),
-            "authority-notification",
-            answers,
-            lambda clean: add_notification(store, number, clean),
-        )
+    number, _saved = record_on_case(
+        ctx, case, no_input, ("authority", discard_draft), "authority-notification", answers, add_notification
+    )
     console().print(
         _(
             "Notification recorded for {number}. Record the restitution plan with `casecli authority plan {number}`."
@@ -319,19 +294,11 @@ def authority_plan(
 
     Example: casecli authority plan MX7-0042-R --answers restitution.json
     """
-    from casecli.case.file.lookup import resolve_open
     from casecli.case.legal.authority import add_restitution_plan
 
-    with opened(ctx, no_input) as (env, store):
-        number = resolve_open(store, case)
-        saved = collect_form(
-            env,
-            store,
-            ("authority plan", number, discard_draft),
-            "restitution-plan",
-            answers,
-            lambda clean: add_restitution_plan(store, number, clean),
-        )
+    number, saved = record_on_case(
+        ctx, case, no_input, ("authority plan", discard_draft), "restitution-plan", answers, add_restitution_plan
+    )
     console().print(
         _(
             "Restitution plan recorded for {number} ({count} measures): the next `casecli plan edit {number}` takes"
@@ -353,19 +320,11 @@ def authority_measure(
 
     Example: casecli authority measure MX7-0042-R
     """
-    from casecli.case.file.lookup import resolve_open
     from casecli.case.legal.authority import mark_elsewhere
 
-    with opened(ctx, no_input) as (env, store):
-        number = resolve_open(store, case)
-        saved = collect_form(
-            env,
-            store,
-            ("authority measure", number, discard_draft),
-            "restitution-elsewhere",
-            answers,
-            lambda clean: mark_elsewhere(store, number, clean),
-        )
+    number, saved = record_on_case(
+        ctx, case, no_input, ("authority measure", discard_draft), "restitution-elsewhere", answers, mark_elsewhere
+    )
     console().print(
         _("Measure {n} of the restitution plan of {number}: carried by another.").format(
             n=saved["measure"], number=number

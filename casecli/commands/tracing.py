@@ -20,6 +20,7 @@ from casecli.commands.common import (
     env_of,
     open_store,
     opened,
+    record_on_case,
 )
 from casecli.commands.errors import CaseCliGroup
 from casecli.i18n import _
@@ -52,20 +53,18 @@ def family_add(
     Example: casecli family add MX7-0042-R
     """
     from casecli.case.family.tracing import add_family_member, check_consent
-    from casecli.case.file.lookup import resolve_open
 
-    with opened(ctx, no_input) as (env, store):
-        number = resolve_open(store, case)
-        check_consent(store, number, "family")  # before any question
-        saved = collect_form(
-            env,
-            store,
-            ("family add", number, discard_draft),
-            "family-member",
-            answers,
-            lambda clean: add_family_member(store, number, clean),
-        )
-    console().print(_("Family member recorded for {number}.").format(number=saved["case_number"]))
+    number, _saved = record_on_case(
+        ctx,
+        case,
+        no_input,
+        ("family add", discard_draft),
+        "family-member",
+        answers,
+        add_family_member,
+        check=lambda store, number: check_consent(store, number, "family"),
+    )
+    console().print(_("Family member recorded for {number}.").format(number=number))
 
 
 @command(family_app, "list")

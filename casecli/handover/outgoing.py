@@ -239,13 +239,9 @@ def _approved(
             wanted[number] = "handover_other_agency"
         elif number in beyond and approvals.needed(store, "sharing_beyond_consent"):
             wanted[number] = "sharing_beyond_consent"
-    allowed = {n: approvals.sharing_allowed(store, n, kind, subject) for n, kind in wanted.items()}
-    missing = [n for n, approval in allowed.items() if approval is None]
+    approved, missing = approvals.sharings_approved(store, wanted, subject)
     if not missing:
-        return {n: a for n, a in allowed.items() if a is not None}
-    with store.transaction():
-        for number in missing:
-            approvals.sharing_waits(store, number, wanted[number], subject)
+        return approved
     raise ApprovalNeeded(
         _(
             "export: {numbers}: {what} waits for a supervisor's approval; send the request with"

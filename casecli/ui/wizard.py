@@ -192,8 +192,8 @@ def _ask_missing(
             continue
         # the records' answers are shown when the first of them is reached (a visit's placement
         # after its date, from which its next visit follows), all those that apply by then together
-        if known is not None and field.id not in offered and field.id in _known_now(form, known, answers, offered):
-            said = _known_now(form, known, answers, offered)
+        said = _known_now(form, known, answers, offered) if known is not None and field.id not in offered else {}
+        if field.id in said:
             offered.update(said)
             if len(said) > 1 and _keep_known(form, said, console, lang):
                 answers.update(said)

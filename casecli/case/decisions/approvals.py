@@ -180,6 +180,19 @@ def sharing_waits(store: Store, number: str, kind: str, subject: dict) -> dict:
     return {**wait_for(store, number, kind, subject, f"{ENGLISH[kind].capitalize()} awaits approval"), "new": True}
 
 
+def sharings_approved(store: Store, wanted: dict[str, str], subject: dict) -> tuple[dict[str, dict], list[str]]:
+    """For each case the approval of kind `wanted[case]` of this very sharing: those approved, and
+    the cases still without one, whose requests are recorded now (once: asked again, the same
+    request) for `casecli approval request`."""
+    allowed = {n: sharing_allowed(store, n, kind, subject) for n, kind in wanted.items()}
+    missing = [n for n, approval in allowed.items() if approval is None]
+    if missing:
+        with store.transaction():
+            for number in missing:
+                sharing_waits(store, number, wanted[number], subject)
+    return {n: a for n, a in allowed.items() if a is not None}, missing
+
+
 def spend(store: Store, approval: dict, summary: str, changes: dict) -> None:
     """The one sharing an approval allowed is done (call in its transaction): a bundle written, a
     referral made."""

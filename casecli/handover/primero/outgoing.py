@@ -251,13 +251,9 @@ def check_sharing(store: Store, numbers: list[str], override: str | None) -> dic
     if not beyond or not approvals.needed(store, "sharing_beyond_consent"):
         return {}
     subject = approvals.sharing_subject([PRIMERO_RECIPIENT], False, override or "")
-    allowed = {n: approvals.sharing_allowed(store, n, "sharing_beyond_consent", subject) for n in beyond}
-    missing = [n for n, a in allowed.items() if a is None]
+    approved, missing = approvals.sharings_approved(store, dict.fromkeys(beyond, "sharing_beyond_consent"), subject)
     if not missing:
-        return {n: a for n, a in allowed.items() if a is not None}
-    with store.transaction():
-        for number in missing:
-            approvals.sharing_waits(store, number, "sharing_beyond_consent", subject)
+        return approved
     raise ApprovalNeeded(
         _(
             "export --primero: {numbers}: sharing beyond consent waits for a supervisor's approval; send the request"

@@ -133,10 +133,8 @@ def sources_of(store: Store, number: str, today: dt.date) -> CaseSources:
     voice = child_voice(store, number)
     received = store.conn.execute(
         "SELECT at, changes FROM events WHERE case_number = ? AND kind = 'received' ORDER BY seq", (number,)
-    ).fetchall()
-    handover_notes = [
-        (at, json.loads(c).get("note")) for at, c in received if isinstance(json.loads(c).get("note"), dict)
-    ]
+    )
+    handover_notes = [(at, note) for at, c in received if isinstance(note := json.loads(c).get("note"), dict)]
     history = store.conn.execute("SELECT count(*) FROM events WHERE case_number = ?", (number,)).fetchone()[0]
     sources.no_home = {
         "voice": len(voice),

@@ -92,16 +92,19 @@ class Target:
             return None
         if _is_choice(self._property(field, subform) or {}):
             return _("no option for it in the target's list")
-        return _("not accepted: {why}").format(why=error.message[:160])
+        # the schema's rule it breaks, never its message: that quotes the value (a child's data)
+        return _("not accepted: {why}").format(why=f"{error.validator} {json.dumps(error.validator_value)[:80]}")
 
     def check_whole(self, data: dict) -> list[str]:
-        """Every error of a whole case against the target's schema (empty when it validates)."""
+        """Every error of a whole case against the target's schema, as its place and the rule it
+        breaks (empty when it validates)."""
         from jsonschema import Draft202012Validator
 
         if ("whole",) not in self._validators:
             self._validators[("whole",)] = Draft202012Validator(self.schema)
+        # where and which rule, never the schema's message: that quotes the value (a child's data)
         return [
-            f"{'/'.join(str(p) for p in e.absolute_path) or '(case)'}: {e.message[:200]}"
+            f"{'/'.join(str(p) for p in e.absolute_path) or '(case)'}: {e.validator}"
             for e in self._validators[("whole",)].iter_errors(data)
         ]
 
