@@ -78,3 +78,37 @@ def test_an_older_store_gets_its_index_on_the_next_open(ready):
         store.conn.execute("INSERT INTO meta (key, value) VALUES ('derived_stale', '1')")
     ready.ok("list")
     assert index_of(ready.store) == expected
+
+
+def test_an_import_names_the_children_here_each_new_child_may_be(home, monkeypatch):
+    """New children are compared with the children here many at a time (one read of the name
+    index): each is still told apart, the bundle's own cases are never a match, and the answer is
+    what the one-child check (new-case's) finds."""
+    import datetime as dt
+    import json
+
+    from casecli.case.decisions import duplicates
+
+    ana, luis = two_workers(home, monkeypatch)
+    here = luis.register(name_first="Yulissa", name_last="Quetzalcoatl", sex="female", age_estimate=15)
+    other = luis.register(name_first="Wilmer", name_last="Marker-Two", sex="male", age_estimate=12)
+    alike = ana.register(name_first="Yulisa", name_last="Quetzlcoatl", sex="female", age_estimate=15)
+    unlike = ana.register(name_first="Brayan", name_last="Zzyzx-Nadie", sex="male", age_estimate=9)
+    twin = ana.register(name_first="Wilmer", name_last="Marker-Two", sex="male", age_estimate=12)
+    bundle = home / "copy.bundle"
+    ana.ok(
+        "export", alike, unlike, twin, "--to", "luis", "--output", str(bundle), "--answers", ana.write("n.json", NOTE)
+    )
+    said = luis.ok("import", str(bundle), "--yes").stdout
+    assert f"{alike} may be a child already registered here: {here}" in " ".join(said.split())
+    assert f"{twin} may be a child already registered here: {other}" in " ".join(said.split())
+    assert f"{unlike} may be" not in said
+    with open_store(luis.store, lambda: PASSPHRASE) as store:
+        today = dt.date.today()
+        rows = store.conn.execute("SELECT case_number, answers FROM cases WHERE status = 'copy'")
+        described = {number: json.loads(answers) for number, answers in rows}
+        many = duplicates.matches_for_many(store, described, today)
+        for number, answers in described.items():  # (each case is here itself now: left out)
+            one = [n for n, _score in duplicates.matches_for(store, answers, today, exclude=number)]
+            assert [n for n in many[number] if n != number] == one
+    assert many[alike] == [alike, here] and many[unlike] == [unlike]

@@ -52,16 +52,21 @@ class IncomingCase:
     possible_duplicates: list[str] = field(default_factory=list)  # children here it may be
     head: tuple[int, str] | None = None  # the last event as the bundle brought it (witnessed here)
 
-    def settle(self, store: Store, matches: Callable[[dict], list[str]] | None = None) -> None:
-        """Decide the case as soon as all of it is read (a new child: compared with the children
-        here, by `matches`), and keep only what the decision needs, so that memory does not grow
-        with the events and answers of every case in a large bundle."""
-        _decide(store, self)
-        if self.decision == "new" and matches is not None:
-            self.possible_duplicates = matches(self.answers)
+    def settle(self, store: Store, here: set[str]) -> None:
+        """Decide the case as soon as all of it is read (`here`: the bundle's cases this store
+        has a history of), and keep only what the decision and the duplicate check need, so
+        that memory does not grow with the events of every case in a large bundle."""
+        _decide(store, self, here)
         self.events = len(self.hashes)
         self.head = (len(self.hashes), self.hashes[-1]) if self.hashes else None
-        self.hashes, self.summaries, self.answers = [], {}, {}
+        self.hashes, self.summaries = [], {}
+        if self.decision != "new":
+            self.answers = {}
+
+
+# New children are compared with the children here this many at a time (one read of the name
+# index for all of them): memory holds this many registrations.
+CHILDREN_A_MATCH = 500
 
 
 @dataclass
@@ -106,14 +111,14 @@ def open_bundle(
     passphrase: Callable[[], str] | None = None,
     progress: Callable[[int], None] | None = None,
     today: dt.date | None = None,
-    matches: Callable[[dict], list[str]] | None = None,
+    matches: Callable[[dict[str, dict]], dict[str, list[str]]] | None = None,
 ) -> Incoming:
     """Check the signature, unwrap the file key, and validate every record (nothing is written).
 
     `progress(total)` is called as each case is reached, with the number of cases listed;
     `today` is the receiver's date, against which the records' dates are checked; `matches`, given
-    the answers of a child new here, says which children here it may be (the description lists
-    the bundle's cases first, so the caller can leave those out).
+    the answers of children new here (by case number), says which children here each may be
+    (the description lists the bundle's cases first, so those are left out).
     """
     today = today or dt.date.today()
     reader = BundleReader(path)
@@ -134,8 +139,27 @@ def open_bundle(
     check = contents.record_check(store, path.name, today)
     cases: dict[str, IncomingCase] = {}
     meta = None
-    new_child = None
-    current = None
+    current: IncomingCase | None = None
+    here: set[str] = set()
+    unmatched: dict[str, IncomingCase] = {}  # new children not yet compared with the children here
+    listed: set[str] = set()
+
+    def compare() -> None:
+        if matches is not None and unmatched:
+            found = matches({n: case.answers for n, case in unmatched.items()})
+            for number, case in unmatched.items():
+                case.possible_duplicates = [n for n in found.get(number, []) if n not in listed]
+        for case in unmatched.values():
+            case.answers = {}
+        unmatched.clear()
+
+    def settle(case: IncomingCase) -> None:
+        case.settle(store, here)
+        if case.decision == "new":
+            unmatched[case.number] = case
+            if len(unmatched) >= CHILDREN_A_MATCH:
+                compare()
+
     for record in reader.lines(file_key):
         kind, row = record.get("t"), record.get("r")
         if meta is None:
@@ -159,7 +183,8 @@ def open_bundle(
             # A malformed receipt, decision or tracing request is refused here, before anything is asked.
             incoming = Incoming(reader, file_key, meta, cases, None)
             incoming.receipt, incoming.decision, incoming.tracing  # noqa: B018  (each checks its own)
-            new_child = _leaving_out(matches, {str(n) for n in meta.get("cases", [])}) if matches else None
+            listed = {str(n) for n in meta.get("cases", [])}
+            here = _histories_here(store, sorted(listed))
             continue
         table = kind
         if table not in dict(CASE_TABLES) or not isinstance(row, dict):
@@ -180,7 +205,7 @@ def open_bundle(
                     _("{file}: the payload holds {number} twice").format(file=path.name, number=number)
                 )
             if current is not None:
-                current.settle(store, new_child)
+                settle(current)
             current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
             if progress is not None:
                 progress(len(meta.get("cases", [])))
@@ -190,7 +215,8 @@ def open_bundle(
         if table == "events":
             _check_event(row, current, path.name)
     if current is not None:
-        current.settle(store, new_child)
+        settle(current)
+    compare()
     if meta is None or sorted(cases) != sorted(meta.get("cases", [])):
         raise BundleRejected(_("{file}: the payload does not hold the cases it lists").format(file=path.name))
     return Incoming(
@@ -218,9 +244,14 @@ def _revoked_sender(store: Store, reader: BundleReader) -> Revocation | None:
     return found.revoked
 
 
-def _leaving_out(matches: Callable[[dict], list[str]], listed: set[str]) -> Callable[[dict], list[str]]:
-    """`matches` without the bundle's own cases (a child is never a duplicate of itself)."""
-    return lambda answers: [number for number in matches(answers) if number not in listed]
+def _histories_here(store: Store, numbers: list[str]) -> set[str]:
+    """The cases of `numbers` with a history in this store (one query: the others are new here,
+    decided without asking each)."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT case_number FROM events WHERE case_number IN (SELECT value FROM json_each(?))",
+        (json.dumps(numbers),),
+    )
+    return {number for (number,) in rows}
 
 
 EVENT_ORDER = ("case_number", "seq", "at", "actor", "kind", "summary", "changes", "prev_hash", "hash")
@@ -244,10 +275,9 @@ def _check_event(row: dict, case: IncomingCase, name: str) -> None:
     case.summaries[row["hash"]] = f"{row['at'][:10]} {row['actor']}: {row['summary']}"
 
 
-def _decide(store: Store, case: IncomingCase) -> None:
-    local = [
-        h for (h,) in store.conn.execute("SELECT hash FROM events WHERE case_number = ? ORDER BY seq", (case.number,))
-    ]
+def _decide(store: Store, case: IncomingCase, here: set[str]) -> None:
+    sql = "SELECT hash FROM events WHERE case_number = ? ORDER BY seq"
+    local = [h for (h,) in store.conn.execute(sql, (case.number,))] if case.number in here else []
     theirs = case.hashes
     if not local:
         case.decision = "new"
@@ -289,6 +319,11 @@ def apply(
     # a few large inserts instead of many small ones.
     batches: dict[tuple[str, tuple[str, ...]], list[list]] = {}
     order = {table: i for i, (table, _sql) in enumerate(CASE_TABLES)}
+    # A handover makes the case mine and open; a copy is read-only here, its history left exactly
+    # as sent, so that a later copy from the same sender simply continues it.
+    arrived = (
+        {"status": "open", "case_worker": me, "updated_at": utc_now()} if incoming.handover else {"status": "copy"}
+    )
 
     def flush() -> None:
         for (table, columns), rows in sorted(batches.items(), key=lambda item: order[item[0][0]]):
@@ -328,6 +363,7 @@ def apply(
                 }  # local row numbers stay local
                 if table == "cases":  # an older casecli's answers under this one's field ids
                     row["answers"] = _upgraded_answers(row)
+                    row.update(arrived)
                 elif table == "plans":
                     row["data"] = _upgraded_plan(row)
                 rows = batches.setdefault((str(table), tuple(row)), [])
@@ -388,10 +424,6 @@ def apply(
                 plans.reindex_items(store, number)
             people_index.update(store, written)
             if incoming.handover:
-                store.conn.executemany(
-                    "UPDATE cases SET status = 'open', case_worker = ?, updated_at = ? WHERE case_number = ?",
-                    [(me, utc_now(), n) for n in written],
-                )
                 # A case handed back to me settles my own handover of it still waiting for a receipt:
                 # the colleague evidently took it.
                 store.conn.executemany(
@@ -414,12 +446,6 @@ def apply(
                             "note": incoming.meta.get("note", {}),
                         },
                     )
-            else:
-                # A copy for consultation: read-only here, and its history left exactly as sent,
-                # so that a later copy from the same sender simply continues it.
-                store.conn.executemany(
-                    "UPDATE cases SET status = 'copy' WHERE case_number = ?", [(n,) for n in written]
-                )
             for number, others in (links_same or {}).items():
                 from casecli.case.decisions import links
 

@@ -81,6 +81,25 @@ def sharing_a_key(store: Store, tokens: tuple[str, ...]) -> list[tuple]:
     ).fetchall()
 
 
+def sharing_keys(store: Store, keys: set[str]) -> tuple[dict[str, list[str]], dict[str, tuple]]:
+    """For many children at once (an import's new children, a few hundred at a time): the indexed
+    children under each of `keys`, and each such child's index row, in two queries."""
+    if not keys:
+        return {}, {}
+    listed = json.dumps(sorted(keys))
+    under: dict[str, list[str]] = {}
+    for key, number in store.conn.execute(
+        "SELECT key, case_number FROM people_keys WHERE key IN (SELECT value FROM json_each(?))", (listed,)
+    ):
+        under.setdefault(key, []).append(number)
+    rows = store.conn.execute(
+        f"SELECT {COLUMNS} FROM people WHERE case_number IN (SELECT DISTINCT case_number FROM people_keys"
+        " WHERE key IN (SELECT value FROM json_each(?)))",
+        (listed,),
+    )
+    return under, {row[0]: row for row in rows}
+
+
 def buckets(store: Store) -> Iterator[tuple[str, list[str]]]:
     """Each name key shared by two or more children, with their case numbers: the only pairs the
     whole-store check compares. Streamed, a key at a time."""

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from casecli.case.due.scope import Scope, scoped
 from casecli.case.due.working_days import add_working_days, closed_days
 from casecli.store import settings
 
@@ -27,10 +28,9 @@ FROM legal a WHERE a.kind = 'asylum_claim'
 """
 
 
-def asylum_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str, str, str, dict]]:
+def asylum_due(store: Store, only: Scope = None) -> Iterator[tuple[str, str, str, str, dict]]:
     """(case number, kind, due date, command, arguments) of each deadline a claim has now."""
-    scoped = CLAIMS_SQL + " AND a.case_number = ?" if only is not None else CLAIMS_SQL
-    rows = store.conn.execute(scoped, (only,) if only is not None else ()).fetchall()
+    rows = store.conn.execute(*scoped(CLAIMS_SQL, "a.case_number", only)).fetchall()
     if not rows:
         return
     country = settings.text(store, "agency.country")

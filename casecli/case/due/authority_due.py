@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from casecli.case.due.scope import Scope, scoped
 from casecli.store import settings
 
 if TYPE_CHECKING:
@@ -27,14 +28,14 @@ def _plus(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day[:10]) + dt.timedelta(days=days)).isoformat()
 
 
-def authority_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str, str, str, dict]]:
+def authority_due(store: Store, only: Scope = None) -> Iterator[tuple[str, str, str, str, dict]]:
     """(case number, kind, due date, command, arguments) of the authority's step."""
     notify, restitution = (
         settings.get(store, "authority.notify_days"),
         settings.get(store, "authority.restitution_days"),
     )
-    sql = AUTHORITY_SQL + (" AND c.case_number = ?" if only is not None else "")
-    for number, identified, notified, planned in store.conn.execute(sql, (only,) if only is not None else ()):
+    sql, params = scoped(AUTHORITY_SQL, "c.case_number", only)
+    for number, identified, notified, planned in store.conn.execute(sql, params):
         if notified == "9999":
             yield number, "authority notification", _plus(identified, notify), f"casecli authority {number}", {}
         elif not planned:

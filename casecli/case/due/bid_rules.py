@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+from casecli.case.due.scope import Scope, scoped
 from casecli.store import settings
 
 if TYPE_CHECKING:
@@ -56,12 +57,10 @@ def reason(answers: dict, protection_status: str | None) -> str | None:
     return None
 
 
-def required(store: Store, number: str | None = None) -> list[dict]:
+def required(store: Store, number: Scope = None) -> list[dict]:
     """Each case whose latest BIA needs a BID not yet decided: the case, the BIA, why, and by when
     (`bid.due_days` after the BIA). One case, or every case."""
-    sql, params = LATEST_BIA_SQL, []
-    if number is not None:
-        sql, params = sql + " AND b.case_number = ?", [number]
+    sql, params = scoped(LATEST_BIA_SQL, "b.case_number", number)
     days = settings.get(store, "bid.due_days")
     found = []
     for case_number, uid, on_date, answers, status, latest in store.conn.execute(sql, params):
@@ -75,12 +74,10 @@ def required(store: Store, number: str | None = None) -> list[dict]:
     return found
 
 
-def reassessments(store: Store, number: str | None = None) -> list[dict]:
+def reassessments(store: Store, number: Scope = None) -> list[dict]:
     """Each case whose latest BIA a BID panel did not approve: a new BIA is due `bid.reassess_days`
     after the panel (the panel's own recommendation is what the new assessment weighs)."""
-    sql, params = LATEST_BIA_SQL, []
-    if number is not None:
-        sql, params = sql + " AND b.case_number = ?", [number]
+    sql, params = scoped(LATEST_BIA_SQL, "b.case_number", number)
     days = settings.get(store, "bid.reassess_days")
     found = []
     for case_number, uid, _on, _answers, _status, latest in store.conn.execute(sql, params):

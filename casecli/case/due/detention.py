@@ -14,6 +14,8 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+from casecli.case.due.scope import Scope, scoped
+
 if TYPE_CHECKING:
     from casecli.store.db import Store
 
@@ -56,13 +58,12 @@ def _timeline(registered: str | None, placed: str | None, visits: str | None, pl
     return sorted(((on, where) for on, where in timeline if on and where), key=lambda t: t[0])
 
 
-def detained(store: Store, only: str | None = None) -> dict[str, dict]:
+def detained(store: Store, only: Scope = None) -> dict[str, dict]:
     """Each case whose latest placement is migration detention: since when (the first record of
     this stay), its status and worker."""
-    sql = PLACEMENTS_SQL + (" AND c.case_number = ?" if only is not None else "")
     found = {}
     for number, status, worker, registered, placed, visits, plan in store.conn.execute(
-        sql, (only,) if only is not None else ()
+        *scoped(PLACEMENTS_SQL, "c.case_number", only)
     ):
         timeline = _timeline(registered, placed, visits, plan)
         if not timeline or timeline[-1][1] != DETENTION:

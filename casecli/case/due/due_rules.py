@@ -156,7 +156,7 @@ def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
 def _from_the_records(store: Store, open_rows: dict[str, dict], found: dict[str, list[Due]]) -> None:
     """What the plan's items, the decisions and the referrals make due, a query each for all cases."""
     # Only these cases' records: one case (show, a write) or a thousand (a refresh of many).
-    only = next(iter(open_rows)) if len(open_rows) == 1 else None
+    only: str | list[str] = next(iter(open_rows)) if len(open_rows) == 1 else list(open_rows)
     scope, scope_params = " AND {}.case_number IN (SELECT value FROM json_each(?))", (json.dumps(list(open_rows)),)
     done = {(n, i) for n, i, s in store.conn.execute(PROGRESS_SQL + scope.format("i"), scope_params) if s == "done"}
     for number, item_id, name, title, when in store.conn.execute(ITEMS_SQL + scope.format("t"), scope_params):

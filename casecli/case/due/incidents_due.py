@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from casecli.case.due.scope import Scope, scoped
 from casecli.store import settings
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.case_number = i.case_number AN
 """
 
 
-def incidents_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str, str, str, dict]]:
+def incidents_due(store: Store, only: Scope = None) -> Iterator[tuple[str, str, str, str, dict]]:
     """(case number, kind, due date, command, arguments) of each incident the law asks to report."""
     import json
 
     types = [t for t in settings.text(store, "incident.reportable_types").split(",") if t]
-    sql = UNREPORTED_SQL + (" AND i.case_number = :number" if only is not None else "")
-    for number, recorded_on, occurred_on in store.conn.execute(sql, {"types": json.dumps(types), "number": only}):
+    sql, params = scoped(UNREPORTED_SQL.replace(":types", "?"), "i.case_number", only)
+    for number, recorded_on, occurred_on in store.conn.execute(sql, [json.dumps(types), *params]):
         yield number, "incident", recorded_on, f"casecli incident report {number}", {"date": occurred_on}

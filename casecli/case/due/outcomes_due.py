@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from casecli.case.due.bid_rules import reassessments, required
 from casecli.case.due.reunification import follow_ups_due
+from casecli.case.due.scope import Scope
 
 if TYPE_CHECKING:
     from casecli.store.db import Store
 
 
-def outcomes_due(store: Store, only: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+def outcomes_due(store: Store, only: Scope = None) -> Iterator[tuple[str, str, str, str]]:
     """(case number, kind, due date, command) of each."""
     for bid in required(store, only):
         number = bid["case_number"]

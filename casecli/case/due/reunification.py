@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from casecli.case.due.scope import Scope, scoped
+
 if TYPE_CHECKING:
     from casecli.store.db import Store
 
@@ -18,12 +20,10 @@ FROM tracing t WHERE t.kind = 'reunification'
 """
 
 
-def reunifications(store: Store, number: str | None = None) -> list[dict]:
+def reunifications(store: Store, number: Scope = None) -> list[dict]:
     """Each reunification: the case, when, the first follow-up's due date, whether a visit followed
     and the latest visit after it."""
-    sql, params = REUNIFICATIONS_SQL, []
-    if number is not None:
-        sql, params = sql + " AND t.case_number = ?", [number]
+    sql, params = scoped(REUNIFICATIONS_SQL, "t.case_number", number)
     return [
         {
             "case_number": n,
@@ -36,6 +36,6 @@ def reunifications(store: Store, number: str | None = None) -> list[dict]:
     ]
 
 
-def follow_ups_due(store: Store, number: str | None = None) -> list[dict]:
+def follow_ups_due(store: Store, number: Scope = None) -> list[dict]:
     """Reunifications with no visit after them yet: the follow-up visit is due."""
     return [r for r in reunifications(store, number) if not r["visited"]]
