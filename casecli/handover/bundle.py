@@ -23,6 +23,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
+
 from casecli.errors import BundleRejected, NotAStore
 from casecli.fsutil import PRIVATE_FILE, replace_file
 from casecli.i18n import _
@@ -441,7 +443,9 @@ class BundleReader:
 
 def _record(line: bytes, name: str) -> dict:
     try:
-        record = json.loads(line)
+        # orjson: what json.loads accepts and casecli writes, in half the time; stricter (no NaN,
+        # no lone surrogate, no integer beyond 64 bits, nesting bounded), never looser
+        record = orjson.loads(line)
     except (ValueError, RecursionError):  # not JSON, a number too long to read, or nested too deep
         raise BundleRejected(_("{file}: a record in the payload is not valid JSON").format(file=name)) from None
     if not isinstance(record, dict):

@@ -420,8 +420,7 @@ def apply(
                 )
                 done[number] = "keep_both"
             written = [n for n, action in done.items() if action != "keep_both"]
-            for number in written:
-                plans.reindex_items(store, number)
+            plans.reindex_items(store, written)
             people_index.update(store, written)
             if incoming.handover:
                 # A case handed back to me settles my own handover of it still waiting for a receipt:

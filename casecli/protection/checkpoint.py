@@ -72,7 +72,8 @@ def record(store: Store, verified: dict[str, tuple[int, str]], trusted: list[str
     try:
         with store.transaction():
             store.conn.executemany(
-                "INSERT OR REPLACE INTO verified_heads (case_number, seq, hash, mac) VALUES (?, ?, ?, ?)",
+                "INSERT INTO verified_heads (case_number, seq, hash, mac) VALUES (?, ?, ?, ?) ON CONFLICT (case_number)"
+                " DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
                 [(n, seq, stored, _mac(key, n, seq, stored)) for n, (seq, stored) in verified.items()],
             )
             store.conn.execute(

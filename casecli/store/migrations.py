@@ -772,6 +772,16 @@ MIGRATIONS: list[tuple[int, list]] = [  # each step: SQL text, or a function of 
             lambda conn: _rename_plan_answers(conn),
         ],
     ),
+    (
+        31,
+        [
+            # Every case table is read by its case (a case's file, a bundle, the due rules): the
+            # reviews table had no index for it (each case's latest review scanned every review),
+            # nor the links table for its second case.
+            "CREATE INDEX IF NOT EXISTS reviews_case ON reviews (case_number, reviewed_on)",
+            "CREATE INDEX IF NOT EXISTS links_case_b ON links (case_b)",
+        ],
+    ),
 ]
 
 

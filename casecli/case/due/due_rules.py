@@ -98,19 +98,24 @@ def due_items(store: Store, rows: list[dict]) -> dict[str, list[Due]]:
     """Everything due on each open case in `rows`, by case number (in no particular order)."""
     open_rows = {r["case_number"]: r for r in rows if r["status"] == "open"}
     found: dict[str, list[Due]] = {n: [] for n in open_rows}
+    days = {key: settings.get(store, key) for key in CASE_SETTINGS}  # read once, not once per case
     for number, row in open_rows.items():
-        found[number].extend(_from_the_case(store, number, row))
+        found[number].extend(_from_the_case(number, row, days))
     if open_rows:
         _from_the_records(store, open_rows, found)
     return found
 
 
-def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
+# The agency's settings the case's own columns are read with.
+CASE_SETTINGS = ("review.every_days", "age.majority_years", "age.turns_18_warning_days", "agenda.high_risk_unseen_days")
+
+
+def _from_the_case(number: str, row: dict, days: dict[str, int]) -> list[Due]:
     """What the case's own columns make due: registration, assessment, plan, visits, reviews …"""
     found: list[Due] = []
     risk = row["risk"]
-    review_days = settings.get(store, "review.every_days")
-    majority = settings.get(store, "age.majority_years")
+    review_days = days["review.every_days"]
+    majority = days["age.majority_years"]
     if row["incomplete"]:
         found.append(item(number, risk, "registration", row["registered_on"], f"casecli edit {number}"))
     if not row["assessed"] and row["assessment_due"]:
@@ -135,7 +140,7 @@ def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
     )
     adult_on = majority_date(born, estimate, counted_from[:10], majority)
     if adult_on and not row["transition_planned"]:
-        when = _plus(adult_on, -settings.get(store, "age.turns_18_warning_days"))
+        when = _plus(adult_on, -days["age.turns_18_warning_days"])
         found.append(item(number, risk, "turns 18", when, f"casecli plan edit {number}", age=majority, date=adult_on))
     if adult_on:
         # Of age with the case open: an after-care plan, or the closure ("reached adulthood").
@@ -148,7 +153,7 @@ def _from_the_case(store: Store, number: str, row: dict) -> list[Due]:
         found.append(item(number, risk, "review", when, f"casecli review {number}", days=review_days))
     elif risk == "high":
         since = row["last_seen"] or row["registered_on"]
-        when = _plus(since, settings.get(store, "agenda.high_risk_unseen_days"))
+        when = _plus(since, days["agenda.high_risk_unseen_days"])
         found.append(item(number, risk, "see child", when, f"casecli visit add {number}"))
     return found
 

@@ -150,7 +150,10 @@ def _store_derived(store: Store, rows: list[dict], everything: bool = False) -> 
         ],
     )
     store.conn.executemany(
-        "INSERT OR REPLACE INTO case_due (case_number, stage) VALUES (?, ?)",
+        # An upsert, not INSERT OR REPLACE: a replace deletes the row first, and with foreign keys
+        # on that costs a hundred times as much (measured: 0.86 s against 0.008 s for 8,829 cases).
+        "INSERT INTO case_due (case_number, stage) VALUES (?, ?)"
+        " ON CONFLICT (case_number) DO UPDATE SET stage = excluded.stage",
         [(number, at) for number, (at, _due) in derived.items()],
     )
     if not everything:  # (every case's were deleted before the first of them)

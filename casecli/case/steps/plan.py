@@ -125,32 +125,40 @@ def save(store: Store, text: str, plan: dict, today: dt.date, activate: bool = F
     }
 
 
+INSERT_ITEM = "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def _item_rows(number: str, version: int, data: dict) -> list[tuple]:
+    return [
+        (
+            number,
+            version,
+            item["id"],
+            plan_rules.ITEM_NAMES[key],
+            str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "")),
+            item.get(plan_rules.ITEM_DATE_FIELD[key]),
+        )
+        for key in plan_rules.ITEM_FORMS
+        for item in data.get(key, [])
+    ]
+
+
 def index_items(store: Store, number: str, version: int, data: dict) -> None:
     """Write a plan version's items into plan_items, which the agenda reads instead of the JSON."""
-    store.conn.executemany(
-        "INSERT INTO plan_items (case_number, version, item_id, kind, title, due) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (
-                number,
-                version,
-                item["id"],
-                plan_rules.ITEM_NAMES[key],
-                str(item.get(plan_rules.ITEM_TITLE_FIELD[key], "")),
-                item.get(plan_rules.ITEM_DATE_FIELD[key]),
-            )
-            for key in plan_rules.ITEM_FORMS
-            for item in data.get(key, [])
-        ],
+    store.conn.executemany(INSERT_ITEM, _item_rows(number, version, data))
+
+
+def reindex_items(store: Store, numbers: list[str]) -> None:
+    """plan_items again from every stored version of these cases' plans (after an import): a
+    query for all of them, a thousand plans at a time in memory."""
+    listed = json.dumps(numbers)
+    store.conn.execute("DELETE FROM plan_items WHERE case_number IN (SELECT value FROM json_each(?))", (listed,))
+    plans = store.conn.execute(
+        "SELECT case_number, version, data FROM plans WHERE case_number IN (SELECT value FROM json_each(?))", (listed,)
     )
-
-
-def reindex_items(store: Store, number: str) -> None:
-    """plan_items again from every stored version of the case's plan (after an import)."""
-    store.conn.execute("DELETE FROM plan_items WHERE case_number = ?", (number,))
-    for version, data in store.conn.execute(
-        "SELECT version, data FROM plans WHERE case_number = ?", (number,)
-    ).fetchall():
-        index_items(store, number, version, json.loads(data))
+    while batch := plans.fetchmany(1000):
+        rows = [row for number, version, data in batch for row in _item_rows(number, version, json.loads(data))]
+        store.conn.executemany(INSERT_ITEM, rows)
 
 
 def activate_latest(store: Store, text: str, today: dt.date) -> dict:
