@@ -16,8 +16,10 @@ Floors, each doing the work the command must do and no more:
   security), runs those statements and writes every row as JSON (`show`'s floor runs all of
   `show`'s queries, the agenda's reads the same items);
 - `passwd` on the full store against `passwd` on a store of one case (it re-wraps one key).
-- `list`, `list --search` and `agenda` as text to a pipe against the same SQL whose rows the floor
-  writes as tab-separated lines;
+- `list`, `list --search`, `agenda`, `show`, `log`, `report` and `approvals` as text to a pipe
+  against the same SQL whose rows the floor writes as tab-separated lines, and at a terminal (a
+  pseudo-terminal of 120 columns, read as it is written) against the same rows written as aligned
+  columns;
 Targets: --help within 1.2x; the read commands within 2x; passwd about 1x.
 Each command and its floor run alternately (A B A B …), so drift in the machine's speed during
 the run does not go into the ratio.
@@ -54,7 +56,48 @@ MINIMAL_TYPER = textwrap.dedent(
 )
 
 
-def once(cmd: list[str], env: dict, given: str | None = None) -> float:
+# A command at a terminal: a pseudo-terminal of 120 x 40 whose output is read as it comes (as a
+# terminal emulator reads it), the time taken until the command has ended and all is read.
+AT_TERMINAL = textwrap.dedent(
+    """
+    import fcntl, os, resource, struct, subprocess, sys, termios, time
+    given = sys.stdin.buffer.read()
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    proc.stdin.write(given)
+    proc.stdin.close()
+    while True:
+        try:
+            if not os.read(master, 1 << 16):
+                break
+        except OSError:  # the terminal's other end closed: all is read
+            break
+    proc.wait()
+    print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    """
+)
+
+
+def at_terminal(cmd: list[str], env: dict, given: str | None = None) -> tuple[float, int]:
+    """The time and peak memory (KiB) of `cmd` writing to a pseudo-terminal (POSIX only)."""
+    done = subprocess.run(
+        [sys.executable, "-c", AT_TERMINAL, *cmd],
+        env=env,
+        input=given or "",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak = done.stdout.split()
+    return float(seconds), int(peak)
+
+
+def once(cmd: list[str], env: dict, given: str | None = None, terminal: bool = False) -> float:
+    if terminal:
+        return at_terminal(cmd, env, given)[0]
     start = time.perf_counter()
     subprocess.run(
         cmd, env=env, check=True, input=given, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -70,11 +113,13 @@ LAUNCHER = (
 )
 
 
-def peak_mib(cmd: list[str], env: dict) -> str:
+def peak_mib(cmd: list[str], env: dict, terminal: bool = False) -> str:
     try:
         import resource  # noqa: F401  (POSIX only)
     except ImportError:
         return "   ? MiB"
+    if terminal:
+        return f"{at_terminal(cmd, env)[1] / 1024:5.0f} MiB"
     done = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], env=env, check=True, capture_output=True, text=True)
     return f"{int(done.stdout.split()[-1]) / 1024:5.0f} MiB"
 
@@ -84,14 +129,19 @@ def timed(cmd: list[str], env: dict, runs: int) -> float:
 
 
 def paired(
-    cmd: list[str], floor_cmd: list[str], env: dict, runs: int, floor_input: str | None = None
+    cmd: list[str],
+    floor_cmd: list[str],
+    env: dict,
+    runs: int,
+    floor_input: str | None = None,
+    terminal: bool = False,
 ) -> tuple[float, float]:
     """The medians of a command and its floor run alternately, A B A B …: a machine that slows
     down during the run slows both, instead of going into the ratio."""
     samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        samples[0].append(once(cmd, env))
-        samples[1].append(once(floor_cmd, env, floor_input))
+        samples[0].append(once(cmd, env, terminal=terminal))
+        samples[1].append(once(floor_cmd, env, floor_input, terminal=terminal))
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
@@ -109,6 +159,14 @@ COMMANDS = (  # (name, casecli's arguments); `{number}` is a case in the middle 
     ("log (pipe)", ["log", "{number}"]),
     ("report (pipe)", ["report"]),
     ("approvals (pipe)", ["approvals"]),
+    # at a terminal (a pseudo-terminal, 120 columns): against the same rows written as aligned columns
+    ("list (terminal)", ["list"]),
+    ("list --search hernandez (terminal)", ["list", "--search", "hernandez"]),
+    ("agenda (terminal)", ["agenda"]),
+    ("show (terminal)", ["show", "{number}"]),
+    ("log (terminal)", ["log", "{number}"]),
+    ("report (terminal)", ["report"]),
+    ("approvals (terminal)", ["approvals"]),
 )
 TARGET = 2.0
 
@@ -153,13 +211,18 @@ def main() -> None:
             for name, words in COMMANDS:
                 cmd = [py, "-m", "casecli", *(w.format(number=number) for w in words)]
                 statements = run_out([py, str(here / "floors.py"), "capture", *cmd[3:]], size_env)
-                replay = "replay-text" if "--json" not in words else "replay"
+                terminal = name.endswith("(terminal)")
+                replay = "replay" if "--json" in words else "replay-table" if terminal else "replay-text"
                 floor_cmd = [py, str(here / "floors.py"), replay, str(store)]
-                value, floor = paired(cmd, floor_cmd, size_env, args.runs, floor_input=statements)
-                peak = peak_mib(cmd, size_env)
+                value, floor = paired(cmd, floor_cmd, size_env, args.runs, floor_input=statements, terminal=terminal)
+                peak = peak_mib(cmd, size_env, terminal)
                 ratio = report_line(f"casecli {name}", value, "the same SQL, raw", floor, TARGET, peak)
                 shown = (
-                    f"`{name.removesuffix(' (pipe)')}` (text, to a pipe)" if name.endswith("(pipe)") else f"`{name}`"
+                    f"`{name.removesuffix(' (pipe)')}` (text, to a pipe)"
+                    if name.endswith("(pipe)")
+                    else f"`{name.removesuffix(' (terminal)')}` (at a terminal)"
+                    if terminal
+                    else f"`{name}`"
                 )
                 table.setdefault(shown, {})[size] = cell(value, floor, ratio, peak)
             empty = folder / "empty.db"

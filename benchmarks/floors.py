@@ -3,6 +3,7 @@
     python benchmarks/floors.py capture ARGS…   # run `casecli ARGS…`; print the statements it ran
     python benchmarks/floors.py replay STORE    # the statements (stdin), replayed on a raw connection
     python benchmarks/floors.py replay-text STORE   # the same, each row written as a tab-separated line
+    python benchmarks/floors.py replay-table STORE  # the same, each row written as aligned columns
 
 `capture` runs the command in this process with SQLite's trace callback on its connection and
 prints, as JSON, every statement it ran that reads (SELECT, WITH, and the connection's PRAGMAs
@@ -52,7 +53,7 @@ def reads_only(statement: str) -> bool:
     return head.startswith(("SELECT", "WITH"))
 
 
-def replay(store: str, passphrase: str, as_text: bool = False) -> None:
+def replay(store: str, passphrase: str, as_text: bool = False, aligned: bool = False) -> None:
     import base64
 
     import sqlcipher3
@@ -82,8 +83,16 @@ def replay(store: str, passphrase: str, as_text: bool = False) -> None:
     out = sys.stdout
     for statement in statements:
         cursor = conn.execute(statement)
+        widths: list[int] = []
         while rows := cursor.fetchmany(1000):
-            if as_text:  # what a pipe gets: a line a row, its values tab-separated
+            if aligned:  # what a terminal gets: columns as wide as the first rows' widest value
+                cells = [[str(v) for v in row] for row in rows]
+                widths = widths or [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+                out.write(
+                    "".join("  ".join(c.ljust(w)[:w] for c, w in zip(row, widths, strict=True)) + "\n" for row in cells)
+                )
+                out.flush()
+            elif as_text:  # what a pipe gets: a line a row, its values tab-separated
                 out.write("".join("\t".join(map(str, row)) + "\n" for row in rows))
             else:
                 out.write(json.dumps(rows, ensure_ascii=False, default=str))
@@ -94,4 +103,9 @@ if __name__ == "__main__":
     if sys.argv[1] == "capture":
         capture(sys.argv[2:])
     else:
-        replay(sys.argv[2], os.environ["CASECLI_PASSPHRASE"], as_text=sys.argv[1] == "replay-text")
+        replay(
+            sys.argv[2],
+            os.environ["CASECLI_PASSPHRASE"],
+            as_text=sys.argv[1] == "replay-text",
+            aligned=sys.argv[1] == "replay-table",
+        )

@@ -175,6 +175,7 @@ def list_cmd(
     Example: casecli list --risk high --search hernandez
     """
     from casecli.case.reads.view import list_cases
+    from casecli.ui import long_table
     from casecli.ui.views import case_table
 
     with opened(ctx) as (env, store):
@@ -182,7 +183,16 @@ def list_cmd(
         if as_json:  # as they come: memory does not grow with the store
             print_json(rows)
             return
-        found = list(rows)
+        if sys.stdout.isatty():
+            found, longer = long_table.first(rows)
+            if longer:  # printed as the rows come, the store open meanwhile: memory stays flat
+                from casecli.ui.render import console
+                from casecli.ui.views import print_long_cases
+
+                print_long_cases(console(), longer)
+                return
+        else:
+            found = list(rows)
     if not sys.stdout.isatty():  # a pipe or a file: the text straight from the values
         from casecli.ui.views import case_lines
 

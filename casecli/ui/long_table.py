@@ -8,10 +8,23 @@ terminal), in batches as they are made: thousands of rows a second, colours kept
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
+
 LONG = 200
 BATCH = 500
 GAP = 2
 MIN_WIDTH = 6
+
+
+def first(rows: Iterable) -> tuple[list, Iterator | None]:
+    """The rows of a short table (up to `LONG`), or, for a long one, all of them again as an
+    iterator that has read only the first `LONG` + 1 (to be printed as they come)."""
+    pending = iter(rows)
+    head = list(islice(pending, LONG + 1))
+    if len(head) <= LONG:
+        return head, None
+    return [], chain(head, pending)
 
 
 def is_long(renderable) -> bool:
@@ -67,3 +80,57 @@ def _line(cells: list, widths: list[int]):
         if i < len(cells) - 1:
             line.append(" " * GAP)
     return line
+
+
+# A cell of a streamed table: its text (controls made visible, on one line), or its text and style.
+Cell = str | tuple[str, str | None]
+
+
+def stream_long(out, headers: Sequence[str], rows: Iterable[Sequence[Cell]], footer: Callable[[int], str]) -> int:
+    """A long table printed as its rows come, `BATCH` at a time, with no table kept in memory: the
+    columns as wide as the first batch's widest cells (fitted to the terminal), a later cell cut
+    to its column with an ellipsis. Ends with `footer(rows printed)` (the count a title would have
+    needed before the first row). Cells are text, never markup. Returns the number of rows."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    pending = iter(rows)
+    batch = list(islice(pending, BATCH))
+    widths = [
+        max([cell_len(header)] + [cell_len(_text_of(row[i])) for row in batch]) for i, header in enumerate(headers)
+    ]
+    _fit(widths, out.width)
+    heading = Text()
+    _append_row(heading, list(headers), widths)
+    out.print(heading, style="bold", soft_wrap=True, end="")
+    count = 0
+    while batch:
+        lines = Text()
+        for row in batch:
+            _append_row(lines, row, widths)
+        out.print(lines, soft_wrap=True, end="")  # each line fits already: no wrapping to work out
+        count += len(batch)
+        batch = list(islice(pending, BATCH))
+    out.print(Text(footer(count)), style="italic")
+    return count
+
+
+def _text_of(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+def _append_row(line, cells: Sequence[Cell], widths: list[int]) -> None:
+    from rich.cells import cell_len, set_cell_size
+
+    last = len(cells) - 1
+    for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+        text, style = (cell, None) if isinstance(cell, str) else cell
+        size = cell_len(text)
+        if size > width:
+            text = set_cell_size(text, width - 1) + "…"
+        elif i < last:
+            text += " " * (width - size)
+        line.append(text, style)
+        if i < last:
+            line.append(" " * GAP)
+    line.append("\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from casecli.case.file.history import describe
@@ -59,21 +59,44 @@ def case_lines(rows: Sequence[Mapping[str, Any]]):
     from casecli.plaintext import visible
     from casecli.ui.pipe import one_line
 
-    yield "# " + (_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))) + "\n"
+    yield "# " + cases_counted(len(rows)) + "\n"
     yield "\t".join(_case_columns()) + "\n"
-    demo, incomplete = " " + _("(demo)"), " (" + _("incomplete") + ")"
     for row in rows:
-        cells = (
-            row["case_number"],
-            row["child_name"] + (demo if row["demo"] else ""),
-            age_text(row),
-            label(row["stage"]) + (incomplete if row["incomplete"] else ""),
-            label(row["risk"]),
-            row["case_worker"],
-            format_date(row["registered_on"]),
-            format_date(row["next_due"]),
-        )
-        yield "\t".join(one_line(visible(cell)) for cell in cells) + "\n"
+        yield "\t".join(one_line(visible(cell)) for cell in _case_values(row)) + "\n"
+
+
+def cases_counted(count: int) -> str:
+    return _("1 case") if count == 1 else _("{count} cases").format(count=count)
+
+
+def _case_values(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """A case's row of the list as text (not yet made visible): the pipe's and the long table's."""
+    demo, incomplete = " " + _("(demo)"), " (" + _("incomplete") + ")"
+    return (
+        row["case_number"],
+        row["child_name"] + (demo if row["demo"] else ""),
+        age_text(row),
+        label(row["stage"]) + (incomplete if row["incomplete"] else ""),
+        label(row["risk"]),
+        row["case_worker"],
+        format_date(row["registered_on"]),
+        format_date(row["next_due"]),
+    )
+
+
+def print_long_cases(out, rows: Iterable[Mapping[str, Any]]) -> None:
+    """A long case list at a terminal, printed as the rows come (ui/long_table.stream_long)."""
+    from casecli.plaintext import visible
+    from casecli.ui.long_table import stream_long
+    from casecli.ui.pipe import one_line
+    from casecli.ui.render import RISK_STYLE
+
+    def cells(row: Mapping[str, Any]) -> list:
+        shown_cells: list = [one_line(visible(cell)) for cell in _case_values(row)]
+        shown_cells[4] = (shown_cells[4], RISK_STYLE.get(row["risk"]))
+        return shown_cells
+
+    stream_long(out, _case_columns(), (cells(row) for row in rows), cases_counted)
 
 
 def case_view(record: dict, lang: str = "en"):
@@ -368,7 +391,6 @@ def agenda_table(items: list[dict], until: dt.date):
 def agenda_lines(items: Sequence[Any], until: dt.date):
     """The agenda as a pipe gets it (the table's text, tab-separated), built from the values: no
     rich table and no markup to parse, for a daily `agenda | grep` over thousands of items."""
-    from casecli.forms.labels import label
     from casecli.plaintext import visible
     from casecli.ui.pipe import one_line
 
@@ -379,14 +401,45 @@ def agenda_lines(items: Sequence[Any], until: dt.date):
         )
         + "\n"
     )
-    yield "\t".join((_("Case"), _("Risk"), _("Due"), _("What"), _("Do"))) + "\n"
-    late = _("({days} days late)")
+    yield "\t".join(_agenda_columns()) + "\n"
     for item in items:
-        due = format_date(item["due"])
+        yield "\t".join(one_line(visible(cell)) for cell in _agenda_values(item)) + "\n"
+
+
+def _agenda_columns() -> tuple[str, ...]:
+    return (_("Case"), _("Risk"), _("Due"), _("What"), _("Do"))
+
+
+def _agenda_values(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """An agenda item's row as text (not yet made visible): the pipe's and the long table's."""
+    from casecli.forms.labels import label
+
+    due = format_date(item["due"])
+    if item["overdue"]:
+        due += " " + _("({days} days late)").format(days=item["days_late"])
+    return (item["case_number"], label(item["risk"]), due, item["what"], item["command"])
+
+
+def print_long_agenda(out, items: Iterable[Mapping[str, Any]], until: dt.date) -> None:
+    """A long agenda at a terminal, printed as the items come (ui/long_table.stream_long)."""
+    from casecli.plaintext import visible
+    from casecli.ui.long_table import stream_long
+    from casecli.ui.pipe import one_line
+    from casecli.ui.render import RISK_STYLE
+
+    def cells(item: Mapping[str, Any]) -> list:
+        shown_cells: list = [one_line(visible(cell)) for cell in _agenda_values(item)]
+        shown_cells[1] = (shown_cells[1], RISK_STYLE.get(item["risk"]))
         if item["overdue"]:
-            due += " " + late.format(days=item["days_late"])
-        cells = (item["case_number"], label(item["risk"]), due, item["what"], item["command"])
-        yield "\t".join(one_line(visible(cell)) for cell in cells) + "\n"
+            shown_cells[2] = (shown_cells[2], "red")
+        return shown_cells
+
+    def counted(count: int) -> str:
+        return n_("Agenda: {count} item due by {date}", "Agenda: {count} items due by {date}", count).format(
+            count=count, date=format_date(until)
+        )
+
+    stream_long(out, _agenda_columns(), (cells(item) for item in items), counted)
 
 
 def duplicate_pairs_table(rows: list[dict]):
