@@ -90,28 +90,30 @@ def stream_long(out, headers: Sequence[str], rows: Iterable[Sequence[Cell]], foo
     """A long table printed as its rows come, `BATCH` at a time, with no table kept in memory: the
     columns as wide as the first batch's widest cells (fitted to the terminal), a later cell cut
     to its column with an ellipsis. Ends with `footer(rows printed)` (the count a title would have
-    needed before the first row). Cells are text, never markup. Returns the number of rows."""
-    from rich.cells import cell_len
-    from rich.text import Text
+    needed before the first row). Cells are text, never markup. Returns the number of rows.
 
+    Each batch is written as one string, a styled cell wrapped in the terminal codes rich makes for
+    this console's colours (rich's own drawing of it, a Text a cell, was most of the time: 2.4 s
+    for an agenda of 35,000 items against 0.5 s for the same lines written plain)."""
+    from rich.cells import cell_len
+
+    paint = _painter(out)
     pending = iter(rows)
     batch = list(islice(pending, BATCH))
     widths = [
         max([cell_len(header)] + [cell_len(_text_of(row[i])) for row in batch]) for i, header in enumerate(headers)
     ]
     _fit(widths, out.width)
-    heading = Text()
-    _append_row(heading, list(headers), widths)
-    out.print(heading, style="bold", soft_wrap=True, end="")
+    write = out.file.write
+    write(_row([(header, "bold") for header in headers], widths, paint))
     count = 0
     while batch:
-        lines = Text()
-        for row in batch:
-            _append_row(lines, row, widths)
-        out.print(lines, soft_wrap=True, end="")  # each line fits already: no wrapping to work out
+        write("".join(_row(row, widths, paint) for row in batch))
+        out.file.flush()
         count += len(batch)
         batch = list(islice(pending, BATCH))
-    out.print(Text(footer(count)), style="italic")
+    write(paint(footer(count), "italic") + "\n")
+    out.file.flush()
     return count
 
 
@@ -119,9 +121,35 @@ def _text_of(cell: Cell) -> str:
     return cell if isinstance(cell, str) else cell[0]
 
 
-def _append_row(line, cells: Sequence[Cell], widths: list[int]) -> None:
+def _painter(out) -> Callable[[str, str | None], str]:
+    """A cell's text with its style's terminal codes, as rich writes them for this console (no
+    colour under NO_COLOR, none at all where it draws no colour); a console only rich can draw on
+    (a legacy Windows console, without terminal codes) gets the text plain."""
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    system = {
+        "standard": ColorSystem.STANDARD,
+        "256": ColorSystem.EIGHT_BIT,
+        "truecolor": ColorSystem.TRUECOLOR,
+    }.get(out.color_system or "")
+    styles: dict[str, Style] = {}
+
+    def paint(text: str, style: str | None) -> str:
+        if not style or system is None or out.legacy_windows:
+            return text
+        if style not in styles:
+            parsed = Style.parse(style)
+            styles[style] = parsed.without_color if out.no_color else parsed
+        return styles[style].render(text, color_system=system)
+
+    return paint
+
+
+def _row(cells: Sequence[Cell], widths: list[int], paint: Callable[[str, str | None], str]) -> str:
     from rich.cells import cell_len, set_cell_size
 
+    parts = []
     last = len(cells) - 1
     for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
         text, style = (cell, None) if isinstance(cell, str) else cell
@@ -130,7 +158,5 @@ def _append_row(line, cells: Sequence[Cell], widths: list[int]) -> None:
             text = set_cell_size(text, width - 1) + "…"
         elif i < last:
             text += " " * (width - size)
-        line.append(text, style)
-        if i < last:
-            line.append(" " * GAP)
-    line.append("\n")
+        parts.append(paint(text, style) if style else text)
+    return (" " * GAP).join(parts) + "\n"
