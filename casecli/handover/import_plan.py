@@ -106,9 +106,8 @@ def plan_import(
     """Check the bundle and decide everything that needs no person; nothing is written."""
     action = conflict_action(on_conflict)
 
-    def matches(described: dict[str, dict]) -> dict[str, list[str]]:
-        """The children here each new child may be: those sharing a name key (read once for many)."""
-        return duplicates.matches_for_many(store, described, today)
+    # The children here each new child may be: those sharing a name key (each key read once).
+    matches = duplicates.ChildrenHere(store, today).matches
 
     incoming = bundles_in.open_bundle(store, path, passphrase, progress, today, matches)
     plan = ImportPlan(path, incoming, seen.already_imported(store, incoming.reader.bundle_id))

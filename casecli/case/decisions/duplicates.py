@@ -114,20 +114,63 @@ def matches_for(store: Store, answers: dict, today: dt.date, exclude: str | None
 
 
 def matches_for_many(store: Store, described: dict[str, dict], today: dt.date) -> dict[str, list[str]]:
-    """`matches_for` for many children at once (an import's new children, by case number: their
-    answers): the children here who share a name key with any of them are read once, not once
-    per child (an import of ten thousand children asked ten thousand questions). Most alike first."""
-    new = {number: Person.from_answers("", answers, today.isoformat(), today) for number, answers in described.items()}
-    keyed = {number: index_keys(person.tokens) for number, person in new.items()}
-    under, rows = people_index.sharing_keys(store, set().union(*keyed.values()) if keyed else set())
-    people = {number: Person.from_index(row, today) for number, row in rows.items()}
-    found: dict[str, list[str]] = {}
-    for number, person in new.items():
-        candidates = {other for key in keyed[number] for other in under.get(key, ())}
-        scored = [(other, match_score(person, people[other])) for other in candidates]
-        alike = sorted([(other, round(score, 2)) for other, score in scored if score > 0], key=lambda x: (-x[1], x[0]))
-        found[number] = [other for other, _score in alike]
-    return found
+    """`matches_for` for many children at once (see ChildrenHere)."""
+    return ChildrenHere(store, today).matches(described)
+
+
+def _known(value: str | None) -> str | None:
+    return None if value in UNKNOWN else value
+
+
+class ChildrenHere:
+    """The children here, as an import's new children are compared with them, a few hundred at a
+    time: each name key's children read once for the whole import (an import of ten thousand
+    children asked ten thousand questions, then read the same keys once per batch), kept by sex
+    and nationality so that a child is scored only against those neither contradicts. Memory
+    holds the children here who share a key with the bundle's, one small record each."""
+
+    def __init__(self, store: Store, today: dt.date) -> None:
+        self.store, self.today = store, today
+        # name key -> (sex, nationality), None where unknown -> the children under that key
+        self.under: dict[str, dict[tuple[str | None, str | None], list[Person]]] = {}
+        self.people: dict[str, Person] = {}
+
+    def matches(self, described: dict[str, dict]) -> dict[str, list[str]]:
+        """Each child's (by case number: their answers) possible duplicates here, most alike first."""
+        today = self.today
+        new = {n: Person.from_answers("", answers, today.isoformat(), today) for n, answers in described.items()}
+        keyed = {number: index_keys(person.tokens) for number, person in new.items()}
+        self._read(set().union(*keyed.values()) - self.under.keys() if keyed else set())
+        found: dict[str, list[str]] = {}
+        for number, person in new.items():
+            sexes = {_known(person.sex), None} if _known(person.sex) else None
+            nationalities = {_known(person.nationality), None} if _known(person.nationality) else None
+            scored: dict[str, float] = {}
+            for key in keyed[number]:
+                for (sex, nationality), children in self.under[key].items():
+                    if (sexes is None or sex in sexes) and (nationalities is None or nationality in nationalities):
+                        for child in children:
+                            if child.case_number not in scored:
+                                scored[child.case_number] = match_score(person, child)
+            alike = sorted(
+                ((n, round(score, 2)) for n, score in scored.items() if score > 0), key=lambda x: (-x[1], x[0])
+            )
+            found[number] = [other for other, _score in alike]
+        return found
+
+    def _read(self, keys: set[str]) -> None:
+        if not keys:
+            return
+        under, rows = people_index.sharing_keys(self.store, keys)
+        for number, row in rows.items():
+            if number not in self.people:
+                self.people[number] = Person.from_index(row, self.today)
+        for key in keys:
+            kept: dict[tuple[str | None, str | None], list[Person]] = {}
+            for number in under.get(key, ()):
+                child = self.people[number]
+                kept.setdefault((_known(child.sex), _known(child.nationality)), []).append(child)
+            self.under[key] = kept
 
 
 # Each child's most alike candidates that `duplicates` lists: a worker compares a child with a few
