@@ -187,7 +187,9 @@ def main() -> None:
     table: dict[str, dict[int, str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        env = dict(os.environ, CASECLI_PASSPHRASE=PASSPHRASE, CI="true", NO_COLOR="1")
+        # PAGER empty: a table taller than the terminal is printed, not handed to a pager (whose
+        # own start-up and drawing are not casecli's)
+        env = dict(os.environ, CASECLI_PASSPHRASE=PASSPHRASE, CI="true", NO_COLOR="1", PAGER="")
         env.pop("CASECLI_KDF_MEMORY_KIB", None)  # the real key derivation cost, as a worker has it
         (folder / "minimal_typer.py").write_text(MINIMAL_TYPER)
         print(f"bare interpreter start-up: {timed([py, '-c', 'pass'], env, args.runs) * 1000:.0f} ms")

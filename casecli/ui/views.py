@@ -27,11 +27,9 @@ def _case_columns() -> tuple[str, ...]:
 
 
 def case_table(rows: Sequence[Mapping[str, Any]]):
-    from rich.table import Table
+    from casecli.ui.render import parsed_table
 
-    table = Table(
-        title=(_("1 case") if len(rows) == 1 else _("{count} cases").format(count=len(rows))), title_justify="left"
-    )
+    table = parsed_table(title=cases_counted(len(rows)), title_justify="left")
     for column in _case_columns():
         table.add_column(column, no_wrap=column in (_("Case number"), _("Registered"), _("Next due")))
     for row in rows:
