@@ -153,7 +153,7 @@ def _row(cells: Sequence[Cell], widths: list[int], paint: Callable[[str, str | N
     last = len(cells) - 1
     for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
         text, style = (cell, None) if isinstance(cell, str) else cell
-        size = cell_len(text)
+        size = len(text) if text.isascii() else cell_len(text)  # (one column a character: most cells)
         if size > width:
             text = set_cell_size(text, width - 1) + "…"
         elif i < last:
