@@ -302,6 +302,12 @@ class Form:
             if not (key in renamed and renamed[key] in answers)
         }
 
+    @functools.cached_property
+    def _checked_in_order(self) -> tuple[tuple[str, Field, bool, bool], ...]:
+        """Each field with what `check` asks of it first, worked out once (a bundle's import checks
+        a hundred thousand sets of answers)."""
+        return tuple((f.id, f, f.required, bool(f.spec.get("when"))) for f in self.fields)
+
     def check(self, answers: dict, today: dt.date, use_defaults: bool = True) -> tuple[dict, dict[str, str]]:
         """Validate a whole set of answers: return (clean answers, problems by field id).
 
@@ -318,13 +324,14 @@ class Form:
                     form=self.id, version=self.version
                 )
         clean: dict[str, Any] = {}
-        for field in self.fields:
-            raw = answers.get(field.id)
+        given = answers.get
+        for field_id, field, required, conditional in self._checked_in_order:
+            raw = given(field_id)
             if raw is None and use_defaults:
                 raw = field.default(today)
-            if raw is None and not field.required:
+            if raw is None and not required:
                 continue  # nothing to check and nothing to keep, whether it applies or not
-            if not field.applies(clean):
+            if conditional and not field.applies(clean):
                 continue
             try:
                 value = field.coerce(raw, today)
