@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -125,14 +126,15 @@ def _known(value: str | None) -> str | None:
 class ChildrenHere:
     """The children here, as an import's new children are compared with them, a few hundred at a
     time: each name key's children read once for the whole import (an import of ten thousand
-    children asked ten thousand questions, then read the same keys once per batch), kept by sex
-    and nationality so that a child is scored only against those neither contradicts. Memory
-    holds the children here who share a key with the bundle's, one small record each."""
+    children asked ten thousand questions, then read the same keys once per batch), kept by sex,
+    nationality and age, so that a child is scored only against those none of the three rules out
+    (what `match_score` would rule out first). Memory holds the children here who share a key with
+    the bundle's, one small record each."""
 
     def __init__(self, store: Store, today: dt.date) -> None:
         self.store, self.today = store, today
-        # name key -> (sex, nationality), None where unknown -> the children under that key
-        self.under: dict[str, dict[tuple[str | None, str | None], list[Person]]] = {}
+        # name key -> sex -> nationality -> age (None where unknown) -> the children under that key
+        self.under: dict[str, dict[str | None, dict[str | None, dict[int | None, list[Person]]]]] = {}
         self.people: dict[str, Person] = {}
 
     def matches(self, described: dict[str, dict]) -> dict[str, list[str]]:
@@ -143,20 +145,31 @@ class ChildrenHere:
         self._read(set().union(*keyed.values()) - self.under.keys() if keyed else set())
         found: dict[str, list[str]] = {}
         for number, person in new.items():
-            sexes = {_known(person.sex), None} if _known(person.sex) else None
-            nationalities = {_known(person.nationality), None} if _known(person.nationality) else None
             scored: dict[str, float] = {}
             for key in keyed[number]:
-                for (sex, nationality), children in self.under[key].items():
-                    if (sexes is None or sex in sexes) and (nationalities is None or nationality in nationalities):
-                        for child in children:
-                            if child.case_number not in scored:
-                                scored[child.case_number] = match_score(person, child)
+                for child in self._not_ruled_out(self.under[key], person):
+                    if child.case_number not in scored:
+                        scored[child.case_number] = match_score(person, child)
             alike = sorted(
                 ((n, round(score, 2)) for n, score in scored.items() if score > 0), key=lambda x: (-x[1], x[0])
             )
             found[number] = [other for other, _score in alike]
         return found
+
+    @staticmethod
+    def _not_ruled_out(
+        by_sex: dict[str | None, dict[str | None, dict[int | None, list[Person]]]], person: Person
+    ) -> Iterator[Person]:
+        sex, nationality = _known(person.sex), _known(person.nationality)
+        for by_nationality in _allowed(by_sex, sex):
+            for by_age in _allowed(by_nationality, nationality):
+                if person.age is None:
+                    ages: Iterable[list[Person]] = by_age.values()
+                else:
+                    near = range(person.age - AGE_TOLERANCE, person.age + AGE_TOLERANCE + 1)
+                    ages = [by_age[age] for age in (*near, None) if age in by_age]
+                for children in ages:
+                    yield from children
 
     def _read(self, keys: set[str]) -> None:
         if not keys:
@@ -166,11 +179,19 @@ class ChildrenHere:
             if number not in self.people:
                 self.people[number] = Person.from_index(row, self.today)
         for key in keys:
-            kept: dict[tuple[str | None, str | None], list[Person]] = {}
+            kept: dict[str | None, dict[str | None, dict[int | None, list[Person]]]] = {}
             for number in under.get(key, ()):
                 child = self.people[number]
-                kept.setdefault((_known(child.sex), _known(child.nationality)), []).append(child)
+                by_nationality = kept.setdefault(_known(child.sex), {})
+                by_nationality.setdefault(_known(child.nationality), {}).setdefault(child.age, []).append(child)
             self.under[key] = kept
+
+
+def _allowed(grouped: dict, known: str | None) -> list:
+    """The groups a known value agrees with (its own, and the unknown one); every group for an unknown value."""
+    if known is None:
+        return list(grouped.values())
+    return [grouped[value] for value in (known, None) if value in grouped]
 
 
 # Each child's most alike candidates that `duplicates` lists: a worker compares a child with a few
