@@ -111,6 +111,7 @@ def test_list_and_agenda_to_a_pipe_give_the_rows_of_their_json(cli, monkeypatch)
         rows = json.loads(cli.ok(command, "--json").stdout)
         lines = cli.ok(command).stdout.splitlines()
         assert lines[0].startswith("# ") and "\t" in lines[1]
+        assert f" {len(rows)} " in lines[0]  # the count, known before the rows are read (counted in SQL)
         body = [line.split("\t") for line in lines[2:]]
         assert len(body) == len(rows) > 0, command
         width = len(lines[1].split("\t"))

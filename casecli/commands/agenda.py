@@ -36,31 +36,29 @@ def agenda_cmd(
 
     Example: casecli agenda --days 14
     """
-    from casecli.case.reads.agenda import agenda
+    from casecli.case.reads.agenda import agenda, counted_agenda
     from casecli.store import settings
     from casecli.ui import long_table
     from casecli.ui.views import agenda_table
 
     with opened(ctx) as (env, store):
         window = days if days is not None else settings.get(store, "agenda.upcoming_days")
-        items = agenda(store, env.today, window)
         until = env.today + dt.timedelta(days=window)
+        if not as_json and not sys.stdout.isatty():  # a pipe or a file: the text from the values, as they come
+            from casecli.ui.views import agenda_lines
+
+            count, items = counted_agenda(store, env.today, window)  # (the count first: the title line)
+            sys.stdout.writelines(agenda_lines(items, until, count))
+            return
+        items = agenda(store, env.today, window)
         if as_json:  # as they come: memory does not grow with the agenda
             print_json(items)
             return
-        if sys.stdout.isatty():
-            found, longer = long_table.first(items)
-            if longer:  # printed as the items come, the store open meanwhile: memory stays flat
-                from casecli.ui.render import console
-                from casecli.ui.views import print_long_agenda
+        found, longer = long_table.first(items)
+        if longer:  # printed as the items come, the store open meanwhile: memory stays flat
+            from casecli.ui.render import console
+            from casecli.ui.views import print_long_agenda
 
-                print_long_agenda(console(), longer, until)
-                return
-        else:
-            found = list(items)
-    if not sys.stdout.isatty():  # a pipe or a file: the text straight from the values
-        from casecli.ui.views import agenda_lines
-
-        sys.stdout.writelines(agenda_lines(found, until))
-        return
+            print_long_agenda(console(), longer, until)
+            return
     emit(found, False, lambda rows: agenda_table(rows, until), page=True)

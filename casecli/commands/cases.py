@@ -183,21 +183,20 @@ def list_cmd(
         if as_json:  # as they come: memory does not grow with the store
             print_json(rows)
             return
-        if sys.stdout.isatty():
-            found, longer = long_table.first(rows)
-            if longer:  # printed as the rows come, the store open meanwhile: memory stays flat
-                from casecli.ui.render import console
-                from casecli.ui.views import print_long_cases
+        if not sys.stdout.isatty():  # a pipe or a file: the text straight from the values, as they come
+            from casecli.case.reads.view import count_cases
+            from casecli.ui.views import case_lines
 
-                print_long_cases(console(), longer)
-                return
-        else:
-            found = list(rows)
-    if not sys.stdout.isatty():  # a pipe or a file: the text straight from the values
-        from casecli.ui.views import case_lines
+            count = count_cases(store, status=status, risk=risk, search=search, incomplete=incomplete)
+            sys.stdout.writelines(case_lines(rows, count))
+            return
+        found, longer = long_table.first(rows)
+        if longer:  # printed as the rows come, the store open meanwhile: memory stays flat
+            from casecli.ui.render import console
+            from casecli.ui.views import print_long_cases
 
-        sys.stdout.writelines(case_lines(found))
-        return
+            print_long_cases(console(), longer)
+            return
     emit(found, False, case_table, page=True)
 
 

@@ -51,13 +51,14 @@ def case_table(rows: Sequence[Mapping[str, Any]]):
     return table
 
 
-def case_lines(rows: Sequence[Mapping[str, Any]]):
-    """The case list as a pipe gets it (the table's text, tab-separated), built from the values:
-    no rich table and no markup to parse, for `list | grep` over thousands of cases."""
+def case_lines(rows: Iterable[Mapping[str, Any]], count: int):
+    """The case list as a pipe gets it (the table's text, tab-separated), built from the values as
+    they are read (`count` of them): no rich table, no markup to parse, and no list kept, for
+    `list | grep` over a hundred thousand cases."""
     from casecli.plaintext import visible
     from casecli.ui.pipe import one_line
 
-    yield "# " + cases_counted(len(rows)) + "\n"
+    yield "# " + cases_counted(count) + "\n"
     yield "\t".join(_case_columns()) + "\n"
     for row in rows:
         yield "\t".join(one_line(visible(cell)) for cell in _case_values(row)) + "\n"
@@ -386,19 +387,14 @@ def agenda_table(items: list[dict], until: dt.date):
     return table
 
 
-def agenda_lines(items: Sequence[Any], until: dt.date):
-    """The agenda as a pipe gets it (the table's text, tab-separated), built from the values: no
-    rich table and no markup to parse, for a daily `agenda | grep` over thousands of items."""
+def agenda_lines(items: Iterable[Mapping[str, Any]], until: dt.date, count: int):
+    """The agenda as a pipe gets it (the table's text, tab-separated), built from the values as
+    they are read (`count` of them): no rich table, no markup to parse, and no list kept, for a
+    daily `agenda | grep` over thousands of items."""
     from casecli.plaintext import visible
     from casecli.ui.pipe import one_line
 
-    yield (
-        "# "
-        + n_("Agenda: {count} item due by {date}", "Agenda: {count} items due by {date}", len(items)).format(
-            count=len(items), date=format_date(until)
-        )
-        + "\n"
-    )
+    yield "# " + agenda_counted(count, until) + "\n"
     yield "\t".join(_agenda_columns()) + "\n"
     for item in items:
         yield "\t".join(one_line(visible(cell)) for cell in _agenda_values(item)) + "\n"
@@ -432,12 +428,13 @@ def print_long_agenda(out, items: Iterable[Mapping[str, Any]], until: dt.date) -
             shown_cells[2] = (shown_cells[2], "red")
         return shown_cells
 
-    def counted(count: int) -> str:
-        return n_("Agenda: {count} item due by {date}", "Agenda: {count} items due by {date}", count).format(
-            count=count, date=format_date(until)
-        )
+    stream_long(out, _agenda_columns(), (cells(item) for item in items), lambda count: agenda_counted(count, until))
 
-    stream_long(out, _agenda_columns(), (cells(item) for item in items), counted)
+
+def agenda_counted(count: int, until: dt.date) -> str:
+    return n_("Agenda: {count} item due by {date}", "Agenda: {count} items due by {date}", count).format(
+        count=count, date=format_date(until)
+    )
 
 
 def duplicate_pairs_table(rows: list[dict]):

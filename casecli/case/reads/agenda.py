@@ -47,15 +47,28 @@ def agenda(store: Store, today: dt.date, days: int) -> Iterator[DueItem]:
     """Everything due by `today + days` or overdue, across the worker's open cases, most urgent
     first (risk, then the earliest due date), one item at a time: memory holds one item however
     many the agenda has."""
+    return _agenda(store, today, days, counted=False)[1]
+
+
+def counted_agenda(store: Store, today: dt.date, days: int) -> tuple[int, Iterator[DueItem]]:
+    """The agenda's number of items (counted in the index, before any is read) and the agenda."""
+    count, items = _agenda(store, today, days, counted=True)
+    assert count is not None
+    return count, items
+
+
+def _agenda(store: Store, today: dt.date, days: int, counted: bool) -> tuple[int | None, Iterator[DueItem]]:
     me = store.profile()["name"]
     horizon = (today + dt.timedelta(days=days)).isoformat()
     live = handovers_waiting(store, me, horizon) + mailbox_waiting(store, horizon)
     live += [Due(**entry) for entry in approvals_waiting(store, me)]
     live += rules_broken(store, me)
-    kept = _kept(store, me, horizon, today)
+    count, kept = _counted_kept(store, me, horizon, today, counted)
     if not live:
-        return kept
-    return heapq.merge(kept, sorted((d.as_dict(today) for d in live), key=order), key=order)
+        return count, kept
+    return None if count is None else count + len(live), heapq.merge(
+        kept, sorted((d.as_dict(today) for d in live), key=order), key=order
+    )
 
 
 def order(item: DueItem) -> tuple:
@@ -63,15 +76,29 @@ def order(item: DueItem) -> tuple:
     return (rank(item["risk"]), item["due"], item["case_number"], item["kind"])
 
 
-def _kept(store: Store, me: str, horizon: str, today: dt.date) -> Iterator[DueItem]:
-    """The items kept at write time (`due_items`), or derived now where they could not be kept."""
+COUNT_SQL = (
+    "SELECT count(*) FROM due_items WHERE case_worker = ? AND status = 'open' AND rank IN ({ranks}) AND due <= ?"
+).format(ranks=", ".join(str(level) for level in RANKS))
+
+
+def _counted_kept(
+    store: Store, me: str, horizon: str, today: dt.date, counted: bool
+) -> tuple[int | None, Iterator[DueItem]]:
+    """The items kept at write time (`due_items`) and, if `counted`, their number; or derived now
+    where they could not be kept."""
     from casecli.store.migrations import DERIVED_STALE
 
     if store.meta(DERIVED_STALE) is not None:  # a read-only store not refreshed since its upgrade
         rows = summaries(store, "c.status = 'open' AND c.case_worker = ?", (me,))
         found = [d for _stage, due in worked_due(store, rows).values() for d in due if d.due <= horizon]
-        yield from sorted((d.as_dict(today) for d in with_cases_named(store, found)), key=order)
-        return
+        derived = sorted((d.as_dict(today) for d in with_cases_named(store, found)), key=order)
+        return len(derived), iter(derived)
+    count = int(store.conn.execute(COUNT_SQL, (me, horizon)).fetchone()[0]) if counted else None
+    return count, _kept(store, me, horizon, today)
+
+
+def _kept(store: Store, me: str, horizon: str, today: dt.date) -> Iterator[DueItem]:
+    """The items kept at write time (`due_items`), a range of the index a risk level."""
     shared = shared_referral_names(store)
     late: dict[str, int] = {}  # days late, by due date: a few hundred dates for thousands of items
     for level in RANKS:

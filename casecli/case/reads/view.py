@@ -125,7 +125,35 @@ def list_cases(
 ) -> Iterator[CaseSummary]:
     """Cases matching every filter given, highest risk and newest first, one at a time as SQLite
     gives them (in that order already): a caller that prints them as they come holds one row."""
-    where, params = [], []
+    where, params = _filters(status, risk, search, incomplete)
+    ranked = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in RISK_ORDER.items())
+    rows = store.rows(
+        LIST_SQL
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY CASE c.risk {ranked} ELSE 9 END, c.registered_on DESC, c.case_number",
+        params,
+    )
+    return (_summary(row, today) for row in rows)
+
+
+def count_cases(
+    store: Store,
+    status: str | None = None,
+    risk: str | None = None,
+    search: str | None = None,
+    incomplete: bool = False,
+) -> int:
+    """How many cases `list_cases` gives for the same filters (a count first, so that a list can
+    be printed as it is read with its count on top)."""
+    where, params = _filters(status, risk, search, incomplete)
+    sql = "SELECT count(*) FROM cases c" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(store.conn.execute(sql, params).fetchone()[0])
+
+
+def _filters(status: str | None, risk: str | None, search: str | None, incomplete: bool) -> tuple[list[str], list]:
+    """The list's filters as SQL conditions on `cases c`, and their parameters."""
+    where: list[str] = []
+    params: list = []
     if incomplete:
         where.append("c.incomplete = 1")
     from casecli.forms.words import code_for, spellings_of_codes
@@ -142,14 +170,7 @@ def list_cases(
         status = code_for("--status", status, spellings_of_codes(lifecycle.LIST_STATUSES))
         where.append("(c.stage = ? OR c.status = ?)")
         params += [status, status]
-    ranked = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in RISK_ORDER.items())
-    rows = store.rows(
-        LIST_SQL
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY CASE c.risk {ranked} ELSE 9 END, c.registered_on DESC, c.case_number",
-        params,
-    )
-    return (_summary(row, today) for row in rows)
+    return where, params
 
 
 def get_case(store: Store, text: str, today: dt.date) -> CaseRecord:
