@@ -20,6 +20,28 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u20
 _MARKDOWN = re.compile(r"([\\`*_\[\]|#])")
 
 
+# What one cell of a line cannot hold as it is: the controls above, and what ends a line or a column.
+_CELL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_SPACED = frozenset("\t\n\u2028\u2029")
+
+
+def _cell_escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _SPACED:
+        return " "
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def cell_safe(value: Any) -> str:
+    """What `visible` shows, on one line: a tab or a line break is a space (a last line break
+    dropped, as `str.splitlines` drops it), in one pass."""
+    text = str(value)
+    if text[-1:] in ("\n", "\u2028", "\u2029"):
+        text = text[:-1]
+    return _CELL.sub(_cell_escape, text)
+
+
 def visible(value: Any) -> str:
     """The text with every control character written out as an escape (ESC as \\x1b)."""
 

@@ -142,3 +142,23 @@ def test_c1_controls_and_line_separators_are_escaped_in_json(ready):
         assert "\\u009b" in out and "\\u2028" in out and "\\u007f" in out
         json.loads(out)  # still JSON, the name intact once decoded
     assert json.loads(ready.ok("show", number, "--json").stdout)["child_name"].startswith("Ana\u009b31m")
+
+
+def test_a_cell_of_a_line_is_what_the_screen_shows_on_one_line():
+    """`cell_safe`, the one pass the list and the agenda make over each cell they write, says
+    exactly what `one_line(visible(…))` says: controls written out, a tab or a line break a space."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from casecli.plaintext import cell_safe, visible
+    from casecli.ui.pipe import one_line
+
+    tricky = st.sampled_from(list("ab \t\n\r\x0b\x0c\x1b\x1c\x1e\x7f\x85\u2028\u2029\u200e\u202e\u2066é"))
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(alphabet=tricky, max_size=12))
+    def same(text: str) -> None:
+        assert cell_safe(text) == one_line(visible(text))
+
+    same()
+    assert cell_safe("Ana\tMaría\nLópez\x1b[2J") == "Ana María López\\x1b[2J"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from casecli.case.file.history import describe
@@ -55,47 +55,54 @@ def case_lines(rows: Iterable[Mapping[str, Any]], count: int):
     """The case list as a pipe gets it (the table's text, tab-separated), built from the values as
     they are read (`count` of them): no rich table, no markup to parse, and no list kept, for
     `list | grep` over a hundred thousand cases."""
-    from casecli.plaintext import visible
-    from casecli.ui.pipe import one_line
+    from casecli.plaintext import cell_safe
 
     yield "# " + cases_counted(count) + "\n"
     yield "\t".join(_case_columns()) + "\n"
-    for row in rows:
-        yield "\t".join(one_line(visible(cell)) for cell in _case_values(row)) + "\n"
+    for _row, values in _case_values(rows):
+        yield "\t".join(map(cell_safe, values)) + "\n"
 
 
 def cases_counted(count: int) -> str:
     return _("1 case") if count == 1 else _("{count} cases").format(count=count)
 
 
-def _case_values(row: Mapping[str, Any]) -> tuple[str, ...]:
-    """A case's row of the list as text (not yet made visible): the pipe's and the long table's."""
+def _case_values(rows: Iterable[Mapping[str, Any]]) -> Iterator[tuple[Mapping[str, Any], tuple[str, ...]]]:
+    """Each case, with its row of the list as text (not yet made safe to show): the pipe's and the
+    long table's. A date or a word is worked out once for all the rows that show it."""
     demo, incomplete = " " + _("(demo)"), " (" + _("incomplete") + ")"
-    return (
-        row["case_number"],
-        row["child_name"] + (demo if row["demo"] else ""),
-        age_text(row),
-        label(row["stage"]) + (incomplete if row["incomplete"] else ""),
-        label(row["risk"]),
-        row["case_worker"],
-        format_date(row["registered_on"]),
-        format_date(row["next_due"]),
-    )
+    words: dict[str, str] = {}
+    dates: dict[str | None, str] = {}
+    for row in rows:
+        stage, risk, registered, next_due = row["stage"], row["risk"], row["registered_on"], row["next_due"]
+        yield (
+            row,
+            (
+                row["case_number"],
+                row["child_name"] + (demo if row["demo"] else ""),
+                age_text(row),
+                (words.get(stage) or words.setdefault(stage, label(stage))) + (incomplete if row["incomplete"] else ""),
+                words.get(risk) or words.setdefault(risk, label(risk)),
+                row["case_worker"],
+                dates.get(registered) or dates.setdefault(registered, format_date(registered)),
+                dates.get(next_due) or dates.setdefault(next_due, format_date(next_due)),
+            ),
+        )
 
 
 def print_long_cases(out, rows: Iterable[Mapping[str, Any]]) -> None:
     """A long case list at a terminal, printed as the rows come (ui/long_table.stream_long)."""
-    from casecli.plaintext import visible
+    from casecli.plaintext import cell_safe
     from casecli.ui.long_table import stream_long
-    from casecli.ui.pipe import one_line
     from casecli.ui.render import RISK_STYLE
 
-    def cells(row: Mapping[str, Any]) -> list:
-        shown_cells: list = [one_line(visible(cell)) for cell in _case_values(row)]
-        shown_cells[4] = (shown_cells[4], RISK_STYLE.get(row["risk"]))
-        return shown_cells
+    def cells(rows: Iterable[Mapping[str, Any]]) -> Iterator[list]:
+        for row, values in _case_values(rows):
+            shown_cells: list = [cell_safe(value) for value in values]
+            shown_cells[4] = (shown_cells[4], RISK_STYLE.get(row["risk"]))
+            yield shown_cells
 
-    stream_long(out, _case_columns(), (cells(row) for row in rows), cases_counted)
+    stream_long(out, _case_columns(), cells(rows), cases_counted)
 
 
 def case_view(record: dict, lang: str = "en"):
@@ -391,44 +398,48 @@ def agenda_lines(items: Iterable[Mapping[str, Any]], until: dt.date, count: int)
     """The agenda as a pipe gets it (the table's text, tab-separated), built from the values as
     they are read (`count` of them): no rich table, no markup to parse, and no list kept, for a
     daily `agenda | grep` over thousands of items."""
-    from casecli.plaintext import visible
-    from casecli.ui.pipe import one_line
+    from casecli.plaintext import cell_safe
 
     yield "# " + agenda_counted(count, until) + "\n"
     yield "\t".join(_agenda_columns()) + "\n"
-    for item in items:
-        yield "\t".join(one_line(visible(cell)) for cell in _agenda_values(item)) + "\n"
+    for _item, values in _agenda_values(items):
+        yield "\t".join(map(cell_safe, values)) + "\n"
 
 
 def _agenda_columns() -> tuple[str, ...]:
     return (_("Case"), _("Risk"), _("Due"), _("What"), _("Do"))
 
 
-def _agenda_values(item: Mapping[str, Any]) -> tuple[str, ...]:
-    """An agenda item's row as text (not yet made visible): the pipe's and the long table's."""
-    from casecli.forms.labels import label
-
-    due = format_date(item["due"])
-    if item["overdue"]:
-        due += " " + _("({days} days late)").format(days=item["days_late"])
-    return (item["case_number"], label(item["risk"]), due, item["what"], item["command"])
+def _agenda_values(items: Iterable[Mapping[str, Any]]) -> Iterator[tuple[Mapping[str, Any], tuple[str, ...]]]:
+    """Each agenda item, with its row as text (not yet made safe to show): the pipe's and the long
+    table's. A date or a word is worked out once for all the items that show it."""
+    late = _("({days} days late)")
+    words: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    for item in items:
+        due, risk = item["due"], item["risk"]
+        shown_due = dates.get(due) or dates.setdefault(due, format_date(due))
+        if item["overdue"]:
+            shown_due += " " + late.format(days=item["days_late"])
+        risk_word = words.get(risk) or words.setdefault(risk, label(risk))
+        yield item, (item["case_number"], risk_word, shown_due, item["what"], item["command"])
 
 
 def print_long_agenda(out, items: Iterable[Mapping[str, Any]], until: dt.date) -> None:
     """A long agenda at a terminal, printed as the items come (ui/long_table.stream_long)."""
-    from casecli.plaintext import visible
+    from casecli.plaintext import cell_safe
     from casecli.ui.long_table import stream_long
-    from casecli.ui.pipe import one_line
     from casecli.ui.render import RISK_STYLE
 
-    def cells(item: Mapping[str, Any]) -> list:
-        shown_cells: list = [one_line(visible(cell)) for cell in _agenda_values(item)]
-        shown_cells[1] = (shown_cells[1], RISK_STYLE.get(item["risk"]))
-        if item["overdue"]:
-            shown_cells[2] = (shown_cells[2], "red")
-        return shown_cells
+    def cells(items: Iterable[Mapping[str, Any]]) -> Iterator[list]:
+        for item, values in _agenda_values(items):
+            shown_cells: list = [cell_safe(value) for value in values]
+            shown_cells[1] = (shown_cells[1], RISK_STYLE.get(item["risk"]))
+            if item["overdue"]:
+                shown_cells[2] = (shown_cells[2], "red")
+            yield shown_cells
 
-    stream_long(out, _agenda_columns(), (cells(item) for item in items), lambda count: agenda_counted(count, until))
+    stream_long(out, _agenda_columns(), cells(items), lambda count: agenda_counted(count, until))
 
 
 def agenda_counted(count: int, until: dt.date) -> str:
