@@ -6,6 +6,8 @@ store, or against its full form, measured in the same run.
 Uses bench.py's cached training stores (built or migrated once). For each size N:
 - `new-case --answers … --no-input` on N cases against the same on 10 cases (target <= 1.5x): the
   duplicate check reads an index of name keys, not every case;
+- `visit add`, `referral add` and `plan edit` (each `--answers … --no-input`, on a case being
+  implemented) on N cases against the same on 10 cases (target <= 1.5x);
 - `duplicates --json` on N cases, and what ten times its time on N/10 cases would be (near-linear:
   <= 1.5x; pairs are compared within a shared name key, never all against all);
 - `verify` (from the checkpoint: the store is verified once first) against `verify --full`;
@@ -16,6 +18,7 @@ Every run works on a fresh copy of the store, so that no run sees another's writ
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -28,6 +31,53 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import PASSPHRASE, cached_store, copy_store, peak_mib
 
+VISIT = {  # today's visit to a case being implemented (tests/test_cycle.py's)
+    "kind": "home",
+    "child_seen": True,
+    "seen_alone": True,
+    "wellbeing": "Better, sleeping well",
+    "child_views": "Me gusta la escuela",
+    "placement_suitable": "yes",
+    "risk_level": "high",
+}
+REFERRAL = {
+    "service_type": "health_medical_service",
+    "agency": "Clínica Santa María",
+    "contact": "Dra. López 962 000 000",
+    "reason": "Infected wound",
+    "urgency": "within_1_day",
+    "child_consent": "yes",
+    "caregiver_consent": "not_applicable",
+    "info_shared": "Name, age, the wound",
+}
+PLAN = {
+    "header": {
+        "case_worker": "Ana Ruiz",
+        "care_arrangement": "small_group_home",
+        "provider": "Casa Refugio",
+        "location": "Tapachula",
+        "start_date": "2026-11-24",
+        "visit_every_days": 7,
+        "child_took_part": True,
+        "child_views": "Quiero ver a mi tía",
+        "child_agrees": "yes",
+    },
+    "protection_needs": [
+        {"need": "Safe placement", "how": "Group home", "who": "Ana Ruiz", "by": "2026-11-25", "need_ref": "family"}
+    ],
+    "services": [
+        {
+            "service_type": "health_medical_service",
+            "what": "Wound care",
+            "provider": "Clinic",
+            "where": "Tapachula",
+            "by": "2026-11-24",
+            "urgent": True,
+            "need_ref": "health",
+        }
+    ],
+    "actions": [{"action": "Call the aunt", "owner": "Ana Ruiz", "due": "2026-11-30"}],
+}
 CHILD = {
     "identified_on": "2026-11-20",
     "identified_how": "outreach",
@@ -76,6 +126,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".cache")
+    parser.add_argument(
+        "--writes-only", action="store_true", help="only the write commands (no duplicates, verify, purge)"
+    )
     args = parser.parse_args()
     py = sys.executable
     env = dict(os.environ, CASECLI_PASSPHRASE=PASSPHRASE, CI="true", NO_COLOR="1")
@@ -85,6 +138,26 @@ def main() -> None:
         answers = folder / "child.json"
         answers.write_text(json.dumps(CHILD))
         register = ["new-case", "--answers", str(answers), "--no-input", "--new-child"]
+        today = dt.date.today()
+        visit = {**VISIT, "visited_on": today.isoformat(), "next_visit": (today + dt.timedelta(days=7)).isoformat()}
+        for name, given in (("visit", visit), ("referral", REFERRAL), ("plan", PLAN)):
+            (folder / f"{name}.json").write_text(json.dumps(given))
+
+        def writes_on(kept: Path) -> list[tuple[str, list[str]]]:
+            """The write commands on a case of this store being implemented (it has an active plan)."""
+            listing = subprocess.run(
+                [py, "-m", "casecli", "list", "--status", "in implementation", "--json"],
+                env=dict(env, CASECLI_STORE=str(kept)),
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            number = json.loads(listing)[0]["case_number"]
+            return [
+                ("visit add", ["visit", "add", number, "--answers", str(folder / "visit.json"), "--no-input"]),
+                ("referral add", ["referral", "add", number, "--answers", str(folder / "referral.json"), "--no-input"]),
+                ("plan edit", ["plan", "edit", number, "--answers", str(folder / "plan.json"), "--no-input"]),
+            ]
 
         def store_of(size: int) -> Path:
             kept = folder / f"kept-{size}.db"
@@ -106,6 +179,9 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         on_ten = timed_on_copies(py, small, folder, register, env, args.runs)
+        writes_on_ten = {
+            name: timed_on_copies(py, small, folder, words, env, args.runs) for name, words in writes_on(small)
+        }
         print(f"{'measured':34} {'ms':>7}   {'against':34} {'ms':>7}   {'ratio':>6}  target")
         duplicates: dict[int, float] = {}
         for size in args.sizes:
@@ -118,6 +194,12 @@ def main() -> None:
                 on_ten,
                 1.5,
             )
+            for name, words in writes_on(kept):
+                value = timed_on_copies(py, kept, folder, words, env, args.runs)
+                line(name, value, f"{name} (10 cases)", writes_on_ten[name], 1.5)
+            if args.writes_only:
+                kept.unlink()
+                continue
             duplicates[size] = timed_on_copies(py, kept, folder, ["duplicates", "--json"], env, args.runs)
             if size // 10 in duplicates:
                 line(
