@@ -8,8 +8,9 @@ Uses bench.py's cached training stores (built or migrated once). For each size N
   duplicate check reads an index of name keys, not every case;
 - `visit add`, `referral add` and `plan edit` (each `--answers … --no-input`, on a case being
   implemented) on N cases against the same on 10 cases (target <= 1.5x);
-- `duplicates --json` on N cases, and what ten times its time on N/10 cases would be (near-linear:
-  <= 1.5x; pairs are compared within a shared name key, never all against all);
+- `duplicates --json` on N cases against its floor (benchmarks/duplicates_floor.py: the name index
+  read, the same candidate pairs scored, each child's best five kept; target <= 3x), and what ten
+  times its time on N/10 cases would be (pairs are compared within a shared name key);
 - `verify` (from the checkpoint: the store is verified once first) against `verify --full`;
 - `purge CASE --now` of one case (no rewrite of the store), and its peak memory.
 Every run works on a fresh copy of the store, so that no run sees another's writes.
@@ -115,6 +116,12 @@ def timed_on_copies(py: str, kept: Path, folder: Path, args: list[str], env: dic
     return statistics.median(samples)
 
 
+def _timed(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def line(name: str, value: float, floor_name: str, floor: float, target: float | None) -> None:
     ratio = value / floor
     verdict = "" if target is None else f"<= {target} {'ok' if ratio <= target else 'OVER'}"
@@ -201,6 +208,11 @@ def main() -> None:
                 kept.unlink()
                 continue
             duplicates[size] = timed_on_copies(py, kept, folder, ["duplicates", "--json"], env, args.runs)
+            floor = statistics.median(
+                _timed([py, str(Path(__file__).with_name("duplicates_floor.py")), str(kept)], env)
+                for _ in range(args.runs)
+            )
+            line("duplicates", duplicates[size], "the same pairs scored (floor)", floor, 3.0)
             if size // 10 in duplicates:
                 line(
                     "duplicates",
