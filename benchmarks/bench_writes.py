@@ -30,55 +30,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 from bench import PASSPHRASE, cached_store, copy_store, peak_mib
 
-VISIT = {  # today's visit to a case being implemented (tests/test_cycle.py's)
-    "kind": "home",
-    "child_seen": True,
-    "seen_alone": True,
-    "wellbeing": "Better, sleeping well",
-    "child_views": "Me gusta la escuela",
-    "placement_suitable": "yes",
-    "risk_level": "high",
-}
-REFERRAL = {
-    "service_type": "health_medical_service",
-    "agency": "Clínica Santa María",
-    "contact": "Dra. López 962 000 000",
-    "reason": "Infected wound",
-    "urgency": "within_1_day",
-    "child_consent": "yes",
-    "caregiver_consent": "not_applicable",
-    "info_shared": "Name, age, the wound",
-}
-PLAN = {
-    "header": {
-        "case_worker": "Ana Ruiz",
-        "care_arrangement": "small_group_home",
-        "provider": "Casa Refugio",
-        "location": "Tapachula",
-        "start_date": "2026-11-24",
-        "visit_every_days": 7,
-        "child_took_part": True,
-        "child_views": "Quiero ver a mi tía",
-        "child_agrees": "yes",
-    },
-    "protection_needs": [
-        {"need": "Safe placement", "how": "Group home", "who": "Ana Ruiz", "by": "2026-11-25", "need_ref": "family"}
-    ],
-    "services": [
-        {
-            "service_type": "health_medical_service",
-            "what": "Wound care",
-            "provider": "Clinic",
-            "where": "Tapachula",
-            "by": "2026-11-24",
-            "urgent": True,
-            "need_ref": "health",
-        }
-    ],
-    "actions": [{"action": "Call the aunt", "owner": "Ana Ruiz", "due": "2026-11-30"}],
-}
+# the answers of a case being implemented that the tests use (a visit of today's date is made below)
+from tests.test_cycle import PLAN, REFERRAL, VISIT
+
 CHILD = {
     "identified_on": "2026-11-20",
     "identified_how": "outreach",
