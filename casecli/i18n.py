@@ -11,6 +11,7 @@ Typer's own words (Options, Commands, Usage …) come through stdlib gettext's d
 
 from __future__ import annotations
 
+import functools
 import gettext
 import os
 from collections.abc import Mapping, Sequence
@@ -126,15 +127,23 @@ def local_date(value) -> str:
     return format_date(value) if found is None else format_date(found.astimezone().date())
 
 
+@functools.cache
+def _date_patterns():
+    """The date patterns, compiled once (a bundle's import reads a hundred thousand dates)."""
+    import re
+
+    return re.compile(r"\d{4}-\d{2}-\d{2}"), re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
 def parse_date(text: str):
     """ISO dates everywhere; in Spanish also DD/MM/AAAA (or with dashes), which is unambiguous there."""
     import datetime as dt
-    import re
 
+    iso, day_first = _date_patterns()
     text = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # ISO with dashes only: not 20260301, not week dates
+    if iso.fullmatch(text):  # ISO with dashes only: not 20260301, not week dates
         return dt.date.fromisoformat(text)
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    match = day_first.fullmatch(text)
     if current == "es" and match:
         day, month, year = (int(g) for g in match.groups())
         return dt.date(year, month, day)  # ValueError if there is no such day

@@ -358,9 +358,9 @@ def apply(
                     flush()
                     _insert_link(store, number, record["r"])
                     continue
-                row = {
-                    k: v for k, v in record["r"].items() if not (table == "events" and k == "id")
-                }  # local row numbers stay local
+                row = record["r"]
+                if table == "events":  # local row numbers stay local
+                    row = {k: v for k, v in row.items() if k != "id"}
                 if table == "cases":  # an older casecli's answers under this one's field ids
                     row["answers"] = _upgraded_answers(row)
                     row.update(arrived)
