@@ -327,10 +327,6 @@ def apply(
 
     def flush() -> None:
         for (table, columns), rows in sorted(batches.items(), key=lambda item: order[item[0][0]]):
-            if table not in KEPT_IN_ORDER:
-                # By the primary key (the first column; a stable sort keeps a case's plan versions
-                # in order): neighbouring keys land on the same page of a large store's index.
-                rows.sort(key=lambda row: row[0])
             store.conn.executemany(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
             )
@@ -372,7 +368,7 @@ def apply(
                     row["data"] = _upgraded_plan(row)
                 rows = batches.setdefault((str(table), tuple(row)), [])
                 rows.append(list(row.values()))
-                if len(rows) >= ROWS_A_FLUSH:
+                if len(rows) >= 2000:
                     flush()
                 if table == "events" and row.get("kind") == "handover":
                     signer = _signer_of(row)
@@ -477,15 +473,6 @@ def apply(
     finally:
         store.defer_refresh = False
     return done
-
-
-# Rows of a table written together, sorted by their key: into a store of 50,000 cases the random
-# ids of visits and plan progress land on cold pages of a 700 MB file, and 10,000 at a time sorted
-# (2,000 as they came before) took the import from 22.7-23.3 s to 21.1-22.3 s (memory +17 MiB).
-ROWS_A_FLUSH = 10_000
-# Tables whose rows are written in the bundle's order: an event after the one before it, a tracing
-# step after its request and a legal step after its claim (a row pointing at a row of its table).
-KEPT_IN_ORDER = frozenset({"events", "tracing", "legal", "links"})
 
 
 def _check_clocks(reader: BundleReader, today: dt.date) -> None:
