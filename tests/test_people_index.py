@@ -107,7 +107,7 @@ def test_an_import_names_the_children_here_each_new_child_may_be(home, monkeypat
         today = dt.date.today()
         rows = store.conn.execute("SELECT case_number, answers FROM cases WHERE status = 'copy'")
         described = {number: json.loads(answers) for number, answers in rows}
-        many = duplicates.matches_for_many(store, described, today)
+        many = duplicates.ChildrenHere(store, today).matches(described)
         for number, answers in described.items():  # (each case is here itself now: left out)
             one = [n for n, _score in duplicates.matches_for(store, answers, today, exclude=number)]
             assert [n for n in many[number] if n != number] == one

@@ -6,6 +6,7 @@ view is built from the same value (ui.views), so the two can never disagree.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -126,6 +127,12 @@ def parsed_table(**options):
     """A rich table whose cells given as markup are parsed once, when added: rich parses a markup
     cell each time it measures or draws it (a list of 85 cases: 111 ms to print, 58 ms parsed
     once)."""
+    return _parsed_table_class()(**options)
+
+
+@functools.cache
+def _parsed_table_class():
+    """The class, made once (rich is imported only by what prints a table)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -134,7 +141,7 @@ def parsed_table(**options):
             cells = [Text.from_markup(cell) if isinstance(cell, str) else cell for cell in renderables]
             super().add_row(*cells, **kwargs)
 
-    return ParsedTable(**options)
+    return ParsedTable
 
 
 def titled_table(title: str, *columns: str):

@@ -114,11 +114,6 @@ def matches_for(store: Store, answers: dict, today: dt.date, exclude: str | None
     return sorted([(n, round(s, 2)) for n, s in found if s > 0], key=lambda x: (-x[1], x[0]))
 
 
-def matches_for_many(store: Store, described: dict[str, dict], today: dt.date) -> dict[str, list[str]]:
-    """`matches_for` for many children at once (see ChildrenHere)."""
-    return ChildrenHere(store, today).matches(described)
-
-
 def _known(value: str | None) -> str | None:
     return None if value in UNKNOWN else value
 
