@@ -15,6 +15,8 @@ Floors, each doing the work the command must do and no more:
   bare script unlocks the same store the same way (Argon2id key slot, SQLCipher with memory
   security), runs those statements and writes every row as JSON (`show`'s floor runs all of
   `show`'s queries, the agenda's reads the same items);
+- `inbox` (JSON, pipe, terminal), with 20 bundles a colleague sent, against
+  benchmarks/bundle_floors.py's inbox floor (headers, signatures, descriptions, the same rows);
 - `passwd` on the full store against `passwd` on a store of one case (it re-wraps one key).
 - `list`, `list --search`, `agenda`, `show`, `log`, `report` and `approvals` as text to a pipe
   against the same SQL whose rows the floor writes as tab-separated lines, and at a terminal (a
@@ -167,7 +169,12 @@ COMMANDS = (  # (name, casecli's arguments); `{number}` is a case in the middle 
     ("log (terminal)", ["log", "{number}"]),
     ("report (terminal)", ["report"]),
     ("approvals (terminal)", ["approvals"]),
+    # the inbox: against benchmarks/bundle_floors.py's, which reads the same bundles' headers and descriptions
+    ("inbox --json", ["inbox", "--json"]),
+    ("inbox (pipe)", ["inbox"]),
+    ("inbox (terminal)", ["inbox"]),
 )
+INBOX_BUNDLES = 20  # bundles a colleague sent, two cases each
 TARGET = 2.0
 
 
@@ -176,6 +183,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="store sizes (cases)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".cache")
+    parser.add_argument("--only", nargs="+", default=[], help="only the commands whose names start so (e.g. inbox)")
     args = parser.parse_args()
 
     py = sys.executable
@@ -200,6 +208,13 @@ def main() -> None:
         report_line(
             "casecli --help", value, "minimal typer --help", floor, 1.2, peak_mib([py, "-m", "casecli", "--help"], env)
         )
+        sender = folder / "sender.db"  # a colleague whose bundles fill each size's inbox
+        subprocess.run(
+            [py, "-m", "casecli", "--store", str(sender), "demo", "--cases", str(INBOX_BUNDLES * 3), "--seed", "2"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         for size in args.sizes:
             store = folder / f"bench-{size}.db"
             size_env = dict(env, CASECLI_STORE=str(store))
@@ -210,15 +225,24 @@ def main() -> None:
             agenda = json.loads(run_out([py, "-m", "casecli", "agenda", "--json"], size_env))
             print(f"-- {size:,} cases; the agenda holds {len(agenda):,} items due within 7 days or overdue")
             del agenda
+            inbox = fill_inbox(py, env, sender, size_env, folder / f"mailbox-{size}")
             for name, words in COMMANDS:
+                if not wanted(name, args.only):
+                    continue
                 cmd = [py, "-m", "casecli", *(w.format(number=number) for w in words)]
-                statements = run_out([py, str(here / "floors.py"), "capture", *cmd[3:]], size_env)
                 terminal = name.endswith("(terminal)")
-                replay = "replay" if "--json" in words else "replay-table" if terminal else "replay-text"
-                floor_cmd = [py, str(here / "floors.py"), replay, str(store)]
+                form = "json" if "--json" in words else "table" if terminal else "text"
+                if words[0] == "inbox":
+                    statements = None
+                    floor_cmd = [py, str(here / "bundle_floors.py"), "inbox", str(store), PASSPHRASE, str(inbox), form]
+                else:
+                    statements = run_out([py, str(here / "floors.py"), "capture", *cmd[3:]], size_env)
+                    replay = {"json": "replay", "table": "replay-table", "text": "replay-text"}[form]
+                    floor_cmd = [py, str(here / "floors.py"), replay, str(store)]
                 value, floor = paired(cmd, floor_cmd, size_env, args.runs, floor_input=statements, terminal=terminal)
                 peak = peak_mib(cmd, size_env, terminal)
-                ratio = report_line(f"casecli {name}", value, "the same SQL, raw", floor, TARGET, peak)
+                floor_name = "the same bundles, raw" if words[0] == "inbox" else "the same SQL, raw"
+                ratio = report_line(f"casecli {name}", value, floor_name, floor, TARGET, peak)
                 shown = (
                     f"`{name.removesuffix(' (pipe)')}` (text, to a pipe)"
                     if name.endswith("(pipe)")
@@ -227,6 +251,9 @@ def main() -> None:
                     else f"`{name}`"
                 )
                 table.setdefault(shown, {})[size] = cell(value, floor, ratio, peak)
+            if not wanted("passwd", args.only):
+                store.unlink()
+                continue
             empty = folder / "empty.db"
             if not empty.exists():
                 subprocess.run(
@@ -240,6 +267,33 @@ def main() -> None:
             table.setdefault("`passwd`", {})[size] = f"{full * 1000:.0f} / {one * 1000:.0f} = **{ratio:.2f}**"
             store.unlink()
     print_table(table, args.sizes)
+
+
+def fill_inbox(py: str, env: dict, sender: Path, size_env: dict, mailbox: Path) -> Path:
+    """The store's inbox in a new mailbox, holding INBOX_BUNDLES copies the sender sent (each of
+    two of the sender's open cases), the sender in the store's contacts and the store in the sender's."""
+    casecli = [py, "-m", "casecli"]
+    as_sender = [*casecli, "--store", str(sender)]
+    run_out([*casecli, "contacts", "add", "colleague", run_out([*as_sender, "identity"], env).split()[0]], size_env)
+    me = json.loads(run_out([*casecli, "identity", "--json"], size_env))
+    run_out([*as_sender, "contacts", "add", "reader", me["identity"]], env)
+    run_out([*casecli, "mailbox", "set", str(mailbox)], size_env)
+    run_out([*as_sender, "mailbox", "set", str(mailbox)], env)
+    note = mailbox.parent / "note.json"
+    note.write_text(json.dumps({"key_concerns": "none", "upcoming_dates": "none", "child_told": "yes"}))
+    cases = [
+        c["case_number"] for c in json.loads(run_out([*as_sender, "list", "--json"], env)) if c["status"] == "open"
+    ]
+    for i in range(INBOX_BUNDLES):
+        run_out([*as_sender, "send", *cases[2 * i : 2 * i + 2], "--to", "reader", "--answers", str(note)], env)
+    inbox = mailbox / me["fingerprint"].replace(" ", "-")
+    assert len(list(inbox.glob("*.bundle"))) == INBOX_BUNDLES, "the inbox did not fill"
+    return inbox
+
+
+def wanted(name: str, only: list[str]) -> bool:
+    """Whether a command is measured in this run (`--only`: the commands whose names start so)."""
+    return not only or name.startswith(tuple(only))
 
 
 def run_out(cmd: list[str], env: dict) -> str:

@@ -3,6 +3,7 @@ much as casecli's must do, written apart from casecli's own bundle code.
 
     python benchmarks/bundle_floors.py export STORE PASSPHRASE OUT_FILE
     python benchmarks/bundle_floors.py import STORE PASSPHRASE BUNDLE_FILE
+    python benchmarks/bundle_floors.py inbox STORE PASSPHRASE FOLDER json|text|table
 
 export: read the open cases' records (a query per table for 200 cases at a time), write them as
     JSON lines, compress (zlib 6), encrypt (ChaCha20-Poly1305 in 64 KiB chunks), hash the file and
@@ -11,6 +12,11 @@ import: verify a casecli bundle's signature and unwrap its file key (casecli's r
     cost), then decrypt, inflate and parse every record, validate each row with a strict model of
     its table read from the store's own schema, re-hash every case's chain of events, and insert
     every row into the store (the same schema and indexes) in one transaction.
+inbox: unlock the store with a bare connection (benchmarks/floors.py), then for each bundle in the
+    inbox folder: read its header, look it up among the bundles seen, verify its signature, unwrap
+    its file key, decrypt its first record (the description: kind and cases), look its sender up
+    among the contacts (casecli's reader for the bundle's cryptography: the same fixed cost), and
+    write one row per bundle as JSON, tab-separated text or aligned columns.
 
 Neither remembers anything between cases, decides anything, or derives anything: what casecli
 does beyond this (form rules, the merge by history, possible duplicates, the agenda's derived
@@ -136,6 +142,61 @@ def import_floor(store_path: str, passphrase: str, bundle: str) -> int:
     return count
 
 
+def inbox_floor(store_path: str, passphrase: str, folder: str, form: str) -> None:
+    import os
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from floors import unlock
+
+    from casecli.handover.bundle import BundleReader
+    from casecli.handover.identity import fingerprint
+
+    conn = unlock(store_path, passphrase)
+    encryption, signing = conn.execute("SELECT encryption_key, signing_key FROM identity WHERE id = 1").fetchone()
+    me = fingerprint(
+        X25519PrivateKey.from_private_bytes(encryption).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+        Ed25519PrivateKey.from_private_bytes(signing).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+    )
+    rows = []
+    for name in sorted(os.listdir(folder)):
+        reader = BundleReader(Path(folder) / name)
+        seen = conn.execute("SELECT 1 FROM bundles_seen WHERE bundle_id = ?", (reader.bundle_id,)).fetchone()
+        reader.verify()
+        first = next(iter(reader.lines(reader.file_key(encryption, me))))["r"]
+        (contact,) = conn.execute(
+            "SELECT name FROM contacts WHERE signing_public = ?", (reader.sender_signing,)
+        ).fetchone()
+        rows.append(
+            {
+                "file": name,
+                "state": "seen" if seen else "ready",
+                "bundle_id": reader.bundle_id,
+                "sender": reader.sender_name,
+                "fingerprint": reader.fingerprint,
+                "created": reader.header["created"],
+                "contact": contact,
+                "kind": first.get("kind") or ("handover" if first.get("handover") else "copy"),
+                "cases": first["cases"],
+            }
+        )
+    if form == "json":
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    cells = [[str(v) if not isinstance(v, list) else ", ".join(v) for v in row.values()] for row in rows]
+    if form == "text":
+        print("".join("\t".join(row) + "\n" for row in cells), end="")
+        return
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))] if cells else []
+    print("".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + "\n" for row in cells), end="")
+
+
 if __name__ == "__main__":
     action, store_path, passphrase, file = sys.argv[1:5]
-    print((export_floor if action == "export" else import_floor)(store_path, passphrase, file))
+    if action == "inbox":
+        inbox_floor(store_path, passphrase, file, sys.argv[5])
+    else:
+        print((export_floor if action == "export" else import_floor)(store_path, passphrase, file))

@@ -53,14 +53,14 @@ def reads_only(statement: str) -> bool:
     return head.startswith(("SELECT", "WITH"))
 
 
-def replay(store: str, passphrase: str, as_text: bool = False, aligned: bool = False) -> None:
+def unlock(store: str, passphrase: str):
+    """A raw SQLCipher connection to a casecli store, unlocked as casecli unlocks it."""
     import base64
 
     import sqlcipher3
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-    statements = json.load(sys.stdin)
     with open(store + ".keys", encoding="utf-8") as keys:
         doc = json.load(keys)
     slot = next(s for s in doc["slots"] if s["kind"] == "passphrase")
@@ -80,6 +80,12 @@ def replay(store: str, passphrase: str, as_text: bool = False, aligned: bool = F
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     for pragma in ("temp_store = MEMORY", "secure_delete = ON", "foreign_keys = ON"):
         conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def replay(store: str, passphrase: str, as_text: bool = False, aligned: bool = False) -> None:
+    statements = json.load(sys.stdin)
+    conn = unlock(store, passphrase)
     out = sys.stdout
     for statement in statements:
         cursor = conn.execute(statement)
