@@ -17,7 +17,7 @@ from typing import Any
 
 from casecli.context import FIRST_YEAR, LAST_YEAR
 from casecli.errors import InvalidAnswers, InvalidInput
-from casecli.i18n import _
+from casecli.i18n import _, parse_date
 
 LANGUAGES = ("en", "es")
 FIELD_TYPES = ("text", "longtext", "date", "integer", "boolean", "choice", "multichoice")
@@ -144,6 +144,14 @@ class Field:
             return today.isoformat()
         return default
 
+    @functools.cached_property
+    def _text_rules(self) -> tuple[int | None, str | None]:
+        return self.spec.get("max_length"), self.spec.get("validator")
+
+    @functools.cached_property
+    def _not_future(self) -> bool:
+        return bool(self.spec.get("not_future"))
+
     def coerce(self, raw: Any, today: dt.date) -> Any:
         """Turn an answer (typed, or from an answers file) into its stored value.
 
@@ -156,21 +164,18 @@ class Field:
             if not isinstance(raw, str):
                 raise ValueError(_("expected {what}").format(what=self.expected()))
             value = raw.strip()
-            limit = self.spec.get("max_length")
+            limit, pattern = self._text_rules
             if limit and len(value) > limit:
                 raise ValueError(_("expected {what}").format(what=self.expected()))
-            pattern = self.spec.get("validator")
             if pattern:
                 value = VALIDATORS[pattern](value)
             return value
         if t == "date":
-            from casecli.i18n import parse_date
-
             try:
                 value = parse_date(str(raw))
             except ValueError:
                 raise ValueError(_("expected {what}").format(what=self.expected())) from None
-            if self.spec.get("not_future") and value > today:
+            if self._not_future and value > today:
                 raise ValueError(_("expected {what} (got a future date)").format(what=self.expected()))
             if not FIRST_YEAR <= value.year <= LAST_YEAR:
                 raise ValueError(_("expected {what}").format(what=self.expected()))

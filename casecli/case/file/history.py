@@ -15,9 +15,14 @@ from casecli.store.row_rules import EVENT, well_formed
 GENESIS = "0" * 64
 
 
+HASHED = ("case_number", "seq", "at", "actor", "kind", "summary", "changes", "prev_hash")
+# What json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":")) writes, by an encoder
+# made once (json.dumps makes one per call: a third of the time of hashing an import's events).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def event_hash(event: dict) -> str:
-    fields = ("case_number", "seq", "at", "actor", "kind", "summary", "changes", "prev_hash")
-    canonical = json.dumps({k: event[k] for k in fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = _CANONICAL.encode({k: event[k] for k in HASHED})
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
