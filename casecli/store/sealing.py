@@ -180,7 +180,7 @@ def agency_signing_key(agency_private: bytes) -> tuple[bytes, bytes]:
 def canonical(context: bytes, doc: dict, leave_out: str) -> bytes:
     """What a document's signature or MAC covers: a context line, then the document without the
     field that holds it, as canonical JSON (sorted keys, no spaces, UTF-8)."""
-    import json
+    from casecli.canonical import canonical_json
 
     body = {k: v for k, v in doc.items() if k != leave_out}
-    return context + json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return context + canonical_json(body).encode("utf-8")

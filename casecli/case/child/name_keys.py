@@ -24,16 +24,26 @@ def nicknames() -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8"))["nicknames"]
 
 
+_SILENT_H = re.compile(r"(?<!c)h")
+_SOFT_C = re.compile(r"c([ei])")
+_HARD_C = re.compile(r"c(?!h)")
+_FINAL_Y = re.compile(r"y$")
+_FIRST_J = re.compile(r"^j")
+_DOUBLED = re.compile(r"(.)\1+")
+_WORD = re.compile(r"[a-z]+")
+
+
+# Remembered: a population's names repeat their words (an import indexes thousands of children).
+@lru_cache(maxsize=65536)
 def phonetic(token: str) -> str:
-    t = token
-    t = re.sub(r"(?<!c)h", "", t)
+    t = _SILENT_H.sub("", token)
     t = t.replace("ll", "y").replace("qu", "k").replace("v", "b").replace("z", "s").replace("w", "gu")
-    t = re.sub(r"c([ei])", r"s\1", t)
-    t = re.sub(r"c(?!h)", "k", t)
+    t = _SOFT_C.sub(r"s\1", t)
+    t = _HARD_C.sub("k", t)
     t = t.replace("x", "j")
-    t = re.sub(r"y$", "i", t)
-    t = re.sub(r"^j", "y", t)  # Julissa / Yulissa
-    return re.sub(r"(.)\1+", r"\1", t)
+    t = _FINAL_Y.sub("i", t)
+    t = _FIRST_J.sub("y", t)  # Julissa / Yulissa
+    return _DOUBLED.sub(r"\1", t)
 
 
 # Comparing names costs time with the square of a word's length: the words of a name are bounded
@@ -44,7 +54,7 @@ MAX_WORD_LENGTH = 30
 
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
     text = fold(" ".join(p for p in parts if p))
-    words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[a-z]+", text)]
+    words = [w[:MAX_WORD_LENGTH] for w in _WORD.findall(text)]
     kept = [w for w in words if len(w) > 1 and w not in ("de", "del", "la", "los", "las", "y")]
     return tuple(phonetic(nicknames().get(w, w)) for w in kept[:MAX_NAME_WORDS])
 

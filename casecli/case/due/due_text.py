@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from casecli import i18n
+from casecli.canonical import canonical_json
 from casecli.forms.labels import answer, label
 from casecli.i18n import _, format_date
 
@@ -78,7 +79,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
 
 def args_text(args: dict) -> str:
     """The arguments as stored: compact JSON, keys sorted (equal arguments, equal text)."""
-    return json.dumps(args, ensure_ascii=False, sort_keys=True, separators=(",", ":")) if args else ""
+    return canonical_json(args) if args else ""
 
 
 def sentence(kind: str, stored: str) -> str:
