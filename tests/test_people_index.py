@@ -112,3 +112,44 @@ def test_an_import_names_the_children_here_each_new_child_may_be(home, monkeypat
             one = [n for n, _score in duplicates.matches_for(store, answers, today, exclude=number)]
             assert [n for n in many[number] if n != number] == one
     assert many[alike] == [alike, here] and many[unlike] == [unlike]
+
+
+def test_many_children_at_once_find_what_one_child_at_a_time_finds_in_a_crowded_store(cli, monkeypatch):
+    """An import's comparison (ChildrenHere: grouped by sex, nationality and age, each name scored
+    once per new child) against new-case's (match_score on every child sharing a key), on a training
+    store whose small vocabulary makes most names shared, with the three facts known, unknown or
+    contradicting in turn."""
+    import datetime as dt
+    import json
+    import random
+
+    from casecli.case.decisions import duplicates
+
+    store_path = cli.home / "data" / "crowded.db"
+    cli.home.joinpath("data").mkdir(exist_ok=True)
+    cli.ok("--store", str(store_path), "demo", "--cases", "150", "--seed", "7", "--into-real-store")
+    chance = random.Random(7)
+    with open_store(store_path, lambda: PASSPHRASE) as store:
+        today = dt.date.today()
+        described = {}
+        for number, answers in store.conn.execute("SELECT case_number, answers FROM cases ORDER BY case_number"):
+            found = json.loads(answers)
+            found["sex"] = chance.choice([found.get("sex"), found.get("sex"), None, "unknown", "male", "female"])
+            found["nationality"] = chance.choice([found.get("nationality"), None, "other", "honduras", "mexico"])
+            if chance.random() < 0.7:  # the age the child states, near the one here or not
+                found.pop("date_of_birth", None)
+                found["age_estimate"] = chance.choice([None, *range(3, 18)])
+            for part in ("name_first", "name_last"):
+                name = str(found.get(part) or "")
+                if len(name) > 3 and chance.random() < 0.6:  # a slip of the pen: a letter lost or doubled
+                    at = chance.randrange(1, len(name))
+                    lost, doubled = name[:at] + name[at + 1 :], name[:at] + name[at] + name[at:]
+                    found[part] = lost if chance.random() < 0.5 else doubled
+            described[f"NEW-{number}"] = found
+        many = duplicates.ChildrenHere(store, today).matches(described)
+        flagged = 0
+        for number, answers in described.items():
+            one = [n for n, _score in duplicates.matches_for(store, answers, today)]
+            assert many[number] == one, number
+            flagged += bool(one)
+    assert flagged > 30  # the comparison was put to work: a crowded store flags many

@@ -52,10 +52,13 @@ def name_score(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) == 1 and len(long) > 1:
         return 0.0  # one given name alone says too little against a full name
-    best = [max(_token_score(t, u) for u in long) for t in short]
-    if min(best) < TOKEN_MATCH:
-        return 0.0  # every part of the shorter name must be found in the longer one
-    return sum(best) / len(best)
+    total = 0.0
+    for t in short:  # the parts in order, added as sum() adds them: the same score to the last digit
+        best = max([_token_score(t, u) for u in long])
+        if best < TOKEN_MATCH:
+            return 0.0  # every part of the shorter name must be found in the longer one (said at the first not)
+        total += best
+    return total / len(short)
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,18 @@ class ChildrenHere:
         found: dict[str, list[str]] = {}
         for number, person in new.items():
             scored: dict[str, float] = {}
+            # Sex, nationality and age agree (_not_ruled_out): what is left of match_score is the
+            # name's, the same for every child here of the same name (a common name is shared by many).
+            by_name: dict[tuple[str, ...], float] = {}
             for key in keyed[number]:
                 for child in self._not_ruled_out(self.under[key], person):
-                    if child.case_number not in scored:
-                        scored[child.case_number] = match_score(person, child)
+                    if child.case_number in scored:
+                        continue
+                    score = by_name.get(child.tokens)
+                    if score is None:
+                        score = name_score(person.tokens, child.tokens)
+                        score = by_name[child.tokens] = score if score >= NAME_THRESHOLD else 0.0
+                    scored[child.case_number] = score
             alike = sorted(
                 ((n, round(score, 2)) for n, score in scored.items() if score > 0), key=lambda x: (-x[1], x[0])
             )
