@@ -296,6 +296,10 @@ def _decide(store: Store, case: IncomingCase, here: set[str]) -> None:
         case.theirs_only = [case.summaries[h] for h in theirs[common:]]
 
 
+# The page cache an import writes with (Store.page_cache says why).
+IMPORT_CACHE_MIB = 64
+
+
 def apply(
     store: Store,
     incoming: Incoming,
@@ -336,7 +340,7 @@ def apply(
 
     store.defer_refresh = True  # one refresh of every imported case at the end
     try:
-        with store.transaction():
+        with store.page_cache(IMPORT_CACHE_MIB), store.transaction():
             for record in reader.lines(incoming.file_key):
                 table = record.get("t")
                 if table == "bundle":
