@@ -181,6 +181,25 @@ def test_hardening_pragmas_are_on(ready):
     assert out.strip() == "[1, 2, '1']"  # secure delete, temp store in MEMORY, memory wiping on
 
 
+def test_a_larger_page_cache_for_a_write_is_given_back_after_it_even_when_it_fails(ready):
+    from pathlib import Path
+
+    from casecli.store.db import open_store
+
+    ready.register()
+    with open_store(Path(ready.store), lambda: PASSPHRASE) as store:
+        size = lambda: store.conn.execute("PRAGMA cache_size").fetchone()[0]  # noqa: E731
+        before = size()
+        with store.page_cache(16):
+            assert size() == -16 * 1024
+        assert size() == before
+        with pytest.raises(RuntimeError), store.page_cache(32), store.transaction():
+            store.conn.execute("DELETE FROM due_items")
+            raise RuntimeError("a write cut short")
+        assert size() == before
+        assert store.conn.execute("SELECT count(*) FROM due_items").fetchone()[0] > 0  # rolled back
+
+
 def test_wrong_key_is_not_a_store(ready):
     with pytest.raises(NotAStore):
         connect(ready.store, b"\x01" * 32)

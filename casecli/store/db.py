@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -166,12 +166,16 @@ class Store:
         again: an import of 8,829 cases into a store of 50,000 (700 MB) took 22.7 s with it and
         18.0 s with 64 MiB (16 and 32 MiB: about 20 s; 128 MiB: no faster). The cache is bounded,
         and given back when the write ends."""
+        import sqlcipher3
+
         (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size = {-mib * 1024}")
         try:
             yield
         finally:
-            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+            # a connection past use (its file gone): the write's own error stands
+            with suppress(sqlcipher3.Error):
+                self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     @contextmanager
     def transaction(self) -> Iterator[object]:
