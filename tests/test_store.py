@@ -188,7 +188,10 @@ def test_a_larger_page_cache_for_a_write_is_given_back_after_it_even_when_it_fai
 
     ready.register()
     with open_store(Path(ready.store), lambda: PASSPHRASE) as store:
-        size = lambda: store.conn.execute("PRAGMA cache_size").fetchone()[0]  # noqa: E731
+
+        def size() -> int:
+            return store.conn.execute("PRAGMA cache_size").fetchone()[0]
+
         before = size()
         with store.page_cache(1):  # never smaller than the connection's own
             assert size() == before

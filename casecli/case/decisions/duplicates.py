@@ -96,7 +96,12 @@ def match_score(a: Person, b: Person) -> float:
         return 0.0
     if a.nationality not in UNKNOWN and b.nationality not in UNKNOWN and a.nationality != b.nationality:
         return 0.0
-    score = name_score(a.tokens, b.tokens)
+    return name_match(a.tokens, b.tokens)
+
+
+def name_match(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """The name score where it reaches NAME_THRESHOLD, else 0."""
+    score = name_score(a, b)
     return score if score >= NAME_THRESHOLD else 0.0
 
 
@@ -153,8 +158,7 @@ class ChildrenHere:
                         continue
                     score = by_name.get(child.tokens)
                     if score is None:
-                        score = name_score(person.tokens, child.tokens)
-                        score = by_name[child.tokens] = score if score >= NAME_THRESHOLD else 0.0
+                        score = by_name[child.tokens] = name_match(person.tokens, child.tokens)
                     scored[child.case_number] = score
             alike = sorted(
                 ((n, round(score, 2)) for n, score in scored.items() if score > 0), key=lambda x: (-x[1], x[0])
