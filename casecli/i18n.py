@@ -128,7 +128,7 @@ def local_date(value) -> str:
 
 
 @functools.cache
-def _date_patterns():
+def date_patterns():
     """The date patterns, compiled once (a bundle's import reads a hundred thousand dates)."""
     import re
 
@@ -139,7 +139,7 @@ def parse_date(text: str):
     """ISO dates everywhere; in Spanish also DD/MM/AAAA (or with dashes), which is unambiguous there."""
     import datetime as dt
 
-    iso, day_first = _date_patterns()
+    iso, day_first = date_patterns()
     text = text.strip()
     if iso.fullmatch(text):  # ISO with dashes only: not 20260301, not week dates
         return dt.date.fromisoformat(text)

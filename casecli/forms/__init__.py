@@ -145,11 +145,11 @@ class Field:
         return default
 
     @functools.cached_property
-    def _text_rules(self) -> tuple[int | None, str | None]:
+    def text_rules(self) -> tuple[int | None, str | None]:
         return self.spec.get("max_length"), self.spec.get("validator")
 
     @functools.cached_property
-    def _not_future(self) -> bool:
+    def not_future(self) -> bool:
         return bool(self.spec.get("not_future"))
 
     def coerce(self, raw: Any, today: dt.date) -> Any:
@@ -164,7 +164,7 @@ class Field:
             if not isinstance(raw, str):
                 raise ValueError(_("expected {what}").format(what=self.expected()))
             value = raw.strip()
-            limit, pattern = self._text_rules
+            limit, pattern = self.text_rules
             if limit and len(value) > limit:
                 raise ValueError(_("expected {what}").format(what=self.expected()))
             if pattern:
@@ -175,7 +175,7 @@ class Field:
                 value = parse_date(str(raw))
             except ValueError:
                 raise ValueError(_("expected {what}").format(what=self.expected())) from None
-            if self._not_future and value > today:
+            if self.not_future and value > today:
                 raise ValueError(_("expected {what} (got a future date)").format(what=self.expected()))
             if not FIRST_YEAR <= value.year <= LAST_YEAR:
                 raise ValueError(_("expected {what}").format(what=self.expected()))
@@ -306,6 +306,13 @@ class Form:
             for key, value in answers.items()
             if not (key in renamed and renamed[key] in answers)
         }
+
+    @functools.cached_property
+    def quick_checks(self) -> dict:
+        """Each field id's quick check of a stored value (forms/stored.py), made once."""
+        from casecli.forms.stored import quick_checks
+
+        return quick_checks(self.fields)
 
     @functools.cached_property
     def _checked_in_order(self) -> tuple[tuple[str, Field, bool, bool], ...]:

@@ -21,7 +21,7 @@ from casecli import casenumber
 from casecli.case.decisions.approvals import KINDS as APPROVAL_KINDS
 from casecli.context import FIRST_YEAR, LAST_YEAR
 from casecli.errors import BundleRejected, CaseCliError
-from casecli.forms import MISSING, load_form
+from casecli.forms import load_form, stored
 from casecli.i18n import _
 from casecli.store.db import Store
 
@@ -260,11 +260,7 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
 
         if "data" not in parsed:
             return "data (not a JSON object)"
-        try:
-            plan_rules.normalise(parsed["data"], tomorrow)
-        except CaseCliError:
-            return "data (a plan that breaks the plan's forms)"
-        return None
+        return None if plan_rules.is_valid(parsed["data"], tomorrow) else "data (a plan that breaks the plan's forms)"
     if table == "assessments":
         from casecli.case.file.assessments import KINDS
 
@@ -303,6 +299,5 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
         found = panel_problem(answers.pop("members", None), answers.pop("actions", None), tomorrow, MEMBERS)
         if found:
             return f"answers ({found})"
-    _clean, problems = load_form(name).check(answers, tomorrow, use_defaults=False)
-    invalid = sorted(field for field, why in problems.items() if why != MISSING)
-    return f"answers ({', '.join(invalid)[:120]})" if invalid else None
+    wrong = sorted(stored.invalid(load_form(name), answers, tomorrow))
+    return f"answers ({', '.join(wrong)[:120]})" if wrong else None

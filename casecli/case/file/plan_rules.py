@@ -54,10 +54,7 @@ def new_item_id() -> str:
 
 
 def check_part(form: Form, answers: dict, today: dt.date) -> tuple[dict, dict[str, str]]:
-    clean, problems = form.check(
-        {k: v for k, v in answers.items() if k not in ("id", *REF_KEYS)}, today, use_defaults=False
-    )
-    return clean, problems
+    return form.check(_answers_of(answers), today, use_defaults=False)
 
 
 def normalise(plan: dict, today: dt.date) -> dict:
@@ -93,6 +90,32 @@ def normalise(plan: dict, today: dt.date) -> dict:
     if invalid:
         raise InvalidAnswers("plan", invalid)
     return out
+
+
+def is_valid(plan: object, today: dt.date) -> bool:
+    """Whether `normalise` accepts `plan`, without making the cleaned copy (an import checks every
+    version of every plan a bundle carries: most of them in stored form, seen valid at a look)."""
+    from casecli.forms.stored import invalid
+
+    if not isinstance(plan, dict) or not isinstance(plan.get("header", {}), dict):
+        return False
+    if not set(plan) <= {"header", *ITEM_FORMS}:
+        return False
+    if invalid(load_form(HEADER_FORM), _answers_of(plan.get("header", {})), today):
+        return False
+    for key, form_name in ITEM_FORMS.items():
+        items = plan.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            return False
+        form = load_form(form_name)
+        if any(invalid(form, _answers_of(item), today) for item in items):
+            return False
+    return True
+
+
+def _answers_of(part: dict) -> dict:
+    """A plan part's answers to its form (check_part's): without its id and references."""
+    return {k: v for k, v in part.items() if k not in ("id", *REF_KEYS)}
 
 
 # The child's part in the plan (the seventh element): with the child not agreeing, what the child
