@@ -15,3 +15,12 @@ _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",",
 
 def canonical_json(value: object) -> str:
     return _ENCODER.encode(value)
+
+
+def may_hold_sql(column: str, word: str) -> str:
+    """SQL true where the JSON text in `column` may hold `word` (in a key or a string): a word
+    search that spares parsing the rows that cannot. JSON may write any letter as \\uXXXX: casecli
+    writes none (ensure_ascii off), a record from elsewhere may, so text with such an escape is
+    parsed like the rest (a detention must never be missed for its spelling)."""
+    assert "'" not in word  # a constant of casecli's, never a person's text
+    return f"(instr({column}, '{word}') OR instr({column}, '\\u'))"

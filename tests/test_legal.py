@@ -117,6 +117,30 @@ def test_a_child_registered_in_detention_is_high_risk_until_placed_out(worker):
     assert case["risk"] == "high" and "detention" in [i["kind"] for i in case["due"]]
 
 
+def test_a_detention_or_a_dispute_spelled_with_json_escapes_is_still_found(worker):
+    """JSON may write any letter as \\uXXXX (casecli does not; a record from elsewhere may): the word
+    search that spares parsing most records must not miss a child in detention, or a disputed age,
+    for its spelling."""
+    from casecli.case.due import lifecycle
+    from casecli.store.db import open_store
+
+    from .conftest import PASSPHRASE
+
+    held = worker.register(care_arrangement="migration_detention", risk_level="low", caregiver="")
+    adult = {"dob_known": True, "date_of_birth": "1990-01-01", "age_estimate": None, "name_first": "Kevin"}
+    disputed = worker.register(**adult, age_disputed=True, age_dispute_reason="No papers", age_child_says="Tengo 16")
+    with open_store(worker.store, lambda: PASSPHRASE) as store, store.transaction():
+        for word, escaped in (
+            ("migration_detention", "migration\\u005fdetention"),
+            ("age_disputed", "age\\u005fdisputed"),
+        ):
+            store.conn.execute("UPDATE cases SET answers = replace(answers, ?, ?)", (word, escaped))
+        assert "migration_detention" not in store.conn.execute("SELECT group_concat(answers) FROM cases").fetchone()[0]
+        lifecycle.refresh_all(store)
+    assert "detention" in [i["kind"] for i in worker.json("show", held)["due"]]
+    assert worker.json("show", disputed)["age"] == 16  # presumed a child, as the child says
+
+
 INCIDENT = {
     "occurred_on": "2026-11-15",
     "place": "On the train near Arriaga",

@@ -15,6 +15,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from casecli.canonical import may_hold_sql
 from casecli.i18n import _
 from casecli.store import settings
 
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 # for most children: the answers are parsed only where the word is there): what the child says,
 # the day it counts from, and the latest age assessment's answers.
 DISPUTE_SQL = (
-    "CASE WHEN instr(c.answers, '\"age_disputed\"') AND json_extract(c.answers, '$.age_disputed') THEN json_array("
+    "CASE WHEN "
+    + may_hold_sql("c.answers", '"age_disputed"')
+    + " AND json_extract(c.answers, '$.age_disputed') THEN json_array("
     "json_extract(c.answers, '$.age_child_says'), coalesce(json_extract(c.answers, '$.identified_on'), c.registered_on),"
     " (SELECT l.answers FROM legal l WHERE l.case_number = c.case_number AND l.kind = 'age_assessment'"
     " ORDER BY l.on_date DESC, l.created_at DESC LIMIT 1)) END"

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+from casecli.canonical import may_hold_sql
 from casecli.case.due.scope import Scope, scoped
 
 if TYPE_CHECKING:
@@ -30,9 +31,9 @@ SELECT c.case_number, c.status, c.case_worker,
        (SELECT json_array(substr(p.activated_at, 1, 10), json_extract(p.data, '$.header.care_arrangement'))
         FROM plans p WHERE p.case_number = c.case_number AND p.status = 'active' AND p.activated_at IS NOT NULL)
 FROM cases c
-WHERE (instr(c.answers, '{DETENTION}')
-       OR EXISTS (SELECT 1 FROM visits v WHERE v.case_number = c.case_number AND instr(v.answers, '{DETENTION}'))
-       OR EXISTS (SELECT 1 FROM plans p WHERE p.case_number = c.case_number AND instr(p.data, '{DETENTION}')))
+WHERE ({may_hold_sql("c.answers", DETENTION)}
+       OR EXISTS (SELECT 1 FROM visits v WHERE v.case_number = c.case_number AND {may_hold_sql("v.answers", DETENTION)})
+       OR EXISTS (SELECT 1 FROM plans p WHERE p.case_number = c.case_number AND {may_hold_sql("p.data", DETENTION)}))
 """
 
 

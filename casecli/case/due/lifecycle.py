@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+from casecli.canonical import may_hold_sql
 from casecli.case.child import people_index
 from casecli.case.child.age import DISPUTE_SQL
 from casecli.case.due.due_rules import Due, DueItem, due_items, next_due, with_cases_named
@@ -43,12 +44,13 @@ SELECT c.case_number, c.child_name, c.date_of_birth, c.age_estimate, c.registere
         OR EXISTS (SELECT 1 FROM referrals r WHERE r.case_number = c.case_number)
         OR EXISTS (SELECT 1 FROM item_progress i WHERE i.case_number = c.case_number)) AS implementing,
        (SELECT max(reopened_on) FROM closures x WHERE x.case_number = c.case_number) AS reopened_on,
-       EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t WHERE json_extract(t.value, '$.category') = 'transition_to_adulthood')
+       ({transition} AND EXISTS (SELECT 1 FROM json_each(p.data, '$.actions') t
+                                 WHERE json_extract(t.value, '$.category') = 'transition_to_adulthood'))
            AS transition_planned,
        {dispute} AS age_dispute
 FROM cases c
 LEFT JOIN plans p ON p.case_number = c.case_number AND p.status = 'active'
-""".replace("{dispute}", DISPUTE_SQL)
+""".replace("{dispute}", DISPUTE_SQL).replace("{transition}", may_hold_sql("p.data", "transition_to_adulthood"))
 ALL_CASES = SUMMARY_SQL
 ONE_CASE = SUMMARY_SQL + " WHERE c.case_number = :number"
 SOME_CASES = SUMMARY_SQL + " WHERE c.case_number IN (SELECT value FROM json_each(:numbers))"

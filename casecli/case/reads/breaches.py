@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from casecli.canonical import may_hold_sql
 from casecli.store import settings
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ SOLUTION = (
     " ELSE 'local_integration' END"
 )
 OPEN_CLOSURE = "x.reopened_on IS NULL"
+DISPUTED = may_hold_sql("c.answers", '"age_disputed"')
 QUERIES = {
     "durable_solution_without_bid": f"""
         SELECT x.case_number, x.closed_on, x.reason FROM closures x JOIN cases c ON c.case_number = x.case_number
@@ -52,10 +54,10 @@ QUERIES = {
             AND a.on_date <= x.closed_on AND json_extract(a.answers, '$.wants_asylum')
             AND NOT EXISTS (SELECT 1 FROM legal s WHERE s.parent = a.uid AND s.on_date <= x.closed_on
                 AND json_extract(s.answers, '$.step') IN ('final', 'withdrawn')))""",
-    "adulthood_on_disputed_age": """
+    "adulthood_on_disputed_age": f"""
         SELECT x.case_number, x.closed_on, x.reason FROM closures x JOIN cases c ON c.case_number = x.case_number
         WHERE x.reopened_on IS NULL AND x.reason = 'reached_adulthood'
-        AND instr(c.answers, '"age_disputed"') AND json_extract(c.answers, '$.age_disputed')
+        AND {DISPUTED} AND json_extract(c.answers, '$.age_disputed')
         AND NOT EXISTS (SELECT 1 FROM legal l WHERE l.case_number = x.case_number AND l.kind = 'age_assessment'
             AND l.on_date <= x.closed_on AND coalesce(json_extract(l.answers, '$.appeal'), '') <> 'pending')""",
     "verified_against_the_child": """
