@@ -5,6 +5,7 @@ every document and `export` still work."""
 from __future__ import annotations
 
 import base64
+import gc
 import json
 
 import pytest
@@ -174,6 +175,7 @@ def test_a_record_that_names_what_is_not_there_is_refused(source, tmp_path):
         refused = luis("import", str(path), "--yes", "--trust-sender")
         assert refused.exit_code == 5 and len(refused.stderr.strip().splitlines()) == 1, (column, refused.stderr)
         assert luis.json("list") == []
+        assert gc.isenabled()  # paused for the bundle's reading (collector.py), back on after a refusal
 
 
 def test_the_duplicate_check_compares_a_bounded_name_however_long():

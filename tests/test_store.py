@@ -239,3 +239,24 @@ def test_a_write_that_validates_no_outside_row_does_not_load_sqlmodel(ready):
         for args in (edit, new)
     ]
     assert loaded == ["False", "False"]
+
+
+def test_the_cycle_collector_pauses_for_a_block_and_comes_back_as_it_was():
+    import gc
+
+    from casecli import collector
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector.paused():
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block leaves the outer one's pause
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casecli import collector
 from casecli.case.child import people_index
 from casecli.case.file.history import GENESIS, append_event, event_hash
 from casecli.case.file.signatures import handover_signer
@@ -105,6 +106,7 @@ class Incoming:
         return tracing_of(self.meta, self.reader.path.name)
 
 
+@collector.paused()  # (collector.py says why)
 def open_bundle(
     store: Store,
     path: Path,
@@ -310,6 +312,7 @@ def import_cache_mib(store: Store) -> int:
     return min(IMPORT_CACHE_MIB, size // (10 * 1024 * 1024))
 
 
+@collector.paused()
 def apply(
     store: Store,
     incoming: Incoming,

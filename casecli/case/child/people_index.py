@@ -86,23 +86,25 @@ def sharing_a_key(store: Store, tokens: tuple[str, ...]) -> list[tuple]:
     ).fetchall()
 
 
-def sharing_keys(store: Store, keys: set[str]) -> tuple[dict[str, list[str]], dict[str, tuple]]:
+def sharing_keys(store: Store, keys: set[str]) -> dict[str, list[str]]:
     """For many children at once (an import's new children, a few hundred at a time): the indexed
-    children under each of `keys`, and each such child's index row, in two queries."""
+    children under each of `keys`, in one query (a row a key, not a row a child under it)."""
     if not keys:
-        return {}, {}
-    listed = json.dumps(sorted(keys))
-    under: dict[str, list[str]] = {}
-    for key, number in store.conn.execute(
-        "SELECT key, case_number FROM people_keys WHERE key IN (SELECT value FROM json_each(?))", (listed,)
-    ):
-        under.setdefault(key, []).append(number)
+        return {}
     rows = store.conn.execute(
-        f"SELECT {COLUMNS} FROM people WHERE case_number IN (SELECT DISTINCT case_number FROM people_keys"
-        " WHERE key IN (SELECT value FROM json_each(?)))",
-        (listed,),
+        "SELECT key, json_group_array(case_number) FROM people_keys WHERE key IN (SELECT value FROM json_each(?))"
+        " GROUP BY key",
+        (json.dumps(sorted(keys)),),
     )
-    return under, {row[0]: row for row in rows}
+    return {key: json.loads(numbers) for key, numbers in rows}
+
+
+def rows_of(store: Store, numbers: set[str]) -> Cursor:
+    """The index rows (COLUMNS) of these children."""
+    return store.conn.execute(
+        f"SELECT {COLUMNS} FROM people WHERE case_number IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(numbers)),),
+    )
 
 
 def buckets(store: Store) -> Iterator[tuple[str, list[str]]]:
