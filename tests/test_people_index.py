@@ -3,6 +3,9 @@ again from scratch, and asked a number of questions that does not grow with the 
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from casecli.store.db import open_store
 
 from .conftest import PASSPHRASE, registration_answers
@@ -153,3 +156,19 @@ def test_many_children_at_once_find_what_one_child_at_a_time_finds_in_a_crowded_
             assert many[number] == one, number
             flagged += bool(one)
     assert flagged > 30  # the comparison was put to work: a crowded store flags many
+
+
+NAMES = st.lists(st.sampled_from(["maria", "marco", "mar", "jose", "josefa", "luz", "lopez", "lo"]), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(new=NAMES, here=NAMES)
+def test_the_keys_an_import_searches_find_every_child_who_shares_a_key(new, here):
+    """search_keys leaves out the pairs of words found again under their beginnings: a child who
+    shares any key with a new child is still under one of the keys searched."""
+    from casecli.case.child.name_keys import index_keys, search_keys
+
+    searched = search_keys(tuple(new))
+    assert searched <= index_keys(tuple(new))
+    if index_keys(tuple(new)) & index_keys(tuple(here)):
+        assert searched & index_keys(tuple(here)), (new, here)

@@ -68,3 +68,15 @@ def index_keys(tokens: tuple[str, ...]) -> set[str]:
     exact = [" ".join(p) for p in combinations(words, 2)] if len(words) > 1 else words
     rough = [" ".join(p) for p in combinations(prefixes, 2)] if len(prefixes) > 1 else prefixes
     return {"t:" + k for k in exact} | {"p:" + k for k in rough}
+
+
+def search_keys(tokens: tuple[str, ...]) -> set[str]:
+    """The fewest of a name's keys under which every child who shares any key with it is found (what
+    an import compares a new child with, each child found about once, not under every pair it shares):
+    a pair of words is found again under the pair of their first three letters (a child with both
+    words has both beginnings), unless the two words begin alike; one word under its beginning."""
+    words = sorted(set(tokens))
+    prefixes = sorted({w[:3] for w in words})
+    alike = [f"{a} {b}" for a, b in combinations(words, 2) if a[:3] == b[:3]]
+    rough = [" ".join(p) for p in combinations(prefixes, 2)] if len(prefixes) > 1 else prefixes
+    return {"t:" + k for k in alike} | {"p:" + k for k in rough}

@@ -13,13 +13,14 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel
 
 from casecli.case.child import people_index
 from casecli.case.child.age import age_on
-from casecli.case.child.name_keys import index_keys, name_tokens
+from casecli.case.child.name_keys import index_keys, name_tokens, search_keys
 from casecli.case.child.pairing import Known, compatible_pairs
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def name_score(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         return 0.0  # one given name alone says too little against a full name
     total = 0.0
     for t in short:  # the parts in order, added as sum() adds them: the same score to the last digit
-        best = max([_token_score(t, u) for u in long])
+        best = max(map(_token_score, repeat(t), long))
         if best < TOKEN_MATCH:
             return 0.0  # every part of the shorter name must be found in the longer one (said at the first not)
         total += best
@@ -149,7 +150,7 @@ class ChildrenHere:
         """Each child's (by case number: their answers) possible duplicates here, most alike first."""
         today = self.today
         new = {n: Person.from_answers("", answers, today.isoformat(), today) for n, answers in described.items()}
-        keyed = {number: index_keys(person.tokens) for number, person in new.items()}
+        keyed = {number: search_keys(person.tokens) for number, person in new.items()}
         self._read(set().union(*keyed.values()) - self.under.keys() if keyed else set())
         found: dict[str, list[str]] = {}
         for number, person in new.items():
@@ -163,8 +164,9 @@ class ChildrenHere:
             for key in keyed[number]:
                 for by_nationality in _allowed(self.under[key], sex):
                     for by_age in _allowed(by_nationality, nationality):
-                        groups = by_age.values() if ages is None else [by_age[a] for a in ages if a in by_age]
-                        for children in groups:
+                        for children in by_age.values() if ages is None else map(by_age.get, ages):
+                            if children is None:
+                                continue  # no child of that age under the key
                             for other, their_tokens in children:
                                 if other in scored:
                                     continue
