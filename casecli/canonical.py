@@ -24,3 +24,8 @@ def may_hold_sql(column: str, word: str) -> str:
     parsed like the rest (a detention must never be missed for its spelling)."""
     assert "'" not in word  # a constant of casecli's, never a person's text
     return f"(instr({column}, '{word}') OR instr({column}, '\\u'))"
+
+
+def may_hold(text: str, word: str) -> bool:
+    """`may_hold_sql` in Python: whether JSON text may hold `word` (False: it surely does not)."""
+    return word in text or "\\u" in text

@@ -245,19 +245,27 @@ def test_a_bundle_from_before_the_rename_is_imported_under_the_new_name(home, mo
 
     ana, luis = two_workers(home, monkeypatch)
     number = ana.register(date_of_separation="2026-06-01")
+    escaped = ana.register(date_of_separation="2026-06-02", name_first="Kevin")
     conn = raw_connection(ana.store)
     conn.execute(
-        "UPDATE cases SET answers = json_remove(json_set(answers, '$.separation_date', '2026-06-01'),"
-        " '$.date_of_separation') WHERE case_number = ?",
-        (number,),
+        "UPDATE cases SET answers = json_remove(json_set(answers, '$.separation_date', date_of_separation),"
+        " '$.date_of_separation') FROM (SELECT case_number AS n, json_extract(answers, '$.date_of_separation')"
+        " AS date_of_separation FROM cases) WHERE case_number = n",
+    )
+    # JSON may spell a letter \\uXXXX (casecli does not; another writer may): still the old name
+    conn.execute(
+        "UPDATE cases SET answers = replace(answers, 'separation_date', 'separation\\u005fdate') WHERE case_number = ?",
+        (escaped,),
     )
     conn.commit()
     conn.close()
     bundle = ana.home / "old.bundle"
-    ana.ok("export", number, "--to", "luis", "--output", str(bundle), "--answers", ana.write("note.json", NOTE))
+    note = ana.write("note.json", NOTE)
+    ana.ok("export", number, escaped, "--to", "luis", "--output", str(bundle), "--answers", note)
     luis.ok("import", str(bundle), "--yes", "--trust-sender")
-    registration = luis.json("show", number)["registration"]
-    assert registration["date_of_separation"] == "2026-06-01" and "separation_date" not in registration
+    for case, day in ((number, "2026-06-01"), (escaped, "2026-06-02")):
+        registration = luis.json("show", case)["registration"]
+        assert registration["date_of_separation"] == day and "separation_date" not in registration
 
 
 def test_a_plans_old_names_are_upgraded_in_the_store_and_from_an_older_bundle(home, monkeypatch):

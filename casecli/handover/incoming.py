@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casecli import collector
+from casecli.canonical import may_hold
 from casecli.case.child import people_index
 from casecli.case.file.history import GENESIS, append_event, event_hash
 from casecli.case.file.signatures import handover_signer
@@ -537,16 +538,21 @@ def _upgraded_answers(row: dict) -> str:
     unchanged when nothing is old)."""
     from casecli.forms import load_form
 
+    form = load_form(str(row["form_id"]))
+    if not any(may_hold(row["answers"], f'"{old}"') for old in form.renamed):
+        return row["answers"]  # (not parsed: nothing in it can be old)
     answers = json.loads(row["answers"])
-    upgraded = load_form(str(row["form_id"])).upgraded(answers)
+    upgraded = form.upgraded(answers)
     return row["answers"] if upgraded is answers else json.dumps(upgraded, ensure_ascii=False)
 
 
 def _upgraded_plan(row: dict) -> str:
     """A plan row's data with an earlier form's field ids renamed (the JSON text unchanged when
     nothing is old)."""
-    from casecli.case.file.plan_rules import upgraded_plan
+    from casecli.case.file.plan_rules import renamed_ids, upgraded_plan
 
+    if not any(may_hold(row["data"], f'"{old}"') for old in renamed_ids()):
+        return row["data"]  # (not parsed: nothing in it can be old)
     plan = json.loads(row["data"])
     upgraded = upgraded_plan(plan)
     return row["data"] if upgraded is plan else json.dumps(upgraded, ensure_ascii=False)

@@ -9,6 +9,7 @@ editor, the answers file and the store all go through them, so every path applie
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from typing import Any
 
@@ -250,6 +251,12 @@ def item_from_need(key: str, need: dict) -> dict:
         if need.get("service_type"):  # where the menu starts: the worker still presses Enter on it
             start["service_type"] = need["service_type"]
     return start
+
+
+@functools.cache
+def renamed_ids() -> frozenset[str]:
+    """Every old field id of the plan's forms: a plan's text without any of them needs no upgrade."""
+    return frozenset(old for name in (HEADER_FORM, *ITEM_FORMS.values()) for old in load_form(name).renamed)
 
 
 def upgraded_plan(plan: Any) -> Any:
