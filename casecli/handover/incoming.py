@@ -44,7 +44,8 @@ class IncomingCase:
     number: str
     child_name: str = ""
     hashes: list[str] = field(default_factory=list)  # the chain, while the case is being read
-    summaries: dict[str, str] = field(default_factory=dict)
+    summaries: dict[str, str] = field(default_factory=dict)  # kept for a case with a history here
+    here: bool = False  # this store has a history of the case (else it is new: nothing to compare)
     events: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     answers: dict = field(default_factory=dict)  # while the case is being read (duplicate check)
@@ -209,7 +210,9 @@ def open_bundle(
                 )
             if current is not None:
                 settle(current)
-            current = cases[number] = IncomingCase(number, row["child_name"], answers=json.loads(row["answers"]))
+            current = cases[number] = IncomingCase(
+                number, row["child_name"], answers=json.loads(row["answers"]), here=number in here
+            )
             if progress is not None:
                 progress(len(meta.get("cases", [])))
         if current is None or current.number != number:
@@ -275,7 +278,8 @@ def _check_event(row: dict, case: IncomingCase, name: str) -> None:
             )
         )
     case.hashes.append(row["hash"])
-    case.summaries[row["hash"]] = f"{row['at'][:10]} {row['actor']}: {row['summary']}"
+    if case.here:  # (what a diverged case shows of the bundle's side)
+        case.summaries[row["hash"]] = f"{row['at'][:10]} {row['actor']}: {row['summary']}"
 
 
 def _decide(store: Store, case: IncomingCase, here: set[str]) -> None:
