@@ -188,3 +188,31 @@ def test_the_duplicate_check_compares_a_bounded_name_however_long():
     assert len(tokens) <= MAX_NAME_WORDS
     assert all(len(token) <= MAX_WORD_LENGTH for token in tokens)
     assert name_tokens("Yulissa Hernández")[0] == name_tokens("Yulissa " + "x" * 5000)[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_answers_a_person_may_type_but_casecli_never_stores_are_refused(source, tmp_path, monkeypatch, lang):
+    """Found while making the import's form check quick: the full check reads what a person types
+    (a date as DD/MM/AAAA in Spanish, a number or yes/no as text, a choice with spaces), and a bundle
+    carrying such values was taken as it came: a number as text stopped the import with an internal
+    error, a Spanish date did so for a Spanish-speaking worker only, and "no" was kept as the text
+    "no" (true, read by Python). Each is refused with one line, in either language."""
+    _ana, luis, number, records, me, signing, them = source
+    monkeypatch.setenv("CASECLI_LANG", lang)
+    typed = {
+        "date_of_birth": {"dob_known": True, "date_of_birth": "01/02/2012", "age_estimate": None},
+        "age_estimate": {"age_estimate": "14"},
+        "age_disputed": {"age_disputed": "no"},
+        "sex": {"sex": " female"},
+    }
+    for field, changes in typed.items():
+        altered = [(table, dict(row)) for table, row in records]
+        for table, row in altered:
+            if table == "cases":
+                row["answers"] = json.dumps({**json.loads(row["answers"]), **changes})
+        path = tmp_path / f"{field}.bundle"
+        write_bundle(path, number, altered, me, signing, them)
+        refused = luis("import", str(path), "--yes", "--trust-sender")
+        assert refused.exit_code == 5 and len(refused.stderr.strip().splitlines()) == 1, (field, refused.stderr)
+        assert f"answers ({field})" in refused.stderr
+        assert luis.json("list") == []

@@ -1,12 +1,12 @@
 """Answers as casecli stores them, checked quickly.
 
 A bundle's import checks a hundred thousand sets of answers that a casecli wrote, each value in
-its stored form already: a date as YYYY-MM-DD, a choice's value, a whole number, yes or no as
-true or false. `invalid` says "nothing wrong" for such a set by one look at each answer given
-(not a walk through every field of the form, with its conditions), and for any other set asks
-`Form.check`, which says what is wrong. A quick check accepts only values that `Field.coerce`
-accepts as they are, so the two never disagree on whether a set is valid (tests hold them
-together on generated answers).
+its stored form: a date as YYYY-MM-DD, a choice's value, a whole number, yes or no as true or
+false. `invalid` says "nothing wrong" for such a set by one look at each answer given (not a walk
+through every field of the form, with its conditions), and for any other set asks `Form.check`,
+which says what is wrong, and names the values it would take but casecli never stores. A quick
+check accepts only values that `Field.coerce` accepts as they are, and every value `Form.check`
+cleans (tests hold them together on generated answers).
 """
 
 from __future__ import annotations
@@ -27,14 +27,30 @@ QuickCheck = Callable[[Any, dt.date], bool]
 
 
 def invalid(form: Form, answers: dict, today: dt.date) -> dict[str, str]:
-    """The problems of a set of answers other than a missing answer (a draft, or a colleague's
-    record, may leave a question for later), by field id: none for a set in stored form."""
+    """The problems of a set of stored answers (a colleague's record), by field id, other than a
+    missing answer (a draft may leave a question for later): none for a set in stored form.
+
+    A value the full check would take from a person but that casecli never stores is one too: a
+    date as DD/MM/AAAA (read so in Spanish), a number or yes/no as text, a choice with spaces
+    around it. Kept as it came, it would be read as something else later (the text "no" is true)
+    or not at all (a date that is not YYYY-MM-DD stops every read of the case)."""
     from casecli.forms import MISSING
 
     if all_fine(form, answers, today):
         return {}
     _clean, problems = form.check(answers, today, use_defaults=False)
-    return {field: why for field, why in problems.items() if why != MISSING}
+    found = {field: why for field, why in problems.items() if why != MISSING}
+    checks = form.quick_checks
+    for key, value in form.upgraded(answers).items():
+        quick = checks.get(key)  # None: not a field (said above), or one only the full check can judge
+        if value is None or key in found or quick is None:
+            continue
+        if not all(fine(value, today) for fine in quick):
+            found[key] = NOT_STORED
+    return found
+
+
+NOT_STORED = "not a value as casecli stores it"
 
 
 def all_fine(form: Form, answers: dict, today: dt.date) -> bool:
