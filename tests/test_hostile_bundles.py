@@ -216,3 +216,12 @@ def test_answers_a_person_may_type_but_casecli_never_stores_are_refused(source, 
         assert refused.exit_code == 5 and len(refused.stderr.strip().splitlines()) == 1, (field, refused.stderr)
         assert f"answers ({field})" in refused.stderr
         assert luis.json("list") == []
+    # a conference's participant likewise (its parts are checked against their own forms)
+    altered = [(table, dict(row)) for table, row in records]
+    conference = next(row for table, row in altered if table == "conferences")
+    answers = json.loads(conference["answers"])
+    answers["participants"][0]["role"] = " " + answers["participants"][0]["role"]
+    conference["answers"] = json.dumps(answers)
+    write_bundle(tmp_path / "role.bundle", number, altered, me, signing, them)
+    refused = luis("import", str(tmp_path / "role.bundle"), "--yes", "--trust-sender")
+    assert refused.exit_code == 5 and "participants[1].role" in refused.stderr, refused.stderr

@@ -61,8 +61,17 @@ def check_parts(
 def parts_problem(
     participants: object, actions: object, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
 ) -> str | None:
-    """For a bundle's conference (or panel): the first part that breaks its form, or None."""
+    """For a bundle's conference (or panel): the first part that breaks its form, or a value in it
+    not as casecli stores it (forms/stored.py says why), or None."""
+    from casecli.forms.stored import invalid
+
     _participants, _actions, problems = check_parts(participants, actions, today, people)
+    if not problems:
+        for key, given, form_name in ((people[0], participants, people[1]), ("actions", actions, ACTION_FORM)):
+            form = load_form(form_name)
+            for index, item in enumerate(given if isinstance(given, list) else [], start=1):  # (objects: checked)
+                answers = {k: v for k, v in item.items() if k != "id"}
+                problems.update({f"{key}[{index}].{k}": v for k, v in invalid(form, answers, today).items()})
     return ", ".join(sorted(problems))[:120] if problems else None
 
 
