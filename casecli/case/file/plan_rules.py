@@ -94,8 +94,9 @@ def normalise(plan: dict, today: dt.date) -> dict:
 
 
 def is_valid(plan: object, today: dt.date) -> bool:
-    """Whether `normalise` accepts `plan`, without making the cleaned copy (an import checks every
-    version of every plan a bundle carries: most of them in stored form, seen valid at a look)."""
+    """Whether `plan` is a plan as casecli stores it: one `normalise` accepts, each value as it
+    keeps it (forms/stored.py), checked without making the cleaned copy (an import checks every
+    version of every plan a bundle carries: most of them seen valid at a look)."""
     from casecli.forms.stored import invalid
 
     if not isinstance(plan, dict) or not isinstance(plan.get("header", {}), dict):
