@@ -64,10 +64,8 @@ def index_keys(tokens: tuple[str, ...]) -> set[str]:
     by their first three letters, so that a slip of the pen after the third letter of a word still
     finds the child. Two names that share no key are never compared."""
     words = sorted(set(tokens))
-    prefixes = sorted({w[:3] for w in words})
     exact = [" ".join(p) for p in combinations(words, 2)] if len(words) > 1 else words
-    rough = [" ".join(p) for p in combinations(prefixes, 2)] if len(prefixes) > 1 else prefixes
-    return {"t:" + k for k in exact} | {"p:" + k for k in rough}
+    return {"t:" + k for k in exact} | _rough_keys(words)
 
 
 def search_keys(tokens: tuple[str, ...]) -> set[str]:
@@ -76,7 +74,12 @@ def search_keys(tokens: tuple[str, ...]) -> set[str]:
     a pair of words is found again under the pair of their first three letters (a child with both
     words has both beginnings), unless the two words begin alike; one word under its beginning."""
     words = sorted(set(tokens))
-    prefixes = sorted({w[:3] for w in words})
     alike = [f"{a} {b}" for a, b in combinations(words, 2) if a[:3] == b[:3]]
+    return {"t:" + k for k in alike} | _rough_keys(words)
+
+
+def _rough_keys(words: list[str]) -> set[str]:
+    """Each pair of the words' first three letters (all alike: that beginning)."""
+    prefixes = sorted({w[:3] for w in words})
     rough = [" ".join(p) for p in combinations(prefixes, 2)] if len(prefixes) > 1 else prefixes
-    return {"t:" + k for k in alike} | {"p:" + k for k in rough}
+    return {"p:" + k for k in rough}

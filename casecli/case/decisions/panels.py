@@ -34,10 +34,17 @@ def each_once(people: list[dict]) -> list[dict]:
 
 
 def check_parts(
-    participants: object, actions: object, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
+    participants: object,
+    actions: object,
+    today: dt.date,
+    people: tuple[str, str] = ("participants", PARTICIPANT_FORM),
+    as_stored: bool = False,
 ) -> tuple[list[dict], list[dict], dict[str, str]]:
     """Participants (or a panel's `people`: their key and form) and follow-up actions checked
-    against their forms: (clean, clean, problems)."""
+    against their forms: (clean, clean, problems). `as_stored`: a record's parts (a bundle's), each
+    value also as casecli stores it (forms/stored.py says why)."""
+    from casecli.forms.stored import invalid
+
     problems: dict[str, str] = {}
     clean_lists: list[list[dict]] = []
     for key, given, form_name in ((people[0], participants, people[1]), ("actions", actions, ACTION_FORM)):
@@ -49,7 +56,10 @@ def check_parts(
         form = load_form(form_name)
         cleaned = []
         for index, item in enumerate(given, start=1):
-            clean, item_problems = form.check({k: v for k, v in item.items() if k != "id"}, today, use_defaults=False)
+            answers = {k: v for k, v in item.items() if k != "id"}
+            clean, item_problems = form.check(answers, today, use_defaults=False)
+            if as_stored and not item_problems:
+                item_problems = invalid(form, answers, today)
             problems.update({f"{key}[{index}].{k}": v for k, v in item_problems.items()})
             cleaned.append(clean)
         clean_lists.append(cleaned)
@@ -61,17 +71,9 @@ def check_parts(
 def parts_problem(
     participants: object, actions: object, today: dt.date, people: tuple[str, str] = ("participants", PARTICIPANT_FORM)
 ) -> str | None:
-    """For a bundle's conference (or panel): the first part that breaks its form, or a value in it
-    not as casecli stores it (forms/stored.py says why), or None."""
-    from casecli.forms.stored import invalid
-
-    _participants, _actions, problems = check_parts(participants, actions, today, people)
-    if not problems:
-        for key, given, form_name in ((people[0], participants, people[1]), ("actions", actions, ACTION_FORM)):
-            form = load_form(form_name)
-            for index, item in enumerate(given if isinstance(given, list) else [], start=1):  # (objects: checked)
-                answers = {k: v for k, v in item.items() if k != "id"}
-                problems.update({f"{key}[{index}].{k}": v for k, v in invalid(form, answers, today).items()})
+    """For a bundle's conference (or panel): the parts that break their forms, or hold a value not as
+    casecli stores it, or None."""
+    _participants, _actions, problems = check_parts(participants, actions, today, people, as_stored=True)
     return ", ".join(sorted(problems))[:120] if problems else None
 
 
