@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import json
 
+import orjson
+
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def canonical_json(value: object) -> str:
     return _ENCODER.encode(value)
+
+
+def canonical_bytes(value: object) -> bytes:
+    """`canonical_json(value)` in UTF-8, for a value made only of text, whole numbers, true/false,
+    null, and lists and text-keyed objects of them (an event's hashed fields, a due item's
+    arguments): orjson writes exactly those bytes in a third of the time (tests/test_canonical.py
+    holds the two together). Never a float: orjson writes 1e16 where json writes 1e+16."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def may_hold_sql(column: str, word: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from casecli import i18n
-from casecli.canonical import canonical_json
+from casecli.canonical import canonical_bytes
 from casecli.forms.labels import answer, label
 from casecli.i18n import _, format_date
 
@@ -79,7 +79,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
 
 def args_text(args: dict) -> str:
     """The arguments as stored: compact JSON, keys sorted (equal arguments, equal text)."""
-    return canonical_json(args) if args else ""
+    return canonical_bytes(args).decode("utf-8") if args else ""  # (text and whole numbers only)
 
 
 def sentence(kind: str, stored: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from casecli.canonical import canonical_json
+from casecli.canonical import canonical_bytes
 from casecli.store.db import Store, utc_now
 from casecli.store.row_rules import EVENT, well_formed
 
@@ -20,8 +20,8 @@ HASHED = ("case_number", "seq", "at", "actor", "kind", "summary", "changes", "pr
 
 
 def event_hash(event: dict) -> str:
-    canonical = canonical_json({k: event[k] for k in HASHED})
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # (the fields are text and a whole number: canonical_bytes' kind of value)
+    return hashlib.sha256(canonical_bytes({k: event[k] for k in HASHED})).hexdigest()
 
 
 def build_event(
