@@ -23,8 +23,12 @@ def canonical_bytes(value: object) -> bytes:
     """`canonical_json(value)` in UTF-8, for a value made only of text, whole numbers, true/false,
     null, and lists and text-keyed objects of them (an event's hashed fields, a due item's
     arguments): orjson writes exactly those bytes in a third of the time (tests/test_canonical.py
-    holds the two together). Never a float: orjson writes 1e16 where json writes 1e+16."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    holds the two together). Never a float: orjson writes 1e16 where json writes 1e+16. What
+    orjson refuses (a number beyond 64 bits, a key not text) is written by `canonical_json`."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # (orjson.JSONEncodeError is one)
+        return canonical_json(value).encode("utf-8")
 
 
 def may_hold_sql(column: str, word: str) -> str:

@@ -153,7 +153,7 @@ def record_check(store: Store, name: str, today: dt.date) -> Callable[[str, dict
                     )
                 )
         if table not in models:
-            models[table] = table_model(store.conn, table)
+            models[table] = table_model(store.conn, table, longest)
         try:
             check_row(models[table], row)
             if table in also:
@@ -185,36 +185,45 @@ def record_check(store: Store, name: str, today: dt.date) -> Callable[[str, dict
     return check
 
 
+def longest(column: str) -> int:
+    """How many characters a column of text may hold in a record (the row model checks it)."""
+    return MAX_JSON if column in JSON_COLUMNS else MAX_TEXT
+
+
 def problem(table: str, row: dict, today: dt.date) -> str | None:
-    """The first column of `row` that breaks a rule (with what is wrong), or None."""
+    """The first column of `row` that breaks a rule (with what is wrong), or None; `row` has met
+    its table's row model (`record_check`: the columns' types, and the lengths `longest` allows)."""
     for column, allowed in CHOICES_OF.get(table, ()):
         if row.get(column) not in allowed:
             return f"{column} (not one of its values)"
+    dates, times, documents = _kinds_of(tuple(row))
+    for column in dates:
+        value = row[column]
+        if value is not None and not (isinstance(value, str) and _is_date(value)):
+            return f"{column} (not a date)"
+    for column in times:
+        value = row[column]
+        if value is not None and not (isinstance(value, str) and _is_timestamp(value)):
+            return f"{column} (not a time)"
     parsed: dict[str, dict] = {}
-    for column, value in row.items():
-        if not isinstance(value, str):
+    for column in documents:
+        value = row[column]
+        if value is None:
             continue
-        kind = KIND_OF.get(column)
-        if kind is None:
-            if len(value) > MAX_TEXT:
-                return f"{column} (too long)"
-        elif kind == "json":
-            if len(value) > MAX_JSON:
-                return f"{column} (too long)"
-            found = _json_object(value)
-            if found is None:
-                return f"{column} (not a JSON object)"
-            parsed[column] = found
-        elif len(value) > MAX_TEXT:
-            return f"{column} (too long)"
-        elif not (_is_date(value) if kind == "date" else _is_timestamp(value)):
-            return f"{column} (not a date)" if kind == "date" else f"{column} (not a time)"
-    for column in JSON_COLUMNS & row.keys():  # a JSON column that is not text at all
-        if row[column] is not None and column not in parsed:
+        found = _json_object(value) if isinstance(value, str) else None
+        if found is None:
             return f"{column} (not a JSON object)"
+        parsed[column] = found
     if table == "external_ids" and not _EXTERNAL_ID.fullmatch(str(row.get("external_id"))):
         return "external_id (not a lower-case UUID)"
     return _answers_problem(table, row, parsed, today)
+
+
+@functools.lru_cache(maxsize=256)
+def _kinds_of(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A record's date, timestamp and JSON columns, by its columns (a few dozen sets of columns in
+    a bundle of a hundred thousand records: sorted out once each)."""
+    return tuple(tuple(c for c in columns if KIND_OF.get(c) == kind) for kind in ("date", "timestamp", "json"))  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -261,29 +270,16 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
         if "data" not in parsed:
             return "data (not a JSON object)"
         return None if plan_rules.is_valid(parsed["data"], tomorrow) else "data (a plan that breaks the plan's forms)"
-    if table == "assessments":
-        from casecli.case.file.assessments import KINDS
-
-        name = KINDS.get(str(row.get("kind")))
-    elif table == "best_interests":
-        name = str(row.get("kind"))  # the form of a BIA or a BID (the kind was checked above)
-    elif table == "tracing":
-        from casecli.case.family.tracing import FORMS as TRACING_FORMS
-
-        name = TRACING_FORMS[str(row.get("kind"))]
-    elif table == "legal":
-        from casecli.case.legal import FORMS as LEGAL_FORMS
-
-        name = LEGAL_FORMS[str(row.get("kind"))]
-    else:
-        name = ANSWER_FORMS.get(table)
+    name = _form_name(table, str(row.get("kind")))
     if name is None or "answers" not in row:
         return None
     if "answers" not in parsed:
         return "answers (not a JSON object)"
-    answers: dict[str, Any] = dict(parsed["answers"])  # a copy: the checks below take parts out
-    answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
-    answers.pop("open_at_closure", None)  # a closure keeps what was acknowledged as still open
+    answers: dict[str, Any] = parsed["answers"]
+    if table in ("conferences", "best_interests") or not _SET_ASIDE.isdisjoint(answers):
+        answers = dict(answers)  # a copy: the checks below take parts out
+        for key in _SET_ASIDE:
+            answers.pop(key, None)
     if table == "conferences":
         from casecli.case.decisions.panels import parts_problem
 
@@ -301,3 +297,28 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
             return f"answers ({found})"
     wrong = sorted(stored.invalid(load_form(name), answers, tomorrow))
     return f"answers ({', '.join(wrong)[:120]})" if wrong else None
+
+
+# Kept beside a form's answers, not answers of it: the plan items a visit or a review walked, and
+# what a closure acknowledged as still open.
+_SET_ASIDE = frozenset({"items", "open_at_closure"})
+
+
+@functools.lru_cache(maxsize=64)
+def _form_name(table: str, kind: str) -> str | None:
+    """The form a record's answers are checked against, by its table and kind (None: no form)."""
+    if table == "assessments":
+        from casecli.case.file.assessments import KINDS
+
+        return KINDS.get(kind)
+    if table == "best_interests":
+        return kind  # the form of a BIA or a BID (the kind was checked with the columns' choices)
+    if table == "tracing":
+        from casecli.case.family.tracing import FORMS as TRACING_FORMS
+
+        return TRACING_FORMS[kind]
+    if table == "legal":
+        from casecli.case.legal import FORMS as LEGAL_FORMS
+
+        return LEGAL_FORMS[kind]
+    return ANSWER_FORMS.get(table)

@@ -8,7 +8,8 @@ those paths do: an event casecli builds itself is checked in plain Python (case/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import Field, SQLModel
@@ -57,13 +58,17 @@ def check_row(model: type[BaseModel], row: dict) -> None:
     _CHECKED_AS.get(model, model).__pydantic_validator__.validate_python(row)
 
 
-def table_model(conn: Connection, table: str) -> type[BaseModel]:
-    """A strict model of one table's rows, read from the store's own schema (for bundle imports)."""
-    from pydantic import StrictFloat, StrictInt, StrictStr, create_model
+def table_model(conn: Connection, table: str, longest: Callable[[str], int] | None = None) -> type[BaseModel]:
+    """A strict model of one table's rows, read from the store's own schema (for bundle imports);
+    `longest(column)`: how many characters a text column may hold (checked by pydantic-core, in
+    the one pass over the row it makes anyway)."""
+    from pydantic import StrictFloat, StrictInt, StrictStr, StringConstraints, create_model
 
     fields: dict[str, Any] = {}
     for _cid, name, declared, notnull, default, _pk in conn.execute(f"PRAGMA table_info({table})"):
-        kind = {"INTEGER": StrictInt, "TEXT": StrictStr, "REAL": StrictFloat}.get(declared.upper(), StrictStr)
+        kind: Any = {"INTEGER": StrictInt, "TEXT": StrictStr, "REAL": StrictFloat}.get(declared.upper(), StrictStr)
+        if kind is StrictStr and longest is not None:
+            kind = Annotated[str, StringConstraints(strict=True, max_length=longest(name))]
         optional = not notnull or default is not None
         fields[name] = (kind | None if optional else kind, None if optional else ...)
     return create_model(f"{table}_row", __base__=StrictRow, **fields)
