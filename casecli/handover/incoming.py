@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from casecli import collector
 from casecli.canonical import may_hold
 from casecli.case.child import people_index
@@ -140,7 +142,8 @@ def open_bundle(
         me.fingerprint,
         passphrase() if not addressed and "passphrase" in reader.recipients() and passphrase else None,
     )
-    check = contents.record_check(store, path.name, today)
+    name = path.name
+    check = contents.record_check(store, name, today)
     cases: dict[str, IncomingCase] = {}
     meta = None
     current: IncomingCase | None = None
@@ -211,7 +214,10 @@ def open_bundle(
             if current is not None:
                 settle(current)
             current = cases[number] = IncomingCase(
-                number, row["child_name"], answers=json.loads(row["answers"]), here=number in here
+                number,
+                row["child_name"],
+                answers=orjson.loads(row["answers"]),
+                here=number in here,  # (checked JSON)
             )
             if progress is not None:
                 progress(len(meta.get("cases", [])))
@@ -219,7 +225,7 @@ def open_bundle(
             raise BundleRejected(_("{file}: a record comes before its case").format(file=path.name))
         current.counts[table] = current.counts.get(table, 0) + 1
         if table == "events":
-            _check_event(row, current, path.name)
+            _check_event(row, current, name)
     if current is not None:
         settle(current)
     compare()
