@@ -223,7 +223,10 @@ def problem(table: str, row: dict, today: dt.date) -> str | None:
 def _kinds_of(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A record's date, timestamp and JSON columns, by its columns (a few dozen sets of columns in
     a bundle of a hundred thousand records: sorted out once each)."""
-    return tuple(tuple(c for c in columns if KIND_OF.get(c) == kind) for kind in ("date", "timestamp", "json"))  # type: ignore[return-value]
+    dates, times, documents = (
+        tuple(c for c in columns if KIND_OF.get(c) == kind) for kind in ("date", "timestamp", "json")
+    )
+    return dates, times, documents
 
 
 @functools.lru_cache(maxsize=65536)
@@ -275,11 +278,9 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
         return None
     if "answers" not in parsed:
         return "answers (not a JSON object)"
-    answers: dict[str, Any] = parsed["answers"]
-    if table in ("conferences", "best_interests") or not _SET_ASIDE.isdisjoint(answers):
-        answers = dict(answers)  # a copy: the checks below take parts out
-        for key in _SET_ASIDE:
-            answers.pop(key, None)
+    answers: dict[str, Any] = parsed["answers"]  # (parsed for this check alone: parts are taken out below)
+    answers.pop("items", None)  # visits and reviews keep the plan items walked beside the form's answers
+    answers.pop("open_at_closure", None)  # a closure keeps what was acknowledged as still open
     if table == "conferences":
         from casecli.case.decisions.panels import parts_problem
 
@@ -297,11 +298,6 @@ def _answers_problem(table: str, row: dict, parsed: dict[str, dict], today: dt.d
             return f"answers ({found})"
     wrong = sorted(stored.invalid(load_form(name), answers, tomorrow))
     return f"answers ({', '.join(wrong)[:120]})" if wrong else None
-
-
-# Kept beside a form's answers, not answers of it: the plan items a visit or a review walked, and
-# what a closure acknowledged as still open.
-_SET_ASIDE = frozenset({"items", "open_at_closure"})
 
 
 @functools.lru_cache(maxsize=64)
