@@ -216,8 +216,8 @@ def open_bundle(
             current = cases[number] = IncomingCase(
                 number,
                 row["child_name"],
-                answers=orjson.loads(row["answers"]),
-                here=number in here,  # (checked JSON)
+                answers=orjson.loads(row["answers"]),  # (checked as JSON above)
+                here=number in here,
             )
             if progress is not None:
                 progress(len(meta.get("cases", [])))
