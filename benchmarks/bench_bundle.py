@@ -9,8 +9,8 @@ of its table, re-hashes every chain of events and inserts every row in one trans
 import also checks every set of answers against its form, decides each case by its history, looks
 for possible duplicates among the children here, and derives the agenda's rows (what the floor
 does not). Each timing is the median of --runs runs, alternating floor and casecli (the floor first
-in every other run); each import into a fresh copy of the same empty store. Peak memory is the child process's maximum resident
-size. Targets (#35): export and import each <= 2x its floor.
+in every other run); each import into a fresh copy of the same empty store. Peak memory is the
+child process's maximum resident size. Targets (#35): export and import each <= 2x its floor.
 
 It then imports once more into a store that holds --already cases (default: as many as the bundle,
 made by `casecli demo`): target <= 1.3x the import into an empty one.

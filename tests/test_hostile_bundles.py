@@ -225,3 +225,28 @@ def test_answers_a_person_may_type_but_casecli_never_stores_are_refused(source, 
     write_bundle(tmp_path / "role.bundle", number, altered, me, signing, them)
     refused = luis("import", str(tmp_path / "role.bundle"), "--yes", "--trust-sender")
     assert refused.exit_code == 5 and "participants[1].role" in refused.stderr, refused.stderr
+
+
+def test_a_text_longer_than_its_column_allows_is_refused(source, tmp_path):
+    """The lengths are the row model's to check (contents.longest): 64 KiB for a column of text,
+    4 MiB for one of JSON. One character over is refused, naming the column; a JSON column longer
+    than a text's limit is taken."""
+    from casecli.handover.contents import MAX_JSON, MAX_TEXT
+
+    _ana, luis, number, records, me, signing, them = source
+    for column, value in (("child_name", "x" * (MAX_TEXT + 1)), ("answers", "{}" + " " * (MAX_JSON - 1))):
+        altered = [(table, dict(row)) for table, row in records]
+        next(row for table, row in altered if table == "cases")[column] = value
+        path = tmp_path / f"{column}.bundle"
+        write_bundle(path, number, altered, me, signing, them)
+        refused = luis("import", str(path), "--yes", "--trust-sender")
+        assert refused.exit_code == 5 and len(refused.stderr.strip().splitlines()) == 1, (column, refused.stderr)
+        assert f"breaks the schema ({column})" in refused.stderr, refused.stderr
+        assert luis.json("list") == []
+    altered = [(table, dict(row)) for table, row in records]
+    case = next(row for table, row in altered if table == "cases")
+    case["answers"] += " " * MAX_TEXT  # (JSON may end in spaces)
+    write_bundle(tmp_path / "long-answers.bundle", number, altered, me, signing, them)
+    taken = luis("import", str(tmp_path / "long-answers.bundle"), "--yes", "--trust-sender")
+    assert taken.exit_code == 0, taken.stderr
+    assert [c["case_number"] for c in luis.json("list")] == [number]  # (a handover: the case is Luis's now)
